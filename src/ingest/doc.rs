@@ -1,0 +1,193 @@
+//! The context a parser works in: the document it reads, the file it came from,
+//! and where its records and diagnostics go.
+
+use crate::diag::{Code, Diagnostic, Diagnostics, Level};
+use crate::model::{Provenance, Record};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::cell::OnceCell;
+
+use super::Probe;
+
+/// Per-file state shared by every document of the file.
+pub struct FileCtx<'f> {
+    /// The file as shown to users.
+    pub file: &'f str,
+    /// The whole decoded text of the file (documents are slices of it).
+    text: &'f str,
+    line_starts: OnceCell<Vec<usize>>,
+    /// Records produced so far.
+    pub records: Vec<Record>,
+    /// Diagnostics produced so far.
+    pub diagnostics: Diagnostics,
+    /// Whether secrets and credential shapes are redacted (default true).
+    pub redact: bool,
+}
+
+impl<'f> FileCtx<'f> {
+    /// A context for one file's text.
+    pub fn new(file: &'f str, text: &'f str) -> FileCtx<'f> {
+        FileCtx {
+            file,
+            text,
+            line_starts: OnceCell::new(),
+            records: Vec::new(),
+            diagnostics: Diagnostics::default(),
+            redact: true,
+        }
+    }
+
+    /// 1-based line of a byte offset into the file text.
+    pub fn line_at(&self, offset: usize) -> u64 {
+        let starts = self.line_starts.get_or_init(|| {
+            let mut v = vec![0];
+            v.extend(
+                self.text
+                    .bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            );
+            v
+        });
+        match starts.binary_search(&offset) {
+            Ok(i) => i as u64 + 1,
+            Err(i) => i as u64,
+        }
+    }
+
+    /// Byte offset of `slice` in the file text, if it is a slice of it.
+    pub fn offset_of(&self, slice: &str) -> Option<usize> {
+        let base = self.text.as_ptr() as usize;
+        let p = slice.as_ptr() as usize;
+        (p >= base && p + slice.len() <= base + self.text.len()).then(|| p - base)
+    }
+
+    /// Record a diagnostic.
+    pub fn diag(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    /// Record a warning about the file or a place in it.
+    pub fn warn(
+        &mut self,
+        code: Code,
+        line: Option<u64>,
+        pointer: Option<String>,
+        message: impl Into<String>,
+    ) {
+        let mut d = Diagnostic::file(Level::Warning, code, self.file, message);
+        d.line = line;
+        d.pointer = pointer;
+        self.diag(d);
+    }
+}
+
+/// One JSON document inside a file.
+pub struct Doc<'a> {
+    /// The document's JSON text (a slice of the file text).
+    pub text: &'a str,
+    /// Its probe.
+    pub probe: &'a Probe,
+    /// JSON pointer of the document inside the file (`""` for the whole file, `/items/3` for a List item).
+    pub pointer: String,
+    /// The line the document is on, when it is one JSON line.
+    pub line: Option<u64>,
+}
+
+impl<'a> Doc<'a> {
+    /// 1-based line of a slice of this document.
+    pub fn line_of(&self, ctx: &FileCtx<'_>, slice: &str) -> Option<u64> {
+        if self.line.is_some() {
+            return self.line;
+        }
+        ctx.offset_of(slice).map(|o| ctx.line_at(o))
+    }
+
+    /// Provenance for a record found at `slice` (a part of this document) and `pointer` (relative).
+    pub fn provenance(&self, ctx: &FileCtx<'_>, slice: &str, pointer: &str) -> Provenance {
+        Provenance {
+            file: ctx.file.to_string(),
+            line: self.line_of(ctx, slice),
+            pointer: Some(format!("{}{}", self.pointer, pointer)).filter(|p| !p.is_empty()),
+        }
+    }
+
+    /// Parse the whole document as `T`, borrowing from the file text.
+    /// On failure a diagnostic names the line, column and what serde expected.
+    pub fn parse<T: Deserialize<'a>>(&self, ctx: &mut FileCtx<'_>) -> Option<T> {
+        self.parse_at(ctx, self.text, "")
+    }
+
+    /// Parse one part of the document (e.g. an array element kept as `&RawValue`).
+    pub fn parse_raw<T: Deserialize<'a>>(
+        &self,
+        ctx: &mut FileCtx<'_>,
+        raw: &'a RawValue,
+        pointer: &str,
+    ) -> Option<T> {
+        self.parse_at(ctx, raw.get(), pointer)
+    }
+
+    /// Parse an owned value from a slice (for types that cannot borrow).
+    pub fn parse_owned<T: DeserializeOwned>(
+        &self,
+        ctx: &mut FileCtx<'_>,
+        slice: &str,
+        pointer: &str,
+    ) -> Option<T> {
+        match serde_json::from_str::<T>(slice) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.report(ctx, slice, pointer, &e);
+                None
+            }
+        }
+    }
+
+    fn parse_at<T: Deserialize<'a>>(
+        &self,
+        ctx: &mut FileCtx<'_>,
+        slice: &'a str,
+        pointer: &str,
+    ) -> Option<T> {
+        match serde_json::from_str::<T>(slice) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.report(ctx, slice, pointer, &e);
+                None
+            }
+        }
+    }
+
+    fn report(&self, ctx: &mut FileCtx<'_>, slice: &str, pointer: &str, e: &serde_json::Error) {
+        let (line, column) = match (self.line, ctx.offset_of(slice)) {
+            (Some(l), _) => (Some(l), Some(e.column() as u64)),
+            (None, Some(off)) => {
+                let start_line = ctx.line_at(off);
+                let line = start_line + e.line().saturating_sub(1) as u64;
+                (Some(line), Some(e.column() as u64))
+            }
+            (None, None) => (None, None),
+        };
+        let mut d = Diagnostic::file(
+            Level::Warning,
+            Code::BadRecord,
+            ctx.file,
+            format!("record skipped: {}", strip_position(&e.to_string())),
+        );
+        d.line = line;
+        d.column = column;
+        d.pointer = Some(format!("{}{}", self.pointer, pointer)).filter(|p| !p.is_empty());
+        ctx.diag(d);
+    }
+}
+
+/// serde_json appends " at line L column C" relative to the slice; the diagnostic carries the absolute position.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg.get(..i).unwrap_or(msg).to_string(),
+        None => msg.to_string(),
+    }
+}

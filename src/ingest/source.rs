@@ -1,0 +1,554 @@
+//! Reading input files: walking the input roots, decompressing, decoding, splitting
+//! a file into JSON documents and handing each to the ingestor that claims it.
+
+use super::{detect, Doc, FileCtx, Probe};
+use crate::diag::{Code, Diagnostic, Level};
+use crate::model::{Format, Record, RecordKind};
+use chrono::{DateTime, Utc};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Files larger than this (after decompression) are refused with a diagnostic.
+pub const MAX_FILE_BYTES: u64 = 8 << 30;
+
+/// How inputs are read.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Follow symbolic links that point outside the input roots.
+    pub follow_symlinks: bool,
+    /// Redact secrets and credential shapes (on unless `--no-redact`).
+    pub redact: bool,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions {
+            follow_symlinks: false,
+            redact: true,
+        }
+    }
+}
+
+/// What `sources.html` and `check --format json` say about one input file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceSummary {
+    /// The file as shown to users.
+    pub path: String,
+    /// Formats detected in it (usually one).
+    pub formats: Vec<Format>,
+    /// SHA-256 of the file bytes as stored (compressed bytes for `.gz`).
+    pub sha256: String,
+    /// Size in bytes as stored.
+    pub size: u64,
+    /// Whether the file was gzip-compressed.
+    pub compressed: bool,
+    /// Records produced, by kind.
+    pub records: BTreeMap<RecordKind, u64>,
+    /// Earliest observation time among its records.
+    pub first_observed: Option<DateTime<Utc>>,
+    /// Latest observation time among its records.
+    pub last_observed: Option<DateTime<Utc>>,
+    /// Problems found in it.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl SourceSummary {
+    /// Total records produced.
+    pub fn record_count(&self) -> u64 {
+        self.records.values().sum()
+    }
+}
+
+/// The result of ingesting a set of inputs.
+#[derive(Debug, Default)]
+pub struct Ingested {
+    /// One summary per file, sorted by path.
+    pub sources: Vec<SourceSummary>,
+    /// Every record, in file order then document order.
+    pub records: Vec<Record>,
+    /// Problems not tied to one readable file (missing roots, walk errors).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Extensions of files that live beside exports but are not exports
+/// (configuration, waivers, attestations, notes): they are not read as evidence.
+const NOT_EVIDENCE: &[&str] = &[
+    "md", "markdown", "toml", "csv", "txt", "html", "css", "js", "svg", "png",
+];
+
+/// Walk the inputs and ingest every file, in parallel.
+pub fn ingest_paths(inputs: &[PathBuf], opts: &IngestOptions) -> Ingested {
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut diagnostics = Vec::new();
+    for root in inputs {
+        collect(root, opts, &mut files, &mut diagnostics);
+    }
+    files.sort_by(|a, b| a.1.cmp(&b.1));
+    files.dedup_by(|a, b| a.0 == b.0);
+    let mut results: Vec<(SourceSummary, Vec<Record>)> = files
+        .par_iter()
+        .map(|(path, display)| ingest_file(path, display, opts))
+        .collect();
+    results.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+    let mut out = Ingested {
+        diagnostics,
+        ..Ingested::default()
+    };
+    for (summary, records) in results {
+        out.sources.push(summary);
+        out.records.extend(records);
+    }
+    out
+}
+
+fn collect(
+    root: &Path,
+    opts: &IngestOptions,
+    files: &mut Vec<(PathBuf, String)>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let shown = root.display().to_string();
+    if root.is_file() {
+        files.push((root.to_path_buf(), shown));
+        return;
+    }
+    if !root.is_dir() {
+        diags.push(Diagnostic::file(
+            Level::Error,
+            Code::Unreadable,
+            &shown,
+            "input does not exist or is not a file or directory",
+        ));
+        return;
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(opts.follow_symlinks)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or(shown.clone());
+                diags.push(Diagnostic::file(
+                    Level::Warning,
+                    Code::Unreadable,
+                    &p,
+                    e.to_string(),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if entry.path_is_symlink() && !opts.follow_symlinks {
+            // A link is read only when it stays inside the input root.
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
+                _ => {
+                    diags.push(Diagnostic::file(
+                        Level::Note,
+                        Code::Unreadable,
+                        &path.display().to_string(),
+                        "symbolic link not followed (it leaves the input root; use --follow-symlinks)",
+                    ));
+                    continue;
+                }
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if NOT_EVIDENCE.contains(&ext.as_str()) {
+            continue;
+        }
+        let display = path
+            .strip_prefix(root)
+            .map(|rel| Path::new(&shown).join(rel))
+            .unwrap_or_else(|_| path.to_path_buf())
+            .display()
+            .to_string();
+        files.push((path.to_path_buf(), display));
+    }
+}
+
+/// Ingest one file from disk.
+pub fn ingest_file(
+    path: &Path,
+    display: &str,
+    opts: &IngestOptions,
+) -> (SourceSummary, Vec<Record>) {
+    match std::fs::read(path) {
+        Ok(bytes) => ingest_bytes(display, &bytes, opts),
+        Err(e) => {
+            let mut s = empty_summary(display, "", 0);
+            s.diagnostics.push(Diagnostic::file(
+                Level::Error,
+                Code::Unreadable,
+                display,
+                format!("cannot read file: {e}"),
+            ));
+            (s, Vec::new())
+        }
+    }
+}
+
+fn empty_summary(display: &str, sha: &str, size: u64) -> SourceSummary {
+    SourceSummary {
+        path: display.to_string(),
+        formats: Vec::new(),
+        sha256: sha.to_string(),
+        size,
+        compressed: false,
+        records: BTreeMap::new(),
+        first_observed: None,
+        last_observed: None,
+        diagnostics: Vec::new(),
+    }
+}
+
+/// Ingest one file's bytes (`display` names it in diagnostics and provenance).
+pub fn ingest_bytes(
+    display: &str,
+    bytes: &[u8],
+    opts: &IngestOptions,
+) -> (SourceSummary, Vec<Record>) {
+    let sha = hex(&Sha256::digest(bytes));
+    let mut summary = empty_summary(display, &sha, bytes.len() as u64);
+    let mut decoded;
+    let raw: &[u8] = if bytes.starts_with(&[0x1f, 0x8b]) {
+        summary.compressed = true;
+        decoded = Vec::new();
+        let mut reader = flate2::read::MultiGzDecoder::new(bytes).take(MAX_FILE_BYTES + 1);
+        if let Err(e) = reader.read_to_end(&mut decoded) {
+            summary.diagnostics.push(Diagnostic::file(
+                Level::Error,
+                Code::Unreadable,
+                display,
+                format!("gzip data is corrupt: {e}; the readable part was kept"),
+            ));
+        }
+        if decoded.len() as u64 > MAX_FILE_BYTES {
+            decoded.truncate(MAX_FILE_BYTES as usize);
+            summary.diagnostics.push(Diagnostic::file(
+                Level::Error,
+                Code::TooLarge,
+                display,
+                format!(
+                    "decompressed size exceeds {} bytes; the rest was not read",
+                    MAX_FILE_BYTES
+                ),
+            ));
+        }
+        &decoded
+    } else {
+        bytes
+    };
+    let raw = raw.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(raw);
+    let text: std::borrow::Cow<'_, str> = match std::str::from_utf8(raw) {
+        Ok(t) => t.into(),
+        Err(e) => {
+            let line = raw
+                .get(..e.valid_up_to())
+                .map_or(0, |b| b.iter().filter(|c| **c == b'\n').count())
+                + 1;
+            summary.diagnostics.push(
+                Diagnostic::file(
+                    Level::Warning,
+                    Code::Suspicious,
+                    display,
+                    "invalid UTF-8; invalid bytes were replaced with U+FFFD",
+                )
+                .at(line as u64, None),
+            );
+            String::from_utf8_lossy(raw)
+        }
+    };
+    let mut ctx = FileCtx::new(display, &text);
+    ctx.redact = opts.redact;
+    let mut formats = BTreeSet::new();
+    split_documents(&text, &mut ctx, &mut formats);
+    let FileCtx {
+        records,
+        diagnostics,
+        ..
+    } = ctx;
+    summary.diagnostics.extend(diagnostics.into_vec());
+    summary.formats = formats.into_iter().collect();
+    for r in &records {
+        *summary.records.entry(r.kind).or_insert(0) += r.count;
+        if let Some(t) = r.observed_at {
+            let first = r.first_observed_at.unwrap_or(t);
+            summary.first_observed = Some(summary.first_observed.map_or(first, |f| f.min(first)));
+            summary.last_observed = Some(summary.last_observed.map_or(t, |l| l.max(t)));
+        }
+    }
+    (summary, records)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Split a file's text into documents: one JSON value, JSON Lines, or concatenated JSON.
+fn split_documents(text: &str, ctx: &mut FileCtx<'_>, formats: &mut BTreeSet<Format>) {
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        ctx.diag(Diagnostic::file(
+            Level::Warning,
+            Code::Empty,
+            ctx.file,
+            "file is empty",
+        ));
+        return;
+    }
+    if !trimmed.starts_with('{') && !trimmed.starts_with('[') {
+        ctx.diag(
+            Diagnostic::file(
+                Level::Error,
+                Code::NotJson,
+                ctx.file,
+                "not JSON: expected '{' or '[' at the start of the file",
+            )
+            .at(1, Some(1)),
+        );
+        return;
+    }
+    let whole_error = match Probe::of(text) {
+        Ok(probe) => {
+            dispatch(text, &probe, String::new(), None, ctx, formats);
+            return;
+        }
+        Err(e) => e,
+    };
+    let lines_parse = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(8)
+        .any(|l| l.starts_with('{') && Probe::of(l).is_ok());
+    if lines_parse {
+        for (i, line) in text.lines().enumerate() {
+            let t = line.trim();
+            if t.is_empty() {
+                continue;
+            }
+            let lineno = i as u64 + 1;
+            match Probe::of(t) {
+                Ok(probe) => dispatch(t, &probe, String::new(), Some(lineno), ctx, formats),
+                Err(e) => ctx.diag(
+                    Diagnostic::file(
+                        Level::Warning,
+                        Code::BadRecord,
+                        ctx.file,
+                        format!(
+                            "line skipped: not a complete JSON value ({})",
+                            strip_pos(&e)
+                        ),
+                    )
+                    .at(lineno, Some(e.column() as u64)),
+                ),
+            }
+        }
+        return;
+    }
+    if whole_error.is_syntax() && whole_error.to_string().starts_with("trailing characters") {
+        // Concatenated (pretty-printed) JSON values, as old kube-bench and some Falco captures write.
+        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
+        let mut index = 0;
+        loop {
+            match stream.next() {
+                None => break,
+                Some(Ok(raw)) => {
+                    let slice = raw.get();
+                    if let Ok(probe) = Probe::of(slice) {
+                        dispatch(slice, &probe, format!("/{index}"), None, ctx, formats);
+                    }
+                    index += 1;
+                }
+                Some(Err(e)) => {
+                    ctx.diag(
+                        Diagnostic::file(
+                            Level::Error,
+                            Code::NotJson,
+                            ctx.file,
+                            format!(
+                                "JSON stream broken, the rest of the file was not read: {}",
+                                strip_pos(&e)
+                            ),
+                        )
+                        .at(e.line() as u64, Some(e.column() as u64)),
+                    );
+                    break;
+                }
+            }
+        }
+        return;
+    }
+    ctx.diag(
+        Diagnostic::file(
+            Level::Error,
+            Code::NotJson,
+            ctx.file,
+            format!("not valid JSON: {}", strip_pos(&whole_error)),
+        )
+        .at(whole_error.line() as u64, Some(whole_error.column() as u64)),
+    );
+}
+
+fn strip_pos(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s.get(..i).unwrap_or(&s).to_string(),
+        None => s,
+    }
+}
+
+#[derive(Deserialize)]
+struct ListWrapper<'a> {
+    #[serde(borrow, default)]
+    items: Option<Vec<&'a RawValue>>,
+}
+
+/// Hand one document to its ingestor; unwrap `List`s and unclaimed arrays item by item.
+fn dispatch(
+    text: &str,
+    probe: &Probe,
+    pointer: String,
+    line: Option<u64>,
+    ctx: &mut FileCtx<'_>,
+    formats: &mut BTreeSet<Format>,
+) {
+    if let Some(ingestor) = detect(probe) {
+        formats.insert(ingestor.info().format);
+        let doc = Doc {
+            text,
+            probe,
+            pointer,
+            line,
+        };
+        ingestor.ingest(&doc, ctx);
+        return;
+    }
+    let is_list = probe.is_object
+        && probe.has("items")
+        && matches!(probe.str("kind"), Some(k) if k.ends_with("List"));
+    if is_list {
+        let Ok(list) = serde_json::from_str::<ListWrapper<'_>>(text) else {
+            return;
+        };
+        for (i, item) in list.items.unwrap_or_default().into_iter().enumerate() {
+            if let Ok(p) = Probe::of(item.get()) {
+                dispatch(
+                    item.get(),
+                    &p,
+                    format!("{pointer}/items/{i}"),
+                    line,
+                    ctx,
+                    formats,
+                );
+            }
+        }
+        return;
+    }
+    if probe.is_array && probe.first.is_some() {
+        let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(text) else {
+            return;
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            if let Ok(p) = Probe::of(item.get()) {
+                dispatch(item.get(), &p, format!("{pointer}/{i}"), line, ctx, formats);
+            }
+        }
+        return;
+    }
+    let (hint, missing) = closest_format(probe);
+    let mut d = Diagnostic::file(
+        Level::Warning,
+        Code::UnknownFormat,
+        ctx.file,
+        match hint {
+            Some(f) => {
+                format!("unsupported JSON shape; closest format is {f}, but it lacks {missing}")
+            }
+            None => "unsupported JSON shape: no supported format matches its keys".to_string(),
+        },
+    );
+    d.line = line.or_else(|| ctx.offset_of(text).map(|o| ctx.line_at(o)));
+    d.pointer = Some(pointer).filter(|p| !p.is_empty());
+    ctx.diag(d);
+}
+
+/// The keys each format's documents carry, for the "closest format" hint.
+const SIGNATURES: &[(Format, &[&str])] = &[
+    (
+        Format::Trivy,
+        &["SchemaVersion", "ArtifactName", "ArtifactType", "Results"],
+    ),
+    (Format::TrivyK8s, &["ClusterName", "Resources"]),
+    (
+        Format::Grype,
+        &["matches", "source", "distro", "descriptor"],
+    ),
+    (Format::KubeBench, &["Controls", "Totals"]),
+    (
+        Format::DockerBench,
+        &["dockerbenchsecurity", "start", "tests", "checks", "score"],
+    ),
+    (
+        Format::Falco,
+        &["rule", "priority", "time", "output", "output_fields"],
+    ),
+    (
+        Format::K8sAudit,
+        &["kind", "auditID", "stage", "verb", "requestURI"],
+    ),
+    (
+        Format::PolicyReport,
+        &["apiVersion", "kind", "results", "summary", "scope"],
+    ),
+    (Format::Tetragon, &["node_name", "time", "process_exec"]),
+    (Format::Sarif, &["version", "runs", "$schema"]),
+    (Format::Defender, &["type", "properties", "id", "name"]),
+    (
+        Format::GatekeeperLog,
+        &["eventType", "constraint_kind", "resource_kind", "process"],
+    ),
+];
+
+fn closest_format(probe: &Probe) -> (Option<Format>, String) {
+    let mut best: Option<(usize, Format, Vec<&str>)> = None;
+    for (format, keys) in SIGNATURES {
+        let present = keys.iter().filter(|k| probe.has(k)).count();
+        if present == 0 {
+            continue;
+        }
+        let missing: Vec<&str> = keys.iter().copied().filter(|k| !probe.has(k)).collect();
+        if best.as_ref().is_none_or(|b| present > b.0) {
+            best = Some((present, *format, missing));
+        }
+    }
+    match best {
+        Some((_, f, missing)) => (
+            Some(f),
+            if missing.is_empty() {
+                "the values its detection rule requires".to_string()
+            } else {
+                format!("the field(s) {}", missing.join(", "))
+            },
+        ),
+        None => (None, String::new()),
+    }
+}

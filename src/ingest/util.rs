@@ -1,0 +1,74 @@
+//! Small parsing helpers shared by the format modules: timestamps and text clean-up.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+
+/// Parse a timestamp in any RFC 3339 form, `YYYY-MM-DD`, or `YYYY-MM-DD HH:MM:SS[ +ZZZZ]`.
+pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t.with_timezone(&Utc));
+    }
+    for fmt in [
+        "%Y-%m-%d %H:%M:%S%.f %z",
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S%.f %Z",
+    ] {
+        if let Ok(t) = DateTime::parse_from_str(s, fmt) {
+            return Some(t.with_timezone(&Utc));
+        }
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Some(Utc.from_utc_datetime(&t));
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f") {
+        return Some(Utc.from_utc_datetime(&t));
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| Utc.from_utc_datetime(&t))
+}
+
+/// Seconds (possibly fractional) since the Unix epoch.
+pub fn from_epoch_secs(secs: f64) -> Option<DateTime<Utc>> {
+    if !secs.is_finite() || secs < 0.0 || secs > 32_503_680_000.0 {
+        return None;
+    }
+    let whole = secs.trunc() as i64;
+    let nanos = ((secs - secs.trunc()) * 1e9) as u32;
+    Utc.timestamp_opt(whole, nanos).single()
+}
+
+/// Nanoseconds since the Unix epoch.
+pub fn from_epoch_nanos(ns: i64) -> Option<DateTime<Utc>> {
+    if ns <= 0 {
+        return None;
+    }
+    Some(Utc.timestamp_nanos(ns))
+}
+
+/// Clip a string to at most `max` characters (on a char boundary), marking the cut.
+pub fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or_default()),
+        None => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_in_the_shapes_tools_write() {
+        assert!(parse_time("2024-05-07T18:54:19.341081180Z").is_some());
+        assert!(parse_time("2024-05-07T18:54:19+01:00").is_some());
+        assert!(parse_time("2024-05-07").is_some());
+        assert!(parse_time("yesterday").is_none());
+        assert!(from_epoch_secs(1_700_000_000.5).is_some());
+        assert_eq!(clip("abcdef", 3), "abc…");
+    }
+}

@@ -1,0 +1,11 @@
+//! muster turns the JSON exports of container-security tools into a static,
+//! offline, verifiable compliance website.
+//!
+//! The pipeline, one module per step:
+//! [`ingest`] (exports → [`model::Record`]s) → [`evaluate`] (records × [`catalog`] → statuses)
+//! → [`render`] (statuses → site). [`cmd`] holds the command-line front ends.
+
+pub mod diag;
+pub mod ingest;
+pub mod model;
+pub mod redact;

@@ -1,0 +1,155 @@
+//! Container image references, normalised so that every tool names an image the same way.
+//!
+//! `nginx` → `docker.io/library/nginx:latest`; `ghcr.io/org/app@sha256:…` keeps its digest.
+//! The digest, when known, is the identity; the tag is an alias.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A normalised image reference.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ImageRef {
+    /// Registry host, e.g. `docker.io`, `myacr.azurecr.io`, `localhost:5000`.
+    pub registry: String,
+    /// Repository path inside the registry, e.g. `library/nginx`.
+    pub repository: String,
+    /// Tag, if the reference named one (`latest` is implied only when neither tag nor digest is given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+    /// Manifest digest `sha256:…`, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+}
+
+impl ImageRef {
+    /// Parse and normalise an image reference as Docker does.
+    ///
+    /// Returns `None` for strings that cannot be an image reference (empty, spaces, `<NA>`).
+    pub fn parse(input: &str) -> Option<ImageRef> {
+        let s = input.trim();
+        if s.is_empty() || s.contains(char::is_whitespace) || s == "<NA>" || s.starts_with('@') {
+            return None;
+        }
+        let (name_part, digest) = match s.split_once('@') {
+            Some((n, d)) => (n, Some(d.to_string())),
+            None => (s, None),
+        };
+        if digest.as_deref().is_some_and(|d| !d.contains(':')) {
+            return None;
+        }
+        // A tag is after the last ':' that follows the last '/'.
+        let last_slash = name_part.rfind('/').map_or(0, |i| i + 1);
+        let (name, tag) = match name_part[last_slash..].rfind(':') {
+            Some(i) => {
+                let at = last_slash + i;
+                (&name_part[..at], Some(name_part[at + 1..].to_string()))
+            }
+            None => (name_part, None),
+        };
+        if name.is_empty() || tag.as_deref() == Some("") {
+            return None;
+        }
+        let (registry, repository) = match name.split_once('/') {
+            Some((first, rest))
+                if first.contains('.') || first.contains(':') || first == "localhost" =>
+            {
+                (first.to_ascii_lowercase(), rest.to_string())
+            }
+            _ => ("docker.io".to_string(), name.to_string()),
+        };
+        let registry = if registry == "index.docker.io" || registry == "registry-1.docker.io" {
+            "docker.io".to_string()
+        } else {
+            registry
+        };
+        let repository = if registry == "docker.io" && !repository.contains('/') {
+            format!("library/{repository}")
+        } else {
+            repository
+        };
+        if repository.is_empty() || repository.ends_with('/') {
+            return None;
+        }
+        let tag = if tag.is_none() && digest.is_none() {
+            Some("latest".to_string())
+        } else {
+            tag
+        };
+        Some(ImageRef {
+            registry,
+            repository: repository.to_ascii_lowercase(),
+            tag,
+            digest,
+        })
+    }
+
+    /// `registry/repository`, without tag or digest.
+    pub fn name(&self) -> String {
+        format!("{}/{}", self.registry, self.repository)
+    }
+
+    /// `registry/repository:tag` (or `@digest` when there is no tag).
+    pub fn tagged(&self) -> String {
+        match (&self.tag, &self.digest) {
+            (Some(t), _) => format!("{}:{}", self.name(), t),
+            (None, Some(d)) => format!("{}@{}", self.name(), d),
+            (None, None) => self.name(),
+        }
+    }
+
+    /// Identity key used to join the same image across tools: the digest when known, else name:tag.
+    pub fn key(&self) -> String {
+        match &self.digest {
+            Some(d) => format!("{}@{}", self.name(), d),
+            None => self.tagged(),
+        }
+    }
+}
+
+impl fmt::Display for ImageRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())?;
+        if let Some(t) = &self.tag {
+            write!(f, ":{t}")?;
+        }
+        if let Some(d) = &self.digest {
+            write!(f, "@{d}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_names_are_expanded_like_docker() {
+        let r = ImageRef::parse("nginx").unwrap();
+        assert_eq!(r.to_string(), "docker.io/library/nginx:latest");
+        let r = ImageRef::parse("bitnami/redis:7.2").unwrap();
+        assert_eq!(r.to_string(), "docker.io/bitnami/redis:7.2");
+        let r = ImageRef::parse("index.docker.io/library/alpine:3.19").unwrap();
+        assert_eq!(r.tagged(), "docker.io/library/alpine:3.19");
+    }
+
+    #[test]
+    fn registries_ports_and_digests_are_kept() {
+        let r = ImageRef::parse("localhost:5000/app/web:1.0@sha256:abc").unwrap();
+        assert_eq!(r.registry, "localhost:5000");
+        assert_eq!(r.repository, "app/web");
+        assert_eq!(r.tag.as_deref(), Some("1.0"));
+        assert_eq!(r.key(), "localhost:5000/app/web@sha256:abc");
+        let r = ImageRef::parse("myacr.azurecr.io/payments/api@sha256:def").unwrap();
+        assert_eq!(r.tag, None);
+        assert_eq!(r.tagged(), "myacr.azurecr.io/payments/api@sha256:def");
+    }
+
+    #[test]
+    fn garbage_is_not_an_image() {
+        assert!(ImageRef::parse("").is_none());
+        assert!(ImageRef::parse("<NA>").is_none());
+        assert!(ImageRef::parse("two words").is_none());
+        assert!(ImageRef::parse("nginx:").is_none());
+    }
+}
