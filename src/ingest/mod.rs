@@ -8,7 +8,22 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 mod doc;
+pub mod cosign;
+pub mod defender;
+pub mod docker_bench;
 pub mod falco;
+pub mod gatekeeper;
+pub mod gatekeeper_log;
+pub mod grype;
+pub mod k8s_audit;
+pub mod kube_bench;
+pub mod policy_report;
+pub mod sarif;
+pub mod tetragon;
+pub mod trivy;
+pub mod trivy_compliance;
+pub mod trivy_k8s;
+pub mod trivy_operator;
 pub mod probe;
 pub mod source;
 mod util;
@@ -43,7 +58,24 @@ pub trait Ingestor: Sync + Send {
 }
 
 /// All ingestors, in detection order (most specific first; see formats.md).
-pub static REGISTRY: &[&dyn Ingestor] = &[&falco::Falco];
+pub static REGISTRY: &[&dyn Ingestor] = &[
+    &sarif::Sarif,
+    &policy_report::PolicyReport,
+    &gatekeeper::Gatekeeper,
+    &trivy_operator::TrivyOperator,
+    &k8s_audit::K8sAudit,
+    &defender::Defender,
+    &trivy_k8s::TrivyK8s,
+    &trivy::Trivy,
+    &trivy_compliance::TrivyCompliance,
+    &grype::Grype,
+    &kube_bench::KubeBench,
+    &docker_bench::DockerBench,
+    &cosign::Cosign,
+    &falco::Falco,
+    &tetragon::Tetragon,
+    &gatekeeper_log::GatekeeperLog,
+];
 
 /// The ingestor that claims a probed document, if any.
 pub fn detect(probe: &Probe) -> Option<&'static dyn Ingestor> {
