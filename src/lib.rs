@@ -5,7 +5,10 @@
 //! [`ingest`] (exports → [`model::Record`]s) → [`evaluate`] (records × [`catalog`] → statuses)
 //! → [`render`] (statuses → site). [`cmd`] holds the command-line front ends.
 
+pub mod catalog;
+pub mod config;
 pub mod diag;
+pub mod evaluate;
 pub mod ingest;
 pub mod model;
 pub mod redact;

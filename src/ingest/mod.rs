@@ -7,9 +7,9 @@
 //! Input here is untrusted: nothing in this module may panic on any byte sequence.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-mod doc;
 pub mod cosign;
 pub mod defender;
+mod doc;
 pub mod docker_bench;
 pub mod falco;
 pub mod gatekeeper;
@@ -18,14 +18,14 @@ pub mod grype;
 pub mod k8s_audit;
 pub mod kube_bench;
 pub mod policy_report;
+pub mod probe;
 pub mod sarif;
+pub mod source;
 pub mod tetragon;
 pub mod trivy;
 pub mod trivy_compliance;
 pub mod trivy_k8s;
 pub mod trivy_operator;
-pub mod probe;
-pub mod source;
 mod util;
 
 pub use doc::{Doc, FileCtx};

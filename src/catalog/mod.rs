@@ -1,0 +1,381 @@
+//! The control catalog: one TOML file per control, embedded in the binary and
+//! replaceable with `--catalog DIR`. Owns loading, validation and selector matching;
+//! judging evidence against controls is `evaluate`'s job.
+
+mod selector;
+
+pub use selector::{Predicate, Selector};
+
+use crate::diag::{Code, Diagnostic, Level};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Text in several languages; `en` is required, others fall back to it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Localized(pub BTreeMap<String, String>);
+
+impl Localized {
+    /// The text in `lang`, or English when that language is missing.
+    pub fn get(&self, lang: &str) -> &str {
+        self.0
+            .get(lang)
+            .or_else(|| self.0.get("en"))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// Whether `lang` has its own text.
+    pub fn has(&self, lang: &str) -> bool {
+        self.0.get(lang).is_some_and(|s| !s.trim().is_empty())
+    }
+}
+
+/// How far exports can settle a control.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Evaluation {
+    /// Exports can settle it.
+    Automatic,
+    /// Exports settle part of it; an attestation completes it.
+    Partial,
+    /// Only an attestation can settle it.
+    Manual,
+}
+
+/// Which evaluator judges a check (see docs/catalog-format.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rule {
+    /// Selected records decide: fail fails, warn warns, pass passes.
+    #[default]
+    Evidence,
+    /// Vulnerabilities with grace periods.
+    Vulnerabilities,
+    /// Every image has a fresh vulnerability scan.
+    ScanCoverage,
+    /// Every running image maps to a scan.
+    RuntimeMapping,
+    /// Images come from approved registries.
+    Registry,
+    /// Images use an approved base OS.
+    BaseImage,
+    /// Images are not older than the configured age.
+    ImageAge,
+    /// The production image set stays small.
+    ImageCount,
+    /// Runtime sensors cover the nodes.
+    SensorCoverage,
+    /// Audit logs cover the window.
+    AuditCoverage,
+    /// Only an attestation settles it.
+    Attestation,
+}
+
+/// Framework cross-references.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct References {
+    /// NIST SP 800-190 sections.
+    #[serde(default)]
+    pub nist_800_190: Vec<String>,
+    /// CIS Kubernetes Benchmark (cis-1.10 numbering).
+    #[serde(default)]
+    pub cis_kubernetes: Vec<String>,
+    /// CIS AKS Benchmark.
+    #[serde(default)]
+    pub cis_aks: Vec<String>,
+    /// CIS Docker Benchmark 1.6.0.
+    #[serde(default)]
+    pub cis_docker: Vec<String>,
+    /// NSA/CISA Kubernetes Hardening Guide sections.
+    #[serde(default)]
+    pub nsa_cisa: Vec<String>,
+    /// Pod Security Standards level.
+    #[serde(default)]
+    pub pss: Vec<String>,
+}
+
+/// A place in the source guidance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    /// Document title as published.
+    pub document: String,
+    /// Heading inside it.
+    pub heading: String,
+}
+
+/// One check of a control.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    /// Identifier, unique inside the control.
+    pub id: String,
+    /// Short title.
+    pub title: Localized,
+    /// The evaluator.
+    #[serde(default)]
+    pub rule: Rule,
+    /// Evidence selectors (`kind:glob`).
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// Field predicates.
+    #[serde(default, rename = "where")]
+    pub predicates: BTreeMap<String, String>,
+    /// Whether the check decides the control's status (optional checks can only lower a pass to a warning).
+    #[serde(default = "yes")]
+    pub required: bool,
+    /// Parsed selectors (filled by validation).
+    #[serde(skip)]
+    pub selectors: Vec<Selector>,
+    /// Parsed predicates (filled by validation).
+    #[serde(skip)]
+    pub parsed_predicates: Vec<(String, Predicate)>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What a manual attestation must state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttestationSpec {
+    /// The statement to attest.
+    pub question: Localized,
+}
+
+/// One control.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Control {
+    /// `DOMAIN-NN`.
+    pub id: String,
+    /// Domain word (registry, images, …).
+    pub domain: String,
+    /// How far exports settle it.
+    pub evaluation: Evaluation,
+    /// Grace periods never apply.
+    #[serde(default)]
+    pub high_risk: bool,
+    /// Title.
+    pub title: Localized,
+    /// What it asks for (Markdown).
+    pub summary: Localized,
+    /// Why it matters (Markdown).
+    #[serde(default)]
+    pub rationale: Localized,
+    /// What to do (Markdown).
+    #[serde(default)]
+    pub remediation: Localized,
+    /// Where it comes from in the guidance.
+    #[serde(default)]
+    pub sources: Vec<SourceRef>,
+    /// Framework cross-references.
+    #[serde(default)]
+    pub references: References,
+    /// Its checks.
+    #[serde(default)]
+    pub checks: Vec<Check>,
+    /// What an attestation must state, when one can settle it.
+    #[serde(default)]
+    pub attestation: Option<AttestationSpec>,
+}
+
+/// The domains in display order.
+pub const DOMAINS: &[&str] = &[
+    "registry",
+    "images",
+    "secrets",
+    "runtime",
+    "network",
+    "kubernetes",
+    "nodes",
+    "monitoring",
+    "configuration",
+    "governance",
+];
+
+/// The loaded catalog.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Controls in domain order, then id.
+    pub controls: Vec<Control>,
+    /// SHA-256 over the catalog files (for the manifest).
+    pub digest: String,
+}
+
+/// The built-in catalog files, embedded at compile time.
+static BUILTIN: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
+
+impl Catalog {
+    /// The embedded catalog.
+    pub fn builtin(diags: &mut Vec<Diagnostic>) -> Catalog {
+        let files: Vec<(String, String)> = BUILTIN
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect();
+        Catalog::from_files(files, diags)
+    }
+
+    /// Load every `*.toml` of a directory.
+    pub fn from_dir(dir: &Path, diags: &mut Vec<Diagnostic>) -> std::io::Result<Catalog> {
+        let mut files = Vec::new();
+        for entry in std::fs::read_dir(dir)? {
+            let path = entry?.path();
+            if path.extension().is_some_and(|e| e == "toml") {
+                let text = std::fs::read_to_string(&path)?;
+                files.push((path.display().to_string(), text));
+            }
+        }
+        Ok(Catalog::from_files(files, diags))
+    }
+
+    /// Parse and validate catalog files; bad files become diagnostics and are left out.
+    pub fn from_files(mut files: Vec<(String, String)>, diags: &mut Vec<Diagnostic>) -> Catalog {
+        use sha2::{Digest, Sha256};
+        files.sort();
+        let mut hasher = Sha256::new();
+        let mut controls: Vec<Control> = Vec::new();
+        for (name, text) in &files {
+            hasher.update(name.rsplit('/').next().unwrap_or(name).as_bytes());
+            hasher.update(text.as_bytes());
+            match toml::from_str::<Control>(text) {
+                Ok(mut c) => match validate(&mut c) {
+                    Ok(()) => {
+                        if controls.iter().any(|o| o.id == c.id) {
+                            diags.push(Diagnostic::file(
+                                Level::Error,
+                                Code::Catalog,
+                                name,
+                                format!("duplicate control id {}; this file was ignored", c.id),
+                            ));
+                        } else {
+                            controls.push(c);
+                        }
+                    }
+                    Err(msg) => {
+                        diags.push(Diagnostic::file(Level::Error, Code::Catalog, name, msg))
+                    }
+                },
+                Err(e) => {
+                    let line = e.span().map(|s| {
+                        text.get(..s.start)
+                            .map_or(1, |p| p.matches('\n').count() + 1)
+                            as u64
+                    });
+                    let mut d = Diagnostic::file(
+                        Level::Error,
+                        Code::Catalog,
+                        name,
+                        e.message().to_string(),
+                    );
+                    d.line = line;
+                    diags.push(d);
+                }
+            }
+        }
+        controls.sort_by_key(|c| {
+            (
+                DOMAINS
+                    .iter()
+                    .position(|d| *d == c.domain)
+                    .unwrap_or(DOMAINS.len()),
+                c.id.clone(),
+            )
+        });
+        let digest = hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        Catalog { controls, digest }
+    }
+
+    /// A control by id.
+    pub fn get(&self, id: &str) -> Option<&Control> {
+        self.controls.iter().find(|c| c.id == id)
+    }
+
+    /// Languages that any control provides text for (always includes `en`).
+    pub fn languages(&self) -> Vec<String> {
+        let mut langs = std::collections::BTreeSet::from(["en".to_string()]);
+        for c in &self.controls {
+            langs.extend(c.title.0.keys().cloned());
+        }
+        langs.into_iter().collect()
+    }
+
+    /// `(control, field)` pairs whose text is missing in `lang`.
+    pub fn missing_translations(&self, lang: &str) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for c in &self.controls {
+            let fields: [(&str, &Localized); 4] = [
+                ("title", &c.title),
+                ("summary", &c.summary),
+                ("rationale", &c.rationale),
+                ("remediation", &c.remediation),
+            ];
+            for (name, text) in fields {
+                if text.has("en") && !text.has(lang) {
+                    out.push((c.id.clone(), name.to_string()));
+                }
+            }
+            for ch in &c.checks {
+                if !ch.title.has(lang) {
+                    out.push((c.id.clone(), format!("checks.{}.title", ch.id)));
+                }
+            }
+            if let Some(a) = &c.attestation {
+                if !a.question.has(lang) {
+                    out.push((c.id.clone(), "attestation.question".to_string()));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn validate(c: &mut Control) -> Result<(), String> {
+    let id_ok =
+        c.id.chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_' || ch == '.')
+            && !c.id.is_empty()
+            && c.id.len() <= 64;
+    if !id_ok {
+        return Err(format!(
+            "control id {:?} must be 1–64 letters, digits, '-', '_' or '.'",
+            c.id
+        ));
+    }
+    if !c.title.has("en") || !c.summary.has("en") {
+        return Err(format!("control {} needs title.en and summary.en", c.id));
+    }
+    if c.checks.is_empty() && c.attestation.is_none() {
+        return Err(format!(
+            "control {} has neither checks nor an attestation",
+            c.id
+        ));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for ch in &mut c.checks {
+        if !seen.insert(ch.id.clone()) {
+            return Err(format!("control {}: duplicate check id {}", c.id, ch.id));
+        }
+        ch.selectors = ch
+            .select
+            .iter()
+            .map(|s| {
+                Selector::parse(s).map_err(|e| format!("control {}, check {}: {e}", c.id, ch.id))
+            })
+            .collect::<Result<_, _>>()?;
+        ch.parsed_predicates = ch
+            .predicates
+            .iter()
+            .map(|(k, v)| Predicate::parse(v).map(|p| (k.clone(), p)))
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("control {}, check {}: {e}", c.id, ch.id))?;
+    }
+    Ok(())
+}

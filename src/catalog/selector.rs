@@ -1,0 +1,171 @@
+//! Evidence selectors (`kind:glob`) and field predicates, as written in catalog files.
+
+use crate::model::{Record, RecordKind, Severity};
+
+/// `"<kind>:<glob>"`: records of a kind whose check id or an alias matches the glob.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Selector {
+    /// The record kind.
+    pub kind: RecordKind,
+    /// The id glob (`*` matches anything); `None` selects every record of the kind.
+    pub glob: Option<String>,
+}
+
+impl Selector {
+    /// Parse a selector string.
+    pub fn parse(s: &str) -> Result<Selector, String> {
+        let (kind, glob) = match s.split_once(':') {
+            Some((k, g)) => (k.trim(), Some(g.trim())),
+            None => (s.trim(), None),
+        };
+        let kind = RecordKind::from_id(kind)
+            .ok_or_else(|| format!("unknown record kind {kind:?} in selector {s:?}"))?;
+        let glob = glob
+            .filter(|g| !g.is_empty() && *g != "*")
+            .map(str::to_string);
+        Ok(Selector { kind, glob })
+    }
+
+    /// Whether a record matches.
+    pub fn matches(&self, r: &Record) -> bool {
+        if r.kind != self.kind {
+            return false;
+        }
+        match &self.glob {
+            None => true,
+            Some(g) => glob_match(g, &r.check) || r.aliases.iter().any(|a| glob_match(g, a)),
+        }
+    }
+}
+
+/// Case-insensitive glob match where `*` matches any run of characters.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.to_lowercase().chars().collect();
+    let t: Vec<char> = text.to_lowercase().chars().collect();
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let (mut star, mut mark) = (None::<usize>, 0usize);
+    while ti < t.len() {
+        if pi < p.len() && p[pi] != '*' && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// A predicate on one record field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Predicate {
+    /// The field is present.
+    Present,
+    /// The field equals one of these (glob allowed).
+    AnyOf(Vec<String>),
+    /// The field differs from this.
+    Not(String),
+    /// Severity at least.
+    AtLeast(Severity),
+    /// Severity at most.
+    AtMost(Severity),
+}
+
+impl Predicate {
+    /// Parse a predicate value.
+    pub fn parse(v: &str) -> Result<Predicate, String> {
+        let v = v.trim();
+        let severity = |s: &str| {
+            let sev = Severity::from_word(s);
+            if sev == Severity::Unknown && !s.eq_ignore_ascii_case("unknown") {
+                Err(format!("{s:?} is not a severity"))
+            } else {
+                Ok(sev)
+            }
+        };
+        Ok(if v == "*" {
+            Predicate::Present
+        } else if let Some(s) = v.strip_prefix(">=") {
+            Predicate::AtLeast(severity(s)?)
+        } else if let Some(s) = v.strip_prefix("<=") {
+            Predicate::AtMost(severity(s)?)
+        } else if let Some(s) = v.strip_prefix('!') {
+            Predicate::Not(s.to_string())
+        } else {
+            Predicate::AnyOf(v.split('|').map(|s| s.trim().to_string()).collect())
+        })
+    }
+
+    /// Whether the record's field satisfies it.
+    pub fn holds(&self, field: &str, r: &Record) -> bool {
+        match self {
+            Predicate::AtLeast(s) => r.severity >= *s,
+            Predicate::AtMost(s) => r.severity <= *s,
+            Predicate::Present => r.field(field).is_some_and(|v| !v.is_empty()),
+            Predicate::Not(x) => r.field(field).is_none_or(|v| !glob_match(x, &v)),
+            Predicate::AnyOf(xs) => r
+                .field(field)
+                .is_some_and(|v| xs.iter().any(|x| glob_match(x, &v))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Format, Outcome};
+
+    #[test]
+    fn globs_match_ids_and_aliases() {
+        assert!(glob_match("cis-*:5.2.2", "cis-1.10:5.2.2"));
+        assert!(!glob_match("cis-*:5.2.2", "cis-1.10:5.2.20"));
+        assert!(glob_match(
+            "K8sAllowedRepos*/*",
+            "k8sallowedreposv2/prod-repos"
+        ));
+        let mut r = Record::new(
+            RecordKind::Misconfiguration,
+            Format::Trivy,
+            "KSV-0017",
+            Outcome::Fail,
+        );
+        r.aliases.push("KSV017".into());
+        assert!(Selector::parse("misconfiguration:ksv017")
+            .unwrap()
+            .matches(&r));
+        assert!(!Selector::parse("policy:KSV-0017").unwrap().matches(&r));
+        assert!(Selector::parse("misconfiguration").unwrap().matches(&r));
+        assert!(Selector::parse("nonsense:x").is_err());
+    }
+
+    #[test]
+    fn predicates_compare_fields_and_severities() {
+        let mut r = Record::new(
+            RecordKind::Vulnerability,
+            Format::Grype,
+            "CVE-1",
+            Outcome::Fail,
+        );
+        r.severity = Severity::High;
+        r.subject.namespace = Some("payments".into());
+        assert!(Predicate::parse(">=high").unwrap().holds("severity", &r));
+        assert!(!Predicate::parse(">=critical")
+            .unwrap()
+            .holds("severity", &r));
+        assert!(Predicate::parse("shop|pay*")
+            .unwrap()
+            .holds("namespace", &r));
+        assert!(Predicate::parse("!kube-*").unwrap().holds("namespace", &r));
+        assert!(!Predicate::parse("*").unwrap().holds("node", &r));
+    }
+}

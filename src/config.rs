@@ -1,0 +1,275 @@
+//! `muster.toml`: site, report, grace, scope, registries, images and owners.
+//! Parsed strictly (unknown keys are errors that name the line) and defaulted
+//! to the product decisions (pragmatic profile, 7/30/90/180 grace days).
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Errors reading the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or has unknown or mistyped keys.
+    #[error("{path}:{line}: {message}")]
+    Parse {
+        /// The file.
+        path: String,
+        /// 1-based line.
+        line: usize,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+/// Site settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Site {
+    /// Title on every page.
+    pub title: String,
+    /// Organisation (cover page).
+    pub organisation: String,
+    /// Interface language.
+    pub lang: String,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Site {
+            title: "Container security compliance".to_string(),
+            organisation: String::new(),
+            lang: "en".to_string(),
+        }
+    }
+}
+
+/// How history dates are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HistoryStep {
+    /// Every day covered by the inputs.
+    Daily,
+    /// Every week (ending on the report date).
+    Weekly,
+    /// Only the report date.
+    None,
+}
+
+/// Report settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReportSettings {
+    /// Report date (`YYYY-MM-DD` or RFC 3339); default now.
+    pub as_of: Option<String>,
+    /// `pragmatic` or `strict`.
+    pub profile: String,
+    /// Event window in days.
+    pub window_days: i64,
+    /// History step.
+    pub history: HistoryStep,
+    /// Scan freshness in days.
+    pub freshness_days: i64,
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings {
+            as_of: None,
+            profile: "pragmatic".to_string(),
+            window_days: 30,
+            history: HistoryStep::Weekly,
+            freshness_days: 7,
+        }
+    }
+}
+
+/// Grace days by severity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Grace {
+    /// Critical.
+    pub critical: i64,
+    /// High.
+    pub high: i64,
+    /// Medium.
+    pub medium: i64,
+    /// Low.
+    pub low: i64,
+    /// Known exploited.
+    pub known_exploited: i64,
+}
+
+impl Default for Grace {
+    fn default() -> Self {
+        Grace {
+            critical: 7,
+            high: 30,
+            medium: 90,
+            low: 180,
+            known_exploited: 0,
+        }
+    }
+}
+
+/// What is in scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Scope {
+    /// Namespaces left out of the report (globs).
+    pub exclude_namespaces: Vec<String>,
+    /// Production namespaces (globs).
+    pub production_namespaces: Vec<String>,
+    /// Production clusters (globs).
+    pub production_clusters: Vec<String>,
+}
+
+impl Default for Scope {
+    fn default() -> Self {
+        Scope {
+            exclude_namespaces: [
+                "kube-system",
+                "kube-public",
+                "kube-node-lease",
+                "gatekeeper-system",
+                "kyverno",
+                "falco",
+                "calico-system",
+                "tigera-operator",
+            ]
+            .map(String::from)
+            .to_vec(),
+            production_namespaces: vec!["*".to_string()],
+            production_clusters: vec!["*".to_string()],
+        }
+    }
+}
+
+/// Registry policy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Registries {
+    /// Approved registry hosts (globs).
+    pub approved: Vec<String>,
+}
+
+/// Image policy.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Images {
+    /// Approved base OS families.
+    pub approved_os: Vec<String>,
+    /// Maximum image age in days.
+    pub max_age_days: i64,
+    /// Ceiling on distinct production images (0 = not configured).
+    pub max_production_images: usize,
+}
+
+impl Default for Images {
+    fn default() -> Self {
+        Images {
+            approved_os: Vec::new(),
+            max_age_days: 90,
+            max_production_images: 0,
+        }
+    }
+}
+
+/// A team and what it owns.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Owner {
+    /// Team name.
+    pub team: String,
+    /// Contact.
+    pub contact: String,
+    /// Namespace globs.
+    pub namespaces: Vec<String>,
+    /// Cluster globs.
+    pub clusters: Vec<String>,
+    /// Image globs (on `registry/repository:tag`).
+    pub images: Vec<String>,
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Site.
+    pub site: Site,
+    /// Report.
+    pub report: ReportSettings,
+    /// Grace.
+    pub grace: Grace,
+    /// Scope.
+    pub scope: Scope,
+    /// Registries.
+    pub registries: Registries,
+    /// Images.
+    pub images: Images,
+    /// Owners.
+    pub owners: Vec<Owner>,
+}
+
+impl Config {
+    /// Parse configuration text (`path` names it in errors).
+    pub fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_string(),
+            line: e
+                .span()
+                .map(|s| {
+                    text.get(..s.start)
+                        .map_or(1, |p| p.matches('\n').count() + 1)
+                })
+                .unwrap_or(1),
+            message: e.message().to_string(),
+        })
+    }
+
+    /// Read a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: shown.clone(),
+            source,
+        })?;
+        Config::parse(&shown, &text)
+    }
+
+    /// Whether the profile is `strict`.
+    pub fn strict(&self) -> bool {
+        self.report.profile.eq_ignore_ascii_case("strict")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_follow_the_product_decisions() {
+        let c = Config::parse("m.toml", "").unwrap();
+        assert_eq!(c.grace.critical, 7);
+        assert_eq!(c.grace.low, 180);
+        assert!(!c.strict());
+        assert!(c
+            .scope
+            .exclude_namespaces
+            .contains(&"kube-system".to_string()));
+    }
+
+    #[test]
+    fn unknown_keys_name_the_line() {
+        let err = Config::parse("m.toml", "[site]\ntitle = \"x\"\ncolour = \"red\"\n").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("m.toml:3:"), "{msg}");
+        assert!(msg.contains("colour"), "{msg}");
+    }
+}

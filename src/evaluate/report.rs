@@ -1,0 +1,405 @@
+//! The evaluation's result: everything the site, the exports and `check` show.
+//! Plain data; no I/O, no presentation.
+
+use crate::diag::Diagnostic;
+use crate::ingest::SourceSummary;
+use crate::model::{ImageRef, Provenance, Severity};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A control's status (controls.md §0.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Positive evidence and no open failure.
+    Pass,
+    /// An open failure (past its grace period, not waived).
+    Fail,
+    /// Failures inside their grace period, partial coverage, or detection-only enforcement.
+    Warning,
+    /// No capable source: absence of failures is not a pass.
+    NotAssessed,
+    /// Needs a manual attestation (none valid).
+    Manual,
+    /// Every failure is covered by a valid waiver.
+    Waived,
+}
+
+impl Status {
+    /// Every status in display order.
+    pub const ALL: [Status; 6] = [
+        Status::Fail,
+        Status::Warning,
+        Status::NotAssessed,
+        Status::Manual,
+        Status::Waived,
+        Status::Pass,
+    ];
+
+    /// Stable identifier.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Warning => "warning",
+            Status::NotAssessed => "not-assessed",
+            Status::Manual => "manual",
+            Status::Waived => "waived",
+        }
+    }
+
+    /// Precedence when aggregating checks: FAIL > WARNING > NOT_ASSESSED > MANUAL > WAIVED > PASS.
+    pub fn rank(self) -> u8 {
+        match self {
+            Status::Fail => 5,
+            Status::Warning => 4,
+            Status::NotAssessed => 3,
+            Status::Manual => 2,
+            Status::Waived => 1,
+            Status::Pass => 0,
+        }
+    }
+}
+
+/// Why a status was given: a message code plus named parameters, translated at render time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reason {
+    /// Message key in the interface strings (`reason.open-failures`, …).
+    pub code: String,
+    /// Values substituted into the message (`{count}`, `{source}`, …).
+    pub params: BTreeMap<String, String>,
+}
+
+impl Reason {
+    /// A reason with parameters.
+    pub fn new(code: &str, params: &[(&str, String)]) -> Reason {
+        Reason {
+            code: code.to_string(),
+            params: params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// Where a failure stands in its remediation life cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingState {
+    /// Open and past its due date.
+    Overdue,
+    /// Open, inside its grace period.
+    InGrace,
+    /// Open, no fix exists yet (tracked, warns).
+    NoFix,
+    /// Covered by a valid waiver.
+    Waived,
+    /// Seen before, absent from the newest scan of its target.
+    Fixed,
+    /// Positive evidence (passing check).
+    Passed,
+    /// Informational.
+    Info,
+}
+
+/// One piece of evidence behind a check, as shown in evidence tables.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceItem {
+    /// Record kind id.
+    pub kind: String,
+    /// Input format id.
+    pub format: String,
+    /// Check / rule / CVE id.
+    pub check: String,
+    /// Title.
+    pub title: String,
+    /// Tool verdict (pass/fail/warn/…).
+    pub outcome: String,
+    /// Severity.
+    pub severity: Severity,
+    /// Subject label.
+    pub subject: String,
+    /// When observed.
+    pub observed_at: Option<DateTime<Utc>>,
+    /// Number of folded events.
+    pub count: u64,
+    /// Remediation state.
+    pub state: FindingState,
+    /// Due date, when a grace period applies.
+    pub due: Option<NaiveDate>,
+    /// Waiver id covering it.
+    pub waiver: Option<String>,
+    /// Source file, line, pointer.
+    pub provenance: Provenance,
+}
+
+/// A check's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// Check id.
+    pub id: String,
+    /// Status.
+    pub status: Status,
+    /// Why.
+    pub reason: Reason,
+    /// Whether it decides the control's status.
+    pub required: bool,
+    /// Evidence considered (capped; the full list is in findings.csv).
+    pub evidence: Vec<EvidenceItem>,
+    /// Evidence count before capping.
+    pub evidence_total: usize,
+}
+
+/// An attestation's state for a control.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttestationState {
+    /// Control id.
+    pub control: String,
+    /// Attested status.
+    pub status: Status,
+    /// Who attested.
+    pub attested_by: String,
+    /// When.
+    pub date: NaiveDate,
+    /// Until when it is valid.
+    pub expires: Option<NaiveDate>,
+    /// Whether it expired as of the report date.
+    pub expired: bool,
+    /// Evidence links.
+    pub evidence: Vec<String>,
+    /// Body as Markdown (rendered safely by the site).
+    pub body_markdown: String,
+    /// Source file.
+    pub file: String,
+}
+
+/// A control's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ControlResult {
+    /// Control id.
+    pub id: String,
+    /// Domain.
+    pub domain: String,
+    /// Status.
+    pub status: Status,
+    /// Why, in one sentence.
+    pub reason: Reason,
+    /// Per-check results.
+    pub checks: Vec<CheckResult>,
+    /// The attestation applied, if any.
+    pub attestation: Option<AttestationState>,
+    /// Total evidence records considered.
+    pub evidence_count: usize,
+    /// Newest evidence time.
+    pub last_evidence: Option<DateTime<Utc>>,
+    /// Status at each history date (oldest first).
+    pub history: Vec<(NaiveDate, Status)>,
+}
+
+/// A deduplicated finding tracked through time (vulnerabilities, misconfigurations, secrets).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Stable key (kind|check|subject).
+    pub key: String,
+    /// Record kind id.
+    pub kind: String,
+    /// Check / CVE id.
+    pub check: String,
+    /// Title.
+    pub title: String,
+    /// Highest severity any tool gave.
+    pub severity: Severity,
+    /// Subject label.
+    pub subject: String,
+    /// Image, when about an image.
+    pub image: Option<ImageRef>,
+    /// Package, for vulnerabilities.
+    pub package: Option<String>,
+    /// Installed version.
+    pub installed_version: Option<String>,
+    /// Fixed version.
+    pub fixed_version: Option<String>,
+    /// Known exploited.
+    pub known_exploited: bool,
+    /// First seen.
+    pub first_seen: DateTime<Utc>,
+    /// Last seen.
+    pub last_seen: DateTime<Utc>,
+    /// Due date.
+    pub due: Option<NaiveDate>,
+    /// State as of the report date.
+    pub state: FindingState,
+    /// Owning team.
+    pub team: Option<String>,
+    /// Waiver id.
+    pub waiver: Option<String>,
+    /// Formats that reported it.
+    pub sources: Vec<String>,
+    /// Controls it affects.
+    pub controls: Vec<String>,
+    /// Where it was seen last.
+    pub provenance: Provenance,
+}
+
+/// Everything known about one image.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImageSummary {
+    /// Canonical reference.
+    pub image: ImageRef,
+    /// Other names it was seen under (tags, digests).
+    pub aliases: Vec<String>,
+    /// Open findings by severity.
+    pub open_by_severity: BTreeMap<Severity, usize>,
+    /// Last scan time.
+    pub last_scanned: Option<DateTime<Utc>>,
+    /// OS family and version from scans.
+    pub os: Option<String>,
+    /// Workloads it was seen running in (`cluster/ns/kind/name`).
+    pub running_in: Vec<String>,
+    /// Formats that mentioned it.
+    pub seen_by: Vec<String>,
+    /// Controls whose evidence mentions it.
+    pub controls: Vec<String>,
+    /// Owning team.
+    pub team: Option<String>,
+    /// Whether it is signed (cosign).
+    pub signed: bool,
+}
+
+/// A team's remediation picture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamSummary {
+    /// Team name.
+    pub team: String,
+    /// Contact.
+    pub contact: String,
+    /// Open findings.
+    pub open: usize,
+    /// Overdue findings.
+    pub overdue: usize,
+    /// Fixed findings (in the reporting span).
+    pub fixed: usize,
+    /// Mean days from first seen to fixed.
+    pub mean_days_to_fix: Option<f64>,
+}
+
+/// A waiver's state.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaiverState {
+    /// Waiver id.
+    pub id: String,
+    /// Control scope.
+    pub control: String,
+    /// Finding glob.
+    pub finding: String,
+    /// Image glob.
+    pub image: String,
+    /// Workload glob.
+    pub workload: String,
+    /// Reason given.
+    pub reason: String,
+    /// Category.
+    pub category: String,
+    /// Approver.
+    pub approver: String,
+    /// Approved on.
+    pub approved_on: NaiveDate,
+    /// Expires on.
+    pub expires_on: NaiveDate,
+    /// Expired as of the report date.
+    pub expired: bool,
+    /// Evidence records it matched.
+    pub matched: usize,
+    /// Source line in waivers.csv.
+    pub line: u64,
+}
+
+/// One history point.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPoint {
+    /// The as-of date.
+    pub date: NaiveDate,
+    /// Controls by status.
+    pub statuses: BTreeMap<Status, usize>,
+    /// Compliance score (0–100).
+    pub score: f64,
+    /// Open findings by severity.
+    pub open_by_severity: BTreeMap<Severity, usize>,
+    /// Overdue findings.
+    pub overdue: usize,
+    /// Findings first seen in the period ending at this date.
+    pub new: usize,
+    /// Findings fixed in the period ending at this date.
+    pub fixed: usize,
+}
+
+/// What changed between two dates.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Changes {
+    /// The earlier date.
+    pub since: Option<NaiveDate>,
+    /// Controls whose status changed: (id, before, after).
+    pub controls: Vec<(String, Status, Status)>,
+    /// Findings first seen after `since`.
+    pub new_findings: Vec<String>,
+    /// Findings fixed after `since`.
+    pub fixed_findings: Vec<String>,
+    /// Waivers approved after `since`.
+    pub new_waivers: Vec<String>,
+    /// Waivers that expired after `since`.
+    pub expired_waivers: Vec<String>,
+    /// Unused waivers.
+    pub unused_waivers: Vec<String>,
+    /// Controls that had evidence at `since` and have none now.
+    pub lost_evidence: Vec<String>,
+}
+
+/// What was left out of scope and why.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ScopeInfo {
+    /// Excluded namespace patterns.
+    pub excluded_namespaces: Vec<String>,
+    /// Records dropped by the exclusion.
+    pub excluded_records: usize,
+    /// Production namespace patterns.
+    pub production_namespaces: Vec<String>,
+    /// Production cluster patterns.
+    pub production_clusters: Vec<String>,
+}
+
+/// The whole evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// The report date.
+    pub as_of: DateTime<Utc>,
+    /// Profile name.
+    pub profile: String,
+    /// Per-control results, in catalog order.
+    pub controls: Vec<ControlResult>,
+    /// Controls by status.
+    pub statuses: BTreeMap<Status, usize>,
+    /// Compliance score: pass / (pass + fail + warning) × 100, waived counting as pass; not-assessed and manual excluded.
+    pub score: f64,
+    /// Trend.
+    pub history: Vec<HistoryPoint>,
+    /// Findings.
+    pub findings: Vec<Finding>,
+    /// Images.
+    pub images: Vec<ImageSummary>,
+    /// Teams.
+    pub teams: Vec<TeamSummary>,
+    /// Waivers.
+    pub waivers: Vec<WaiverState>,
+    /// Attestations read.
+    pub attestations: Vec<AttestationState>,
+    /// What changed.
+    pub changes: Changes,
+    /// Input files.
+    pub sources: Vec<SourceSummary>,
+    /// Problems with inputs, configuration and catalog.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Scope.
+    pub scope: ScopeInfo,
+}
