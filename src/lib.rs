@@ -6,9 +6,12 @@
 //! → [`render`] (statuses → site). [`cmd`] holds the command-line front ends.
 
 pub mod catalog;
+pub mod cmd;
 pub mod config;
 pub mod diag;
 pub mod evaluate;
 pub mod ingest;
+pub mod manifest;
 pub mod model;
 pub mod redact;
+pub mod render;

@@ -1,1 +1,18 @@
-fn main() {}
+//! The `muster` binary: parse the command line, run it, map errors to exit codes
+//! (0 ok, 1 a gate or verification failed, 2 usage or I/O error).
+
+use clap::Parser;
+
+fn main() {
+    let cli = muster::cmd::Cli::parse();
+    match muster::cmd::run(cli) {
+        Ok(code) => std::process::exit(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            std::process::exit(2);
+        }
+    }
+}

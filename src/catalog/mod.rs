@@ -4,7 +4,7 @@
 
 mod selector;
 
-pub use selector::{Predicate, Selector};
+pub use selector::{glob_match as selector_glob, Predicate, Selector};
 
 use crate::diag::{Code, Diagnostic, Level};
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,323 @@
 //! Evaluation: records × catalog × configuration → a [`Report`].
 //!
-//! Pure functions of their inputs: no I/O, no clock (the report date is a parameter).
+//! Pure functions of their inputs: no I/O, no clock (the report date is a parameter),
+//! so a site is reproducible from its inputs. The same evaluation runs at every
+//! history date, which is where trends and "what changed" come from.
 
+mod checks;
+mod findings;
 mod report;
+mod rules;
+mod timeline;
+mod view;
+pub mod waivers;
 
 pub use report::*;
+
+use crate::catalog::{Catalog, Control};
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::ingest::SourceSummary;
+use crate::model::{ImageRef, Record};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+use waivers::{Attestation, Waiver};
+
+/// Everything an evaluation reads.
+pub struct Inputs<'a> {
+    /// Normalised records.
+    pub records: &'a [Record],
+    /// Input file summaries.
+    pub sources: &'a [SourceSummary],
+    /// The catalog.
+    pub catalog: &'a Catalog,
+    /// Configuration.
+    pub config: &'a Config,
+    /// Waivers.
+    pub waivers: &'a [Waiver],
+    /// Attestations.
+    pub attestations: &'a [Attestation],
+    /// Diagnostics gathered so far (inputs, config, catalog).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Shared, precomputed state for evaluating at one date.
+pub struct Ctx<'a> {
+    /// Records.
+    pub records: &'a [Record],
+    /// Configuration.
+    pub config: &'a Config,
+    /// Waivers.
+    pub waivers: &'a [Waiver],
+    /// Attestations.
+    pub attestations: &'a [Attestation],
+    /// The evaluation date.
+    pub at: DateTime<Utc>,
+    index: &'a Index,
+}
+
+/// Per-record facts computed once per report.
+pub struct Index {
+    target_keys: Vec<String>,
+    finding_keys: Vec<String>,
+    first_seen: HashMap<String, DateTime<Utc>>,
+    excluded: Vec<bool>,
+    production: Vec<bool>,
+    digest_names: HashMap<String, String>,
+}
+
+impl Index {
+    fn build(records: &[Record], config: &Config) -> Index {
+        let finding_keys: Vec<String> = records.iter().map(findings::finding_key).collect();
+        let mut first_seen: HashMap<String, DateTime<Utc>> = HashMap::new();
+        for (r, k) in records.iter().zip(&finding_keys) {
+            if let Some(t) = r.first_observed_at.or(r.observed_at) {
+                let e = first_seen.entry(k.clone()).or_insert(t);
+                if t < *e {
+                    *e = t;
+                }
+            }
+        }
+        let mut digest_names = HashMap::new();
+        for r in records {
+            if let Some(i) = &r.subject.image {
+                if let (Some(d), Some(t)) = (&i.digest, &i.tag) {
+                    digest_names
+                        .entry(format!("{}@{}", i.name(), d))
+                        .or_insert(format!("{}:{}", i.name(), t));
+                }
+            }
+        }
+        Index {
+            target_keys: records.iter().map(view::target_key).collect(),
+            finding_keys,
+            first_seen,
+            excluded: records.iter().map(|r| view::excluded(r, config)).collect(),
+            production: records
+                .iter()
+                .map(|r| view::in_production(r, config))
+                .collect(),
+            digest_names,
+        }
+    }
+}
+
+impl Ctx<'_> {
+    /// When the finding of record `i` was first seen.
+    pub fn first_seen(&self, i: usize) -> Option<DateTime<Utc>> {
+        self.index
+            .finding_keys
+            .get(i)
+            .and_then(|k| self.index.first_seen.get(k))
+            .copied()
+    }
+
+    /// Whether record `i` is out of scope.
+    pub fn excluded(&self, i: usize) -> bool {
+        self.index.excluded.get(i).copied().unwrap_or(false)
+    }
+
+    /// Whether record `i` is about production.
+    pub fn production(&self, i: usize) -> bool {
+        self.index.production.get(i).copied().unwrap_or(true)
+    }
+
+    /// One name per image across tools: `registry/repo:tag`, resolving digest-only references.
+    pub fn canonical(&self, image: &ImageRef) -> String {
+        if image.tag.is_none() {
+            if let Some(name) = self.index.digest_names.get(&image.key()) {
+                return name.clone();
+            }
+        }
+        image.tagged()
+    }
+}
+
+/// Evaluate every control at one date.
+pub fn evaluate_controls(ctx: &Ctx<'_>, catalog: &Catalog) -> Vec<ControlResult> {
+    let window = Duration::days(ctx.config.report.window_days.max(1));
+    let current = view::current(ctx.records, &ctx.index.target_keys, ctx.at, window);
+    catalog
+        .controls
+        .iter()
+        .map(|c| evaluate_control(ctx, c, &current))
+        .collect()
+}
+
+fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> ControlResult {
+    let mut results = Vec::new();
+    for check in &control.checks {
+        let j = checks::judge(ctx, control, check, current);
+        let total = j.evidence.len();
+        let mut evidence = j.evidence;
+        evidence.truncate(checks::EVIDENCE_CAP);
+        results.push(CheckResult {
+            id: check.id.clone(),
+            status: j.status,
+            reason: j.reason,
+            required: check.required,
+            evidence,
+            evidence_total: total,
+        });
+    }
+    let required: Vec<&CheckResult> = results.iter().filter(|c| c.required).collect();
+    let worst = required.iter().max_by_key(|c| c.status.rank());
+    let (mut status, mut reason) = match worst {
+        Some(c) if required.len() == 1 => (c.status, c.reason.clone()),
+        Some(c) => {
+            let code = match c.status {
+                Status::Fail => "reason.check-failed",
+                Status::Warning => "reason.check-warning",
+                Status::NotAssessed => "reason.check-not-assessed",
+                _ => "",
+            };
+            if code.is_empty() {
+                (c.status, c.reason.clone())
+            } else {
+                (c.status, Reason::new(code, &[("check", c.id.clone())]))
+            }
+        }
+        None => (
+            Status::NotAssessed,
+            Reason::new("reason.needs-attestation", &[]),
+        ),
+    };
+    if status == Status::Pass {
+        if let Some(c) = results
+            .iter()
+            .find(|c| !c.required && matches!(c.status, Status::Fail | Status::Warning))
+        {
+            status = Status::Warning;
+            reason = Reason::new("reason.check-warning", &[("check", c.id.clone())]);
+        }
+    }
+    // An attestation settles what exports could not.
+    let attestation = control
+        .attestation
+        .as_ref()
+        .map(|_| rules::attestation(ctx, control));
+    let applied = ctx
+        .attestations
+        .iter()
+        .filter(|a| a.control == control.id && a.date <= ctx.at.date_naive())
+        .max_by_key(|a| a.date)
+        .map(|a| timeline::attestation_state(a, ctx.at.date_naive()));
+    if let Some(att) = attestation {
+        let automated_inconclusive =
+            matches!(status, Status::NotAssessed | Status::Manual) || required.is_empty();
+        if automated_inconclusive || att.status == Status::Fail {
+            status = att.status;
+            reason = att.reason;
+        } else if status == Status::Pass && att.status == Status::Manual {
+            status = Status::Warning;
+            reason = Reason::new("reason.needs-attestation", &[]);
+        }
+    }
+    let evidence_count = results.iter().map(|c| c.evidence_total).sum();
+    let last_evidence = results
+        .iter()
+        .filter_map(|c| checks::last_time(&c.evidence))
+        .max();
+    ControlResult {
+        id: control.id.clone(),
+        domain: control.domain.clone(),
+        status,
+        reason,
+        checks: results,
+        attestation: applied,
+        evidence_count,
+        last_evidence,
+        history: Vec::new(),
+    }
+}
+
+/// The compliance score: (pass + waived) / (pass + waived + fail + warning) × 100.
+pub fn score(statuses: &std::collections::BTreeMap<Status, usize>) -> f64 {
+    let get = |s| statuses.get(&s).copied().unwrap_or(0) as f64;
+    let good = get(Status::Pass) + get(Status::Waived);
+    let judged = good + get(Status::Fail) + get(Status::Warning);
+    if judged == 0.0 {
+        0.0
+    } else {
+        (good / judged * 1000.0).round() / 10.0
+    }
+}
+
+/// Evaluate everything as of `as_of`, with trends back to the first evidence and changes since `since`.
+pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime<Utc>>) -> Report {
+    let index = Index::build(inputs.records, inputs.config);
+    let ctx_at = |at| Ctx {
+        records: inputs.records,
+        config: inputs.config,
+        waivers: inputs.waivers,
+        attestations: inputs.attestations,
+        at,
+        index: &index,
+    };
+    let ctx = ctx_at(as_of);
+    let mut controls = evaluate_controls(&ctx, inputs.catalog);
+    let findings = findings::track(&ctx, inputs.catalog);
+    let dates = timeline::history_dates(inputs.records, inputs.config, as_of);
+    let mut history = Vec::new();
+    for d in &dates {
+        let c = ctx_at(*d);
+        let results = if *d == as_of {
+            controls.clone()
+        } else {
+            evaluate_controls(&c, inputs.catalog)
+        };
+        for (ctrl, r) in controls.iter_mut().zip(&results) {
+            ctrl.history.push((d.date_naive(), r.status));
+        }
+        history.push(timeline::point(&c, &results, &findings, inputs.config));
+    }
+    let since = since
+        .or_else(|| dates.iter().rev().nth(1).copied())
+        .filter(|s| *s < as_of);
+    let waivers = findings::waiver_states(&ctx, inputs.catalog, &controls);
+    let changes = match since {
+        Some(s) => timeline::changes(
+            &evaluate_controls(&ctx_at(s), inputs.catalog),
+            &controls,
+            &findings,
+            &waivers,
+            s,
+            as_of,
+        ),
+        None => Changes::default(),
+    };
+    let statuses = timeline::count_statuses(&controls);
+    let images = findings::images(&ctx, &findings, &controls);
+    let teams = findings::teams(inputs.config, &findings);
+    let attestations = inputs
+        .attestations
+        .iter()
+        .map(|a| timeline::attestation_state(a, as_of.date_naive()))
+        .collect();
+    let excluded_records = index.excluded.iter().filter(|e| **e).count();
+    Report {
+        as_of,
+        profile: inputs.config.report.profile.clone(),
+        score: score(&statuses),
+        statuses,
+        controls,
+        history,
+        findings,
+        images,
+        teams,
+        waivers,
+        attestations,
+        changes,
+        sources: inputs.sources.to_vec(),
+        diagnostics: inputs.diagnostics,
+        scope: ScopeInfo {
+            excluded_namespaces: inputs.config.scope.exclude_namespaces.clone(),
+            excluded_records,
+            production_namespaces: inputs.config.scope.production_namespaces.clone(),
+            production_clusters: inputs.config.scope.production_clusters.clone(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests;

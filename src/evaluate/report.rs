@@ -229,6 +229,8 @@ pub struct Finding {
     pub last_seen: DateTime<Utc>,
     /// Due date.
     pub due: Option<NaiveDate>,
+    /// When it was found fixed (the first scan of its target without it).
+    pub fixed_on: Option<NaiveDate>,
     /// State as of the report date.
     pub state: FindingState,
     /// Owning team.

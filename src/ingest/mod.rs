@@ -6,6 +6,10 @@
 //! wrappers) and hands each document to the first ingestor of [`REGISTRY`] that claims it.
 //! Input here is untrusted: nothing in this module may panic on any byte sequence.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![cfg_attr(
+    test,
+    allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 pub mod cosign;
 pub mod defender;
@@ -31,6 +35,7 @@ mod util;
 pub use doc::{Doc, FileCtx};
 pub use probe::Probe;
 pub use source::{ingest_paths, IngestOptions, Ingested, SourceSummary};
+pub use util::parse_time;
 
 use crate::model::Format;
 

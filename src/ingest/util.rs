@@ -33,8 +33,9 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 }
 
 /// Seconds (possibly fractional) since the Unix epoch.
+#[allow(dead_code)] // used by the docker-bench and Gatekeeper parsers
 pub fn from_epoch_secs(secs: f64) -> Option<DateTime<Utc>> {
-    if !secs.is_finite() || secs < 0.0 || secs > 32_503_680_000.0 {
+    if !secs.is_finite() || !(0.0..=32_503_680_000.0).contains(&secs) {
         return None;
     }
     let whole = secs.trunc() as i64;

@@ -1,0 +1,92 @@
+//! `muster catalog` and `muster formats`: what muster knows.
+
+use super::args::{CatalogArgs, FormatArgs, OutputFormat};
+use crate::catalog::Catalog;
+use anyhow::Context;
+
+/// Run `catalog`.
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+pub fn catalog(args: CatalogArgs) -> anyhow::Result<i32> {
+    let mut diags = Vec::new();
+    let catalog = match &args.catalog {
+        Some(d) => Catalog::from_dir(d, &mut diags)
+            .with_context(|| format!("reading catalog {}", d.display()))?,
+        None => Catalog::builtin(&mut diags),
+    };
+    for d in &diags {
+        eprintln!("{d}");
+    }
+    if args.check_translations {
+        let langs: Vec<String> = match &args.lang {
+            Some(l) => vec![l.clone()],
+            None => vec!["es".into(), "fr".into()],
+        };
+        let mut missing = 0;
+        for lang in &langs {
+            for (id, field) in catalog.missing_translations(lang) {
+                println!("{lang}\t{id}\t{field}");
+                missing += 1;
+            }
+        }
+        if missing == 0 {
+            println!(
+                "all {} controls are translated into {}",
+                catalog.controls.len(),
+                langs.join(", ")
+            );
+        }
+        return Ok(if missing > 0 || !diags.is_empty() {
+            1
+        } else {
+            0
+        });
+    }
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&catalog.controls)?),
+        OutputFormat::Text => {
+            for c in &catalog.controls {
+                println!(
+                    "{:<8} {:<13} {:<9} {}",
+                    c.id,
+                    c.domain,
+                    format!("{:?}", c.evaluation).to_lowercase(),
+                    c.title.get("en")
+                );
+                for ch in &c.checks {
+                    let sel = if ch.select.is_empty() {
+                        "-".to_string()
+                    } else {
+                        ch.select.join(", ")
+                    };
+                    println!("         · {} [{:?}] {}", ch.id, ch.rule, sel);
+                }
+            }
+        }
+    }
+    Ok(if diags.is_empty() { 0 } else { 1 })
+}
+
+/// Run `formats`.
+#[allow(clippy::print_stdout)]
+pub fn formats(args: FormatArgs) -> anyhow::Result<i32> {
+    let formats = crate::ingest::formats();
+    match args.format {
+        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&formats)?),
+        OutputFormat::Text => {
+            println!(
+                "{:<17} {:<44} {:<40} DETECTION",
+                "FORMAT", "EXPORT", "TESTED WITH"
+            );
+            for f in formats {
+                println!(
+                    "{:<17} {:<44} {:<40} {}",
+                    f.format.id(),
+                    f.name,
+                    f.tested,
+                    f.detection
+                );
+            }
+        }
+    }
+    Ok(0)
+}

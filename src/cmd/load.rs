@@ -1,0 +1,165 @@
+//! The shared front half of `build` and `check`: find the configuration, catalog,
+//! waivers and attestations, ingest the exports and evaluate.
+
+use super::args::InputArgs;
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::diag::{Diagnostic, Level};
+use crate::evaluate::waivers::{parse_attestation, parse_waivers};
+use crate::evaluate::{evaluate, Inputs, Report};
+use crate::ingest::{ingest_paths, parse_time, IngestOptions};
+use anyhow::{bail, Context};
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+
+/// Everything `build` and `check` need after evaluation.
+pub struct Loaded {
+    /// The evaluation.
+    pub report: Report,
+    /// The catalog used.
+    pub catalog: Catalog,
+    /// The configuration used.
+    pub config: Config,
+    /// SHA-256 of the configuration text (empty when defaults were used).
+    pub config_digest: String,
+    /// Inputs as given.
+    pub inputs: Vec<PathBuf>,
+}
+
+fn date_arg(what: &str, s: &str) -> anyhow::Result<DateTime<Utc>> {
+    let t = parse_time(s)
+        .with_context(|| format!("{what}: {s:?} is not a date (YYYY-MM-DD or RFC 3339)"))?;
+    // A plain date means the end of that day: everything observed on it counts.
+    Ok(if s.trim().len() == 10 {
+        t + chrono::Duration::seconds(86_399)
+    } else {
+        t
+    })
+}
+
+/// Run ingest and evaluation.
+pub fn load(args: &InputArgs) -> anyhow::Result<Loaded> {
+    let inputs = if args.inputs.is_empty() {
+        vec![PathBuf::from("sample-data")]
+    } else {
+        args.inputs.clone()
+    };
+    let first_dir = inputs.iter().find(|p| p.is_dir()).cloned();
+    let config_path = args.config.clone().or_else(|| {
+        first_dir
+            .as_ref()
+            .map(|d| d.join("muster.toml"))
+            .filter(|p| p.is_file())
+    });
+    let (config, config_digest, base) = match &config_path {
+        Some(p) => {
+            let text =
+                std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            let c = Config::parse(&p.display().to_string(), &text)?;
+            (
+                c,
+                crate::manifest::sha256_hex(text.as_bytes()),
+                p.parent().map(Path::to_path_buf),
+            )
+        }
+        None => (Config::default(), String::new(), first_dir.clone()),
+    };
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let catalog = match &args.catalog {
+        Some(dir) => Catalog::from_dir(dir, &mut diagnostics)
+            .with_context(|| format!("reading catalog {}", dir.display()))?,
+        None => Catalog::builtin(&mut diagnostics),
+    };
+    if catalog.controls.is_empty() {
+        bail!("the catalog has no valid control; see the diagnostics above");
+    }
+    let mut waivers = Vec::new();
+    let mut attestations = Vec::new();
+    if let Some(base) = &base {
+        let wpath = base.join("waivers.csv");
+        if wpath.is_file() {
+            let text = std::fs::read_to_string(&wpath)
+                .with_context(|| format!("reading {}", wpath.display()))?;
+            waivers = parse_waivers(&wpath.display().to_string(), &text, &mut diagnostics);
+        }
+        let adir = base.join("attestations");
+        if adir.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&adir)
+                .with_context(|| format!("reading {}", adir.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "md"))
+                .collect();
+            files.sort();
+            for f in files {
+                let text = std::fs::read_to_string(&f)
+                    .with_context(|| format!("reading {}", f.display()))?;
+                match parse_attestation(&f.display().to_string(), &text) {
+                    Ok(a) => attestations.push(a),
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+        }
+    }
+    let opts = IngestOptions {
+        follow_symlinks: args.follow_symlinks,
+        redact: !args.no_redact,
+    };
+    let ingested = ingest_paths(&inputs, &opts);
+    diagnostics.extend(ingested.diagnostics);
+    let as_of = match args.as_of.as_deref().or(config.report.as_of.as_deref()) {
+        Some(s) => date_arg("--as-of", s)?,
+        None => Utc::now(),
+    };
+    let since = args
+        .since
+        .as_deref()
+        .map(|s| date_arg("--since", s))
+        .transpose()?;
+    let report = evaluate(
+        Inputs {
+            records: &ingested.records,
+            sources: &ingested.sources,
+            catalog: &catalog,
+            config: &config,
+            waivers: &waivers,
+            attestations: &attestations,
+            diagnostics,
+        },
+        as_of,
+        since,
+    );
+    Ok(Loaded {
+        report,
+        catalog,
+        config,
+        config_digest,
+        inputs,
+    })
+}
+
+/// All diagnostics: configuration/catalog ones and every source's.
+pub fn all_diagnostics(report: &Report) -> Vec<&Diagnostic> {
+    report
+        .diagnostics
+        .iter()
+        .chain(report.sources.iter().flat_map(|s| &s.diagnostics))
+        .collect()
+}
+
+/// Print diagnostics to stderr (first 50) and say whether any is a warning or worse.
+#[allow(clippy::print_stderr)]
+pub fn print_diagnostics(report: &Report, quiet: bool) -> bool {
+    let all = all_diagnostics(report);
+    if !quiet {
+        for d in all.iter().take(50) {
+            eprintln!("{d}");
+        }
+        if all.len() > 50 {
+            eprintln!(
+                "… and {} more diagnostics (see sources.html)",
+                all.len() - 50
+            );
+        }
+    }
+    all.iter().any(|d| d.level >= Level::Warning)
+}

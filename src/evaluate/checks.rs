@@ -1,0 +1,272 @@
+//! Judging one check: selected evidence → failures (waived, in grace, overdue), warnings
+//! and positive evidence → a status with its reason (controls.md §4.2 steps 3–6).
+
+use super::rules;
+use super::waivers::Waiver;
+use super::{Ctx, EvidenceItem, FindingState, Reason, Status};
+use crate::catalog::{Check, Control, Rule};
+use crate::model::{Outcome, Record, RecordKind, Severity};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+/// Evidence items shown per check; the rest is counted (the CSV has everything).
+pub const EVIDENCE_CAP: usize = 50;
+
+/// The result of one check at one date.
+pub struct Judged {
+    /// Status.
+    pub status: Status,
+    /// Reason.
+    pub reason: Reason,
+    /// Evidence considered.
+    pub evidence: Vec<EvidenceItem>,
+}
+
+/// Whether a record is selected by a check.
+pub fn selects(check: &Check, r: &Record) -> bool {
+    check.selectors.iter().any(|s| s.matches(r))
+        && check.parsed_predicates.iter().all(|(f, p)| p.holds(f, r))
+}
+
+/// Evaluate a check over the records standing at `ctx.at`.
+pub fn judge(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &[usize]) -> Judged {
+    match check.rule {
+        Rule::Evidence | Rule::Vulnerabilities => judge_evidence(ctx, control, check, current),
+        Rule::Attestation => rules::attestation(ctx, control),
+        Rule::ScanCoverage => rules::scan_coverage(ctx, current),
+        Rule::RuntimeMapping => rules::runtime_mapping(ctx, current),
+        Rule::Registry => rules::registry(ctx, control, current),
+        Rule::BaseImage => rules::base_image(ctx, current),
+        Rule::ImageAge => rules::image_age(ctx, current),
+        Rule::ImageCount => rules::image_count(ctx, current),
+        Rule::SensorCoverage => rules::sensor_coverage(ctx, current),
+        Rule::AuditCoverage => rules::audit_coverage(ctx, current),
+    }
+}
+
+/// Grace days for a failing record, or `None` when no grace applies.
+fn grace_days(ctx: &Ctx<'_>, control: &Control, r: &Record) -> Option<i64> {
+    let graced_kind = matches!(
+        r.kind,
+        RecordKind::Vulnerability
+            | RecordKind::Misconfiguration
+            | RecordKind::Policy
+            | RecordKind::Benchmark
+    );
+    if control.high_risk || !graced_kind {
+        return None;
+    }
+    if r.attrs.get("known_exploited").is_some_and(|v| v == "true") {
+        return Some(ctx.config.grace.known_exploited);
+    }
+    if ctx.config.strict() {
+        return Some(0);
+    }
+    let g = &ctx.config.grace;
+    Some(match r.severity {
+        Severity::Critical => g.critical,
+        Severity::High => g.high,
+        Severity::Medium | Severity::Unknown => g.medium,
+        Severity::Low | Severity::None => g.low,
+    })
+}
+
+/// The waiver covering a record on a date, if any.
+pub fn waiver_for<'w>(
+    waivers: &'w [Waiver],
+    control: &str,
+    r: &Record,
+    date: NaiveDate,
+) -> Option<&'w Waiver> {
+    waivers
+        .iter()
+        .find(|w| w.valid_on(date) && w.covers(control, r))
+}
+
+/// Classify a failing record: waived, no fix, in grace or overdue (with its due date).
+pub fn classify(
+    ctx: &Ctx<'_>,
+    control: &Control,
+    r: &Record,
+    idx: usize,
+) -> (FindingState, Option<NaiveDate>, Option<String>) {
+    let date = ctx.at.date_naive();
+    if let Some(w) = waiver_for(ctx.waivers, &control.id, r, date) {
+        return (FindingState::Waived, None, Some(w.id.clone()));
+    }
+    if r.kind == RecordKind::Vulnerability && r.attrs.get("fixable").is_some_and(|f| f == "false") {
+        return (FindingState::NoFix, None, None);
+    }
+    match grace_days(ctx, control, r) {
+        None => (FindingState::Overdue, None, None),
+        Some(days) => {
+            let first = ctx.first_seen(idx).unwrap_or(ctx.at);
+            let due = (first + Duration::days(days)).date_naive();
+            if date > due {
+                (FindingState::Overdue, Some(due), None)
+            } else {
+                (FindingState::InGrace, Some(due), None)
+            }
+        }
+    }
+}
+
+/// Make an evidence item for the tables.
+pub fn item(
+    r: &Record,
+    state: FindingState,
+    due: Option<NaiveDate>,
+    waiver: Option<String>,
+) -> EvidenceItem {
+    EvidenceItem {
+        kind: r.kind.id().to_string(),
+        format: r.format.id().to_string(),
+        check: r.check.clone(),
+        title: r.title.clone(),
+        outcome: r.outcome.as_str().to_string(),
+        severity: r.severity,
+        subject: r.subject.label(),
+        observed_at: r.observed_at,
+        count: r.count,
+        state,
+        due,
+        waiver,
+        provenance: r.provenance.clone(),
+    }
+}
+
+/// Which scan class proves a tool was capable of reporting a kind of failure.
+fn capability_scan(kind: RecordKind) -> Option<&'static str> {
+    match kind {
+        RecordKind::Vulnerability => Some("vulnerability-scan"),
+        RecordKind::Misconfiguration => Some("config-scan"),
+        RecordKind::Secret => Some("secret-scan"),
+        _ => None,
+    }
+}
+
+fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &[usize]) -> Judged {
+    let mut evidence = Vec::new();
+    let (mut open, mut grace, mut nofix, mut waived, mut warned, mut passed) =
+        (0, 0, 0, 0, 0, 0usize);
+    let mut earliest_due: Option<NaiveDate> = None;
+    let mut sources = std::collections::BTreeSet::new();
+    for &i in current {
+        let Some(r) = ctx.records.get(i) else {
+            continue;
+        };
+        if !selects(check, r) || ctx.excluded(i) {
+            continue;
+        }
+        sources.insert(r.format.id());
+        match r.outcome {
+            Outcome::Fail => {
+                let (state, due, waiver) = classify(ctx, control, r, i);
+                match state {
+                    FindingState::Waived => waived += 1,
+                    FindingState::NoFix => nofix += 1,
+                    FindingState::InGrace => {
+                        grace += 1;
+                        earliest_due = earliest_due.min(due).or(due);
+                    }
+                    _ if !ctx.production(i) => warned += 1,
+                    _ => open += 1,
+                }
+                evidence.push(item(r, state, due, waiver));
+            }
+            Outcome::Warn => {
+                warned += 1;
+                evidence.push(item(r, FindingState::Info, None, None));
+            }
+            Outcome::Pass => {
+                passed += 1;
+                evidence.push(item(r, FindingState::Passed, None, None));
+            }
+            _ => {}
+        }
+    }
+    // Evidence of absence: a scan or a live sensor that could have reported a failure.
+    let alert_only = check.selectors.iter().all(|s| s.kind == RecordKind::Alert);
+    for &i in current {
+        let Some(r) = ctx.records.get(i) else {
+            continue;
+        };
+        let capable = match r.kind {
+            RecordKind::Scan => check
+                .selectors
+                .iter()
+                .any(|s| capability_scan(s.kind) == Some(r.check.as_str())),
+            RecordKind::Heartbeat => alert_only,
+            _ => false,
+        };
+        if capable && !ctx.excluded(i) {
+            passed += 1;
+            sources.insert(r.format.id());
+            if evidence.len() < EVIDENCE_CAP * 4 {
+                evidence.push(item(r, FindingState::Passed, None, None));
+            }
+        }
+    }
+    evidence.sort_by(|a, b| {
+        (a.state, std::cmp::Reverse(a.severity), &a.check, &a.subject).cmp(&(
+            b.state,
+            std::cmp::Reverse(b.severity),
+            &b.check,
+            &b.subject,
+        ))
+    });
+    let n = |x: usize| x.to_string();
+    let (status, reason) = if open > 0 {
+        (
+            Status::Fail,
+            Reason::new("reason.open-failures", &[("count", n(open))]),
+        )
+    } else if grace > 0 {
+        let due = earliest_due.map(|d| d.to_string()).unwrap_or_default();
+        (
+            Status::Warning,
+            Reason::new("reason.in-grace", &[("count", n(grace)), ("due", due)]),
+        )
+    } else if nofix > 0 {
+        (
+            Status::Warning,
+            Reason::new("reason.no-fix", &[("count", n(nofix))]),
+        )
+    } else if warned > 0 {
+        (
+            Status::Warning,
+            Reason::new("reason.warnings", &[("count", n(warned))]),
+        )
+    } else if waived > 0 {
+        (
+            Status::Waived,
+            Reason::new("reason.waived", &[("count", n(waived))]),
+        )
+    } else if passed > 0 {
+        let s: Vec<&str> = sources.into_iter().collect();
+        (
+            Status::Pass,
+            Reason::new(
+                "reason.passed",
+                &[("count", n(passed)), ("sources", s.join(", "))],
+            ),
+        )
+    } else {
+        (
+            Status::NotAssessed,
+            Reason::new(
+                "reason.no-evidence",
+                &[("selectors", check.select.join(", "))],
+            ),
+        )
+    };
+    Judged {
+        status,
+        reason,
+        evidence,
+    }
+}
+
+/// The newest time in a set of evidence.
+pub fn last_time(items: &[EvidenceItem]) -> Option<DateTime<Utc>> {
+    items.iter().filter_map(|e| e.observed_at).max()
+}

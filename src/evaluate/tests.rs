@@ -1,0 +1,252 @@
+//! Behaviour of the evaluation engine on small hand-built evidence.
+
+use super::waivers::{parse_attestation, parse_waivers};
+use super::*;
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity};
+use chrono::{TimeZone, Utc};
+
+const VULN_CONTROL: &str = r#"
+id = "IMG-04"
+domain = "images"
+evaluation = "automatic"
+title.en = "No vulnerable images"
+summary.en = "s"
+[[checks]]
+id = "vulns"
+rule = "vulnerabilities"
+select = ["vulnerability"]
+title.en = "Fixable vulnerabilities are fixed in time"
+"#;
+
+const PRIV_CONTROL: &str = r#"
+id = "RUN-02"
+domain = "runtime"
+evaluation = "automatic"
+high_risk = true
+title.en = "No privileged containers"
+summary.en = "s"
+[[checks]]
+id = "privileged"
+select = ["misconfiguration:KSV-0017", "policy:disallow-privileged-containers/*"]
+title.en = "No privileged containers"
+"#;
+
+const MANUAL_CONTROL: &str = r#"
+id = "NODE-02"
+domain = "nodes"
+evaluation = "manual"
+title.en = "Trusted launch"
+summary.en = "s"
+[[checks]]
+id = "attested"
+rule = "attestation"
+title.en = "Attested"
+[attestation]
+question.en = "Trusted launch is on"
+"#;
+
+fn catalog() -> Catalog {
+    let mut d = Vec::new();
+    let c = Catalog::from_files(
+        vec![
+            ("IMG-04.toml".into(), VULN_CONTROL.into()),
+            ("RUN-02.toml".into(), PRIV_CONTROL.into()),
+            ("NODE-02.toml".into(), MANUAL_CONTROL.into()),
+        ],
+        &mut d,
+    );
+    assert!(d.is_empty(), "{d:?}");
+    c
+}
+
+fn day(d: u32, m: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, m, d, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn scan(image: &str, at: chrono::DateTime<Utc>) -> Record {
+    let mut r = Record::new(
+        RecordKind::Scan,
+        Format::Trivy,
+        "vulnerability-scan",
+        Outcome::Pass,
+    );
+    r.subject.image = ImageRef::parse(image);
+    r.observed_at = Some(at);
+    r.provenance.file = format!("trivy-{}.json", at.date_naive());
+    r
+}
+
+fn vuln(image: &str, cve: &str, sev: Severity, at: chrono::DateTime<Utc>) -> Record {
+    let mut r = Record::new(RecordKind::Vulnerability, Format::Trivy, cve, Outcome::Fail)
+        .attr("package", "openssl")
+        .attr("fixable", "true")
+        .attr("fixed_version", "3.0.9");
+    r.severity = sev;
+    r.subject.image = ImageRef::parse(image);
+    r.observed_at = Some(at);
+    r.provenance.file = format!("trivy-{}.json", at.date_naive());
+    r
+}
+
+fn run(
+    records: &[Record],
+    waivers: &[waivers::Waiver],
+    atts: &[waivers::Attestation],
+    as_of: chrono::DateTime<Utc>,
+) -> Report {
+    let cat = catalog();
+    let config = Config::default();
+    evaluate(
+        Inputs {
+            records,
+            sources: &[],
+            catalog: &cat,
+            config: &config,
+            waivers,
+            attestations: atts,
+            diagnostics: Vec::new(),
+        },
+        as_of,
+        None,
+    )
+}
+
+fn status(r: &Report, id: &str) -> Status {
+    r.controls
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| c.status)
+        .unwrap_or(Status::NotAssessed)
+}
+
+#[test]
+fn newer_scan_supersedes_older_and_the_finding_is_fixed() {
+    let img = "contosoacr.azurecr.io/shop/web:1.0";
+    let records = vec![
+        scan(img, day(1, 9)),
+        vuln(img, "CVE-2026-0001", Severity::High, day(1, 9)),
+        scan(img, day(8, 9)),
+    ];
+    let r = run(&records, &[], &[], day(10, 9));
+    assert_eq!(status(&r, "IMG-04"), Status::Pass);
+    let f = &r.findings[0];
+    assert_eq!(f.state, FindingState::Fixed);
+    assert_eq!(f.fixed_on, Some(day(8, 9).date_naive()));
+    // As of before the second scan it was open, inside its grace period.
+    let r = run(&records, &[], &[], day(5, 9));
+    assert_eq!(status(&r, "IMG-04"), Status::Warning);
+    assert_eq!(r.findings[0].state, FindingState::InGrace);
+}
+
+#[test]
+fn due_date_boundary_follows_grace_days() {
+    let img = "docker.io/library/nginx:1.25";
+    let records = vec![
+        scan(img, day(1, 9)),
+        vuln(img, "CVE-2026-0002", Severity::Critical, day(1, 9)),
+    ];
+    // Critical: 7 days. On the due date it is still in grace; the day after it is overdue.
+    let on_due = run(&records, &[], &[], day(8, 9));
+    assert_eq!(on_due.findings[0].due, Some(day(8, 9).date_naive()));
+    assert_eq!(on_due.findings[0].state, FindingState::InGrace);
+    assert_eq!(status(&on_due, "IMG-04"), Status::Warning);
+    let after = run(&records, &[], &[], day(9, 9));
+    assert_eq!(after.findings[0].state, FindingState::Overdue);
+    assert_eq!(status(&after, "IMG-04"), Status::Fail);
+}
+
+#[test]
+fn absence_of_failures_without_a_capable_source_is_not_a_pass() {
+    let r = run(&[], &[], &[], day(1, 9));
+    assert_eq!(status(&r, "IMG-04"), Status::NotAssessed);
+    assert_eq!(status(&r, "RUN-02"), Status::NotAssessed);
+    assert_eq!(status(&r, "NODE-02"), Status::Manual);
+}
+
+#[test]
+fn high_risk_configuration_gets_no_grace() {
+    let mut m = Record::new(
+        RecordKind::Misconfiguration,
+        Format::Trivy,
+        "KSV-0017",
+        Outcome::Fail,
+    );
+    m.severity = Severity::High;
+    m.subject.namespace = Some("batch".into());
+    m.subject.kind = Some("Deployment".into());
+    m.subject.name = Some("etl".into());
+    m.observed_at = Some(day(1, 9));
+    let r = run(&[m], &[], &[], day(2, 9));
+    assert_eq!(status(&r, "RUN-02"), Status::Fail);
+}
+
+#[test]
+fn waivers_apply_until_they_expire_and_unused_ones_are_flagged() {
+    let img = "docker.io/library/redis:7.2";
+    let records = vec![
+        scan(img, day(1, 9)),
+        vuln(img, "CVE-2026-0003", Severity::Critical, day(1, 9)),
+    ];
+    let csv = "id,control,finding,image,workload,reason,category,approver,approved_on,expires_on\n\
+W1,IMG-04,CVE-2026-0003,docker.io/library/redis:*,,accepted,risk-accepted,CISO,2026-09-01,2026-09-30\n\
+W2,IMG-04,CVE-1999-9999,,,never matches,risk-accepted,CISO,2026-09-01,2026-12-31\n";
+    let mut d = Vec::new();
+    let w = parse_waivers("waivers.csv", csv, &mut d);
+    let before = run(&records, &w, &[], day(20, 9));
+    assert_eq!(status(&before, "IMG-04"), Status::Waived);
+    assert_eq!(before.findings[0].waiver.as_deref(), Some("W1"));
+    let w2 = before
+        .waivers
+        .iter()
+        .find(|s| s.id == "W2")
+        .map(|s| s.matched);
+    assert_eq!(w2, Some(0));
+    let after = run(&records, &w, &[], day(2, 10));
+    assert_eq!(status(&after, "IMG-04"), Status::Fail);
+    assert!(after
+        .waivers
+        .iter()
+        .any(|s| s.id == "W1" && s.expired && s.matched == 1));
+}
+
+#[test]
+fn attestations_settle_manual_controls_until_they_expire() {
+    let a = parse_attestation(
+        "a.md",
+        "+++\ncontrol = \"NODE-02\"\nstatus = \"pass\"\nattested_by = \"Jane\"\ndate = 2026-09-01\nexpires = 2026-09-30\n+++\nok",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let r = run(&[], &[], std::slice::from_ref(&a), day(15, 9));
+    assert_eq!(status(&r, "NODE-02"), Status::Pass);
+    let r = run(&[], &[], &[a], day(2, 10));
+    assert_eq!(status(&r, "NODE-02"), Status::Manual);
+    let c = r
+        .controls
+        .iter()
+        .find(|c| c.id == "NODE-02")
+        .map(|c| c.reason.code.clone());
+    assert_eq!(c.as_deref(), Some("reason.attestation-expired"));
+}
+
+#[test]
+fn history_has_one_point_per_week_and_same_inputs_give_identical_reports() {
+    let img = "contosoacr.azurecr.io/shop/web:1.0";
+    let records = vec![
+        scan(img, day(1, 9)),
+        vuln(img, "CVE-2026-0001", Severity::High, day(1, 9)),
+        scan(img, day(15, 9)),
+    ];
+    let a = run(&records, &[], &[], day(22, 9));
+    let b = run(&records, &[], &[], day(22, 9));
+    assert_eq!(a.history.len(), 4);
+    assert_eq!(a.history.last().map(|p| p.fixed), Some(0));
+    assert_eq!(a.history.get(2).map(|p| p.fixed), Some(1));
+    assert_eq!(
+        serde_json::to_string(&a).unwrap_or_default(),
+        serde_json::to_string(&b).unwrap_or_default()
+    );
+}

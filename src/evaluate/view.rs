@@ -1,0 +1,89 @@
+//! The evidence as of one date: newer scans of a target supersede older ones,
+//! events count inside a window, excluded namespaces are left out.
+
+use crate::catalog::selector_glob as glob;
+use crate::config::Config;
+use crate::model::Record;
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+
+/// The key under which scans of one target supersede each other.
+pub fn target_key(r: &Record) -> String {
+    let s = &r.subject;
+    let target = if let Some(w) = s.workload() {
+        w
+    } else if let Some(i) = &s.image {
+        i.name()
+    } else if let Some(n) = &s.node {
+        format!("node:{n}")
+    } else if let Some(c) = &s.cluster {
+        format!("cluster:{c}")
+    } else {
+        format!("file:{}", r.provenance.file)
+    };
+    format!("{}|{}", r.format.id(), target)
+}
+
+/// Whether a record is out of scope (an excluded namespace).
+pub fn excluded(r: &Record, config: &Config) -> bool {
+    r.subject
+        .namespace
+        .as_deref()
+        .is_some_and(|ns| config.scope.exclude_namespaces.iter().any(|p| glob(p, ns)))
+}
+
+/// Whether a record is about production (by namespace and cluster patterns).
+pub fn in_production(r: &Record, config: &Config) -> bool {
+    let ns_ok = r.subject.namespace.as_deref().is_none_or(|ns| {
+        config
+            .scope
+            .production_namespaces
+            .iter()
+            .any(|p| glob(p, ns))
+    });
+    let cl_ok = r
+        .subject
+        .cluster
+        .as_deref()
+        .is_none_or(|c| config.scope.production_clusters.iter().any(|p| glob(p, c)));
+    ns_ok && cl_ok
+}
+
+/// Indices of the records that stand as of `at`: the newest scan of every target
+/// (records without a time always stand) and events within `window` before `at`.
+pub fn current(
+    records: &[Record],
+    keys: &[String],
+    at: DateTime<Utc>,
+    window: Duration,
+) -> Vec<usize> {
+    let mut newest: HashMap<&str, DateTime<Utc>> = HashMap::new();
+    for (r, key) in records.iter().zip(keys) {
+        if !r.kind.is_snapshot() {
+            continue;
+        }
+        if let Some(t) = r.observed_at.filter(|t| *t <= at) {
+            let e = newest.entry(key.as_str()).or_insert(t);
+            if t > *e {
+                *e = t;
+            }
+        }
+    }
+    let start = at - window;
+    records
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| match r.observed_at {
+            None => true,
+            Some(t) if r.kind.is_snapshot() => {
+                t <= at
+                    && keys
+                        .get(*i)
+                        .and_then(|k| newest.get(k.as_str()))
+                        .is_some_and(|n| *n == t)
+            }
+            Some(t) => t <= at && t > start,
+        })
+        .map(|(i, _)| i)
+        .collect()
+}

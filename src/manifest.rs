@@ -1,0 +1,75 @@
+//! The integrity manifest (`manifest.json`): muster's version, the report date,
+//! configuration and catalog digests, and the SHA-256 of every input and output file.
+//! `muster verify` recomputes it.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// Manifest schema identifier.
+pub const SCHEMA: &str = "muster-manifest/1";
+
+/// The manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Schema identifier.
+    pub schema: String,
+    /// muster version that built the site.
+    pub muster_version: String,
+    /// Report date (RFC 3339).
+    pub as_of: String,
+    /// Interface language.
+    pub lang: String,
+    /// SHA-256 of muster.toml (empty for defaults).
+    pub config_sha256: String,
+    /// SHA-256 of the catalog files.
+    pub catalog_sha256: String,
+    /// Input files: path → SHA-256.
+    pub inputs: BTreeMap<String, String>,
+    /// Output files (every file of the site but manifest.json): relative path → SHA-256.
+    pub files: BTreeMap<String, String>,
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Differences between a manifest and the files found.
+#[derive(Debug, Default, PartialEq)]
+pub struct Drift {
+    /// Files present but not listed.
+    pub added: Vec<String>,
+    /// Files listed but missing.
+    pub removed: Vec<String>,
+    /// Files whose content changed.
+    pub changed: Vec<String>,
+}
+
+impl Drift {
+    /// Whether the site matches its manifest.
+    pub fn is_clean(&self) -> bool {
+        self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty()
+    }
+}
+
+/// Compare a manifest with the actual files (relative path → SHA-256).
+pub fn compare(manifest: &Manifest, actual: &BTreeMap<String, String>) -> Drift {
+    let mut d = Drift::default();
+    for (path, sha) in &manifest.files {
+        match actual.get(path) {
+            None => d.removed.push(path.clone()),
+            Some(a) if a != sha => d.changed.push(path.clone()),
+            _ => {}
+        }
+    }
+    for path in actual.keys() {
+        if !manifest.files.contains_key(path) {
+            d.added.push(path.clone());
+        }
+    }
+    d
+}
