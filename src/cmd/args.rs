@@ -25,6 +25,8 @@ pub enum Command {
     Formats(FormatArgs),
     /// Check a built site against its manifest; exit 1 if any file was added, removed or changed.
     Verify(VerifyArgs),
+    /// Normalise exports into a shard file that `build` and `check` accept beside raw exports.
+    Ingest(IngestArgs),
 }
 
 /// Options shared by build and check.
@@ -130,6 +132,29 @@ pub struct FormatArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: OutputFormat,
+}
+
+/// `muster ingest`.
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Export files or folders (read recursively).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Shard file to write (`.muster.jsonl.gz` is gzip-compressed).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Exit non-zero when any input produced a diagnostic.
+    #[arg(long)]
+    pub strict: bool,
+    /// Follow symbolic links that leave the input folders.
+    #[arg(long)]
+    pub follow_symlinks: bool,
+    /// Keep credentials found in exports (local debugging only).
+    #[arg(long)]
+    pub no_redact: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// `muster verify`.

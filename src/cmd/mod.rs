@@ -5,6 +5,7 @@ pub mod args;
 pub mod build;
 pub mod check;
 pub mod info;
+pub mod ingest;
 pub mod load;
 pub mod verify;
 
@@ -18,5 +19,6 @@ pub fn run(cli: Cli) -> anyhow::Result<i32> {
         Command::Catalog(a) => info::catalog(a),
         Command::Formats(a) => info::formats(a),
         Command::Verify(a) => verify::run(a),
+        Command::Ingest(a) => ingest::run(a),
     }
 }

@@ -24,6 +24,7 @@ pub mod kube_bench;
 pub mod policy_report;
 pub mod probe;
 pub mod sarif;
+pub mod shard;
 pub mod source;
 pub mod tetragon;
 pub mod trivy;

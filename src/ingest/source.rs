@@ -90,20 +90,104 @@ pub fn ingest_paths(inputs: &[PathBuf], opts: &IngestOptions) -> Ingested {
     }
     files.sort_by(|a, b| a.1.cmp(&b.1));
     files.dedup_by(|a, b| a.0 == b.0);
-    let mut results: Vec<(SourceSummary, Vec<Record>)> = files
+    let results: Vec<(Vec<SourceSummary>, Vec<Record>)> = files
         .par_iter()
-        .map(|(path, display)| ingest_file(path, display, opts))
+        .map(|(path, display)| ingest_file_or_shard(path, display, opts))
         .collect();
-    results.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-    let mut out = Ingested {
-        diagnostics,
-        ..Ingested::default()
-    };
-    for (summary, records) in results {
-        out.sources.push(summary);
-        out.records.extend(records);
+    merge(results, diagnostics)
+}
+
+/// Merge per-file results into one ordered whole: sources sorted by path, records
+/// grouped by their source in that order (document order kept), so that ingesting
+/// raw files and merging shards of them give identical results.
+fn merge(
+    results: Vec<(Vec<SourceSummary>, Vec<Record>)>,
+    diagnostics: Vec<Diagnostic>,
+) -> Ingested {
+    let mut sources = Vec::new();
+    let mut records = Vec::new();
+    for (s, r) in results {
+        sources.extend(s);
+        records.extend(r);
     }
-    out
+    sources.sort_by(|a, b| a.path.cmp(&b.path));
+    sources.dedup_by(|a, b| a.path == b.path && a.sha256 == b.sha256);
+    let order: std::collections::HashMap<&str, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.path.as_str(), i))
+        .collect();
+    let mut keyed: Vec<(usize, Record)> = records
+        .into_iter()
+        .map(|r| {
+            (
+                order
+                    .get(r.provenance.file.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                r,
+            )
+        })
+        .collect();
+    keyed.sort_by_key(|(i, _)| *i);
+    Ingested {
+        sources,
+        records: keyed.into_iter().map(|(_, r)| r).collect(),
+        diagnostics,
+    }
+}
+
+/// Ingest one file from disk; a shard expands into the sources it carries.
+pub fn ingest_file_or_shard(
+    path: &Path,
+    display: &str,
+    opts: &IngestOptions,
+) -> (Vec<SourceSummary>, Vec<Record>) {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(_) => {
+            let (s, r) = ingest_file(path, display, opts);
+            return (vec![s], r);
+        }
+    };
+    if let Some(text) = shard_text(&bytes) {
+        let (sources, records, diags) = super::shard::read(display, &text);
+        if !diags.is_empty() {
+            let mut s = empty_summary(display, &hex(&Sha256::digest(&bytes)), bytes.len() as u64);
+            s.formats = vec![Format::Shard];
+            s.diagnostics = diags;
+            let mut all = sources;
+            all.push(s);
+            return (all, records);
+        }
+        return (sources, records);
+    }
+    let (s, r) = ingest_bytes(display, &bytes, opts);
+    (vec![s], r)
+}
+
+/// The decoded text of a shard, if the bytes are one (plain or gzip).
+fn shard_text(bytes: &[u8]) -> Option<String> {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut head = [0u8; 32];
+        let mut dec = flate2::read::MultiGzDecoder::new(bytes);
+        let n = dec.read(&mut head).ok()?;
+        if !super::shard::is_shard(std::str::from_utf8(head.get(..n)?).ok()?) {
+            return None;
+        }
+        let mut text = String::new();
+        flate2::read::MultiGzDecoder::new(bytes)
+            .read_to_string(&mut text)
+            .ok()?;
+        Some(text)
+    } else {
+        let head = bytes.get(..bytes.len().min(32))?;
+        if super::shard::is_shard(&String::from_utf8_lossy(head)) {
+            String::from_utf8(bytes.to_vec()).ok()
+        } else {
+            None
+        }
+    }
 }
 
 fn collect(
