@@ -117,8 +117,15 @@ pub fn write_site(out: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()>
         std::fs::remove_dir_all(&tmp)
             .with_context(|| format!("removing stale {}", tmp.display()))?;
     }
+    // Testing aid: abort the process after writing N files, as a crash or kill would.
+    let abort_after: Option<usize> = std::env::var("MUSTER_TEST_ABORT_AFTER_FILES")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let result = (|| -> anyhow::Result<()> {
-        for (rel, bytes) in files {
+        for (written, (rel, bytes)) in files.iter().enumerate() {
+            if abort_after == Some(written) {
+                std::process::abort();
+            }
             let rel = safe_relative(rel)
                 .with_context(|| format!("refusing to write outside the site: {rel:?}"))?;
             let path = tmp.join(&rel);

@@ -1,24 +1,288 @@
-//! KubeBench exports (stub: to be implemented).
+//! kube-bench `--json` output: CIS Kubernetes (and AKS/EKS/GKE) benchmark runs.
+//!
+//! Three shapes are read: the `{Controls, Totals}` object of current releases, a bare
+//! array of control objects, and control objects concatenated one after another
+//! (old releases printed one JSON value per target; `source` hands each one over).
+//! Every test result becomes a `benchmark` record, check `<benchmark>:<test_number>`
+//! (`cis-1.6:1.1.1`), and every control section a `scan` record `benchmark-run`.
+//! kube-bench writes neither a host name nor a time, so `observed_at` stays empty and
+//! the subject is the node type (`master`, `node`, `etcd`…).
 
+use super::util::clip;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Format;
+use crate::model::{Format, Outcome, Record, RecordKind};
+use crate::redact;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-/// The KubeBench ingestor.
+/// The kube-bench ingestor.
 pub struct KubeBench;
+
+#[derive(Deserialize)]
+struct RawReport<'a> {
+    #[serde(borrow, default, rename = "Controls")]
+    controls: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct RawControls<'a> {
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    node_type: Option<String>,
+    #[serde(borrow, default)]
+    tests: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct RawGroup<'a> {
+    #[serde(borrow, default)]
+    results: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct RawResult {
+    #[serde(default)]
+    test_number: Option<String>,
+    #[serde(default)]
+    test_desc: Option<String>,
+    #[serde(default, rename = "type")]
+    test_type: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    scored: Option<bool>,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// `1.6` → `cis-1.6`; `cis-1.10`, `aks-1.8`, `eks-1.2.0` are kept (lower-cased).
+fn benchmark_id(version: Option<&str>) -> String {
+    let v = version.map(str::trim).unwrap_or_default();
+    if v.is_empty() {
+        "cis".to_string()
+    } else if v.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("cis-{v}")
+    } else {
+        v.to_ascii_lowercase()
+    }
+}
+
+fn is_control(p: &Probe) -> bool {
+    p.is_object && p.has("id") && p.has("node_type") && p.has("tests")
+}
+
+impl KubeBench {
+    fn controls(
+        &self,
+        doc: &Doc<'_>,
+        ctx: &mut FileCtx<'_>,
+        c: RawControls<'_>,
+        raw: &str,
+        pointer: &str,
+    ) {
+        let benchmark = benchmark_id(c.version.as_deref());
+        let node_type = c.node_type.clone().filter(|n| !n.is_empty());
+        let mut scan = Record::new(
+            RecordKind::Scan,
+            Format::KubeBench,
+            "benchmark-run",
+            Outcome::Info,
+        );
+        scan.tool = "kube-bench".to_string();
+        scan.title = c.text.clone().unwrap_or_default();
+        scan.subject.node = node_type.clone();
+        scan = scan
+            .attr("benchmark", benchmark.clone())
+            .attr("node_type", node_type.clone().unwrap_or_default());
+        scan.provenance = doc.provenance(ctx, raw, pointer);
+        ctx.records.push(scan);
+        for (gi, graw) in c.tests.unwrap_or_default().into_iter().enumerate() {
+            let gptr = format!("{pointer}/tests/{gi}");
+            let Some(group) = doc.parse_raw::<RawGroup<'_>>(ctx, graw, &gptr) else {
+                continue;
+            };
+            for (ri, rraw) in group.results.unwrap_or_default().into_iter().enumerate() {
+                let rptr = format!("{gptr}/results/{ri}");
+                let Some(r) = doc.parse_raw::<RawResult>(ctx, rraw, &rptr) else {
+                    continue;
+                };
+                let Some(number) = r.test_number.filter(|n| !n.trim().is_empty()) else {
+                    continue;
+                };
+                let desc = r.test_desc.unwrap_or_default();
+                let manual = r
+                    .test_type
+                    .as_deref()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("manual"))
+                    || desc.contains("(Manual)");
+                let outcome = match r
+                    .status
+                    .as_deref()
+                    .unwrap_or_default()
+                    .to_ascii_uppercase()
+                    .as_str()
+                {
+                    "PASS" => Outcome::Pass,
+                    "FAIL" => Outcome::Fail,
+                    "WARN" if manual => Outcome::Unknown,
+                    "WARN" => Outcome::Warn,
+                    "INFO" => Outcome::Info,
+                    _ => Outcome::Unknown,
+                };
+                let mut rec = Record::new(
+                    RecordKind::Benchmark,
+                    Format::KubeBench,
+                    format!("{benchmark}:{}", number.trim()),
+                    outcome,
+                );
+                rec.tool = "kube-bench".to_string();
+                rec.title = clip(&desc, 300);
+                if let Some(reason) = r.reason.filter(|s| !s.is_empty()) {
+                    rec.message = clip(&redact::maybe(&reason, ctx.redact), 1000);
+                }
+                rec.subject.node = node_type.clone();
+                rec = rec
+                    .attr("benchmark", benchmark.clone())
+                    .attr("test_type", if manual { "manual" } else { "automated" })
+                    .attr(
+                        "scored",
+                        r.scored.map(|s| s.to_string()).unwrap_or_default(),
+                    )
+                    .attr("node_type", node_type.clone().unwrap_or_default());
+                rec.provenance = doc.provenance(ctx, rraw.get(), &rptr);
+                ctx.records.push(rec);
+            }
+        }
+    }
+}
 
 impl Ingestor for KubeBench {
     fn info(&self) -> FormatInfo {
         FormatInfo {
             format: Format::KubeBench,
-            name: "KubeBench",
-            tested: "",
-            detection: "",
+            name: "kube-bench --json",
+            tested: "kube-bench 0.6 (CIS 1.5, 1.6), current {Controls,Totals} output",
+            detection: "object with Controls and Totals, a control object with id, node_type and tests, or an array of them",
         }
     }
 
-    fn detect(&self, _probe: &Probe) -> bool {
-        false
+    fn detect(&self, probe: &Probe) -> bool {
+        (probe.is_object && probe.has("Controls") && probe.has("Totals"))
+            || is_control(probe)
+            || (probe.is_array && probe.first.as_deref().is_some_and(is_control))
     }
 
-    fn ingest(&self, _doc: &Doc<'_>, _ctx: &mut FileCtx<'_>) {}
+    fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
+        if doc.probe.is_array {
+            let Some(items) = doc.parse::<Vec<&RawValue>>(ctx) else {
+                return;
+            };
+            for (i, item) in items.into_iter().enumerate() {
+                let ptr = format!("/{i}");
+                if let Some(c) = doc.parse_raw::<RawControls<'_>>(ctx, item, &ptr) {
+                    self.controls(doc, ctx, c, item.get(), &ptr);
+                }
+            }
+        } else if doc.probe.has("Controls") {
+            let Some(report) = doc.parse::<RawReport<'_>>(ctx) else {
+                return;
+            };
+            for (i, item) in report.controls.unwrap_or_default().into_iter().enumerate() {
+                let ptr = format!("/Controls/{i}");
+                if let Some(c) = doc.parse_raw::<RawControls<'_>>(ctx, item, &ptr) {
+                    self.controls(doc, ctx, c, item.get(), &ptr);
+                }
+            }
+        } else if let Some(c) = doc.parse::<RawControls<'_>>(ctx) {
+            self.controls(doc, ctx, c, doc.text, "");
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use crate::ingest::source::ingest_bytes;
+    use crate::ingest::IngestOptions;
+    use crate::model::{Format, Outcome, RecordKind};
+
+    const CONTROL_1: &str = r#"{"id":"1","version":"1.6","text":"Master Node","node_type":"master","tests":[{"section":"1.1","desc":"Files","results":[
+{"test_number":"1.1.1","test_desc":"Perms (Automated)","type":"","status":"FAIL","scored":true},
+{"test_number":"1.1.2","test_desc":"Review (Manual)","type":"manual","status":"WARN","scored":false},
+{"test_number":"1.1.3","test_desc":"Auto warn","type":"","status":"WARN","scored":true},
+{"test_number":"1.1.4","test_desc":"Ok","status":"PASS","scored":null},
+{"test_number":"1.1.5","test_desc":"Info","status":"INFO"}]}]}"#;
+    const CONTROL_4: &str = r#"{"id":"4","version":"aks-1.8","text":"Worker","node_type":"node","tests":[{"section":"4.1","results":[
+{"test_number":"4.1.1","test_desc":"Kubelet (Automated)","status":"PASS","scored":true}]}]}"#;
+
+    fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<crate::model::Record>) {
+        ingest_bytes("kb.json", text.as_bytes(), &IngestOptions::default())
+    }
+
+    #[test]
+    fn controls_totals_object() {
+        let text =
+            format!(r#"{{"Controls":[{CONTROL_1},{CONTROL_4}],"Totals":{{"total_pass":2}}}}"#);
+        let (s, recs) = run(&text);
+        assert_eq!(s.formats, vec![Format::KubeBench]);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(recs.len(), 8);
+        let scans: Vec<_> = recs.iter().filter(|r| r.kind == RecordKind::Scan).collect();
+        assert_eq!(scans.len(), 2);
+        assert_eq!(scans[0].check, "benchmark-run");
+        let by = |c: &str| recs.iter().find(|r| r.check == c).unwrap();
+        assert_eq!(by("cis-1.6:1.1.1").outcome, Outcome::Fail);
+        assert_eq!(by("cis-1.6:1.1.1").attrs["test_type"], "automated");
+        assert_eq!(by("cis-1.6:1.1.1").attrs["scored"], "true");
+        assert_eq!(by("cis-1.6:1.1.1").title, "Perms (Automated)");
+        assert_eq!(by("cis-1.6:1.1.1").subject.node.as_deref(), Some("master"));
+        assert_eq!(by("cis-1.6:1.1.1").provenance.line, Some(2));
+        assert_eq!(
+            by("cis-1.6:1.1.1").provenance.pointer.as_deref(),
+            Some("/Controls/0/tests/0/results/0")
+        );
+        assert_eq!(by("cis-1.6:1.1.2").outcome, Outcome::Unknown);
+        assert_eq!(by("cis-1.6:1.1.2").attrs["test_type"], "manual");
+        assert_eq!(by("cis-1.6:1.1.3").outcome, Outcome::Warn);
+        assert_eq!(by("cis-1.6:1.1.4").outcome, Outcome::Pass);
+        assert_eq!(by("cis-1.6:1.1.5").outcome, Outcome::Info);
+        assert_eq!(by("aks-1.8:4.1.1").attrs["benchmark"], "aks-1.8");
+        assert!(recs.iter().all(|r| r.observed_at.is_none()));
+    }
+
+    #[test]
+    fn bare_array_of_controls() {
+        let text = format!("[{CONTROL_1},\n{CONTROL_4}]");
+        let (s, recs) = run(&text);
+        assert_eq!(s.formats, vec![Format::KubeBench]);
+        assert_eq!(recs.len(), 8);
+        assert!(recs.iter().any(|r| r.check == "aks-1.8:4.1.1"
+            && r.provenance.pointer.as_deref() == Some("/1/tests/0/results/0")));
+    }
+
+    #[test]
+    fn concatenated_control_objects() {
+        let text = format!("{CONTROL_1}\n{CONTROL_4}\n");
+        let (s, recs) = run(&text);
+        assert_eq!(s.formats, vec![Format::KubeBench]);
+        assert_eq!(recs.len(), 8);
+        let r = recs.iter().find(|r| r.check == "aks-1.8:4.1.1").unwrap();
+        assert_eq!(r.provenance.line, Some(8));
+        assert_eq!(r.subject.node.as_deref(), Some("node"));
+    }
+
+    #[test]
+    fn wrong_type_result_costs_one_diagnostic() {
+        let text = CONTROL_1.replace(
+            r#"{"test_number":"1.1.3","test_desc":"Auto warn""#,
+            r#"{"test_number":["1.1.3"],"test_desc":"Auto warn""#,
+        );
+        let (s, recs) = run(&text);
+        assert_eq!(recs.len(), 5);
+        assert_eq!(s.diagnostics.len(), 1);
+        assert_eq!(s.diagnostics[0].line, Some(4));
+    }
 }

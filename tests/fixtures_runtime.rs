@@ -1,0 +1,174 @@
+//! Real tool outputs from `../shared/fixtures` (outside the repository, when present):
+//! every file is detected as its format and yields the record counts verified by hand.
+//! The fixtures are read in place, never copied into the repository.
+
+use muster::ingest::source::ingest_bytes;
+use muster::ingest::IngestOptions;
+use muster::model::{Format, RecordKind};
+use std::path::Path;
+
+struct Expect {
+    file: &'static str,
+    format: Format,
+    total: usize,
+    kinds: &'static [(RecordKind, usize)],
+}
+
+const EXPECTED: &[Expect] = &[
+    Expect {
+        file: "kube-bench/kube-bench-output.json",
+        format: Format::KubeBench,
+        total: 127,
+        kinds: &[(RecordKind::Benchmark, 122), (RecordKind::Scan, 5)],
+    },
+    Expect {
+        file: "kube-bench/result.json",
+        format: Format::KubeBench,
+        total: 6,
+        kinds: &[(RecordKind::Benchmark, 3), (RecordKind::Scan, 3)],
+    },
+    Expect {
+        file: "docker-bench/docker-bench-report-many-vulns.json",
+        format: Format::DockerBench,
+        total: 118,
+        kinds: &[(RecordKind::Benchmark, 117), (RecordKind::Scan, 1)],
+    },
+    Expect {
+        file: "k8s-audit/audit-validating-admission-policy.json",
+        format: Format::K8sAudit,
+        total: 1,
+        kinds: &[(RecordKind::Policy, 1)],
+    },
+    Expect {
+        file: "k8s-audit/pods_blocked.json",
+        format: Format::K8sAudit,
+        total: 2,
+        kinds: &[(RecordKind::Admission, 2)],
+    },
+    Expect {
+        file: "policy-report/kyverno-docs_reports.md_openreports-list.json",
+        format: Format::PolicyReport,
+        total: 2,
+        kinds: &[(RecordKind::Policy, 1), (RecordKind::Scan, 1)],
+    },
+    Expect {
+        file: "policy-report/kyverno-docs_reports.md_policyreport-pod.json",
+        format: Format::PolicyReport,
+        total: 3,
+        kinds: &[(RecordKind::Policy, 2), (RecordKind::Scan, 1)],
+    },
+    Expect {
+        file: "policy-report/policyreport.json",
+        format: Format::PolicyReport,
+        total: 15,
+        kinds: &[(RecordKind::Policy, 14), (RecordKind::Scan, 1)],
+    },
+    Expect {
+        file: "gatekeeper/gatekeeper-docs_audit.md_constraint-status.json",
+        format: Format::Gatekeeper,
+        total: 5,
+        kinds: &[(RecordKind::Policy, 4), (RecordKind::Scan, 1)],
+    },
+    Expect {
+        file: "tetragon/events.json",
+        format: Format::Tetragon,
+        total: 6,
+        kinds: &[(RecordKind::Sighting, 3), (RecordKind::Heartbeat, 3)],
+    },
+    Expect {
+        file: "tetragon/process_kprobe.json",
+        format: Format::Tetragon,
+        total: 2,
+        kinds: &[(RecordKind::Alert, 1), (RecordKind::Heartbeat, 1)],
+    },
+    Expect {
+        file: "defender-containers/sensitive-volume-mount-alert.json",
+        format: Format::Defender,
+        total: 2,
+        kinds: &[(RecordKind::Alert, 1), (RecordKind::Sighting, 1)],
+    },
+    Expect {
+        file: "cosign/cosign-docs_verify.md_verify-output.json",
+        format: Format::Cosign,
+        total: 1,
+        kinds: &[(RecordKind::Signature, 1)],
+    },
+    Expect {
+        file: "cosign/cosign-readme_verify-output.json",
+        format: Format::Cosign,
+        total: 1,
+        kinds: &[(RecordKind::Signature, 1)],
+    },
+    Expect {
+        file: "falco/single_rule_with_cat_write.json",
+        format: Format::Falco,
+        total: 8,
+        kinds: &[(RecordKind::Alert, 8)],
+    },
+];
+
+/// The fixture folders this test covers; every file in them must be listed above.
+const DIRS: &[&str] = &[
+    "kube-bench",
+    "docker-bench",
+    "k8s-audit",
+    "policy-report",
+    "gatekeeper",
+    "tetragon",
+    "defender-containers",
+    "cosign",
+    "falco",
+];
+
+#[test]
+fn real_fixtures_are_detected_and_counted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+    if !root.is_dir() {
+        println!("skipped: ../shared/fixtures not found");
+        return;
+    }
+    for dir in DIRS {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let rel = format!("{dir}/{}", entry.file_name().to_string_lossy());
+            assert!(
+                EXPECTED.iter().any(|e| e.file == rel),
+                "fixture {rel} has no expectation"
+            );
+        }
+    }
+    let mut failures = Vec::new();
+    for e in EXPECTED {
+        let path = root.join(e.file);
+        let Ok(bytes) = std::fs::read(&path) else {
+            println!("missing fixture {}", e.file);
+            continue;
+        };
+        let (summary, records) = ingest_bytes(e.file, &bytes, &IngestOptions::default());
+        let mut line = format!(
+            "{}: formats {:?}, {} records, diagnostics {}",
+            e.file,
+            summary.formats,
+            records.len(),
+            summary.diagnostics.len()
+        );
+        let mut ok = summary.formats == vec![e.format] && records.len() == e.total;
+        for (kind, n) in e.kinds {
+            let got = records.iter().filter(|r| r.kind == *kind).count();
+            line.push_str(&format!(", {}={got}", kind.id()));
+            ok &= got == *n;
+        }
+        ok &= records.iter().all(|r| r.provenance.file == e.file);
+        println!("{line}");
+        if !ok {
+            failures.push(line);
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "unexpected results:\n{}",
+        failures.join("\n")
+    );
+}
