@@ -36,7 +36,12 @@ static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         ),
         // --password=x, --token x, -p=x style flags and KEY=value assignments with secret-looking names.
         (
-            r#"(?i)(--?[a-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[a-z0-9_-]*)(=|\s+)("[^"]*"|'[^']*'|\S+)"#,
+            r#"(?i)(--?[a-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[a-z0-9_-]*)(=)("[^"]*"|'[^']*'|\S+)"#,
+            "${1}${2}[REDACTED]",
+        ),
+        // `--password VALUE` only when the flag names the secret itself (not `--tls-private-key-file PATH`).
+        (
+            r#"(?i)(--?[a-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key))(\s+)("[^"]*"|'[^']*'|[^\s-]\S*)"#,
             "${1}${2}[REDACTED]",
         ),
         (
@@ -134,6 +139,11 @@ mod tests {
         assert!(!text("mysql --password=hunter2secret").contains("hunter2secret"));
         assert!(!text("https://bob:s3cr3tpass@github.com").contains("s3cr3tpass"));
         assert_eq!(text("ls -la /tmp"), "ls -la /tmp");
+        assert!(!text("mysql --password hunter2secret").contains("hunter2secret"));
+        assert_eq!(
+            text("Ensure that the --tls-private-key-file arguments are set"),
+            "Ensure that the --tls-private-key-file arguments are set"
+        );
     }
 
     #[test]

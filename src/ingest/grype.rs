@@ -1,24 +1,512 @@
-//! Grype exports (stub: to be implemented).
+//! Grype JSON reports (`grype -o json`), from 0.7 (2021: `matchDetails` object, CPEs as
+//! objects, no `fix`) to current (`matchDetails[]`, `fix.state`, EPSS, KEV).
+//!
+//! One `vulnerability` record per match (check = vulnerability id, aliases = related
+//! ids), severity from `vulnerability.severity` (`Negligible` → low), plus one
+//! `vulnerability-scan` record for the scanned image or directory.
 
+use super::trivy_results::{looks_like_image, severity, text, MAX_TEXT};
+use super::util::parse_time;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Format;
+use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 /// The Grype ingestor.
 pub struct Grype;
+
+#[derive(Deserialize)]
+struct RawReport<'a> {
+    #[serde(default, borrow)]
+    matches: Option<Vec<&'a RawValue>>,
+    #[serde(default, borrow)]
+    source: Option<RawSource<'a>>,
+    #[serde(default)]
+    distro: Option<RawDistro>,
+    #[serde(default)]
+    descriptor: Option<RawDescriptor>,
+}
+
+#[derive(Deserialize)]
+struct RawSource<'a> {
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    /// An object for images, a plain string for directories in old versions.
+    #[serde(default, borrow)]
+    target: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawTarget {
+    #[serde(rename = "userInput", default)]
+    user_input: Option<String>,
+    #[serde(rename = "manifestDigest", default)]
+    manifest_digest: Option<String>,
+    #[serde(default)]
+    tags: Option<Vec<String>>,
+    #[serde(rename = "repoDigests", default)]
+    repo_digests: Option<Vec<String>>,
+    #[serde(default)]
+    path: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawDistro {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawDescriptor {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(default)]
+    timestamp: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawMatch {
+    #[serde(default)]
+    vulnerability: Option<RawVuln>,
+    #[serde(rename = "relatedVulnerabilities", default)]
+    related: Option<Vec<RawRelated>>,
+    /// An array since 0.1x, an object in 0.7.
+    #[serde(rename = "matchDetails", default)]
+    match_details: Option<serde_json::Value>,
+    #[serde(default)]
+    artifact: Option<RawArtifact>,
+}
+
+#[derive(Deserialize)]
+struct RawVuln {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(rename = "dataSource", default)]
+    data_source: Option<String>,
+    #[serde(default)]
+    fix: Option<RawFix>,
+    #[serde(rename = "knownExploited", default)]
+    known_exploited: Option<Vec<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    risk: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct RawFix {
+    #[serde(default)]
+    versions: Option<Vec<String>>,
+    #[serde(default)]
+    state: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawRelated {
+    #[serde(default)]
+    id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawArtifact {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    locations: Option<Vec<RawLocation>>,
+    #[serde(default)]
+    purl: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawLocation {
+    #[serde(default)]
+    path: Option<String>,
+}
 
 impl Ingestor for Grype {
     fn info(&self) -> FormatInfo {
         FormatInfo {
             format: Format::Grype,
-            name: "Grype",
-            tested: "",
-            detection: "",
+            name: "Grype (-o json)",
+            tested: "grype 0.7 (matchDetails object), 0.28–0.66, 0.94 (EPSS, KEV)",
+            detection: "object with matches[] and source (descriptor.name grype)",
         }
     }
 
-    fn detect(&self, _probe: &Probe) -> bool {
-        false
+    fn detect(&self, probe: &Probe) -> bool {
+        probe.is_object
+            && probe.has("matches")
+            && probe.has("source")
+            && probe
+                .child("descriptor")
+                .and_then(|d| d.str("name"))
+                .is_none_or(|n| n.eq_ignore_ascii_case("grype"))
     }
 
-    fn ingest(&self, _doc: &Doc<'_>, _ctx: &mut FileCtx<'_>) {}
+    fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
+        run(doc, ctx);
+    }
+}
+
+fn nonempty(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The scanned image (for image sources) or directory (for others).
+fn source_subject(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, source: Option<&RawSource<'_>>) -> Subject {
+    let Some(source) = source else {
+        return Subject::default();
+    };
+    let Some(raw) = source.target else {
+        return Subject::default();
+    };
+    let text = raw.get().trim_start();
+    if text.starts_with('"') {
+        let path: Option<String> = serde_json::from_str(text).ok();
+        return Subject {
+            target: path.filter(|p| !p.is_empty()),
+            ..Subject::default()
+        };
+    }
+    if !text.starts_with('{') {
+        return Subject::default();
+    }
+    let target = doc
+        .parse_raw::<RawTarget>(ctx, raw, "/source/target")
+        .unwrap_or_default();
+    let is_image = source
+        .kind
+        .as_deref()
+        .is_none_or(|k| k == "image" || k == "oci-archive" || k == "docker-archive");
+    if !is_image {
+        return Subject {
+            target: target.path.or(target.user_input).filter(|p| !p.is_empty()),
+            ..Subject::default()
+        };
+    }
+    let tags = target.tags.unwrap_or_default();
+    let digests: Vec<ImageRef> = target
+        .repo_digests
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|d| ImageRef::parse(d))
+        .collect();
+    let image = nonempty(target.user_input.as_deref())
+        .filter(|u| looks_like_image(u))
+        .and_then(ImageRef::parse)
+        .or_else(|| tags.iter().find_map(|t| ImageRef::parse(t)))
+        .or_else(|| digests.first().cloned())
+        .map(|mut img| {
+            if img.digest.is_none() {
+                img.digest = digests
+                    .iter()
+                    .find(|d| d.name() == img.name())
+                    .and_then(|d| d.digest.clone())
+                    .or_else(|| nonempty(target.manifest_digest.as_deref()).map(str::to_string));
+            }
+            img
+        });
+    let target_path = if image.is_none() {
+        target.user_input.filter(|u| !u.is_empty())
+    } else {
+        None
+    };
+    Subject {
+        image,
+        target: target_path,
+        ..Subject::default()
+    }
+}
+
+/// `type`/`matcher` of the first match detail (array) or the 0.7 object.
+fn matcher(details: Option<&serde_json::Value>) -> (String, String) {
+    let first = match details {
+        Some(serde_json::Value::Array(a)) => a.first(),
+        Some(v @ serde_json::Value::Object(_)) => Some(v),
+        _ => None,
+    };
+    let get = |k: &str| {
+        first
+            .and_then(|d| d.get(k))
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    (get("type"), get("matcher"))
+}
+
+fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
+    let Some(rep) = doc.parse::<RawReport<'a>>(ctx) else {
+        return;
+    };
+    let base = source_subject(doc, ctx, rep.source.as_ref());
+    let tool = match rep.descriptor.as_ref() {
+        Some(d) => super::trivy_results::tool_name(
+            nonempty(d.name.as_deref()).unwrap_or("grype"),
+            d.version.as_deref(),
+        ),
+        None => "grype".to_string(),
+    };
+    let observed = rep
+        .descriptor
+        .as_ref()
+        .and_then(|d| d.timestamp.as_deref())
+        .and_then(parse_time);
+    for (i, raw) in rep.matches.iter().flatten().enumerate() {
+        let ptr = format!("/matches/{i}");
+        let Some(m) = doc.parse_raw::<RawMatch>(ctx, raw, &ptr) else {
+            continue;
+        };
+        let Some(v) = m.vulnerability else {
+            continue;
+        };
+        let Some(id) = nonempty(v.id.as_deref()).map(str::to_string) else {
+            continue;
+        };
+        let mut r = Record::new(
+            RecordKind::Vulnerability,
+            Format::Grype,
+            id.clone(),
+            Outcome::Fail,
+        );
+        r.tool.clone_from(&tool);
+        r.observed_at = observed;
+        r.severity = severity(nonempty(v.severity.as_deref()));
+        let mut aliases: Vec<String> = Vec::new();
+        for rel in m.related.unwrap_or_default() {
+            if let Some(a) = nonempty(rel.id.as_deref()) {
+                if a != id && !aliases.iter().any(|x| x == a) {
+                    aliases.push(a.to_string());
+                }
+            }
+        }
+        r.aliases = aliases;
+        r.message = text(v.description.as_deref(), MAX_TEXT, ctx.redact);
+        let art = m.artifact;
+        let package = art
+            .as_ref()
+            .and_then(|a| a.name.clone())
+            .unwrap_or_default();
+        let version = art
+            .as_ref()
+            .and_then(|a| a.version.clone())
+            .unwrap_or_default();
+        r.title = if package.is_empty() {
+            id.clone()
+        } else {
+            format!("{id} in {package} {version}")
+                .trim_end()
+                .to_string()
+        };
+        r.subject = base.clone();
+        if let Some(path) = art
+            .as_ref()
+            .and_then(|a| a.locations.as_ref())
+            .and_then(|l| l.first())
+            .and_then(|l| l.path.clone())
+            .filter(|p| !p.is_empty())
+        {
+            r.subject.target = Some(path);
+        }
+        let fix = v.fix.unwrap_or(RawFix {
+            versions: None,
+            state: None,
+        });
+        let state = fix.state.unwrap_or_default();
+        let fixed = fix
+            .versions
+            .unwrap_or_default()
+            .into_iter()
+            .find(|s| !s.is_empty())
+            .unwrap_or_default();
+        let (match_type, matcher) = matcher(m.match_details.as_ref());
+        r = r
+            .attr("package", package)
+            .attr("installed_version", version)
+            .attr("fixed_version", fixed)
+            .attr(
+                "fixable",
+                if state.eq_ignore_ascii_case("fixed") {
+                    "true"
+                } else {
+                    "false"
+                },
+            )
+            .attr("fix_state", state)
+            .attr(
+                "pkg_type",
+                art.as_ref()
+                    .and_then(|a| a.kind.clone())
+                    .unwrap_or_default(),
+            )
+            .attr("purl", art.and_then(|a| a.purl).unwrap_or_default())
+            .attr("match_type", match_type)
+            .attr("matcher", matcher)
+            .attr("url", v.data_source.unwrap_or_default())
+            .attr(
+                "risk",
+                v.risk.map(|x| format!("{x:.2}")).unwrap_or_default(),
+            );
+        if v.known_exploited.is_some_and(|k| !k.is_empty()) {
+            r = r.attr("known_exploited", "true");
+        }
+        r.provenance = doc.provenance(ctx, raw.get(), &ptr);
+        ctx.records.push(r);
+    }
+    let mut scan = Record::new(
+        RecordKind::Scan,
+        Format::Grype,
+        "vulnerability-scan",
+        Outcome::Pass,
+    );
+    scan.tool.clone_from(&tool);
+    scan.observed_at = observed;
+    scan.severity = Severity::None;
+    scan.title = format!("{tool} vulnerability scan");
+    scan.subject = base;
+    if let Some(d) = &rep.distro {
+        scan = scan
+            .attr("os_family", d.name.clone().unwrap_or_default())
+            .attr("os_name", d.version.clone().unwrap_or_default());
+    }
+    scan = scan.attr(
+        "source_type",
+        rep.source
+            .as_ref()
+            .and_then(|s| s.kind.clone())
+            .unwrap_or_default(),
+    );
+    scan.provenance = doc.provenance(ctx, doc.text, "");
+    ctx.records.push(scan);
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use crate::ingest::source::ingest_bytes;
+    use crate::ingest::IngestOptions;
+    use crate::model::{Format, Record, RecordKind, Severity};
+
+    fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
+        ingest_bytes("g.json", text.as_bytes(), &IngestOptions::default())
+    }
+
+    #[test]
+    fn modern_report_with_fix_kev_and_related_ids() {
+        let text = r#"{
+ "matches": [
+  {"vulnerability": {"id": "GHSA-jfh8-c2jp-5v3q", "dataSource": "https://github.com/advisories/GHSA-jfh8-c2jp-5v3q",
+     "namespace": "github:language:java", "severity": "Critical", "urls": [],
+     "description": "Log4j JNDI", "fix": {"versions": ["2.15.0"], "state": "fixed"},
+     "knownExploited": [{"cve": "CVE-2021-44228", "knownRansomwareCampaignUse": "Known"}],
+     "epss": [{"cve": "CVE-2021-44228", "epss": 0.97, "percentile": 1.0, "date": "2025-06-18"}], "risk": 97.1},
+   "relatedVulnerabilities": [{"id": "CVE-2021-44228", "dataSource": "nvd"}],
+   "matchDetails": [{"type": "exact-direct-match", "matcher": "java-matcher",
+      "searchedBy": {"language": "java"}, "found": {"vulnerabilityID": "GHSA-jfh8-c2jp-5v3q"}}],
+   "artifact": {"id": "a1", "name": "log4j-core", "version": "2.14.1", "type": "java-archive",
+      "locations": [{"path": "/app/lib/log4j-core-2.14.1.jar", "layerID": "sha256:l1"}],
+      "cpes": ["cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*"], "purl": "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}},
+  {"vulnerability": {"id": "CVE-2005-2541", "severity": "Negligible", "fix": {"versions": [], "state": "wont-fix"}},
+   "relatedVulnerabilities": [], "matchDetails": [], "artifact": {"name": "tar", "version": "1.34"}}
+ ],
+ "source": {"type": "image", "target": {"userInput": "ghcr.io/acme/api:2.1", "imageID": "sha256:cfg",
+    "manifestDigest": "sha256:man", "tags": ["ghcr.io/acme/api:2.1"], "repoDigests": ["ghcr.io/acme/api@sha256:repo"]}},
+ "distro": {"name": "debian", "version": "12", "idLike": []},
+ "descriptor": {"name": "grype", "version": "0.94.0", "timestamp": "2025-06-19T11:43:35.523947199Z"}
+}"#;
+        let (s, recs) = ingest(text);
+        assert_eq!(s.formats, vec![Format::Grype]);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(recs.len(), 3);
+        let v = &recs[0];
+        assert_eq!(v.kind, RecordKind::Vulnerability);
+        assert_eq!(v.check, "GHSA-jfh8-c2jp-5v3q");
+        assert_eq!(v.aliases, vec!["CVE-2021-44228".to_string()]);
+        assert!(v.has_id("CVE-2021-44228"));
+        assert_eq!(v.severity, Severity::Critical);
+        assert_eq!(v.attrs["fixable"], "true");
+        assert_eq!(v.attrs["fixed_version"], "2.15.0");
+        assert_eq!(v.attrs["known_exploited"], "true");
+        assert_eq!(v.attrs["package"], "log4j-core");
+        assert_eq!(v.attrs["match_type"], "exact-direct-match");
+        assert_eq!(v.tool, "grype 0.94.0");
+        assert_eq!(
+            v.subject.image.as_ref().unwrap().to_string(),
+            "ghcr.io/acme/api:2.1@sha256:repo"
+        );
+        assert_eq!(
+            v.subject.target.as_deref(),
+            Some("/app/lib/log4j-core-2.14.1.jar")
+        );
+        assert!(v.observed_at.is_some());
+        assert_eq!(v.provenance.line, Some(3));
+        assert_eq!(v.provenance.pointer.as_deref(), Some("/matches/0"));
+        let w = &recs[1];
+        assert_eq!(w.severity, Severity::Low);
+        assert_eq!(w.attrs["fixable"], "false");
+        assert_eq!(w.attrs["fix_state"], "wont-fix");
+        assert!(!w.attrs.contains_key("known_exploited"));
+        let scan = &recs[2];
+        assert_eq!(scan.kind, RecordKind::Scan);
+        assert_eq!(scan.check, "vulnerability-scan");
+        assert_eq!(scan.attrs["os_family"], "debian");
+        assert!(scan.subject.image.is_some());
+    }
+
+    #[test]
+    fn grype_0_7_shape_with_match_details_object_and_cpe_objects() {
+        let text = r#"{"matches": [
+  {"vulnerability": {"id": "CVE-2019-5188", "severity": "Medium", "links": ["https://nvd.nist.gov"],
+     "cvssV2": {"baseScore": 4.6, "vector": "AV:L"}},
+   "matchDetails": {"matcher": "dpkg-matcher", "searchKey": {"distro": {"type": "debian"}}, "matchedOn": {"cveId": "CVE-2019-5188"}},
+   "artifact": {"name": "e2fsprogs", "version": "1.44.5-1+deb10u2", "type": "deb",
+     "locations": [{"path": "/var/lib/dpkg/status", "layerID": "sha256:x"}],
+     "cpes": [{"Part": "a", "Vendor": "e2fsprogs", "Product": "e2fsprogs", "Version": "1.44.5"}]}}
+ ],
+ "source": {"type": "image", "target": {"userInput": "debian:10", "scope": "Squashed"}},
+ "distro": {"name": "debian", "version": "10", "idLike": ""}}"#;
+        let (s, recs) = ingest(text);
+        assert_eq!(s.formats, vec![Format::Grype]);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[0].check, "CVE-2019-5188");
+        assert_eq!(recs[0].severity, Severity::Medium);
+        assert_eq!(recs[0].attrs["matcher"], "dpkg-matcher");
+        assert_eq!(recs[0].attrs["fixable"], "false");
+        assert_eq!(recs[0].tool, "grype");
+        assert!(recs[0].observed_at.is_none());
+        assert_eq!(
+            recs[0].subject.image.as_ref().unwrap().tagged(),
+            "docker.io/library/debian:10"
+        );
+    }
+
+    #[test]
+    fn directory_source_as_string_and_one_bad_match() {
+        let text = r#"{"matches": [
+  {"vulnerability": {"id": "GHSA-1"}, "artifact": {"name": "a"}},
+  {"vulnerability": {"id": 12}, "artifact": {"name": "b"}},
+  {"vulnerability": {"id": "GHSA-3"}, "artifact": {"name": "c"}}
+ ],
+ "source": {"type": "directory", "target": "/src/app"},
+ "descriptor": {"name": "grype", "version": "0.24.0"}}"#;
+        let (s, recs) = ingest(text);
+        assert_eq!(recs.len(), 3);
+        assert_eq!(s.diagnostics.len(), 1);
+        assert_eq!(s.diagnostics[0].line, Some(3));
+        assert!(recs[0].subject.image.is_none());
+        assert_eq!(recs[0].subject.target.as_deref(), Some("/src/app"));
+        assert_eq!(recs[0].severity, Severity::Unknown);
+        assert_eq!(recs[2].subject.target.as_deref(), Some("/src/app"));
+    }
 }

@@ -31,6 +31,7 @@ pub mod trivy;
 pub mod trivy_compliance;
 pub mod trivy_k8s;
 pub mod trivy_operator;
+mod trivy_results;
 mod util;
 
 pub use doc::{Doc, FileCtx};

@@ -1,24 +1,428 @@
-//! Trivy exports (stub: to be implemented).
+//! Trivy `image|fs|repo -f json` reports (SchemaVersion 2, v0.20 to current) and the
+//! pre-0.20 top-level array of `{Target, Type, Vulnerabilities}`.
+//!
+//! One record per vulnerability, misconfiguration and secret of every `Results[]` entry
+//! (see `trivy_results`), plus one `scan` record per scan class the report shows was
+//! performed (`vulnerability-scan`, `config-scan`, `secret-scan`) carrying the image's
+//! OS, end-of-life flag, build time and source repository.
 
+use super::trivy_results::{
+    emit_result, image_from_meta, image_from_target, scan_record, tool_name, Classes, Emit,
+    RawMetadata, RawResult,
+};
+use super::util::parse_time;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Format;
+use crate::model::{Format, Subject};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
 /// The Trivy ingestor.
 pub struct Trivy;
+
+#[derive(Deserialize)]
+struct RawReport<'a> {
+    #[serde(rename = "CreatedAt", default)]
+    created_at: Option<String>,
+    #[serde(rename = "ArtifactName", default)]
+    artifact_name: Option<String>,
+    #[serde(rename = "ArtifactType", default)]
+    artifact_type: Option<String>,
+    #[serde(rename = "Trivy", default)]
+    trivy: Option<RawTrivy>,
+    #[serde(rename = "Metadata", default, borrow)]
+    metadata: Option<&'a RawValue>,
+    #[serde(rename = "Results", default, borrow)]
+    results: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct RawTrivy {
+    #[serde(rename = "Version", default)]
+    version: Option<String>,
+}
 
 impl Ingestor for Trivy {
     fn info(&self) -> FormatInfo {
         FormatInfo {
             format: Format::Trivy,
-            name: "Trivy",
-            tested: "",
-            detection: "",
+            name: "Trivy image/fs/repo report (-f json)",
+            tested: "Trivy 0.19 (top-level array), 0.20, 0.4x–0.69 (SchemaVersion 2)",
+            detection: "SchemaVersion with ArtifactType or ArtifactName and no ClusterName; or an array of {Target, Vulnerabilities}",
         }
     }
 
-    fn detect(&self, _probe: &Probe) -> bool {
-        false
+    fn detect(&self, probe: &Probe) -> bool {
+        if probe.is_array {
+            return probe
+                .first
+                .as_deref()
+                .is_some_and(|f| f.has("Target") && !f.has("apiVersion"));
+        }
+        probe.has("SchemaVersion")
+            && (probe.has("ArtifactType") || probe.has("ArtifactName"))
+            && !probe.has("ClusterName")
     }
 
-    fn ingest(&self, _doc: &Doc<'_>, _ctx: &mut FileCtx<'_>) {}
+    fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
+        if doc.probe.is_array {
+            legacy(doc, ctx);
+        } else {
+            report(doc, ctx);
+        }
+    }
+}
+
+fn report<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
+    let Some(rep) = doc.parse::<RawReport<'a>>(ctx) else {
+        return;
+    };
+    let meta: Option<RawMetadata> = rep
+        .metadata
+        .filter(|m| m.get().trim() != "null")
+        .and_then(|m| doc.parse_raw::<RawMetadata>(ctx, m, "/Metadata"));
+    let is_image = rep
+        .artifact_type
+        .as_deref()
+        .is_none_or(|t| t == "container_image" || t == "vm");
+    let image = if is_image {
+        let empty = Vec::new();
+        let tags = meta
+            .as_ref()
+            .and_then(|m| m.repo_tags.as_ref())
+            .unwrap_or(&empty);
+        let digests = meta
+            .as_ref()
+            .and_then(|m| m.repo_digests.as_ref())
+            .unwrap_or(&empty);
+        image_from_meta(rep.artifact_name.as_deref(), tags, digests)
+    } else {
+        None
+    };
+    let tool = tool_name(
+        "trivy",
+        rep.trivy.as_ref().and_then(|t| t.version.as_deref()),
+    );
+    let emit = Emit {
+        format: Format::Trivy,
+        tool: &tool,
+        observed_at: rep.created_at.as_deref().and_then(parse_time),
+    };
+    let base = Subject {
+        image,
+        ..Subject::default()
+    };
+    let mut classes = Classes::default();
+    for (i, raw) in rep.results.iter().flatten().enumerate() {
+        let ptr = format!("/Results/{i}");
+        let Some(res) = doc.parse_raw::<RawResult<'a>>(ctx, raw, &ptr) else {
+            continue;
+        };
+        classes.merge(res.classes());
+        let subject = Subject {
+            target: res.target(),
+            ..base.clone()
+        };
+        emit_result(doc, ctx, &res, &ptr, &emit, &subject);
+    }
+    let artifact = rep.artifact_name.unwrap_or_default();
+    let scan_subject = Subject {
+        target: (base.image.is_none() && !artifact.is_empty()).then(|| artifact.clone()),
+        ..base
+    };
+    push_scans(
+        doc,
+        ctx,
+        &emit,
+        classes,
+        &scan_subject,
+        meta.as_ref(),
+        |r| {
+            r.attr("artifact", artifact.clone()).attr(
+                "artifact_type",
+                rep.artifact_type.clone().unwrap_or_default(),
+            )
+        },
+    );
+}
+
+fn push_scans(
+    doc: &Doc<'_>,
+    ctx: &mut FileCtx<'_>,
+    emit: &Emit<'_>,
+    classes: Classes,
+    subject: &Subject,
+    meta: Option<&RawMetadata>,
+    extra: impl Fn(crate::model::Record) -> crate::model::Record,
+) {
+    for (on, check) in [
+        (classes.vuln, "vulnerability-scan"),
+        (classes.config, "config-scan"),
+        (classes.secret, "secret-scan"),
+    ] {
+        if on {
+            let mut r = extra(scan_record(emit, check, subject.clone(), meta));
+            r.provenance = doc.provenance(ctx, doc.text, "");
+            ctx.records.push(r);
+        }
+    }
+}
+
+/// Before v0.20: `[{"Target": "alpine:3.10 (alpine 3.10.2)", "Type": "alpine", "Vulnerabilities": [...]}]`.
+fn legacy<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
+    let Some(items) = doc.parse::<Vec<&'a RawValue>>(ctx) else {
+        return;
+    };
+    let emit = Emit {
+        format: Format::Trivy,
+        tool: "trivy",
+        observed_at: None,
+    };
+    let mut classes = Classes::default();
+    let mut first_image = None;
+    for (i, raw) in items.iter().enumerate() {
+        let ptr = format!("/{i}");
+        let Some(res) = doc.parse_raw::<RawResult<'a>>(ctx, raw, &ptr) else {
+            continue;
+        };
+        classes.merge(res.classes());
+        let target = res.target();
+        let image = target.as_deref().and_then(image_from_target);
+        if first_image.is_none() {
+            first_image.clone_from(&image);
+        }
+        let subject = Subject {
+            image: image.or_else(|| first_image.clone()),
+            target,
+            ..Subject::default()
+        };
+        emit_result(doc, ctx, &res, &ptr, &emit, &subject);
+    }
+    let subject = Subject {
+        image: first_image,
+        ..Subject::default()
+    };
+    let os = items
+        .first()
+        .and_then(|raw| serde_json::from_str::<RawResult<'_>>(raw.get()).ok())
+        .and_then(|r| r.target)
+        .and_then(|t| super::trivy_results::os_from_target(&t));
+    push_scans(doc, ctx, &emit, classes, &subject, None, |r| match &os {
+        Some((family, name)) => r
+            .attr("os_family", family.clone())
+            .attr("os_name", name.clone()),
+        None => r,
+    });
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use crate::ingest::source::ingest_bytes;
+    use crate::ingest::IngestOptions;
+    use crate::model::{Format, Outcome, Record, RecordKind, Severity};
+
+    fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
+        ingest_bytes("t.json", text.as_bytes(), &IngestOptions::default())
+    }
+
+    fn of(recs: &[Record], kind: RecordKind) -> Vec<&Record> {
+        recs.iter().filter(|r| r.kind == kind).collect()
+    }
+
+    const IMAGE: &str = r#"{
+  "SchemaVersion": 2,
+  "CreatedAt": "2026-03-01T10:00:00.123+01:00",
+  "ArtifactName": "ghcr.io/acme/web:1.2",
+  "ArtifactType": "container_image",
+  "Trivy": {"Version": "0.58.1"},
+  "Metadata": {
+    "OS": {"Family": "debian", "Name": "9.9", "EOSL": true},
+    "RepoTags": ["ghcr.io/acme/web:1.2"],
+    "RepoDigests": ["ghcr.io/acme/web@sha256:abc123"],
+    "ImageConfig": {"created": "2025-12-24T08:00:00Z",
+      "config": {"Labels": {"org.opencontainers.image.source": "https://github.com/acme/web"}}}
+  },
+  "Results": [
+    {"Target": "ghcr.io/acme/web:1.2 (debian 9.9)", "Class": "os-pkgs", "Type": "debian",
+     "Vulnerabilities": [
+       {"VulnerabilityID": "CVE-2019-18276", "PkgName": "bash", "InstalledVersion": "4.4-5",
+        "Status": "end_of_life", "Severity": "LOW", "Title": "bash: saved UID not dropped",
+        "Description": "long text", "PublishedDate": "2019-11-28T01:15:00Z"},
+       {"VulnerabilityID": "CVE-2020-1000", "PkgName": "openssl", "InstalledVersion": "1.1",
+        "FixedVersion": "1.2", "Severity": "CRITICAL"},
+       {"VulnerabilityID": "CVE-2020-2000", "PkgName": "zlib", "Status": "fixed", "Severity": "HIGH"}
+     ]},
+    {"Target": "app/requirements.txt", "Class": "lang-pkgs", "Type": "pip", "Vulnerabilities": null},
+    {"Target": "Dockerfile", "Class": "config", "Type": "dockerfile",
+     "MisconfSummary": {"Successes": 1, "Failures": 2},
+     "Misconfigurations": [
+       {"ID": "DS002", "AVDID": "AVD-DS-0002", "Title": "Image user should not be 'root'", "Severity": "HIGH", "Status": "FAIL",
+        "CauseMetadata": {"Provider": "Dockerfile", "Code": {"Lines": null}}},
+       {"ID": "DS-0026", "Severity": "LOW", "Status": "PASS"},
+       {"ID": "KSV017", "Severity": "HIGH", "Status": "EXCEPTION"}
+     ]},
+    {"Target": "deploy.sh", "Class": "secret",
+     "Secrets": [
+       {"RuleID": "aws-access-key-id", "Category": "AWS", "Severity": "CRITICAL", "Title": "AWS Access Key ID",
+        "StartLine": 3, "EndLine": 3,
+        "Code": {"Lines": [{"Number": 3, "Content": "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "IsCause": true}]},
+        "Match": "export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"}
+     ]}
+  ]
+}"#;
+
+    #[test]
+    fn image_report_vulnerabilities_misconfigurations_secrets_and_scans() {
+        let (s, recs) = ingest(IMAGE);
+        assert_eq!(s.formats, vec![Format::Trivy]);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let vulns = of(&recs, RecordKind::Vulnerability);
+        assert_eq!(vulns.len(), 3);
+        let v = vulns[0];
+        assert_eq!(v.check, "CVE-2019-18276");
+        assert_eq!(v.severity, Severity::Low);
+        assert_eq!(v.tool, "trivy 0.58.1");
+        assert_eq!(v.attrs["package"], "bash");
+        assert_eq!(v.attrs["installed_version"], "4.4-5");
+        assert_eq!(v.attrs["fixable"], "false");
+        assert_eq!(v.attrs["fix_state"], "end_of_life");
+        assert_eq!(v.attrs["published"], "2019-11-28T01:15:00Z");
+        let img = v.subject.image.as_ref().unwrap();
+        assert_eq!(img.tagged(), "ghcr.io/acme/web:1.2");
+        assert_eq!(img.digest.as_deref(), Some("sha256:abc123"));
+        assert_eq!(
+            v.subject.target.as_deref(),
+            Some("ghcr.io/acme/web:1.2 (debian 9.9)")
+        );
+        assert_eq!(
+            v.observed_at.unwrap().to_rfc3339(),
+            "2026-03-01T09:00:00.123+00:00"
+        );
+        assert_eq!(
+            v.provenance.pointer.as_deref(),
+            Some("/Results/0/Vulnerabilities/0")
+        );
+        assert_eq!(v.provenance.line, Some(17));
+        assert_eq!(vulns[1].attrs["fixable"], "true");
+        assert_eq!(vulns[1].attrs["fixed_version"], "1.2");
+        assert_eq!(vulns[2].attrs["fixable"], "true");
+
+        let mis = of(&recs, RecordKind::Misconfiguration);
+        assert_eq!(mis.len(), 3);
+        assert_eq!(mis[0].check, "DS-0002");
+        assert!(mis[0].has_id("DS002") && mis[0].has_id("AVD-DS-0002"));
+        assert_eq!(mis[0].outcome, Outcome::Fail);
+        assert_eq!(mis[1].check, "DS-0026");
+        assert_eq!(mis[1].outcome, Outcome::Pass);
+        assert_eq!(mis[2].check, "KSV-0017");
+        assert!(mis[2].has_id("KSV017") && mis[2].has_id("AVD-KSV-0017"));
+        assert_eq!(mis[2].outcome, Outcome::Skip);
+
+        let sec = of(&recs, RecordKind::Secret);
+        assert_eq!(sec.len(), 1);
+        assert_eq!(sec[0].check, "aws-access-key-id");
+        assert_eq!(sec[0].attrs["line"], "3");
+        assert_eq!(sec[0].subject.target.as_deref(), Some("deploy.sh"));
+        let json = serde_json::to_string(sec[0]).unwrap();
+        assert!(!json.contains("AKIAIOSFODNN7EXAMPLE"), "{json}");
+        assert!(!json.contains("export AWS"), "{json}");
+        assert!(sec[0].attrs["fingerprint"].contains('#'));
+
+        let scans = of(&recs, RecordKind::Scan);
+        let checks: Vec<&str> = scans.iter().map(|r| r.check.as_str()).collect();
+        assert_eq!(checks, ["vulnerability-scan", "config-scan", "secret-scan"]);
+        let scan = scans[0];
+        assert_eq!(scan.outcome, Outcome::Pass);
+        assert_eq!(scan.attrs["os_family"], "debian");
+        assert_eq!(scan.attrs["os_name"], "9.9");
+        assert_eq!(scan.attrs["eosl"], "true");
+        assert_eq!(scan.attrs["image_created"], "2025-12-24T08:00:00Z");
+        assert_eq!(scan.attrs["source_repo"], "https://github.com/acme/web");
+        assert!(scan.subject.image.is_some());
+        assert_eq!(recs.len(), 3 + 3 + 1 + 3);
+    }
+
+    #[test]
+    fn filesystem_report_has_no_image_and_old_ids_are_aliased() {
+        let text = r#"{"SchemaVersion": 2, "ArtifactName": ".", "ArtifactType": "filesystem",
+          "Metadata": {"ImageConfig": {"architecture": "", "created": "0001-01-01T00:00:00Z", "rootfs": {"diff_ids": null}, "config": {}}},
+          "Results": [{"Target": "Dockerfile", "Class": "config", "Type": "dockerfile",
+             "Misconfigurations": [{"ID": "DS002", "Severity": "HIGH", "Status": "FAIL"},
+                                   {"AVDID": "AVD-DS-0002", "Severity": "HIGH", "Status": "FAIL"},
+                                   {"ID": "DS-0002", "Severity": "HIGH", "Status": "FAIL"}]}]}"#;
+        let (s, recs) = ingest(text);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let mis = of(&recs, RecordKind::Misconfiguration);
+        assert_eq!(mis.len(), 3);
+        assert!(mis
+            .iter()
+            .all(|m| m.check == "DS-0002" && m.has_id("DS002")));
+        assert!(mis.iter().all(|m| m.subject.image.is_none()));
+        let scans = of(&recs, RecordKind::Scan);
+        assert_eq!(scans.len(), 1);
+        assert_eq!(scans[0].check, "config-scan");
+        assert_eq!(scans[0].subject.target.as_deref(), Some("."));
+        assert!(!scans[0].attrs.contains_key("image_created"));
+        assert!(recs.iter().all(|r| r.observed_at.is_none()));
+    }
+
+    #[test]
+    fn legacy_top_level_array_is_claimed() {
+        let text = r#"[
+  {"Target": "alpine:3.10 (alpine 3.10.2)", "Type": "alpine",
+   "Vulnerabilities": [
+     {"VulnerabilityID": "CVE-2019-1549", "PkgName": "libssl1.1", "InstalledVersion": "1.1.1c-r0",
+      "FixedVersion": "1.1.1d-r0", "Severity": "MEDIUM"},
+     {"VulnerabilityID": "CVE-2019-1551", "PkgName": "libssl1.1", "InstalledVersion": "1.1.1c-r0", "Severity": "LOW"}
+   ]},
+  {"Target": "app/Gemfile.lock", "Type": "bundler", "Vulnerabilities": null}
+]"#;
+        let (s, recs) = ingest(text);
+        assert_eq!(s.formats, vec![Format::Trivy]);
+        let vulns = of(&recs, RecordKind::Vulnerability);
+        assert_eq!(vulns.len(), 2);
+        assert_eq!(
+            vulns[0].subject.image.as_ref().unwrap().tagged(),
+            "docker.io/library/alpine:3.10"
+        );
+        assert_eq!(
+            vulns[0].provenance.pointer.as_deref(),
+            Some("/0/Vulnerabilities/0")
+        );
+        let scans = of(&recs, RecordKind::Scan);
+        assert_eq!(scans.len(), 1);
+        assert_eq!(scans[0].check, "vulnerability-scan");
+        assert_eq!(scans[0].attrs["os_family"], "alpine");
+    }
+
+    #[test]
+    fn one_wrong_type_costs_one_diagnostic_and_the_rest_is_kept() {
+        let text = r#"{"SchemaVersion": 2, "ArtifactName": "nginx:1.25", "ArtifactType": "container_image",
+"Results": [{"Target": "nginx:1.25 (debian 12.1)", "Class": "os-pkgs", "Vulnerabilities": [
+{"VulnerabilityID": "CVE-1", "PkgName": "a", "Severity": "HIGH"},
+{"VulnerabilityID": "CVE-2", "PkgName": 5, "Severity": "HIGH"},
+{"VulnerabilityID": "CVE-3", "PkgName": "c", "Severity": null}
+]}]}"#;
+        let (s, recs) = ingest(text);
+        let vulns = of(&recs, RecordKind::Vulnerability);
+        assert_eq!(vulns.len(), 2);
+        assert_eq!(vulns[1].severity, Severity::Unknown);
+        assert_eq!(s.diagnostics.len(), 1);
+        assert_eq!(s.diagnostics[0].line, Some(4));
+        assert_eq!(
+            s.diagnostics[0].pointer.as_deref(),
+            Some("/Results/0/Vulnerabilities/1")
+        );
+    }
+
+    #[test]
+    fn k8s_reports_and_empty_reports_are_not_trivy_image_reports() {
+        let (s, _) = ingest(r#"{"SchemaVersion": 2, "ClusterName": "c", "Resources": []}"#);
+        assert_ne!(s.formats, vec![Format::Trivy]);
+        let (s, recs) = ingest(
+            r#"{"SchemaVersion": 2, "ArtifactName": "x:1", "ArtifactType": "container_image"}"#,
+        );
+        assert_eq!(s.formats, vec![Format::Trivy]);
+        assert!(recs.is_empty());
+    }
 }

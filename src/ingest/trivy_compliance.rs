@@ -1,24 +1,296 @@
-//! TrivyCompliance exports (stub: to be implemented).
+//! Trivy compliance reports (`trivy k8s|image … --compliance <spec> -f json`), both
+//! `--report all` (controls with nested Trivy `Results[]`) and `--report summary`
+//! (`SummaryControls[]` with `TotalPass`/`TotalFail`).
+//!
+//! One `benchmark` record per control, check `trivy-compliance:<spec id>:<control id>`:
+//! fail when a nested finding failed (or `TotalFail > 0`), pass when checks ran and all
+//! passed, unknown when nothing was evaluated (manual controls). Plus one `scan` record
+//! (`benchmark-run`) per report.
 
+use super::trivy_results::{
+    misconf_outcome, scan_record, text, Emit, RawResult, MAX_TEXT, MAX_TITLE,
+};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Format;
+use crate::model::{Format, Outcome, Record, RecordKind, Subject};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
-/// The TrivyCompliance ingestor.
+/// The Trivy compliance ingestor.
 pub struct TrivyCompliance;
+
+#[derive(Deserialize)]
+struct RawReport<'a> {
+    #[serde(rename = "ID", default)]
+    id: Option<String>,
+    #[serde(rename = "Title", default)]
+    title: Option<String>,
+    #[serde(rename = "Version", default)]
+    version: Option<String>,
+    #[serde(rename = "Results", default, borrow)]
+    results: Option<Vec<&'a RawValue>>,
+    #[serde(rename = "SummaryControls", default, borrow)]
+    summary: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct RawControl<'a> {
+    #[serde(rename = "ID", default)]
+    id: Option<String>,
+    #[serde(rename = "Name", default)]
+    name: Option<String>,
+    #[serde(rename = "Description", default)]
+    description: Option<String>,
+    #[serde(rename = "Severity", default)]
+    severity: Option<String>,
+    #[serde(rename = "Results", default, borrow)]
+    results: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct RawSummaryControl {
+    #[serde(rename = "ID", default)]
+    id: Option<String>,
+    #[serde(rename = "Name", default)]
+    name: Option<String>,
+    #[serde(rename = "Severity", default)]
+    severity: Option<String>,
+    #[serde(rename = "TotalPass", default)]
+    total_pass: Option<i64>,
+    #[serde(rename = "TotalFail", default)]
+    total_fail: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct RawStatus {
+    #[serde(rename = "Status", default)]
+    status: Option<String>,
+}
 
 impl Ingestor for TrivyCompliance {
     fn info(&self) -> FormatInfo {
         FormatInfo {
             format: Format::TrivyCompliance,
-            name: "TrivyCompliance",
-            tested: "",
-            detection: "",
+            name: "Trivy compliance report (--compliance, --report all|summary)",
+            tested: "Trivy 0.3x–0.69 (k8s-cis, k8s-nsa, k8s-pss, docker-cis)",
+            detection:
+                "object with ID, Title and Results[] of controls (ID/Severity) or SummaryControls",
         }
     }
 
-    fn detect(&self, _probe: &Probe) -> bool {
-        false
+    fn detect(&self, probe: &Probe) -> bool {
+        if !probe.is_object
+            || !probe.has("ID")
+            || !probe.has("Title")
+            || probe.has("ArtifactType")
+            || probe.has("ClusterName")
+        {
+            return false;
+        }
+        probe.has("SummaryControls")
+            || probe
+                .first_of("Results")
+                .is_some_and(|c| c.has("ID") || c.has("Severity"))
+            || probe
+                .child("Results")
+                .is_some_and(|r| r.is_array && r.len == 0)
     }
 
-    fn ingest(&self, _doc: &Doc<'_>, _ctx: &mut FileCtx<'_>) {}
+    fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
+        run(doc, ctx);
+    }
+}
+
+/// A benchmark record for one control of a spec.
+pub(super) fn control_record(
+    format: Format,
+    tool: &str,
+    spec: &str,
+    control: &str,
+    outcome: Outcome,
+) -> Record {
+    let mut r = Record::new(
+        RecordKind::Benchmark,
+        format,
+        format!("trivy-compliance:{spec}:{control}"),
+        outcome,
+    );
+    r.tool = tool.to_string();
+    r.attr("benchmark", spec).attr("control", control)
+}
+
+fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
+    let Some(rep) = doc.parse::<RawReport<'a>>(ctx) else {
+        return;
+    };
+    let spec = rep
+        .id
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| "unknown".to_string());
+    let emit = Emit {
+        format: Format::TrivyCompliance,
+        tool: "trivy",
+        observed_at: None,
+    };
+    let spec_title = text(rep.title.as_deref(), MAX_TITLE, ctx.redact);
+    let mut controls = 0usize;
+    for (i, raw) in rep.results.iter().flatten().enumerate() {
+        let ptr = format!("/Results/{i}");
+        let Some(c) = doc.parse_raw::<RawControl<'a>>(ctx, raw, &ptr) else {
+            continue;
+        };
+        let Some(id) = c.id.clone().filter(|s| !s.trim().is_empty()) else {
+            continue;
+        };
+        let (mut pass, mut fail, mut other) = (0u64, 0u64, 0u64);
+        for (j, nested) in c.results.iter().flatten().enumerate() {
+            let nptr = format!("{ptr}/Results/{j}");
+            let Some(res) = doc.parse_raw::<RawResult<'a>>(ctx, nested, &nptr) else {
+                continue;
+            };
+            for (k, m) in res.misconfigurations.iter().flatten().enumerate() {
+                let mptr = format!("{nptr}/Misconfigurations/{k}");
+                if let Some(st) = doc.parse_raw::<RawStatus>(ctx, m, &mptr) {
+                    match misconf_outcome(st.status.as_deref()) {
+                        Outcome::Pass => pass += 1,
+                        Outcome::Fail => fail += 1,
+                        _ => other += 1,
+                    }
+                }
+            }
+            fail += res.vulnerabilities.as_ref().map_or(0, |v| v.len() as u64);
+            fail += res.secrets.as_ref().map_or(0, |v| v.len() as u64);
+        }
+        let outcome = if fail > 0 {
+            Outcome::Fail
+        } else if pass > 0 {
+            Outcome::Pass
+        } else if other > 0 {
+            Outcome::Skip
+        } else {
+            Outcome::Unknown
+        };
+        let mut r = control_record(Format::TrivyCompliance, emit.tool, &spec, &id, outcome);
+        r.severity = super::trivy_results::severity(c.severity.as_deref());
+        r.title = text(c.name.as_deref(), MAX_TITLE, ctx.redact);
+        r.message = text(c.description.as_deref(), MAX_TEXT, ctx.redact);
+        r = r
+            .attr("total_pass", pass.to_string())
+            .attr("total_fail", fail.to_string())
+            .attr("benchmark_title", spec_title.clone());
+        r.provenance = doc.provenance(ctx, raw.get(), &ptr);
+        ctx.records.push(r);
+        controls += 1;
+    }
+    for (i, raw) in rep.summary.iter().flatten().enumerate() {
+        let ptr = format!("/SummaryControls/{i}");
+        let Some(c) = doc.parse_raw::<RawSummaryControl>(ctx, raw, &ptr) else {
+            continue;
+        };
+        let Some(id) = c.id.clone().filter(|s| !s.trim().is_empty()) else {
+            continue;
+        };
+        let outcome = match (c.total_pass, c.total_fail) {
+            (_, Some(f)) if f > 0 => Outcome::Fail,
+            (Some(p), _) if p > 0 => Outcome::Pass,
+            (_, Some(0)) => Outcome::Pass,
+            _ => Outcome::Unknown,
+        };
+        let mut r = control_record(Format::TrivyCompliance, emit.tool, &spec, &id, outcome);
+        r.severity = super::trivy_results::severity(c.severity.as_deref());
+        r.title = text(c.name.as_deref(), MAX_TITLE, ctx.redact);
+        r = r
+            .attr(
+                "total_pass",
+                c.total_pass.map(|n| n.to_string()).unwrap_or_default(),
+            )
+            .attr(
+                "total_fail",
+                c.total_fail.map(|n| n.to_string()).unwrap_or_default(),
+            )
+            .attr("benchmark_title", spec_title.clone());
+        r.provenance = doc.provenance(ctx, raw.get(), &ptr);
+        ctx.records.push(r);
+        controls += 1;
+    }
+    let mut scan = scan_record(&emit, "benchmark-run", Subject::default(), None)
+        .attr("benchmark", spec)
+        .attr("benchmark_title", spec_title)
+        .attr("benchmark_version", rep.version.unwrap_or_default())
+        .attr("controls", controls.to_string());
+    scan.provenance = doc.provenance(ctx, doc.text, "");
+    ctx.records.push(scan);
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use crate::ingest::source::ingest_bytes;
+    use crate::ingest::IngestOptions;
+    use crate::model::{Format, Outcome, Record, RecordKind, Severity};
+
+    fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
+        ingest_bytes("c.json", text.as_bytes(), &IngestOptions::default())
+    }
+
+    #[test]
+    fn report_all_controls_take_pass_and_fail_from_nested_statuses() {
+        let text = r#"{"ID": "k8s-nsa-1.0", "Title": "National Security Agency - Kubernetes Hardening Guidance v1.0",
+  "Description": "", "Version": "1.0", "RelatedResources": ["https://example.com"],
+  "Results": [
+    {"ID": "1.0", "Name": "Non-root containers", "Severity": "MEDIUM",
+     "Results": [{"Target": "Deployment/a", "Misconfigurations": [{"AVDID": "AVD-KSV012", "Status": "FAIL"},
+                                                                  {"AVDID": "AVD-KSV012", "Status": "PASS"}]}]},
+    {"ID": "1.1", "Name": "Immutable container file systems", "Severity": "LOW",
+     "Results": [{"Target": "", "Misconfigurations": [{"AVDID": "AVD-KSV014", "Status": "PASS"}]}]},
+    {"ID": "1.2", "Name": "Manual control", "Severity": "HIGH", "Results": null}
+  ]}"#;
+        let (s, recs) = ingest(text);
+        assert_eq!(s.formats, vec![Format::TrivyCompliance]);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(recs.len(), 4);
+        assert_eq!(recs[0].kind, RecordKind::Benchmark);
+        assert_eq!(recs[0].check, "trivy-compliance:k8s-nsa-1.0:1.0");
+        assert_eq!(recs[0].outcome, Outcome::Fail);
+        assert_eq!(recs[0].severity, Severity::Medium);
+        assert_eq!(recs[0].attrs["total_fail"], "1");
+        assert_eq!(recs[1].outcome, Outcome::Pass);
+        assert_eq!(recs[2].outcome, Outcome::Unknown);
+        assert_eq!(recs[3].kind, RecordKind::Scan);
+        assert_eq!(recs[3].check, "benchmark-run");
+        assert_eq!(recs[3].attrs["benchmark"], "k8s-nsa-1.0");
+        assert_eq!(recs[0].provenance.pointer.as_deref(), Some("/Results/0"));
+    }
+
+    #[test]
+    fn report_summary_controls() {
+        let text = r#"{"ID": "k8s-cis-1.23", "Title": "CIS Kubernetes Benchmarks v1.23",
+  "SummaryControls": [
+    {"ID": "1.1.1", "Name": "API server pod spec perms", "Severity": "HIGH", "TotalPass": 1, "TotalFail": 0},
+    {"ID": "5.2.2", "Name": "Minimize privileged containers", "Severity": "HIGH", "TotalPass": 3, "TotalFail": 2},
+    {"ID": "5.7.1", "Name": "Namespaces", "Severity": "MEDIUM"},
+    {"ID": "5.7.2", "Name": "Seccomp", "Severity": "MEDIUM", "TotalFail": "x"}
+  ]}"#;
+        let (s, recs) = ingest(text);
+        assert_eq!(s.formats, vec![Format::TrivyCompliance]);
+        let bench: Vec<&Record> = recs
+            .iter()
+            .filter(|r| r.kind == RecordKind::Benchmark)
+            .collect();
+        assert_eq!(bench.len(), 3);
+        assert_eq!(bench[0].outcome, Outcome::Pass);
+        assert_eq!(bench[1].check, "trivy-compliance:k8s-cis-1.23:5.2.2");
+        assert_eq!(bench[1].outcome, Outcome::Fail);
+        assert_eq!(bench[2].outcome, Outcome::Unknown);
+        assert_eq!(s.diagnostics.len(), 1);
+        assert_eq!(s.diagnostics[0].line, Some(6));
+    }
+
+    #[test]
+    fn trivy_image_reports_are_not_compliance_reports() {
+        let (s, _) = ingest(
+            r#"{"SchemaVersion": 2, "ArtifactName": "x", "ArtifactType": "container_image", "Results": []}"#,
+        );
+        assert_eq!(s.formats, vec![Format::Trivy]);
+    }
 }

@@ -1,24 +1,436 @@
-//! TrivyK8s exports (stub: to be implemented).
+//! `trivy k8s --format json` cluster reports: `Resources[]` (v0.42+) and the older
+//! top-level `Vulnerabilities[]` / `Misconfigurations[]` lists (v0.2x–v0.41).
+//!
+//! Each resource (`Namespace`, `Kind`, `Name`) carries Trivy `Results[]` (see
+//! `trivy_results`); its findings get the workload as subject and, for image findings,
+//! the image named by the OS-package target or by `Metadata` (an object in v0.47–v0.56,
+//! an array in v0.57+). Each workload × image also yields a `sighting` record (`running`),
+//! each scanned image a `vulnerability-scan` record. The report has no timestamp.
 
+use super::trivy_results::{
+    emit_result, image_from_meta, image_from_target, os_from_target, scan_record, Classes, Emit,
+    RawMetadata, RawResult,
+};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Format;
+use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeSet;
 
-/// The TrivyK8s ingestor.
+/// The trivy k8s ingestor.
 pub struct TrivyK8s;
+
+#[derive(Deserialize)]
+struct RawReport<'a> {
+    #[serde(rename = "ClusterName", default)]
+    cluster: Option<String>,
+    #[serde(rename = "Resources", default, borrow)]
+    resources: Option<Vec<&'a RawValue>>,
+    #[serde(rename = "Vulnerabilities", default, borrow)]
+    vulnerabilities: Option<Vec<&'a RawValue>>,
+    #[serde(rename = "Misconfigurations", default, borrow)]
+    misconfigurations: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct RawResource<'a> {
+    #[serde(rename = "Namespace", default)]
+    namespace: Option<String>,
+    #[serde(rename = "Kind", default)]
+    kind: Option<String>,
+    #[serde(rename = "Name", default)]
+    name: Option<String>,
+    #[serde(rename = "Metadata", default, borrow)]
+    metadata: Option<&'a RawValue>,
+    #[serde(rename = "Results", default, borrow)]
+    results: Option<Vec<&'a RawValue>>,
+}
 
 impl Ingestor for TrivyK8s {
     fn info(&self) -> FormatInfo {
         FormatInfo {
             format: Format::TrivyK8s,
-            name: "TrivyK8s",
-            tested: "",
-            detection: "",
+            name: "trivy k8s cluster report (--format json)",
+            tested: "Trivy 0.2x–0.41 (Vulnerabilities/Misconfigurations lists), 0.42+ (Resources; Metadata object or array)",
+            detection: "object with ClusterName and Resources, Vulnerabilities or Misconfigurations",
         }
     }
 
-    fn detect(&self, _probe: &Probe) -> bool {
-        false
+    fn detect(&self, probe: &Probe) -> bool {
+        probe.is_object
+            && probe.has("ClusterName")
+            && (probe.has("Resources")
+                || probe.has("Vulnerabilities")
+                || probe.has("Misconfigurations"))
     }
 
-    fn ingest(&self, _doc: &Doc<'_>, _ctx: &mut FileCtx<'_>) {}
+    fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
+        run(doc, ctx);
+    }
+}
+
+/// State shared by all resources of one report.
+struct Report {
+    cluster: Option<String>,
+    /// `workload label|image key` of the sightings already emitted.
+    sightings: BTreeSet<String>,
+    scanned: BTreeSet<String>,
+    classes: Classes,
+}
+
+fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
+    let Some(rep) = doc.parse::<RawReport<'a>>(ctx) else {
+        return;
+    };
+    let mut state = Report {
+        cluster: rep.cluster.filter(|c| !c.trim().is_empty()),
+        sightings: BTreeSet::new(),
+        scanned: BTreeSet::new(),
+        classes: Classes::default(),
+    };
+    let emit = Emit {
+        format: Format::TrivyK8s,
+        tool: "trivy",
+        observed_at: None,
+    };
+    for (list, name) in [
+        (&rep.resources, "Resources"),
+        (&rep.vulnerabilities, "Vulnerabilities"),
+        (&rep.misconfigurations, "Misconfigurations"),
+    ] {
+        for (i, raw) in list.iter().flatten().enumerate() {
+            let ptr = format!("/{name}/{i}");
+            if let Some(res) = doc.parse_raw::<RawResource<'a>>(ctx, raw, &ptr) {
+                resource(doc, ctx, &res, raw, &ptr, &emit, &mut state);
+            }
+        }
+    }
+    let cluster_subject = Subject {
+        cluster: state.cluster.clone(),
+        ..Subject::default()
+    };
+    for (on, check) in [
+        (state.classes.config, "config-scan"),
+        (state.classes.secret, "secret-scan"),
+    ] {
+        if on {
+            let mut r = scan_record(&emit, check, cluster_subject.clone(), None);
+            r.provenance = doc.provenance(ctx, doc.text, "");
+            ctx.records.push(r);
+        }
+    }
+}
+
+/// `Metadata` as one object (v0.47–v0.56) or an array of objects (v0.57+).
+fn metadata<'a>(
+    doc: &Doc<'a>,
+    ctx: &mut FileCtx<'_>,
+    raw: &'a RawValue,
+    ptr: &str,
+) -> Vec<RawMetadata> {
+    let text = raw.get().trim_start();
+    if text.starts_with('[') {
+        let Some(items) = doc.parse_raw::<Vec<&'a RawValue>>(ctx, raw, ptr) else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, m)| doc.parse_raw::<RawMetadata>(ctx, m, &format!("{ptr}/{i}")))
+            .collect()
+    } else if text.starts_with('{') {
+        doc.parse_raw::<RawMetadata>(ctx, raw, ptr)
+            .into_iter()
+            .collect()
+    } else {
+        Vec::new()
+    }
+}
+
+fn same_image(a: &ImageRef, b: &ImageRef) -> bool {
+    a.name() == b.name() && (a.tag == b.tag || a.digest.is_some() && a.digest == b.digest)
+}
+
+fn resource<'a>(
+    doc: &Doc<'a>,
+    ctx: &mut FileCtx<'_>,
+    res: &RawResource<'a>,
+    raw: &'a RawValue,
+    ptr: &str,
+    emit: &Emit<'_>,
+    state: &mut Report,
+) {
+    let nonempty = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
+    let workload = Subject {
+        cluster: state.cluster.clone(),
+        namespace: nonempty(&res.namespace),
+        kind: nonempty(&res.kind),
+        name: nonempty(&res.name),
+        ..Subject::default()
+    };
+    let metas = match res.metadata {
+        Some(m) => metadata(doc, ctx, m, &format!("{ptr}/Metadata")),
+        None => Vec::new(),
+    };
+    // Images of the workload: from Metadata, then from OS-package targets.
+    let mut images: Vec<(ImageRef, Option<usize>)> = Vec::new();
+    for (mi, m) in metas.iter().enumerate() {
+        let tags = m.repo_tags.clone().unwrap_or_default();
+        let digests = m.repo_digests.clone().unwrap_or_default();
+        if let Some(img) = image_from_meta(None, &tags, &digests) {
+            if !images.iter().any(|(i, _)| same_image(i, &img)) {
+                images.push((img, Some(mi)));
+            }
+        }
+    }
+    let mut results = Vec::new();
+    for (i, raw) in res.results.iter().flatten().enumerate() {
+        let rptr = format!("{ptr}/Results/{i}");
+        if let Some(r) = doc.parse_raw::<RawResult<'a>>(ctx, raw, &rptr) {
+            if r.class.as_deref() == Some("os-pkgs") || r.class.is_none() {
+                if let Some(img) = r.target.as_deref().and_then(image_from_target) {
+                    if !images.iter().any(|(i, _)| same_image(i, &img)) {
+                        images.push((img, None));
+                    }
+                }
+            }
+            results.push((rptr, r));
+        }
+    }
+    let known: Vec<ImageRef> = images.iter().map(|(i, _)| i.clone()).collect();
+    let single = match known.as_slice() {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    let mut vuln_images: Vec<(ImageRef, Option<String>)> = Vec::new();
+    let mut workload_scanned = false;
+    for (rptr, r) in &results {
+        let classes = r.classes();
+        state.classes.config |= classes.config;
+        state.classes.secret |= classes.secret;
+        let target = r.target();
+        let image = if classes.config {
+            None
+        } else {
+            target
+                .as_deref()
+                .and_then(image_from_target)
+                .map(|img| {
+                    known
+                        .iter()
+                        .find(|k| same_image(k, &img))
+                        .cloned()
+                        .unwrap_or(img)
+                })
+                .or_else(|| single.clone())
+        };
+        if classes.vuln {
+            match &image {
+                Some(img) => {
+                    if !vuln_images.iter().any(|(i, _)| i == img) {
+                        vuln_images.push((img.clone(), target.clone()));
+                    }
+                }
+                None => workload_scanned = true,
+            }
+        }
+        let subject = Subject {
+            image,
+            target,
+            ..workload.clone()
+        };
+        emit_result(doc, ctx, r, rptr, emit, &subject);
+    }
+    // One sighting per workload × image.
+    for (img, _) in &images {
+        let key = format!("{}|{}", workload.label(), img.key());
+        if workload.name.is_none() || !state.sightings.insert(key) {
+            continue;
+        }
+        let mut r = Record::new(
+            RecordKind::Sighting,
+            Format::TrivyK8s,
+            "running",
+            Outcome::Info,
+        );
+        r.tool = emit.tool.to_string();
+        r.severity = Severity::None;
+        r.title = format!("{} runs {}", workload.label(), img.tagged());
+        r.subject = Subject {
+            image: Some(img.clone()),
+            ..workload.clone()
+        };
+        r.provenance = doc.provenance(ctx, raw.get(), ptr);
+        ctx.records.push(r);
+    }
+    // One vulnerability-scan per scanned image (and per workload scanned without a known image).
+    for (img, target) in vuln_images {
+        if !state.scanned.insert(img.key()) {
+            continue;
+        }
+        let meta = images
+            .iter()
+            .find(|(i, _)| *i == img)
+            .and_then(|(_, mi)| mi.and_then(|mi| metas.get(mi)));
+        let subject = Subject {
+            cluster: state.cluster.clone(),
+            image: Some(img),
+            ..Subject::default()
+        };
+        let mut r = scan_record(emit, "vulnerability-scan", subject, meta);
+        if !r.attrs.contains_key("os_family") {
+            if let Some((family, name)) = target.as_deref().and_then(os_from_target) {
+                r = r.attr("os_family", family).attr("os_name", name);
+            }
+        }
+        r.provenance = doc.provenance(ctx, raw.get(), ptr);
+        ctx.records.push(r);
+    }
+    if workload_scanned && state.scanned.insert(workload.label()) {
+        let mut r = scan_record(emit, "vulnerability-scan", workload.clone(), None);
+        r.provenance = doc.provenance(ctx, raw.get(), ptr);
+        ctx.records.push(r);
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use crate::ingest::source::ingest_bytes;
+    use crate::ingest::IngestOptions;
+    use crate::model::{Format, Outcome, Record, RecordKind};
+
+    fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
+        ingest_bytes("k.json", text.as_bytes(), &IngestOptions::default())
+    }
+
+    fn of(recs: &[Record], kind: RecordKind) -> Vec<&Record> {
+        recs.iter().filter(|r| r.kind == kind).collect()
+    }
+
+    #[test]
+    fn old_shape_with_vulnerability_and_misconfiguration_lists() {
+        let text = r#"{"ClusterName": "arn:aws:eks:us-east-1:1:cluster/prod",
+ "Vulnerabilities": [
+  {"Namespace": "default", "Kind": "Deployment", "Name": "redis-leader",
+   "Results": [{"Target": "docker.io/redis:6.0.5 (debian 10.4)", "Class": "os-pkgs", "Type": "debian",
+     "Vulnerabilities": [{"VulnerabilityID": "CVE-2011-3374", "PkgName": "apt", "Severity": "LOW"},
+                         {"VulnerabilityID": "CVE-2021-1", "PkgName": "libc", "FixedVersion": "2", "Severity": "HIGH"}]}]}
+ ],
+ "Misconfigurations": [
+  {"Namespace": "default", "Kind": "Deployment", "Name": "redis-leader",
+   "Results": [{"Target": "Deployment/redis-leader", "Class": "config", "Type": "kubernetes",
+     "MisconfSummary": {"Successes": 20, "Failures": 1},
+     "Misconfigurations": [{"ID": "KSV001", "Severity": "MEDIUM", "Status": "FAIL",
+        "Message": "Container 'leader' should set allowPrivilegeEscalation to false"}]}]},
+  {"Namespace": "default", "Kind": "Service", "Name": "redis-leader",
+   "Results": [{"Target": "Service/redis-leader", "Class": "config", "MisconfSummary": {"Successes": 3}}]}
+ ]}"#;
+        let (s, recs) = ingest(text);
+        assert_eq!(s.formats, vec![Format::TrivyK8s]);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let vulns = of(&recs, RecordKind::Vulnerability);
+        assert_eq!(vulns.len(), 2);
+        let v = vulns[0];
+        assert_eq!(
+            v.subject.cluster.as_deref(),
+            Some("arn:aws:eks:us-east-1:1:cluster/prod")
+        );
+        assert_eq!(v.subject.namespace.as_deref(), Some("default"));
+        assert_eq!(v.subject.kind.as_deref(), Some("Deployment"));
+        assert_eq!(v.subject.name.as_deref(), Some("redis-leader"));
+        assert_eq!(
+            v.subject.image.as_ref().unwrap().tagged(),
+            "docker.io/library/redis:6.0.5"
+        );
+        assert!(v.observed_at.is_none());
+        assert_eq!(
+            v.provenance.pointer.as_deref(),
+            Some("/Vulnerabilities/0/Results/0/Vulnerabilities/0")
+        );
+        let mis = of(&recs, RecordKind::Misconfiguration);
+        assert_eq!(mis.len(), 1);
+        assert_eq!(mis[0].check, "KSV-0001");
+        assert!(mis[0].subject.image.is_none());
+        assert_eq!(mis[0].outcome, Outcome::Fail);
+        let sightings = of(&recs, RecordKind::Sighting);
+        assert_eq!(sightings.len(), 1);
+        assert_eq!(sightings[0].check, "running");
+        assert_eq!(sightings[0].outcome, Outcome::Info);
+        let scans: Vec<&str> = of(&recs, RecordKind::Scan)
+            .iter()
+            .map(|r| r.check.as_str())
+            .collect();
+        assert_eq!(scans, ["vulnerability-scan", "config-scan"]);
+        let vs = of(&recs, RecordKind::Scan)[0];
+        assert_eq!(vs.attrs["os_family"], "debian");
+        assert_eq!(recs.len(), 2 + 1 + 1 + 2);
+    }
+
+    #[test]
+    fn metadata_as_object_gives_the_digest() {
+        let text = r#"{"ClusterName": "", "Resources": [
+  {"Namespace": "shop", "Kind": "Deployment", "Name": "web",
+   "Metadata": {"OS": {"Family": "alpine", "Name": "3.19.1"}, "RepoTags": ["nginx:1.25"],
+                "RepoDigests": ["nginx@sha256:aaa"], "ImageConfig": {"created": "2024-01-01T00:00:00Z", "rootfs": {"diff_ids": null}}},
+   "Results": [{"Target": "nginx:1.25 (alpine 3.19.1)", "Class": "os-pkgs",
+     "Vulnerabilities": [{"VulnerabilityID": "CVE-2024-1", "PkgName": "musl", "Severity": "HIGH"}]},
+     {"Target": "usr/lib/app/package.json", "Class": "lang-pkgs",
+     "Vulnerabilities": [{"VulnerabilityID": "GHSA-aaaa-bbbb-cccc", "PkgName": "x", "Severity": "MEDIUM"}]}]}
+]}"#;
+        let (s, recs) = ingest(text);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let vulns = of(&recs, RecordKind::Vulnerability);
+        assert_eq!(vulns.len(), 2);
+        for v in &vulns {
+            let img = v.subject.image.as_ref().unwrap();
+            assert_eq!(img.to_string(), "docker.io/library/nginx:1.25@sha256:aaa");
+            assert!(v.subject.cluster.is_none());
+        }
+        let scan = of(&recs, RecordKind::Scan);
+        assert_eq!(scan.len(), 1);
+        assert_eq!(scan[0].attrs["os_name"], "3.19.1");
+        assert_eq!(scan[0].attrs["image_created"], "2024-01-01T00:00:00Z");
+        assert_eq!(of(&recs, RecordKind::Sighting).len(), 1);
+    }
+
+    #[test]
+    fn metadata_as_array_gives_one_sighting_per_container_image() {
+        let text = r#"{"ClusterName": "kind-dev", "Resources": [
+  {"Namespace": "shop", "Kind": "Pod", "Name": "web",
+   "Metadata": [{"RepoTags": ["nginx:1.25"], "RepoDigests": ["nginx@sha256:aaa"]},
+                {"RepoTags": ["ghcr.io/acme/sidecar:2"], "RepoDigests": ["ghcr.io/acme/sidecar@sha256:bbb"]}],
+   "Results": [{"Target": "ghcr.io/acme/sidecar:2 (debian 12.5)", "Class": "os-pkgs",
+     "Vulnerabilities": [{"VulnerabilityID": "CVE-2024-2", "PkgName": "libc6", "Severity": "CRITICAL"}]},
+     {"Target": "nginx:1.25 (debian 12.5)", "Class": "os-pkgs", "Vulnerabilities": null}]},
+  {"Namespace": "shop", "Kind": "Pod", "Name": "web", "Metadata": 7, "Results": null}
+]}"#;
+        let (s, recs) = ingest(text);
+        let vulns = of(&recs, RecordKind::Vulnerability);
+        assert_eq!(vulns.len(), 1);
+        assert_eq!(
+            vulns[0].subject.image.as_ref().unwrap().to_string(),
+            "ghcr.io/acme/sidecar:2@sha256:bbb"
+        );
+        assert_eq!(of(&recs, RecordKind::Sighting).len(), 2);
+        assert_eq!(of(&recs, RecordKind::Scan).len(), 2);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+    }
+
+    #[test]
+    fn one_wrong_type_costs_one_diagnostic() {
+        let text = r#"{"ClusterName": "c", "Resources": [
+  {"Namespace": "a", "Kind": "Pod", "Name": "p", "Results": []},
+  {"Namespace": ["bad"], "Kind": "Pod", "Name": "q", "Results": []},
+  {"Namespace": "a", "Kind": "Deployment", "Name": "d", "Results": [{"Target": "Deployment/d", "Class": "config",
+    "Misconfigurations": [{"AVDID": "AVD-KSV-0012", "Status": "PASS"}]}]}
+]}"#;
+        let (s, recs) = ingest(text);
+        assert_eq!(s.diagnostics.len(), 1);
+        assert_eq!(s.diagnostics[0].line, Some(3));
+        let mis = of(&recs, RecordKind::Misconfiguration);
+        assert_eq!(mis.len(), 1);
+        assert_eq!(mis[0].check, "KSV-0012");
+        assert_eq!(mis[0].outcome, Outcome::Pass);
+    }
 }

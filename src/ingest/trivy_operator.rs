@@ -1,24 +1,953 @@
-//! TrivyOperator exports (stub: to be implemented).
+//! trivy-operator CRDs (`kubectl get vulnerabilityreports,configauditreports,… -o json`):
+//! VulnerabilityReport, ConfigAuditReport, ExposedSecretReport, RbacAssessmentReport,
+//! InfraAssessmentReport, ClusterComplianceReport and their `Cluster*` variants.
+//!
+//! A CRD may come alone, in a `List` (unwrapped by `source`), in a bare array
+//! (dispatched item by item by `source`), or in a DefectDojo-style dump: an object keyed
+//! by CRD plural (`vulnerabilityreports.aquasecurity.github.io`) whose values are Lists or
+//! arrays, which this module walks itself.
+//!
+//! Records: vulnerabilities, misconfigurations (checks, `success` → pass/fail), secrets
+//! (fingerprint only), benchmark controls (`trivy-compliance:<spec>:<control>`), one
+//! `scan` record per report and one `sighting` per workload × image. The subject comes
+//! from the `trivy-operator.resource.*` and `trivy-operator.container.name` labels.
 
+use super::trivy_compliance::control_record;
+use super::trivy_results::{check_id_of, severity, text, MAX_TEXT, MAX_TITLE};
+use super::util::parse_time;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Format;
+use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
+use crate::redact;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
 
-/// The TrivyOperator ingestor.
+/// The trivy-operator ingestor.
 pub struct TrivyOperator;
+
+const GROUP: &str = "aquasecurity.github.io";
+
+#[derive(Deserialize)]
+struct RawCrd<'a> {
+    #[serde(rename = "apiVersion", default)]
+    api_version: Option<String>,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(default)]
+    metadata: Option<RawObjectMeta>,
+    #[serde(default, borrow)]
+    report: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    spec: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    status: Option<&'a RawValue>,
+    #[serde(default, borrow)]
+    items: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawObjectMeta {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    namespace: Option<String>,
+    #[serde(default)]
+    labels: Option<BTreeMap<String, serde_json::Value>>,
+    #[serde(rename = "creationTimestamp", default)]
+    creation_timestamp: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawReport<'a> {
+    #[serde(rename = "updateTimestamp", default)]
+    update_timestamp: Option<String>,
+    #[serde(default)]
+    scanner: Option<RawScanner>,
+    #[serde(default)]
+    registry: Option<RawRegistry>,
+    #[serde(default)]
+    artifact: Option<RawArtifact>,
+    #[serde(default)]
+    os: Option<RawOs>,
+    #[serde(default, borrow)]
+    vulnerabilities: Option<Vec<&'a RawValue>>,
+    #[serde(default, borrow)]
+    checks: Option<Vec<&'a RawValue>>,
+    #[serde(default, borrow)]
+    secrets: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct RawScanner {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawRegistry {
+    #[serde(default)]
+    server: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawArtifact {
+    #[serde(default)]
+    repository: Option<String>,
+    #[serde(default)]
+    tag: Option<String>,
+    #[serde(default)]
+    digest: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawOs {
+    #[serde(default)]
+    family: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    eosl: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct RawVuln {
+    #[serde(rename = "vulnerabilityID", default)]
+    id: Option<String>,
+    #[serde(default)]
+    resource: Option<String>,
+    #[serde(rename = "installedVersion", default)]
+    installed_version: Option<String>,
+    #[serde(rename = "fixedVersion", default)]
+    fixed_version: Option<String>,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(rename = "primaryLink", default)]
+    primary_link: Option<String>,
+    #[serde(default)]
+    target: Option<String>,
+    #[serde(rename = "publishedDate", default)]
+    published: Option<String>,
+    #[serde(default)]
+    score: Option<f64>,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawCheck {
+    #[serde(rename = "checkID", default)]
+    id: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    success: Option<bool>,
+    #[serde(default)]
+    messages: Option<Vec<String>>,
+    #[serde(default)]
+    remediation: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawSecret {
+    #[serde(rename = "ruleID", default)]
+    rule_id: Option<String>,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    target: Option<String>,
+    /// Never kept: only its fingerprint is.
+    #[serde(rename = "match", default)]
+    matched: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawComplianceSpec {
+    #[serde(default)]
+    compliance: Option<RawSpecHead>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawSpecHead {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    version: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawComplianceStatus<'a> {
+    #[serde(rename = "updateTimestamp", default)]
+    update_timestamp: Option<String>,
+    #[serde(rename = "detailReport", default, borrow)]
+    detail: Option<RawDetail<'a>>,
+    #[serde(rename = "summaryReport", default, borrow)]
+    summary: Option<RawSummary<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawDetail<'a> {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default, borrow)]
+    results: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct RawSummary<'a> {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(rename = "controlCheck", default, borrow)]
+    controls: Option<Vec<&'a RawValue>>,
+}
+
+#[derive(Deserialize)]
+struct RawDetailControl {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(default)]
+    checks: Option<Vec<RawDetailCheck>>,
+}
+
+#[derive(Deserialize)]
+struct RawDetailCheck {
+    #[serde(default)]
+    success: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct RawSummaryControl {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    severity: Option<String>,
+    #[serde(rename = "totalFail", default)]
+    total_fail: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct ListOrItems<'a> {
+    #[serde(default, borrow)]
+    items: Option<Vec<&'a RawValue>>,
+}
 
 impl Ingestor for TrivyOperator {
     fn info(&self) -> FormatInfo {
         FormatInfo {
             format: Format::TrivyOperator,
-            name: "TrivyOperator",
-            tested: "",
-            detection: "",
+            name: "trivy-operator CRDs (kubectl get … -o json)",
+            tested: "trivy-operator 0.1x–0.2x (v1alpha1): Vulnerability, ConfigAudit, ExposedSecret, RbacAssessment, InfraAssessment, ClusterCompliance reports",
+            detection: "apiVersion aquasecurity.github.io/*, or an object whose keys all end in .aquasecurity.github.io",
         }
     }
 
-    fn detect(&self, _probe: &Probe) -> bool {
-        false
+    fn detect(&self, probe: &Probe) -> bool {
+        if probe.api_version_starts("aquasecurity.github.io/") {
+            return true;
+        }
+        probe.is_object
+            && !probe.keys.is_empty()
+            && probe
+                .keys
+                .iter()
+                .all(|k| k.ends_with(".aquasecurity.github.io"))
     }
 
-    fn ingest(&self, _doc: &Doc<'_>, _ctx: &mut FileCtx<'_>) {}
+    fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
+        if doc.probe.api_version_starts("aquasecurity.github.io/") {
+            if let Some(crd) = doc.parse::<RawCrd<'_>>(ctx) {
+                one(doc, ctx, crd, doc.text, "");
+            }
+        } else {
+            dump(doc, ctx);
+        }
+    }
+}
+
+/// `{"vulnerabilityreports.aquasecurity.github.io": {"items": [...]}, ...}` (or arrays as values).
+fn dump<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
+    let Some(map) = doc.parse::<BTreeMap<String, &'a RawValue>>(ctx) else {
+        return;
+    };
+    for (key, value) in map {
+        let kptr = format!("/{}", key.replace('~', "~0").replace('/', "~1"));
+        let text = value.get().trim_start();
+        let (items, base) = if text.starts_with('[') {
+            match doc.parse_raw::<Vec<&'a RawValue>>(ctx, value, &kptr) {
+                Some(items) => (items, kptr.clone()),
+                None => continue,
+            }
+        } else if text.starts_with('{') {
+            match doc.parse_raw::<ListOrItems<'a>>(ctx, value, &kptr) {
+                Some(ListOrItems { items: Some(items) }) => (items, format!("{kptr}/items")),
+                Some(ListOrItems { items: None }) => (vec![value], String::new()),
+                None => continue,
+            }
+        } else {
+            continue;
+        };
+        for (i, raw) in items.iter().enumerate() {
+            let ptr = if base.is_empty() {
+                kptr.clone()
+            } else {
+                format!("{base}/{i}")
+            };
+            if let Some(crd) = doc.parse_raw::<RawCrd<'a>>(ctx, raw, &ptr) {
+                one(doc, ctx, crd, raw.get(), &ptr);
+            }
+        }
+    }
+}
+
+/// Where the records of one CRD come from.
+struct Crd<'s> {
+    slice: &'s str,
+    pointer: &'s str,
+    subject: Subject,
+    tool: String,
+    observed_at: Option<DateTime<Utc>>,
+}
+
+impl Crd<'_> {
+    fn record(&self, kind: RecordKind, check: String, outcome: Outcome) -> Record {
+        let mut r = Record::new(kind, Format::TrivyOperator, check, outcome);
+        r.tool.clone_from(&self.tool);
+        r.observed_at = self.observed_at;
+        r.subject = self.subject.clone();
+        r
+    }
+}
+
+fn one<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>, crd: RawCrd<'a>, slice: &'a str, pointer: &str) {
+    let RawCrd {
+        api_version,
+        kind,
+        metadata,
+        report,
+        spec,
+        status,
+        items,
+    } = crd;
+    let kind = kind.unwrap_or_default();
+    if let Some(items) = items.filter(|_| kind.ends_with("List")) {
+        for (i, raw) in items.iter().enumerate() {
+            let ptr = format!("{pointer}/items/{i}");
+            if let Some(item) = doc.parse_raw::<RawCrd<'a>>(ctx, raw, &ptr) {
+                one(doc, ctx, item, raw.get(), &ptr);
+            }
+        }
+        return;
+    }
+    if !api_version.as_deref().is_some_and(|v| v.starts_with(GROUP)) {
+        return;
+    }
+    let meta = metadata.unwrap_or_default();
+    let label = |k: &str| {
+        meta.labels
+            .as_ref()
+            .and_then(|l| l.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .filter(|s| !s.is_empty())
+    };
+    let base_kind = kind.strip_prefix("Cluster").unwrap_or(&kind).to_string();
+    let subject = Subject {
+        namespace: label("trivy-operator.resource.namespace").or_else(|| meta.namespace.clone()),
+        kind: label("trivy-operator.resource.kind"),
+        name: label("trivy-operator.resource.name"),
+        container: label("trivy-operator.container.name"),
+        ..Subject::default()
+    };
+    let created = meta.creation_timestamp.as_deref().and_then(parse_time);
+    if base_kind == "ComplianceReport" {
+        compliance(doc, ctx, (spec, status), slice, pointer, created, &meta);
+        return;
+    }
+    let Some(report_raw) = report else {
+        return;
+    };
+    let rptr = format!("{pointer}/report");
+    let Some(report) = doc.parse_raw::<RawReport<'a>>(ctx, report_raw, &rptr) else {
+        return;
+    };
+    let tool = match &report.scanner {
+        Some(s) => {
+            let name = s
+                .name
+                .as_deref()
+                .filter(|n| !n.is_empty())
+                .unwrap_or("Trivy")
+                .to_ascii_lowercase();
+            super::trivy_results::tool_name(&name, s.version.as_deref())
+        }
+        None => "trivy".to_string(),
+    };
+    let image = report.artifact.as_ref().and_then(|a| {
+        image_of(
+            report.registry.as_ref().and_then(|r| r.server.as_deref()),
+            a,
+        )
+    });
+    let c = Crd {
+        slice,
+        pointer,
+        subject: Subject { image, ..subject },
+        tool,
+        observed_at: report
+            .update_timestamp
+            .as_deref()
+            .and_then(parse_time)
+            .or(created),
+    };
+    match base_kind.as_str() {
+        "VulnerabilityReport" => vulnerabilities(doc, ctx, &c, &report, &rptr),
+        "ConfigAuditReport" | "RbacAssessmentReport" | "InfraAssessmentReport" => {
+            checks(doc, ctx, &c, &report, &rptr);
+        }
+        "ExposedSecretReport" => secrets(doc, ctx, &c, &report, &rptr),
+        _ => {}
+    }
+}
+
+/// `registry.server + "/" + artifact.repository + ":" + tag` (`@digest` when present).
+fn image_of(server: Option<&str>, a: &RawArtifact) -> Option<ImageRef> {
+    let repo = a.repository.as_deref().filter(|r| !r.is_empty())?;
+    let mut s = match server.filter(|s| !s.is_empty()) {
+        Some(server) => format!("{server}/{repo}"),
+        None => repo.to_string(),
+    };
+    if let Some(tag) = a.tag.as_deref().filter(|t| !t.is_empty()) {
+        s = format!("{s}:{tag}");
+    }
+    if let Some(d) = a.digest.as_deref().filter(|d| !d.is_empty()) {
+        s = format!("{s}@{d}");
+    }
+    ImageRef::parse(&s)
+}
+
+fn push(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, mut r: Record, slice: &str, ptr: &str) {
+    r.provenance = doc.provenance(ctx, slice, ptr);
+    ctx.records.push(r);
+}
+
+fn scan(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, c: &Crd<'_>, check: &str) -> Record {
+    let mut r = c.record(RecordKind::Scan, check.to_string(), Outcome::Pass);
+    r.severity = Severity::None;
+    r.title = format!("{} {}", c.tool, check.replace('-', " "));
+    r.provenance = doc.provenance(ctx, c.slice, c.pointer);
+    r
+}
+
+fn vulnerabilities<'a>(
+    doc: &Doc<'a>,
+    ctx: &mut FileCtx<'_>,
+    c: &Crd<'_>,
+    report: &RawReport<'a>,
+    rptr: &str,
+) {
+    for (i, raw) in report.vulnerabilities.iter().flatten().enumerate() {
+        let ptr = format!("{rptr}/vulnerabilities/{i}");
+        let Some(v) = doc.parse_raw::<RawVuln>(ctx, raw, &ptr) else {
+            continue;
+        };
+        let Some(id) = v.id.filter(|s| !s.trim().is_empty()) else {
+            continue;
+        };
+        let fixed = v.fixed_version.unwrap_or_default();
+        let status = v.status.unwrap_or_default();
+        let fixable = !fixed.trim().is_empty() || status.eq_ignore_ascii_case("fixed");
+        let mut r = c.record(RecordKind::Vulnerability, id, Outcome::Fail);
+        r.severity = severity(v.severity.as_deref());
+        r.title = text(v.title.as_deref(), MAX_TITLE, ctx.redact);
+        r.message = text(v.description.as_deref(), MAX_TEXT, ctx.redact);
+        if let Some(t) = v.target.filter(|t| !t.is_empty()) {
+            r.subject.target = Some(t);
+        }
+        r = r
+            .attr("package", v.resource.unwrap_or_default())
+            .attr("installed_version", v.installed_version.unwrap_or_default())
+            .attr("fixed_version", fixed)
+            .attr("fixable", if fixable { "true" } else { "false" })
+            .attr("fix_state", status)
+            .attr("published", v.published.unwrap_or_default())
+            .attr("score", v.score.map(|s| s.to_string()).unwrap_or_default())
+            .attr("url", v.primary_link.unwrap_or_default());
+        push(doc, ctx, r, raw.get(), &ptr);
+    }
+    let mut s = scan(doc, ctx, c, "vulnerability-scan");
+    if let Some(os) = &report.os {
+        s = s
+            .attr("os_family", os.family.clone().unwrap_or_default())
+            .attr("os_name", os.name.clone().unwrap_or_default());
+        if let Some(eosl) = os.eosl {
+            s = s.attr("eosl", if eosl { "true" } else { "false" });
+        }
+    }
+    ctx.records.push(s);
+    if c.subject.image.is_some() && c.subject.name.is_some() {
+        let mut r = c.record(RecordKind::Sighting, "running".to_string(), Outcome::Info);
+        r.severity = Severity::None;
+        r.title = format!(
+            "{} runs {}",
+            r.subject.workload().unwrap_or_default(),
+            r.subject
+                .image
+                .as_ref()
+                .map(|i| i.tagged())
+                .unwrap_or_default()
+        );
+        r.provenance = doc.provenance(ctx, c.slice, c.pointer);
+        ctx.records.push(r);
+    }
+}
+
+fn checks<'a>(
+    doc: &Doc<'a>,
+    ctx: &mut FileCtx<'_>,
+    c: &Crd<'_>,
+    report: &RawReport<'a>,
+    rptr: &str,
+) {
+    for (i, raw) in report.checks.iter().flatten().enumerate() {
+        let ptr = format!("{rptr}/checks/{i}");
+        let Some(chk) = doc.parse_raw::<RawCheck>(ctx, raw, &ptr) else {
+            continue;
+        };
+        let Some((id, aliases)) = check_id_of(chk.id.as_deref(), None) else {
+            continue;
+        };
+        let outcome = match chk.success {
+            Some(true) => Outcome::Pass,
+            _ => Outcome::Fail,
+        };
+        let mut r = c.record(RecordKind::Misconfiguration, id, outcome);
+        r.aliases = aliases;
+        r.severity = severity(chk.severity.as_deref());
+        r.title = text(chk.title.as_deref(), MAX_TITLE, ctx.redact);
+        let messages = chk.messages.unwrap_or_default().join("\n");
+        r.message = text(
+            Some(messages.as_str())
+                .filter(|m| !m.trim().is_empty())
+                .or(chk.description.as_deref()),
+            MAX_TEXT,
+            ctx.redact,
+        );
+        // Config audits are about the workload, not its image.
+        r.subject.image = None;
+        r = r.attr("category", chk.category.unwrap_or_default()).attr(
+            "resolution",
+            text(chk.remediation.as_deref(), MAX_TITLE, ctx.redact),
+        );
+        push(doc, ctx, r, raw.get(), &ptr);
+    }
+    let mut s = scan(doc, ctx, c, "config-scan");
+    s.subject.image = None;
+    ctx.records.push(s);
+}
+
+fn secrets<'a>(
+    doc: &Doc<'a>,
+    ctx: &mut FileCtx<'_>,
+    c: &Crd<'_>,
+    report: &RawReport<'a>,
+    rptr: &str,
+) {
+    for (i, raw) in report.secrets.iter().flatten().enumerate() {
+        let ptr = format!("{rptr}/secrets/{i}");
+        let Some(sec) = doc.parse_raw::<RawSecret>(ctx, raw, &ptr) else {
+            continue;
+        };
+        let Some(rule) = sec.rule_id.filter(|s| !s.trim().is_empty()) else {
+            continue;
+        };
+        let mut r = c.record(RecordKind::Secret, rule, Outcome::Fail);
+        r.severity = severity(sec.severity.as_deref());
+        r.title = text(sec.title.as_deref(), MAX_TITLE, ctx.redact);
+        if let Some(t) = sec.target.filter(|t| !t.is_empty()) {
+            r.subject.target = Some(t);
+        }
+        let fingerprint = sec
+            .matched
+            .filter(|m| !m.is_empty())
+            .map(|m| redact::fingerprint(&m))
+            .unwrap_or_default();
+        r = r
+            .attr("category", sec.category.unwrap_or_default())
+            .attr("fingerprint", fingerprint);
+        push(doc, ctx, r, raw.get(), &ptr);
+    }
+    let s = scan(doc, ctx, c, "secret-scan");
+    ctx.records.push(s);
+}
+
+fn compliance<'a>(
+    doc: &Doc<'a>,
+    ctx: &mut FileCtx<'_>,
+    (spec, status): (Option<&'a RawValue>, Option<&'a RawValue>),
+    slice: &'a str,
+    pointer: &str,
+    created: Option<DateTime<Utc>>,
+    meta: &RawObjectMeta,
+) {
+    let spec =
+        spec.and_then(|s| doc.parse_raw::<RawComplianceSpec>(ctx, s, &format!("{pointer}/spec")));
+    let status = status.and_then(|s| {
+        doc.parse_raw::<RawComplianceStatus<'a>>(ctx, s, &format!("{pointer}/status"))
+    });
+    let nonempty = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
+    let spec_id = status
+        .as_ref()
+        .and_then(|s| {
+            s.detail
+                .as_ref()
+                .and_then(|d| nonempty(&d.id))
+                .or_else(|| s.summary.as_ref().and_then(|d| nonempty(&d.id)))
+        })
+        .or_else(|| {
+            spec.as_ref().and_then(|s| {
+                s.compliance
+                    .as_ref()
+                    .and_then(|c| nonempty(&c.id))
+                    .or_else(|| nonempty(&s.id))
+            })
+        })
+        .or_else(|| nonempty(&meta.name))
+        .unwrap_or_else(|| "unknown".to_string());
+    let spec_title = status
+        .as_ref()
+        .and_then(|s| {
+            s.detail
+                .as_ref()
+                .and_then(|d| nonempty(&d.title))
+                .or_else(|| s.summary.as_ref().and_then(|d| nonempty(&d.title)))
+        })
+        .or_else(|| {
+            spec.as_ref().and_then(|s| {
+                s.compliance
+                    .as_ref()
+                    .and_then(|c| nonempty(&c.title))
+                    .or_else(|| nonempty(&s.title))
+            })
+        })
+        .unwrap_or_default();
+    let version = spec
+        .as_ref()
+        .and_then(|s| {
+            s.compliance
+                .as_ref()
+                .and_then(|c| nonempty(&c.version))
+                .or_else(|| nonempty(&s.version))
+        })
+        .unwrap_or_default();
+    let observed = status
+        .as_ref()
+        .and_then(|s| s.update_timestamp.as_deref())
+        .and_then(parse_time)
+        .or(created);
+    let c = Crd {
+        slice,
+        pointer,
+        subject: Subject::default(),
+        tool: "trivy-operator".to_string(),
+        observed_at: observed,
+    };
+    let mut controls = 0usize;
+    let finish = |mut r: Record, sev: Option<&str>, name: Option<&str>, redact_on: bool| {
+        r.severity = severity(sev);
+        r.title = text(name, MAX_TITLE, redact_on);
+        r.observed_at = observed;
+        r.attr("benchmark_title", spec_title.clone())
+    };
+    if let Some(detail) = status.as_ref().and_then(|s| s.detail.as_ref()) {
+        for (i, raw) in detail.results.iter().flatten().enumerate() {
+            let ptr = format!("{pointer}/status/detailReport/results/{i}");
+            let Some(ctl) = doc.parse_raw::<RawDetailControl>(ctx, raw, &ptr) else {
+                continue;
+            };
+            let Some(id) = nonempty(&ctl.id) else {
+                continue;
+            };
+            let checks = ctl.checks.unwrap_or_default();
+            let fail = checks.iter().filter(|k| k.success == Some(false)).count();
+            let pass = checks.iter().filter(|k| k.success == Some(true)).count();
+            let outcome = if fail > 0 {
+                Outcome::Fail
+            } else if pass > 0 {
+                Outcome::Pass
+            } else {
+                Outcome::Unknown
+            };
+            let mut r = control_record(Format::TrivyOperator, &c.tool, &spec_id, &id, outcome);
+            r = finish(r, ctl.severity.as_deref(), ctl.name.as_deref(), ctx.redact)
+                .attr("total_pass", pass.to_string())
+                .attr("total_fail", fail.to_string());
+            r.message = text(ctl.description.as_deref(), MAX_TEXT, ctx.redact);
+            push(doc, ctx, r, raw.get(), &ptr);
+            controls += 1;
+        }
+    } else if let Some(summary) = status.as_ref().and_then(|s| s.summary.as_ref()) {
+        for (i, raw) in summary.controls.iter().flatten().enumerate() {
+            let ptr = format!("{pointer}/status/summaryReport/controlCheck/{i}");
+            let Some(ctl) = doc.parse_raw::<RawSummaryControl>(ctx, raw, &ptr) else {
+                continue;
+            };
+            let Some(id) = nonempty(&ctl.id) else {
+                continue;
+            };
+            let outcome = match ctl.total_fail {
+                Some(n) if n > 0 => Outcome::Fail,
+                Some(_) => Outcome::Pass,
+                None => Outcome::Unknown,
+            };
+            let mut r = control_record(Format::TrivyOperator, &c.tool, &spec_id, &id, outcome);
+            r = finish(r, ctl.severity.as_deref(), ctl.name.as_deref(), ctx.redact).attr(
+                "total_fail",
+                ctl.total_fail.map(|n| n.to_string()).unwrap_or_default(),
+            );
+            push(doc, ctx, r, raw.get(), &ptr);
+            controls += 1;
+        }
+    }
+    let s = scan(doc, ctx, &c, "benchmark-run")
+        .attr("benchmark", spec_id)
+        .attr("benchmark_title", spec_title.clone())
+        .attr("benchmark_version", version)
+        .attr("controls", controls.to_string());
+    ctx.records.push(s);
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use crate::ingest::source::ingest_bytes;
+    use crate::ingest::IngestOptions;
+    use crate::model::{Format, Outcome, Record, RecordKind, Severity};
+
+    fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
+        ingest_bytes("op.json", text.as_bytes(), &IngestOptions::default())
+    }
+
+    fn of(recs: &[Record], kind: RecordKind) -> Vec<&Record> {
+        recs.iter().filter(|r| r.kind == kind).collect()
+    }
+
+    const VULN: &str = r#"{"apiVersion": "aquasecurity.github.io/v1alpha1", "kind": "VulnerabilityReport",
+ "metadata": {"name": "replicaset-nginx-6d4cf56db6-nginx", "namespace": "default",
+   "labels": {"trivy-operator.container.name": "nginx", "trivy-operator.resource.kind": "ReplicaSet",
+              "trivy-operator.resource.name": "nginx-6d4cf56db6", "trivy-operator.resource.namespace": "default"}},
+ "report": {"updateTimestamp": "2024-01-23T13:43:55Z",
+   "scanner": {"name": "Trivy", "vendor": "Aqua Security", "version": "0.48.3"},
+   "registry": {"server": "index.docker.io"},
+   "artifact": {"repository": "library/nginx", "tag": "1.25", "digest": "sha256:f789"},
+   "os": {"family": "debian", "name": "12.4"},
+   "summary": {"criticalCount": 1, "highCount": 0},
+   "vulnerabilities": [
+     {"vulnerabilityID": "CVE-2024-0553", "resource": "libgnutls30", "installedVersion": "3.7.9-2",
+      "fixedVersion": "3.7.9-2+deb12u2", "severity": "CRITICAL", "title": "gnutls: timing side-channel",
+      "primaryLink": "https://avd.aquasec.com/nvd/cve-2024-0553", "links": [], "score": 7.5,
+      "target": "nginx:1.25 (debian 12.4)", "publishedDate": "2024-01-16T12:15:45Z"},
+     {"vulnerabilityID": "CVE-2011-3374", "resource": "apt", "installedVersion": "2.6.1", "fixedVersion": "", "severity": "LOW"}
+   ]}}"#;
+
+    #[test]
+    fn vulnerability_report_gives_findings_scan_and_sighting() {
+        let (s, recs) = ingest(VULN);
+        assert_eq!(s.formats, vec![Format::TrivyOperator]);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let vulns = of(&recs, RecordKind::Vulnerability);
+        assert_eq!(vulns.len(), 2);
+        let v = vulns[0];
+        assert_eq!(v.check, "CVE-2024-0553");
+        assert_eq!(v.severity, Severity::Critical);
+        assert_eq!(v.tool, "trivy 0.48.3");
+        assert_eq!(v.subject.namespace.as_deref(), Some("default"));
+        assert_eq!(v.subject.kind.as_deref(), Some("ReplicaSet"));
+        assert_eq!(v.subject.name.as_deref(), Some("nginx-6d4cf56db6"));
+        assert_eq!(v.subject.container.as_deref(), Some("nginx"));
+        assert_eq!(
+            v.subject.image.as_ref().unwrap().to_string(),
+            "docker.io/library/nginx:1.25@sha256:f789"
+        );
+        assert_eq!(v.attrs["fixable"], "true");
+        assert_eq!(vulns[1].attrs["fixable"], "false");
+        assert_eq!(
+            v.observed_at.unwrap().to_rfc3339(),
+            "2024-01-23T13:43:55+00:00"
+        );
+        assert_eq!(
+            v.provenance.pointer.as_deref(),
+            Some("/report/vulnerabilities/0")
+        );
+        assert_eq!(v.provenance.line, Some(12));
+        let scan = of(&recs, RecordKind::Scan);
+        assert_eq!(scan.len(), 1);
+        assert_eq!(scan[0].check, "vulnerability-scan");
+        assert_eq!(scan[0].attrs["os_family"], "debian");
+        let sight = of(&recs, RecordKind::Sighting);
+        assert_eq!(sight.len(), 1);
+        assert_eq!(sight[0].check, "running");
+        assert_eq!(recs.len(), 4);
+    }
+
+    #[test]
+    fn config_audit_in_a_list_and_a_bare_array() {
+        let car = r#"{"apiVersion": "aquasecurity.github.io/v1alpha1", "kind": "ConfigAuditReport",
+  "metadata": {"name": "replicaset-web", "namespace": "shop",
+    "labels": {"trivy-operator.resource.kind": "ReplicaSet", "trivy-operator.resource.name": "web", "trivy-operator.resource.namespace": "shop"}},
+  "report": {"updateTimestamp": "2023-03-23T16:22:54Z", "scanner": {"name": "Trivy", "version": "dev"},
+    "checks": [
+      {"checkID": "KSV014", "title": "Root file system is not read-only", "severity": "LOW", "success": false,
+       "messages": ["Container 'web' should set 'securityContext.readOnlyRootFilesystem' to true"]},
+      {"checkID": "KSV017", "title": "Privileged", "severity": "HIGH", "success": true},
+      {"checkID": "AVD-KSV-0012", "severity": "MEDIUM", "success": false}
+    ]}}"#;
+        let list = format!(r#"{{"apiVersion": "v1", "kind": "List", "items": [{car}, {car}]}}"#);
+        let (s, recs) = ingest(&list);
+        assert_eq!(s.formats, vec![Format::TrivyOperator]);
+        let mis = of(&recs, RecordKind::Misconfiguration);
+        assert_eq!(mis.len(), 6);
+        assert_eq!(mis[0].check, "KSV-0014");
+        assert!(mis[0].has_id("KSV014"));
+        assert_eq!(mis[0].outcome, Outcome::Fail);
+        assert_eq!(mis[1].check, "KSV-0017");
+        assert_eq!(mis[1].outcome, Outcome::Pass);
+        assert_eq!(mis[2].check, "KSV-0012");
+        assert_eq!(mis[0].subject.namespace.as_deref(), Some("shop"));
+        assert_eq!(
+            mis[3].provenance.pointer.as_deref(),
+            Some("/items/1/report/checks/0")
+        );
+        assert_eq!(of(&recs, RecordKind::Scan).len(), 2);
+
+        let array = format!("[{car}]");
+        let (s, recs) = ingest(&array);
+        assert_eq!(s.formats, vec![Format::TrivyOperator]);
+        assert_eq!(of(&recs, RecordKind::Misconfiguration).len(), 3);
+    }
+
+    #[test]
+    fn dict_keyed_dump_is_walked() {
+        let text = format!(
+            r#"{{"vulnerabilityreports.aquasecurity.github.io": {{"apiVersion": "v1", "kind": "List", "items": [{VULN}]}},
+ "exposedsecretreports.aquasecurity.github.io": [
+   {{"apiVersion": "aquasecurity.github.io/v1alpha1", "kind": "ExposedSecretReport",
+     "metadata": {{"name": "x", "namespace": "app", "labels": {{"trivy-operator.resource.kind": "Pod", "trivy-operator.resource.name": "api"}}}},
+     "report": {{"registry": {{"server": "ghcr.io"}}, "artifact": {{"repository": "acme/api", "tag": "2"}},
+       "secrets": [{{"ruleID": "github-pat", "category": "GitHub", "severity": "CRITICAL", "title": "GitHub PAT",
+                    "target": "/app/.env", "match": "GITHUB_PAT=ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}}]}}}}
+ ],
+ "rbacassessmentreports.aquasecurity.github.io": {{"items": []}}}}"#
+        );
+        let (s, recs) = ingest(&text);
+        assert_eq!(s.formats, vec![Format::TrivyOperator]);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(of(&recs, RecordKind::Vulnerability).len(), 2);
+        let sec = of(&recs, RecordKind::Secret);
+        assert_eq!(sec.len(), 1);
+        assert_eq!(sec[0].check, "github-pat");
+        assert_eq!(sec[0].subject.namespace.as_deref(), Some("app"));
+        assert_eq!(
+            sec[0].subject.image.as_ref().unwrap().tagged(),
+            "ghcr.io/acme/api:2"
+        );
+        let json = serde_json::to_string(&recs).unwrap();
+        assert!(!json.contains("ghp_aaaa"), "{json}");
+        assert_eq!(
+            sec[0].provenance.pointer.as_deref(),
+            Some("/exposedsecretreports.aquasecurity.github.io/0/report/secrets/0")
+        );
+    }
+
+    #[test]
+    fn cluster_compliance_summary_and_detail() {
+        let text = r#"[{"apiVersion": "aquasecurity.github.io/v1alpha1", "kind": "ClusterComplianceReport",
+  "metadata": {"name": "cis", "creationTimestamp": "2023-03-01T00:00:00Z"},
+  "spec": {"compliance": {"id": "cis", "title": "CIS Kubernetes Benchmarks v1.23", "version": "1.0",
+     "controls": [{"id": "4.2.9", "checks": [{"id": "AVD-KCV-0087"}]}]}},
+  "status": {"summary": {"failCount": 1, "passCount": 1},
+    "summaryReport": {"id": "cis", "title": "CIS Kubernetes Benchmarks v1.23",
+      "controlCheck": [{"id": "4.2.9", "name": "event-qps", "severity": "HIGH", "totalFail": 0},
+                       {"id": "4.2.10", "name": "tls", "severity": "CRITICAL", "totalFail": 10}]},
+    "updateTimestamp": "2021-1-1T10:10:10Z"}},
+ {"apiVersion": "aquasecurity.github.io/v1alpha1", "kind": "ClusterComplianceReport",
+  "metadata": {"name": "nsa"},
+  "spec": {"id": "nsa", "title": "NSA", "controls": []},
+  "status": {"detailReport": {"id": "nsa", "title": "NSA", "results": [
+     {"id": "1.0", "name": "Non-root containers", "severity": "MEDIUM",
+      "checks": [{"checkID": "KSV012", "severity": "MEDIUM", "success": false}, {"checkID": "KSV012", "success": true}]},
+     {"id": "1.1", "name": "Immutable fs", "severity": "LOW", "checks": [{"checkID": "KSV014", "success": true}]},
+     {"id": "1.2", "name": "Manual", "severity": "LOW", "checks": null}]}}}
+]"#;
+        let (s, recs) = ingest(text);
+        assert_eq!(s.formats, vec![Format::TrivyOperator]);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let bench = of(&recs, RecordKind::Benchmark);
+        assert_eq!(bench.len(), 5);
+        assert_eq!(bench[0].check, "trivy-compliance:cis:4.2.9");
+        assert_eq!(bench[0].outcome, Outcome::Pass);
+        assert_eq!(bench[1].outcome, Outcome::Fail);
+        assert_eq!(bench[1].severity, Severity::Critical);
+        assert_eq!(
+            bench[0].observed_at.unwrap().to_rfc3339(),
+            "2023-03-01T00:00:00+00:00"
+        );
+        assert_eq!(bench[2].check, "trivy-compliance:nsa:1.0");
+        assert_eq!(bench[2].outcome, Outcome::Fail);
+        assert_eq!(bench[3].outcome, Outcome::Pass);
+        assert_eq!(bench[4].outcome, Outcome::Unknown);
+        let scans = of(&recs, RecordKind::Scan);
+        assert_eq!(scans.len(), 2);
+        assert!(scans.iter().all(|s| s.check == "benchmark-run"));
+    }
+
+    #[test]
+    fn one_wrong_type_costs_one_diagnostic() {
+        let text = r#"{"apiVersion": "aquasecurity.github.io/v1alpha1", "kind": "ConfigAuditReport",
+ "metadata": {"name": "x"},
+ "report": {"checks": [
+   {"checkID": "KSV001", "success": false},
+   {"checkID": "KSV002", "success": "no"},
+   {"checkID": "KSV003", "success": true}
+ ]}}"#;
+        let (s, recs) = ingest(text);
+        assert_eq!(of(&recs, RecordKind::Misconfiguration).len(), 2);
+        assert_eq!(s.diagnostics.len(), 1);
+        assert_eq!(s.diagnostics[0].line, Some(5));
+    }
 }

@@ -1,0 +1,635 @@
+//! The Trivy `Results[]` shape, shared by `trivy image|fs|repo` reports, `trivy k8s`
+//! resources, Trivy compliance controls and the pre-0.20 top-level array.
+//!
+//! One result is one target (an image's OS packages, a lock file, a Dockerfile, a
+//! manifest) with optional `Vulnerabilities[]`, `Misconfigurations[]` and `Secrets[]`.
+//! Each finding becomes one record; a finding that does not parse costs one diagnostic.
+//! Secret values (`Match`, `Code.Lines`) are never read into a record: only a fingerprint.
+
+use super::util::{clip, parse_time};
+use super::{Doc, FileCtx};
+use crate::diag::Code;
+use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
+use crate::redact;
+use chrono::{DateTime, Utc};
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+
+/// Longest description or message kept.
+pub(super) const MAX_TEXT: usize = 600;
+/// Longest title kept.
+pub(super) const MAX_TITLE: usize = 300;
+
+/// One entry of `Results[]`.
+#[derive(Deserialize)]
+pub(super) struct RawResult<'a> {
+    #[serde(rename = "Target", default)]
+    pub target: Option<String>,
+    #[serde(rename = "Class", default)]
+    pub class: Option<String>,
+    #[serde(rename = "Vulnerabilities", default, borrow)]
+    pub vulnerabilities: Option<Vec<&'a RawValue>>,
+    #[serde(rename = "Misconfigurations", default, borrow)]
+    pub misconfigurations: Option<Vec<&'a RawValue>>,
+    #[serde(rename = "Secrets", default, borrow)]
+    pub secrets: Option<Vec<&'a RawValue>>,
+    #[serde(rename = "MisconfSummary", default)]
+    pub misconf_summary: Option<IgnoredAny>,
+}
+
+/// Which scan classes a set of results shows were performed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Classes {
+    pub vuln: bool,
+    pub config: bool,
+    pub secret: bool,
+}
+
+impl Classes {
+    pub fn merge(&mut self, other: Classes) {
+        self.vuln |= other.vuln;
+        self.config |= other.config;
+        self.secret |= other.secret;
+    }
+}
+
+impl RawResult<'_> {
+    /// The scan classes this result shows (the legacy shape has no `Class`).
+    pub fn classes(&self) -> Classes {
+        match self.class.as_deref() {
+            Some("os-pkgs") | Some("lang-pkgs") => Classes {
+                vuln: true,
+                ..Classes::default()
+            },
+            Some("config") => Classes {
+                config: true,
+                ..Classes::default()
+            },
+            Some("secret") => Classes {
+                secret: true,
+                ..Classes::default()
+            },
+            Some(_) => Classes::default(),
+            None => {
+                let config = self.misconfigurations.is_some() || self.misconf_summary.is_some();
+                let secret = self.secrets.is_some();
+                Classes {
+                    vuln: self.vulnerabilities.is_some() || (!config && !secret),
+                    config,
+                    secret,
+                }
+            }
+        }
+    }
+
+    /// The target, when not empty.
+    pub fn target(&self) -> Option<String> {
+        self.target.clone().filter(|t| !t.trim().is_empty())
+    }
+}
+
+#[derive(Deserialize)]
+struct RawVuln {
+    #[serde(rename = "VulnerabilityID", default)]
+    id: Option<String>,
+    #[serde(rename = "VendorIDs", default)]
+    vendor_ids: Option<Vec<String>>,
+    #[serde(rename = "PkgName", default)]
+    pkg_name: Option<String>,
+    #[serde(rename = "PkgPath", default)]
+    pkg_path: Option<String>,
+    #[serde(rename = "InstalledVersion", default)]
+    installed_version: Option<String>,
+    #[serde(rename = "FixedVersion", default)]
+    fixed_version: Option<String>,
+    #[serde(rename = "Status", default)]
+    status: Option<String>,
+    #[serde(rename = "Severity", default)]
+    severity: Option<String>,
+    #[serde(rename = "Title", default)]
+    title: Option<String>,
+    #[serde(rename = "Description", default)]
+    description: Option<String>,
+    #[serde(rename = "PrimaryURL", default)]
+    primary_url: Option<String>,
+    #[serde(rename = "PublishedDate", default)]
+    published: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawMisconf {
+    #[serde(rename = "Type", default)]
+    kind: Option<String>,
+    #[serde(rename = "ID", default)]
+    id: Option<String>,
+    #[serde(rename = "AVDID", default)]
+    avd_id: Option<String>,
+    #[serde(rename = "Title", default)]
+    title: Option<String>,
+    #[serde(rename = "Message", default)]
+    message: Option<String>,
+    #[serde(rename = "Description", default)]
+    description: Option<String>,
+    #[serde(rename = "Resolution", default)]
+    resolution: Option<String>,
+    #[serde(rename = "Severity", default)]
+    severity: Option<String>,
+    #[serde(rename = "PrimaryURL", default)]
+    primary_url: Option<String>,
+    #[serde(rename = "Status", default)]
+    status: Option<String>,
+    #[serde(rename = "CauseMetadata", default)]
+    cause: Option<RawCause>,
+}
+
+#[derive(Deserialize)]
+struct RawCause {
+    #[serde(rename = "Resource", default)]
+    resource: Option<String>,
+    #[serde(rename = "StartLine", default)]
+    start_line: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct RawSecret {
+    #[serde(rename = "RuleID", default)]
+    rule_id: Option<String>,
+    #[serde(rename = "Category", default)]
+    category: Option<String>,
+    #[serde(rename = "Severity", default)]
+    severity: Option<String>,
+    #[serde(rename = "Title", default)]
+    title: Option<String>,
+    #[serde(rename = "StartLine", default)]
+    start_line: Option<u64>,
+    /// Masked by Trivy, but still never kept: only its fingerprint is.
+    #[serde(rename = "Match", default)]
+    matched: Option<String>,
+}
+
+/// `Metadata` of a Trivy report (also one element of trivy k8s `Metadata`).
+#[derive(Deserialize, Default)]
+pub(super) struct RawMetadata {
+    #[serde(rename = "OS", default)]
+    pub os: Option<RawOs>,
+    #[serde(rename = "RepoTags", default)]
+    pub repo_tags: Option<Vec<String>>,
+    #[serde(rename = "RepoDigests", default)]
+    pub repo_digests: Option<Vec<String>>,
+    #[serde(rename = "ImageConfig", default)]
+    pub image_config: Option<RawImageConfig>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawOs {
+    #[serde(rename = "Family", default)]
+    pub family: Option<String>,
+    #[serde(rename = "Name", default)]
+    pub name: Option<String>,
+    #[serde(rename = "EOSL", alias = "Eosl", default)]
+    pub eosl: Option<bool>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawImageConfig {
+    #[serde(default)]
+    pub created: Option<String>,
+    #[serde(default)]
+    pub config: Option<RawImageConfigInner>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct RawImageConfigInner {
+    #[serde(rename = "Labels", default)]
+    pub labels: Option<BTreeMap<String, serde_json::Value>>,
+}
+
+/// Who produced the records and when.
+pub(super) struct Emit<'s> {
+    pub format: Format,
+    pub tool: &'s str,
+    pub observed_at: Option<DateTime<Utc>>,
+}
+
+impl Emit<'_> {
+    fn record(&self, kind: RecordKind, check: String, outcome: Outcome) -> Record {
+        let mut r = Record::new(kind, self.format, check, outcome);
+        r.tool = self.tool.to_string();
+        r.observed_at = self.observed_at;
+        r
+    }
+}
+
+/// Severity from a Trivy word; missing means unknown.
+pub(super) fn severity(word: Option<&str>) -> Severity {
+    word.map_or(Severity::Unknown, Severity::from_word)
+}
+
+/// Redact and clip free text.
+pub(super) fn text(s: Option<&str>, max: usize, redact_on: bool) -> String {
+    match s {
+        Some(s) if !s.trim().is_empty() => clip(&redact::maybe(s.trim(), redact_on), max),
+        _ => String::new(),
+    }
+}
+
+/// Emit the records of one result. `subject` already names the target and image.
+pub(super) fn emit_result<'a>(
+    doc: &Doc<'a>,
+    ctx: &mut FileCtx<'_>,
+    res: &RawResult<'a>,
+    pointer: &str,
+    emit: &Emit<'_>,
+    subject: &Subject,
+) {
+    for (i, raw) in res.vulnerabilities.iter().flatten().enumerate() {
+        let ptr = format!("{pointer}/Vulnerabilities/{i}");
+        if let Some(v) = doc.parse_raw::<RawVuln>(ctx, raw, &ptr) {
+            vulnerability(doc, ctx, v, raw, &ptr, emit, subject);
+        }
+    }
+    for (i, raw) in res.misconfigurations.iter().flatten().enumerate() {
+        let ptr = format!("{pointer}/Misconfigurations/{i}");
+        if let Some(m) = doc.parse_raw::<RawMisconf>(ctx, raw, &ptr) {
+            misconfiguration(doc, ctx, m, raw, &ptr, emit, subject);
+        }
+    }
+    for (i, raw) in res.secrets.iter().flatten().enumerate() {
+        let ptr = format!("{pointer}/Secrets/{i}");
+        if let Some(s) = doc.parse_raw::<RawSecret>(ctx, raw, &ptr) {
+            secret(doc, ctx, s, raw, &ptr, emit, subject);
+        }
+    }
+}
+
+fn missing_id(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, raw: &RawValue, ptr: &str, what: &str) {
+    let line = doc.line_of(ctx, raw.get());
+    ctx.warn(
+        Code::BadRecord,
+        line,
+        Some(format!("{}{ptr}", doc.pointer)),
+        format!("record skipped: {what} without an identifier"),
+    );
+}
+
+fn vulnerability(
+    doc: &Doc<'_>,
+    ctx: &mut FileCtx<'_>,
+    v: RawVuln,
+    raw: &RawValue,
+    ptr: &str,
+    emit: &Emit<'_>,
+    subject: &Subject,
+) {
+    let Some(id) = v.id.filter(|s| !s.trim().is_empty()) else {
+        missing_id(doc, ctx, raw, ptr, "vulnerability");
+        return;
+    };
+    let fixed = v.fixed_version.unwrap_or_default();
+    let status = v.status.unwrap_or_default();
+    let fixable = !fixed.trim().is_empty() || status.eq_ignore_ascii_case("fixed");
+    let mut r = emit.record(
+        RecordKind::Vulnerability,
+        id.trim().to_string(),
+        Outcome::Fail,
+    );
+    r.aliases = v
+        .vendor_ids
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| !a.is_empty() && *a != r.check)
+        .collect();
+    r.severity = severity(v.severity.as_deref());
+    r.title = text(v.title.as_deref(), MAX_TITLE, ctx.redact);
+    r.message = text(v.description.as_deref(), MAX_TEXT, ctx.redact);
+    r.subject = subject.clone();
+    r = r
+        .attr("package", v.pkg_name.unwrap_or_default())
+        .attr("installed_version", v.installed_version.unwrap_or_default())
+        .attr("fixed_version", fixed)
+        .attr("fixable", if fixable { "true" } else { "false" })
+        .attr("fix_state", status)
+        .attr("published", v.published.unwrap_or_default())
+        .attr("pkg_path", v.pkg_path.unwrap_or_default())
+        .attr("url", v.primary_url.unwrap_or_default());
+    r.provenance = doc.provenance(ctx, raw.get(), ptr);
+    ctx.records.push(r);
+}
+
+fn misconfiguration(
+    doc: &Doc<'_>,
+    ctx: &mut FileCtx<'_>,
+    m: RawMisconf,
+    raw: &RawValue,
+    ptr: &str,
+    emit: &Emit<'_>,
+    subject: &Subject,
+) {
+    let Some((check, aliases)) = check_id_of(m.id.as_deref(), m.avd_id.as_deref()) else {
+        missing_id(doc, ctx, raw, ptr, "misconfiguration");
+        return;
+    };
+    let mut r = emit.record(
+        RecordKind::Misconfiguration,
+        check,
+        misconf_outcome(m.status.as_deref()),
+    );
+    r.aliases = aliases;
+    r.severity = severity(m.severity.as_deref());
+    r.title = text(m.title.as_deref(), MAX_TITLE, ctx.redact);
+    r.message = text(
+        m.message.as_deref().or(m.description.as_deref()),
+        MAX_TEXT,
+        ctx.redact,
+    );
+    r.subject = subject.clone();
+    let (resource, line) = m
+        .cause
+        .map(|c| (c.resource.unwrap_or_default(), c.start_line))
+        .unwrap_or_default();
+    r = r
+        .attr("type", m.kind.unwrap_or_default())
+        .attr("status", m.status.unwrap_or_default())
+        .attr("resource", resource)
+        .attr("line", line.map(|l| l.to_string()).unwrap_or_default())
+        .attr(
+            "resolution",
+            text(m.resolution.as_deref(), MAX_TITLE, ctx.redact),
+        )
+        .attr("url", m.primary_url.unwrap_or_default());
+    r.provenance = doc.provenance(ctx, raw.get(), ptr);
+    ctx.records.push(r);
+}
+
+/// `PASS` → pass, `FAIL` (or missing) → fail, `EXCEPTION` → skip.
+pub(super) fn misconf_outcome(status: Option<&str>) -> Outcome {
+    match status.map(|s| s.trim().to_ascii_uppercase()).as_deref() {
+        Some("PASS") => Outcome::Pass,
+        Some("EXCEPTION") => Outcome::Skip,
+        Some("FAIL") | None | Some("") => Outcome::Fail,
+        Some(_) => Outcome::Unknown,
+    }
+}
+
+fn secret(
+    doc: &Doc<'_>,
+    ctx: &mut FileCtx<'_>,
+    s: RawSecret,
+    raw: &RawValue,
+    ptr: &str,
+    emit: &Emit<'_>,
+    subject: &Subject,
+) {
+    let Some(rule) = s.rule_id.filter(|r| !r.trim().is_empty()) else {
+        missing_id(doc, ctx, raw, ptr, "secret");
+        return;
+    };
+    let mut r = emit.record(RecordKind::Secret, rule.trim().to_string(), Outcome::Fail);
+    r.severity = severity(s.severity.as_deref());
+    r.title = text(s.title.as_deref(), MAX_TITLE, ctx.redact);
+    r.subject = subject.clone();
+    let fingerprint = s
+        .matched
+        .filter(|m| !m.is_empty())
+        .map(|m| redact::fingerprint(&m))
+        .unwrap_or_default();
+    r = r
+        .attr("category", s.category.unwrap_or_default())
+        .attr(
+            "line",
+            s.start_line.map(|l| l.to_string()).unwrap_or_default(),
+        )
+        .attr("fingerprint", fingerprint);
+    r.provenance = doc.provenance(ctx, raw.get(), ptr);
+    ctx.records.push(r);
+}
+
+/// The canonical check id and its other spellings, from Trivy's `ID` and/or `AVDID`.
+pub(super) fn check_id_of(id: Option<&str>, avd: Option<&str>) -> Option<(String, Vec<String>)> {
+    let spellings: Vec<&str> = [id, avd]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let first = *spellings.first()?;
+    let canonical = spellings
+        .iter()
+        .find_map(|s| canonical_check(s))
+        .unwrap_or_else(|| first.to_string());
+    let mut aliases: Vec<String> = Vec::new();
+    let mut add = |a: String| {
+        if !a.eq_ignore_ascii_case(&canonical)
+            && !aliases.iter().any(|x| x.eq_ignore_ascii_case(&a))
+        {
+            aliases.push(a);
+        }
+    };
+    for s in &spellings {
+        add((*s).to_string());
+    }
+    if let Some((prefix, n)) = split_check(&canonical) {
+        add(format!("{prefix}{n:03}"));
+        add(format!("AVD-{prefix}-{n:04}"));
+    }
+    Some((canonical, aliases))
+}
+
+/// `KSV017`, `AVD-KSV-0017`, `KSV-0017`, `AVD-KSV017` → `KSV-0017`; `None` for other shapes.
+pub(super) fn canonical_check(id: &str) -> Option<String> {
+    split_check(id).map(|(prefix, n)| format!("{prefix}-{n:04}"))
+}
+
+fn split_check(id: &str) -> Option<(String, u32)> {
+    let s = id.trim();
+    let upper = s.to_ascii_uppercase();
+    let rest = upper.strip_prefix("AVD-").unwrap_or(&upper);
+    let letters: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect();
+    if letters.is_empty() || letters.len() > 8 {
+        return None;
+    }
+    let tail = rest.get(letters.len()..)?;
+    let digits = tail.strip_prefix('-').unwrap_or(tail);
+    if digits.is_empty() || digits.len() > 6 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let n: u32 = digits.parse().ok()?;
+    Some((letters, n))
+}
+
+/// Whether a string can be an image reference rather than a path or archive.
+pub(super) fn looks_like_image(s: &str) -> bool {
+    let s = s.trim();
+    let lower = s.to_ascii_lowercase();
+    !s.is_empty()
+        && !s.starts_with('/')
+        && !s.starts_with('.')
+        && !s.contains(char::is_whitespace)
+        && ![
+            ".tar", ".tar.gz", ".tgz", ".tar.zst", ".json", ".yaml", ".yml",
+        ]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+/// The image named by an OS-package target `"<image> (<os> <version>)"`.
+pub(super) fn image_from_target(target: &str) -> Option<ImageRef> {
+    let (name, rest) = target.trim().rsplit_once(" (")?;
+    if !rest.ends_with(')') || !looks_like_image(name) {
+        return None;
+    }
+    ImageRef::parse(name)
+}
+
+/// `(family, version)` from an OS-package target `"<image> (<os> <version>)"`.
+pub(super) fn os_from_target(target: &str) -> Option<(String, String)> {
+    let (_, rest) = target.trim().rsplit_once(" (")?;
+    let inner = rest.strip_suffix(')')?;
+    let (family, version) = inner.split_once(' ').unwrap_or((inner, ""));
+    Some((family.to_string(), version.to_string()))
+}
+
+/// The image from an artifact name and/or `RepoTags`/`RepoDigests`, with the digest when known.
+pub(super) fn image_from_meta(
+    name: Option<&str>,
+    tags: &[String],
+    digests: &[String],
+) -> Option<ImageRef> {
+    let parsed_digests: Vec<ImageRef> = digests.iter().filter_map(|d| ImageRef::parse(d)).collect();
+    let mut image = name
+        .filter(|n| looks_like_image(n))
+        .and_then(ImageRef::parse)
+        .or_else(|| tags.iter().find_map(|t| ImageRef::parse(t)))
+        .or_else(|| parsed_digests.first().cloned())?;
+    if image.digest.is_none() {
+        image.digest = parsed_digests
+            .iter()
+            .find(|d| d.name() == image.name())
+            .and_then(|d| d.digest.clone());
+    }
+    Some(image)
+}
+
+/// A `scan` record: positive evidence that a scan class ran on a subject.
+pub(super) fn scan_record(
+    emit: &Emit<'_>,
+    check: &str,
+    subject: Subject,
+    meta: Option<&RawMetadata>,
+) -> Record {
+    let mut r = emit.record(RecordKind::Scan, check.to_string(), Outcome::Pass);
+    r.severity = Severity::None;
+    r.title = format!("{} {}", emit.tool, check.replace('-', " "));
+    r.subject = subject;
+    if let Some(meta) = meta {
+        r = with_meta_attrs(r, meta);
+    }
+    r
+}
+
+/// `os_family`, `os_name`, `eosl`, `image_created`, `source_repo` from image metadata.
+pub(super) fn with_meta_attrs(mut r: Record, meta: &RawMetadata) -> Record {
+    if let Some(os) = &meta.os {
+        r = r
+            .attr("os_family", os.family.clone().unwrap_or_default())
+            .attr("os_name", os.name.clone().unwrap_or_default())
+            .attr(
+                "eosl",
+                if os.eosl.unwrap_or(false) {
+                    "true"
+                } else {
+                    "false"
+                },
+            );
+    }
+    if let Some(cfg) = &meta.image_config {
+        let created = cfg
+            .created
+            .as_deref()
+            .filter(|c| !c.starts_with("0001-01-01"))
+            .filter(|c| parse_time(c).is_some())
+            .unwrap_or_default();
+        r = r.attr("image_created", created);
+        let labels = cfg.config.as_ref().and_then(|c| c.labels.as_ref());
+        if let Some(labels) = labels {
+            let label = |k: &str| {
+                labels
+                    .get(k)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            r = r
+                .attr("source_repo", label("org.opencontainers.image.source"))
+                .attr(
+                    "source_revision",
+                    label("org.opencontainers.image.revision"),
+                )
+                .attr("base_image", label("org.opencontainers.image.base.name"));
+        }
+    }
+    r
+}
+
+/// `trivy` or `trivy <version>`.
+pub(super) fn tool_name(name: &str, version: Option<&str>) -> String {
+    match version.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => format!("{name} {v}"),
+        None => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_of_a_check_id_is_canonical_with_aliases() {
+        for s in ["KSV017", "AVD-KSV-0017", "KSV-0017", "avd-ksv017", "ksv-17"] {
+            assert_eq!(canonical_check(s).as_deref(), Some("KSV-0017"), "{s}");
+        }
+        for s in ["DS002", "AVD-DS-0002", "DS-0002"] {
+            let (c, aliases) = check_id_of(Some(s), None).unwrap_or_default();
+            assert_eq!(c, "DS-0002");
+            assert!(aliases.contains(&"DS002".to_string()), "{aliases:?}");
+            assert!(aliases.contains(&"AVD-DS-0002".to_string()), "{aliases:?}");
+            assert!(!aliases.contains(&c));
+        }
+        let (c, aliases) = check_id_of(Some("KCV0001"), None).unwrap_or_default();
+        assert_eq!(c, "KCV-0001");
+        assert!(aliases.contains(&"KCV0001".to_string()));
+        let (c, aliases) = check_id_of(Some("no-root-user"), None).unwrap_or_default();
+        assert_eq!(c, "no-root-user");
+        assert!(aliases.is_empty());
+        assert!(check_id_of(Some(" "), None).is_none());
+    }
+
+    #[test]
+    fn targets_and_metadata_name_images() {
+        let i = image_from_target("docker.io/redis:6.0.5 (debian 10.4)");
+        assert_eq!(
+            i.map(|i| i.tagged()).as_deref(),
+            Some("docker.io/library/redis:6.0.5")
+        );
+        assert!(image_from_target("app/package-lock.json").is_none());
+        assert!(image_from_target("img.tar.gz (alpine 3.10.2)").is_none());
+        assert_eq!(
+            os_from_target("x:1 (debian 10.4)"),
+            Some(("debian".to_string(), "10.4".to_string()))
+        );
+        let i = image_from_meta(
+            Some("archive.tar"),
+            &["ghcr.io/o/a:1".to_string()],
+            &["ghcr.io/o/a@sha256:abc".to_string()],
+        );
+        assert_eq!(
+            i.map(|i| i.to_string()).as_deref(),
+            Some("ghcr.io/o/a:1@sha256:abc")
+        );
+    }
+}

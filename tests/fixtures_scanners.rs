@@ -1,0 +1,204 @@
+//! Scanner parsers against real tool output in `../shared/fixtures` (read in place,
+//! never copied into the repository). Skipped when that folder is absent.
+//!
+//! The expected counts were verified by hand against the files (jq/python).
+
+use muster::ingest::source::ingest_bytes;
+use muster::ingest::IngestOptions;
+use muster::model::{Format, Record, RecordKind};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn fixtures() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+    dir.is_dir().then_some(dir)
+}
+
+fn counts(recs: &[Record]) -> BTreeMap<&'static str, usize> {
+    let mut m = BTreeMap::new();
+    for r in recs {
+        *m.entry(r.kind.id()).or_insert(0) += 1;
+    }
+    m
+}
+
+/// Ingest one fixture; assert its format, record counts by kind and that it is clean.
+fn check(dir: &Path, file: &str, format: Format, expected: &[(&str, usize)]) -> Vec<Record> {
+    let bytes = std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let (summary, recs) = ingest_bytes(file, &bytes, &IngestOptions::default());
+    assert_eq!(summary.formats, vec![format], "{file}");
+    assert!(
+        summary.diagnostics.is_empty(),
+        "{file}: {:?}",
+        summary.diagnostics
+    );
+    let want: BTreeMap<&str, usize> = expected.iter().copied().collect();
+    assert_eq!(counts(&recs), want, "{file}");
+    for r in &recs {
+        assert!(r.provenance.line.is_some(), "{file}: {r:?}");
+        if !matches!(r.kind, RecordKind::Scan | RecordKind::Sighting) {
+            assert!(r.provenance.pointer.is_some(), "{file}: {r:?}");
+        }
+    }
+    recs
+}
+
+fn first(recs: &[Record], kind: RecordKind) -> &Record {
+    recs.iter()
+        .find(|r| r.kind == kind)
+        .unwrap_or_else(|| panic!("no {kind:?} record"))
+}
+
+#[test]
+fn scanner_fixtures_parse_with_the_expected_counts() {
+    let Some(dir) = fixtures() else {
+        println!("skipped: ../shared/fixtures not found");
+        return;
+    };
+
+    let recs = check(
+        &dir,
+        "trivy-image/debian-stretch.json.golden",
+        Format::Trivy,
+        &[("vulnerability", 5), ("scan", 1)],
+    );
+    let v = first(&recs, RecordKind::Vulnerability);
+    assert_eq!(v.check, "CVE-2019-18276");
+    assert_eq!(
+        v.subject.image.as_ref().map(|i| i.tagged()).as_deref(),
+        Some("ghcr.io/aquasecurity/trivy-test-images:debian-stretch")
+    );
+    let scan = first(&recs, RecordKind::Scan);
+    assert_eq!(scan.check, "vulnerability-scan");
+    assert_eq!(
+        scan.attrs.get("os_family").map(String::as_str),
+        Some("debian")
+    );
+    assert_eq!(
+        scan.attrs.get("image_created").map(String::as_str),
+        Some("2019-08-14T00:24:45.872523599Z")
+    );
+
+    let recs = check(
+        &dir,
+        "trivy-image/misconfigurations_and_secrets.json",
+        Format::Trivy,
+        &[
+            ("vulnerability", 2),
+            ("misconfiguration", 1),
+            ("secret", 2),
+            ("scan", 3),
+        ],
+    );
+    let m = first(&recs, RecordKind::Misconfiguration);
+    assert_eq!(m.check, "DS-0002");
+    assert!(m.has_id("DS002"));
+
+    let recs = check(
+        &dir,
+        "trivy-image/secrets.json.golden",
+        Format::Trivy,
+        &[("secret", 2), ("scan", 1)],
+    );
+    let json = serde_json::to_string(&recs).unwrap_or_default();
+    assert!(!json.contains("export AWS_ACCESS_KEY_ID"), "{json}");
+    assert!(!json.contains("#!/bin/sh"), "{json}");
+
+    // A compliance report (`--report all`) stored beside the k8s reports.
+    let recs = check(
+        &dir,
+        "trivy-k8s/all.json",
+        Format::TrivyCompliance,
+        &[("benchmark", 2), ("scan", 1)],
+    );
+    assert_eq!(
+        recs.first().map(|r| r.check.as_str()),
+        Some("trivy-compliance:1234:1.0")
+    );
+
+    let recs = check(
+        &dir,
+        "trivy-k8s/kubernetes.json",
+        Format::TrivyK8s,
+        &[
+            ("vulnerability", 10),
+            ("misconfiguration", 10),
+            ("sighting", 2),
+            ("scan", 3),
+        ],
+    );
+    let v = first(&recs, RecordKind::Vulnerability);
+    assert_eq!(
+        v.subject.cluster.as_deref(),
+        Some("arn:aws:eks:us-east-1:576036489467:cluster/monitoring-test-cluster")
+    );
+    assert_eq!(v.subject.name.as_deref(), Some("redis-follower"));
+    assert!(v.subject.image.is_some());
+
+    check(
+        &dir,
+        "trivy-operator/clustercompliancereport.json",
+        Format::TrivyOperator,
+        &[("benchmark", 3), ("scan", 1)],
+    );
+    check(
+        &dir,
+        "trivy-operator/configauditreport_many.json",
+        Format::TrivyOperator,
+        &[("misconfiguration", 13), ("scan", 1)],
+    );
+    let recs = check(
+        &dir,
+        "trivy-operator/vulnerabilityreport_extended.json",
+        Format::TrivyOperator,
+        &[("vulnerability", 5), ("scan", 1), ("sighting", 1)],
+    );
+    let v = first(&recs, RecordKind::Vulnerability);
+    assert_eq!(v.subject.namespace.as_deref(), Some("lbc"));
+    assert_eq!(v.subject.container.as_deref(), Some("ubuntu"));
+    assert_eq!(
+        v.subject.image.as_ref().map(|i| i.tagged()).as_deref(),
+        Some("docker.io/library/ubuntu:20.04")
+    );
+    check(
+        &dir,
+        "trivy-operator/vulnerabilityreport_many.json",
+        Format::TrivyOperator,
+        &[("vulnerability", 41), ("scan", 1), ("sighting", 1)],
+    );
+
+    check(
+        &dir,
+        "grype/keycloak-test.json",
+        Format::Grype,
+        &[("vulnerability", 6), ("scan", 1)],
+    );
+    let recs = check(
+        &dir,
+        "grype/many_vulns_with_epss_values.json",
+        Format::Grype,
+        &[("vulnerability", 15), ("scan", 1)],
+    );
+    let fixable = recs
+        .iter()
+        .filter(|r| r.attrs.get("fixable").map(String::as_str) == Some("true"))
+        .count();
+    assert_eq!(fixable, 1);
+
+    let recs = check(
+        &dir,
+        "sarif/TestSarifPresenter_image.golden",
+        Format::Sarif,
+        &[("vulnerability", 2), ("scan", 1)],
+    );
+    assert_eq!(
+        recs.first().map(|r| r.check.as_str()),
+        Some("CVE-1999-0001")
+    );
+    check(
+        &dir,
+        "sarif/alpine-310.sarif.golden",
+        Format::Sarif,
+        &[("vulnerability", 4), ("scan", 1)],
+    );
+}
