@@ -24,7 +24,7 @@ struct Header {
 #[serde(rename_all = "snake_case")]
 enum Line {
     Source(SourceSummary),
-    Record(Record),
+    Record(Box<Record>),
 }
 
 /// Whether decoded text is a shard.
@@ -56,7 +56,7 @@ pub fn write(
         serde_json::to_writer(&mut *out, &Line::Source(s.clone()))?;
         out.write_all(b"\n")?;
         for r in by_file.remove(s.path.as_str()).unwrap_or_default() {
-            serde_json::to_writer(&mut *out, &Line::Record(r.clone()))?;
+            serde_json::to_writer(&mut *out, &Line::Record(Box::new(r.clone())))?;
             out.write_all(b"\n")?;
         }
     }
@@ -102,7 +102,7 @@ pub fn read(file: &str, text: &str) -> (Vec<SourceSummary>, Vec<Record>, Vec<Dia
         }
         match serde_json::from_str::<Line>(line) {
             Ok(Line::Source(s)) => sources.push(s),
-            Ok(Line::Record(r)) => records.push(r),
+            Ok(Line::Record(r)) => records.push(*r),
             Err(e) => diags.push(
                 Diagnostic::file(
                     Level::Warning,
