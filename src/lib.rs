@@ -6,6 +6,7 @@
 //! → [`render`] (statuses → site). [`cmd`] holds the command-line front ends.
 
 pub mod catalog;
+pub mod charts;
 pub mod cmd;
 pub mod config;
 pub mod diag;

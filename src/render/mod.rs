@@ -1,40 +1,125 @@
-//! Rendering (minimal interim version: the full site renderer replaces it).
+//! The static site: every page, chart, asset and export, rendered in memory.
+//!
+//! [`render_site`] takes the evaluation and returns `(relative path, bytes)` pairs; the
+//! caller writes them (atomically) and adds `manifest.json`. Templates get typed,
+//! already-localised views ([`views`]), are rendered by minijinja with strict undefined
+//! and HTML auto-escaping, and are embedded but overridable one file at a time.
+//! Untrusted text reaches pages only escaped, or as Markdown sanitised by [`markdown`];
+//! file names from untrusted ids go through [`slug()`].
+
+mod build;
+mod build_lists;
+mod charts;
+mod embedded;
+mod exports;
+mod i18n;
+pub mod markdown;
+mod oscal;
+mod pages;
+mod slug;
+pub mod views;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_i18n;
+
+pub use build::{control_href, image_href, source_anchor};
+pub use embedded::{ASSETS, TEMPLATES};
+pub use exports::{cell as csv_cell, ReportJson, REPORT_SCHEMA};
+pub use i18n::{languages, I18n};
+pub use oscal::{stable_uuid, OSCAL_VERSION};
+pub use slug::{slug, MAX_SLUG};
 
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::evaluate::Report;
 use std::path::PathBuf;
 
-/// Rendering options.
+/// How the site is rendered.
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
-    /// Override folder.
+    /// A project folder whose `templates/<name>` and `assets/<name>` replace the
+    /// embedded file of the same name.
     pub template_dir: Option<PathBuf>,
-    /// Whether redaction was disabled.
+    /// Redaction was turned off (`--no-redact`): every page shows a warning banner.
     pub redaction_disabled: bool,
 }
 
-/// Rendering errors.
+/// Rendering failed.
 #[derive(Debug, thiserror::Error)]
-#[error("rendering {template}: {message}")]
-pub struct RenderError {
-    /// Template.
-    pub template: String,
-    /// Message.
-    pub message: String,
+pub enum RenderError {
+    /// A template did not load or render.
+    #[error("template {template}: {source:#}")]
+    Template {
+        /// Template name.
+        template: String,
+        /// minijinja's error (with line).
+        source: minijinja::Error,
+    },
+    /// An override file exists but cannot be read.
+    #[error("{path}: cannot read override: {source}")]
+    Override {
+        /// Path inside the template folder.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// An export could not be serialised.
+    #[error("{file}: {message}")]
+    Export {
+        /// Output file.
+        file: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// A chart could not be drawn.
+    #[error("{0}")]
+    Chart(String),
+    /// Two outputs got the same path (two ids whose slugs collide).
+    #[error("two outputs would be written to {0}")]
+    Collision(String),
 }
 
-/// Render the site into memory.
+/// Render the whole site in `lang` (unknown languages fall back to English strings).
+///
+/// Returns every output file with its path relative to the site root, sorted by
+/// path; paths never contain `..` or start with `/`.
 pub fn render_site(
     report: &Report,
-    _catalog: &Catalog,
-    _config: &Config,
-    _lang: &str,
-    _opts: &RenderOptions,
+    catalog: &Catalog,
+    config: &Config,
+    lang: &str,
+    opts: &RenderOptions,
 ) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
-    let json = serde_json::to_vec_pretty(report).map_err(|e| RenderError {
-        template: "report.json".into(),
-        message: e.to_string(),
-    })?;
-    Ok(vec![("report.json".to_string(), json)])
+    let i18n = I18n::new(lang);
+    let env = embedded::environment(opts.template_dir.clone(), i18n.clone());
+    let ctx = build::Ctx {
+        report,
+        catalog,
+        config,
+        i18n: &i18n,
+    };
+    let mut out = Vec::new();
+    let (chart_views, chart_files) = charts::trend_charts(&ctx)?;
+    out.extend(chart_files);
+    {
+        let mut pages = pages::Pages::new(&env, ctx.site(opts.redaction_disabled), &mut out);
+        pages::render_pages(&mut pages, &ctx, &chart_views)?;
+    }
+    out.extend(embedded::assets(opts.template_dir.as_deref())?);
+    out.extend(exports::exports(report, catalog, config, &i18n)?);
+    out.push((
+        "oscal/assessment-results.json".into(),
+        oscal::assessment_results(report, catalog, config, &i18n)?,
+    ));
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    // Names must differ even on case-insensitive file systems (slugs keep case).
+    let mut seen = std::collections::BTreeSet::new();
+    for (name, _) in &out {
+        if !seen.insert(name.to_ascii_lowercase()) {
+            return Err(RenderError::Collision(name.clone()));
+        }
+    }
+    Ok(out)
 }

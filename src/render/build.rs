@@ -1,0 +1,324 @@
+//! Building the [`views`](super::views) from the report, the catalog and the configuration.
+
+use super::i18n::I18n;
+use super::markdown::{render_markdown, url_allowed, UrlUse};
+use super::slug::slug;
+use super::views::*;
+use crate::catalog::{Catalog, Control, Evaluation, References};
+use crate::config::Config;
+use crate::evaluate::*;
+use crate::model::{ImageRef, Provenance, Severity};
+use chrono::{DateTime, Utc};
+
+/// The page of a control, relative to the site root.
+pub fn control_href(id: &str) -> String {
+    format!("controls/{}.html", slug(id))
+}
+
+/// The page of an image, relative to the site root.
+pub fn image_href(image: &ImageRef) -> String {
+    format!("images/{}.html", slug(&image.key()))
+}
+
+/// The anchor of an input file on sources.html.
+pub fn source_anchor(path: &str) -> String {
+    format!("src-{}", slug(path))
+}
+
+/// Everything view builders need.
+pub struct Ctx<'a> {
+    /// The report.
+    pub report: &'a Report,
+    /// The catalog.
+    pub catalog: &'a Catalog,
+    /// The configuration.
+    pub config: &'a Config,
+    /// Strings.
+    pub i18n: &'a I18n,
+}
+
+impl<'a> Ctx<'a> {
+    /// A status label.
+    pub fn status(&self, s: Status) -> StatusView {
+        let icon = match s {
+            Status::Pass => "✓",
+            Status::Fail => "✗",
+            Status::Warning => "⚠",
+            Status::NotAssessed => "?",
+            Status::Manual => "✎",
+            Status::Waived => "⊘",
+        };
+        StatusView {
+            id: s.as_str(),
+            label: self.i18n.t(&format!("status.{}", s.as_str())),
+            icon,
+        }
+    }
+
+    /// A severity label.
+    pub fn severity(&self, s: Severity) -> StatusView {
+        let icon = match s {
+            Severity::Critical => "‼",
+            Severity::High => "!",
+            Severity::Medium => "◆",
+            Severity::Low => "▽",
+            Severity::Unknown => "?",
+            Severity::None => "·",
+        };
+        StatusView {
+            id: s.as_str(),
+            label: self.i18n.t(&format!("severity.{}", s.as_str())),
+            icon,
+        }
+    }
+
+    /// A finding state label.
+    pub fn state(&self, s: FindingState) -> StatusView {
+        let (id, icon) = match s {
+            FindingState::Overdue => ("overdue", "✗"),
+            FindingState::InGrace => ("in-grace", "⏳"),
+            FindingState::NoFix => ("no-fix", "⚠"),
+            FindingState::Waived => ("waived", "⊘"),
+            FindingState::Fixed => ("fixed", "✓"),
+            FindingState::Passed => ("passed", "✓"),
+            FindingState::Info => ("info", "ℹ"),
+        };
+        StatusView {
+            id,
+            label: self.i18n.t(&format!("state.{id}")),
+            icon,
+        }
+    }
+
+    /// A timestamp as a localised date.
+    pub fn when(&self, t: Option<DateTime<Utc>>) -> String {
+        self.i18n.opt_date(t.map(|t| t.date_naive()))
+    }
+
+    /// The common page header data.
+    pub fn site(&self, redaction_disabled: bool) -> SiteView {
+        let title = if self.config.site.title == crate::config::Site::default().title {
+            self.i18n.t("site.default-title")
+        } else {
+            self.config.site.title.clone()
+        };
+        SiteView {
+            title,
+            organisation: self.config.site.organisation.clone(),
+            lang: self.i18n.lang().to_string(),
+            as_of: self.i18n.date(self.report.as_of.date_naive()),
+            profile: self.i18n.t(&format!("profile.{}", self.report.profile)),
+            redaction_disabled,
+        }
+    }
+
+    /// The text, or the "none" placeholder when absent or empty.
+    pub fn text_or_dash(&self, s: Option<&str>) -> String {
+        match s {
+            Some(s) if !s.is_empty() => s.to_string(),
+            _ => self.i18n.t("common.none"),
+        }
+    }
+
+    /// Framework references, one line each.
+    pub fn references(&self, r: &References) -> Vec<String> {
+        let groups: [(&str, &Vec<String>); 6] = [
+            ("NIST SP 800-190", &r.nist_800_190),
+            ("CIS Kubernetes", &r.cis_kubernetes),
+            ("CIS AKS", &r.cis_aks),
+            ("CIS Docker", &r.cis_docker),
+            ("NSA/CISA", &r.nsa_cisa),
+            ("PSS", &r.pss),
+        ];
+        groups
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(name, v)| format!("{name} {}", v.join(", ")))
+            .collect()
+    }
+
+    /// A control's list row.
+    pub fn control_row(&self, c: &ControlResult) -> ControlRow {
+        let def = self.catalog.get(&c.id);
+        ControlRow {
+            id: c.id.clone(),
+            href: control_href(&c.id),
+            title: def.map_or_else(|| c.id.clone(), |d| d.title.get(self.i18n.lang()).into()),
+            domain: c.domain.clone(),
+            domain_label: self.domain_label(&c.domain),
+            status: self.status(c.status),
+            reason: self.i18n.reason(&c.reason),
+            evidence_count: c.evidence_count,
+            last_evidence: self.when(c.last_evidence),
+            references: def
+                .map(|d| self.references(&d.references))
+                .unwrap_or_default(),
+            strip: c
+                .history
+                .iter()
+                .map(|(d, s)| StripCell {
+                    date: self.i18n.date(*d),
+                    status: self.status(*s),
+                })
+                .collect(),
+        }
+    }
+
+    /// A domain's label (its id when no translation exists).
+    pub fn domain_label(&self, id: &str) -> String {
+        let key = format!("domain.{id}");
+        if self.i18n.has(&key) {
+            self.i18n.t(&key)
+        } else {
+            id.to_string()
+        }
+    }
+
+    /// Controls grouped by domain, in catalog domain order.
+    pub fn domains(&self) -> Vec<DomainGroup> {
+        let mut groups: Vec<DomainGroup> = Vec::new();
+        for c in &self.report.controls {
+            let row = self.control_row(c);
+            match groups.iter_mut().find(|g| g.id == c.domain) {
+                Some(g) => g.controls.push(row),
+                None => groups.push(DomainGroup {
+                    id: c.domain.clone(),
+                    label: self.domain_label(&c.domain),
+                    controls: vec![row],
+                }),
+            }
+        }
+        let order = |id: &str| {
+            crate::catalog::DOMAINS
+                .iter()
+                .position(|d| *d == id)
+                .unwrap_or(usize::MAX)
+        };
+        groups.sort_by_key(|g| order(&g.id));
+        groups
+    }
+
+    /// Counts per status in display order.
+    pub fn status_counts(&self) -> Vec<Count> {
+        Status::ALL
+            .iter()
+            .map(|s| Count {
+                status: self.status(*s),
+                count: self.report.statuses.get(s).copied().unwrap_or(0),
+            })
+            .collect()
+    }
+
+    /// One evidence record.
+    pub fn evidence(&self, e: &EvidenceItem) -> EvidenceView {
+        EvidenceView {
+            kind: e.kind.clone(),
+            format: e.format.clone(),
+            check: e.check.clone(),
+            title: e.title.clone(),
+            outcome: e.outcome.clone(),
+            severity: self.severity(e.severity),
+            subject: e.subject.clone(),
+            observed: self.when(e.observed_at),
+            count: e.count,
+            state: self.state(e.state),
+            due: self.i18n.opt_date(e.due),
+            waiver: self.text_or_dash(e.waiver.as_deref()),
+            location: location(&e.provenance),
+            source_href: format!("sources.html#{}", source_anchor(&e.provenance.file)),
+        }
+    }
+
+    /// Everything on a control page.
+    pub fn control_detail(&self, c: &ControlResult) -> ControlDetail {
+        let lang = self.i18n.lang();
+        let def: Option<&Control> = self.catalog.get(&c.id);
+        let md = |f: fn(&Control) -> &crate::catalog::Localized| {
+            SafeHtml(def.map_or_else(String::new, |d| render_markdown(f(d).get(lang))))
+        };
+        let checks = c
+            .checks
+            .iter()
+            .map(|ch| CheckView {
+                id: ch.id.clone(),
+                title: def
+                    .and_then(|d| d.checks.iter().find(|x| x.id == ch.id))
+                    .map_or_else(|| ch.id.clone(), |x| x.title.get(lang).to_string()),
+                status: self.status(ch.status),
+                reason: self.i18n.reason(&ch.reason),
+                required: ch.required,
+                evidence: ch.evidence.iter().map(|e| self.evidence(e)).collect(),
+                evidence_total: ch.evidence_total,
+            })
+            .collect();
+        ControlDetail {
+            row: self.control_row(c),
+            evaluation: def.map_or_else(String::new, |d| {
+                let e = match d.evaluation {
+                    Evaluation::Automatic => "automatic",
+                    Evaluation::Partial => "partial",
+                    Evaluation::Manual => "manual",
+                };
+                self.i18n.t(&format!("evaluation.{e}"))
+            }),
+            summary: md(|d| &d.summary),
+            rationale: md(|d| &d.rationale),
+            remediation: md(|d| &d.remediation),
+            sources: def
+                .map(|d| {
+                    d.sources
+                        .iter()
+                        .map(|s| SourceRefView {
+                            document: s.document.clone(),
+                            heading: s.heading.clone(),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            checks,
+            attestation: c.attestation.as_ref().map(|a| self.attestation(a)),
+            attestation_question: def
+                .and_then(|d| d.attestation.as_ref())
+                .map(|a| a.question.get(lang).to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn attestation(&self, a: &AttestationState) -> AttestationView {
+        AttestationView {
+            status: self.status(a.status),
+            by: a.attested_by.clone(),
+            date: self.i18n.date(a.date),
+            expires: self.i18n.opt_date(a.expires),
+            expired: a.expired,
+            body: SafeHtml(render_markdown(&a.body_markdown)),
+            evidence: a.evidence.iter().map(|e| link(e, e)).collect(),
+            file: a.file.clone(),
+        }
+    }
+}
+
+/// Whether a finding still needs work.
+pub fn is_open(s: FindingState) -> bool {
+    matches!(
+        s,
+        FindingState::Overdue | FindingState::InGrace | FindingState::NoFix | FindingState::Waived
+    )
+}
+
+/// `file:line` (or `file#pointer`).
+pub fn location(p: &Provenance) -> String {
+    match (p.line, &p.pointer) {
+        (Some(l), _) => format!("{}:{l}", p.file),
+        (None, Some(ptr)) => format!("{}#{ptr}", p.file),
+        (None, None) => p.file.clone(),
+    }
+}
+
+/// A link from untrusted text: kept only when its target is safe.
+pub fn link(text: &str, href: &str) -> LinkView {
+    LinkView {
+        text: text.to_string(),
+        href: url_allowed(href, UrlUse::Link).then(|| href.to_string()),
+    }
+}

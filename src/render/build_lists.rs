@@ -1,0 +1,198 @@
+//! View builders for the list pages: findings, images, teams, waivers, diagnostics
+//! and input files.
+
+use super::build::{control_href, image_href, is_open, location, source_anchor, Ctx};
+use super::views::*;
+use crate::diag::{Diagnostic, Level};
+use crate::evaluate::*;
+use crate::ingest::SourceSummary;
+use crate::model::Severity;
+
+impl Ctx<'_> {
+    /// A finding.
+    pub fn finding(&self, f: &Finding) -> FindingView {
+        FindingView {
+            check: f.check.clone(),
+            title: f.title.clone(),
+            severity: self.severity(f.severity),
+            subject: f.subject.clone(),
+            image: f.image.as_ref().map(|i| LinkView {
+                text: i.tagged(),
+                href: Some(image_href(i)),
+            }),
+            package: f.package.clone().unwrap_or_default(),
+            installed: f.installed_version.clone().unwrap_or_default(),
+            fixed: self.text_or_dash(f.fixed_version.as_deref()),
+            known_exploited: f.known_exploited,
+            first_seen: self.i18n.date(f.first_seen.date_naive()),
+            due_iso: f.due.map(|d| d.to_string()).unwrap_or_default(),
+            due: self.i18n.opt_date(f.due),
+            state: self.state(f.state),
+            team: self.text_or_dash(f.team.as_deref()),
+            waiver: self.text_or_dash(f.waiver.as_deref()),
+            controls: f.controls.iter().map(|c| self.control_link(c)).collect(),
+            location: location(&f.provenance),
+            source_href: format!("sources.html#{}", source_anchor(&f.provenance.file)),
+        }
+    }
+
+    /// A link to a control page, or text when the id is not a control of the report.
+    pub fn control_link(&self, id: &str) -> LinkView {
+        let known = self.report.controls.iter().any(|c| c.id == id);
+        LinkView {
+            text: id.to_string(),
+            href: known.then(|| control_href(id)),
+        }
+    }
+
+    /// Open findings (not fixed, passed or informational), by due date then severity.
+    pub fn open_findings<'r>(&self, of: impl Iterator<Item = &'r Finding>) -> Vec<FindingView> {
+        let mut open: Vec<&Finding> = of.filter(|f| is_open(f.state)).collect();
+        open.sort_by(|a, b| {
+            (
+                a.due.is_none(),
+                a.due,
+                std::cmp::Reverse(a.severity),
+                &a.key,
+            )
+                .cmp(&(
+                    b.due.is_none(),
+                    b.due,
+                    std::cmp::Reverse(b.severity),
+                    &b.key,
+                ))
+        });
+        open.into_iter().map(|f| self.finding(f)).collect()
+    }
+
+    /// An image.
+    pub fn image(&self, s: &ImageSummary, with_findings: bool) -> ImageView {
+        let key = s.image.key();
+        ImageView {
+            name: s.image.tagged(),
+            href: image_href(&s.image),
+            aliases: s.aliases.clone(),
+            by_severity: Severity::DESCENDING
+                .iter()
+                .filter(|sev| **sev != Severity::None)
+                .map(|sev| Count {
+                    status: self.severity(*sev),
+                    count: s.open_by_severity.get(sev).copied().unwrap_or(0),
+                })
+                .collect(),
+            open: s.open_by_severity.values().sum(),
+            last_scanned: self.when(s.last_scanned),
+            os: self.text_or_dash(s.os.as_deref()),
+            running_in: s.running_in.clone(),
+            seen_by: s.seen_by.clone(),
+            controls: s.controls.iter().map(|c| self.control_link(c)).collect(),
+            team: self.text_or_dash(s.team.as_deref()),
+            signed: s.signed,
+            findings: if with_findings {
+                self.open_findings(
+                    self.report
+                        .findings
+                        .iter()
+                        .filter(|f| f.image.as_ref().is_some_and(|i| i.key() == key)),
+                )
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// A team.
+    pub fn team(&self, t: &TeamSummary) -> TeamView {
+        TeamView {
+            team: t.team.clone(),
+            contact: t.contact.clone(),
+            open: t.open,
+            overdue: t.overdue,
+            fixed: t.fixed,
+            mean_days: t
+                .mean_days_to_fix
+                .map_or_else(|| self.i18n.t("common.none"), |d| self.i18n.number(d, 1)),
+        }
+    }
+
+    /// A waiver.
+    pub fn waiver(&self, w: &WaiverState) -> WaiverView {
+        let pair = |k: &str, v: &str| Pair {
+            label: self.i18n.t(k),
+            value: v.to_string(),
+        };
+        WaiverView {
+            id: w.id.clone(),
+            control: self.control_link(&w.control),
+            scope: vec![
+                pair("waivers.finding", &w.finding),
+                pair("waivers.image", &w.image),
+                pair("waivers.workload", &w.workload),
+            ],
+            reason: w.reason.clone(),
+            category: w.category.clone(),
+            approver: w.approver.clone(),
+            approved_on: self.i18n.date(w.approved_on),
+            expires_on: self.i18n.date(w.expires_on),
+            expired: w.expired,
+            unused: w.matched == 0,
+            matched: w.matched,
+            line: w.line,
+        }
+    }
+
+    /// A diagnostic.
+    pub fn diagnostic(&self, d: &Diagnostic) -> DiagView {
+        let level = match d.level {
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        };
+        let mut loc = d.file.clone();
+        if let Some(l) = d.line {
+            loc.push_str(&format!(":{l}"));
+            if let Some(c) = d.column {
+                loc.push_str(&format!(":{c}"));
+            }
+        }
+        if let Some(p) = &d.pointer {
+            loc.push_str(&format!(" ({p})"));
+        }
+        DiagView {
+            level,
+            level_label: self.i18n.t(&format!("level.{level}")),
+            code: d.code.as_str(),
+            location: loc,
+            message: d.message.clone(),
+        }
+    }
+
+    /// An input file.
+    pub fn source(&self, s: &SourceSummary) -> SourceView {
+        SourceView {
+            anchor: source_anchor(&s.path),
+            path: s.path.clone(),
+            formats: s
+                .formats
+                .iter()
+                .map(|f| f.id())
+                .collect::<Vec<_>>()
+                .join(", "),
+            sha256: s.sha256.clone(),
+            size: self.i18n.bytes(s.size),
+            compressed: s.compressed,
+            records: s
+                .records
+                .iter()
+                .map(|(k, n)| Pair {
+                    label: k.id().to_string(),
+                    value: n.to_string(),
+                })
+                .collect(),
+            total: s.record_count(),
+            first: self.when(s.first_observed),
+            last: self.when(s.last_observed),
+            diagnostics: s.diagnostics.iter().map(|d| self.diagnostic(d)).collect(),
+        }
+    }
+}

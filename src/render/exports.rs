@@ -1,0 +1,289 @@
+//! Data exports for spreadsheets and scripts: `controls.csv`, `findings.csv`,
+//! `waivers.csv`, `sources.csv` and `report.json`.
+//!
+//! CSV files are UTF-8 with a header row, one record per row, dates in ISO 8601.
+//! Cells that a spreadsheet would run as a formula (starting with `=`, `+`, `-`,
+//! `@`, tab or carriage return) get a leading apostrophe.
+
+use super::build::location;
+use super::i18n::I18n;
+use super::RenderError;
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::evaluate::Report;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::Serialize;
+
+/// Version tag of `report.json`; bumped on any incompatible change.
+pub const REPORT_SCHEMA: &str = "muster-report/1";
+
+/// `report.json`: the whole evaluation, as the site shows it.
+///
+/// Stable contract for scripts: `schema` is [`REPORT_SCHEMA`]; `site` and `catalog_digest`
+/// say what produced it; every other field is the [`Report`] serialised as is
+/// (statuses and severities as kebab-case ids, dates ISO 8601, times RFC 3339 UTC;
+/// reasons as `{code, params}` untranslated).
+#[derive(Debug, Serialize)]
+pub struct ReportJson<'a> {
+    /// Always [`REPORT_SCHEMA`].
+    pub schema: &'static str,
+    /// Site title and organisation from the configuration.
+    pub site: &'a crate::config::Site,
+    /// SHA-256 over the catalog files.
+    pub catalog_digest: &'a str,
+    /// The evaluation.
+    #[serde(flatten)]
+    pub report: &'a Report,
+}
+
+/// Neutralise spreadsheet formula injection in one cell.
+pub fn cell(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    }
+}
+
+fn iso_time(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.to_rfc3339_opts(SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+fn iso_date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The serde (kebab-case) id of an enum value.
+pub fn id_of<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn csv_file(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, RenderError> {
+    let err = |e: &dyn std::fmt::Display| RenderError::Export {
+        file: name.to_string(),
+        message: e.to_string(),
+    };
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    w.write_record(header).map_err(|e| err(&e))?;
+    for row in rows {
+        w.write_record(row.iter().map(|c| cell(c)))
+            .map_err(|e| err(&e))?;
+    }
+    w.into_inner().map_err(|e| err(&e))
+}
+
+/// Every export, as `(path, bytes)`.
+pub fn exports(
+    report: &Report,
+    catalog: &Catalog,
+    config: &Config,
+    i18n: &I18n,
+) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+    let lang = i18n.lang();
+    let controls = report
+        .controls
+        .iter()
+        .map(|c| {
+            let def = catalog.get(&c.id);
+            vec![
+                c.id.clone(),
+                c.domain.clone(),
+                def.map_or_else(String::new, |d| d.title.get(lang).to_string()),
+                c.status.as_str().to_string(),
+                i18n.reason(&c.reason),
+                c.reason.code.clone(),
+                c.evidence_count.to_string(),
+                iso_time(c.last_evidence),
+                c.attestation
+                    .as_ref()
+                    .map(|a| a.attested_by.clone())
+                    .unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let findings = report
+        .findings
+        .iter()
+        .map(|f| {
+            vec![
+                f.key.clone(),
+                f.kind.clone(),
+                f.check.clone(),
+                f.title.clone(),
+                f.severity.as_str().to_string(),
+                f.subject.clone(),
+                f.image.as_ref().map(|i| i.tagged()).unwrap_or_default(),
+                f.package.clone().unwrap_or_default(),
+                f.installed_version.clone().unwrap_or_default(),
+                f.fixed_version.clone().unwrap_or_default(),
+                f.known_exploited.to_string(),
+                iso_time(Some(f.first_seen)),
+                iso_time(Some(f.last_seen)),
+                iso_date(f.due),
+                id_of(&f.state),
+                f.team.clone().unwrap_or_default(),
+                f.waiver.clone().unwrap_or_default(),
+                f.sources.join(" "),
+                f.controls.join(" "),
+                location(&f.provenance),
+            ]
+        })
+        .collect();
+    let waivers = report
+        .waivers
+        .iter()
+        .map(|w| {
+            vec![
+                w.id.clone(),
+                w.control.clone(),
+                w.finding.clone(),
+                w.image.clone(),
+                w.workload.clone(),
+                w.reason.clone(),
+                w.category.clone(),
+                w.approver.clone(),
+                w.approved_on.to_string(),
+                w.expires_on.to_string(),
+                w.expired.to_string(),
+                w.matched.to_string(),
+                (w.matched == 0).to_string(),
+                w.line.to_string(),
+            ]
+        })
+        .collect();
+    let sources = report
+        .sources
+        .iter()
+        .map(|s| {
+            vec![
+                s.path.clone(),
+                s.formats
+                    .iter()
+                    .map(|f| f.id())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                s.sha256.clone(),
+                s.size.to_string(),
+                s.compressed.to_string(),
+                s.record_count().to_string(),
+                s.records
+                    .iter()
+                    .map(|(k, n)| format!("{}={n}", k.id()))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                iso_time(s.first_observed),
+                iso_time(s.last_observed),
+                s.diagnostics.len().to_string(),
+            ]
+        })
+        .collect();
+    let json = ReportJson {
+        schema: REPORT_SCHEMA,
+        site: &config.site,
+        catalog_digest: &catalog.digest,
+        report,
+    };
+    let mut report_json = serde_json::to_vec_pretty(&json).map_err(|e| RenderError::Export {
+        file: "report.json".into(),
+        message: e.to_string(),
+    })?;
+    report_json.push(b'\n');
+    Ok(vec![
+        (
+            "controls.csv".into(),
+            csv_file(
+                "controls.csv",
+                &[
+                    "id",
+                    "domain",
+                    "title",
+                    "status",
+                    "reason",
+                    "reason_code",
+                    "evidence_count",
+                    "last_evidence",
+                    "attested_by",
+                ],
+                controls,
+            )?,
+        ),
+        (
+            "findings.csv".into(),
+            csv_file(
+                "findings.csv",
+                &[
+                    "key",
+                    "kind",
+                    "check",
+                    "title",
+                    "severity",
+                    "subject",
+                    "image",
+                    "package",
+                    "installed_version",
+                    "fixed_version",
+                    "known_exploited",
+                    "first_seen",
+                    "last_seen",
+                    "due",
+                    "state",
+                    "team",
+                    "waiver",
+                    "sources",
+                    "controls",
+                    "location",
+                ],
+                findings,
+            )?,
+        ),
+        (
+            "waivers.csv".into(),
+            csv_file(
+                "waivers.csv",
+                &[
+                    "id",
+                    "control",
+                    "finding",
+                    "image",
+                    "workload",
+                    "reason",
+                    "category",
+                    "approver",
+                    "approved_on",
+                    "expires_on",
+                    "expired",
+                    "matched",
+                    "unused",
+                    "line",
+                ],
+                waivers,
+            )?,
+        ),
+        (
+            "sources.csv".into(),
+            csv_file(
+                "sources.csv",
+                &[
+                    "path",
+                    "formats",
+                    "sha256",
+                    "size",
+                    "compressed",
+                    "records",
+                    "records_by_kind",
+                    "first_observed",
+                    "last_observed",
+                    "diagnostics",
+                ],
+                sources,
+            )?,
+        ),
+        ("report.json".into(), report_json),
+    ])
+}

@@ -1,0 +1,342 @@
+//! Rendering every HTML page through its template.
+
+use super::build::{image_href, is_open, Ctx};
+use super::slug::slug;
+use super::views::*;
+use super::RenderError;
+use crate::evaluate::{FindingState, Status};
+use minijinja::Environment;
+use serde::Serialize;
+
+/// What every template receives: the shared site data, the path back to the
+/// site root (`""` or `"../"`), the page id (for the navigation) and the page data.
+#[derive(Serialize)]
+struct PageCtx<'a, T: Serialize> {
+    site: &'a SiteView,
+    root: &'a str,
+    page_id: &'a str,
+    page: &'a T,
+}
+
+/// Renders pages into the output list.
+pub struct Pages<'e, 'o> {
+    env: &'e Environment<'static>,
+    site: SiteView,
+    out: &'o mut Vec<(String, Vec<u8>)>,
+}
+
+impl<'e, 'o> Pages<'e, 'o> {
+    /// A page writer.
+    pub fn new(
+        env: &'e Environment<'static>,
+        site: SiteView,
+        out: &'o mut Vec<(String, Vec<u8>)>,
+    ) -> Self {
+        Pages { env, site, out }
+    }
+
+    fn page<T: Serialize>(
+        &mut self,
+        template: &str,
+        path: &str,
+        page_id: &str,
+        data: &T,
+    ) -> Result<(), RenderError> {
+        let root = "../".repeat(path.matches('/').count());
+        let ctx = PageCtx {
+            site: &self.site,
+            root: &root,
+            page_id,
+            page: data,
+        };
+        let err = |source| RenderError::Template {
+            template: template.to_string(),
+            source,
+        };
+        let html = self
+            .env
+            .get_template(template)
+            .map_err(err)?
+            .render(&ctx)
+            .map_err(err)?;
+        self.out.push((path.to_string(), html.into_bytes()));
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+struct IngestSummary {
+    files: usize,
+    records: u64,
+    formats: Vec<String>,
+    diagnostics: usize,
+}
+
+#[derive(Serialize)]
+struct IndexPage {
+    counts: Vec<Count>,
+    score: String,
+    domains: Vec<DomainGroup>,
+    charts: Vec<ChartView>,
+    ingest: IngestSummary,
+    open_findings: usize,
+    overdue: usize,
+}
+
+#[derive(Serialize)]
+struct ExecutivePage {
+    counts: Vec<Count>,
+    score: String,
+    charts: Vec<ChartView>,
+    risks: Vec<ControlRow>,
+    overdue: Vec<FindingView>,
+    overdue_total: usize,
+    teams: Vec<TeamView>,
+}
+
+#[derive(Serialize)]
+struct ReportPage {
+    scope: Vec<Pair>,
+    period: String,
+    catalog_digest: String,
+    counts: Vec<Count>,
+    score: String,
+    risks: Vec<ControlRow>,
+    controls: Vec<ControlDetail>,
+    sources: Vec<SourceView>,
+}
+
+#[derive(Serialize)]
+struct ListPage<T: Serialize> {
+    items: Vec<T>,
+    filters: Vec<(String, Vec<String>)>,
+}
+
+#[derive(Serialize)]
+struct SourcesPage {
+    sources: Vec<SourceView>,
+    diagnostics: Vec<DiagView>,
+    excluded_namespaces: String,
+    excluded_records: usize,
+}
+
+fn distinct(values: impl Iterator<Item = String>) -> Vec<String> {
+    let set: std::collections::BTreeSet<String> = values.collect();
+    set.into_iter().collect()
+}
+
+/// Render every page.
+pub fn render_pages(pages: &mut Pages, ctx: &Ctx, charts: &[ChartView]) -> Result<(), RenderError> {
+    let r = ctx.report;
+    let i = ctx.i18n;
+    let score = i.number(r.score, 1);
+    let open = r.findings.iter().filter(|f| is_open(f.state)).count();
+    let overdue_total = r
+        .findings
+        .iter()
+        .filter(|f| f.state == FindingState::Overdue)
+        .count();
+    let index = IndexPage {
+        counts: ctx.status_counts(),
+        score: score.clone(),
+        domains: ctx.domains(),
+        charts: charts.to_vec(),
+        ingest: IngestSummary {
+            files: r.sources.len(),
+            records: r.sources.iter().map(|s| s.record_count()).sum(),
+            formats: distinct(
+                r.sources
+                    .iter()
+                    .flat_map(|s| s.formats.iter().map(|f| f.id().to_string())),
+            ),
+            diagnostics: r.diagnostics.len()
+                + r.sources.iter().map(|s| s.diagnostics.len()).sum::<usize>(),
+        },
+        open_findings: open,
+        overdue: overdue_total,
+    };
+    pages.page("index.html", "index.html", "index", &index)?;
+
+    let rows: Vec<ControlRow> = r.controls.iter().map(|c| ctx.control_row(c)).collect();
+    let mut risks: Vec<ControlRow> = r
+        .controls
+        .iter()
+        .filter(|c| matches!(c.status, Status::Fail | Status::Warning))
+        .map(|c| ctx.control_row(c))
+        .collect();
+    risks.sort_by_key(|c| (c.status.id != "fail", c.id.clone()));
+    let all_open = ctx.open_findings(r.findings.iter());
+    let overdue: Vec<FindingView> = all_open
+        .iter()
+        .filter(|f| f.state.id == "overdue")
+        .take(20)
+        .cloned()
+        .collect();
+    let teams: Vec<TeamView> = r.teams.iter().map(|t| ctx.team(t)).collect();
+    let exec = ExecutivePage {
+        counts: ctx.status_counts(),
+        score: score.clone(),
+        charts: charts
+            .iter()
+            .filter(|c| c.src.contains("score") || c.src.contains("overdue"))
+            .cloned()
+            .collect(),
+        risks: risks.clone(),
+        overdue,
+        overdue_total,
+        teams: teams.clone(),
+    };
+    pages.page("executive.html", "executive.html", "executive", &exec)?;
+
+    let controls_page = ListPage {
+        filters: vec![
+            (
+                "status".to_string(),
+                distinct(rows.iter().map(|c| c.status.label.clone())),
+            ),
+            (
+                "domain".to_string(),
+                distinct(rows.iter().map(|c| c.domain_label.clone())),
+            ),
+        ],
+        items: rows,
+    };
+    pages.page("controls.html", "controls.html", "controls", &controls_page)?;
+
+    for c in &r.controls {
+        let detail = ctx.control_detail(c);
+        let path = format!("controls/{}.html", slug(&c.id));
+        pages.page("control.html", &path, "controls", &detail)?;
+    }
+
+    let findings_page = ListPage {
+        filters: vec![
+            (
+                "severity".to_string(),
+                distinct(all_open.iter().map(|f| f.severity.label.clone())),
+            ),
+            (
+                "state".to_string(),
+                distinct(all_open.iter().map(|f| f.state.label.clone())),
+            ),
+            (
+                "team".to_string(),
+                distinct(all_open.iter().map(|f| f.team.clone())),
+            ),
+        ],
+        items: all_open,
+    };
+    pages.page("findings.html", "findings.html", "findings", &findings_page)?;
+
+    let images: Vec<ImageView> = r.images.iter().map(|s| ctx.image(s, false)).collect();
+    pages.page(
+        "images.html",
+        "images/index.html",
+        "images",
+        &ListPage {
+            items: images,
+            filters: vec![],
+        },
+    )?;
+    for s in &r.images {
+        let view = ctx.image(s, true);
+        pages.page("image.html", &image_href(&s.image), "images", &view)?;
+    }
+
+    pages.page(
+        "teams.html",
+        "teams.html",
+        "teams",
+        &ListPage {
+            items: teams,
+            filters: vec![],
+        },
+    )?;
+    let waivers: Vec<WaiverView> = r.waivers.iter().map(|w| ctx.waiver(w)).collect();
+    pages.page(
+        "waivers.html",
+        "waivers.html",
+        "waivers",
+        &ListPage {
+            items: waivers,
+            filters: vec![],
+        },
+    )?;
+    pages.page("changes.html", "changes.html", "changes", &changes(ctx))?;
+
+    let sources: Vec<SourceView> = r.sources.iter().map(|s| ctx.source(s)).collect();
+    let sources_page = SourcesPage {
+        sources: sources.clone(),
+        diagnostics: r.diagnostics.iter().map(|d| ctx.diagnostic(d)).collect(),
+        excluded_namespaces: r.scope.excluded_namespaces.join(", "),
+        excluded_records: r.scope.excluded_records,
+    };
+    pages.page("sources.html", "sources.html", "sources", &sources_page)?;
+
+    let first = r.history.first().map(|p| p.date);
+    let report = ReportPage {
+        scope: vec![
+            Pair {
+                label: i.t("scope.production-clusters"),
+                value: r.scope.production_clusters.join(", "),
+            },
+            Pair {
+                label: i.t("scope.production-namespaces"),
+                value: r.scope.production_namespaces.join(", "),
+            },
+            Pair {
+                label: i.t("scope.excluded-namespaces"),
+                value: r.scope.excluded_namespaces.join(", "),
+            },
+        ],
+        period: format!(
+            "{} – {}",
+            i.opt_date(first.or(Some(r.as_of.date_naive()))),
+            i.date(r.as_of.date_naive())
+        ),
+        catalog_digest: ctx.catalog.digest.clone(),
+        counts: ctx.status_counts(),
+        score,
+        risks,
+        controls: r
+            .controls
+            .iter()
+            .map(|c| {
+                let mut d = ctx.control_detail(c);
+                for ch in &mut d.checks {
+                    ch.evidence.truncate(5);
+                }
+                d
+            })
+            .collect(),
+        sources,
+    };
+    pages.page("report.html", "report.html", "report", &report)?;
+    Ok(())
+}
+
+fn changes(ctx: &Ctx) -> ChangesView {
+    let c = &ctx.report.changes;
+    let i = ctx.i18n;
+    let list = |key: &str, items: &[String]| (i.t(key), items.to_vec());
+    ChangesView {
+        since: i.opt_date(c.since),
+        controls: c
+            .controls
+            .iter()
+            .map(|(id, before, after)| StatusChange {
+                control: ctx.control_link(id),
+                before: ctx.status(*before),
+                after: ctx.status(*after),
+            })
+            .collect(),
+        lists: vec![
+            list("changes.new-findings", &c.new_findings),
+            list("changes.fixed-findings", &c.fixed_findings),
+            list("changes.new-waivers", &c.new_waivers),
+            list("changes.expired-waivers", &c.expired_waivers),
+            list("changes.unused-waivers", &c.unused_waivers),
+            list("changes.lost-evidence", &c.lost_evidence),
+        ],
+    }
+}

@@ -1,0 +1,417 @@
+//! The typed values templates see. Every field is already localised and formatted;
+//! templates only lay them out. Built from the report by [`super::build`].
+
+use minijinja::Value;
+use serde::{Serialize, Serializer};
+
+/// HTML produced by muster itself (sanitised Markdown), inserted unescaped.
+#[derive(Debug, Clone, Default)]
+pub struct SafeHtml(pub String);
+
+impl Serialize for SafeHtml {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Value::from_safe_string(self.0.clone()).serialize(s)
+    }
+}
+
+/// What every page shares.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// Site title.
+    pub title: String,
+    /// Organisation, may be empty.
+    pub organisation: String,
+    /// Language code for `<html lang>`.
+    pub lang: String,
+    /// Report date, localised.
+    pub as_of: String,
+    /// Profile name.
+    pub profile: String,
+    /// Show the "redaction disabled" banner.
+    pub redaction_disabled: bool,
+}
+
+/// A status with its text label and glyph (never colour alone).
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    /// Stable id (CSS class, filter value).
+    pub id: &'static str,
+    /// Localised label.
+    pub label: String,
+    /// Glyph shown beside the label.
+    pub icon: &'static str,
+}
+
+/// A count with its label.
+#[derive(Debug, Clone, Serialize)]
+pub struct Count {
+    /// Status or severity shown.
+    pub status: StatusView,
+    /// How many.
+    pub count: usize,
+}
+
+/// A link whose target was checked; `href` is `None` when it must be shown as text.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    /// Text.
+    pub text: String,
+    /// Target, relative to the site root or absolute http(s).
+    pub href: Option<String>,
+}
+
+/// A labelled value.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pair {
+    /// Label.
+    pub label: String,
+    /// Value.
+    pub value: String,
+}
+
+/// One cell of a control's status strip.
+#[derive(Debug, Clone, Serialize)]
+pub struct StripCell {
+    /// Localised date.
+    pub date: String,
+    /// Status then.
+    pub status: StatusView,
+}
+
+/// A control in lists.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlRow {
+    /// Id.
+    pub id: String,
+    /// Page, relative to the root.
+    pub href: String,
+    /// Title.
+    pub title: String,
+    /// Domain id.
+    pub domain: String,
+    /// Domain label.
+    pub domain_label: String,
+    /// Status.
+    pub status: StatusView,
+    /// Reason sentence.
+    pub reason: String,
+    /// Evidence records considered.
+    pub evidence_count: usize,
+    /// Newest evidence date.
+    pub last_evidence: String,
+    /// Framework references, one line each (`NIST SP 800-190 4.1.1`).
+    pub references: Vec<String>,
+    /// Status over time.
+    pub strip: Vec<StripCell>,
+}
+
+/// Controls of one domain.
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainGroup {
+    /// Domain id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Controls.
+    pub controls: Vec<ControlRow>,
+}
+
+/// One evidence record.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceView {
+    /// Kind.
+    pub kind: String,
+    /// Format.
+    pub format: String,
+    /// Check / rule / CVE.
+    pub check: String,
+    /// Title.
+    pub title: String,
+    /// Tool verdict.
+    pub outcome: String,
+    /// Severity.
+    pub severity: StatusView,
+    /// Subject.
+    pub subject: String,
+    /// Observed.
+    pub observed: String,
+    /// Folded events.
+    pub count: u64,
+    /// State label.
+    pub state: StatusView,
+    /// Due date.
+    pub due: String,
+    /// Waiver id.
+    pub waiver: String,
+    /// `file:line`.
+    pub location: String,
+    /// Link to the source on sources.html, relative to the root.
+    pub source_href: String,
+}
+
+/// A check's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckView {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Status.
+    pub status: StatusView,
+    /// Reason.
+    pub reason: String,
+    /// Decides the control.
+    pub required: bool,
+    /// Evidence shown.
+    pub evidence: Vec<EvidenceView>,
+    /// Evidence before capping.
+    pub evidence_total: usize,
+}
+
+/// An attestation.
+#[derive(Debug, Clone, Serialize)]
+pub struct AttestationView {
+    /// Attested status.
+    pub status: StatusView,
+    /// Who.
+    pub by: String,
+    /// When.
+    pub date: String,
+    /// Valid until.
+    pub expires: String,
+    /// Expired.
+    pub expired: bool,
+    /// Body.
+    pub body: SafeHtml,
+    /// Evidence links.
+    pub evidence: Vec<LinkView>,
+    /// Source file.
+    pub file: String,
+}
+
+/// A guidance section.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRefView {
+    /// Document title.
+    pub document: String,
+    /// Heading.
+    pub heading: String,
+}
+
+/// Everything on a control page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlDetail {
+    /// Summary row.
+    pub row: ControlRow,
+    /// How far exports settle it.
+    pub evaluation: String,
+    /// Summary.
+    pub summary: SafeHtml,
+    /// Rationale.
+    pub rationale: SafeHtml,
+    /// Remediation.
+    pub remediation: SafeHtml,
+    /// Guidance sections.
+    pub sources: Vec<SourceRefView>,
+    /// Checks.
+    pub checks: Vec<CheckView>,
+    /// Applied attestation.
+    pub attestation: Option<AttestationView>,
+    /// What an attestation must state.
+    pub attestation_question: String,
+}
+
+/// A finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    /// Check / CVE.
+    pub check: String,
+    /// Title.
+    pub title: String,
+    /// Severity.
+    pub severity: StatusView,
+    /// Subject.
+    pub subject: String,
+    /// Image page, when about an image.
+    pub image: Option<LinkView>,
+    /// Package.
+    pub package: String,
+    /// Installed version.
+    pub installed: String,
+    /// Fixed version.
+    pub fixed: String,
+    /// Known exploited.
+    pub known_exploited: bool,
+    /// First seen.
+    pub first_seen: String,
+    /// Due date (ISO, sortable) and localised.
+    pub due_iso: String,
+    /// Due date, localised.
+    pub due: String,
+    /// State.
+    pub state: StatusView,
+    /// Team.
+    pub team: String,
+    /// Waiver.
+    pub waiver: String,
+    /// Controls.
+    pub controls: Vec<LinkView>,
+    /// `file:line`.
+    pub location: String,
+    /// Source anchor.
+    pub source_href: String,
+}
+
+/// An image.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    /// `registry/repo:tag`.
+    pub name: String,
+    /// Page, relative to the root.
+    pub href: String,
+    /// Other names.
+    pub aliases: Vec<String>,
+    /// Open findings by severity.
+    pub by_severity: Vec<Count>,
+    /// Total open.
+    pub open: usize,
+    /// Last scan.
+    pub last_scanned: String,
+    /// OS.
+    pub os: String,
+    /// Workloads.
+    pub running_in: Vec<String>,
+    /// Formats.
+    pub seen_by: Vec<String>,
+    /// Controls.
+    pub controls: Vec<LinkView>,
+    /// Team.
+    pub team: String,
+    /// Signed.
+    pub signed: bool,
+    /// Its open findings (image page only).
+    pub findings: Vec<FindingView>,
+}
+
+/// A team.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamView {
+    /// Name.
+    pub team: String,
+    /// Contact.
+    pub contact: String,
+    /// Open.
+    pub open: usize,
+    /// Overdue.
+    pub overdue: usize,
+    /// Fixed.
+    pub fixed: usize,
+    /// Mean days to fix.
+    pub mean_days: String,
+}
+
+/// A waiver.
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverView {
+    /// Id.
+    pub id: String,
+    /// Control link (or the glob as text).
+    pub control: LinkView,
+    /// Scope: finding, image and workload globs.
+    pub scope: Vec<Pair>,
+    /// Reason.
+    pub reason: String,
+    /// Category.
+    pub category: String,
+    /// Approver.
+    pub approver: String,
+    /// Approved on.
+    pub approved_on: String,
+    /// Expires on.
+    pub expires_on: String,
+    /// Expired.
+    pub expired: bool,
+    /// Matched nothing.
+    pub unused: bool,
+    /// Records matched.
+    pub matched: usize,
+    /// Line in waivers.csv.
+    pub line: u64,
+}
+
+/// A diagnostic.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagView {
+    /// Level id.
+    pub level: &'static str,
+    /// Level label.
+    pub level_label: String,
+    /// Code.
+    pub code: &'static str,
+    /// `file:line:col`.
+    pub location: String,
+    /// Message.
+    pub message: String,
+}
+
+/// An input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    /// Anchor id.
+    pub anchor: String,
+    /// Path.
+    pub path: String,
+    /// Formats.
+    pub formats: String,
+    /// SHA-256.
+    pub sha256: String,
+    /// Size.
+    pub size: String,
+    /// Gzip.
+    pub compressed: bool,
+    /// Records by kind.
+    pub records: Vec<Pair>,
+    /// Total records.
+    pub total: u64,
+    /// Time range.
+    pub first: String,
+    /// Time range end.
+    pub last: String,
+    /// Diagnostics.
+    pub diagnostics: Vec<DiagView>,
+}
+
+/// A chart file with its text alternative.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    /// File, relative to the root.
+    pub src: String,
+    /// Title / alt text.
+    pub title: String,
+    /// Table header.
+    pub header: Vec<String>,
+    /// Table rows.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// A status change between two dates.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusChange {
+    /// Control.
+    pub control: LinkView,
+    /// Before.
+    pub before: StatusView,
+    /// After.
+    pub after: StatusView,
+}
+
+/// The changes page.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangesView {
+    /// Earlier date.
+    pub since: String,
+    /// Status changes.
+    pub controls: Vec<StatusChange>,
+    /// Lists: (title, items).
+    pub lists: Vec<(String, Vec<String>)>,
+}
