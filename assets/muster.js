@@ -30,6 +30,21 @@
     if (out) { out.textContent = shown + " / " + rowsOf(table).length; }
   }
 
+  // Filters can be preset from the address (?q=text&severity=High), so a filtered
+  // view can be bookmarked or sent to a colleague.
+  function presetFromAddress(box) {
+    var params;
+    try { params = new URLSearchParams(window.location.search); } catch (e) { return false; }
+    var preset = false;
+    var text = box.querySelector("[data-filter-text]");
+    if (text && params.get("q")) { text.value = params.get("q"); preset = true; }
+    Array.prototype.forEach.call(box.querySelectorAll("select[data-filter-field]"), function (sel) {
+      var v = params.get(sel.getAttribute("data-filter-field"));
+      if (v !== null) { sel.value = v; preset = true; }
+    });
+    return preset;
+  }
+
   function setupFilters() {
     Array.prototype.forEach.call(document.querySelectorAll("[data-filters]"), function (box) {
       var tableId = box.getAttribute("data-filters");
@@ -38,6 +53,7 @@
         el.addEventListener("input", function () { applyFilters(tableId); });
         el.addEventListener("change", function () { applyFilters(tableId); });
       });
+      if (presetFromAddress(box)) { applyFilters(tableId); }
     });
   }
 

@@ -77,7 +77,10 @@ fn resource_bound_shapes_give_results_or_diagnostics() {
     assert!(s.compressed);
     assert_eq!(r.len(), 1);
     // A 20 MB string field.
-    let big = format!(r#"{{"rule":"x","priority":"Error","time":"2026-10-01T10:00:00Z","output":"{}"}}"#, "a".repeat(20 << 20));
+    let big = format!(
+        r#"{{"rule":"x","priority":"Error","time":"2026-10-01T10:00:00Z","output":"{}"}}"#,
+        "a".repeat(20 << 20)
+    );
     let (_, r) = ingest_bytes("big.json", big.as_bytes(), &IngestOptions::default());
     assert_eq!(r.len(), 1);
     assert!(r[0].message.len() < 10_000, "long text is clipped");

@@ -191,28 +191,27 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> Cont
             reason = Reason::new("reason.check-warning", &[("check", c.id.clone())]);
         }
     }
-    // An attestation settles what exports could not.
-    let attestation = control
-        .attestation
-        .as_ref()
-        .map(|_| rules::attestation(ctx, control));
+    // A valid attestation settles what exports could not (and a failed one fails the control).
+    // A missing or expired one is already a `manual` attestation check, ranked by precedence.
+    if control.attestation.is_some() {
+        let att = rules::attestation(ctx, control);
+        let valid = matches!(att.status, Status::Pass | Status::Fail | Status::Warning);
+        let inconclusive =
+            matches!(status, Status::NotAssessed | Status::Manual) || required.is_empty();
+        if valid && (inconclusive || att.status == Status::Fail) {
+            status = att.status;
+            reason = att.reason;
+        } else if !valid && required.is_empty() {
+            status = att.status;
+            reason = att.reason;
+        }
+    }
     let applied = ctx
         .attestations
         .iter()
         .filter(|a| a.control == control.id && a.date <= ctx.at.date_naive())
         .max_by_key(|a| a.date)
         .map(|a| timeline::attestation_state(a, ctx.at.date_naive()));
-    if let Some(att) = attestation {
-        let automated_inconclusive =
-            matches!(status, Status::NotAssessed | Status::Manual) || required.is_empty();
-        if automated_inconclusive || att.status == Status::Fail {
-            status = att.status;
-            reason = att.reason;
-        } else if status == Status::Pass && att.status == Status::Manual {
-            status = Status::Warning;
-            reason = Reason::new("reason.needs-attestation", &[]);
-        }
-    }
     let evidence_count = results.iter().map(|c| c.evidence_total).sum();
     let last_evidence = results
         .iter()

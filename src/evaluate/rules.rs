@@ -124,7 +124,7 @@ pub fn scan_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     } else {
         judged(
             Status::Pass,
-            "reason.partial-coverage",
+            "reason.covered",
             &[("covered", n(ok)), ("total", n(total))],
         )
     };
@@ -185,7 +185,7 @@ pub fn runtime_mapping(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     } else {
         judged(
             Status::Pass,
-            "reason.partial-coverage",
+            "reason.covered",
             &[("covered", n(by_digest)), ("total", n(running.len()))],
         )
     };
@@ -256,7 +256,7 @@ pub fn registry(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> Judged {
     } else {
         judged(
             Status::Pass,
-            "reason.partial-coverage",
+            "reason.covered",
             &[("covered", n(seen.len())), ("total", n(seen.len()))],
         )
     };
@@ -328,7 +328,7 @@ pub fn base_image(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     } else {
         judged(
             Status::Pass,
-            "reason.partial-coverage",
+            "reason.covered",
             &[("covered", n(with_os.len())), ("total", n(with_os.len()))],
         )
     };
@@ -386,7 +386,7 @@ pub fn image_age(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     } else {
         judged(
             Status::Pass,
-            "reason.partial-coverage",
+            "reason.covered",
             &[("covered", n(ok)), ("total", n(ok))],
         )
     };
@@ -419,40 +419,45 @@ pub fn image_count(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     }
 }
 
-/// MON-01: every node seen has a live runtime sensor.
+/// MON-01: every node seen has a runtime sensor that reported recently
+/// (within `freshness_days` of the report date; an older last word is a silent sensor).
 pub fn sensor_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let runtime = |f: Format| matches!(f, Format::Falco | Format::Tetragon);
-    let mut nodes = BTreeSet::new();
-    let mut alive = BTreeSet::new();
-    let mut evidence = Vec::new();
+    let fresh = ctx.at - Duration::days(ctx.config.report.freshness_days.max(1));
+    let mut last: BTreeMap<String, &Record> = BTreeMap::new();
     for (_, r) in standing(ctx, current) {
-        if let Some(node) = &r.subject.node {
-            if matches!(
-                r.format,
-                Format::Falco | Format::Tetragon | Format::KubeBench
-            ) {
-                nodes.insert(node.clone());
-            }
-            if runtime(r.format) && !alive.contains(node) {
-                alive.insert(node.clone());
-                evidence.push(item(r, FindingState::Passed, None, None));
+        if let (Some(node), true) = (&r.subject.node, runtime(r.format)) {
+            let e = last.entry(node.clone()).or_insert(r);
+            if r.observed_at > e.observed_at {
+                *e = r;
             }
         }
     }
-    if alive.is_empty() {
+    if last.is_empty() {
         return not_assessed("heartbeat:falco, heartbeat:tetragon");
     }
-    let mut j = if alive.len() < nodes.len() {
+    let mut evidence = Vec::new();
+    let mut silent = Vec::new();
+    for (node, r) in &last {
+        if r.observed_at.is_some_and(|t| t < fresh) {
+            silent.push(node.clone());
+            evidence.push(item(r, FindingState::Overdue, None, None));
+        } else {
+            evidence.push(item(r, FindingState::Passed, None, None));
+        }
+    }
+    let covered = last.len() - silent.len();
+    let mut j = if silent.is_empty() {
         judged(
-            Status::Warning,
-            "reason.partial-coverage",
-            &[("covered", n(alive.len())), ("total", n(nodes.len()))],
+            Status::Pass,
+            "reason.covered",
+            &[("covered", n(covered)), ("total", n(last.len()))],
         )
     } else {
         judged(
-            Status::Pass,
-            "reason.partial-coverage",
-            &[("covered", n(alive.len())), ("total", n(nodes.len()))],
+            Status::Warning,
+            "reason.silent-sensors",
+            &[("count", n(silent.len())), ("items", silent.join(", "))],
         )
     };
     j.evidence = evidence;
@@ -478,13 +483,13 @@ pub fn audit_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let mut j = if days.len() * 2 < window.min(14) {
         judged(
             Status::Warning,
-            "reason.partial-coverage",
+            "reason.audit-days",
             &[("covered", n(days.len())), ("total", n(window))],
         )
     } else {
         judged(
             Status::Pass,
-            "reason.partial-coverage",
+            "reason.audit-days",
             &[("covered", n(days.len())), ("total", n(window))],
         )
     };

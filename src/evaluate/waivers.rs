@@ -48,7 +48,14 @@ impl Waiver {
             && (self.workload.is_empty()
                 || r.subject
                     .workload()
-                    .is_some_and(|w| glob(&self.workload, &w)))
+                    .is_some_and(|w| self.workload_matches(r, &w)))
+    }
+
+    /// Match the workload glob; a subject whose export names no cluster matches a
+    /// pattern whose cluster part is `*` (`*/batch/Deployment/etl`).
+    fn workload_matches(&self, r: &Record, workload: &str) -> bool {
+        glob(&self.workload, workload)
+            || (r.subject.cluster.is_none() && glob(&self.workload, &format!("/{workload}")))
     }
 
     /// Whether it applies on a date.

@@ -6,7 +6,7 @@
 //! Every test result becomes a `benchmark` record, check `<benchmark>:<test_number>`
 //! (`cis-1.6:1.1.1`), and every control section a `scan` record `benchmark-run`.
 //! kube-bench writes neither a host name nor a time, so `observed_at` stays empty and
-//! the subject is the node type (`master`, `node`, `etcd`…).
+//! the node type (`master`, `node`, `etcd`…) is the `node_type` attribute: the JSON names no host.
 
 use super::util::clip;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
@@ -93,7 +93,6 @@ impl KubeBench {
         );
         scan.tool = "kube-bench".to_string();
         scan.title = c.text.clone().unwrap_or_default();
-        scan.subject.node = node_type.clone();
         scan = scan
             .attr("benchmark", benchmark.clone())
             .attr("node_type", node_type.clone().unwrap_or_default());
@@ -143,7 +142,6 @@ impl KubeBench {
                 if let Some(reason) = r.reason.filter(|s| !s.is_empty()) {
                     rec.message = clip(&redact::maybe(&reason, ctx.redact), 1000);
                 }
-                rec.subject.node = node_type.clone();
                 rec = rec
                     .attr("benchmark", benchmark.clone())
                     .attr("test_type", if manual { "manual" } else { "automated" })
@@ -238,7 +236,8 @@ mod tests {
         assert_eq!(by("cis-1.6:1.1.1").attrs["test_type"], "automated");
         assert_eq!(by("cis-1.6:1.1.1").attrs["scored"], "true");
         assert_eq!(by("cis-1.6:1.1.1").title, "Perms (Automated)");
-        assert_eq!(by("cis-1.6:1.1.1").subject.node.as_deref(), Some("master"));
+        assert_eq!(by("cis-1.6:1.1.1").attrs["node_type"], "master");
+        assert_eq!(by("cis-1.6:1.1.1").subject.node, None);
         assert_eq!(by("cis-1.6:1.1.1").provenance.line, Some(2));
         assert_eq!(
             by("cis-1.6:1.1.1").provenance.pointer.as_deref(),
@@ -271,7 +270,7 @@ mod tests {
         assert_eq!(recs.len(), 8);
         let r = recs.iter().find(|r| r.check == "aks-1.8:4.1.1").unwrap();
         assert_eq!(r.provenance.line, Some(8));
-        assert_eq!(r.subject.node.as_deref(), Some("node"));
+        assert_eq!(r.attrs["node_type"], "node");
     }
 
     #[test]

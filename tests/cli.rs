@@ -1,0 +1,164 @@
+//! Command-line behaviour a user or CI sees: exit codes, outputs, refusals.
+
+mod common;
+use common::*;
+
+#[test]
+fn check_fails_the_gate_on_failing_controls_and_lists_every_control() {
+    let (code, out, _) = run(&["check", sample().to_str().unwrap()]);
+    assert_eq!(code, 1, "the sample estate has failing controls");
+    assert!(out.contains("IMG-04"));
+    let rows = out
+        .lines()
+        .filter(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|w| w.contains('-') && w.starts_with(|c: char| c.is_ascii_uppercase()))
+        })
+        .count();
+    assert_eq!(rows, 40, "{out}");
+}
+
+#[test]
+fn check_json_is_stable_and_describes_every_input() {
+    let (code, out, _) = run(&["check", sample().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    assert_eq!(v["schema"], "muster-check/1");
+    assert_eq!(v["controls"].as_array().map(Vec::len), Some(40));
+    let inputs = v["inputs"].as_array().expect("inputs");
+    assert!(inputs.len() >= 15);
+    for i in inputs {
+        assert_eq!(i["sha256"].as_str().map(str::len), Some(64), "{i}");
+        assert!(
+            !i["formats"].as_array().unwrap().is_empty(),
+            "unrecognised sample input: {}",
+            i["path"]
+        );
+    }
+}
+
+#[test]
+fn an_empty_estate_passes_the_gate_but_assesses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, out, _) = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-20",
+    ]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v["statuses"].get("pass"),
+        None,
+        "absence of evidence is never a pass"
+    );
+}
+
+#[test]
+fn strict_turns_input_diagnostics_into_a_non_zero_exit() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("broken.json"), "{\"rule\": \"x\", ").unwrap();
+    std::fs::write(dir.path().join("notes.json"), "{\"hello\": 1}").unwrap();
+    let (code, _, err) = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--as-of",
+        "2026-11-20",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("broken.json:1"), "{err}");
+    assert!(err.contains("unknown-format"), "{err}");
+    let (code, _, _) = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--as-of",
+        "2026-11-20",
+        "--strict",
+    ]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn build_refuses_to_replace_a_folder_it_did_not_create() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("mine");
+    std::fs::create_dir(&out).unwrap();
+    std::fs::write(out.join("thesis.docx"), "precious").unwrap();
+    let (code, _, err) = run(&[
+        "build",
+        sample().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("not written by muster"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("thesis.docx")).unwrap(),
+        "precious"
+    );
+}
+
+#[test]
+fn verify_passes_on_a_fresh_build_and_names_any_changed_added_or_removed_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    build_sample(&site, &[]);
+    let (code, out, _) = run(&["verify", site.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let index = site.join("index.html");
+    let mut bytes = std::fs::read(&index).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&index, &bytes).unwrap();
+    std::fs::write(site.join("extra.html"), "x").unwrap();
+    std::fs::remove_file(site.join("sources.html")).unwrap();
+    let (code, out, _) = run(&["verify", site.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("changed: index.html"), "{out}");
+    assert!(out.contains("added:   extra.html"), "{out}");
+    assert!(out.contains("removed: sources.html"), "{out}");
+}
+
+#[test]
+fn formats_lists_every_supported_format_and_the_readme_agrees() {
+    let (code, out, _) = run(&["formats", "--format", "json"]);
+    assert_eq!(code, 0);
+    let formats: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(formats.len(), 16);
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for f in &formats {
+        let id = f["format"].as_str().unwrap();
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{id}` |")))
+            .unwrap_or_else(|| panic!("README lacks a row for {id}"));
+        assert!(
+            row.contains(f["tested"].as_str().unwrap()),
+            "README row for {id} does not match `muster formats`"
+        );
+    }
+}
+
+#[test]
+fn catalog_has_forty_translated_controls() {
+    let (code, out, _) = run(&["catalog", "--format", "json"]);
+    assert_eq!(code, 0);
+    let controls: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(controls.len(), 40);
+    let (code, out, _) = run(&["catalog", "--check-translations"]);
+    assert_eq!(code, 0, "missing translations:\n{out}");
+}
+
+#[test]
+fn a_bad_user_catalog_is_reported_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("X-01.toml"), "id = \"X-01\"\ndomain = \"images\"\nevaluation = \"automatic\"\ntitle.en = \"t\"\nsummary.en = \"s\"\ncolour = 1\n[[checks]]\nid=\"c\"\ntitle.en=\"c\"\nselect=[\"vulnerability\"]\n").unwrap();
+    let (code, _, err) = run(&["catalog", "--catalog", dir.path().to_str().unwrap()]);
+    assert_ne!(code, 0);
+    assert!(err.contains("X-01.toml") && err.contains(":6"), "{err}");
+}

@@ -1,0 +1,164 @@
+//! Hostile input: payloads in every field an attacker controls must not become markup,
+//! and planted secrets must not reach any file of the site or its exports.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+const CANARIES: &[&str] = &[
+    "CANARY-TRIVY-SECRET-7f3a9",
+    "CANARY-CODE-LINE-51c2",
+    "CANARY-SECRET-DATA-0b6e",
+    "Q0FOQVJZLVNFQ1JFVC1EQVRB",
+    "CANARY-CONFIGMAP-93dd",
+    "CANARY-ENV-VALUE-42aa",
+    "CANARY-FALCO-PASS-8c1d",
+    "CANARY-BEARER-TOKEN-aa17bb",
+];
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn hostile_estate(dir: &Path) {
+    let xss = "<script>alert(1)</script>";
+    let img = "evil.example/\\u003cscript\\u003ealert(1)\\u003c/script\\u003e:1";
+    write(
+        dir,
+        "trivy/hostile.json",
+        &format!(
+            r#"{{"SchemaVersion":2,"CreatedAt":"2026-11-19T06:00:00Z","ArtifactName":"{img}","ArtifactType":"container_image",
+"Metadata":{{"OS":{{"Family":"alpine\"><svg onload=alert(1)>","Name":"3.19"}},"RepoTags":["{img}"]}},
+"Results":[{{"Target":"app/{x}","Class":"os-pkgs","Type":"alpine","Vulnerabilities":[{{"VulnerabilityID":"CVE-2026-9999<img src=x onerror=alert(2)>","PkgName":"pkg\" onmouseover=\"alert(3)","InstalledVersion":"1","FixedVersion":"2","Severity":"HIGH","Title":"{x}","PrimaryURL":"javascript:alert(4)"}}]}},
+{{"Target":"app/.env","Class":"secret","Secrets":[{{"RuleID":"aws-secret-access-key","Category":"AWS","Severity":"CRITICAL","Title":"AWS Secret Access Key","StartLine":3,"EndLine":3,"Match":"AWS_SECRET_ACCESS_KEY={c0}","Code":{{"Lines":[{{"Number":3,"Content":"AWS_SECRET_ACCESS_KEY={c1}","IsCause":true}}]}}}}]}}]}}"#,
+            x = xss.replace('"', "\\\""),
+            c0 = CANARIES[0],
+            c1 = CANARIES[1]
+        ),
+    );
+    let audit = [
+        format!(
+            r#"{{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"1","stage":"ResponseComplete","verb":"create","requestURI":"/api/v1/namespaces/shop/secrets","user":{{"username":"mallory"}},"objectRef":{{"resource":"secrets","namespace":"shop","name":"db"}},"responseStatus":{{"code":201}},"requestObject":{{"kind":"Secret","data":{{"password":"{}"}},"stringData":{{"token":"{}"}}}},"requestReceivedTimestamp":"2026-11-19T10:00:00Z","stageTimestamp":"2026-11-19T10:00:00Z"}}"#,
+            CANARIES[3], CANARIES[2]
+        ),
+        format!(
+            r#"{{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"2","stage":"ResponseComplete","verb":"create","requestURI":"/api/v1/namespaces/shop/configmaps","user":{{"username":"mallory"}},"objectRef":{{"resource":"configmaps","namespace":"shop","name":"cfg"}},"responseStatus":{{"code":201}},"requestObject":{{"kind":"ConfigMap","data":{{"DB_PASSWORD":"{}"}}}},"requestReceivedTimestamp":"2026-11-19T10:00:00Z","stageTimestamp":"2026-11-19T10:00:00Z"}}"#,
+            CANARIES[4]
+        ),
+        format!(
+            r#"{{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"3","stage":"ResponseComplete","verb":"create","requestURI":"/api/v1/namespaces/shop/pods","user":{{"username":"mallory"}},"objectRef":{{"resource":"pods","namespace":"shop","name":"{x}"}},"responseStatus":{{"code":201}},"annotations":{{"pod-security.kubernetes.io/enforce-policy":"restricted:latest"}},"requestObject":{{"kind":"Pod","metadata":{{"name":"{x}"}},"spec":{{"containers":[{{"name":"app","image":"nginx:1.25","env":[{{"name":"API_TOKEN","value":"{}"}}]}}]}}}},"requestReceivedTimestamp":"2026-11-19T10:00:00Z","stageTimestamp":"2026-11-19T10:00:00Z"}}"#,
+            CANARIES[5],
+            x = "\\u003cimg src=x onerror=alert(5)\\u003e"
+        ),
+    ];
+    write(dir, "audit/audit.jsonl", &(audit.join("\n") + "\n"));
+    write(
+        dir,
+        "falco/alerts.jsonl",
+        &format!(
+            "{}\n",
+            format_args!(
+                r#"{{"rule":"Terminal shell in container","priority":"Notice","time":"2026-11-19T11:00:00Z","hostname":"node-1","output":"shell {x} Authorization: Bearer {b}","output_fields":{{"k8s.ns.name":"shop","k8s.pod.name":"<img src=x onerror=alert(6)>","container.image.repository":"nginx","container.image.tag":"1.25","proc.cmdline":"mysql --password={p} -h db"}}}}"#,
+                x = xss.replace('"', "\\\""),
+                b = CANARIES[7],
+                p = CANARIES[6]
+            )
+        ),
+    );
+    write(dir, "waivers.csv", "id,control,finding,image,workload,reason,category,approver,approved_on,expires_on\n\
+W-1,*,,,,<img src=x onerror=alert(7)>,risk-accepted,<script>alert(8)</script>,2026-01-01,2027-01-01\n\
+W-2,*,,,,\"=HYPERLINK(\"\"http://evil.example\"\")\",risk-accepted,CISO,2026-01-01,2027-01-01\n");
+    write(dir, "attestations/node.md", "+++\ncontrol = \"NODE-02\"\nstatus = \"pass\"\nattested_by = \"<script>alert(9)</script>\"\ndate = 2026-11-01\nevidence = [\"javascript:alert(10)\", \"https://wiki.example/ok\"]\n+++\n<script>alert(11)</script>\n\n[click](javascript:alert(12)) <img src=x onerror=alert(13)>\n");
+    write(
+        dir,
+        "muster.toml",
+        "[report]\nas_of = \"2026-11-20\"\n[site]\ntitle = \"<script>alert(14)</script>\"\n",
+    );
+}
+
+#[test]
+fn hostile_payloads_never_become_markup_and_no_secret_is_republished() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("inputs");
+    hostile_estate(&inputs);
+    let site = dir.path().join("site");
+    let (code, _, err) = run(&[
+        "build",
+        inputs.to_str().unwrap(),
+        "-o",
+        site.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    // No canary in any output file (pages, CSV, JSON, OSCAL, manifest, charts).
+    for (path, bytes) in read_tree(&site) {
+        let text = String::from_utf8_lossy(&bytes);
+        for c in CANARIES {
+            assert!(
+                !text.contains(c),
+                "{path} republishes the planted secret {c}"
+            );
+        }
+    }
+    // A real HTML parser finds no executable or foreign markup.
+    let audit = std::process::Command::new("python3")
+        .arg(root().join("tests/tools/html_audit.py"))
+        .arg(&site)
+        .output();
+    match audit {
+        Ok(out) => assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        ),
+        Err(e) => eprintln!("skipped HTML audit: python3 not available ({e})"),
+    }
+    // CSV cells a spreadsheet would execute are neutralised.
+    let waivers =
+        String::from_utf8_lossy(&std::fs::read(site.join("waivers.csv")).unwrap()).into_owned();
+    assert!(
+        !waivers.contains(",=HYPERLINK") && !waivers.contains(",\"=HYPERLINK"),
+        "{waivers}"
+    );
+    // The shard carries no secret either.
+    let shard = dir.path().join("x.muster.jsonl");
+    let (code, _, err) = run(&[
+        "ingest",
+        inputs.to_str().unwrap(),
+        "-o",
+        shard.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&shard).unwrap();
+    for c in CANARIES {
+        assert!(!text.contains(c), "the shard carries {c}");
+    }
+}
+
+#[test]
+fn no_redact_keeps_command_lines_and_warns_on_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("inputs");
+    hostile_estate(&inputs);
+    let site = dir.path().join("site");
+    let (code, _, err) = run(&[
+        "build",
+        inputs.to_str().unwrap(),
+        "-o",
+        site.to_str().unwrap(),
+        "--no-redact",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("--no-redact"));
+    for (path, bytes) in read_tree(&site) {
+        if path.ends_with(".html") {
+            assert!(
+                String::from_utf8_lossy(&bytes).contains("no-redact"),
+                "{path} lacks the --no-redact warning"
+            );
+        }
+    }
+}
