@@ -112,11 +112,17 @@ pub fn write_site(out: &Path, files: &[(String, Vec<u8>)]) -> anyhow::Result<()>
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "site".into());
-    let tmp = parent.join(format!(".{name}.muster-tmp-{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)
-            .with_context(|| format!("removing stale {}", tmp.display()))?;
+    // Temporary folders left beside the output by a build that died are removed first.
+    let prefix = format!(".{name}.muster-tmp-");
+    let siblings =
+        std::fs::read_dir(&parent).with_context(|| format!("reading {}", parent.display()))?;
+    for entry in siblings.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            std::fs::remove_dir_all(entry.path())
+                .with_context(|| format!("removing stale {}", entry.path().display()))?;
+        }
     }
+    let tmp = parent.join(format!("{prefix}{}", std::process::id()));
     // Testing aid: abort the process after writing N files, as a crash or kill would.
     let abort_after: Option<usize> = std::env::var("MUSTER_TEST_ABORT_AFTER_FILES")
         .ok()
