@@ -198,10 +198,12 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> Cont
         let valid = matches!(att.status, Status::Pass | Status::Fail | Status::Warning);
         let inconclusive =
             matches!(status, Status::NotAssessed | Status::Manual) || required.is_empty();
-        if valid && (inconclusive || att.status == Status::Fail) {
-            status = att.status;
-            reason = att.reason;
-        } else if !valid && required.is_empty() {
+        let settles = if valid {
+            inconclusive || att.status == Status::Fail
+        } else {
+            required.is_empty()
+        };
+        if settles {
             status = att.status;
             reason = att.reason;
         }
