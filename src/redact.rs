@@ -5,7 +5,7 @@
 //! so no later stage can leak what was never kept. `--no-redact` turns it off
 //! for local debugging only.
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::sync::LazyLock;
@@ -83,12 +83,22 @@ static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         .collect()
 });
 
+/// All patterns in one automaton: one scan tells whether any applies (most text is clean).
+static ANY: LazyLock<Option<RegexSet>> =
+    LazyLock::new(|| RegexSet::new(PATTERNS.iter().map(|(re, _)| re.as_str())).ok());
+
 /// Remove credential shapes from free text.
 pub fn text(input: &str) -> Cow<'_, str> {
+    let hits: Vec<usize> = match ANY.as_ref() {
+        Some(set) => set.matches(input).into_iter().collect(),
+        None => (0..PATTERNS.len()).collect(),
+    };
     let mut out: Cow<'_, str> = Cow::Borrowed(input);
-    for (re, replacement) in PATTERNS.iter() {
-        if re.is_match(&out) {
-            out = Cow::Owned(re.replace_all(&out, *replacement).into_owned());
+    for i in hits {
+        if let Some((re, replacement)) = PATTERNS.get(i) {
+            if re.is_match(&out) {
+                out = Cow::Owned(re.replace_all(&out, *replacement).into_owned());
+            }
         }
     }
     out

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::cell::OnceCell;
+use std::collections::HashMap;
 
 use super::Probe;
 
@@ -23,6 +24,10 @@ pub struct FileCtx<'f> {
     pub diagnostics: Diagnostics,
     /// Whether secrets and credential shapes are redacted (default true).
     pub redact: bool,
+    /// Event fold keys → index of the record that holds them.
+    folds: HashMap<String, usize>,
+    /// Records before this index are already folded.
+    folded_upto: usize,
 }
 
 impl<'f> FileCtx<'f> {
@@ -35,7 +40,48 @@ impl<'f> FileCtx<'f> {
             records: Vec::new(),
             diagnostics: Diagnostics::default(),
             redact: true,
+            folds: HashMap::new(),
+            folded_upto: 0,
         }
+    }
+
+    /// Fold identical events (same kind, check, outcome, severity and subject on the same
+    /// UTC day) recorded since the last call into one record with a count and a first/last
+    /// time, keeping the first occurrence's message, attributes and provenance as the sample.
+    /// Memory then grows with distinct events per day, not with the number of lines.
+    pub fn fold_events(&mut self) {
+        if self.folded_upto >= self.records.len() {
+            return;
+        }
+        let tail = self.records.split_off(self.folded_upto);
+        for r in tail {
+            if r.kind.is_snapshot() {
+                self.records.push(r);
+                continue;
+            }
+            let key = fold_key(&r);
+            match self.folds.get(&key).and_then(|&i| self.records.get_mut(i)) {
+                Some(kept) => {
+                    let first = [
+                        kept.first_observed_at,
+                        kept.observed_at,
+                        r.first_observed_at,
+                        r.observed_at,
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .min();
+                    kept.count += r.count;
+                    kept.observed_at = kept.observed_at.max(r.observed_at);
+                    kept.first_observed_at = first.filter(|f| Some(*f) != kept.observed_at);
+                }
+                None => {
+                    self.folds.insert(key, self.records.len());
+                    self.records.push(r);
+                }
+            }
+        }
+        self.folded_upto = self.records.len();
     }
 
     /// 1-based line of a byte offset into the file text.
@@ -82,6 +128,31 @@ impl<'f> FileCtx<'f> {
         d.pointer = pointer;
         self.diag(d);
     }
+}
+
+fn fold_key(r: &Record) -> String {
+    let s = &r.subject;
+    let day = r
+        .observed_at
+        .map(|t| t.date_naive().to_string())
+        .unwrap_or_default();
+    let image = s.image.as_ref().map(|i| i.to_string()).unwrap_or_default();
+    let parts: [&str; 13] = [
+        r.kind.id(),
+        r.check.as_str(),
+        r.outcome.as_str(),
+        r.severity.as_str(),
+        s.cluster.as_deref().unwrap_or(""),
+        s.namespace.as_deref().unwrap_or(""),
+        s.kind.as_deref().unwrap_or(""),
+        s.name.as_deref().unwrap_or(""),
+        s.container.as_deref().unwrap_or(""),
+        &image,
+        s.node.as_deref().unwrap_or(""),
+        s.target.as_deref().unwrap_or(""),
+        &day,
+    ];
+    parts.join("\u{1f}")
 }
 
 /// One JSON document inside a file.

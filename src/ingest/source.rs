@@ -13,6 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+/// JSON Lines files fold their events every this many lines, bounding memory.
+const FOLD_EVERY_LINES: usize = 8192;
+
 /// Files larger than this (after decompression) are refused with a diagnostic.
 pub const MAX_FILE_BYTES: u64 = 8 << 30;
 
@@ -364,6 +367,7 @@ pub fn ingest_bytes(
     ctx.redact = opts.redact;
     let mut formats = BTreeSet::new();
     split_documents(&text, &mut ctx, &mut formats);
+    ctx.fold_events();
     let FileCtx {
         records,
         diagnostics,
@@ -430,6 +434,9 @@ fn split_documents(text: &str, ctx: &mut FileCtx<'_>, formats: &mut BTreeSet<For
                 continue;
             }
             let lineno = i as u64 + 1;
+            if i % FOLD_EVERY_LINES == 0 {
+                ctx.fold_events();
+            }
             match Probe::of(t) {
                 Ok(probe) => dispatch(t, &probe, String::new(), Some(lineno), ctx, formats),
                 Err(e) => ctx.diag(
