@@ -2,6 +2,7 @@
 //! and positive evidence → a status with its reason (controls.md §4.2 steps 3–6).
 
 use super::rules;
+use super::view::Current;
 use super::waivers::Waiver;
 use super::{Ctx, EvidenceItem, FindingState, Reason, Status};
 use crate::catalog::{Check, Control, Rule};
@@ -17,8 +18,10 @@ pub struct Judged {
     pub status: Status,
     /// Reason.
     pub reason: Reason,
-    /// Evidence considered.
+    /// Evidence shown (at most [`EVIDENCE_CAP`] for record-level checks).
     pub evidence: Vec<EvidenceItem>,
+    /// Evidence considered, before capping.
+    pub total: usize,
 }
 
 /// Whether a record is selected by a check.
@@ -28,18 +31,25 @@ pub fn selects(check: &Check, r: &Record) -> bool {
 }
 
 /// Evaluate a check over the records standing at `ctx.at`.
-pub fn judge(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &[usize]) -> Judged {
+pub fn judge(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
+    let mut j = judge_rule(ctx, control, check, current);
+    j.total = j.total.max(j.evidence.len());
+    j
+}
+
+fn judge_rule(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
+    let current_all = current.all.as_slice();
     match check.rule {
         Rule::Evidence | Rule::Vulnerabilities => judge_evidence(ctx, control, check, current),
         Rule::Attestation => rules::attestation(ctx, control),
-        Rule::ScanCoverage => rules::scan_coverage(ctx, current),
-        Rule::RuntimeMapping => rules::runtime_mapping(ctx, current),
-        Rule::Registry => rules::registry(ctx, control, current),
-        Rule::BaseImage => rules::base_image(ctx, current),
-        Rule::ImageAge => rules::image_age(ctx, current),
-        Rule::ImageCount => rules::image_count(ctx, current),
-        Rule::SensorCoverage => rules::sensor_coverage(ctx, current),
-        Rule::AuditCoverage => rules::audit_coverage(ctx, current),
+        Rule::ScanCoverage => rules::scan_coverage(ctx, current_all),
+        Rule::RuntimeMapping => rules::runtime_mapping(ctx, current_all),
+        Rule::Registry => rules::registry(ctx, control, current_all),
+        Rule::BaseImage => rules::base_image(ctx, current_all),
+        Rule::ImageAge => rules::image_age(ctx, current_all),
+        Rule::ImageCount => rules::image_count(ctx, current_all),
+        Rule::SensorCoverage => rules::sensor_coverage(ctx, current_all),
+        Rule::AuditCoverage => rules::audit_coverage(ctx, current_all),
     }
 }
 
@@ -144,76 +154,96 @@ fn capability_scan(kind: RecordKind) -> Option<&'static str> {
     }
 }
 
-fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &[usize]) -> Judged {
-    let mut evidence = Vec::new();
+fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
+    // Light candidates first (state, severity, record index); items are built only for the shown ones.
+    let mut picked: Vec<(
+        FindingState,
+        Severity,
+        usize,
+        Option<NaiveDate>,
+        Option<String>,
+    )> = Vec::new();
     let (mut open, mut grace, mut nofix, mut waived, mut warned, mut passed) =
         (0, 0, 0, 0, 0, 0usize);
     let mut earliest_due: Option<NaiveDate> = None;
     let mut sources = std::collections::BTreeSet::new();
-    for &i in current {
-        let Some(r) = ctx.records.get(i) else {
-            continue;
-        };
-        if !selects(check, r) || ctx.excluded(i) {
-            continue;
-        }
-        sources.insert(r.format.id());
-        match r.outcome {
-            Outcome::Fail => {
-                let (state, due, waiver) = classify(ctx, control, r, i);
-                match state {
-                    FindingState::Waived => waived += 1,
-                    FindingState::NoFix => nofix += 1,
-                    FindingState::InGrace => {
-                        grace += 1;
-                        earliest_due = earliest_due.min(due).or(due);
+    let mut kinds: Vec<RecordKind> = check.selectors.iter().map(|s| s.kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    for kind in &kinds {
+        for &i in current.of_kind(*kind) {
+            let Some(r) = ctx.records.get(i) else {
+                continue;
+            };
+            if !selects(check, r) || ctx.excluded(i) {
+                continue;
+            }
+            sources.insert(r.format.id());
+            match r.outcome {
+                Outcome::Fail => {
+                    let (state, due, waiver) = classify(ctx, control, r, i);
+                    match state {
+                        FindingState::Waived => waived += 1,
+                        FindingState::NoFix => nofix += 1,
+                        FindingState::InGrace => {
+                            grace += 1;
+                            earliest_due = earliest_due.min(due).or(due);
+                        }
+                        _ if !ctx.production(i) => warned += 1,
+                        _ => open += 1,
                     }
-                    _ if !ctx.production(i) => warned += 1,
-                    _ => open += 1,
+                    picked.push((state, r.severity, i, due, waiver));
                 }
-                evidence.push(item(r, state, due, waiver));
+                Outcome::Warn => {
+                    warned += 1;
+                    picked.push((FindingState::Info, r.severity, i, None, None));
+                }
+                Outcome::Pass => {
+                    passed += 1;
+                    picked.push((FindingState::Passed, r.severity, i, None, None));
+                }
+                _ => {}
             }
-            Outcome::Warn => {
-                warned += 1;
-                evidence.push(item(r, FindingState::Info, None, None));
-            }
-            Outcome::Pass => {
-                passed += 1;
-                evidence.push(item(r, FindingState::Passed, None, None));
-            }
-            _ => {}
         }
     }
     // Evidence of absence: a scan or a live sensor that could have reported a failure.
     let alert_only = check.selectors.iter().all(|s| s.kind == RecordKind::Alert);
-    for &i in current {
-        let Some(r) = ctx.records.get(i) else {
-            continue;
-        };
-        let capable = match r.kind {
-            RecordKind::Scan => check
-                .selectors
-                .iter()
-                .any(|s| capability_scan(s.kind) == Some(r.check.as_str())),
-            RecordKind::Heartbeat => alert_only,
-            _ => false,
-        };
-        if capable && !ctx.excluded(i) {
-            passed += 1;
-            sources.insert(r.format.id());
-            if evidence.len() < EVIDENCE_CAP * 4 {
-                evidence.push(item(r, FindingState::Passed, None, None));
+    let capability: Vec<&str> = check
+        .selectors
+        .iter()
+        .filter_map(|s| capability_scan(s.kind))
+        .collect();
+    let mut capable_kinds = Vec::new();
+    if !capability.is_empty() {
+        capable_kinds.push(RecordKind::Scan);
+    }
+    if alert_only {
+        capable_kinds.push(RecordKind::Heartbeat);
+    }
+    for kind in capable_kinds {
+        for &i in current.of_kind(kind) {
+            let Some(r) = ctx.records.get(i) else {
+                continue;
+            };
+            let capable = kind == RecordKind::Heartbeat || capability.contains(&r.check.as_str());
+            if capable && !ctx.excluded(i) {
+                passed += 1;
+                sources.insert(r.format.id());
+                picked.push((FindingState::Passed, r.severity, i, None, None));
             }
         }
     }
-    evidence.sort_by(|a, b| {
-        (a.state, std::cmp::Reverse(a.severity), &a.check, &a.subject).cmp(&(
-            b.state,
-            std::cmp::Reverse(b.severity),
-            &b.check,
-            &b.subject,
-        ))
+    let total = picked.len();
+    picked.sort_by(|a, b| {
+        (a.0, std::cmp::Reverse(a.1), a.2).cmp(&(b.0, std::cmp::Reverse(b.1), b.2))
     });
+    picked.truncate(EVIDENCE_CAP);
+    let evidence = picked
+        .into_iter()
+        .filter_map(|(state, _, i, due, waiver)| {
+            ctx.records.get(i).map(|r| item(r, state, due, waiver))
+        })
+        .collect();
     let n = |x: usize| x.to_string();
     let (status, reason) = if open > 0 {
         (
@@ -263,6 +293,7 @@ fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &[us
         status,
         reason,
         evidence,
+        total,
     }
 }
 

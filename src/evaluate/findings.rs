@@ -328,12 +328,13 @@ pub fn waiver_states(
                 .iter()
                 .filter_map(|i| ctx.records.get(*i))
                 .filter(|r| r.outcome == Outcome::Fail || r.kind == RecordKind::Sighting)
+                .filter(|r| w.covers("*", r))
                 .filter(|r| {
                     catalog.controls.iter().any(|c| {
-                        c.checks
-                            .iter()
-                            .any(|ch| selects(ch, r) || ch.selectors.is_empty())
-                            && w.covers(&c.id, r)
+                        w.covers(&c.id, r)
+                            && c.checks
+                                .iter()
+                                .any(|ch| selects(ch, r) || ch.selectors.is_empty())
                     })
                 })
                 .count();

@@ -136,7 +136,8 @@ impl Ctx<'_> {
 /// Evaluate every control at one date.
 pub fn evaluate_controls(ctx: &Ctx<'_>, catalog: &Catalog) -> Vec<ControlResult> {
     let window = Duration::days(ctx.config.report.window_days.max(1));
-    let current = view::current(ctx.records, &ctx.index.target_keys, ctx.at, window);
+    let all = view::current(ctx.records, &ctx.index.target_keys, ctx.at, window);
+    let current = view::Current::new(ctx.records, all);
     catalog
         .controls
         .iter()
@@ -144,11 +145,11 @@ pub fn evaluate_controls(ctx: &Ctx<'_>, catalog: &Catalog) -> Vec<ControlResult>
         .collect()
 }
 
-fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> ControlResult {
+fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -> ControlResult {
     let mut results = Vec::new();
     for check in &control.checks {
         let j = checks::judge(ctx, control, check, current);
-        let total = j.evidence.len();
+        let total = j.total;
         let mut evidence = j.evidence;
         evidence.truncate(checks::EVIDENCE_CAP);
         results.push(CheckResult {

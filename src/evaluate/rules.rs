@@ -18,6 +18,7 @@ fn judged(status: Status, code: &str, params: &[(&str, String)]) -> Judged {
         status,
         reason: Reason::new(code, params),
         evidence: Vec::new(),
+        total: 0,
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::catalog::selector_glob as glob;
 use crate::config::Config;
-use crate::model::Record;
+use crate::model::{Record, RecordKind};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
 
@@ -86,4 +86,30 @@ pub fn current(
         })
         .map(|(i, _)| i)
         .collect()
+}
+
+/// The records standing at one date, also grouped by kind (checks select by kind).
+pub struct Current {
+    /// Every standing record index, in record order.
+    pub all: Vec<usize>,
+    by_kind: std::collections::HashMap<RecordKind, Vec<usize>>,
+}
+
+impl Current {
+    /// Group standing record indices by kind.
+    pub fn new(records: &[Record], all: Vec<usize>) -> Current {
+        let mut by_kind: std::collections::HashMap<RecordKind, Vec<usize>> =
+            std::collections::HashMap::new();
+        for &i in &all {
+            if let Some(r) = records.get(i) {
+                by_kind.entry(r.kind).or_default().push(i);
+            }
+        }
+        Current { all, by_kind }
+    }
+
+    /// Standing records of one kind.
+    pub fn of_kind(&self, kind: RecordKind) -> &[usize] {
+        self.by_kind.get(&kind).map(Vec::as_slice).unwrap_or(&[])
+    }
 }
