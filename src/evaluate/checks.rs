@@ -154,15 +154,18 @@ fn capability_scan(kind: RecordKind) -> Option<&'static str> {
     }
 }
 
+/// A piece of evidence before it is shown: state, severity, record index, due date, waiver.
+type Candidate = (
+    FindingState,
+    Severity,
+    usize,
+    Option<NaiveDate>,
+    Option<String>,
+);
+
 fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
     // Light candidates first (state, severity, record index); items are built only for the shown ones.
-    let mut picked: Vec<(
-        FindingState,
-        Severity,
-        usize,
-        Option<NaiveDate>,
-        Option<String>,
-    )> = Vec::new();
+    let mut picked: Vec<Candidate> = Vec::new();
     let (mut open, mut grace, mut nofix, mut waived, mut warned, mut passed) =
         (0, 0, 0, 0, 0, 0usize);
     let mut earliest_due: Option<NaiveDate> = None;
@@ -234,9 +237,7 @@ fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Cur
         }
     }
     let total = picked.len();
-    picked.sort_by(|a, b| {
-        (a.0, std::cmp::Reverse(a.1), a.2).cmp(&(b.0, std::cmp::Reverse(b.1), b.2))
-    });
+    picked.sort_by_key(|c| (c.0, std::cmp::Reverse(c.1), c.2));
     picked.truncate(EVIDENCE_CAP);
     let evidence = picked
         .into_iter()
