@@ -132,6 +132,9 @@ pub struct Check {
     /// Parsed predicates (filled by validation).
     #[serde(skip)]
     pub parsed_predicates: Vec<(String, Predicate)>,
+    /// Position of this check among all checks of the catalog (filled after loading).
+    #[serde(skip)]
+    pub gid: usize,
 }
 
 fn yes() -> bool {
@@ -290,7 +293,19 @@ impl Catalog {
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect();
+        for (gid, ch) in controls
+            .iter_mut()
+            .flat_map(|c| c.checks.iter_mut())
+            .enumerate()
+        {
+            ch.gid = gid;
+        }
         Catalog { controls, digest }
+    }
+
+    /// Every check of the catalog, in `gid` order.
+    pub fn checks(&self) -> impl Iterator<Item = &Check> {
+        self.controls.iter().flat_map(|c| c.checks.iter())
     }
 
     /// A control by id.

@@ -24,12 +24,6 @@ pub struct Judged {
     pub total: usize,
 }
 
-/// Whether a record is selected by a check.
-pub fn selects(check: &Check, r: &Record) -> bool {
-    check.selectors.iter().any(|s| s.matches(r))
-        && check.parsed_predicates.iter().all(|(f, p)| p.holds(f, r))
-}
-
 /// Evaluate a check over the records standing at `ctx.at`.
 pub fn judge(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
     let mut j = judge_rule(ctx, control, check, current);
@@ -178,7 +172,7 @@ fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Cur
             let Some(r) = ctx.records.get(i) else {
                 continue;
             };
-            if !selects(check, r) || ctx.excluded(i) {
+            if !ctx.selects(check, i) || ctx.excluded(i) {
                 continue;
             }
             sources.insert(r.format.id());

@@ -1,7 +1,7 @@
 //! Findings tracked through time (first seen, last seen, fixed, due, overdue),
 //! and the per-image, per-team and per-waiver views built from them.
 
-use super::checks::{classify, selects};
+use super::checks::classify;
 use super::view;
 use super::{ControlResult, Ctx, Finding, FindingState, ImageSummary, TeamSummary, WaiverState};
 use crate::catalog::{selector_glob as glob, Catalog};
@@ -103,7 +103,7 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog) -> Vec<Finding> {
         let controls: Vec<&crate::catalog::Control> = catalog
             .controls
             .iter()
-            .filter(|c| c.checks.iter().any(|ch| selects(ch, r)))
+            .filter(|c| c.checks.iter().any(|ch| ctx.selects(ch, latest)))
             .collect();
         let open = idxs.iter().any(|i| current.contains(i));
         let first = ctx.first_seen(latest).unwrap_or(ctx.at);
@@ -326,15 +326,15 @@ pub fn waiver_states(
         .map(|w| {
             let matched = current
                 .iter()
-                .filter_map(|i| ctx.records.get(*i))
-                .filter(|r| r.outcome == Outcome::Fail || r.kind == RecordKind::Sighting)
-                .filter(|r| w.covers("*", r))
-                .filter(|r| {
+                .filter_map(|&i| ctx.records.get(i).map(|r| (i, r)))
+                .filter(|(_, r)| r.outcome == Outcome::Fail || r.kind == RecordKind::Sighting)
+                .filter(|(_, r)| w.covers("*", r))
+                .filter(|(i, r)| {
                     catalog.controls.iter().any(|c| {
                         w.covers(&c.id, r)
                             && c.checks
                                 .iter()
-                                .any(|ch| selects(ch, r) || ch.selectors.is_empty())
+                                .any(|ch| ctx.selects(ch, *i) || ch.selectors.is_empty())
                     })
                 })
                 .count();

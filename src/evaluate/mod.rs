@@ -64,10 +64,33 @@ pub struct Index {
     excluded: Vec<bool>,
     production: Vec<bool>,
     digest_names: HashMap<String, String>,
+    /// Per record, the `gid`s of the checks whose selectors match it (predicates aside).
+    selected: Vec<Vec<u32>>,
+}
+
+/// Which checks' selectors match each record, computed once per report and memoised
+/// by (kind, id, aliases): most records share their id with many others.
+fn selections(records: &[Record], catalog: &Catalog) -> Vec<Vec<u32>> {
+    let checks: Vec<&crate::catalog::Check> = catalog.checks().collect();
+    let mut memo: HashMap<(crate::model::RecordKind, &str, &[String]), Vec<u32>> = HashMap::new();
+    records
+        .iter()
+        .map(|r| {
+            memo.entry((r.kind, r.check.as_str(), r.aliases.as_slice()))
+                .or_insert_with(|| {
+                    checks
+                        .iter()
+                        .filter(|ch| ch.selectors.iter().any(|s| s.matches(r)))
+                        .map(|ch| ch.gid as u32)
+                        .collect()
+                })
+                .clone()
+        })
+        .collect()
 }
 
 impl Index {
-    fn build(records: &[Record], config: &Config) -> Index {
+    fn build(records: &[Record], config: &Config, catalog: &Catalog) -> Index {
         let finding_keys: Vec<String> = records.iter().map(findings::finding_key).collect();
         let mut first_seen: HashMap<String, DateTime<Utc>> = HashMap::new();
         for (r, k) in records.iter().zip(&finding_keys) {
@@ -98,6 +121,7 @@ impl Index {
                 .map(|r| view::in_production(r, config))
                 .collect(),
             digest_names,
+            selected: selections(records, catalog),
         }
     }
 }
@@ -110,6 +134,20 @@ impl Ctx<'_> {
             .get(i)
             .and_then(|k| self.index.first_seen.get(k))
             .copied()
+    }
+
+    /// Whether check `check` selects record `i` (selectors from the index, then predicates).
+    pub fn selects(&self, check: &crate::catalog::Check, i: usize) -> bool {
+        let by_id = self
+            .index
+            .selected
+            .get(i)
+            .is_some_and(|s| s.contains(&(check.gid as u32)));
+        by_id
+            && self
+                .records
+                .get(i)
+                .is_some_and(|r| check.parsed_predicates.iter().all(|(f, p)| p.holds(f, r)))
     }
 
     /// Whether record `i` is out of scope.
@@ -247,7 +285,7 @@ pub fn score(statuses: &std::collections::BTreeMap<Status, usize>) -> f64 {
 
 /// Evaluate everything as of `as_of`, with trends back to the first evidence and changes since `since`.
 pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime<Utc>>) -> Report {
-    let index = Index::build(inputs.records, inputs.config);
+    let index = Index::build(inputs.records, inputs.config, inputs.catalog);
     let ctx_at = |at| Ctx {
         records: inputs.records,
         config: inputs.config,
