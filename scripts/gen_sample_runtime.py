@@ -1417,6 +1417,7 @@ as_of = "2026-11-20"        # the report date; the sample data ends on this Frid
 profile = "pragmatic"       # pragmatic = grace periods apply; strict = every open finding fails at once
 window_days = 30            # alerts and audit events count for 30 days before each as-of date
 history = "weekly"          # trends are evaluated once a week back to the first scan (2026-09-21)
+history_days = 70           # … but not further back than ten weeks (the 2021 legacy Falco capture is older)
 freshness_days = 7          # a scan older than a week is stale; older than two weeks counts as missing
 
 [grace]                     # days to fix a finding, by severity (pragmatic profile only)

@@ -74,6 +74,8 @@ pub struct ReportSettings {
     pub window_days: i64,
     /// History step.
     pub history: HistoryStep,
+    /// How far back trends go, in days (older evidence still counts for first-seen dates).
+    pub history_days: i64,
     /// Scan freshness in days.
     pub freshness_days: i64,
 }
@@ -85,6 +87,7 @@ impl Default for ReportSettings {
             profile: "pragmatic".to_string(),
             window_days: 30,
             history: HistoryStep::Weekly,
+            history_days: 182,
             freshness_days: 7,
         }
     }

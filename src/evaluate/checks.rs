@@ -164,6 +164,7 @@ fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Cur
         (0, 0, 0, 0, 0, 0usize);
     let mut earliest_due: Option<NaiveDate> = None;
     let mut sources = std::collections::BTreeSet::new();
+    let mut counted: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut kinds: Vec<RecordKind> = check.selectors.iter().map(|s| s.kind).collect();
     kinds.sort();
     kinds.dedup();
@@ -179,6 +180,11 @@ fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Cur
             match r.outcome {
                 Outcome::Fail => {
                     let (state, due, waiver) = classify(ctx, control, r, i);
+                    // Two tools reporting the same finding count once (both stay as evidence).
+                    if !counted.insert(ctx.finding_key(i)) {
+                        picked.push((state, r.severity, i, due, waiver));
+                        continue;
+                    }
                     match state {
                         FindingState::Waived => waived += 1,
                         FindingState::NoFix => nofix += 1,

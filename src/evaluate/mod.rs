@@ -150,6 +150,15 @@ impl Ctx<'_> {
                 .is_some_and(|r| check.parsed_predicates.iter().all(|(f, p)| p.holds(f, r)))
     }
 
+    /// The finding identity of record `i` (kind, id, target, package).
+    pub fn finding_key(&self, i: usize) -> &str {
+        self.index
+            .finding_keys
+            .get(i)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
     /// Whether record `i` is out of scope.
     pub fn excluded(&self, i: usize) -> bool {
         self.index.excluded.get(i).copied().unwrap_or(false)
@@ -201,21 +210,10 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
     }
     let required: Vec<&CheckResult> = results.iter().filter(|c| c.required).collect();
     let worst = required.iter().max_by_key(|c| c.status.rank());
+    // The worst required check decides, with its own (specific) reason; the control
+    // page lists every check.
     let (mut status, mut reason) = match worst {
-        Some(c) if required.len() == 1 => (c.status, c.reason.clone()),
-        Some(c) => {
-            let code = match c.status {
-                Status::Fail => "reason.check-failed",
-                Status::Warning => "reason.check-warning",
-                Status::NotAssessed => "reason.check-not-assessed",
-                _ => "",
-            };
-            if code.is_empty() {
-                (c.status, c.reason.clone())
-            } else {
-                (c.status, Reason::new(code, &[("check", c.id.clone())]))
-            }
-        }
+        Some(c) => (c.status, c.reason.clone()),
         None => (
             Status::NotAssessed,
             Reason::new("reason.needs-attestation", &[]),

@@ -26,10 +26,11 @@ pub fn history_dates(
         HistoryStep::Daily => Duration::days(1),
         HistoryStep::Weekly => Duration::days(7),
     };
+    let horizon = as_of - Duration::days(config.report.history_days.max(0));
     let earliest = records
         .iter()
         .filter_map(|r| r.observed_at)
-        .filter(|t| *t <= as_of)
+        .filter(|t| *t <= as_of && *t >= horizon)
         .min()
         .unwrap_or(as_of);
     let mut dates = vec![as_of];
