@@ -18,7 +18,7 @@ pub const MARKER: &str = ".muster-site";
 #[allow(clippy::print_stderr, clippy::print_stdout)]
 pub fn run(args: BuildArgs) -> anyhow::Result<i32> {
     let started = Instant::now();
-    let loaded = load(&args.input)?;
+    let loaded = load(&args.input, args.quiet)?;
     let has_diags = print_diagnostics(&loaded.report, args.quiet);
     let lang = args
         .lang

@@ -46,7 +46,7 @@ struct InputJson<'a> {
 /// Run `check`.
 #[allow(clippy::print_stdout)]
 pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
-    let loaded = load(&args.input)?;
+    let loaded = load(&args.input, args.format == OutputFormat::Json)?;
     let report = &loaded.report;
     let has_diags = print_diagnostics(report, args.format == OutputFormat::Json);
     match args.format {

@@ -11,6 +11,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<i32> {
     let opts = IngestOptions {
         follow_symlinks: args.follow_symlinks,
         redact: !args.no_redact,
+        progress: super::progress::Bar::for_terminal(args.quiet),
     };
     let ingested = ingest_paths(&args.inputs, &opts);
     let mut diag_count = ingested.diagnostics.len();

@@ -37,8 +37,8 @@ fn date_arg(what: &str, s: &str) -> anyhow::Result<DateTime<Utc>> {
     })
 }
 
-/// Run ingest and evaluation.
-pub fn load(args: &InputArgs) -> anyhow::Result<Loaded> {
+/// Run ingest and evaluation (`quiet`: no progress bar).
+pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from("sample-data")]
     } else {
@@ -103,6 +103,7 @@ pub fn load(args: &InputArgs) -> anyhow::Result<Loaded> {
     let opts = IngestOptions {
         follow_symlinks: args.follow_symlinks,
         redact: !args.no_redact,
+        progress: super::progress::Bar::for_terminal(quiet),
     };
     let ingested = ingest_paths(&inputs, &opts);
     diagnostics.extend(ingested.diagnostics);

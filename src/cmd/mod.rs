@@ -7,6 +7,7 @@ pub mod check;
 pub mod info;
 pub mod ingest;
 pub mod load;
+pub mod progress;
 pub mod verify;
 
 pub use args::{Cli, Command};

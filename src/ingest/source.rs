@@ -19,13 +19,33 @@ const FOLD_EVERY_LINES: usize = 8192;
 /// Files larger than this (after decompression) are refused with a diagnostic.
 pub const MAX_FILE_BYTES: u64 = 8 << 30;
 
+/// Receives progress while inputs are read (the command line draws a bar with it).
+pub trait Progress: Send + Sync {
+    /// Reading starts: how many files and bytes there are.
+    fn start(&self, files: u64, bytes: u64);
+    /// One file of `bytes` bytes was read.
+    fn file_done(&self, bytes: u64);
+}
+
 /// How inputs are read.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct IngestOptions {
     /// Follow symbolic links that point outside the input roots.
     pub follow_symlinks: bool,
     /// Redact secrets and credential shapes (on unless `--no-redact`).
     pub redact: bool,
+    /// Where to report progress, if anywhere.
+    pub progress: Option<std::sync::Arc<dyn Progress>>,
+}
+
+impl std::fmt::Debug for IngestOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IngestOptions")
+            .field("follow_symlinks", &self.follow_symlinks)
+            .field("redact", &self.redact)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
 }
 
 impl Default for IngestOptions {
@@ -33,6 +53,7 @@ impl Default for IngestOptions {
         IngestOptions {
             follow_symlinks: false,
             redact: true,
+            progress: None,
         }
     }
 }
@@ -93,9 +114,23 @@ pub fn ingest_paths(inputs: &[PathBuf], opts: &IngestOptions) -> Ingested {
     }
     files.sort_by(|a, b| a.1.cmp(&b.1));
     files.dedup_by(|a, b| a.0 == b.0);
+    let sizes: Vec<u64> = files
+        .iter()
+        .map(|(p, _)| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .collect();
+    if let Some(p) = &opts.progress {
+        p.start(files.len() as u64, sizes.iter().sum());
+    }
     let results: Vec<(Vec<SourceSummary>, Vec<Record>)> = files
         .par_iter()
-        .map(|(path, display)| ingest_file_or_shard(path, display, opts))
+        .zip(sizes.par_iter())
+        .map(|((path, display), size)| {
+            let out = ingest_file_or_shard(path, display, opts);
+            if let Some(p) = &opts.progress {
+                p.file_done(*size);
+            }
+            out
+        })
         .collect();
     merge(results, diagnostics)
 }
