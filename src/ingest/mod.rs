@@ -26,6 +26,7 @@ pub mod probe;
 pub mod sarif;
 pub mod shard;
 pub mod source;
+mod split;
 pub mod tetragon;
 pub mod trivy;
 pub mod trivy_compliance;

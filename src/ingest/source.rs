@@ -1,20 +1,18 @@
-//! Reading input files: walking the input roots, decompressing, decoding, splitting
-//! a file into JSON documents and handing each to the ingestor that claims it.
+//! Reading input files: walking the input roots (symlinks stay inside them), reading,
+//! decompressing and decoding each file in parallel, summarising it (digest, counts,
+//! time range, diagnostics), and merging per-file results and shards in one order.
+//! Splitting a file into documents is `split`'s job.
 
-use super::{detect, Doc, FileCtx, Probe};
+use super::FileCtx;
 use crate::diag::{Code, Diagnostic, Level};
 use crate::model::{Format, Record, RecordKind};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
-/// JSON Lines files fold their events every this many lines, bounding memory.
-const FOLD_EVERY_LINES: usize = 8192;
 
 /// Files larger than this (after decompression) are refused with a diagnostic.
 pub const MAX_FILE_BYTES: u64 = 8 << 30;
@@ -401,7 +399,7 @@ pub fn ingest_bytes(
     let mut ctx = FileCtx::new(display, &text);
     ctx.redact = opts.redact;
     let mut formats = BTreeSet::new();
-    split_documents(&text, &mut ctx, &mut formats);
+    super::split::split_documents(&text, &mut ctx, &mut formats);
     ctx.fold_events();
     let FileCtx {
         records,
@@ -423,258 +421,4 @@ pub fn ingest_bytes(
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// Split a file's text into documents: one JSON value, JSON Lines, or concatenated JSON.
-fn split_documents(text: &str, ctx: &mut FileCtx<'_>, formats: &mut BTreeSet<Format>) {
-    let trimmed = text.trim_start();
-    if trimmed.is_empty() {
-        ctx.diag(Diagnostic::file(
-            Level::Warning,
-            Code::Empty,
-            ctx.file,
-            "file is empty",
-        ));
-        return;
-    }
-    if !trimmed.starts_with('{') && !trimmed.starts_with('[') {
-        ctx.diag(
-            Diagnostic::file(
-                Level::Error,
-                Code::NotJson,
-                ctx.file,
-                "not JSON: expected '{' or '[' at the start of the file",
-            )
-            .at(1, Some(1)),
-        );
-        return;
-    }
-    let whole_error = match Probe::of(text) {
-        Ok(probe) => {
-            dispatch(text, &probe, String::new(), None, ctx, formats);
-            return;
-        }
-        Err(e) => e,
-    };
-    let lines_parse = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .take(8)
-        .any(|l| l.starts_with('{') && Probe::of(l).is_ok());
-    if lines_parse {
-        for (i, line) in text.lines().enumerate() {
-            let t = line.trim();
-            if t.is_empty() {
-                continue;
-            }
-            let lineno = i as u64 + 1;
-            if i % FOLD_EVERY_LINES == 0 {
-                ctx.fold_events();
-            }
-            match Probe::of(t) {
-                Ok(probe) => dispatch(t, &probe, String::new(), Some(lineno), ctx, formats),
-                Err(e) => ctx.diag(
-                    Diagnostic::file(
-                        Level::Warning,
-                        Code::BadRecord,
-                        ctx.file,
-                        format!(
-                            "line skipped: not a complete JSON value ({})",
-                            strip_pos(&e)
-                        ),
-                    )
-                    .at(lineno, Some(e.column() as u64)),
-                ),
-            }
-        }
-        return;
-    }
-    if whole_error.is_syntax() && whole_error.to_string().starts_with("trailing characters") {
-        // Concatenated (pretty-printed) JSON values, as old kube-bench and some Falco captures write.
-        let mut stream = serde_json::Deserializer::from_str(text).into_iter::<&RawValue>();
-        let mut index = 0;
-        loop {
-            match stream.next() {
-                None => break,
-                Some(Ok(raw)) => {
-                    let slice = raw.get();
-                    if let Ok(probe) = Probe::of(slice) {
-                        dispatch(slice, &probe, format!("/{index}"), None, ctx, formats);
-                    }
-                    index += 1;
-                }
-                Some(Err(e)) => {
-                    ctx.diag(
-                        Diagnostic::file(
-                            Level::Error,
-                            Code::NotJson,
-                            ctx.file,
-                            format!(
-                                "JSON stream broken, the rest of the file was not read: {}",
-                                strip_pos(&e)
-                            ),
-                        )
-                        .at(e.line() as u64, Some(e.column() as u64)),
-                    );
-                    break;
-                }
-            }
-        }
-        return;
-    }
-    ctx.diag(
-        Diagnostic::file(
-            Level::Error,
-            Code::NotJson,
-            ctx.file,
-            format!("not valid JSON: {}", strip_pos(&whole_error)),
-        )
-        .at(whole_error.line() as u64, Some(whole_error.column() as u64)),
-    );
-}
-
-fn strip_pos(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s.get(..i).unwrap_or(&s).to_string(),
-        None => s,
-    }
-}
-
-#[derive(Deserialize)]
-struct ListWrapper<'a> {
-    #[serde(borrow, default)]
-    items: Option<Vec<&'a RawValue>>,
-}
-
-/// Hand one document to its ingestor; unwrap `List`s and unclaimed arrays item by item.
-fn dispatch(
-    text: &str,
-    probe: &Probe,
-    pointer: String,
-    line: Option<u64>,
-    ctx: &mut FileCtx<'_>,
-    formats: &mut BTreeSet<Format>,
-) {
-    if let Some(ingestor) = detect(probe) {
-        formats.insert(ingestor.info().format);
-        let doc = Doc {
-            text,
-            probe,
-            pointer,
-            line,
-        };
-        ingestor.ingest(&doc, ctx);
-        return;
-    }
-    let is_list = probe.is_object
-        && probe.has("items")
-        && matches!(probe.str("kind"), Some(k) if k.ends_with("List"));
-    if is_list {
-        let Ok(list) = serde_json::from_str::<ListWrapper<'_>>(text) else {
-            return;
-        };
-        for (i, item) in list.items.unwrap_or_default().into_iter().enumerate() {
-            if let Ok(p) = Probe::of(item.get()) {
-                dispatch(
-                    item.get(),
-                    &p,
-                    format!("{pointer}/items/{i}"),
-                    line,
-                    ctx,
-                    formats,
-                );
-            }
-        }
-        return;
-    }
-    if probe.is_array && probe.first.is_some() {
-        let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(text) else {
-            return;
-        };
-        for (i, item) in items.into_iter().enumerate() {
-            if let Ok(p) = Probe::of(item.get()) {
-                dispatch(item.get(), &p, format!("{pointer}/{i}"), line, ctx, formats);
-            }
-        }
-        return;
-    }
-    let (hint, missing) = closest_format(probe);
-    let mut d = Diagnostic::file(
-        Level::Warning,
-        Code::UnknownFormat,
-        ctx.file,
-        match hint {
-            Some(f) => {
-                format!("unsupported JSON shape; closest format is {f}, but it lacks {missing}")
-            }
-            None => "unsupported JSON shape: no supported format matches its keys".to_string(),
-        },
-    );
-    d.line = line.or_else(|| ctx.offset_of(text).map(|o| ctx.line_at(o)));
-    d.pointer = Some(pointer).filter(|p| !p.is_empty());
-    ctx.diag(d);
-}
-
-/// The keys each format's documents carry, for the "closest format" hint.
-const SIGNATURES: &[(Format, &[&str])] = &[
-    (
-        Format::Trivy,
-        &["SchemaVersion", "ArtifactName", "ArtifactType", "Results"],
-    ),
-    (Format::TrivyK8s, &["ClusterName", "Resources"]),
-    (
-        Format::Grype,
-        &["matches", "source", "distro", "descriptor"],
-    ),
-    (Format::KubeBench, &["Controls", "Totals"]),
-    (
-        Format::DockerBench,
-        &["dockerbenchsecurity", "start", "tests", "checks", "score"],
-    ),
-    (
-        Format::Falco,
-        &["rule", "priority", "time", "output", "output_fields"],
-    ),
-    (
-        Format::K8sAudit,
-        &["kind", "auditID", "stage", "verb", "requestURI"],
-    ),
-    (
-        Format::PolicyReport,
-        &["apiVersion", "kind", "results", "summary", "scope"],
-    ),
-    (Format::Tetragon, &["node_name", "time", "process_exec"]),
-    (Format::Sarif, &["version", "runs", "$schema"]),
-    (Format::Defender, &["type", "properties", "id", "name"]),
-    (
-        Format::GatekeeperLog,
-        &["eventType", "constraint_kind", "resource_kind", "process"],
-    ),
-];
-
-fn closest_format(probe: &Probe) -> (Option<Format>, String) {
-    let mut best: Option<(usize, Format, Vec<&str>)> = None;
-    for (format, keys) in SIGNATURES {
-        let present = keys.iter().filter(|k| probe.has(k)).count();
-        if present == 0 {
-            continue;
-        }
-        let missing: Vec<&str> = keys.iter().copied().filter(|k| !probe.has(k)).collect();
-        if best.as_ref().is_none_or(|b| present > b.0) {
-            best = Some((present, *format, missing));
-        }
-    }
-    match best {
-        Some((_, f, missing)) => (
-            Some(f),
-            if missing.is_empty() {
-                "the values its detection rule requires".to_string()
-            } else {
-                format!("the field(s) {}", missing.join(", "))
-            },
-        ),
-        None => (None, String::new()),
-    }
 }
