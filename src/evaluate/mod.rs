@@ -297,17 +297,30 @@ pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime
     let findings = findings::track(&ctx, inputs.catalog);
     let dates = timeline::history_dates(inputs.records, inputs.config, as_of);
     let mut history = Vec::new();
-    for d in &dates {
-        let c = ctx_at(*d);
-        let results = if *d == as_of {
-            controls.clone()
-        } else {
-            evaluate_controls(&c, inputs.catalog)
-        };
-        for (ctrl, r) in controls.iter_mut().zip(&results) {
+    // Each history date is an independent evaluation: run them in parallel, combine in order.
+    let per_date: Vec<Vec<ControlResult>> = {
+        use rayon::prelude::*;
+        dates
+            .par_iter()
+            .map(|d| {
+                if *d == as_of {
+                    controls.clone()
+                } else {
+                    evaluate_controls(&ctx_at(*d), inputs.catalog)
+                }
+            })
+            .collect()
+    };
+    for (d, results) in dates.iter().zip(&per_date) {
+        for (ctrl, r) in controls.iter_mut().zip(results) {
             ctrl.history.push((d.date_naive(), r.status));
         }
-        history.push(timeline::point(&c, &results, &findings, inputs.config));
+        history.push(timeline::point(
+            &ctx_at(*d),
+            results,
+            &findings,
+            inputs.config,
+        ));
     }
     let since = since
         .or_else(|| dates.iter().rev().nth(1).copied())
