@@ -339,19 +339,9 @@ pub fn waiver_states(
                 })
                 .count();
             WaiverState {
-                id: w.id.clone(),
-                control: w.control.clone(),
-                finding: w.finding.clone(),
-                image: w.image.clone(),
-                workload: w.workload.clone(),
-                reason: w.reason.clone(),
-                category: w.category.clone(),
-                approver: w.approver.clone(),
-                approved_on: w.approved_on,
-                expires_on: w.expires_on,
+                waiver: w.clone(),
                 expired: w.expires_on < date,
                 matched,
-                line: w.line,
             }
         })
         .collect()

@@ -287,35 +287,16 @@ pub struct TeamSummary {
     pub mean_days_to_fix: Option<f64>,
 }
 
-/// A waiver's state.
+/// A waiver's state as of the report date.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct WaiverState {
-    /// Waiver id.
-    pub id: String,
-    /// Control scope.
-    pub control: String,
-    /// Finding glob.
-    pub finding: String,
-    /// Image glob.
-    pub image: String,
-    /// Workload glob.
-    pub workload: String,
-    /// Reason given.
-    pub reason: String,
-    /// Category.
-    pub category: String,
-    /// Approver.
-    pub approver: String,
-    /// Approved on.
-    pub approved_on: NaiveDate,
-    /// Expires on.
-    pub expires_on: NaiveDate,
+    /// The waiver as registered.
+    #[serde(flatten)]
+    pub waiver: super::waivers::Waiver,
     /// Expired as of the report date.
     pub expired: bool,
-    /// Evidence records it matched.
+    /// Standing evidence records it covers (ignoring dates; 0 means unused).
     pub matched: usize,
-    /// Source line in waivers.csv.
-    pub line: u64,
 }
 
 /// One history point.

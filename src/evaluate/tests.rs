@@ -202,7 +202,7 @@ W2,IMG-04,CVE-1999-9999,,,never matches,risk-accepted,CISO,2026-09-01,2026-12-31
     let w2 = before
         .waivers
         .iter()
-        .find(|s| s.id == "W2")
+        .find(|s| s.waiver.id == "W2")
         .map(|s| s.matched);
     assert_eq!(w2, Some(0));
     let after = run(&records, &w, &[], day(2, 10));
@@ -210,7 +210,7 @@ W2,IMG-04,CVE-1999-9999,,,never matches,risk-accepted,CISO,2026-09-01,2026-12-31
     assert!(after
         .waivers
         .iter()
-        .any(|s| s.id == "W1" && s.expired && s.matched == 1));
+        .any(|s| s.waiver.id == "W1" && s.expired && s.matched == 1));
 }
 
 #[test]

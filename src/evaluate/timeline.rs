@@ -132,14 +132,14 @@ pub fn changes(
         }
     }
     for w in waivers {
-        if w.approved_on > s {
-            c.new_waivers.push(w.id.clone());
+        if w.waiver.approved_on > s {
+            c.new_waivers.push(w.waiver.id.clone());
         }
-        if w.expires_on > s && w.expires_on < n {
-            c.expired_waivers.push(w.id.clone());
+        if w.waiver.expires_on > s && w.waiver.expires_on < n {
+            c.expired_waivers.push(w.waiver.id.clone());
         }
         if w.matched == 0 {
-            c.unused_waivers.push(w.id.clone());
+            c.unused_waivers.push(w.waiver.id.clone());
         }
     }
     c

@@ -5,10 +5,10 @@ use crate::catalog::selector_glob as glob;
 use crate::diag::{Code, Diagnostic, Level};
 use crate::model::Record;
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One risk acceptance.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Waiver {
     /// Identifier.
     pub id: String,

@@ -122,22 +122,22 @@ impl Ctx<'_> {
             value: v.to_string(),
         };
         WaiverView {
-            id: w.id.clone(),
-            control: self.control_link(&w.control),
+            id: w.waiver.id.clone(),
+            control: self.control_link(&w.waiver.control),
             scope: vec![
-                pair("waivers.finding", &w.finding),
-                pair("waivers.image", &w.image),
-                pair("waivers.workload", &w.workload),
+                pair("waivers.finding", &w.waiver.finding),
+                pair("waivers.image", &w.waiver.image),
+                pair("waivers.workload", &w.waiver.workload),
             ],
-            reason: w.reason.clone(),
-            category: w.category.clone(),
-            approver: w.approver.clone(),
-            approved_on: self.i18n.date(w.approved_on),
-            expires_on: self.i18n.date(w.expires_on),
+            reason: w.waiver.reason.clone(),
+            category: w.waiver.category.clone(),
+            approver: w.waiver.approver.clone(),
+            approved_on: self.i18n.date(w.waiver.approved_on),
+            expires_on: self.i18n.date(w.waiver.expires_on),
             expired: w.expired,
             unused: w.matched == 0,
             matched: w.matched,
-            line: w.line,
+            line: w.waiver.line,
         }
     }
 

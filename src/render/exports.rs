@@ -140,20 +140,20 @@ pub fn exports(
         .iter()
         .map(|w| {
             vec![
-                w.id.clone(),
-                w.control.clone(),
-                w.finding.clone(),
-                w.image.clone(),
-                w.workload.clone(),
-                w.reason.clone(),
-                w.category.clone(),
-                w.approver.clone(),
-                w.approved_on.to_string(),
-                w.expires_on.to_string(),
+                w.waiver.id.clone(),
+                w.waiver.control.clone(),
+                w.waiver.finding.clone(),
+                w.waiver.image.clone(),
+                w.waiver.workload.clone(),
+                w.waiver.reason.clone(),
+                w.waiver.category.clone(),
+                w.waiver.approver.clone(),
+                w.waiver.approved_on.to_string(),
+                w.waiver.expires_on.to_string(),
                 w.expired.to_string(),
                 w.matched.to_string(),
                 (w.matched == 0).to_string(),
-                w.line.to_string(),
+                w.waiver.line.to_string(),
             ]
         })
         .collect();
