@@ -150,6 +150,7 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog) -> Vec<Finding> {
             fixed_version: r.attrs.get("fixed_version").cloned(),
             known_exploited: r.attrs.get("known_exploited").is_some_and(|v| v == "true"),
             first_seen: first,
+            dated: ctx.first_seen(latest).is_some(),
             last_seen: last,
             due,
             fixed_on,

@@ -223,8 +223,10 @@ pub struct Finding {
     pub fixed_version: Option<String>,
     /// Known exploited.
     pub known_exploited: bool,
-    /// First seen.
+    /// First seen (the report date when no report of it carried a time).
     pub first_seen: DateTime<Utc>,
+    /// Whether any report of it carried an observation time (undated findings are never "new").
+    pub dated: bool,
     /// Last seen.
     pub last_seen: DateTime<Utc>,
     /// Due date.
@@ -325,9 +327,9 @@ pub struct Changes {
     pub since: Option<NaiveDate>,
     /// Controls whose status changed: (id, before, after).
     pub controls: Vec<(String, Status, Status)>,
-    /// Findings first seen after `since`.
+    /// Findings first seen after `since`, as "CHECK · subject".
     pub new_findings: Vec<String>,
-    /// Findings fixed after `since`.
+    /// Findings fixed after `since`, as "CHECK · subject".
     pub fixed_findings: Vec<String>,
     /// Waivers approved after `since`.
     pub new_waivers: Vec<String>,

@@ -91,7 +91,9 @@ pub fn point(
         overdue,
         new: findings
             .iter()
-            .filter(|f| f.first_seen.date_naive() > start && f.first_seen.date_naive() <= d)
+            .filter(|f| {
+                f.dated && f.first_seen.date_naive() > start && f.first_seen.date_naive() <= d
+            })
             .count(),
         fixed: findings
             .iter()
@@ -123,12 +125,13 @@ pub fn changes(
             c.lost_evidence.push(a.id.clone());
         }
     }
+    let label = |f: &Finding| format!("{} · {}", f.check, f.subject);
     for f in findings {
-        if f.first_seen.date_naive() > s {
-            c.new_findings.push(f.key.clone());
+        if f.dated && f.first_seen.date_naive() > s {
+            c.new_findings.push(label(f));
         }
         if f.fixed_on.is_some_and(|x| x > s && x <= n) {
-            c.fixed_findings.push(f.key.clone());
+            c.fixed_findings.push(label(f));
         }
     }
     for w in waivers {
