@@ -13,10 +13,13 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Identity of a finding across scans: kind, id, and the target at repository level
 /// (so a rebuild without a fix does not reset the grace clock).
 pub fn finding_key(r: &Record) -> String {
-    let target = r
-        .subject
-        .workload()
-        .or_else(|| r.subject.image.as_ref().map(|i| i.name()))
+    // A vulnerability belongs to the image (every workload running it shares it);
+    // a misconfiguration or secret to the workload or file it was found in.
+    let image = || r.subject.image.as_ref().map(|i| i.name());
+    let by_image = r.kind == RecordKind::Vulnerability;
+    let target = (if by_image { image() } else { None })
+        .or_else(|| r.subject.workload())
+        .or_else(image)
         .or_else(|| r.subject.node.clone())
         .unwrap_or_else(|| r.provenance.file.clone());
     let pkg = r.attrs.get("package").map(String::as_str).unwrap_or("");

@@ -387,10 +387,14 @@ fn one<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>, crd: RawCrd<'a>, slice: &'a str
             .filter(|s| !s.is_empty())
     };
     let base_kind = kind.strip_prefix("Cluster").unwrap_or(&kind).to_string();
+    let (owner_kind, owner_name) = owning_workload(
+        label("trivy-operator.resource.kind"),
+        label("trivy-operator.resource.name"),
+    );
     let subject = Subject {
         namespace: label("trivy-operator.resource.namespace").or_else(|| meta.namespace.clone()),
-        kind: label("trivy-operator.resource.kind"),
-        name: label("trivy-operator.resource.name"),
+        kind: owner_kind,
+        name: owner_name,
         container: label("trivy-operator.container.name"),
         ..Subject::default()
     };
@@ -535,6 +539,24 @@ fn vulnerabilities<'a>(
         r.provenance = doc.provenance(ctx, c.slice, c.pointer);
         ctx.records.push(r);
     }
+}
+
+/// trivy-operator scans ReplicaSets (`web-7d9f8c6b5`); the workload a user knows, and
+/// other tools name, is the Deployment that owns it. Strip the pod-template hash.
+fn owning_workload(kind: Option<String>, name: Option<String>) -> (Option<String>, Option<String>) {
+    if let (Some("ReplicaSet"), Some(n)) = (kind.as_deref(), name.as_deref()) {
+        if let Some((base, hash)) = n.rsplit_once('-') {
+            let looks_generated = (6..=10).contains(&hash.len())
+                && hash
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                && !base.is_empty();
+            if looks_generated {
+                return (Some("Deployment".to_string()), Some(base.to_string()));
+            }
+        }
+    }
+    (kind, name)
 }
 
 fn checks<'a>(
@@ -797,8 +819,9 @@ mod tests {
         assert_eq!(v.severity, Severity::Critical);
         assert_eq!(v.tool, "trivy 0.48.3");
         assert_eq!(v.subject.namespace.as_deref(), Some("default"));
-        assert_eq!(v.subject.kind.as_deref(), Some("ReplicaSet"));
-        assert_eq!(v.subject.name.as_deref(), Some("nginx-6d4cf56db6"));
+        // The ReplicaSet `nginx-6d4cf56db6` is reported as the Deployment that owns it.
+        assert_eq!(v.subject.kind.as_deref(), Some("Deployment"));
+        assert_eq!(v.subject.name.as_deref(), Some("nginx"));
         assert_eq!(v.subject.container.as_deref(), Some("nginx"));
         assert_eq!(
             v.subject.image.as_ref().unwrap().to_string(),
