@@ -285,7 +285,7 @@ fn control_page_shows_reason_and_evidence_location() {
     let site = render("en");
     let html = text(&site, &control_href("IMG-01"));
     assert!(
-        html.contains("1 failures are inside their grace period (next due 2026-11-30)."),
+        html.contains("Failures inside their grace period: 1 (next due 2026-11-30)."),
         "{html}"
     );
     assert!(html.contains("scans/trivy-web.json:42"));
