@@ -78,8 +78,15 @@ W-2,*,,,,\"=HYPERLINK(\"\"http://evil.example\"\")\",risk-accepted,CISO,2026-01-
     );
 }
 
-#[test]
-fn hostile_payloads_never_become_markup_and_no_secret_is_republished() {
+/// Write the hostile estate and build it with one extra flag: (temp dir, inputs, site, stderr).
+fn build_hostile(
+    flag: &str,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    std::path::PathBuf,
+    String,
+) {
     let dir = tempfile::tempdir().unwrap();
     let inputs = dir.path().join("inputs");
     hostile_estate(&inputs);
@@ -89,9 +96,15 @@ fn hostile_payloads_never_become_markup_and_no_secret_is_republished() {
         inputs.to_str().unwrap(),
         "-o",
         site.to_str().unwrap(),
-        "--quiet",
+        flag,
     ]);
     assert_eq!(code, 0, "{err}");
+    (dir, inputs, site, err)
+}
+
+#[test]
+fn hostile_payloads_never_become_markup_and_no_secret_is_republished() {
+    let (dir, inputs, site, _) = build_hostile("--quiet");
     // No canary in any output file (pages, CSV, JSON, OSCAL, manifest, charts).
     for (path, bytes) in read_tree(&site) {
         let text = String::from_utf8_lossy(&bytes);
@@ -140,18 +153,7 @@ fn hostile_payloads_never_become_markup_and_no_secret_is_republished() {
 
 #[test]
 fn no_redact_keeps_command_lines_and_warns_on_every_page() {
-    let dir = tempfile::tempdir().unwrap();
-    let inputs = dir.path().join("inputs");
-    hostile_estate(&inputs);
-    let site = dir.path().join("site");
-    let (code, _, err) = run(&[
-        "build",
-        inputs.to_str().unwrap(),
-        "-o",
-        site.to_str().unwrap(),
-        "--no-redact",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let (_dir, _, site, err) = build_hostile("--no-redact");
     assert!(err.contains("--no-redact"));
     for (path, bytes) in read_tree(&site) {
         if path.ends_with(".html") {

@@ -2,12 +2,10 @@
 //! and the per-image, per-team and per-waiver views built from them.
 
 use super::checks::classify;
-use super::view;
 use super::{ControlResult, Ctx, Finding, FindingState, ImageSummary, TeamSummary, WaiverState};
 use crate::catalog::{selector_glob as glob, Catalog};
 use crate::config::{Config, Owner};
 use crate::model::{Outcome, Record, RecordKind, Subject};
-use chrono::Duration;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Identity of a finding across scans: kind, id, and the target at repository level
@@ -63,12 +61,8 @@ pub fn owner_of<'c>(config: &'c Config, s: &Subject) -> Option<&'c Owner> {
 }
 
 /// Every tracked finding as of `ctx.at`, sorted by state, due date and severity.
-pub fn track(ctx: &Ctx<'_>, catalog: &Catalog) -> Vec<Finding> {
-    let window = Duration::days(ctx.config.report.window_days.max(1));
-    let current: BTreeSet<usize> =
-        view::current(ctx.records, &ctx.index.target_keys, ctx.at, window)
-            .into_iter()
-            .collect();
+pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, standing: &[usize]) -> Vec<Finding> {
+    let current: BTreeSet<usize> = standing.iter().copied().collect();
     // Newest scan time per target, to date fixes.
     let mut newest_scan: HashMap<&str, chrono::DateTime<chrono::Utc>> = HashMap::new();
     for (i, r) in ctx.records.iter().enumerate() {
@@ -317,13 +311,7 @@ pub fn teams(config: &Config, findings: &[Finding]) -> Vec<TeamSummary> {
 }
 
 /// Waiver states: expired, and how much standing evidence each covers.
-pub fn waiver_states(
-    ctx: &Ctx<'_>,
-    catalog: &Catalog,
-    _controls: &[ControlResult],
-) -> Vec<WaiverState> {
-    let window = Duration::days(ctx.config.report.window_days.max(1));
-    let current = view::current(ctx.records, &ctx.index.target_keys, ctx.at, window);
+pub fn waiver_states(ctx: &Ctx<'_>, catalog: &Catalog, current: &[usize]) -> Vec<WaiverState> {
     let date = ctx.at.date_naive();
     ctx.waivers
         .iter()

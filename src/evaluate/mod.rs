@@ -159,6 +159,12 @@ impl Ctx<'_> {
             .unwrap_or("")
     }
 
+    /// Indices of the records standing at `self.at` (newest scans, events in the window).
+    pub fn standing(&self) -> Vec<usize> {
+        let window = Duration::days(self.config.report.window_days.max(1));
+        view::current(self.records, &self.index.target_keys, self.at, window)
+    }
+
     /// Whether record `i` is out of scope.
     pub fn excluded(&self, i: usize) -> bool {
         self.index.excluded.get(i).copied().unwrap_or(false)
@@ -182,9 +188,12 @@ impl Ctx<'_> {
 
 /// Evaluate every control at one date.
 pub fn evaluate_controls(ctx: &Ctx<'_>, catalog: &Catalog) -> Vec<ControlResult> {
-    let window = Duration::days(ctx.config.report.window_days.max(1));
-    let all = view::current(ctx.records, &ctx.index.target_keys, ctx.at, window);
-    let current = view::Current::new(ctx.records, all);
+    controls_over(ctx, catalog, ctx.standing())
+}
+
+/// Evaluate every control over an already computed standing set.
+fn controls_over(ctx: &Ctx<'_>, catalog: &Catalog, standing: Vec<usize>) -> Vec<ControlResult> {
+    let current = view::Current::new(ctx.records, standing);
     catalog
         .controls
         .iter()
@@ -293,8 +302,10 @@ pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime
         index: &index,
     };
     let ctx = ctx_at(as_of);
-    let mut controls = evaluate_controls(&ctx, inputs.catalog);
-    let findings = findings::track(&ctx, inputs.catalog);
+    let standing = ctx.standing();
+    let findings = findings::track(&ctx, inputs.catalog, &standing);
+    let waivers = findings::waiver_states(&ctx, inputs.catalog, &standing);
+    let mut controls = controls_over(&ctx, inputs.catalog, standing);
     let dates = timeline::history_dates(inputs.records, inputs.config, as_of);
     let mut history = Vec::new();
     // Each history date is an independent evaluation: run them in parallel, combine in order.
@@ -325,7 +336,6 @@ pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime
     let since = since
         .or_else(|| dates.iter().rev().nth(1).copied())
         .filter(|s| *s < as_of);
-    let waivers = findings::waiver_states(&ctx, inputs.catalog, &controls);
     let changes = match since {
         Some(s) => timeline::changes(
             &evaluate_controls(&ctx_at(s), inputs.catalog),
