@@ -71,11 +71,11 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     let scan = first(&recs, RecordKind::Scan);
     assert_eq!(scan.check, "vulnerability-scan");
     assert_eq!(
-        scan.attrs.get("os_family").map(String::as_str),
+        scan.attrs.get("os_family").map(|v| v.as_str()),
         Some("debian")
     );
     assert_eq!(
-        scan.attrs.get("image_created").map(String::as_str),
+        scan.attrs.get("image_created").map(|v| v.as_str()),
         Some("2019-08-14T00:24:45.872523599Z")
     );
 
@@ -181,7 +181,7 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     );
     let fixable = recs
         .iter()
-        .filter(|r| r.attrs.get("fixable").map(String::as_str) == Some("true"))
+        .filter(|r| r.attrs.get("fixable").map(|v| v.as_str()) == Some("true"))
         .count();
     assert_eq!(fixable, 1);
 

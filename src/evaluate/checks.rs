@@ -124,8 +124,8 @@ pub fn item(
     EvidenceItem {
         kind: r.kind.id().to_string(),
         format: r.format.id().to_string(),
-        check: r.check.clone(),
-        title: r.title.clone(),
+        check: r.check.clone().to_string(),
+        title: r.title.clone().to_string(),
         outcome: r.outcome.as_str().to_string(),
         severity: r.severity,
         subject: r.subject.label(),

@@ -18,9 +18,9 @@ pub fn finding_key(r: &Record) -> String {
     let target = (if by_image { image() } else { None })
         .or_else(|| r.subject.workload())
         .or_else(image)
-        .or_else(|| r.subject.node.clone())
-        .unwrap_or_else(|| r.provenance.file.clone());
-    let pkg = r.attrs.get("package").map(String::as_str).unwrap_or("");
+        .or_else(|| r.subject.node.clone().map(String::from))
+        .unwrap_or_else(|| r.provenance.file.clone().to_string());
+    let pkg = r.attrs.get("package").map(|v| v.as_str()).unwrap_or("");
     let place = r.subject.target.as_deref().unwrap_or("");
     format!(
         "{}|{}|{}|{}|{}",
@@ -137,14 +137,14 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, standing: &[usize]) -> Vec<Findin
         out.push(Finding {
             key: key.to_string(),
             kind: r.kind.id().to_string(),
-            check: r.check.clone(),
-            title: r.title.clone(),
+            check: r.check.clone().to_string(),
+            title: r.title.clone().to_string(),
             severity,
             subject: r.subject.label(),
             image: r.subject.image.clone(),
-            package: r.attrs.get("package").cloned(),
-            installed_version: r.attrs.get("installed_version").cloned(),
-            fixed_version: r.attrs.get("fixed_version").cloned(),
+            package: r.attrs.get("package").cloned().map(String::from),
+            installed_version: r.attrs.get("installed_version").cloned().map(String::from),
+            fixed_version: r.attrs.get("fixed_version").cloned().map(String::from),
             known_exploited: r.attrs.get("known_exploited").is_some_and(|v| v == "true"),
             first_seen: first,
             dated: ctx.first_seen(latest).is_some(),
@@ -225,7 +225,7 @@ pub fn images(
                     e.os = Some(
                         format!(
                             "{os} {}",
-                            r.attrs.get("os_name").map(String::as_str).unwrap_or("")
+                            r.attrs.get("os_name").map(|v| v.as_str()).unwrap_or("")
                         )
                         .trim()
                         .to_string(),

@@ -72,7 +72,8 @@ pub struct Index {
 /// by (kind, id, aliases): most records share their id with many others.
 fn selections(records: &[Record], catalog: &Catalog) -> Vec<Vec<u32>> {
     let checks: Vec<&crate::catalog::Check> = catalog.checks().collect();
-    let mut memo: HashMap<(crate::model::RecordKind, &str, &[String]), Vec<u32>> = HashMap::new();
+    let mut memo: HashMap<(crate::model::RecordKind, &str, &[crate::model::Text]), Vec<u32>> =
+        HashMap::new();
     records
         .iter()
         .map(|r| {

@@ -320,7 +320,7 @@ pub fn base_image(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
             &[("count", n(bad.len())), ("items", bad.join(", "))],
         )
     } else if families.len() > 1 {
-        let f: Vec<String> = families.into_iter().collect();
+        let f: Vec<String> = families.into_iter().map(String::from).collect();
         judged(
             Status::Warning,
             "reason.many-families",
@@ -428,7 +428,7 @@ pub fn sensor_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let mut last: BTreeMap<String, &Record> = BTreeMap::new();
     for (_, r) in standing(ctx, current) {
         if let (Some(node), true) = (&r.subject.node, runtime(r.format)) {
-            let e = last.entry(node.clone()).or_insert(r);
+            let e = last.entry(node.clone().to_string()).or_insert(r);
             if r.observed_at > e.observed_at {
                 *e = r;
             }

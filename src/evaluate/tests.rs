@@ -76,7 +76,7 @@ fn scan(image: &str, at: chrono::DateTime<Utc>) -> Record {
     );
     r.subject.image = ImageRef::parse(image);
     r.observed_at = Some(at);
-    r.provenance.file = format!("trivy-{}.json", at.date_naive());
+    r.provenance.file = format!("trivy-{}.json", at.date_naive()).into();
     r
 }
 
@@ -88,7 +88,7 @@ fn vuln(image: &str, cve: &str, sev: Severity, at: chrono::DateTime<Utc>) -> Rec
     r.severity = sev;
     r.subject.image = ImageRef::parse(image);
     r.observed_at = Some(at);
-    r.provenance.file = format!("trivy-{}.json", at.date_naive());
+    r.provenance.file = format!("trivy-{}.json", at.date_naive()).into();
     r
 }
 

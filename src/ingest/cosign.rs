@@ -122,7 +122,7 @@ impl Cosign {
             "cosign",
             Outcome::Pass,
         );
-        rec.tool = "cosign".to_string();
+        rec.tool = "cosign".to_string().into();
         rec.title = format!(
             "cosign signature verified for {}",
             image
@@ -130,7 +130,8 @@ impl Cosign {
                 .map(|i| i.key())
                 .or(reference.clone())
                 .unwrap_or_else(|| "an image".to_string())
-        );
+        )
+        .into();
         rec.subject.image = image;
         rec.observed_at = payload
             .and_then(|p| p.integrated_time)

@@ -12,6 +12,7 @@
 
 use super::util::{clip, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use crate::model::Text;
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
 use crate::redact;
 use serde::Deserialize;
@@ -224,16 +225,19 @@ impl Ingestor for Defender {
         )
         .and_then(|s| ImageRef::parse(&s));
         let subject = Subject {
-            cluster,
-            namespace: first_of(
+            cluster: cluster.map(Text::from),
+            namespace: (first_of(
                 &props,
                 &["namespace", "namespace name", "kubernetes namespace"],
-            ),
-            kind,
-            name: object.or(pod),
-            container: first_of(&props, &["container name", "containername", "container"]),
+            ))
+            .map(Text::from),
+            kind: kind.map(Text::from),
+            name: (object.or(pod)).map(Text::from),
+            container: (first_of(&props, &["container name", "containername", "container"]))
+                .map(Text::from),
             image,
-            node: first_of(&props, &["node name", "nodename", "host name", "hostname"]),
+            node: (first_of(&props, &["node name", "nodename", "host name", "hostname"]))
+                .map(Text::from),
             ..Subject::default()
         };
         let mut rec = Record::new(
@@ -242,10 +246,11 @@ impl Ingestor for Defender {
             alert_type.clone(),
             outcome,
         );
-        rec.tool = "defender-for-containers".to_string();
+        rec.tool = "defender-for-containers".to_string().into();
         rec.title = non_empty(alert.alert_display_name.as_deref())
             .or_else(|| non_empty(alert.alert_name.as_deref()))
-            .unwrap_or_else(|| alert_type.clone());
+            .unwrap_or_else(|| alert_type.clone())
+            .into();
         rec.severity = match non_empty(alert.severity.as_deref())
             .or_else(|| non_empty(alert.alert_severity.as_deref()))
         {
@@ -253,7 +258,7 @@ impl Ingestor for Defender {
             None => Severity::Unknown,
         };
         if let Some(d) = non_empty(alert.description.as_deref()) {
-            rec.message = clip(&redact::maybe(&d, ctx.redact), 2000);
+            rec.message = clip(&redact::maybe(&d, ctx.redact), 2000).into();
         }
         rec.subject = subject.clone();
         rec.observed_at = observed;
@@ -291,7 +296,8 @@ impl Ingestor for Defender {
                     .as_ref()
                     .map(|i| i.tagged())
                     .unwrap_or_default()
-            );
+            )
+            .into();
             s.subject = subject;
             s.observed_at = observed;
             s.provenance = rec.provenance.clone();

@@ -2,6 +2,7 @@
 //! and where its records and diagnostics go.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Level};
+use crate::model::Text;
 use crate::model::{Provenance, Record};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -179,9 +180,10 @@ impl<'a> Doc<'a> {
     /// Provenance for a record found at `slice` (a part of this document) and `pointer` (relative).
     pub fn provenance(&self, ctx: &FileCtx<'_>, slice: &str, pointer: &str) -> Provenance {
         Provenance {
-            file: ctx.file.to_string(),
+            file: ctx.file.to_string().into(),
             line: self.line_of(ctx, slice),
-            pointer: Some(format!("{}{}", self.pointer, pointer)).filter(|p| !p.is_empty()),
+            pointer: (Some(format!("{}{}", self.pointer, pointer)).filter(|p| !p.is_empty()))
+                .map(Text::from),
         }
     }
 

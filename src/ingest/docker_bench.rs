@@ -93,8 +93,8 @@ impl Ingestor for DockerBench {
             "benchmark-run",
             Outcome::Info,
         );
-        scan.tool = tool.clone();
-        scan.title = "CIS Docker Benchmark".to_string();
+        scan.tool = tool.clone().into();
+        scan.title = "CIS Docker Benchmark".to_string().into();
         scan.observed_at = observed;
         scan = scan.attr("benchmark", "cis-docker");
         scan.provenance = doc.provenance(ctx, doc.text, "");
@@ -134,8 +134,8 @@ impl Ingestor for DockerBench {
                     format!("cis-docker:{id}"),
                     outcome,
                 );
-                rec.tool = tool.clone();
-                rec.title = clip(&desc, 300);
+                rec.tool = tool.clone().into();
+                rec.title = clip(&desc, 300).into();
                 let items: Vec<String> = r
                     .items
                     .unwrap_or_default()
@@ -147,7 +147,7 @@ impl Ingestor for DockerBench {
                     message = items.join(", ");
                 }
                 if !message.is_empty() {
-                    rec.message = clip(&redact::maybe(&message, ctx.redact), 1000);
+                    rec.message = clip(&redact::maybe(&message, ctx.redact), 1000).into();
                 }
                 rec.observed_at = observed;
                 let manual = desc.contains("(Manual)");

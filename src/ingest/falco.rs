@@ -6,6 +6,7 @@
 
 use super::util::{clip, from_epoch_nanos, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use crate::model::Text;
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity};
 use crate::redact;
 use serde::Deserialize;
@@ -76,7 +77,7 @@ impl Ingestor for Falco {
         };
         let priority = raw.priority.unwrap_or_default();
         let mut rec = Record::new(kind, Format::Falco, raw.rule.clone(), Outcome::Fail);
-        rec.tool = "falco".to_string();
+        rec.tool = "falco".to_string().into();
         rec.severity = if kind == RecordKind::Heartbeat {
             Severity::None
         } else {
@@ -87,18 +88,18 @@ impl Ingestor for Falco {
         } else {
             Outcome::Fail
         };
-        rec.title = raw.rule.clone();
+        rec.title = raw.rule.clone().into();
         if let Some(out) = raw.output {
-            rec.message = clip(&redact::maybe(&out, ctx.redact), 2000);
+            rec.message = clip(&redact::maybe(&out, ctx.redact), 2000).into();
         }
         rec.observed_at = observed;
-        rec.subject.node = raw.hostname.filter(|h| !h.is_empty());
-        rec.subject.namespace = field_str(&fields, "k8s.ns.name");
-        rec.subject.name = field_str(&fields, "k8s.pod.name");
+        rec.subject.node = (raw.hostname.filter(|h| !h.is_empty())).map(Text::from);
+        rec.subject.namespace = (field_str(&fields, "k8s.ns.name")).map(Text::from);
+        rec.subject.name = (field_str(&fields, "k8s.pod.name")).map(Text::from);
         if rec.subject.name.is_some() {
-            rec.subject.kind = Some("Pod".to_string());
+            rec.subject.kind = Some("Pod".to_string().into());
         }
-        rec.subject.container = field_str(&fields, "container.name");
+        rec.subject.container = (field_str(&fields, "container.name")).map(Text::from);
         let image = match (
             field_str(&fields, "container.image.repository"),
             field_str(&fields, "container.image.tag"),

@@ -12,6 +12,7 @@
 use super::util::{clip, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
 use crate::diag::{Code, Diagnostic, Level};
+use crate::model::Text;
 use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject};
 use crate::redact;
 use serde::Deserialize;
@@ -163,8 +164,8 @@ impl Ingestor for Gatekeeper {
                 check.clone(),
                 outcome,
             );
-            r.tool = "gatekeeper".to_string();
-            r.title = check.clone();
+            r.tool = "gatekeeper".to_string().into();
+            r.title = check.clone().into();
             r.observed_at = observed;
             r.severity = if outcome == Outcome::Pass {
                 Severity::None
@@ -189,13 +190,13 @@ impl Ingestor for Gatekeeper {
             let enforcement = strongest(&actions).unwrap_or_else(|| default_action.clone());
             let mut rec = base(outcome_of(&enforcement), &enforcement);
             rec.subject = Subject {
-                namespace: non_empty(v.namespace.as_deref()),
-                kind: non_empty(v.kind.as_deref()),
-                name: non_empty(v.name.as_deref()),
+                namespace: (non_empty(v.namespace.as_deref())).map(Text::from),
+                kind: (non_empty(v.kind.as_deref())).map(Text::from),
+                name: (non_empty(v.name.as_deref())).map(Text::from),
                 ..Subject::default()
             };
             if let Some(m) = non_empty(v.message.as_deref()) {
-                rec.message = clip(&redact::maybe(&m, ctx.redact), 2000);
+                rec.message = clip(&redact::maybe(&m, ctx.redact), 2000).into();
             }
             rec.provenance = doc.provenance(ctx, raw.get(), &ptr);
             ctx.records.push(rec);
@@ -204,7 +205,7 @@ impl Ingestor for Gatekeeper {
             // No violation listed: a clean constraint, or every violation cut by the limit.
             let mut rec = if total > 0 {
                 let mut r = base(outcome_of(&default_action), &default_action);
-                r.message = format!("{total} violations, none listed");
+                r.message = format!("{total} violations, none listed").into();
                 r
             } else {
                 base(Outcome::Pass, &default_action)
@@ -219,8 +220,8 @@ impl Ingestor for Gatekeeper {
                 "policy-audit",
                 Outcome::Info,
             );
-            scan.tool = "gatekeeper".to_string();
-            scan.title = format!("Gatekeeper audit of {check}");
+            scan.tool = "gatekeeper".to_string().into();
+            scan.title = format!("Gatekeeper audit of {check}").into();
             scan.observed_at = observed;
             scan = scan
                 .attr("policy", name.clone())

@@ -12,6 +12,7 @@
 use super::gatekeeper::outcome_of;
 use super::util::{clip, from_epoch_secs, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use crate::model::Text;
 use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject};
 use crate::redact;
 use serde::Deserialize;
@@ -153,11 +154,11 @@ impl Ingestor for GatekeeperLog {
             )
         };
         let mut rec = Record::new(rkind_kind, Format::GatekeeperLog, check, outcome);
-        rec.tool = "gatekeeper".to_string();
+        rec.tool = "gatekeeper".to_string().into();
         rec.title = if rkind_kind == RecordKind::Admission {
-            format!("Gatekeeper denied the request ({constraint})")
+            format!("Gatekeeper denied the request ({constraint})").into()
         } else {
-            constraint.clone()
+            constraint.clone().into()
         };
         rec.severity = if outcome == Outcome::Pass {
             Severity::None
@@ -165,12 +166,12 @@ impl Ingestor for GatekeeperLog {
             Severity::Unknown
         };
         if let Some(t) = non_empty(text) {
-            rec.message = clip(&redact::maybe(&t, ctx.redact), 2000);
+            rec.message = clip(&redact::maybe(&t, ctx.redact), 2000).into();
         }
         rec.subject = Subject {
-            namespace: non_empty(rns),
-            kind: non_empty(rkind),
-            name: non_empty(rname),
+            namespace: (non_empty(rns)).map(Text::from),
+            kind: (non_empty(rkind)).map(Text::from),
+            name: (non_empty(rname)).map(Text::from),
             ..Subject::default()
         };
         rec.observed_at = observed;

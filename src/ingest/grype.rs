@@ -8,6 +8,7 @@
 use super::trivy_results::{looks_like_image, severity, text, MAX_TEXT};
 use super::util::parse_time;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use crate::model::Text;
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -174,7 +175,7 @@ fn source_subject(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, source: Option<&RawSourc
     if text.starts_with('"') {
         let path: Option<String> = serde_json::from_str(text).ok();
         return Subject {
-            target: path.filter(|p| !p.is_empty()),
+            target: (path.filter(|p| !p.is_empty())).map(Text::from),
             ..Subject::default()
         };
     }
@@ -190,7 +191,7 @@ fn source_subject(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, source: Option<&RawSourc
         .is_none_or(|k| k == "image" || k == "oci-archive" || k == "docker-archive");
     if !is_image {
         return Subject {
-            target: target.path.or(target.user_input).filter(|p| !p.is_empty()),
+            target: (target.path.or(target.user_input).filter(|p| !p.is_empty())).map(Text::from),
             ..Subject::default()
         };
     }
@@ -212,7 +213,10 @@ fn source_subject(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, source: Option<&RawSourc
                     .iter()
                     .find(|d| d.name() == img.name())
                     .and_then(|d| d.digest.clone())
-                    .or_else(|| nonempty(target.manifest_digest.as_deref()).map(str::to_string));
+                    .or_else(|| {
+                        (nonempty(target.manifest_digest.as_deref()).map(str::to_string))
+                            .map(Text::from)
+                    });
             }
             img
         });
@@ -223,7 +227,7 @@ fn source_subject(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, source: Option<&RawSourc
     };
     Subject {
         image,
-        target: target_path,
+        target: target_path.map(Text::from),
         ..Subject::default()
     }
 }
@@ -279,7 +283,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             id.clone(),
             Outcome::Fail,
         );
-        r.tool.clone_from(&tool);
+        r.tool = Text::from(&tool);
         r.observed_at = observed;
         r.severity = severity(nonempty(v.severity.as_deref()));
         let mut aliases: Vec<String> = Vec::new();
@@ -290,8 +294,8 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
                 }
             }
         }
-        r.aliases = aliases;
-        r.message = text(v.description.as_deref(), MAX_TEXT, ctx.redact);
+        r.aliases = aliases.into_iter().map(Text::from).collect();
+        r.message = text(v.description.as_deref(), MAX_TEXT, ctx.redact).into();
         let art = m.artifact;
         let package = art
             .as_ref()
@@ -302,11 +306,12 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             .and_then(|a| a.version.clone())
             .unwrap_or_default();
         r.title = if package.is_empty() {
-            id.clone()
+            id.clone().into()
         } else {
             format!("{id} in {package} {version}")
                 .trim_end()
                 .to_string()
+                .into()
         };
         r.subject = base.clone();
         if let Some(path) = art
@@ -316,7 +321,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             .and_then(|l| l.path.clone())
             .filter(|p| !p.is_empty())
         {
-            r.subject.target = Some(path);
+            r.subject.target = Some(path.into());
         }
         let fix = v.fix.unwrap_or(RawFix {
             versions: None,
@@ -369,10 +374,10 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         "vulnerability-scan",
         Outcome::Pass,
     );
-    scan.tool.clone_from(&tool);
+    scan.tool = Text::from(&tool);
     scan.observed_at = observed;
     scan.severity = Severity::None;
-    scan.title = format!("{tool} vulnerability scan");
+    scan.title = format!("{tool} vulnerability scan").into();
     scan.subject = base;
     if let Some(d) = &rep.distro {
         scan = scan

@@ -20,6 +20,7 @@
 
 use super::util::{clip, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use crate::model::Text;
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Subject};
 use crate::redact;
 use serde::Deserialize;
@@ -302,18 +303,19 @@ impl Ingestor for K8sAudit {
             })
             .collect();
         let subject = Subject {
-            namespace: oref
+            namespace: (oref
                 .and_then(|o| o.namespace.clone())
-                .filter(|s| !s.is_empty()),
-            kind: Some(kind_of(&resource)).filter(|s| !s.is_empty()),
-            name: oref.and_then(|o| o.name.clone()).filter(|s| !s.is_empty()),
+                .filter(|s| !s.is_empty()))
+            .map(Text::from),
+            kind: (Some(kind_of(&resource)).filter(|s| !s.is_empty())).map(Text::from),
+            name: (oref.and_then(|o| o.name.clone()).filter(|s| !s.is_empty())).map(Text::from),
             ..Subject::default()
         };
         let redact_on = ctx.redact;
         let provenance = doc.provenance(ctx, doc.text, "");
         let base = |kind: RecordKind, check: &str, outcome: Outcome| -> Record {
             let mut r = Record::new(kind, Format::K8sAudit, check, outcome);
-            r.tool = "kube-apiserver".to_string();
+            r.tool = "kube-apiserver".to_string().into();
             r.subject = subject.clone();
             r.observed_at = observed;
             r.provenance = provenance.clone();
@@ -341,19 +343,19 @@ impl Ingestor for K8sAudit {
             let mut r = base(RecordKind::Admission, "psa-enforce", outcome)
                 .attr("psa_level", level)
                 .attr("psa_policy", clip(policy, 100));
-            r.title = format!("Pod Security enforce policy {policy}");
+            r.title = format!("Pod Security enforce policy {policy}").into();
             out.push(r);
         }
         if let Some(v) = annotations.get(ANN_PSA_VIOLATIONS) {
             let mut r = base(RecordKind::Admission, "psa-violation", Outcome::Fail);
-            r.title = "Pod Security audit violation".to_string();
-            r.message = clip(&redact::maybe(v, redact_on), 1000);
+            r.title = "Pod Security audit violation".to_string().into();
+            r.message = clip(&redact::maybe(v, redact_on), 1000).into();
             out.push(r);
         }
         if let Some(v) = annotations.get(ANN_PSA_EXEMPT) {
             let mut r = base(RecordKind::Admission, "psa-exempt", Outcome::Warn)
                 .attr("exempt", clip(v, 100));
-            r.title = format!("Pod Security exemption ({v})");
+            r.title = format!("Pod Security exemption ({v})").into();
             out.push(r);
         }
         // Admission: webhook denial.
@@ -362,8 +364,8 @@ impl Ingestor for K8sAudit {
         {
             let mut r = base(RecordKind::Admission, "webhook-denied", Outcome::Pass)
                 .attr("webhook", webhook_name(&status_message).unwrap_or_default());
-            r.title = "Admission webhook denied the request".to_string();
-            r.message = clip(&redact::maybe(&status_message, redact_on), 1000);
+            r.title = "Admission webhook denied the request".to_string().into();
+            r.message = clip(&redact::maybe(&status_message, redact_on), 1000).into();
             out.push(r);
         }
         // ValidatingAdmissionPolicy failures.
@@ -397,15 +399,16 @@ impl Ingestor for K8sAudit {
                         .attr("enforcement", enforcement)
                         .attr("validation_actions", actions.join(","))
                         .attr("source", "ValidatingAdmissionPolicy");
-                    r.title = format!("ValidatingAdmissionPolicy {policy}");
-                    r.message = message.clone();
-                    r.provenance.pointer = Some(format!("{}{pointer}", doc.pointer));
+                    r.title = format!("ValidatingAdmissionPolicy {policy}").into();
+                    r.message = message.clone().into();
+                    r.provenance.pointer = Some(format!("{}{pointer}", doc.pointer).into());
                     out.push(r);
                     if enforcement == "deny" && !succeeded {
                         let mut d = base(RecordKind::Admission, "vap-denied", Outcome::Pass)
                             .attr("policy", policy.clone());
-                        d.title = format!("ValidatingAdmissionPolicy {policy} denied the request");
-                        d.message = message;
+                        d.title =
+                            format!("ValidatingAdmissionPolicy {policy} denied the request").into();
+                        d.message = message.into();
                         out.push(d);
                     }
                 }
@@ -416,31 +419,31 @@ impl Ingestor for K8sAudit {
         match subresource.as_str() {
             "exec" | "attach" | "portforward" => {
                 let mut r = base(RecordKind::Activity, &subresource, Outcome::Info);
-                r.title = format!("kubectl {subresource} into a pod");
+                r.title = format!("kubectl {subresource} into a pod").into();
                 out.push(r);
             }
             "ephemeralcontainers" if is_write(&verb) => {
                 let mut r = base(RecordKind::Activity, "ephemeral-container", Outcome::Info);
-                r.title = "Ephemeral container added to a pod".to_string();
+                r.title = "Ephemeral container added to a pod".to_string().into();
                 out.push(r);
             }
             _ => {}
         }
         if resource == "secrets" && matches!(verb.as_str(), "get" | "list" | "watch") && succeeded {
             let mut r = base(RecordKind::Activity, "secret-read", Outcome::Info);
-            r.title = "Secret read".to_string();
+            r.title = "Secret read".to_string().into();
             out.push(r);
         }
         if username == "system:anonymous"
             && annotations.get(ANN_DECISION).map(String::as_str) == Some("allow")
         {
             let mut r = base(RecordKind::Activity, "anonymous-allowed", Outcome::Fail);
-            r.title = "Anonymous request was authorised".to_string();
+            r.title = "Anonymous request was authorised".to_string().into();
             out.push(r);
         }
         if groups.iter().any(|g| g == "system:masters") {
             let mut r = base(RecordKind::Activity, "system-masters", Outcome::Warn);
-            r.title = "Request by a member of system:masters".to_string();
+            r.title = "Request by a member of system:masters".to_string().into();
             out.push(r);
         }
         let pod_create = resource == "pods" && subresource.is_empty() && verb == "create";
@@ -462,14 +465,15 @@ impl Ingestor for K8sAudit {
             if !privileged.is_empty() {
                 let mut r = base(RecordKind::Activity, "privileged-pod", Outcome::Fail)
                     .attr("containers", privileged.join(","));
-                r.subject.container = privileged.first().cloned().filter(|c| !c.is_empty());
-                r.title = "Privileged pod created".to_string();
+                r.subject.container =
+                    (privileged.first().cloned().filter(|c| !c.is_empty())).map(Text::from);
+                r.title = "Privileged pod created".to_string().into();
                 out.push(r);
             }
         }
         if resource == "networkpolicies" && is_write(&verb) && succeeded {
             let mut r = base(RecordKind::Activity, "networkpolicy-change", Outcome::Info);
-            r.title = format!("NetworkPolicy {verb}");
+            r.title = format!("NetworkPolicy {verb}").into();
             out.push(r);
         }
         if matches!(
@@ -479,7 +483,7 @@ impl Ingestor for K8sAudit {
             && succeeded
         {
             let mut r = base(RecordKind::Activity, "rbac-change", Outcome::Info);
-            r.title = format!("{} {verb}", kind_of(&resource));
+            r.title = format!("{} {verb}", kind_of(&resource)).into();
             out.push(r);
         }
 
@@ -505,14 +509,14 @@ impl Ingestor for K8sAudit {
                 let name = subject
                     .name
                     .clone()
-                    .or(resp_name)
-                    .or(req_generate)
+                    .or(resp_name.map(Text::from))
+                    .or(req_generate.map(Text::from))
                     .filter(|n| !n.is_empty());
                 let namespace = subject
                     .namespace
                     .clone()
-                    .or(resp_ns)
-                    .or(req_ns)
+                    .or(resp_ns.map(Text::from))
+                    .or(req_ns.map(Text::from))
                     .filter(|n| !n.is_empty());
                 let mut seen = std::collections::BTreeSet::new();
                 for c in pod_containers(pod) {
@@ -528,13 +532,13 @@ impl Ingestor for K8sAudit {
                         "running",
                         Outcome::Info,
                     );
-                    r.tool = "kube-apiserver".to_string();
-                    r.title = format!("Image {} admitted in a pod", image.tagged());
+                    r.tool = "kube-apiserver".to_string().into();
+                    r.title = format!("Image {} admitted in a pod", image.tagged()).into();
                     r.subject = Subject {
                         namespace: namespace.clone(),
-                        kind: Some("Pod".to_string()),
+                        kind: Some("Pod".to_string().into()),
                         name: name.clone(),
-                        container: c.name.clone().filter(|n| !n.is_empty()),
+                        container: (c.name.clone().filter(|n| !n.is_empty())).map(Text::from),
                         image: Some(image),
                         ..Subject::default()
                     };

@@ -91,8 +91,8 @@ impl KubeBench {
             "benchmark-run",
             Outcome::Info,
         );
-        scan.tool = "kube-bench".to_string();
-        scan.title = c.text.clone().unwrap_or_default();
+        scan.tool = "kube-bench".to_string().into();
+        scan.title = c.text.clone().unwrap_or_default().into();
         scan = scan
             .attr("benchmark", benchmark.clone())
             .attr("node_type", node_type.clone().unwrap_or_default());
@@ -137,10 +137,10 @@ impl KubeBench {
                     format!("{benchmark}:{}", number.trim()),
                     outcome,
                 );
-                rec.tool = "kube-bench".to_string();
-                rec.title = clip(&desc, 300);
+                rec.tool = "kube-bench".to_string().into();
+                rec.title = clip(&desc, 300).into();
                 if let Some(reason) = r.reason.filter(|s| !s.is_empty()) {
-                    rec.message = clip(&redact::maybe(&reason, ctx.redact), 1000);
+                    rec.message = clip(&redact::maybe(&reason, ctx.redact), 1000).into();
                 }
                 rec = rec
                     .attr("benchmark", benchmark.clone())

@@ -13,6 +13,7 @@
 
 use super::util::{clip, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use crate::model::Text;
 use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject};
 use crate::redact;
 use chrono::{DateTime, TimeZone, Utc};
@@ -141,9 +142,10 @@ fn timestamp(v: &serde_json::Value) -> Option<DateTime<Utc>> {
 
 fn subject_of(r: &RawRef, fallback_ns: Option<&String>) -> Subject {
     Subject {
-        namespace: non_empty(r.namespace.as_deref()).or_else(|| fallback_ns.cloned()),
-        kind: non_empty(r.kind.as_deref()),
-        name: non_empty(r.name.as_deref()),
+        namespace: (non_empty(r.namespace.as_deref()).or_else(|| fallback_ns.cloned()))
+            .map(Text::from),
+        kind: (non_empty(r.kind.as_deref())).map(Text::from),
+        name: (non_empty(r.name.as_deref())).map(Text::from),
         ..Subject::default()
     }
 }
@@ -190,9 +192,9 @@ impl Ingestor for PolicyReport {
                     .find(|o| o.controller == Some(true))
                     .or_else(|| owners.first());
                 Subject {
-                    namespace: report_ns.clone(),
-                    kind: owner.and_then(|o| non_empty(o.kind.as_deref())),
-                    name: owner.and_then(|o| non_empty(o.name.as_deref())),
+                    namespace: report_ns.clone().map(Text::from),
+                    kind: (owner.and_then(|o| non_empty(o.kind.as_deref()))).map(Text::from),
+                    name: (owner.and_then(|o| non_empty(o.name.as_deref()))).map(Text::from),
                     ..Subject::default()
                 }
             }
@@ -262,17 +264,17 @@ impl Ingestor for PolicyReport {
                 outcome,
             );
             rec.tool = if tool.is_empty() {
-                source.clone()
+                source.clone().into()
             } else {
-                tool.clone()
+                tool.clone().into()
             };
             rec.severity = severity;
-            rec.title = clip(rule.as_deref().unwrap_or(&policy), 300);
+            rec.title = clip(rule.as_deref().unwrap_or(&policy), 300).into();
             if let Some(m) = non_empty(r.message.as_deref()) {
-                rec.message = clip(&redact::maybe(&m, ctx.redact), 2000);
+                rec.message = clip(&redact::maybe(&m, ctx.redact), 2000).into();
             }
             if let Some(id) = prop("VulnerabilityID").filter(|id| *id != policy) {
-                rec.aliases.push(id);
+                rec.aliases.push(id.into());
             }
             rec.observed_at = observed;
             rec = rec
@@ -309,9 +311,9 @@ impl Ingestor for PolicyReport {
             Outcome::Info,
         );
         scan.tool = if tool.is_empty() {
-            sources.first().cloned().unwrap_or_default()
+            sources.first().cloned().unwrap_or_default().into()
         } else {
-            tool
+            tool.into()
         };
         scan.title = format!(
             "{} {}",
@@ -319,7 +321,8 @@ impl Ingestor for PolicyReport {
             meta.and_then(|m| m.name.as_deref()).unwrap_or_default()
         )
         .trim()
-        .to_string();
+        .to_string()
+        .into();
         scan.subject = report_subject;
         scan.observed_at = latest.or(created);
         scan = scan.attr("source", sources.join(",")).attr(

@@ -14,6 +14,7 @@ use super::trivy_results::{
 };
 use super::util::parse_time;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use crate::model::Text;
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
 use crate::redact;
 use serde::Deserialize;
@@ -415,8 +416,8 @@ fn one_run<'a>(
                 .and_then(|v| v.split(',').next())
                 .map(|v| v.trim().to_string())
                 .unwrap_or_default();
-            r.title = text(short, MAX_TITLE, ctx.redact);
-            r.message = text(full, MAX_TEXT, ctx.redact);
+            r.title = text(short, MAX_TITLE, ctx.redact).into();
+            r.message = text(full, MAX_TEXT, ctx.redact).into();
             r = r
                 .attr("package", package)
                 .attr("installed_version", installed)
@@ -431,7 +432,7 @@ fn one_run<'a>(
                 rule_id.clone(),
                 Outcome::Fail,
             );
-            r.title = text(short, MAX_TITLE, ctx.redact);
+            r.title = text(short, MAX_TITLE, ctx.redact).into();
             let matched = fields(&message).get("match").cloned().unwrap_or_default();
             if !matched.is_empty() {
                 r = r.attr("fingerprint", redact::fingerprint(&matched));
@@ -446,17 +447,17 @@ fn one_run<'a>(
                 check,
                 Outcome::Fail,
             );
-            r.aliases = aliases;
-            r.title = text(short.or(Some(rule_name.as_str())), MAX_TITLE, ctx.redact);
-            r.message = text(Some(message.as_str()), MAX_TEXT, ctx.redact);
+            r.aliases = aliases.into_iter().map(Text::from).collect();
+            r.title = text(short.or(Some(rule_name.as_str())), MAX_TITLE, ctx.redact).into();
+            r.message = text(Some(message.as_str()), MAX_TEXT, ctx.redact).into();
             r
         };
-        r.tool.clone_from(&tool);
+        r.tool = Text::from(&tool);
         r.severity = severity;
         r.observed_at = observed;
         r.subject = Subject {
             image,
-            target: uri,
+            target: uri.map(Text::from),
             ..Subject::default()
         };
         r = r
@@ -473,8 +474,8 @@ fn one_run<'a>(
             "vulnerability-scan",
             Outcome::Pass,
         );
-        scan.tool.clone_from(&tool);
-        scan.title = format!("{tool} vulnerability scan");
+        scan.tool = Text::from(&tool);
+        scan.title = format!("{tool} vulnerability scan").into();
         scan.observed_at = observed;
         scan.subject.image = first_image;
         scan.provenance = doc.provenance(ctx, raw_run.get(), ptr);

@@ -5,7 +5,7 @@
 
 use super::FileCtx;
 use crate::diag::{Code, Diagnostic, Level};
-use crate::model::{Format, Record, RecordKind};
+use crate::model::{Format, Interner, Record, RecordKind};
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,8 @@ pub struct IngestOptions {
     pub redact: bool,
     /// Where to report progress, if anywhere.
     pub progress: Option<std::sync::Arc<dyn Progress>>,
+    /// The shared copy of every string kept (one per run, shared by all threads).
+    pub interner: std::sync::Arc<Interner>,
 }
 
 impl std::fmt::Debug for IngestOptions {
@@ -52,6 +54,7 @@ impl Default for IngestOptions {
             follow_symlinks: false,
             redact: true,
             progress: None,
+            interner: Default::default(),
         }
     }
 }
@@ -136,15 +139,19 @@ pub fn ingest_paths(inputs: &[PathBuf], opts: &IngestOptions) -> Ingested {
 /// Merge per-file results into one ordered whole: sources sorted by path, records
 /// grouped by their source in that order (document order kept), so that ingesting
 /// raw files and merging shards of them give identical results.
+///
+/// Records move in runs (one per file, a shard splits into its files' runs) and are
+/// copied once into a vector of the exact final size: the merge never holds two
+/// copies of the evidence.
 fn merge(
     results: Vec<(Vec<SourceSummary>, Vec<Record>)>,
     diagnostics: Vec<Diagnostic>,
 ) -> Ingested {
     let mut sources = Vec::new();
-    let mut records = Vec::new();
+    let mut runs: Vec<Vec<Record>> = Vec::new();
     for (s, r) in results {
         sources.extend(s);
-        records.extend(r);
+        split_runs(r, &mut runs);
     }
     sources.sort_by(|a, b| a.path.cmp(&b.path));
     sources.dedup_by(|a, b| a.path == b.path && a.sha256 == b.sha256);
@@ -153,23 +160,51 @@ fn merge(
         .enumerate()
         .map(|(i, s)| (s.path.as_str(), i))
         .collect();
-    let mut keyed: Vec<(usize, Record)> = records
+    let mut keyed: Vec<(usize, Vec<Record>)> = runs
         .into_iter()
-        .map(|r| {
-            (
-                order
-                    .get(r.provenance.file.as_str())
-                    .copied()
-                    .unwrap_or(usize::MAX),
-                r,
-            )
+        .map(|run| {
+            let file = run.first().map_or("", |r| r.provenance.file.as_str());
+            (order.get(file).copied().unwrap_or(usize::MAX), run)
         })
         .collect();
     keyed.sort_by_key(|(i, _)| *i);
+    let mut records = Vec::with_capacity(keyed.iter().map(|(_, r)| r.len()).sum());
+    for (_, run) in keyed {
+        records.extend(run);
+    }
     Ingested {
         sources,
-        records: keyed.into_iter().map(|(_, r)| r).collect(),
+        records,
         diagnostics,
+    }
+}
+
+/// Split one file's records into maximal runs of the same provenance file (a raw
+/// file is one run; a shard has one per file it carries), keeping their order.
+fn split_runs(records: Vec<Record>, runs: &mut Vec<Vec<Record>>) {
+    let same_file = records.first().is_none_or(|first| {
+        records
+            .iter()
+            .all(|r| r.provenance.file == first.provenance.file)
+    });
+    if same_file {
+        if !records.is_empty() {
+            runs.push(records);
+        }
+        return;
+    }
+    let mut current: Vec<Record> = Vec::new();
+    for r in records {
+        if current
+            .last()
+            .is_some_and(|last| last.provenance.file != r.provenance.file)
+        {
+            runs.push(std::mem::take(&mut current));
+        }
+        current.push(r);
+    }
+    if !current.is_empty() {
+        runs.push(current);
     }
 }
 
@@ -187,7 +222,8 @@ pub fn ingest_file_or_shard(
         }
     };
     if let Some(text) = shard_text(&bytes) {
-        let (sources, records, diags) = super::shard::read(display, &text);
+        let (sources, mut records, diags) = super::shard::read(display, &text);
+        records.iter_mut().for_each(|r| r.share(&opts.interner));
         if !diags.is_empty() {
             let mut s = empty_summary(display, &hex(&Sha256::digest(&bytes)), bytes.len() as u64);
             s.formats = vec![Format::Shard];
@@ -402,10 +438,12 @@ pub fn ingest_bytes(
     super::split::split_documents(&text, &mut ctx, &mut formats);
     ctx.fold_events();
     let FileCtx {
-        records,
+        mut records,
         diagnostics,
         ..
     } = ctx;
+    records.shrink_to_fit();
+    records.iter_mut().for_each(|r| r.share(&opts.interner));
     summary.diagnostics.extend(diagnostics.into_vec());
     summary.formats = formats.into_iter().collect();
     for r in &records {

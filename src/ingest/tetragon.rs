@@ -12,6 +12,7 @@
 
 use super::util::{clip, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use crate::model::Text;
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
 use crate::redact;
 use serde::Deserialize;
@@ -236,13 +237,13 @@ impl Ingestor for Tetragon {
         let pod = process.and_then(|p| p.pod.as_ref());
         let container = pod.and_then(|p| p.container.as_ref());
         let subject = Subject {
-            cluster: cluster.clone(),
-            namespace: pod.and_then(|p| non_empty(p.namespace.as_deref())),
-            kind: pod.map(|_| "Pod".to_string()),
-            name: pod.and_then(|p| non_empty(p.name.as_deref())),
-            container: container.and_then(|c| non_empty(c.name.as_deref())),
+            cluster: cluster.clone().map(Text::from),
+            namespace: (pod.and_then(|p| non_empty(p.namespace.as_deref()))).map(Text::from),
+            kind: (pod.map(|_| "Pod".to_string())).map(Text::from),
+            name: (pod.and_then(|p| non_empty(p.name.as_deref()))).map(Text::from),
+            container: (container.and_then(|c| non_empty(c.name.as_deref()))).map(Text::from),
             image: container.and_then(|c| c.image.as_ref()).and_then(image_of),
-            node: node.clone(),
+            node: node.clone().map(Text::from),
             ..Subject::default()
         };
         let binary = process
@@ -269,7 +270,7 @@ impl Ingestor for Tetragon {
                 "running",
                 Outcome::Info,
             );
-            r.tool = "tetragon".to_string();
+            r.tool = "tetragon".to_string().into();
             r.title = format!(
                 "Image {} running",
                 subject
@@ -277,7 +278,8 @@ impl Ingestor for Tetragon {
                     .as_ref()
                     .map(|i| i.tagged())
                     .unwrap_or_default()
-            );
+            )
+            .into();
             r.subject = subject.clone();
             r.observed_at = time.or_else(|| {
                 process
@@ -312,16 +314,16 @@ impl Ingestor for Tetragon {
                     Severity::Medium
                 };
                 let mut r = Record::new(RecordKind::Alert, Format::Tetragon, check, Outcome::Fail);
-                r.tool = "tetragon".to_string();
+                r.tool = "tetragon".to_string().into();
                 r.severity = severity;
                 r.title = if function.is_empty() {
-                    format!("{event_type} by {binary}")
+                    format!("{event_type} by {binary}").into()
                 } else {
-                    format!("{event_type} {function} by {binary}")
+                    format!("{event_type} {function} by {binary}").into()
                 };
                 let args = args_text(b.args.as_deref().unwrap_or_default());
                 if !args.is_empty() {
-                    r.message = clip(&redact::maybe(&args, ctx.redact), 1000);
+                    r.message = clip(&redact::maybe(&args, ctx.redact), 1000).into();
                 }
                 r.subject = subject.clone();
                 r.observed_at = time;
@@ -345,11 +347,11 @@ impl Ingestor for Tetragon {
             "tetragon",
             Outcome::Info,
         );
-        hb.tool = "tetragon".to_string();
-        hb.title = "Tetragon event".to_string();
+        hb.tool = "tetragon".to_string().into();
+        hb.title = "Tetragon event".to_string().into();
         hb.subject = Subject {
-            cluster,
-            node,
+            cluster: cluster.map(Text::from),
+            node: node.map(Text::from),
             ..Subject::default()
         };
         hb.observed_at = time;

@@ -12,6 +12,7 @@ use super::trivy_results::{
 };
 use super::util::parse_time;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use crate::model::Text;
 use crate::model::{Format, Subject};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -119,14 +120,15 @@ fn report<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         };
         classes.merge(res.classes());
         let subject = Subject {
-            target: res.target(),
+            target: res.target().map(Text::from),
             ..base.clone()
         };
         emit_result(doc, ctx, &res, &ptr, &emit, &subject);
     }
     let artifact = rep.artifact_name.unwrap_or_default();
     let scan_subject = Subject {
-        target: (base.image.is_none() && !artifact.is_empty()).then(|| artifact.clone()),
+        target: ((base.image.is_none() && !artifact.is_empty()).then(|| artifact.clone()))
+            .map(Text::from),
         ..base
     };
     push_scans(
@@ -192,7 +194,7 @@ fn legacy<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         }
         let subject = Subject {
             image: image.or_else(|| first_image.clone()),
-            target,
+            target: target.map(Text::from),
             ..Subject::default()
         };
         emit_result(doc, ctx, &res, &ptr, &emit, &subject);

@@ -114,7 +114,7 @@ pub(super) fn control_record(
         format!("trivy-compliance:{spec}:{control}"),
         outcome,
     );
-    r.tool = tool.to_string();
+    r.tool = tool.to_string().into();
     r.attr("benchmark", spec).attr("control", control)
 }
 
@@ -172,8 +172,8 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         };
         let mut r = control_record(Format::TrivyCompliance, emit.tool, &spec, &id, outcome);
         r.severity = super::trivy_results::severity(c.severity.as_deref());
-        r.title = text(c.name.as_deref(), MAX_TITLE, ctx.redact);
-        r.message = text(c.description.as_deref(), MAX_TEXT, ctx.redact);
+        r.title = text(c.name.as_deref(), MAX_TITLE, ctx.redact).into();
+        r.message = text(c.description.as_deref(), MAX_TEXT, ctx.redact).into();
         r = r
             .attr("total_pass", pass.to_string())
             .attr("total_fail", fail.to_string())
@@ -198,7 +198,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         };
         let mut r = control_record(Format::TrivyCompliance, emit.tool, &spec, &id, outcome);
         r.severity = super::trivy_results::severity(c.severity.as_deref());
-        r.title = text(c.name.as_deref(), MAX_TITLE, ctx.redact);
+        r.title = text(c.name.as_deref(), MAX_TITLE, ctx.redact).into();
         r = r
             .attr(
                 "total_pass",

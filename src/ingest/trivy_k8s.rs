@@ -12,6 +12,7 @@ use super::trivy_results::{
     RawMetadata, RawResult,
 };
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use crate::model::Text;
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -106,7 +107,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         }
     }
     let cluster_subject = Subject {
-        cluster: state.cluster.clone(),
+        cluster: state.cluster.clone().map(Text::from),
         ..Subject::default()
     };
     for (on, check) in [
@@ -162,10 +163,10 @@ fn resource<'a>(
 ) {
     let nonempty = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
     let workload = Subject {
-        cluster: state.cluster.clone(),
-        namespace: nonempty(&res.namespace),
-        kind: nonempty(&res.kind),
-        name: nonempty(&res.name),
+        cluster: state.cluster.clone().map(Text::from),
+        namespace: (nonempty(&res.namespace)).map(Text::from),
+        kind: (nonempty(&res.kind)).map(Text::from),
+        name: (nonempty(&res.name)).map(Text::from),
         ..Subject::default()
     };
     let metas = match res.metadata {
@@ -236,7 +237,7 @@ fn resource<'a>(
         }
         let subject = Subject {
             image,
-            target,
+            target: target.map(Text::from),
             ..workload.clone()
         };
         emit_result(doc, ctx, r, rptr, emit, &subject);
@@ -253,9 +254,9 @@ fn resource<'a>(
             "running",
             Outcome::Info,
         );
-        r.tool = emit.tool.to_string();
+        r.tool = emit.tool.to_string().into();
         r.severity = Severity::None;
-        r.title = format!("{} runs {}", workload.label(), img.tagged());
+        r.title = format!("{} runs {}", workload.label(), img.tagged()).into();
         r.subject = Subject {
             image: Some(img.clone()),
             ..workload.clone()
@@ -273,7 +274,7 @@ fn resource<'a>(
             .find(|(i, _)| *i == img)
             .and_then(|(_, mi)| mi.and_then(|mi| metas.get(mi)));
         let subject = Subject {
-            cluster: state.cluster.clone(),
+            cluster: state.cluster.clone().map(Text::from),
             image: Some(img),
             ..Subject::default()
         };

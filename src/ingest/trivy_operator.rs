@@ -16,6 +16,7 @@ use super::trivy_compliance::control_record;
 use super::trivy_results::{check_id_of, severity, text, MAX_TEXT, MAX_TITLE};
 use super::util::parse_time;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use crate::model::Text;
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -347,7 +348,7 @@ struct Crd<'s> {
 impl Crd<'_> {
     fn record(&self, kind: RecordKind, check: String, outcome: Outcome) -> Record {
         let mut r = Record::new(kind, Format::TrivyOperator, check, outcome);
-        r.tool.clone_from(&self.tool);
+        r.tool = Text::from(&self.tool);
         r.observed_at = self.observed_at;
         r.subject = self.subject.clone();
         r
@@ -392,10 +393,11 @@ fn one<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>, crd: RawCrd<'a>, slice: &'a str
         label("trivy-operator.resource.name"),
     );
     let subject = Subject {
-        namespace: label("trivy-operator.resource.namespace").or_else(|| meta.namespace.clone()),
-        kind: owner_kind,
-        name: owner_name,
-        container: label("trivy-operator.container.name"),
+        namespace: (label("trivy-operator.resource.namespace").or_else(|| meta.namespace.clone()))
+            .map(Text::from),
+        kind: owner_kind.map(Text::from),
+        name: owner_name.map(Text::from),
+        container: (label("trivy-operator.container.name")).map(Text::from),
         ..Subject::default()
     };
     let created = meta.creation_timestamp.as_deref().and_then(parse_time);
@@ -473,7 +475,7 @@ fn push(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, mut r: Record, slice: &str, ptr: &
 fn scan(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, c: &Crd<'_>, check: &str) -> Record {
     let mut r = c.record(RecordKind::Scan, check.to_string(), Outcome::Pass);
     r.severity = Severity::None;
-    r.title = format!("{} {}", c.tool, check.replace('-', " "));
+    r.title = format!("{} {}", c.tool, check.replace('-', " ")).into();
     r.provenance = doc.provenance(ctx, c.slice, c.pointer);
     r
 }
@@ -498,10 +500,10 @@ fn vulnerabilities<'a>(
         let fixable = !fixed.trim().is_empty() || status.eq_ignore_ascii_case("fixed");
         let mut r = c.record(RecordKind::Vulnerability, id, Outcome::Fail);
         r.severity = severity(v.severity.as_deref());
-        r.title = text(v.title.as_deref(), MAX_TITLE, ctx.redact);
-        r.message = text(v.description.as_deref(), MAX_TEXT, ctx.redact);
+        r.title = text(v.title.as_deref(), MAX_TITLE, ctx.redact).into();
+        r.message = text(v.description.as_deref(), MAX_TEXT, ctx.redact).into();
         if let Some(t) = v.target.filter(|t| !t.is_empty()) {
-            r.subject.target = Some(t);
+            r.subject.target = Some(t.into());
         }
         r = r
             .attr("package", v.resource.unwrap_or_default())
@@ -535,7 +537,8 @@ fn vulnerabilities<'a>(
                 .as_ref()
                 .map(|i| i.tagged())
                 .unwrap_or_default()
-        );
+        )
+        .into();
         r.provenance = doc.provenance(ctx, c.slice, c.pointer);
         ctx.records.push(r);
     }
@@ -579,9 +582,9 @@ fn checks<'a>(
             _ => Outcome::Fail,
         };
         let mut r = c.record(RecordKind::Misconfiguration, id, outcome);
-        r.aliases = aliases;
+        r.aliases = aliases.into_iter().map(Text::from).collect();
         r.severity = severity(chk.severity.as_deref());
-        r.title = text(chk.title.as_deref(), MAX_TITLE, ctx.redact);
+        r.title = text(chk.title.as_deref(), MAX_TITLE, ctx.redact).into();
         let messages = chk.messages.unwrap_or_default().join("\n");
         r.message = text(
             Some(messages.as_str())
@@ -589,7 +592,8 @@ fn checks<'a>(
                 .or(chk.description.as_deref()),
             MAX_TEXT,
             ctx.redact,
-        );
+        )
+        .into();
         // Config audits are about the workload, not its image.
         r.subject.image = None;
         r = r.attr("category", chk.category.unwrap_or_default()).attr(
@@ -620,9 +624,9 @@ fn secrets<'a>(
         };
         let mut r = c.record(RecordKind::Secret, rule, Outcome::Fail);
         r.severity = severity(sec.severity.as_deref());
-        r.title = text(sec.title.as_deref(), MAX_TITLE, ctx.redact);
+        r.title = text(sec.title.as_deref(), MAX_TITLE, ctx.redact).into();
         if let Some(t) = sec.target.filter(|t| !t.is_empty()) {
-            r.subject.target = Some(t);
+            r.subject.target = Some(t.into());
         }
         let fingerprint = sec
             .matched
@@ -712,7 +716,7 @@ fn compliance<'a>(
     let mut controls = 0usize;
     let finish = |mut r: Record, sev: Option<&str>, name: Option<&str>, redact_on: bool| {
         r.severity = severity(sev);
-        r.title = text(name, MAX_TITLE, redact_on);
+        r.title = text(name, MAX_TITLE, redact_on).into();
         r.observed_at = observed;
         r.attr("benchmark_title", spec_title.clone())
     };
@@ -739,7 +743,7 @@ fn compliance<'a>(
             r = finish(r, ctl.severity.as_deref(), ctl.name.as_deref(), ctx.redact)
                 .attr("total_pass", pass.to_string())
                 .attr("total_fail", fail.to_string());
-            r.message = text(ctl.description.as_deref(), MAX_TEXT, ctx.redact);
+            r.message = text(ctl.description.as_deref(), MAX_TEXT, ctx.redact).into();
             push(doc, ctx, r, raw.get(), &ptr);
             controls += 1;
         }

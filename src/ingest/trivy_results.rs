@@ -9,6 +9,7 @@
 use super::util::{clip, parse_time};
 use super::{Doc, FileCtx};
 use crate::diag::Code;
+use crate::model::Text;
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -216,7 +217,7 @@ pub(super) struct Emit<'s> {
 impl Emit<'_> {
     fn record(&self, kind: RecordKind, check: String, outcome: Outcome) -> Record {
         let mut r = Record::new(kind, self.format, check, outcome);
-        r.tool = self.tool.to_string();
+        r.tool = self.tool.to_string().into();
         r.observed_at = self.observed_at;
         r
     }
@@ -299,11 +300,12 @@ fn vulnerability(
         .vendor_ids
         .unwrap_or_default()
         .into_iter()
-        .filter(|a| !a.is_empty() && *a != r.check)
+        .filter(|a| !a.is_empty() && a.as_str() != r.check.as_str())
+        .map(Text::from)
         .collect();
     r.severity = severity(v.severity.as_deref());
-    r.title = text(v.title.as_deref(), MAX_TITLE, ctx.redact);
-    r.message = text(v.description.as_deref(), MAX_TEXT, ctx.redact);
+    r.title = text(v.title.as_deref(), MAX_TITLE, ctx.redact).into();
+    r.message = text(v.description.as_deref(), MAX_TEXT, ctx.redact).into();
     r.subject = subject.clone();
     r = r
         .attr("package", v.pkg_name.unwrap_or_default())
@@ -336,14 +338,15 @@ fn misconfiguration(
         check,
         misconf_outcome(m.status.as_deref()),
     );
-    r.aliases = aliases;
+    r.aliases = aliases.into_iter().map(Text::from).collect();
     r.severity = severity(m.severity.as_deref());
-    r.title = text(m.title.as_deref(), MAX_TITLE, ctx.redact);
+    r.title = text(m.title.as_deref(), MAX_TITLE, ctx.redact).into();
     r.message = text(
         m.message.as_deref().or(m.description.as_deref()),
         MAX_TEXT,
         ctx.redact,
-    );
+    )
+    .into();
     r.subject = subject.clone();
     let (resource, line) = m
         .cause
@@ -388,7 +391,7 @@ fn secret(
     };
     let mut r = emit.record(RecordKind::Secret, rule.trim().to_string(), Outcome::Fail);
     r.severity = severity(s.severity.as_deref());
-    r.title = text(s.title.as_deref(), MAX_TITLE, ctx.redact);
+    r.title = text(s.title.as_deref(), MAX_TITLE, ctx.redact).into();
     r.subject = subject.clone();
     let fingerprint = s
         .matched
@@ -524,7 +527,7 @@ pub(super) fn scan_record(
 ) -> Record {
     let mut r = emit.record(RecordKind::Scan, check.to_string(), Outcome::Pass);
     r.severity = Severity::None;
-    r.title = format!("{} {}", emit.tool, check.replace('-', " "));
+    r.title = format!("{} {}", emit.tool, check.replace('-', " ")).into();
     r.subject = subject;
     if let Some(meta) = meta {
         r = with_meta_attrs(r, meta);

@@ -3,6 +3,7 @@
 //! `nginx` → `docker.io/library/nginx:latest`; `ghcr.io/org/app@sha256:…` keeps its digest.
 //! The digest, when known, is the identity; the tag is an alias.
 
+use super::Text;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -10,15 +11,15 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ImageRef {
     /// Registry host, e.g. `docker.io`, `myacr.azurecr.io`, `localhost:5000`.
-    pub registry: String,
+    pub registry: Text,
     /// Repository path inside the registry, e.g. `library/nginx`.
-    pub repository: String,
+    pub repository: Text,
     /// Tag, if the reference named one (`latest` is implied only when neither tag nor digest is given).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tag: Option<String>,
+    pub tag: Option<Text>,
     /// Manifest digest `sha256:…`, if known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub digest: Option<String>,
+    pub digest: Option<Text>,
 }
 
 impl ImageRef {
@@ -76,10 +77,10 @@ impl ImageRef {
             tag
         };
         Some(ImageRef {
-            registry,
-            repository: repository.to_ascii_lowercase(),
-            tag,
-            digest,
+            registry: registry.into(),
+            repository: repository.to_ascii_lowercase().into(),
+            tag: tag.map(Text::from),
+            digest: digest.map(Text::from),
         })
     }
 

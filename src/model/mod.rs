@@ -7,7 +7,9 @@
 mod image;
 mod record;
 mod severity;
+mod text;
 
 pub use image::ImageRef;
 pub use record::{Format, Outcome, Provenance, Record, RecordKind, Subject};
 pub use severity::Severity;
+pub use text::{Attrs, Interner, Text};

@@ -1,9 +1,8 @@
 //! The evidence record: one normalised statement a tool made about a subject.
 
-use super::{ImageRef, Severity};
+use super::{Attrs, ImageRef, Interner, Severity, Text};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Every input format muster reads. The identifier is stable: it appears in
 /// `check --format json`, shards, CSV exports and catalog selectors.
@@ -201,28 +200,28 @@ impl Outcome {
 pub struct Subject {
     /// Cluster name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cluster: Option<String>,
+    pub cluster: Option<Text>,
     /// Kubernetes namespace.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+    pub namespace: Option<Text>,
     /// Resource kind (Pod, Deployment, Role, Node…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
+    pub kind: Option<Text>,
     /// Resource name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub name: Option<Text>,
     /// Container name inside the workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub container: Option<String>,
+    pub container: Option<Text>,
     /// Container image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<ImageRef>,
     /// Node or host name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub node: Option<String>,
+    pub node: Option<Text>,
     /// Location inside the artifact: a file path, a package path, a Dockerfile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
+    pub target: Option<Text>,
 }
 
 impl Subject {
@@ -252,7 +251,7 @@ impl Subject {
             return i.tagged();
         }
         if let Some(n) = &self.node {
-            return n.clone();
+            return n.to_string();
         }
         if let Some(ns) = &self.namespace {
             return format!("namespace {ns}");
@@ -260,7 +259,7 @@ impl Subject {
         if let Some(c) = &self.cluster {
             return format!("cluster {c}");
         }
-        self.target.clone().unwrap_or_default()
+        self.target.as_deref().unwrap_or_default().to_string()
     }
 }
 
@@ -268,13 +267,13 @@ impl Subject {
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Provenance {
     /// Input file path as shown to users (relative to its input root).
-    pub file: String,
+    pub file: Text,
     /// 1-based line number, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u64>,
     /// JSON pointer to the record inside the document, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<String>,
+    pub pointer: Option<Text>,
 }
 
 impl std::fmt::Display for Provenance {
@@ -298,24 +297,24 @@ pub struct Record {
     /// The input format it was read from.
     pub format: Format,
     /// The tool and version that produced it, when the export says (`trivy 0.50.1`).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub tool: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub tool: Text,
     /// The canonical identifier of the check, rule or vulnerability.
-    pub check: String,
+    pub check: Text,
     /// Other spellings of the same identifier (`KSV017`, `AVD-KSV-0017`, a GHSA for a CVE).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Text>,
     /// The verdict.
     pub outcome: Outcome,
     /// Severity on muster's scale.
     #[serde(default)]
     pub severity: Severity,
     /// One-line title.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub title: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub title: Text,
     /// Longer message (already redacted).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub message: String,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub message: Text,
     /// What it is about.
     #[serde(default)]
     pub subject: Subject,
@@ -329,8 +328,8 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_observed_at: Option<DateTime<Utc>>,
     /// Format-specific facts catalog predicates can test (`package`, `fixed_version`, `enforcement`…).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub attrs: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Attrs::is_empty")]
+    pub attrs: Attrs,
     /// Where it came from.
     pub provenance: Provenance,
 }
@@ -348,35 +347,67 @@ impl Record {
     pub fn new(
         kind: RecordKind,
         format: Format,
-        check: impl Into<String>,
+        check: impl Into<Text>,
         outcome: Outcome,
     ) -> Record {
         Record {
             kind,
             format,
-            tool: String::new(),
+            tool: Text::default(),
             check: check.into(),
             aliases: Vec::new(),
             outcome,
             severity: Severity::None,
-            title: String::new(),
-            message: String::new(),
+            title: Text::default(),
+            message: Text::default(),
             subject: Subject::default(),
             observed_at: None,
             count: 1,
             first_observed_at: None,
-            attrs: BTreeMap::new(),
+            attrs: Attrs::new(),
             provenance: Provenance::default(),
         }
     }
 
     /// Set an attribute, skipping empty values (builder style).
-    pub fn attr(mut self, key: &str, value: impl Into<String>) -> Record {
+    pub fn attr(mut self, key: &str, value: impl Into<Text>) -> Record {
         let value = value.into();
         if !value.is_empty() {
-            self.attrs.insert(key.to_string(), value);
+            self.attrs.insert(key, value);
         }
         self
+    }
+
+    /// Swap every string for the interner's shared copy (after parsing, before the
+    /// record is kept): memory then follows distinct strings, not records.
+    pub fn share(&mut self, interner: &Interner) {
+        interner.share(&mut self.tool);
+        interner.share(&mut self.check);
+        self.aliases.shrink_to_fit();
+        self.aliases.iter_mut().for_each(|a| interner.share(a));
+        interner.share(&mut self.title);
+        interner.share(&mut self.message);
+        let s = &mut self.subject;
+        for part in [
+            &mut s.cluster,
+            &mut s.namespace,
+            &mut s.kind,
+            &mut s.name,
+            &mut s.container,
+            &mut s.node,
+            &mut s.target,
+        ] {
+            interner.share_opt(part);
+        }
+        if let Some(image) = &mut s.image {
+            interner.share(&mut image.registry);
+            interner.share(&mut image.repository);
+            interner.share_opt(&mut image.tag);
+            interner.share_opt(&mut image.digest);
+        }
+        interner.share_attrs(&mut self.attrs);
+        interner.share(&mut self.provenance.file);
+        interner.share_opt(&mut self.provenance.pointer);
     }
 
     /// Look up a field by name for catalog predicates: built-in fields first, then `attrs`.
@@ -384,20 +415,20 @@ impl Record {
         match name {
             "kind" => Some(self.kind.id().to_string()),
             "format" => Some(self.format.id().to_string()),
-            "check" => Some(self.check.clone()),
+            "check" => Some(self.check.to_string()),
             "outcome" => Some(self.outcome.as_str().to_string()),
             "severity" => Some(self.severity.as_str().to_string()),
-            "title" => Some(self.title.clone()),
-            "cluster" => self.subject.cluster.clone(),
-            "namespace" => self.subject.namespace.clone(),
-            "resource_kind" => self.subject.kind.clone(),
-            "name" => self.subject.name.clone(),
-            "container" => self.subject.container.clone(),
+            "title" => Some(self.title.to_string()),
+            "cluster" => self.subject.cluster.as_deref().map(str::to_string),
+            "namespace" => self.subject.namespace.as_deref().map(str::to_string),
+            "resource_kind" => self.subject.kind.as_deref().map(str::to_string),
+            "name" => self.subject.name.as_deref().map(str::to_string),
+            "container" => self.subject.container.as_deref().map(str::to_string),
             "image" => self.subject.image.as_ref().map(|i| i.tagged()),
-            "registry" => self.subject.image.as_ref().map(|i| i.registry.clone()),
-            "node" => self.subject.node.clone(),
-            "target" => self.subject.target.clone(),
-            other => self.attrs.get(other).cloned(),
+            "registry" => self.subject.image.as_ref().map(|i| i.registry.to_string()),
+            "node" => self.subject.node.as_deref().map(str::to_string),
+            "target" => self.subject.target.as_deref().map(str::to_string),
+            other => self.attrs.get(other).map(|v| v.to_string()),
         }
     }
 

@@ -311,7 +311,7 @@ pub fn location(p: &Provenance) -> String {
     match (p.line, &p.pointer) {
         (Some(l), _) => format!("{}:{l}", p.file),
         (None, Some(ptr)) => format!("{}#{ptr}", p.file),
-        (None, None) => p.file.clone(),
+        (None, None) => p.file.clone().to_string(),
     }
 }
 

@@ -1,0 +1,334 @@
+//! Shared immutable strings for the evidence model, and the small attribute map.
+//!
+//! A large estate repeats the same strings millions of times: the input file on every
+//! record it produced, the image on every vulnerability, a CVE's description in every
+//! weekly scan, the pod on every alert. [`Text`] is a reference-counted string that
+//! can be *shared*: [`Interner::share`] swaps it for the one copy already held, so
+//! memory follows the number of distinct strings, not the number of records.
+//! [`Attrs`] is a sorted vector map (records carry a handful of attributes, for which
+//! a B-tree's eleven-slot nodes cost several times the data).
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Borrow;
+use std::collections::HashSet;
+use std::fmt;
+use std::hash::BuildHasher;
+use std::ops::Deref;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// An immutable, cheaply cloned string. Compares, hashes and orders as its text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Text(Arc<str>);
+
+impl Text {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        static EMPTY: OnceLock<Arc<str>> = OnceLock::new();
+        Text(EMPTY.get_or_init(|| Arc::from("")).clone())
+    }
+}
+
+impl Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for Text {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Borrow<str> for Text {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Self {
+        Text(Arc::from(s))
+    }
+}
+
+impl From<&String> for Text {
+    fn from(s: &String) -> Self {
+        Text(Arc::from(s.as_str()))
+    }
+}
+
+impl From<&str> for Text {
+    fn from(s: &str) -> Self {
+        Text(Arc::from(s))
+    }
+}
+
+impl From<Text> for String {
+    fn from(t: Text) -> Self {
+        t.0.to_string()
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Text {
+    fn eq(&self, other: &String) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl PartialEq<Text> for str {
+    fn eq(&self, other: &Text) -> bool {
+        self == &*other.0
+    }
+}
+
+impl PartialEq<Text> for &str {
+    fn eq(&self, other: &Text) -> bool {
+        *self == &*other.0
+    }
+}
+
+impl fmt::Display for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Ok(Text::from(&*s))
+    }
+}
+
+/// Attributes of a record: string keys to string values, sorted by key, one value a key.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Attrs(Vec<(Text, Text)>);
+
+impl Attrs {
+    /// An empty map.
+    pub fn new() -> Attrs {
+        Attrs(Vec::new())
+    }
+
+    /// The value of `key`.
+    pub fn get(&self, key: &str) -> Option<&Text> {
+        self.position(key).ok().map(|i| &self.0[i].1)
+    }
+
+    /// Whether `key` has a value.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.position(key).is_ok()
+    }
+
+    /// Set `key` (replacing any value it had).
+    pub fn insert(&mut self, key: impl Into<Text>, value: impl Into<Text>) {
+        let key = key.into();
+        match self.position(&key) {
+            Ok(i) => self.0[i].1 = value.into(),
+            Err(i) => self.0.insert(i, (key, value.into())),
+        }
+    }
+
+    /// Remove `key`, returning its value.
+    pub fn remove(&mut self, key: &str) -> Option<Text> {
+        self.position(key).ok().map(|i| self.0.remove(i).1)
+    }
+
+    /// Pairs in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&Text, &Text)> + '_ {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// Number of keys.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there is no key.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn position(&self, key: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+    }
+
+    fn share(&mut self, interner: &Interner) {
+        self.0.shrink_to_fit();
+        for (k, v) in &mut self.0 {
+            interner.share(k);
+            interner.share(v);
+        }
+    }
+}
+
+impl std::ops::Index<&str> for Attrs {
+    type Output = Text;
+    /// The value of `key`; panics when it has none (like a map's index).
+    fn index(&self, key: &str) -> &Text {
+        match self.get(key) {
+            Some(v) => v,
+            None => panic!("no attribute {key:?}"),
+        }
+    }
+}
+
+impl fmt::Debug for Attrs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<K: Into<Text>, V: Into<Text>> FromIterator<(K, V)> for Attrs {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        let mut a = Attrs::new();
+        for (k, v) in iter {
+            a.insert(k, v);
+        }
+        a
+    }
+}
+
+impl Serialize for Attrs {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for Attrs {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let map = <std::collections::BTreeMap<Text, Text>>::deserialize(d)?;
+        Ok(Attrs(map.into_iter().collect()))
+    }
+}
+
+/// Hands out one shared copy of each distinct string. Safe to use from many threads
+/// (the table is split into independently locked shards).
+pub struct Interner {
+    shards: Vec<Mutex<HashSet<Arc<str>>>>,
+    hasher: std::collections::hash_map::RandomState,
+}
+
+const SHARDS: usize = 64;
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            shards: (0..SHARDS).map(|_| Mutex::new(HashSet::new())).collect(),
+            hasher: std::collections::hash_map::RandomState::new(),
+        }
+    }
+}
+
+impl Interner {
+    /// Replace `text` by the shared copy of the same string, keeping it as that copy
+    /// if it is the first.
+    pub fn share(&self, text: &mut Text) {
+        let hash = self.hasher.hash_one(text.as_str());
+        let Some(shard) = self.shards.get((hash as usize) % SHARDS) else {
+            return;
+        };
+        let mut set = shard.lock().unwrap_or_else(|e| e.into_inner());
+        match set.get(text.as_str()) {
+            Some(kept) => {
+                if !Arc::ptr_eq(kept, &text.0) {
+                    text.0 = kept.clone();
+                }
+            }
+            None => {
+                set.insert(text.0.clone());
+            }
+        }
+    }
+
+    /// [`Interner::share`] for an optional text.
+    pub fn share_opt(&self, text: &mut Option<Text>) {
+        if let Some(t) = text {
+            self.share(t);
+        }
+    }
+
+    /// [`Interner::share`] for every key and value.
+    pub fn share_attrs(&self, attrs: &mut Attrs) {
+        attrs.share(self);
+    }
+
+    /// Distinct strings held.
+    pub fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.lock().map(|s| s.len()).unwrap_or(0))
+            .sum()
+    }
+
+    /// Whether no string is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_texts_share_one_allocation() {
+        let interner = Interner::default();
+        let mut a = Text::from(String::from("docker.io/library/nginx"));
+        let mut b = Text::from("docker.io/library/nginx");
+        assert!(!Arc::ptr_eq(&a.0, &b.0));
+        interner.share(&mut a);
+        interner.share(&mut b);
+        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert_eq!(a, "docker.io/library/nginx");
+        assert_eq!(interner.len(), 1);
+    }
+
+    #[test]
+    fn attrs_stay_sorted_and_round_trip_as_a_json_map() {
+        let mut a = Attrs::new();
+        a.insert("package", "openssl");
+        a.insert("fixed_version", "3.0.15");
+        a.insert("package", "libssl3");
+        assert_eq!(a.len(), 2);
+        assert_eq!(a.get("package").map(Text::as_str), Some("libssl3"));
+        let json = serde_json::to_string(&a).unwrap();
+        assert_eq!(json, r#"{"fixed_version":"3.0.15","package":"libssl3"}"#);
+        let back: Attrs = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, a);
+        assert_eq!(a.remove("fixed_version").as_deref(), Some("3.0.15"));
+        assert!(!a.contains_key("fixed_version"));
+    }
+}
