@@ -31,6 +31,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<i32> {
         template_dir: args.theme.clone(),
         redaction_disabled: args.input.no_redact,
     };
+    let mut clock = Instant::now();
     let mut files = render_site(
         &loaded.report,
         &loaded.catalog,
@@ -38,6 +39,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<i32> {
         &lang,
         &opts,
     )?;
+    super::progress::phase_done("render", &mut clock);
     files.push((
         MARKER.to_string(),
         b"This folder was written by muster; `muster build` may replace it.\n".to_vec(),
@@ -64,7 +66,9 @@ pub fn run(args: BuildArgs) -> anyhow::Result<i32> {
         "manifest.json".to_string(),
         serde_json::to_vec_pretty(&manifest)?,
     ));
+    super::progress::phase_done("manifest", &mut clock);
     write_site(&args.output, &files)?;
+    super::progress::phase_done("write", &mut clock);
     if !args.quiet {
         let records: u64 = loaded.report.sources.iter().map(|s| s.record_count()).sum();
         println!(

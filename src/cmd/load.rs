@@ -106,7 +106,9 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
         progress: super::progress::Bar::for_terminal(quiet),
         interner: Default::default(),
     };
+    let mut clock = std::time::Instant::now();
     let ingested = ingest_paths(&inputs, &opts);
+    super::progress::phase_done("ingest", &mut clock);
     diagnostics.extend(ingested.diagnostics);
     let as_of = match args.as_of.as_deref().or(config.report.as_of.as_deref()) {
         Some(s) => date_arg("--as-of", s)?,
@@ -130,6 +132,7 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
         as_of,
         since,
     );
+    super::progress::phase_done("evaluate", &mut clock);
     Ok(Loaded {
         report,
         catalog,

@@ -1,5 +1,6 @@
 //! The progress bar on stderr for long ingests (files, bytes, throughput); silent when
-//! stderr is not a terminal or with `--quiet`.
+//! stderr is not a terminal or with `--quiet`. Also the phase timings printed when
+//! `MUSTER_TIMINGS` is set (used by the benchmarks to say where the time goes).
 
 use crate::ingest::source::Progress;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -51,4 +52,17 @@ impl Progress for Bar {
             self.bar.finish_and_clear();
         }
     }
+}
+
+/// Print how long a phase took to stderr when the `MUSTER_TIMINGS` environment variable
+/// is set, and restart the clock for the next phase.
+#[allow(clippy::print_stderr)]
+pub fn phase_done(name: &str, clock: &mut std::time::Instant) {
+    if std::env::var_os("MUSTER_TIMINGS").is_some() {
+        eprintln!(
+            "timing: {name:<10} {:>8.3} s",
+            clock.elapsed().as_secs_f64()
+        );
+    }
+    *clock = std::time::Instant::now();
 }
