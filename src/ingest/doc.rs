@@ -2,13 +2,12 @@
 //! and where its records and diagnostics go.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Level};
-use crate::model::Text;
-use crate::model::{Provenance, Record};
+use crate::model::{Outcome, Provenance, Record, RecordKind, Severity, Subject, Text};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::cell::OnceCell;
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use super::Probe;
 
@@ -25,8 +24,10 @@ pub struct FileCtx<'f> {
     pub diagnostics: Diagnostics,
     /// Whether secrets and credential shapes are redacted (default true).
     pub redact: bool,
-    /// Event fold keys → index of the record that holds them.
-    folds: HashMap<String, usize>,
+    /// Indices of the records that hold each folded event, by the hash of its fold key
+    /// (compared field by field on lookup: no key is built or cloned per event).
+    folds: hashbrown::HashTable<usize>,
+    fold_hasher: foldhash::fast::RandomState,
     /// Records before this index are already folded.
     folded_upto: usize,
 }
@@ -41,7 +42,8 @@ impl<'f> FileCtx<'f> {
             records: Vec::new(),
             diagnostics: Diagnostics::default(),
             redact: true,
-            folds: HashMap::new(),
+            folds: hashbrown::HashTable::new(),
+            fold_hasher: foldhash::fast::RandomState::default(),
             folded_upto: 0,
         }
     }
@@ -60,8 +62,15 @@ impl<'f> FileCtx<'f> {
                 self.records.push(r);
                 continue;
             }
-            let key = fold_key(&r);
-            match self.folds.get(&key).and_then(|&i| self.records.get_mut(i)) {
+            let hash = self.fold_hasher.hash_one(fold_key(&r));
+            let records = &self.records;
+            let found = self
+                .folds
+                .find(hash, |&i| {
+                    records.get(i).is_some_and(|k| fold_key(k) == fold_key(&r))
+                })
+                .copied();
+            match found.and_then(|i| self.records.get_mut(i)) {
                 Some(kept) => {
                     let first = [
                         kept.first_observed_at,
@@ -77,7 +86,10 @@ impl<'f> FileCtx<'f> {
                     kept.first_observed_at = first.filter(|f| Some(*f) != kept.observed_at);
                 }
                 None => {
-                    self.folds.insert(key, self.records.len());
+                    let (records, hasher) = (&self.records, &self.fold_hasher);
+                    self.folds.insert_unique(hash, records.len(), |&i| {
+                        records.get(i).map_or(0, |k| hasher.hash_one(fold_key(k)))
+                    });
                     self.records.push(r);
                 }
             }
@@ -131,29 +143,26 @@ impl<'f> FileCtx<'f> {
     }
 }
 
-fn fold_key(r: &Record) -> String {
-    let s = &r.subject;
-    let day = r
-        .observed_at
-        .map(|t| t.date_naive().to_string())
-        .unwrap_or_default();
-    let image = s.image.as_ref().map(|i| i.to_string()).unwrap_or_default();
-    let parts: [&str; 13] = [
-        r.kind.id(),
+/// What makes two events the same for folding: kind, check, outcome, severity,
+/// subject and UTC day (borrowed from the record).
+type FoldKey<'r> = (
+    RecordKind,
+    &'r str,
+    Outcome,
+    Severity,
+    &'r Subject,
+    Option<chrono::NaiveDate>,
+);
+
+fn fold_key(r: &Record) -> FoldKey<'_> {
+    (
+        r.kind,
         r.check.as_str(),
-        r.outcome.as_str(),
-        r.severity.as_str(),
-        s.cluster.as_deref().unwrap_or(""),
-        s.namespace.as_deref().unwrap_or(""),
-        s.kind.as_deref().unwrap_or(""),
-        s.name.as_deref().unwrap_or(""),
-        s.container.as_deref().unwrap_or(""),
-        &image,
-        s.node.as_deref().unwrap_or(""),
-        s.target.as_deref().unwrap_or(""),
-        &day,
-    ];
-    parts.join("\u{1f}")
+        r.outcome,
+        r.severity,
+        &r.subject,
+        r.observed_at.map(|t| t.date_naive()),
+    )
 }
 
 /// One JSON document inside a file.

@@ -10,37 +10,98 @@ use crate::model::Text;
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity};
 use crate::redact;
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
 /// The Falco ingestor.
 pub struct Falco;
 
+/// An alert; strings borrow from the line when they have no escapes.
 #[derive(Deserialize)]
-struct RawAlert {
-    rule: String,
-    #[serde(default)]
-    priority: Option<String>,
-    #[serde(default)]
-    time: Option<String>,
-    #[serde(default)]
-    output: Option<String>,
-    #[serde(default)]
-    source: Option<String>,
-    #[serde(default)]
-    tags: Option<Vec<String>>,
-    #[serde(default)]
-    hostname: Option<String>,
-    #[serde(default)]
-    output_fields: Option<BTreeMap<String, serde_json::Value>>,
+struct RawAlert<'a> {
+    #[serde(borrow)]
+    rule: Cow<'a, str>,
+    #[serde(default, borrow)]
+    priority: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    time: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    output: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    source: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    tags: Option<Vec<Cow<'a, str>>>,
+    #[serde(default, borrow)]
+    hostname: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    output_fields: Option<OutputFields<'a>>,
 }
 
-fn field_str(fields: &BTreeMap<String, serde_json::Value>, key: &str) -> Option<String> {
-    match fields.get(key)? {
-        serde_json::Value::String(s) if !s.is_empty() && s != "<NA>" => Some(s.clone()),
-        serde_json::Value::Number(n) => Some(n.to_string()),
-        serde_json::Value::Array(a) => a.first().and_then(|v| v.as_str()).map(str::to_string),
-        _ => None,
+/// The `output_fields` muster reads (the others are skipped unparsed).
+#[derive(Deserialize, Default)]
+struct OutputFields<'a> {
+    #[serde(rename = "evt.time", default, borrow)]
+    evt_time: Field<'a>,
+    #[serde(rename = "evt.time.iso8601", default, borrow)]
+    evt_time_iso: Field<'a>,
+    #[serde(rename = "k8s.ns.name", default, borrow)]
+    namespace: Field<'a>,
+    #[serde(rename = "k8s.pod.name", default, borrow)]
+    pod: Field<'a>,
+    #[serde(rename = "container.name", default, borrow)]
+    container: Field<'a>,
+    #[serde(rename = "container.image.repository", default, borrow)]
+    image_repository: Field<'a>,
+    #[serde(rename = "container.image.tag", default, borrow)]
+    image_tag: Field<'a>,
+    #[serde(rename = "container.image.digest", default, borrow)]
+    image_digest: Field<'a>,
+    #[serde(rename = "container.image", default, borrow)]
+    image: Field<'a>,
+    #[serde(rename = "proc.cmdline", default, borrow)]
+    cmdline: Field<'a>,
+    #[serde(rename = "user.name", default, borrow)]
+    user: Field<'a>,
+}
+
+/// One output field as text: a string, a number, or the first string of an array;
+/// empty strings and `<NA>` are absent.
+#[derive(Default)]
+struct Field<'a>(Option<Cow<'a, str>>);
+
+impl<'a> Field<'a> {
+    fn text(&self) -> Option<&str> {
+        self.0.as_deref().filter(|s| !s.is_empty() && *s != "<NA>")
     }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Field<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Any<'a> {
+            Text(#[serde(borrow)] Cow<'a, str>),
+            Int(i64),
+            Uint(u64),
+            Float(f64),
+            List(Vec<serde_json::Value>),
+            Other(serde::de::IgnoredAny),
+        }
+        Ok(Field(match Any::deserialize(d)? {
+            Any::Text(s) => Some(s),
+            Any::Int(n) => Some(n.to_string().into()),
+            Any::Uint(n) => Some(n.to_string().into()),
+            Any::Float(n) => Some(n.to_string().into()),
+            Any::List(a) => a
+                .first()
+                .and_then(|v| v.as_str())
+                .map(|s| s.to_string().into()),
+            Any::Other(_) => None,
+        }))
+    }
+}
+
+fn text(field: &Field<'_>) -> Option<Text> {
+    field.text().map(Text::from)
 }
 
 impl Ingestor for Falco {
@@ -51,6 +112,10 @@ impl Ingestor for Falco {
             tested: "Falco 0.2x (no source/tags/hostname), 0.30–0.39",
             detection: "object with rule, priority and time",
         }
+    }
+
+    fn detects_from_top_level(&self) -> bool {
+        true
     }
 
     fn detect(&self, probe: &Probe) -> bool {
@@ -64,9 +129,10 @@ impl Ingestor for Falco {
         let fields = raw.output_fields.unwrap_or_default();
         let observed = raw.time.as_deref().and_then(parse_time).or_else(|| {
             fields
-                .get("evt.time")
-                .or_else(|| fields.get("evt.time.iso8601"))
-                .and_then(|v| v.as_i64())
+                .evt_time
+                .text()
+                .or_else(|| fields.evt_time_iso.text())
+                .and_then(|v| v.parse::<i64>().ok())
                 .and_then(from_epoch_nanos)
         });
         let is_internal = raw.rule.starts_with("Falco internal");
@@ -76,8 +142,9 @@ impl Ingestor for Falco {
             RecordKind::Alert
         };
         let priority = raw.priority.unwrap_or_default();
-        let mut rec = Record::new(kind, Format::Falco, raw.rule.clone(), Outcome::Fail);
-        rec.tool = "falco".to_string().into();
+        let rule = Text::from(&*raw.rule);
+        let mut rec = Record::new(kind, Format::Falco, rule.clone(), Outcome::Fail);
+        rec.tool = Text::from("falco");
         rec.severity = if kind == RecordKind::Heartbeat {
             Severity::None
         } else {
@@ -88,44 +155,43 @@ impl Ingestor for Falco {
         } else {
             Outcome::Fail
         };
-        rec.title = raw.rule.clone().into();
+        rec.title = rule;
         if let Some(out) = raw.output {
             rec.message = clip(&redact::maybe(&out, ctx.redact), 2000).into();
         }
         rec.observed_at = observed;
-        rec.subject.node = (raw.hostname.filter(|h| !h.is_empty())).map(Text::from);
-        rec.subject.namespace = (field_str(&fields, "k8s.ns.name")).map(Text::from);
-        rec.subject.name = (field_str(&fields, "k8s.pod.name")).map(Text::from);
+        rec.subject.node = raw
+            .hostname
+            .filter(|h| !h.is_empty())
+            .map(|h| Text::from(&*h));
+        rec.subject.namespace = text(&fields.namespace);
+        rec.subject.name = text(&fields.pod);
         if rec.subject.name.is_some() {
-            rec.subject.kind = Some("Pod".to_string().into());
+            rec.subject.kind = Some(Text::from("Pod"));
         }
-        rec.subject.container = (field_str(&fields, "container.name")).map(Text::from);
-        let image = match (
-            field_str(&fields, "container.image.repository"),
-            field_str(&fields, "container.image.tag"),
-            field_str(&fields, "container.image.digest"),
-        ) {
-            (Some(repo), tag, digest) => {
-                let mut s = repo;
-                if let Some(t) = tag {
+        rec.subject.container = text(&fields.container);
+        let image = match fields.image_repository.text() {
+            Some(repo) => {
+                let mut s = repo.to_string();
+                if let Some(t) = fields.image_tag.text() {
                     s = format!("{s}:{t}");
                 }
-                if let Some(d) = digest {
+                if let Some(d) = fields.image_digest.text() {
                     s = format!("{s}@{d}");
                 }
                 ImageRef::parse(&s)
             }
-            _ => field_str(&fields, "container.image").and_then(|s| ImageRef::parse(&s)),
+            None => fields.image.text().and_then(ImageRef::parse),
         };
         rec.subject.image = image;
         rec = rec
-            .attr("priority", priority)
-            .attr("source", raw.source.unwrap_or_default())
+            .attr("priority", &*priority)
+            .attr("source", raw.source.as_deref().unwrap_or_default())
             .attr("tags", raw.tags.unwrap_or_default().join(","));
-        if let Some(cmd) = field_str(&fields, "proc.cmdline") {
-            rec = rec.attr("cmdline", clip(&redact::maybe(&cmd, ctx.redact), 500));
+        if let Some(cmd) = fields.cmdline.text() {
+            rec = rec.attr("cmdline", clip(&redact::maybe(cmd, ctx.redact), 500));
         }
-        if let Some(user) = field_str(&fields, "user.name") {
+        if let Some(user) = fields.user.text() {
             rec = rec.attr("user", user);
         }
         rec.provenance = doc.provenance(ctx, doc.text, "");
@@ -163,6 +229,36 @@ mod tests {
         assert!(!a.attrs["cmdline"].contains("hunter2"));
         assert_eq!(recs[1].kind, RecordKind::Heartbeat);
         assert_eq!(recs[1].provenance.line, Some(2));
+    }
+
+    #[test]
+    fn lines_of_other_formats_between_alerts_go_to_their_own_parser() {
+        // After the first alert, lines are offered to Falco with a top-level probe
+        // first; an audit event and an unknown shape must still be told apart.
+        let text = format!(
+            "{}\n{}\n{}\n{}\n",
+            r#"{"rule":"A","priority":"Error","time":"2026-10-01T10:00:00Z","output_fields":{"k8s.ns.name":"shop","evt.time":1}}"#,
+            r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a1","stage":"ResponseComplete","verb":"get","user":{"username":"bob"},"objectRef":{"resource":"secrets","namespace":"shop","name":"db"},"responseStatus":{"code":200},"requestReceivedTimestamp":"2026-10-01T10:00:01Z","stageTimestamp":"2026-10-01T10:00:01Z"}"#,
+            r#"{"rule":"B","output_fields":{"k8s.ns.name":"shop"}}"#,
+            r#"{"rule":"C","priority":"Notice","time":"2026-10-01T10:00:02Z","output_fields":{"container.image.repository":"nginx","container.image.tag":"1.25","proc.cmdline":"x"}}"#,
+        );
+        let (s, recs) = ingest_bytes("mixed.jsonl", text.as_bytes(), &IngestOptions::default());
+        assert_eq!(s.formats, vec![Format::Falco, Format::K8sAudit]);
+        let falco: Vec<_> = recs.iter().filter(|r| r.format == Format::Falco).collect();
+        assert_eq!(falco.len(), 2, "alerts A and C");
+        assert_eq!(falco[0].subject.namespace.as_deref(), Some("shop"));
+        assert_eq!(
+            falco[1]
+                .subject
+                .image
+                .as_ref()
+                .map(|i| i.tagged())
+                .as_deref(),
+            Some("docker.io/library/nginx:1.25")
+        );
+        assert!(recs.iter().any(|r| r.format == Format::K8sAudit));
+        assert_eq!(s.diagnostics.len(), 1, "{:?}", s.diagnostics);
+        assert_eq!(s.diagnostics[0].line, Some(3));
     }
 
     #[test]

@@ -84,6 +84,10 @@ impl Ingestor for GatekeeperLog {
         }
     }
 
+    fn detects_from_top_level(&self) -> bool {
+        true
+    }
+
     fn detect(&self, probe: &Probe) -> bool {
         probe.is_object
             && (probe.str("eventType") == Some("violation_audited")

@@ -245,6 +245,10 @@ impl Ingestor for K8sAudit {
         }
     }
 
+    fn detects_from_top_level(&self) -> bool {
+        true
+    }
+
     fn detect(&self, probe: &Probe) -> bool {
         probe.is_object
             && probe.str("kind") == Some("Event")

@@ -63,6 +63,12 @@ pub trait Ingestor: Sync + Send {
     fn detect(&self, probe: &Probe) -> bool;
     /// Read one document (a whole file, one `List` item, or one JSON line) into records.
     fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>);
+    /// Whether `detect` and `ingest` need only the top-level keys and scalars of the
+    /// probe ([`Probe::top_level`]). JSON Lines event formats say yes: once a line of a
+    /// file is theirs, the following lines are checked with that cheaper probe.
+    fn detects_from_top_level(&self) -> bool {
+        false
+    }
 }
 
 /// All ingestors, in detection order (most specific first; see formats.md).

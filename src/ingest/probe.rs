@@ -41,6 +41,15 @@ impl Probe {
         Ok(p)
     }
 
+    /// Probe only the top level: keys and short scalars, nested values skipped
+    /// (for [`super::Ingestor::detects_from_top_level`] formats).
+    pub fn top_level(text: &str) -> Result<Probe, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let p = ProbeSeed(MAX_DEPTH - 1).deserialize(&mut de)?;
+        de.end()?;
+        Ok(p)
+    }
+
     /// Whether the object has this key.
     pub fn has(&self, key: &str) -> bool {
         self.keys.iter().any(|k| k == key)

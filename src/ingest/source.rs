@@ -10,6 +10,7 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -208,24 +209,63 @@ fn split_runs(records: Vec<Record>, runs: &mut Vec<Vec<Record>>) {
     }
 }
 
+thread_local! {
+    /// Each worker thread reads its files into the same buffer (and gunzips into a
+    /// second one): fresh multi-megabyte buffers per file cost more in page zeroing
+    /// than the parse itself.
+    static READ_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    static GUNZIP_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Buffers above this size are released after use rather than kept for the next file.
+const KEEP_BUFFER_BYTES: usize = 64 << 20;
+
+/// Run `f` with this thread's reusable buffer from `slot` (emptied), or a fresh one if it
+/// is already in use.
+fn with_buffer<T>(
+    slot: &'static std::thread::LocalKey<RefCell<Vec<u8>>>,
+    f: impl FnOnce(&mut Vec<u8>) -> T,
+) -> T {
+    slot.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            let out = f(&mut buf);
+            if buf.capacity() > KEEP_BUFFER_BYTES {
+                *buf = Vec::new();
+            }
+            out
+        }
+        Err(_) => f(&mut Vec::new()),
+    })
+}
+
 /// Ingest one file from disk; a shard expands into the sources it carries.
 pub fn ingest_file_or_shard(
     path: &Path,
     display: &str,
     opts: &IngestOptions,
 ) -> (Vec<SourceSummary>, Vec<Record>) {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(_) => {
-            let (s, r) = ingest_file(path, display, opts);
-            return (vec![s], r);
+    with_buffer(&READ_BUFFER, |buf| {
+        match std::fs::File::open(path).and_then(|mut f| f.read_to_end(buf)) {
+            Ok(_) => ingest_read_file(buf, display, opts),
+            Err(_) => {
+                let (s, r) = ingest_file(path, display, opts);
+                (vec![s], r)
+            }
         }
-    };
-    if let Some(text) = shard_text(&bytes) {
+    })
+}
+
+fn ingest_read_file(
+    bytes: &[u8],
+    display: &str,
+    opts: &IngestOptions,
+) -> (Vec<SourceSummary>, Vec<Record>) {
+    if let Some(text) = shard_text(bytes) {
         let (sources, mut records, diags) = super::shard::read(display, &text);
         records.iter_mut().for_each(|r| r.share(&opts.interner));
         if !diags.is_empty() {
-            let mut s = empty_summary(display, &hex(&Sha256::digest(&bytes)), bytes.len() as u64);
+            let mut s = empty_summary(display, &hex(&Sha256::digest(bytes)), bytes.len() as u64);
             s.formats = vec![Format::Shard];
             s.diagnostics = diags;
             let mut all = sources;
@@ -234,7 +274,7 @@ pub fn ingest_file_or_shard(
         }
         return (sources, records);
     }
-    let (s, r) = ingest_bytes(display, &bytes, opts);
+    let (s, r) = ingest_bytes(display, bytes, opts);
     (vec![s], r)
 }
 
@@ -381,14 +421,28 @@ pub fn ingest_bytes(
     bytes: &[u8],
     opts: &IngestOptions,
 ) -> (SourceSummary, Vec<Record>) {
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        with_buffer(&GUNZIP_BUFFER, |decoded| {
+            ingest_stored(display, bytes, decoded, opts)
+        })
+    } else {
+        ingest_stored(display, bytes, &mut Vec::new(), opts)
+    }
+}
+
+/// [`ingest_bytes`] with the buffer gzip data is decoded into.
+fn ingest_stored(
+    display: &str,
+    bytes: &[u8],
+    decoded: &mut Vec<u8>,
+    opts: &IngestOptions,
+) -> (SourceSummary, Vec<Record>) {
     let sha = hex(&Sha256::digest(bytes));
     let mut summary = empty_summary(display, &sha, bytes.len() as u64);
-    let mut decoded;
     let raw: &[u8] = if bytes.starts_with(&[0x1f, 0x8b]) {
         summary.compressed = true;
-        decoded = Vec::new();
         let mut reader = flate2::read::MultiGzDecoder::new(bytes).take(MAX_FILE_BYTES + 1);
-        if let Err(e) = reader.read_to_end(&mut decoded) {
+        if let Err(e) = reader.read_to_end(decoded) {
             summary.diagnostics.push(Diagnostic::file(
                 Level::Error,
                 Code::Unreadable,
@@ -408,7 +462,7 @@ pub fn ingest_bytes(
                 ),
             ));
         }
-        &decoded
+        decoded
     } else {
         bytes
     };

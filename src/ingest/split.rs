@@ -2,7 +2,7 @@
 //! JSON, `List` wrappers, bare arrays) and handing each to the ingestor that claims it;
 //! documents no format claims get a diagnostic naming the closest format.
 
-use super::{detect, Doc, FileCtx, Probe};
+use super::{detect, Doc, FileCtx, Ingestor, Probe};
 use crate::diag::{Code, Diagnostic, Level};
 use crate::model::Format;
 use serde::Deserialize;
@@ -50,6 +50,9 @@ pub fn split_documents(text: &str, ctx: &mut FileCtx<'_>, formats: &mut BTreeSet
         .take(8)
         .any(|l| l.starts_with('{') && Probe::of(l).is_ok());
     if lines_parse {
+        // The format that claimed the previous line, when it detects from the top level:
+        // the next line is first offered to it with the cheaper top-level probe.
+        let mut sticky: Option<&'static dyn Ingestor> = None;
         for (i, line) in text.lines().enumerate() {
             let t = line.trim();
             if t.is_empty() {
@@ -59,8 +62,25 @@ pub fn split_documents(text: &str, ctx: &mut FileCtx<'_>, formats: &mut BTreeSet
             if i % FOLD_EVERY_LINES == 0 {
                 ctx.fold_events();
             }
+            if let Some(ingestor) = sticky {
+                if let Ok(probe) = Probe::top_level(t) {
+                    if ingestor.detect(&probe) {
+                        let doc = Doc {
+                            text: t,
+                            probe: &probe,
+                            pointer: String::new(),
+                            line: Some(lineno),
+                        };
+                        ingestor.ingest(&doc, ctx);
+                        continue;
+                    }
+                }
+            }
             match Probe::of(t) {
-                Ok(probe) => dispatch(t, &probe, String::new(), Some(lineno), ctx, formats),
+                Ok(probe) => {
+                    let claimed = dispatch(t, &probe, String::new(), Some(lineno), ctx, formats);
+                    sticky = claimed.filter(|i| i.detects_from_top_level());
+                }
                 Err(e) => ctx.diag(
                     Diagnostic::file(
                         Level::Warning,
@@ -136,6 +156,7 @@ struct ListWrapper<'a> {
 }
 
 /// Hand one document to its ingestor; unwrap `List`s and unclaimed arrays item by item.
+/// Returns the ingestor that claimed the document itself, if one did.
 fn dispatch(
     text: &str,
     probe: &Probe,
@@ -143,7 +164,7 @@ fn dispatch(
     line: Option<u64>,
     ctx: &mut FileCtx<'_>,
     formats: &mut BTreeSet<Format>,
-) {
+) -> Option<&'static dyn Ingestor> {
     if let Some(ingestor) = detect(probe) {
         formats.insert(ingestor.info().format);
         let doc = Doc {
@@ -153,14 +174,14 @@ fn dispatch(
             line,
         };
         ingestor.ingest(&doc, ctx);
-        return;
+        return Some(ingestor);
     }
     let is_list = probe.is_object
         && probe.has("items")
         && matches!(probe.str("kind"), Some(k) if k.ends_with("List"));
     if is_list {
         let Ok(list) = serde_json::from_str::<ListWrapper<'_>>(text) else {
-            return;
+            return None;
         };
         for (i, item) in list.items.unwrap_or_default().into_iter().enumerate() {
             if let Ok(p) = Probe::of(item.get()) {
@@ -174,18 +195,18 @@ fn dispatch(
                 );
             }
         }
-        return;
+        return None;
     }
     if probe.is_array && probe.first.is_some() {
         let Ok(items) = serde_json::from_str::<Vec<&RawValue>>(text) else {
-            return;
+            return None;
         };
         for (i, item) in items.into_iter().enumerate() {
             if let Ok(p) = Probe::of(item.get()) {
                 dispatch(item.get(), &p, format!("{pointer}/{i}"), line, ctx, formats);
             }
         }
-        return;
+        return None;
     }
     let (hint, missing) = closest_format(probe);
     let mut d = Diagnostic::file(
@@ -202,6 +223,7 @@ fn dispatch(
     d.line = line.or_else(|| ctx.offset_of(text).map(|o| ctx.line_at(o)));
     d.pointer = Some(pointer).filter(|p| !p.is_empty());
     ctx.diag(d);
+    None
 }
 
 /// The keys each format's documents carry, for the "closest format" hint.

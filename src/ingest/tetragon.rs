@@ -198,6 +198,10 @@ impl Ingestor for Tetragon {
         }
     }
 
+    fn detects_from_top_level(&self) -> bool {
+        true
+    }
+
     fn detect(&self, probe: &Probe) -> bool {
         probe.is_object
             && probe

@@ -386,7 +386,11 @@ impl Record {
         self.aliases.shrink_to_fit();
         self.aliases.iter_mut().for_each(|a| interner.share(a));
         interner.share(&mut self.title);
-        interner.share(&mut self.message);
+        // An event's message is its sample (timestamps, process ids): nearly always
+        // unique, so sharing it would only grow the table.
+        if self.kind.is_snapshot() {
+            interner.share(&mut self.message);
+        }
         let s = &mut self.subject;
         for part in [
             &mut s.cluster,

@@ -237,8 +237,8 @@ impl<'de> Deserialize<'de> for Attrs {
 /// Hands out one shared copy of each distinct string. Safe to use from many threads
 /// (the table is split into independently locked shards).
 pub struct Interner {
-    shards: Vec<Mutex<HashSet<Arc<str>>>>,
-    hasher: std::collections::hash_map::RandomState,
+    shards: Vec<Mutex<HashSet<Arc<str>, foldhash::fast::RandomState>>>,
+    hasher: foldhash::fast::RandomState,
 }
 
 const SHARDS: usize = 64;
@@ -246,8 +246,10 @@ const SHARDS: usize = 64;
 impl Default for Interner {
     fn default() -> Self {
         Interner {
-            shards: (0..SHARDS).map(|_| Mutex::new(HashSet::new())).collect(),
-            hasher: std::collections::hash_map::RandomState::new(),
+            shards: (0..SHARDS)
+                .map(|_| Mutex::new(HashSet::default()))
+                .collect(),
+            hasher: foldhash::fast::RandomState::default(),
         }
     }
 }
