@@ -6,7 +6,7 @@ use super::{ControlResult, Ctx, Finding, FindingState, ImageSummary, TeamSummary
 use crate::catalog::{selector_glob as glob, Catalog};
 use crate::config::{Config, Owner};
 use crate::model::{Outcome, Record, RecordKind, Subject};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Identity of a finding across scans: kind, id, and the target at repository level
 /// (so a rebuild without a fix does not reset the grace clock).
@@ -64,26 +64,11 @@ pub fn owner_of<'c>(config: &'c Config, s: &Subject) -> Option<&'c Owner> {
 pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, standing: &[usize]) -> Vec<Finding> {
     let current: BTreeSet<usize> = standing.iter().copied().collect();
     // Newest scan time per target, to date fixes.
-    let mut newest_scan: HashMap<&str, chrono::DateTime<chrono::Utc>> = HashMap::new();
-    for (i, r) in ctx.records.iter().enumerate() {
-        if let (Some(t), Some(k)) = (
-            r.observed_at.filter(|t| *t <= ctx.at),
-            ctx.index.target_keys.get(i),
-        ) {
-            if r.kind.is_snapshot() {
-                let e = newest_scan.entry(k.as_str()).or_insert(t);
-                if t > *e {
-                    *e = t;
-                }
-            }
-        }
-    }
+    let newest_scan = ctx.newest_snapshots();
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, r) in ctx.records.iter().enumerate() {
         if tracked(r) && !ctx.excluded(i) && r.observed_at.is_none_or(|t| t <= ctx.at) {
-            if let Some(k) = ctx.index.finding_keys.get(i) {
-                groups.entry(k.as_str()).or_default().push(i);
-            }
+            groups.entry(ctx.finding_key(i)).or_default().push(i);
         }
     }
     let mut out = Vec::with_capacity(groups.len());
@@ -119,10 +104,8 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, standing: &[usize]) -> Vec<Findin
             }
         } else {
             let fixed = ctx
-                .index
-                .target_keys
-                .get(latest)
-                .and_then(|k| newest_scan.get(k.as_str()))
+                .target_id(latest)
+                .and_then(|k| newest_scan.get(k).copied().flatten())
                 .map(|t| t.date_naive());
             (FindingState::Fixed, None, None, fixed)
         };

@@ -18,8 +18,9 @@ use crate::catalog::{Catalog, Control};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::ingest::SourceSummary;
-use crate::model::{ImageRef, Record};
+use crate::model::{ImageRef, Interner, Record, Text};
 use chrono::{DateTime, Duration, Utc};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use waivers::{Attestation, Waiver};
 
@@ -58,9 +59,12 @@ pub struct Ctx<'a> {
 
 /// Per-record facts computed once per report.
 pub struct Index {
-    target_keys: Vec<String>,
-    finding_keys: Vec<String>,
-    first_seen: HashMap<String, DateTime<Utc>>,
+    /// Per record, a dense id of its target (what a newer scan replaces).
+    target_ids: Vec<u32>,
+    /// How many distinct targets there are.
+    target_count: usize,
+    finding_keys: Vec<Text>,
+    first_seen: HashMap<Text, DateTime<Utc>>,
     excluded: Vec<bool>,
     production: Vec<bool>,
     digest_names: HashMap<String, String>,
@@ -72,28 +76,57 @@ pub struct Index {
 /// by (kind, id, aliases): most records share their id with many others.
 fn selections(records: &[Record], catalog: &Catalog) -> Vec<Vec<u32>> {
     let checks: Vec<&crate::catalog::Check> = catalog.checks().collect();
-    let mut memo: HashMap<(crate::model::RecordKind, &str, &[crate::model::Text]), Vec<u32>> =
-        HashMap::new();
     records
-        .iter()
-        .map(|r| {
-            memo.entry((r.kind, r.check.as_str(), r.aliases.as_slice()))
-                .or_insert_with(|| {
-                    checks
-                        .iter()
-                        .filter(|ch| ch.selectors.iter().any(|s| s.matches(r)))
-                        .map(|ch| ch.gid as u32)
-                        .collect()
+        .par_chunks(16 * 1024)
+        .flat_map_iter(|chunk| {
+            let mut memo: HashMap<(crate::model::RecordKind, &str, &[Text]), Vec<u32>> =
+                HashMap::new();
+            chunk
+                .iter()
+                .map(|r| {
+                    memo.entry((r.kind, r.check.as_str(), r.aliases.as_slice()))
+                        .or_insert_with(|| {
+                            checks
+                                .iter()
+                                .filter(|ch| ch.selectors.iter().any(|s| s.matches(r)))
+                                .map(|ch| ch.gid as u32)
+                                .collect()
+                        })
+                        .clone()
                 })
-                .clone()
+                .collect::<Vec<_>>()
         })
         .collect()
 }
 
+/// Number distinct keys densely, in order of first appearance: (id per key, count).
+fn dense_ids(keys: Vec<String>) -> (Vec<u32>, usize) {
+    let mut ids: HashMap<String, u32> = HashMap::with_capacity(keys.len() / 4);
+    let per_record = keys
+        .into_iter()
+        .map(|k| {
+            let next = ids.len() as u32;
+            *ids.entry(k).or_insert(next)
+        })
+        .collect();
+    (per_record, ids.len())
+}
+
 impl Index {
     fn build(records: &[Record], config: &Config, catalog: &Catalog) -> Index {
-        let finding_keys: Vec<String> = records.iter().map(findings::finding_key).collect();
-        let mut first_seen: HashMap<String, DateTime<Utc>> = HashMap::new();
+        // Keys are computed in parallel; equal finding keys share one string.
+        let interner = Interner::default();
+        let finding_keys: Vec<Text> = records
+            .par_iter()
+            .map(|r| {
+                let mut key = Text::from(findings::finding_key(r));
+                interner.share(&mut key);
+                key
+            })
+            .collect();
+        let (target_ids, target_count) =
+            dense_ids(records.par_iter().map(view::target_key).collect());
+        let mut first_seen: HashMap<Text, DateTime<Utc>> = HashMap::new();
         for (r, k) in records.iter().zip(&finding_keys) {
             if let Some(t) = r.first_observed_at.or(r.observed_at) {
                 let e = first_seen.entry(k.clone()).or_insert(t);
@@ -113,12 +146,16 @@ impl Index {
             }
         }
         Index {
-            target_keys: records.iter().map(view::target_key).collect(),
+            target_ids,
+            target_count,
             finding_keys,
             first_seen,
-            excluded: records.iter().map(|r| view::excluded(r, config)).collect(),
+            excluded: records
+                .par_iter()
+                .map(|r| view::excluded(r, config))
+                .collect(),
             production: records
-                .iter()
+                .par_iter()
                 .map(|r| view::in_production(r, config))
                 .collect(),
             digest_names,
@@ -156,14 +193,35 @@ impl Ctx<'_> {
         self.index
             .finding_keys
             .get(i)
-            .map(String::as_str)
+            .map(Text::as_str)
             .unwrap_or("")
     }
 
     /// Indices of the records standing at `self.at` (newest scans, events in the window).
     pub fn standing(&self) -> Vec<usize> {
         let window = Duration::days(self.config.report.window_days.max(1));
-        view::current(self.records, &self.index.target_keys, self.at, window)
+        view::current(
+            self.records,
+            &self.index.target_ids,
+            self.index.target_count,
+            self.at,
+            window,
+        )
+    }
+
+    /// Per target id, the newest snapshot time at or before `self.at`.
+    pub fn newest_snapshots(&self) -> Vec<Option<DateTime<Utc>>> {
+        view::newest_snapshots(
+            self.records,
+            &self.index.target_ids,
+            self.index.target_count,
+            self.at,
+        )
+    }
+
+    /// The target id of record `i` (what a newer scan of the same target replaces).
+    pub fn target_id(&self, i: usize) -> Option<usize> {
+        self.index.target_ids.get(i).map(|t| *t as usize)
     }
 
     /// Whether record `i` is out of scope.

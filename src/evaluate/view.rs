@@ -5,7 +5,6 @@ use crate::catalog::selector_glob as glob;
 use crate::config::Config;
 use crate::model::{Record, RecordKind};
 use chrono::{DateTime, Duration, Utc};
-use std::collections::HashMap;
 
 /// The key under which scans of one target supersede each other.
 pub fn target_key(r: &Record) -> String {
@@ -53,22 +52,12 @@ pub fn in_production(r: &Record, config: &Config) -> bool {
 /// (records without a time always stand) and events within `window` before `at`.
 pub fn current(
     records: &[Record],
-    keys: &[String],
+    target_ids: &[u32],
+    target_count: usize,
     at: DateTime<Utc>,
     window: Duration,
 ) -> Vec<usize> {
-    let mut newest: HashMap<&str, DateTime<Utc>> = HashMap::new();
-    for (r, key) in records.iter().zip(keys) {
-        if !r.kind.is_snapshot() {
-            continue;
-        }
-        if let Some(t) = r.observed_at.filter(|t| *t <= at) {
-            let e = newest.entry(key.as_str()).or_insert(t);
-            if t > *e {
-                *e = t;
-            }
-        }
-    }
+    let newest = newest_snapshots(records, target_ids, target_count, at);
     let start = at - window;
     records
         .iter()
@@ -77,15 +66,39 @@ pub fn current(
             None => true,
             Some(t) if r.kind.is_snapshot() => {
                 t <= at
-                    && keys
+                    && target_ids
                         .get(*i)
-                        .and_then(|k| newest.get(k.as_str()))
-                        .is_some_and(|n| *n == t)
+                        .and_then(|k| newest.get(*k as usize).copied().flatten())
+                        .is_some_and(|n| n == t)
             }
             Some(t) => t <= at && t > start,
         })
         .map(|(i, _)| i)
         .collect()
+}
+
+/// Per target id, the time of its newest snapshot observed at or before `at`.
+pub fn newest_snapshots(
+    records: &[Record],
+    target_ids: &[u32],
+    target_count: usize,
+    at: DateTime<Utc>,
+) -> Vec<Option<DateTime<Utc>>> {
+    let mut newest: Vec<Option<DateTime<Utc>>> = vec![None; target_count];
+    for (r, id) in records.iter().zip(target_ids) {
+        if !r.kind.is_snapshot() {
+            continue;
+        }
+        if let (Some(t), Some(slot)) = (
+            r.observed_at.filter(|t| *t <= at),
+            newest.get_mut(*id as usize),
+        ) {
+            if slot.is_none_or(|n| t > n) {
+                *slot = Some(t);
+            }
+        }
+    }
+    newest
 }
 
 /// The records standing at one date, also grouped by kind (checks select by kind).
