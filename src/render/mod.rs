@@ -103,10 +103,8 @@ pub fn render_site(
     let mut out = Vec::new();
     let (chart_views, chart_files) = charts::trend_charts(&ctx)?;
     out.extend(chart_files);
-    {
-        let mut pages = pages::Pages::new(&env, ctx.site(opts.redaction_disabled), &mut out);
-        pages::render_pages(&mut pages, &ctx, &chart_views)?;
-    }
+    let pages = pages::Pages::new(&env, ctx.site(opts.redaction_disabled));
+    out.extend(pages::render_pages(&pages, &ctx, &chart_views)?);
     out.extend(embedded::assets(opts.template_dir.as_deref())?);
     out.extend(exports::exports(report, catalog, config, &i18n)?);
     out.push((

@@ -6,6 +6,7 @@ use super::views::*;
 use super::RenderError;
 use crate::evaluate::{FindingState, Status};
 use minijinja::Environment;
+use rayon::prelude::*;
 use serde::Serialize;
 
 /// What every template receives: the shared site data, the path back to the
@@ -18,30 +19,31 @@ struct PageCtx<'a, T: Serialize> {
     page: &'a T,
 }
 
-/// Renders pages into the output list.
-pub struct Pages<'e, 'o> {
+/// Renders one page at a time; shared by the worker threads.
+pub struct Pages<'e> {
     env: &'e Environment<'static>,
     site: SiteView,
-    out: &'o mut Vec<(String, Vec<u8>)>,
 }
 
-impl<'e, 'o> Pages<'e, 'o> {
-    /// A page writer.
-    pub fn new(
-        env: &'e Environment<'static>,
-        site: SiteView,
-        out: &'o mut Vec<(String, Vec<u8>)>,
-    ) -> Self {
-        Pages { env, site, out }
+/// One rendered file: its path in the site and its bytes.
+type File = (String, Vec<u8>);
+
+/// A group of pages rendered together (one thread each; large groups split further).
+type Job<'a> = Box<dyn FnOnce() -> Result<Vec<File>, RenderError> + Send + 'a>;
+
+impl<'e> Pages<'e> {
+    /// A page renderer.
+    pub fn new(env: &'e Environment<'static>, site: SiteView) -> Self {
+        Pages { env, site }
     }
 
     fn page<T: Serialize>(
-        &mut self,
+        &self,
         template: &str,
         path: &str,
         page_id: &str,
         data: &T,
-    ) -> Result<(), RenderError> {
+    ) -> Result<File, RenderError> {
         let root = "../".repeat(path.matches('/').count());
         let ctx = PageCtx {
             site: &self.site,
@@ -59,8 +61,7 @@ impl<'e, 'o> Pages<'e, 'o> {
             .map_err(err)?
             .render(&ctx)
             .map_err(err)?;
-        self.out.push((path.to_string(), html.into_bytes()));
-        Ok(())
+        Ok((path.to_string(), html.into_bytes()))
     }
 }
 
@@ -95,7 +96,7 @@ struct ExecutivePage {
 }
 
 #[derive(Serialize)]
-struct ReportPage {
+struct ReportPage<'a> {
     scope: Vec<Pair>,
     period: String,
     catalog_digest: String,
@@ -103,18 +104,18 @@ struct ReportPage {
     score: String,
     risks: Vec<ControlRow>,
     controls: Vec<ControlDetail>,
-    sources: Vec<SourceView>,
+    sources: &'a [SourceView],
 }
 
 #[derive(Serialize)]
-struct ListPage<T: Serialize> {
-    items: Vec<T>,
+struct ListPage<'a, T: Serialize> {
+    items: &'a [T],
     filters: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Serialize)]
-struct SourcesPage {
-    sources: Vec<SourceView>,
+struct SourcesPage<'a> {
+    sources: &'a [SourceView],
     diagnostics: Vec<DiagView>,
     excluded_namespaces: String,
     excluded_records: usize,
@@ -125,8 +126,13 @@ fn distinct(values: impl Iterator<Item = String>) -> Vec<String> {
     set.into_iter().collect()
 }
 
-/// Render every page.
-pub fn render_pages(pages: &mut Pages, ctx: &Ctx, charts: &[ChartView]) -> Result<(), RenderError> {
+/// Render every page. Pages are independent: they are built as jobs and rendered in
+/// parallel (per-control and per-image pages split further), then listed in job order.
+pub fn render_pages(
+    pages: &Pages,
+    ctx: &Ctx,
+    charts: &[ChartView],
+) -> Result<Vec<File>, RenderError> {
     let r = ctx.report;
     let i = ctx.i18n;
     let score = i.number(r.score, 1);
@@ -136,27 +142,6 @@ pub fn render_pages(pages: &mut Pages, ctx: &Ctx, charts: &[ChartView]) -> Resul
         .iter()
         .filter(|f| f.state == FindingState::Overdue)
         .count();
-    let index = IndexPage {
-        counts: ctx.status_counts(),
-        score: score.clone(),
-        domains: ctx.domains(),
-        charts: charts.to_vec(),
-        ingest: IngestSummary {
-            files: r.sources.len(),
-            records: r.sources.iter().map(|s| s.record_count()).sum(),
-            formats: distinct(
-                r.sources
-                    .iter()
-                    .flat_map(|s| s.formats.iter().map(|f| f.id().to_string())),
-            ),
-            diagnostics: r.diagnostics.len()
-                + r.sources.iter().map(|s| s.diagnostics.len()).sum::<usize>(),
-        },
-        open_findings: open,
-        overdue: overdue_total,
-    };
-    pages.page("index.html", "index.html", "index", &index)?;
-
     let rows: Vec<ControlRow> = r.controls.iter().map(|c| ctx.control_row(c)).collect();
     let mut risks: Vec<ControlRow> = r
         .controls
@@ -166,153 +151,233 @@ pub fn render_pages(pages: &mut Pages, ctx: &Ctx, charts: &[ChartView]) -> Resul
         .collect();
     risks.sort_by_key(|c| (c.status.id != "fail", c.id.clone()));
     let all_open = ctx.open_findings(r.findings.iter());
-    let overdue: Vec<FindingView> = all_open
-        .iter()
-        .filter(|f| f.state.id == "overdue")
-        .take(20)
-        .cloned()
-        .collect();
     let teams: Vec<TeamView> = r.teams.iter().map(|t| ctx.team(t)).collect();
-    let exec = ExecutivePage {
-        counts: ctx.status_counts(),
-        score: score.clone(),
-        charts: charts
-            .iter()
-            .filter(|c| c.src.contains("score") || c.src.contains("overdue"))
-            .cloned()
-            .collect(),
-        risks: risks.clone(),
-        overdue,
-        overdue_total,
-        teams: teams.clone(),
-    };
-    pages.page("executive.html", "executive.html", "executive", &exec)?;
-
-    let controls_page = ListPage {
-        filters: vec![
-            (
-                "status".to_string(),
-                distinct(rows.iter().map(|c| c.status.label.clone())),
-            ),
-            (
-                "domain".to_string(),
-                distinct(rows.iter().map(|c| c.domain_label.clone())),
-            ),
-        ],
-        items: rows,
-    };
-    pages.page("controls.html", "controls.html", "controls", &controls_page)?;
-
-    for c in &r.controls {
-        let detail = ctx.control_detail(c);
-        let path = format!("controls/{}.html", slug(&c.id));
-        pages.page("control.html", &path, "controls", &detail)?;
-    }
-
-    let findings_page = ListPage {
-        filters: vec![
-            (
-                "severity".to_string(),
-                distinct(all_open.iter().map(|f| f.severity.label.clone())),
-            ),
-            (
-                "state".to_string(),
-                distinct(all_open.iter().map(|f| f.state.label.clone())),
-            ),
-            (
-                "team".to_string(),
-                distinct(all_open.iter().map(|f| f.team.clone())),
-            ),
-        ],
-        items: all_open,
-    };
-    pages.page("findings.html", "findings.html", "findings", &findings_page)?;
-
-    let images: Vec<ImageView> = r.images.iter().map(|s| ctx.image(s, false)).collect();
-    pages.page(
-        "images.html",
-        "images/index.html",
-        "images",
-        &ListPage {
-            items: images,
-            filters: vec![],
-        },
-    )?;
-    for s in &r.images {
-        let view = ctx.image(s, true);
-        pages.page("image.html", &image_href(&s.image), "images", &view)?;
-    }
-
-    pages.page(
-        "teams.html",
-        "teams.html",
-        "teams",
-        &ListPage {
-            items: teams,
-            filters: vec![],
-        },
-    )?;
-    let waivers: Vec<WaiverView> = r.waivers.iter().map(|w| ctx.waiver(w)).collect();
-    pages.page(
-        "waivers.html",
-        "waivers.html",
-        "waivers",
-        &ListPage {
-            items: waivers,
-            filters: vec![],
-        },
-    )?;
-    pages.page("changes.html", "changes.html", "changes", &changes(ctx))?;
-
     let sources: Vec<SourceView> = r.sources.iter().map(|s| ctx.source(s)).collect();
-    let sources_page = SourcesPage {
-        sources: sources.clone(),
-        diagnostics: r.diagnostics.iter().map(|d| ctx.diagnostic(d)).collect(),
-        excluded_namespaces: r.scope.excluded_namespaces.join(", "),
-        excluded_records: r.scope.excluded_records,
-    };
-    pages.page("sources.html", "sources.html", "sources", &sources_page)?;
 
-    let first = r.history.first().map(|p| p.date);
-    let report = ReportPage {
-        scope: vec![
-            Pair {
-                label: i.t("scope.production-clusters"),
-                value: r.scope.production_clusters.join(", "),
+    let mut jobs: Vec<Job> = Vec::new();
+    jobs.push(Box::new(|| {
+        let index = IndexPage {
+            counts: ctx.status_counts(),
+            score: score.clone(),
+            domains: ctx.domains(),
+            charts: charts.to_vec(),
+            ingest: IngestSummary {
+                files: r.sources.len(),
+                records: r.sources.iter().map(|s| s.record_count()).sum(),
+                formats: distinct(
+                    r.sources
+                        .iter()
+                        .flat_map(|s| s.formats.iter().map(|f| f.id().to_string())),
+                ),
+                diagnostics: r.diagnostics.len()
+                    + r.sources.iter().map(|s| s.diagnostics.len()).sum::<usize>(),
             },
-            Pair {
-                label: i.t("scope.production-namespaces"),
-                value: r.scope.production_namespaces.join(", "),
-            },
-            Pair {
-                label: i.t("scope.excluded-namespaces"),
-                value: r.scope.excluded_namespaces.join(", "),
-            },
-        ],
-        period: format!(
-            "{} – {}",
-            i.opt_date(first.or(Some(r.as_of.date_naive()))),
-            i.date(r.as_of.date_naive())
-        ),
-        catalog_digest: ctx.catalog.digest.clone(),
-        counts: ctx.status_counts(),
-        score,
-        risks,
-        controls: r
-            .controls
-            .iter()
+            open_findings: open,
+            overdue: overdue_total,
+        };
+        Ok(vec![pages.page(
+            "index.html",
+            "index.html",
+            "index",
+            &index,
+        )?])
+    }));
+    jobs.push(Box::new(|| {
+        let exec = ExecutivePage {
+            counts: ctx.status_counts(),
+            score: score.clone(),
+            charts: charts
+                .iter()
+                .filter(|c| c.src.contains("score") || c.src.contains("overdue"))
+                .cloned()
+                .collect(),
+            risks: risks.clone(),
+            overdue: all_open
+                .iter()
+                .filter(|f| f.state.id == "overdue")
+                .take(20)
+                .cloned()
+                .collect(),
+            overdue_total,
+            teams: teams.clone(),
+        };
+        Ok(vec![pages.page(
+            "executive.html",
+            "executive.html",
+            "executive",
+            &exec,
+        )?])
+    }));
+    jobs.push(Box::new(|| {
+        let controls_page = ListPage {
+            filters: vec![
+                (
+                    "status".to_string(),
+                    distinct(rows.iter().map(|c| c.status.label.clone())),
+                ),
+                (
+                    "domain".to_string(),
+                    distinct(rows.iter().map(|c| c.domain_label.clone())),
+                ),
+            ],
+            items: &rows,
+        };
+        Ok(vec![pages.page(
+            "controls.html",
+            "controls.html",
+            "controls",
+            &controls_page,
+        )?])
+    }));
+    jobs.push(Box::new(|| {
+        r.controls
+            .par_iter()
             .map(|c| {
-                let mut d = ctx.control_detail(c);
-                for ch in &mut d.checks {
-                    ch.evidence.truncate(5);
-                }
-                d
+                let path = format!("controls/{}.html", slug(&c.id));
+                pages.page("control.html", &path, "controls", &ctx.control_detail(c))
             })
-            .collect(),
-        sources,
-    };
-    pages.page("report.html", "report.html", "report", &report)?;
-    Ok(())
+            .collect()
+    }));
+    jobs.push(Box::new(|| {
+        let findings_page = ListPage {
+            filters: vec![
+                (
+                    "severity".to_string(),
+                    distinct(all_open.iter().map(|f| f.severity.label.clone())),
+                ),
+                (
+                    "state".to_string(),
+                    distinct(all_open.iter().map(|f| f.state.label.clone())),
+                ),
+                (
+                    "team".to_string(),
+                    distinct(all_open.iter().map(|f| f.team.clone())),
+                ),
+            ],
+            items: &all_open,
+        };
+        Ok(vec![pages.page(
+            "findings.html",
+            "findings.html",
+            "findings",
+            &findings_page,
+        )?])
+    }));
+    jobs.push(Box::new(|| {
+        let images: Vec<ImageView> = r.images.iter().map(|s| ctx.image(s, false)).collect();
+        let list = ListPage {
+            items: &images,
+            filters: vec![],
+        };
+        Ok(vec![pages.page(
+            "images.html",
+            "images/index.html",
+            "images",
+            &list,
+        )?])
+    }));
+    jobs.push(Box::new(|| {
+        r.images
+            .par_iter()
+            .map(|s| {
+                pages.page(
+                    "image.html",
+                    &image_href(&s.image),
+                    "images",
+                    &ctx.image(s, true),
+                )
+            })
+            .collect()
+    }));
+    jobs.push(Box::new(|| {
+        let waivers: Vec<WaiverView> = r.waivers.iter().map(|w| ctx.waiver(w)).collect();
+        Ok(vec![
+            pages.page(
+                "teams.html",
+                "teams.html",
+                "teams",
+                &ListPage {
+                    items: &teams,
+                    filters: vec![],
+                },
+            )?,
+            pages.page(
+                "waivers.html",
+                "waivers.html",
+                "waivers",
+                &ListPage {
+                    items: &waivers,
+                    filters: vec![],
+                },
+            )?,
+            pages.page("changes.html", "changes.html", "changes", &changes(ctx))?,
+        ])
+    }));
+    jobs.push(Box::new(|| {
+        let sources_page = SourcesPage {
+            sources: &sources,
+            diagnostics: r.diagnostics.iter().map(|d| ctx.diagnostic(d)).collect(),
+            excluded_namespaces: r.scope.excluded_namespaces.join(", "),
+            excluded_records: r.scope.excluded_records,
+        };
+        Ok(vec![pages.page(
+            "sources.html",
+            "sources.html",
+            "sources",
+            &sources_page,
+        )?])
+    }));
+    jobs.push(Box::new(|| {
+        let first = r.history.first().map(|p| p.date);
+        let report = ReportPage {
+            scope: vec![
+                Pair {
+                    label: i.t("scope.production-clusters"),
+                    value: r.scope.production_clusters.join(", "),
+                },
+                Pair {
+                    label: i.t("scope.production-namespaces"),
+                    value: r.scope.production_namespaces.join(", "),
+                },
+                Pair {
+                    label: i.t("scope.excluded-namespaces"),
+                    value: r.scope.excluded_namespaces.join(", "),
+                },
+            ],
+            period: format!(
+                "{} – {}",
+                i.opt_date(first.or(Some(r.as_of.date_naive()))),
+                i.date(r.as_of.date_naive())
+            ),
+            catalog_digest: ctx.catalog.digest.clone(),
+            counts: ctx.status_counts(),
+            score: score.clone(),
+            risks: risks.clone(),
+            controls: r
+                .controls
+                .par_iter()
+                .map(|c| {
+                    let mut d = ctx.control_detail(c);
+                    for ch in &mut d.checks {
+                        ch.evidence.truncate(5);
+                    }
+                    d
+                })
+                .collect(),
+            sources: &sources,
+        };
+        Ok(vec![pages.page(
+            "report.html",
+            "report.html",
+            "report",
+            &report,
+        )?])
+    }));
+    let rendered: Vec<Vec<File>> = jobs
+        .into_par_iter()
+        .map(|job| job())
+        .collect::<Result<_, _>>()?;
+    Ok(rendered.into_iter().flatten().collect())
 }
 
 fn changes(ctx: &Ctx) -> ChangesView {
