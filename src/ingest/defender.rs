@@ -226,17 +226,17 @@ impl Ingestor for Defender {
         .and_then(|s| ImageRef::parse(&s));
         let subject = Subject {
             cluster: cluster.map(Text::from),
-            namespace: (first_of(
+            namespace: first_of(
                 &props,
                 &["namespace", "namespace name", "kubernetes namespace"],
-            ))
+            )
             .map(Text::from),
             kind: kind.map(Text::from),
-            name: (object.or(pod)).map(Text::from),
-            container: (first_of(&props, &["container name", "containername", "container"]))
+            name: object.or(pod).map(Text::from),
+            container: first_of(&props, &["container name", "containername", "container"])
                 .map(Text::from),
             image,
-            node: (first_of(&props, &["node name", "nodename", "host name", "hostname"]))
+            node: first_of(&props, &["node name", "nodename", "host name", "hostname"])
                 .map(Text::from),
             ..Subject::default()
         };
@@ -260,7 +260,7 @@ impl Ingestor for Defender {
         if let Some(d) = non_empty(alert.description.as_deref()) {
             rec.message = clip(&redact::maybe(&d, ctx.redact), 2000).into();
         }
-        rec.subject = subject.clone();
+        rec.subject = subject.clone().into();
         rec.observed_at = observed;
         rec = rec
             .attr("status", status)
@@ -298,7 +298,7 @@ impl Ingestor for Defender {
                     .unwrap_or_default()
             )
             .into();
-            s.subject = subject;
+            s.subject = subject.into();
             s.observed_at = observed;
             s.provenance = rec.provenance.clone();
             s

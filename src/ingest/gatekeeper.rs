@@ -190,11 +190,12 @@ impl Ingestor for Gatekeeper {
             let enforcement = strongest(&actions).unwrap_or_else(|| default_action.clone());
             let mut rec = base(outcome_of(&enforcement), &enforcement);
             rec.subject = Subject {
-                namespace: (non_empty(v.namespace.as_deref())).map(Text::from),
-                kind: (non_empty(v.kind.as_deref())).map(Text::from),
-                name: (non_empty(v.name.as_deref())).map(Text::from),
+                namespace: non_empty(v.namespace.as_deref()).map(Text::from),
+                kind: non_empty(v.kind.as_deref()).map(Text::from),
+                name: non_empty(v.name.as_deref()).map(Text::from),
                 ..Subject::default()
-            };
+            }
+            .into();
             if let Some(m) = non_empty(v.message.as_deref()) {
                 rec.message = clip(&redact::maybe(&m, ctx.redact), 2000).into();
             }

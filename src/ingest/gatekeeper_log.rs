@@ -173,11 +173,12 @@ impl Ingestor for GatekeeperLog {
             rec.message = clip(&redact::maybe(&t, ctx.redact), 2000).into();
         }
         rec.subject = Subject {
-            namespace: (non_empty(rns)).map(Text::from),
-            kind: (non_empty(rkind)).map(Text::from),
-            name: (non_empty(rname)).map(Text::from),
+            namespace: non_empty(rns).map(Text::from),
+            kind: non_empty(rkind).map(Text::from),
+            name: non_empty(rname).map(Text::from),
             ..Subject::default()
-        };
+        }
+        .into();
         rec.observed_at = observed;
         rec = rec
             .attr("enforcement", enforcement)

@@ -175,7 +175,7 @@ fn source_subject(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, source: Option<&RawSourc
     if text.starts_with('"') {
         let path: Option<String> = serde_json::from_str(text).ok();
         return Subject {
-            target: (path.filter(|p| !p.is_empty())).map(Text::from),
+            target: path.filter(|p| !p.is_empty()).map(Text::from),
             ..Subject::default()
         };
     }
@@ -191,7 +191,11 @@ fn source_subject(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, source: Option<&RawSourc
         .is_none_or(|k| k == "image" || k == "oci-archive" || k == "docker-archive");
     if !is_image {
         return Subject {
-            target: (target.path.or(target.user_input).filter(|p| !p.is_empty())).map(Text::from),
+            target: target
+                .path
+                .or(target.user_input)
+                .filter(|p| !p.is_empty())
+                .map(Text::from),
             ..Subject::default()
         };
     }
@@ -313,7 +317,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
                 .to_string()
                 .into()
         };
-        r.subject = base.clone();
+        r.subject = base.clone().into();
         if let Some(path) = art
             .as_ref()
             .and_then(|a| a.locations.as_ref())
@@ -378,7 +382,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
     scan.observed_at = observed;
     scan.severity = Severity::None;
     scan.title = format!("{tool} vulnerability scan").into();
-    scan.subject = base;
+    scan.subject = base.into();
     if let Some(d) = &rep.distro {
         scan = scan
             .attr("os_family", d.name.clone().unwrap_or_default())

@@ -311,8 +311,13 @@ impl Ingestor for K8sAudit {
                 .and_then(|o| o.namespace.clone())
                 .filter(|s| !s.is_empty()))
             .map(Text::from),
-            kind: (Some(kind_of(&resource)).filter(|s| !s.is_empty())).map(Text::from),
-            name: (oref.and_then(|o| o.name.clone()).filter(|s| !s.is_empty())).map(Text::from),
+            kind: Some(kind_of(&resource))
+                .filter(|s| !s.is_empty())
+                .map(Text::from),
+            name: oref
+                .and_then(|o| o.name.clone())
+                .filter(|s| !s.is_empty())
+                .map(Text::from),
             ..Subject::default()
         };
         let redact_on = ctx.redact;
@@ -320,7 +325,7 @@ impl Ingestor for K8sAudit {
         let base = |kind: RecordKind, check: &str, outcome: Outcome| -> Record {
             let mut r = Record::new(kind, Format::K8sAudit, check, outcome);
             r.tool = "kube-apiserver".to_string().into();
-            r.subject = subject.clone();
+            r.subject = subject.clone().into();
             r.observed_at = observed;
             r.provenance = provenance.clone();
             r.attr("user", username.clone())
@@ -469,8 +474,11 @@ impl Ingestor for K8sAudit {
             if !privileged.is_empty() {
                 let mut r = base(RecordKind::Activity, "privileged-pod", Outcome::Fail)
                     .attr("containers", privileged.join(","));
-                r.subject.container =
-                    (privileged.first().cloned().filter(|c| !c.is_empty())).map(Text::from);
+                r.subject.container = privileged
+                    .first()
+                    .cloned()
+                    .filter(|c| !c.is_empty())
+                    .map(Text::from);
                 r.title = "Privileged pod created".to_string().into();
                 out.push(r);
             }
@@ -542,10 +550,11 @@ impl Ingestor for K8sAudit {
                         namespace: namespace.clone(),
                         kind: Some("Pod".to_string().into()),
                         name: name.clone(),
-                        container: (c.name.clone().filter(|n| !n.is_empty())).map(Text::from),
+                        container: c.name.clone().filter(|n| !n.is_empty()).map(Text::from),
                         image: Some(image),
                         ..Subject::default()
-                    };
+                    }
+                    .into();
                     r.observed_at = observed;
                     r.provenance = provenance.clone();
                     out.push(r);

@@ -142,10 +142,11 @@ fn timestamp(v: &serde_json::Value) -> Option<DateTime<Utc>> {
 
 fn subject_of(r: &RawRef, fallback_ns: Option<&String>) -> Subject {
     Subject {
-        namespace: (non_empty(r.namespace.as_deref()).or_else(|| fallback_ns.cloned()))
+        namespace: non_empty(r.namespace.as_deref())
+            .or_else(|| fallback_ns.cloned())
             .map(Text::from),
-        kind: (non_empty(r.kind.as_deref())).map(Text::from),
-        name: (non_empty(r.name.as_deref())).map(Text::from),
+        kind: non_empty(r.kind.as_deref()).map(Text::from),
+        name: non_empty(r.name.as_deref()).map(Text::from),
         ..Subject::default()
     }
 }
@@ -193,8 +194,12 @@ impl Ingestor for PolicyReport {
                     .or_else(|| owners.first());
                 Subject {
                     namespace: report_ns.clone().map(Text::from),
-                    kind: (owner.and_then(|o| non_empty(o.kind.as_deref()))).map(Text::from),
-                    name: (owner.and_then(|o| non_empty(o.name.as_deref()))).map(Text::from),
+                    kind: owner
+                        .and_then(|o| non_empty(o.kind.as_deref()))
+                        .map(Text::from),
+                    name: owner
+                        .and_then(|o| non_empty(o.name.as_deref()))
+                        .map(Text::from),
                     ..Subject::default()
                 }
             }
@@ -296,11 +301,11 @@ impl Ingestor for PolicyReport {
             if report.scope.is_none() && !resources.is_empty() {
                 for res in &resources {
                     let mut each = rec.clone();
-                    each.subject = subject_of(res, report_ns.as_ref());
+                    each.subject = subject_of(res, report_ns.as_ref()).into();
                     ctx.records.push(each);
                 }
             } else {
-                rec.subject = report_subject.clone();
+                rec.subject = report_subject.clone().into();
                 ctx.records.push(rec);
             }
         }
@@ -323,7 +328,7 @@ impl Ingestor for PolicyReport {
         .trim()
         .to_string()
         .into();
-        scan.subject = report_subject;
+        scan.subject = report_subject.into();
         scan.observed_at = latest.or(created);
         scan = scan.attr("source", sources.join(",")).attr(
             "report",

@@ -459,7 +459,8 @@ fn one_run<'a>(
             image,
             target: uri.map(Text::from),
             ..Subject::default()
-        };
+        }
+        .into();
         r = r
             .attr("rule", rule_id)
             .attr("level", res.level.unwrap_or_default())

@@ -242,10 +242,16 @@ impl Ingestor for Tetragon {
         let container = pod.and_then(|p| p.container.as_ref());
         let subject = Subject {
             cluster: cluster.clone().map(Text::from),
-            namespace: (pod.and_then(|p| non_empty(p.namespace.as_deref()))).map(Text::from),
-            kind: (pod.map(|_| "Pod".to_string())).map(Text::from),
-            name: (pod.and_then(|p| non_empty(p.name.as_deref()))).map(Text::from),
-            container: (container.and_then(|c| non_empty(c.name.as_deref()))).map(Text::from),
+            namespace: pod
+                .and_then(|p| non_empty(p.namespace.as_deref()))
+                .map(Text::from),
+            kind: pod.map(|_| "Pod".to_string()).map(Text::from),
+            name: pod
+                .and_then(|p| non_empty(p.name.as_deref()))
+                .map(Text::from),
+            container: container
+                .and_then(|c| non_empty(c.name.as_deref()))
+                .map(Text::from),
             image: container.and_then(|c| c.image.as_ref()).and_then(image_of),
             node: node.clone().map(Text::from),
             ..Subject::default()
@@ -284,7 +290,7 @@ impl Ingestor for Tetragon {
                     .unwrap_or_default()
             )
             .into();
-            r.subject = subject.clone();
+            r.subject = subject.clone().into();
             r.observed_at = time.or_else(|| {
                 process
                     .and_then(|p| p.start_time.as_deref())
@@ -329,7 +335,7 @@ impl Ingestor for Tetragon {
                 if !args.is_empty() {
                     r.message = clip(&redact::maybe(&args, ctx.redact), 1000).into();
                 }
-                r.subject = subject.clone();
+                r.subject = subject.clone().into();
                 r.observed_at = time;
                 r = r
                     .attr("event_type", event_type)
@@ -357,7 +363,8 @@ impl Ingestor for Tetragon {
             cluster: cluster.map(Text::from),
             node: node.map(Text::from),
             ..Subject::default()
-        };
+        }
+        .into();
         hb.observed_at = time;
         hb = hb.attr("event_type", event_type);
         hb.provenance = provenance;

@@ -164,9 +164,9 @@ fn resource<'a>(
     let nonempty = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
     let workload = Subject {
         cluster: state.cluster.clone().map(Text::from),
-        namespace: (nonempty(&res.namespace)).map(Text::from),
-        kind: (nonempty(&res.kind)).map(Text::from),
-        name: (nonempty(&res.name)).map(Text::from),
+        namespace: nonempty(&res.namespace).map(Text::from),
+        kind: nonempty(&res.kind).map(Text::from),
+        name: nonempty(&res.name).map(Text::from),
         ..Subject::default()
     };
     let metas = match res.metadata {
@@ -260,7 +260,8 @@ fn resource<'a>(
         r.subject = Subject {
             image: Some(img.clone()),
             ..workload.clone()
-        };
+        }
+        .into();
         r.provenance = doc.provenance(ctx, raw.get(), ptr);
         ctx.records.push(r);
     }

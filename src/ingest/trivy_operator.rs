@@ -350,7 +350,7 @@ impl Crd<'_> {
         let mut r = Record::new(kind, Format::TrivyOperator, check, outcome);
         r.tool = Text::from(&self.tool);
         r.observed_at = self.observed_at;
-        r.subject = self.subject.clone();
+        r.subject = self.subject.clone().into();
         r
     }
 }
@@ -397,7 +397,7 @@ fn one<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>, crd: RawCrd<'a>, slice: &'a str
             .map(Text::from),
         kind: owner_kind.map(Text::from),
         name: owner_name.map(Text::from),
-        container: (label("trivy-operator.container.name")).map(Text::from),
+        container: label("trivy-operator.container.name").map(Text::from),
         ..Subject::default()
     };
     let created = meta.creation_timestamp.as_deref().and_then(parse_time);

@@ -306,7 +306,7 @@ fn vulnerability(
     r.severity = severity(v.severity.as_deref());
     r.title = text(v.title.as_deref(), MAX_TITLE, ctx.redact).into();
     r.message = text(v.description.as_deref(), MAX_TEXT, ctx.redact).into();
-    r.subject = subject.clone();
+    r.subject = subject.clone().into();
     r = r
         .attr("package", v.pkg_name.unwrap_or_default())
         .attr("installed_version", v.installed_version.unwrap_or_default())
@@ -347,7 +347,7 @@ fn misconfiguration(
         ctx.redact,
     )
     .into();
-    r.subject = subject.clone();
+    r.subject = subject.clone().into();
     let (resource, line) = m
         .cause
         .map(|c| (c.resource.unwrap_or_default(), c.start_line))
@@ -392,7 +392,7 @@ fn secret(
     let mut r = emit.record(RecordKind::Secret, rule.trim().to_string(), Outcome::Fail);
     r.severity = severity(s.severity.as_deref());
     r.title = text(s.title.as_deref(), MAX_TITLE, ctx.redact).into();
-    r.subject = subject.clone();
+    r.subject = subject.clone().into();
     let fingerprint = s
         .matched
         .filter(|m| !m.is_empty())
@@ -528,7 +528,7 @@ pub(super) fn scan_record(
     let mut r = emit.record(RecordKind::Scan, check.to_string(), Outcome::Pass);
     r.severity = Severity::None;
     r.title = format!("{} {}", emit.tool, check.replace('-', " ")).into();
-    r.subject = subject;
+    r.subject = subject.into();
     if let Some(meta) = meta {
         r = with_meta_attrs(r, meta);
     }

@@ -12,4 +12,4 @@ mod text;
 pub use image::ImageRef;
 pub use record::{Format, Outcome, Provenance, Record, RecordKind, Subject};
 pub use severity::Severity;
-pub use text::{Attrs, Interner, Text};
+pub use text::{Attrs, Interner, Shared, Text};

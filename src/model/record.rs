@@ -1,6 +1,6 @@
 //! The evidence record: one normalised statement a tool made about a subject.
 
-use super::{Attrs, ImageRef, Interner, Severity, Text};
+use super::{Attrs, ImageRef, Interner, Severity, Shared, Text};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -317,7 +317,7 @@ pub struct Record {
     pub message: Text,
     /// What it is about.
     #[serde(default)]
-    pub subject: Subject,
+    pub subject: Shared<Subject>,
     /// When the tool observed it (scan time, event time). `None` when the export has no time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_at: Option<DateTime<Utc>>,
@@ -328,10 +328,14 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_observed_at: Option<DateTime<Utc>>,
     /// Format-specific facts catalog predicates can test (`package`, `fixed_version`, `enforcement`…).
-    #[serde(default, skip_serializing_if = "Attrs::is_empty")]
-    pub attrs: Attrs,
+    #[serde(default, skip_serializing_if = "no_attrs")]
+    pub attrs: Shared<Attrs>,
     /// Where it came from.
     pub provenance: Provenance,
+}
+
+fn no_attrs(attrs: &Shared<Attrs>) -> bool {
+    attrs.is_empty()
 }
 
 fn one() -> u64 {
@@ -360,11 +364,11 @@ impl Record {
             severity: Severity::None,
             title: Text::default(),
             message: Text::default(),
-            subject: Subject::default(),
+            subject: Shared::default(),
             observed_at: None,
             count: 1,
             first_observed_at: None,
-            attrs: Attrs::new(),
+            attrs: Shared::default(),
             provenance: Provenance::default(),
         }
     }
@@ -391,24 +395,7 @@ impl Record {
         if self.kind.is_snapshot() {
             interner.share(&mut self.message);
         }
-        let s = &mut self.subject;
-        for part in [
-            &mut s.cluster,
-            &mut s.namespace,
-            &mut s.kind,
-            &mut s.name,
-            &mut s.container,
-            &mut s.node,
-            &mut s.target,
-        ] {
-            interner.share_opt(part);
-        }
-        if let Some(image) = &mut s.image {
-            interner.share(&mut image.registry);
-            interner.share(&mut image.repository);
-            interner.share_opt(&mut image.tag);
-            interner.share_opt(&mut image.digest);
-        }
+        interner.share_subject(&mut self.subject);
         interner.share_attrs(&mut self.attrs);
         interner.share(&mut self.provenance.file);
         interner.share_opt(&mut self.provenance.pointer);

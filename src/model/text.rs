@@ -133,7 +133,7 @@ impl<'de> Deserialize<'de> for Text {
 }
 
 /// Attributes of a record: string keys to string values, sorted by key, one value a key.
-#[derive(Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Attrs(Vec<(Text, Text)>);
 
 impl Attrs {
@@ -234,22 +234,109 @@ impl<'de> Deserialize<'de> for Attrs {
     }
 }
 
-/// Hands out one shared copy of each distinct string. Safe to use from many threads
-/// (the table is split into independently locked shards).
-pub struct Interner {
-    shards: Vec<Mutex<HashSet<Arc<str>, foldhash::fast::RandomState>>>,
+/// A value held behind a reference count so that equal values can be stored once
+/// ([`Interner`] does the sharing). Reads go through `Deref`; a write copies the value
+/// first if it is shared (`Arc::make_mut`), so code that builds records reads and writes
+/// it like a plain field.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Shared<T>(Arc<T>);
+
+impl<T> Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: Clone> std::ops::DerefMut for Shared<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        Arc::make_mut(&mut self.0)
+    }
+}
+
+impl<T> From<T> for Shared<T> {
+    fn from(value: T) -> Self {
+        Shared(Arc::new(value))
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Shared<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl<T: Serialize> Serialize for Shared<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Shared<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize(d).map(Shared::from)
+    }
+}
+
+/// A set of shared values split into independently locked shards, so that many
+/// threads can share values at once.
+struct ShardedSet<T: ?Sized> {
+    shards: Vec<Mutex<HashSet<Arc<T>, foldhash::fast::RandomState>>>,
     hasher: foldhash::fast::RandomState,
 }
 
 const SHARDS: usize = 64;
 
-impl Default for Interner {
-    fn default() -> Self {
-        Interner {
+impl<T: ?Sized + Eq + std::hash::Hash> ShardedSet<T> {
+    fn new() -> Self {
+        ShardedSet {
             shards: (0..SHARDS)
                 .map(|_| Mutex::new(HashSet::default()))
                 .collect(),
             hasher: foldhash::fast::RandomState::default(),
+        }
+    }
+
+    /// Replace `value` by the kept copy of an equal value; if there is none, run
+    /// `prepare` on it (which must not change its equality, e.g. sharing what it
+    /// contains) and keep it.
+    fn share(&self, value: &mut Arc<T>, prepare: impl FnOnce(&mut Arc<T>)) {
+        let hash = self.hasher.hash_one(&**value);
+        let Some(shard) = self.shards.get((hash as usize) % SHARDS) else {
+            return;
+        };
+        let mut set = shard.lock().unwrap_or_else(|e| e.into_inner());
+        match set.get(&**value) {
+            Some(kept) => *value = kept.clone(),
+            None => {
+                prepare(value);
+                set.insert(value.clone());
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.lock().map(|s| s.len()).unwrap_or(0))
+            .sum()
+    }
+}
+
+/// Hands out one shared copy of each distinct string, subject and attribute map.
+/// Safe to use from many threads.
+pub struct Interner {
+    texts: ShardedSet<str>,
+    subjects: ShardedSet<super::Subject>,
+    attrs: ShardedSet<Attrs>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            texts: ShardedSet::new(),
+            subjects: ShardedSet::new(),
+            attrs: ShardedSet::new(),
         }
     }
 }
@@ -258,21 +345,7 @@ impl Interner {
     /// Replace `text` by the shared copy of the same string, keeping it as that copy
     /// if it is the first.
     pub fn share(&self, text: &mut Text) {
-        let hash = self.hasher.hash_one(text.as_str());
-        let Some(shard) = self.shards.get((hash as usize) % SHARDS) else {
-            return;
-        };
-        let mut set = shard.lock().unwrap_or_else(|e| e.into_inner());
-        match set.get(text.as_str()) {
-            Some(kept) => {
-                if !Arc::ptr_eq(kept, &text.0) {
-                    text.0 = kept.clone();
-                }
-            }
-            None => {
-                set.insert(text.0.clone());
-            }
-        }
+        self.texts.share(&mut text.0, |_| {});
     }
 
     /// [`Interner::share`] for an optional text.
@@ -282,17 +355,41 @@ impl Interner {
         }
     }
 
-    /// [`Interner::share`] for every key and value.
-    pub fn share_attrs(&self, attrs: &mut Attrs) {
-        attrs.share(self);
+    /// Replace `subject` by the shared copy of an equal subject; the first of its
+    /// kind has its strings shared and is kept.
+    pub fn share_subject(&self, subject: &mut Shared<super::Subject>) {
+        self.subjects.share(&mut subject.0, |kept| {
+            let s = Arc::make_mut(kept);
+            for part in [
+                &mut s.cluster,
+                &mut s.namespace,
+                &mut s.kind,
+                &mut s.name,
+                &mut s.container,
+                &mut s.node,
+                &mut s.target,
+            ] {
+                self.share_opt(part);
+            }
+            if let Some(image) = &mut s.image {
+                self.share(&mut image.registry);
+                self.share(&mut image.repository);
+                self.share_opt(&mut image.tag);
+                self.share_opt(&mut image.digest);
+            }
+        });
+    }
+
+    /// Replace `attrs` by the shared copy of an equal map; the first of its kind has
+    /// its keys and values shared and is kept.
+    pub fn share_attrs(&self, attrs: &mut Shared<Attrs>) {
+        self.attrs
+            .share(&mut attrs.0, |kept| Arc::make_mut(kept).share(self));
     }
 
     /// Distinct strings held.
     pub fn len(&self) -> usize {
-        self.shards
-            .iter()
-            .map(|s| s.lock().map(|s| s.len()).unwrap_or(0))
-            .sum()
+        self.texts.len()
     }
 
     /// Whether no string is held.
