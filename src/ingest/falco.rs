@@ -76,27 +76,52 @@ impl<'a> Field<'a> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for Field<'a> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Any<'a> {
-            Text(#[serde(borrow)] Cow<'a, str>),
-            Int(i64),
-            Uint(u64),
-            Float(f64),
-            List(Vec<serde_json::Value>),
-            Other(serde::de::IgnoredAny),
-        }
-        Ok(Field(match Any::deserialize(d)? {
-            Any::Text(s) => Some(s),
-            Any::Int(n) => Some(n.to_string().into()),
-            Any::Uint(n) => Some(n.to_string().into()),
-            Any::Float(n) => Some(n.to_string().into()),
-            Any::List(a) => a
-                .first()
-                .and_then(|v| v.as_str())
-                .map(|s| s.to_string().into()),
-            Any::Other(_) => None,
-        }))
+        d.deserialize_any(FieldVisitor)
+    }
+}
+
+struct FieldVisitor;
+
+impl<'de> serde::de::Visitor<'de> for FieldVisitor {
+    type Value = Field<'de>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string, number or list")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Field<'de>, E> {
+        Ok(Field(Some(Cow::Borrowed(v))))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Field<'de>, E> {
+        Ok(Field(Some(Cow::Owned(v.to_string()))))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Field<'de>, E> {
+        Ok(Field(Some(v.to_string().into())))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Field<'de>, E> {
+        Ok(Field(Some(v.to_string().into())))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Field<'de>, E> {
+        Ok(Field(Some(v.to_string().into())))
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Field<'de>, E> {
+        Ok(Field(None))
+    }
+    fn visit_unit<E>(self) -> Result<Field<'de>, E> {
+        Ok(Field(None))
+    }
+    /// A list field (`proc.aname[2]` style): its first string.
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Field<'de>, A::Error> {
+        let first = seq.next_element::<serde_json::Value>()?;
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Field(first.and_then(|v| {
+            v.as_str().map(|s| Cow::Owned(s.to_string()))
+        })))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Field<'de>, A::Error> {
+        while map
+            .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+            .is_some()
+        {}
+        Ok(Field(None))
     }
 }
 
