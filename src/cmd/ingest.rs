@@ -12,7 +12,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<i32> {
         follow_symlinks: args.follow_symlinks,
         redact: !args.no_redact,
         progress: super::progress::Bar::for_terminal(args.quiet),
-        interner: Default::default(),
+        ..IngestOptions::default()
     };
     let ingested = ingest_paths(&args.inputs, &opts);
     let mut diag_count = ingested.diagnostics.len();

@@ -104,7 +104,7 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
         follow_symlinks: args.follow_symlinks,
         redact: !args.no_redact,
         progress: super::progress::Bar::for_terminal(quiet),
-        interner: Default::default(),
+        ..IngestOptions::default()
     };
     let mut clock = std::time::Instant::now();
     let ingested = ingest_paths(&inputs, &opts);

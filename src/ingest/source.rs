@@ -37,7 +37,14 @@ pub struct IngestOptions {
     pub progress: Option<std::sync::Arc<dyn Progress>>,
     /// The shared copy of every string kept (one per run, shared by all threads).
     pub interner: std::sync::Arc<Interner>,
+    /// JSON Lines files larger than this (as stored) are read line by line from a
+    /// buffered stream instead of whole, so memory does not grow with the file.
+    pub stream_above_bytes: u64,
 }
+
+/// Default for [`IngestOptions::stream_above_bytes`]: smaller files are read whole,
+/// which parses faster (one read, one UTF-8 check).
+pub const STREAM_ABOVE_BYTES: u64 = 64 << 20;
 
 impl std::fmt::Debug for IngestOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -56,6 +63,7 @@ impl Default for IngestOptions {
             redact: true,
             progress: None,
             interner: Default::default(),
+            stream_above_bytes: STREAM_ABOVE_BYTES,
         }
     }
 }
@@ -245,6 +253,12 @@ pub fn ingest_file_or_shard(
     display: &str,
     opts: &IngestOptions,
 ) -> (Vec<SourceSummary>, Vec<Record>) {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    if size > opts.stream_above_bytes {
+        if let Some((s, r)) = ingest_streamed(path, display, size, opts) {
+            return (vec![s], r);
+        }
+    }
     with_buffer(&READ_BUFFER, |buf| {
         match std::fs::File::open(path).and_then(|mut f| f.read_to_end(buf)) {
             Ok(_) => ingest_read_file(buf, display, opts),
@@ -490,6 +504,16 @@ fn ingest_stored(
     ctx.redact = opts.redact;
     let mut formats = BTreeSet::new();
     super::split::split_documents(&text, &mut ctx, &mut formats);
+    finish(summary, ctx, formats, opts)
+}
+
+/// Fold the file's events, share its strings and sum up its records.
+fn finish(
+    mut summary: SourceSummary,
+    mut ctx: FileCtx<'_>,
+    formats: BTreeSet<Format>,
+    opts: &IngestOptions,
+) -> (SourceSummary, Vec<Record>) {
     ctx.fold_events();
     let FileCtx {
         mut records,
@@ -509,6 +533,99 @@ fn ingest_stored(
         }
     }
     (summary, records)
+}
+
+/// Read a large JSON Lines file line by line (gunzipping on the fly); its digest is
+/// taken in a second sequential pass. `None` when the file is not JSON Lines (or a shard):
+/// it is then read whole like any other.
+fn ingest_streamed(
+    path: &Path,
+    display: &str,
+    size: u64,
+    opts: &IngestOptions,
+) -> Option<(SourceSummary, Vec<Record>)> {
+    use std::io::BufRead;
+    let open = || -> std::io::Result<(std::fs::File, bool)> {
+        let mut file = std::fs::File::open(path)?;
+        let mut magic = [0u8; 2];
+        let gz = file.read(&mut magic)? == 2 && magic == [0x1f, 0x8b];
+        Ok((std::fs::File::open(path)?, gz))
+    };
+    let decode = |raw: std::fs::File, gz: bool| -> Box<dyn BufRead> {
+        if gz {
+            Box::new(std::io::BufReader::with_capacity(
+                1 << 20,
+                flate2::read::MultiGzDecoder::new(raw),
+            ))
+        } else {
+            Box::new(std::io::BufReader::with_capacity(1 << 20, raw))
+        }
+    };
+    // Decide from the head of the file.
+    let (raw, gz) = open().ok()?;
+    let mut head = Vec::new();
+    decode(raw, gz).take(1 << 20).read_to_end(&mut head).ok()?;
+    let head = String::from_utf8_lossy(head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&head));
+    if super::shard::is_shard(&head) || !super::split::looks_like_json_lines(&head) {
+        return None;
+    }
+    let (raw, gz) = open().ok()?;
+    let mut reader = decode(raw, gz);
+    let mut summary = empty_summary(display, "", size);
+    summary.compressed = gz;
+    let mut ctx = FileCtx::new(display, "");
+    ctx.redact = opts.redact;
+    let mut formats = BTreeSet::new();
+    let mut lines = super::split::JsonLines::default();
+    let mut buf = Vec::new();
+    let mut lineno = 0u64;
+    loop {
+        buf.clear();
+        match reader.read_until(b'\n', &mut buf) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                summary.diagnostics.push(Diagnostic::file(
+                    Level::Error,
+                    Code::Unreadable,
+                    display,
+                    format!("read failed after line {lineno}: {e}; the lines before were kept"),
+                ));
+                break;
+            }
+        }
+        lineno += 1;
+        let bytes = if lineno == 1 {
+            buf.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&buf)
+        } else {
+            &buf
+        };
+        let line = match std::str::from_utf8(bytes) {
+            Ok(l) => std::borrow::Cow::Borrowed(l),
+            Err(_) => {
+                ctx.diag(
+                    Diagnostic::file(
+                        Level::Warning,
+                        Code::Suspicious,
+                        display,
+                        "invalid UTF-8; invalid bytes were replaced with U+FFFD",
+                    )
+                    .at(lineno, None),
+                );
+                String::from_utf8_lossy(bytes)
+            }
+        };
+        lines.line(&line, lineno, &mut ctx, &mut formats);
+    }
+    summary.sha256 = sha256_file(path).unwrap_or_default();
+    Some(finish(summary, ctx, formats, opts))
+}
+
+/// SHA-256 of a file's stored bytes, read in chunks.
+fn sha256_file(path: &Path) -> std::io::Result<String> {
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    Ok(hex(&hasher.finalize()))
 }
 
 fn hex(bytes: &[u8]) -> String {

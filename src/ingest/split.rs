@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 use std::collections::BTreeSet;
 
 /// JSON Lines files fold their events every this many lines, bounding memory.
-const FOLD_EVERY_LINES: usize = 8192;
+const FOLD_EVERY_LINES: u64 = 8192;
 
 /// Split a file's text into documents: one JSON value, JSON Lines, or concatenated JSON.
 pub fn split_documents(text: &str, ctx: &mut FileCtx<'_>, formats: &mut BTreeSet<Format>) {
@@ -50,50 +50,9 @@ pub fn split_documents(text: &str, ctx: &mut FileCtx<'_>, formats: &mut BTreeSet
         .take(8)
         .any(|l| l.starts_with('{') && Probe::of(l).is_ok());
     if lines_parse {
-        // The format that claimed the previous line, when it detects from the top level:
-        // the next line is first offered to it with the cheaper top-level probe.
-        let mut sticky: Option<&'static dyn Ingestor> = None;
+        let mut lines = JsonLines::default();
         for (i, line) in text.lines().enumerate() {
-            let t = line.trim();
-            if t.is_empty() {
-                continue;
-            }
-            let lineno = i as u64 + 1;
-            if i % FOLD_EVERY_LINES == 0 {
-                ctx.fold_events();
-            }
-            if let Some(ingestor) = sticky {
-                if let Ok(probe) = Probe::top_level(t) {
-                    if ingestor.detect(&probe) {
-                        let doc = Doc {
-                            text: t,
-                            probe: &probe,
-                            pointer: String::new(),
-                            line: Some(lineno),
-                        };
-                        ingestor.ingest(&doc, ctx);
-                        continue;
-                    }
-                }
-            }
-            match Probe::of(t) {
-                Ok(probe) => {
-                    let claimed = dispatch(t, &probe, String::new(), Some(lineno), ctx, formats);
-                    sticky = claimed.filter(|i| i.detects_from_top_level());
-                }
-                Err(e) => ctx.diag(
-                    Diagnostic::file(
-                        Level::Warning,
-                        Code::BadRecord,
-                        ctx.file,
-                        format!(
-                            "line skipped: not a complete JSON value ({})",
-                            strip_pos(&e)
-                        ),
-                    )
-                    .at(lineno, Some(e.column() as u64)),
-                ),
-            }
+            lines.line(line, i as u64 + 1, ctx, formats);
         }
         return;
     }
@@ -139,6 +98,74 @@ pub fn split_documents(text: &str, ctx: &mut FileCtx<'_>, formats: &mut BTreeSet
         )
         .at(whole_error.line() as u64, Some(whole_error.column() as u64)),
     );
+}
+
+/// Whether a file that starts with `head` is JSON Lines: its first non-empty line is
+/// one complete JSON object.
+pub fn looks_like_json_lines(head: &str) -> bool {
+    head.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .is_some_and(|l| l.starts_with('{') && Probe::of(l).is_ok())
+}
+
+/// Reads a JSON Lines file one line at a time (from a whole text or a stream).
+#[derive(Default)]
+pub struct JsonLines {
+    /// The format that claimed the previous line, when it detects from the top level:
+    /// the next line is first offered to it with the cheaper top-level probe.
+    sticky: Option<&'static dyn Ingestor>,
+}
+
+impl JsonLines {
+    /// Read line `lineno` (1-based): hand it to its format, or record why it was skipped.
+    pub fn line(
+        &mut self,
+        line: &str,
+        lineno: u64,
+        ctx: &mut FileCtx<'_>,
+        formats: &mut BTreeSet<Format>,
+    ) {
+        let t = line.trim();
+        if t.is_empty() {
+            return;
+        }
+        if lineno % FOLD_EVERY_LINES == 1 {
+            ctx.fold_events();
+        }
+        if let Some(ingestor) = self.sticky {
+            if let Ok(probe) = Probe::top_level(t) {
+                if ingestor.detect(&probe) {
+                    let doc = Doc {
+                        text: t,
+                        probe: &probe,
+                        pointer: String::new(),
+                        line: Some(lineno),
+                    };
+                    ingestor.ingest(&doc, ctx);
+                    return;
+                }
+            }
+        }
+        match Probe::of(t) {
+            Ok(probe) => {
+                let claimed = dispatch(t, &probe, String::new(), Some(lineno), ctx, formats);
+                self.sticky = claimed.filter(|i| i.detects_from_top_level());
+            }
+            Err(e) => ctx.diag(
+                Diagnostic::file(
+                    Level::Warning,
+                    Code::BadRecord,
+                    ctx.file,
+                    format!(
+                        "line skipped: not a complete JSON value ({})",
+                        strip_pos(&e)
+                    ),
+                )
+                .at(lineno, Some(e.column() as u64)),
+            ),
+        }
+    }
 }
 
 fn strip_pos(e: &serde_json::Error) -> String {
