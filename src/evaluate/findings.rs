@@ -6,7 +6,7 @@ use super::{ControlResult, Ctx, Finding, FindingState, ImageSummary, TeamSummary
 use crate::catalog::{selector_glob as glob, Catalog};
 use crate::config::{Config, Owner};
 use crate::model::{Outcome, Record, RecordKind, Subject};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Identity of a finding across scans: kind, id, and the target at repository level
 /// (so a rebuild without a fix does not reset the grace clock).
@@ -168,6 +168,9 @@ pub fn images(
     controls: &[ControlResult],
 ) -> Vec<ImageSummary> {
     let mut map: BTreeMap<String, ImageSummary> = BTreeMap::new();
+    // Workloads and aliases per image, as sets: an image may run in thousands of pods.
+    let mut running: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut aliases: HashMap<String, BTreeSet<String>> = HashMap::new();
     for (i, r) in ctx.records.iter().enumerate() {
         let Some(img) = &r.subject.image else {
             continue;
@@ -189,8 +192,8 @@ pub fn images(
             signed: false,
         });
         let alias = img.to_string();
-        if alias != name && !e.aliases.contains(&alias) {
-            e.aliases.push(alias);
+        if alias != name {
+            aliases.entry(name.clone()).or_default().insert(alias);
         }
         if e.image.digest.is_none() {
             e.image.digest = img.digest.clone();
@@ -217,9 +220,7 @@ pub fn images(
             }
             RecordKind::Sighting => {
                 if let Some(w) = r.subject.workload() {
-                    if !e.running_in.contains(&w) {
-                        e.running_in.push(w);
-                    }
+                    running.entry(name).or_default().insert(w);
                 }
             }
             RecordKind::Signature if r.outcome == Outcome::Pass => e.signed = true,
@@ -247,14 +248,21 @@ pub fn images(
             }
         }
     }
-    let mut out: Vec<ImageSummary> = map.into_values().collect();
-    for i in &mut out {
-        i.aliases.sort();
-        i.running_in.sort();
-        i.seen_by.sort();
-        i.controls.sort();
+    for (name, e) in &mut map {
+        e.aliases = aliases
+            .remove(name)
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        e.running_in = running
+            .remove(name)
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        e.seen_by.sort();
+        e.controls.sort();
     }
-    out
+    map.into_values().collect()
 }
 
 /// Per-team remediation summaries.

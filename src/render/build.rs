@@ -35,9 +35,34 @@ pub struct Ctx<'a> {
     pub config: &'a Config,
     /// Strings.
     pub i18n: &'a I18n,
+    /// Indices of `report.findings` by image key (for the image pages).
+    pub findings_by_image: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl<'a> Ctx<'a> {
+    /// The rendering context of a report.
+    pub fn new(
+        report: &'a Report,
+        catalog: &'a Catalog,
+        config: &'a Config,
+        i18n: &'a I18n,
+    ) -> Ctx<'a> {
+        let mut findings_by_image: std::collections::HashMap<String, Vec<usize>> =
+            std::collections::HashMap::new();
+        for (i, f) in report.findings.iter().enumerate() {
+            if let Some(image) = &f.image {
+                findings_by_image.entry(image.key()).or_default().push(i);
+            }
+        }
+        Ctx {
+            report,
+            catalog,
+            config,
+            i18n,
+            findings_by_image,
+        }
+    }
+
     /// A status label.
     pub fn status(&self, s: Status) -> StatusView {
         let icon = match s {

@@ -90,10 +90,11 @@ impl Ctx<'_> {
             signed: s.signed,
             findings: if with_findings {
                 self.open_findings(
-                    self.report
-                        .findings
-                        .iter()
-                        .filter(|f| f.image.as_ref().is_some_and(|i| i.key() == key)),
+                    self.findings_by_image
+                        .get(&key)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|i| self.report.findings.get(*i)),
                 )
             } else {
                 Vec::new()

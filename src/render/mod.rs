@@ -94,12 +94,7 @@ pub fn render_site(
 ) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     let i18n = I18n::new(lang);
     let env = embedded::environment(opts.template_dir.clone(), i18n.clone());
-    let ctx = build::Ctx {
-        report,
-        catalog,
-        config,
-        i18n: &i18n,
-    };
+    let ctx = build::Ctx::new(report, catalog, config, &i18n);
     let mut out = Vec::new();
     let (chart_views, chart_files) = charts::trend_charts(&ctx)?;
     out.extend(chart_files);
