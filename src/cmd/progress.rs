@@ -54,13 +54,26 @@ impl Progress for Bar {
     }
 }
 
-/// Print how long a phase took to stderr when the `MUSTER_TIMINGS` environment variable
-/// is set, and restart the clock for the next phase.
+/// Print how long a phase took (and, on Linux, the peak resident memory so far) to
+/// stderr when the `MUSTER_TIMINGS` environment variable is set, and restart the clock
+/// for the next phase.
 #[allow(clippy::print_stderr)]
 pub fn phase_done(name: &str, clock: &mut std::time::Instant) {
     if std::env::var_os("MUSTER_TIMINGS").is_some() {
+        let peak = std::fs::read_to_string("/proc/self/status")
+            .ok()
+            .map(|s| {
+                let field = |name: &str| {
+                    s.lines()
+                        .find_map(|l| l.strip_prefix(name))
+                        .map_or("?", str::trim)
+                        .to_string()
+                };
+                format!("  RSS {}, peak {}", field("VmRSS:"), field("VmHWM:"))
+            })
+            .unwrap_or_default();
         eprintln!(
-            "timing: {name:<10} {:>8.3} s",
+            "timing: {name:<10} {:>8.3} s{peak}",
             clock.elapsed().as_secs_f64()
         );
     }
