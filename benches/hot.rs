@@ -110,6 +110,10 @@ fn model(c: &mut Criterion) {
             ))
         })
     });
+    let output = "10:00:00.1: Notice Terminal shell in container (user=root command=bash -c 'curl -H \"Authorization: Bearer abc\" http://x' k8s_ns=shop)";
+    g.bench_function("redact_alert_output", |b| {
+        b.iter(|| muster::redact::text(black_box(output)).len())
+    });
     let interner = Interner::default();
     let words: Vec<String> = (0..1000).map(|i| format!("shop/api-{}", i % 50)).collect();
     g.throughput(Throughput::Elements(words.len() as u64));
@@ -121,10 +125,6 @@ fn model(c: &mut Criterion) {
                 black_box(t);
             }
         })
-    });
-    let output = "10:00:00.1: Notice Terminal shell in container (user=root command=bash -c 'curl -H \"Authorization: Bearer abc\" http://x' k8s_ns=shop)";
-    g.bench_function("redact_alert_output", |b| {
-        b.iter(|| muster::redact::text(black_box(output)).len())
     });
     g.finish();
 }

@@ -99,13 +99,21 @@ pub fn render_site(
     let (chart_views, chart_files) = charts::trend_charts(&ctx)?;
     out.extend(chart_files);
     let pages = pages::Pages::new(&env, ctx.site(opts.redaction_disabled));
-    out.extend(pages::render_pages(&pages, &ctx, &chart_views)?);
+    // Pages and the data exports are independent: build them side by side.
+    let (html, data) = rayon::join(
+        || pages::render_pages(&pages, &ctx, &chart_views),
+        || -> Result<_, RenderError> {
+            let mut data = exports::exports(report, catalog, config, &i18n)?;
+            data.push((
+                "oscal/assessment-results.json".into(),
+                oscal::assessment_results(report, catalog, config, &i18n)?,
+            ));
+            Ok(data)
+        },
+    );
+    out.extend(html?);
     out.extend(embedded::assets(opts.template_dir.as_deref())?);
-    out.extend(exports::exports(report, catalog, config, &i18n)?);
-    out.push((
-        "oscal/assessment-results.json".into(),
-        oscal::assessment_results(report, catalog, config, &i18n)?,
-    ));
+    out.extend(data?);
     out.sort_by(|a, b| a.0.cmp(&b.0));
     // Names must differ even on case-insensitive file systems (slugs keep case).
     let mut seen = std::collections::BTreeSet::new();

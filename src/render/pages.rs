@@ -113,6 +113,19 @@ struct ListPage<'a, T: Serialize> {
     filters: Vec<(String, Vec<String>)>,
 }
 
+/// The remediation list: the most urgent open findings (all of them are in findings.csv).
+#[derive(Serialize)]
+struct FindingsPage<'a> {
+    items: &'a [FindingView],
+    filters: Vec<(String, Vec<String>)>,
+    /// Open findings in all, shown or not.
+    total: usize,
+}
+
+/// How many open findings the remediation list shows: a page of tens of megabytes is
+/// not readable in a browser; the CSV export has every finding.
+pub const FINDINGS_SHOWN: usize = 2000;
+
 #[derive(Serialize)]
 struct SourcesPage<'a> {
     sources: &'a [SourceView],
@@ -239,22 +252,24 @@ pub fn render_pages(
             .collect()
     }));
     jobs.push(Box::new(|| {
-        let findings_page = ListPage {
+        let shown = all_open.get(..FINDINGS_SHOWN).unwrap_or(&all_open);
+        let findings_page = FindingsPage {
+            total: all_open.len(),
             filters: vec![
                 (
                     "severity".to_string(),
-                    distinct(all_open.iter().map(|f| f.severity.label.clone())),
+                    distinct(shown.iter().map(|f| f.severity.label.clone())),
                 ),
                 (
                     "state".to_string(),
-                    distinct(all_open.iter().map(|f| f.state.label.clone())),
+                    distinct(shown.iter().map(|f| f.state.label.clone())),
                 ),
                 (
                     "team".to_string(),
-                    distinct(all_open.iter().map(|f| f.team.clone())),
+                    distinct(shown.iter().map(|f| f.team.clone())),
                 ),
             ],
-            items: &all_open,
+            items: shown,
         };
         Ok(vec![pages.page(
             "findings.html",

@@ -396,3 +396,39 @@ fn templates_and_assets_can_be_overridden_one_file_at_a_time() {
     let err = render_site(&report(), &catalog(), &Config::default(), "en", &opts).unwrap_err();
     assert!(err.to_string().contains("teams.html"), "{err}");
 }
+
+#[test]
+fn remediation_list_shows_the_most_urgent_and_points_to_the_csv_for_the_rest() {
+    let mut report = report();
+    let first = report.findings[0].clone();
+    report.findings = (0..pages::FINDINGS_SHOWN + 5)
+        .map(|i| Finding {
+            key: format!("vulnerability|CVE-2026-{i:05}|x"),
+            check: format!("CVE-2026-{i:05}"),
+            ..first.clone()
+        })
+        .collect();
+    let site: BTreeMap<String, Vec<u8>> = render_site(
+        &report,
+        &catalog(),
+        &Config::default(),
+        "en",
+        &RenderOptions::default(),
+    )
+    .unwrap()
+    .into_iter()
+    .collect();
+    let html = text(&site, "findings.html");
+    assert_eq!(
+        html.matches("<tr data-severity=").count(),
+        pages::FINDINGS_SHOWN
+    );
+    assert!(html.contains(&format!(
+        "This page lists the {} most urgent; all {} open findings are in",
+        pages::FINDINGS_SHOWN,
+        pages::FINDINGS_SHOWN + 5
+    )));
+    let last = format!("CVE-2026-{:05}", pages::FINDINGS_SHOWN + 4);
+    assert!(!html.contains(&last));
+    assert!(text(&site, "findings.csv").contains(&last));
+}
