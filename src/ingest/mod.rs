@@ -23,6 +23,7 @@ pub mod k8s_audit;
 pub mod kube_bench;
 pub mod policy_report;
 pub mod probe;
+mod read;
 pub mod sarif;
 pub mod shard;
 pub mod source;

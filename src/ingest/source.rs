@@ -3,6 +3,7 @@
 //! time range, diagnostics), and merging per-file results and shards in one order.
 //! Splitting a file into documents is `split`'s job.
 
+use super::read::{ingest_streamed, with_buffer, GUNZIP_BUFFER, READ_BUFFER};
 use super::FileCtx;
 use crate::diag::{Code, Diagnostic, Level};
 use crate::model::{Format, Interner, Record, RecordKind};
@@ -10,7 +11,6 @@ use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -150,8 +150,8 @@ pub fn ingest_paths(inputs: &[PathBuf], opts: &IngestOptions) -> Ingested {
 /// raw files and merging shards of them give identical results.
 ///
 /// Records move in runs (one per file, a shard splits into its files' runs) and are
-/// copied once into a vector of the exact final size: the merge never holds two
-/// copies of the evidence.
+/// copied once into a vector of the exact final size, each run freed as it is copied:
+/// the evidence is never held twice over.
 fn merge(
     results: Vec<(Vec<SourceSummary>, Vec<Record>)>,
     diagnostics: Vec<Diagnostic>,
@@ -215,36 +215,6 @@ fn split_runs(records: Vec<Record>, runs: &mut Vec<Vec<Record>>) {
     if !current.is_empty() {
         runs.push(current);
     }
-}
-
-thread_local! {
-    /// Each worker thread reads its files into the same buffer (and gunzips into a
-    /// second one): fresh multi-megabyte buffers per file cost more in page zeroing
-    /// than the parse itself.
-    static READ_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-    static GUNZIP_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Buffers above this size are released after use rather than kept for the next file.
-const KEEP_BUFFER_BYTES: usize = 64 << 20;
-
-/// Run `f` with this thread's reusable buffer from `slot` (emptied), or a fresh one if it
-/// is already in use.
-fn with_buffer<T>(
-    slot: &'static std::thread::LocalKey<RefCell<Vec<u8>>>,
-    f: impl FnOnce(&mut Vec<u8>) -> T,
-) -> T {
-    slot.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => {
-            buf.clear();
-            let out = f(&mut buf);
-            if buf.capacity() > KEEP_BUFFER_BYTES {
-                *buf = Vec::new();
-            }
-            out
-        }
-        Err(_) => f(&mut Vec::new()),
-    })
 }
 
 /// Ingest one file from disk; a shard expands into the sources it carries.
@@ -415,7 +385,7 @@ pub fn ingest_file(
     }
 }
 
-fn empty_summary(display: &str, sha: &str, size: u64) -> SourceSummary {
+pub(super) fn empty_summary(display: &str, sha: &str, size: u64) -> SourceSummary {
     SourceSummary {
         path: display.to_string(),
         formats: Vec::new(),
@@ -508,7 +478,7 @@ fn ingest_stored(
 }
 
 /// Fold the file's events, share its strings and sum up its records.
-fn finish(
+pub(super) fn finish(
     mut summary: SourceSummary,
     mut ctx: FileCtx<'_>,
     formats: BTreeSet<Format>,
@@ -535,99 +505,6 @@ fn finish(
     (summary, records)
 }
 
-/// Read a large JSON Lines file line by line (gunzipping on the fly); its digest is
-/// taken in a second sequential pass. `None` when the file is not JSON Lines (or a shard):
-/// it is then read whole like any other.
-fn ingest_streamed(
-    path: &Path,
-    display: &str,
-    size: u64,
-    opts: &IngestOptions,
-) -> Option<(SourceSummary, Vec<Record>)> {
-    use std::io::BufRead;
-    let open = || -> std::io::Result<(std::fs::File, bool)> {
-        let mut file = std::fs::File::open(path)?;
-        let mut magic = [0u8; 2];
-        let gz = file.read(&mut magic)? == 2 && magic == [0x1f, 0x8b];
-        Ok((std::fs::File::open(path)?, gz))
-    };
-    let decode = |raw: std::fs::File, gz: bool| -> Box<dyn BufRead> {
-        if gz {
-            Box::new(std::io::BufReader::with_capacity(
-                1 << 20,
-                flate2::read::MultiGzDecoder::new(raw),
-            ))
-        } else {
-            Box::new(std::io::BufReader::with_capacity(1 << 20, raw))
-        }
-    };
-    // Decide from the head of the file.
-    let (raw, gz) = open().ok()?;
-    let mut head = Vec::new();
-    decode(raw, gz).take(1 << 20).read_to_end(&mut head).ok()?;
-    let head = String::from_utf8_lossy(head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&head));
-    if super::shard::is_shard(&head) || !super::split::looks_like_json_lines(&head) {
-        return None;
-    }
-    let (raw, gz) = open().ok()?;
-    let mut reader = decode(raw, gz);
-    let mut summary = empty_summary(display, "", size);
-    summary.compressed = gz;
-    let mut ctx = FileCtx::new(display, "");
-    ctx.redact = opts.redact;
-    let mut formats = BTreeSet::new();
-    let mut lines = super::split::JsonLines::default();
-    let mut buf = Vec::new();
-    let mut lineno = 0u64;
-    loop {
-        buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(e) => {
-                summary.diagnostics.push(Diagnostic::file(
-                    Level::Error,
-                    Code::Unreadable,
-                    display,
-                    format!("read failed after line {lineno}: {e}; the lines before were kept"),
-                ));
-                break;
-            }
-        }
-        lineno += 1;
-        let bytes = if lineno == 1 {
-            buf.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&buf)
-        } else {
-            &buf
-        };
-        let line = match std::str::from_utf8(bytes) {
-            Ok(l) => std::borrow::Cow::Borrowed(l),
-            Err(_) => {
-                ctx.diag(
-                    Diagnostic::file(
-                        Level::Warning,
-                        Code::Suspicious,
-                        display,
-                        "invalid UTF-8; invalid bytes were replaced with U+FFFD",
-                    )
-                    .at(lineno, None),
-                );
-                String::from_utf8_lossy(bytes)
-            }
-        };
-        lines.line(&line, lineno, &mut ctx, &mut formats);
-    }
-    summary.sha256 = sha256_file(path).unwrap_or_default();
-    Some(finish(summary, ctx, formats, opts))
-}
-
-/// SHA-256 of a file's stored bytes, read in chunks.
-fn sha256_file(path: &Path) -> std::io::Result<String> {
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
-    Ok(hex(&hasher.finalize()))
-}
-
-fn hex(bytes: &[u8]) -> String {
+pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
