@@ -1,12 +1,13 @@
-//! Shared immutable strings for the evidence model, and the small attribute map.
+//! Shared immutable values for the evidence model, and the small attribute map.
 //!
-//! A large estate repeats the same strings millions of times: the input file on every
-//! record it produced, the image on every vulnerability, a CVE's description in every
-//! weekly scan, the pod on every alert. [`Text`] is a reference-counted string that
-//! can be *shared*: [`Interner::share`] swaps it for the one copy already held, so
-//! memory follows the number of distinct strings, not the number of records.
-//! [`Attrs`] is a sorted vector map (records carry a handful of attributes, for which
-//! a B-tree's eleven-slot nodes cost several times the data).
+//! A large estate repeats the same values millions of times: the input file on every
+//! record it produced, the image on every vulnerability, a CVE's description and
+//! attributes in every weekly scan, the pod on every alert. [`Text`] is a
+//! reference-counted string and [`Shared`] a reference-counted value (copied on
+//! write); [`Interner`] swaps each for the one copy already held, so memory follows
+//! the number of distinct values, not the number of records. [`Attrs`] is a sorted
+//! vector map (records carry a handful of attributes, for which a B-tree's eleven-slot
+//! nodes cost several times the data).
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Borrow;
@@ -413,6 +414,31 @@ mod tests {
         assert!(Arc::ptr_eq(&a.0, &b.0));
         assert_eq!(a, "docker.io/library/nginx");
         assert_eq!(interner.len(), 1);
+    }
+
+    #[test]
+    fn equal_subjects_and_attributes_are_stored_once_and_stay_writable() {
+        use crate::model::{Format, Outcome, Record, RecordKind};
+        let interner = Interner::default();
+        let make = || {
+            let mut r = Record::new(RecordKind::Alert, Format::Falco, "rule", Outcome::Fail);
+            r.subject.namespace = Some(Text::from("shop"));
+            r.subject.name = Some(Text::from(String::from("web-1")));
+            r.attrs.insert("user", "root");
+            r
+        };
+        let (mut a, mut b) = (make(), make());
+        assert!(!Arc::ptr_eq(&a.subject.0, &b.subject.0));
+        a.share(&interner);
+        b.share(&interner);
+        assert!(Arc::ptr_eq(&a.subject.0, &b.subject.0));
+        assert!(Arc::ptr_eq(&a.attrs.0, &b.attrs.0));
+        // Writing to a shared subject copies it: the other record keeps its value.
+        b.subject.name = Some(Text::from("web-2"));
+        assert_eq!(a.subject.name.as_deref(), Some("web-1"));
+        assert_eq!(b.subject.name.as_deref(), Some("web-2"));
+        let json = serde_json::to_string(&a.subject).unwrap();
+        assert_eq!(json, r#"{"namespace":"shop","name":"web-1"}"#);
     }
 
     #[test]
