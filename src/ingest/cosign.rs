@@ -9,7 +9,7 @@
 
 use super::util::from_epoch_secs;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind};
+use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -122,7 +122,7 @@ impl Cosign {
             "cosign",
             Outcome::Pass,
         );
-        rec.tool = "cosign".to_string().into();
+        rec.tool = Text::from("cosign");
         rec.title = format!(
             "cosign signature verified for {}",
             image

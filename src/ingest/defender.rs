@@ -12,8 +12,7 @@
 
 use super::util::{clip, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Text;
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
+use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
 use crate::redact;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -246,7 +245,7 @@ impl Ingestor for Defender {
             alert_type.clone(),
             outcome,
         );
-        rec.tool = "defender-for-containers".to_string().into();
+        rec.tool = Text::from("defender-for-containers");
         rec.title = non_empty(alert.alert_display_name.as_deref())
             .or_else(|| non_empty(alert.alert_name.as_deref()))
             .unwrap_or_else(|| alert_type.clone())

@@ -10,7 +10,7 @@
 
 use super::util::{clip, from_epoch_secs};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::{Format, Outcome, Record, RecordKind};
+use crate::model::{Format, Outcome, Record, RecordKind, Text};
 use crate::redact;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -94,7 +94,7 @@ impl Ingestor for DockerBench {
             Outcome::Info,
         );
         scan.tool = tool.clone().into();
-        scan.title = "CIS Docker Benchmark".to_string().into();
+        scan.title = Text::from("CIS Docker Benchmark");
         scan.observed_at = observed;
         scan = scan.attr("benchmark", "cis-docker");
         scan.provenance = doc.provenance(ctx, doc.text, "");

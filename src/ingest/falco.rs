@@ -6,8 +6,7 @@
 
 use super::util::{clip, from_epoch_nanos, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Text;
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity};
+use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Text};
 use crate::redact;
 use serde::Deserialize;
 use std::borrow::Cow;

@@ -12,8 +12,7 @@
 use super::util::{clip, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
 use crate::diag::{Code, Diagnostic, Level};
-use crate::model::Text;
-use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject};
+use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject, Text};
 use crate::redact;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -164,7 +163,7 @@ impl Ingestor for Gatekeeper {
                 check.clone(),
                 outcome,
             );
-            r.tool = "gatekeeper".to_string().into();
+            r.tool = Text::from("gatekeeper");
             r.title = check.clone().into();
             r.observed_at = observed;
             r.severity = if outcome == Outcome::Pass {
@@ -221,7 +220,7 @@ impl Ingestor for Gatekeeper {
                 "policy-audit",
                 Outcome::Info,
             );
-            scan.tool = "gatekeeper".to_string().into();
+            scan.tool = Text::from("gatekeeper");
             scan.title = format!("Gatekeeper audit of {check}").into();
             scan.observed_at = observed;
             scan = scan

@@ -12,8 +12,7 @@
 use super::gatekeeper::outcome_of;
 use super::util::{clip, from_epoch_secs, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Text;
-use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject};
+use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject, Text};
 use crate::redact;
 use serde::Deserialize;
 
@@ -158,7 +157,7 @@ impl Ingestor for GatekeeperLog {
             )
         };
         let mut rec = Record::new(rkind_kind, Format::GatekeeperLog, check, outcome);
-        rec.tool = "gatekeeper".to_string().into();
+        rec.tool = Text::from("gatekeeper");
         rec.title = if rkind_kind == RecordKind::Admission {
             format!("Gatekeeper denied the request ({constraint})").into()
         } else {

@@ -8,8 +8,7 @@
 use super::trivy_results::{looks_like_image, severity, text, MAX_TEXT};
 use super::util::parse_time;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Text;
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
+use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 

@@ -20,8 +20,7 @@
 
 use super::util::{clip, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Text;
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Subject};
+use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Subject, Text};
 use crate::redact;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -324,7 +323,7 @@ impl Ingestor for K8sAudit {
         let provenance = doc.provenance(ctx, doc.text, "");
         let base = |kind: RecordKind, check: &str, outcome: Outcome| -> Record {
             let mut r = Record::new(kind, Format::K8sAudit, check, outcome);
-            r.tool = "kube-apiserver".to_string().into();
+            r.tool = Text::from("kube-apiserver");
             r.subject = subject.clone().into();
             r.observed_at = observed;
             r.provenance = provenance.clone();
@@ -357,7 +356,7 @@ impl Ingestor for K8sAudit {
         }
         if let Some(v) = annotations.get(ANN_PSA_VIOLATIONS) {
             let mut r = base(RecordKind::Admission, "psa-violation", Outcome::Fail);
-            r.title = "Pod Security audit violation".to_string().into();
+            r.title = Text::from("Pod Security audit violation");
             r.message = clip(&redact::maybe(v, redact_on), 1000).into();
             out.push(r);
         }
@@ -373,7 +372,7 @@ impl Ingestor for K8sAudit {
         {
             let mut r = base(RecordKind::Admission, "webhook-denied", Outcome::Pass)
                 .attr("webhook", webhook_name(&status_message).unwrap_or_default());
-            r.title = "Admission webhook denied the request".to_string().into();
+            r.title = Text::from("Admission webhook denied the request");
             r.message = clip(&redact::maybe(&status_message, redact_on), 1000).into();
             out.push(r);
         }
@@ -433,26 +432,26 @@ impl Ingestor for K8sAudit {
             }
             "ephemeralcontainers" if is_write(&verb) => {
                 let mut r = base(RecordKind::Activity, "ephemeral-container", Outcome::Info);
-                r.title = "Ephemeral container added to a pod".to_string().into();
+                r.title = Text::from("Ephemeral container added to a pod");
                 out.push(r);
             }
             _ => {}
         }
         if resource == "secrets" && matches!(verb.as_str(), "get" | "list" | "watch") && succeeded {
             let mut r = base(RecordKind::Activity, "secret-read", Outcome::Info);
-            r.title = "Secret read".to_string().into();
+            r.title = Text::from("Secret read");
             out.push(r);
         }
         if username == "system:anonymous"
             && annotations.get(ANN_DECISION).map(String::as_str) == Some("allow")
         {
             let mut r = base(RecordKind::Activity, "anonymous-allowed", Outcome::Fail);
-            r.title = "Anonymous request was authorised".to_string().into();
+            r.title = Text::from("Anonymous request was authorised");
             out.push(r);
         }
         if groups.iter().any(|g| g == "system:masters") {
             let mut r = base(RecordKind::Activity, "system-masters", Outcome::Warn);
-            r.title = "Request by a member of system:masters".to_string().into();
+            r.title = Text::from("Request by a member of system:masters");
             out.push(r);
         }
         let pod_create = resource == "pods" && subresource.is_empty() && verb == "create";
@@ -479,7 +478,7 @@ impl Ingestor for K8sAudit {
                     .cloned()
                     .filter(|c| !c.is_empty())
                     .map(Text::from);
-                r.title = "Privileged pod created".to_string().into();
+                r.title = Text::from("Privileged pod created");
                 out.push(r);
             }
         }
@@ -544,11 +543,11 @@ impl Ingestor for K8sAudit {
                         "running",
                         Outcome::Info,
                     );
-                    r.tool = "kube-apiserver".to_string().into();
+                    r.tool = Text::from("kube-apiserver");
                     r.title = format!("Image {} admitted in a pod", image.tagged()).into();
                     r.subject = Subject {
                         namespace: namespace.clone(),
-                        kind: Some("Pod".to_string().into()),
+                        kind: Some(Text::from("Pod")),
                         name: name.clone(),
                         container: c.name.clone().filter(|n| !n.is_empty()).map(Text::from),
                         image: Some(image),

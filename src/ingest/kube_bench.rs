@@ -10,7 +10,7 @@
 
 use super::util::clip;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::{Format, Outcome, Record, RecordKind};
+use crate::model::{Format, Outcome, Record, RecordKind, Text};
 use crate::redact;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -91,7 +91,7 @@ impl KubeBench {
             "benchmark-run",
             Outcome::Info,
         );
-        scan.tool = "kube-bench".to_string().into();
+        scan.tool = Text::from("kube-bench");
         scan.title = c.text.clone().unwrap_or_default().into();
         scan = scan
             .attr("benchmark", benchmark.clone())
@@ -137,7 +137,7 @@ impl KubeBench {
                     format!("{benchmark}:{}", number.trim()),
                     outcome,
                 );
-                rec.tool = "kube-bench".to_string().into();
+                rec.tool = Text::from("kube-bench");
                 rec.title = clip(&desc, 300).into();
                 if let Some(reason) = r.reason.filter(|s| !s.is_empty()) {
                     rec.message = clip(&redact::maybe(&reason, ctx.redact), 1000).into();

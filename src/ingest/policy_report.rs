@@ -13,8 +13,7 @@
 
 use super::util::{clip, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Text;
-use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject};
+use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject, Text};
 use crate::redact;
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Deserialize;

@@ -12,8 +12,7 @@
 
 use super::util::{clip, parse_time};
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Text;
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
+use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
 use crate::redact;
 use serde::Deserialize;
 
@@ -280,7 +279,7 @@ impl Ingestor for Tetragon {
                 "running",
                 Outcome::Info,
             );
-            r.tool = "tetragon".to_string().into();
+            r.tool = Text::from("tetragon");
             r.title = format!(
                 "Image {} running",
                 subject
@@ -324,7 +323,7 @@ impl Ingestor for Tetragon {
                     Severity::Medium
                 };
                 let mut r = Record::new(RecordKind::Alert, Format::Tetragon, check, Outcome::Fail);
-                r.tool = "tetragon".to_string().into();
+                r.tool = Text::from("tetragon");
                 r.severity = severity;
                 r.title = if function.is_empty() {
                     format!("{event_type} by {binary}").into()
@@ -357,8 +356,8 @@ impl Ingestor for Tetragon {
             "tetragon",
             Outcome::Info,
         );
-        hb.tool = "tetragon".to_string().into();
-        hb.title = "Tetragon event".to_string().into();
+        hb.tool = Text::from("tetragon");
+        hb.title = Text::from("Tetragon event");
         hb.subject = Subject {
             cluster: cluster.map(Text::from),
             node: node.map(Text::from),

@@ -12,8 +12,7 @@ use super::trivy_results::{
 };
 use super::util::parse_time;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Text;
-use crate::model::{Format, Subject};
+use crate::model::{Format, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 

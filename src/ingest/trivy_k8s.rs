@@ -12,8 +12,7 @@ use super::trivy_results::{
     RawMetadata, RawResult,
 };
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::Text;
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
+use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeSet;

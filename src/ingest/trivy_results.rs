@@ -9,8 +9,7 @@
 use super::util::{clip, parse_time};
 use super::{Doc, FileCtx};
 use crate::diag::Code;
-use crate::model::Text;
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject};
+use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
 use crate::redact;
 use chrono::{DateTime, Utc};
 use serde::de::IgnoredAny;
