@@ -69,18 +69,21 @@ pub struct Index {
     production: Vec<bool>,
     digest_names: HashMap<String, String>,
     /// Per record, the `gid`s of the checks whose selectors match it (predicates aside).
-    selected: Vec<Vec<u32>>,
+    /// (Shared: most records have the same list as many others.)
+    selected: Vec<std::sync::Arc<[u32]>>,
 }
 
 /// Which checks' selectors match each record, computed once per report and memoised
 /// by (kind, id, aliases): most records share their id with many others.
-fn selections(records: &[Record], catalog: &Catalog) -> Vec<Vec<u32>> {
+fn selections(records: &[Record], catalog: &Catalog) -> Vec<std::sync::Arc<[u32]>> {
     let checks: Vec<&crate::catalog::Check> = catalog.checks().collect();
     records
         .par_chunks(16 * 1024)
         .flat_map_iter(|chunk| {
-            let mut memo: HashMap<(crate::model::RecordKind, &str, &[Text]), Vec<u32>> =
-                HashMap::new();
+            let mut memo: HashMap<
+                (crate::model::RecordKind, &str, &[Text]),
+                std::sync::Arc<[u32]>,
+            > = HashMap::new();
             chunk
                 .iter()
                 .map(|r| {
