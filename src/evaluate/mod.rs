@@ -22,6 +22,7 @@ use crate::model::{ImageRef, Interner, Record, Text};
 use chrono::{DateTime, Duration, Utc};
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::Arc;
 use waivers::{Attestation, Waiver};
 
 /// Everything an evaluation reads.
@@ -70,20 +71,20 @@ pub struct Index {
     digest_names: HashMap<String, String>,
     /// Per record, the `gid`s of the checks whose selectors match it (predicates aside).
     /// (Shared: most records have the same list as many others.)
-    selected: Vec<std::sync::Arc<[u32]>>,
+    selected: Vec<Arc<[u32]>>,
 }
 
 /// Which checks' selectors match each record, computed once per report and memoised
 /// by (kind, id, aliases): most records share their id with many others.
-fn selections(records: &[Record], catalog: &Catalog) -> Vec<std::sync::Arc<[u32]>> {
+/// What decides which checks' selectors match a record: its kind, id and aliases.
+type SelectionKey<'r> = (crate::model::RecordKind, &'r str, &'r [Text]);
+
+fn selections(records: &[Record], catalog: &Catalog) -> Vec<Arc<[u32]>> {
     let checks: Vec<&crate::catalog::Check> = catalog.checks().collect();
     records
         .par_chunks(16 * 1024)
         .flat_map_iter(|chunk| {
-            let mut memo: HashMap<
-                (crate::model::RecordKind, &str, &[Text]),
-                std::sync::Arc<[u32]>,
-            > = HashMap::new();
+            let mut memo: HashMap<SelectionKey<'_>, Arc<[u32]>> = HashMap::new();
             chunk
                 .iter()
                 .map(|r| {
