@@ -53,10 +53,12 @@ pub(super) fn ingest_streamed(
 ) -> Option<(SourceSummary, Vec<Record>)> {
     use std::io::BufRead;
     let open = || -> std::io::Result<(std::fs::File, bool)> {
+        use std::io::Seek;
         let mut file = std::fs::File::open(path)?;
         let mut magic = [0u8; 2];
         let gz = file.read(&mut magic)? == 2 && magic == [0x1f, 0x8b];
-        Ok((std::fs::File::open(path)?, gz))
+        file.rewind()?;
+        Ok((file, gz))
     };
     let decode = |raw: std::fs::File, gz: bool| -> Box<dyn BufRead> {
         if gz {

@@ -135,7 +135,7 @@ pub fn ingest_paths(inputs: &[PathBuf], opts: &IngestOptions) -> Ingested {
         .par_iter()
         .zip(sizes.par_iter())
         .map(|((path, display), size)| {
-            let out = ingest_file_or_shard(path, display, opts);
+            let out = ingest_file_or_shard(path, display, *size, opts);
             if let Some(p) = &opts.progress {
                 p.file_done(*size);
             }
@@ -217,13 +217,14 @@ fn split_runs(records: Vec<Record>, runs: &mut Vec<Vec<Record>>) {
     }
 }
 
-/// Ingest one file from disk; a shard expands into the sources it carries.
+/// Ingest one file from disk (`size`: its size as stored, known from the walk); a
+/// shard expands into the sources it carries.
 pub fn ingest_file_or_shard(
     path: &Path,
     display: &str,
+    size: u64,
     opts: &IngestOptions,
 ) -> (Vec<SourceSummary>, Vec<Record>) {
-    let size = std::fs::metadata(path).map_or(0, |m| m.len());
     if size > opts.stream_above_bytes {
         if let Some((s, r)) = ingest_streamed(path, display, size, opts) {
             return (vec![s], r);

@@ -13,7 +13,7 @@
 //! from the `trivy-operator.resource.*` and `trivy-operator.container.name` labels.
 
 use super::trivy_compliance::control_record;
-use super::trivy_results::{check_id_of, severity, text, MAX_TEXT, MAX_TITLE};
+use super::trivy_results::{check_id_of, is_fixable, severity, text, MAX_TEXT, MAX_TITLE};
 use super::util::parse_time;
 use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
@@ -496,7 +496,7 @@ fn vulnerabilities<'a>(
         };
         let fixed = v.fixed_version.unwrap_or_default();
         let status = v.status.unwrap_or_default();
-        let fixable = !fixed.trim().is_empty() || status.eq_ignore_ascii_case("fixed");
+        let fixable = is_fixable(&fixed, &status);
         let mut r = c.record(RecordKind::Vulnerability, id, Outcome::Fail);
         r.severity = severity(v.severity.as_deref());
         r.title = text(v.title.as_deref(), MAX_TITLE, ctx.redact).into();

@@ -274,6 +274,12 @@ fn missing_id(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, raw: &RawValue, ptr: &str, w
     );
 }
 
+/// Whether a vulnerability can be fixed by an upgrade: a fixed version is named, or
+/// the scanner says its status is `fixed` (Trivy and trivy-operator alike).
+pub fn is_fixable(fixed_version: &str, status: &str) -> bool {
+    !fixed_version.trim().is_empty() || status.eq_ignore_ascii_case("fixed")
+}
+
 fn vulnerability(
     doc: &Doc<'_>,
     ctx: &mut FileCtx<'_>,
@@ -289,7 +295,7 @@ fn vulnerability(
     };
     let fixed = v.fixed_version.unwrap_or_default();
     let status = v.status.unwrap_or_default();
-    let fixable = !fixed.trim().is_empty() || status.eq_ignore_ascii_case("fixed");
+    let fixable = is_fixable(&fixed, &status);
     let mut r = emit.record(
         RecordKind::Vulnerability,
         id.trim().to_string(),
