@@ -17,91 +17,91 @@ struct Expect {
 const EXPECTED: &[Expect] = &[
     Expect {
         file: "kube-bench/kube-bench-output.json",
-        format: Format::KubeBench,
+        format: muster::ingest::kube_bench::FORMAT,
         total: 127,
         kinds: &[(RecordKind::Benchmark, 122), (RecordKind::Scan, 5)],
     },
     Expect {
         file: "kube-bench/result.json",
-        format: Format::KubeBench,
+        format: muster::ingest::kube_bench::FORMAT,
         total: 6,
         kinds: &[(RecordKind::Benchmark, 3), (RecordKind::Scan, 3)],
     },
     Expect {
         file: "docker-bench/docker-bench-report-many-vulns.json",
-        format: Format::DockerBench,
+        format: muster::ingest::docker_bench::FORMAT,
         total: 118,
         kinds: &[(RecordKind::Benchmark, 117), (RecordKind::Scan, 1)],
     },
     Expect {
         file: "k8s-audit/audit-validating-admission-policy.json",
-        format: Format::K8sAudit,
+        format: muster::ingest::k8s_audit::FORMAT,
         total: 1,
         kinds: &[(RecordKind::Policy, 1)],
     },
     Expect {
         file: "k8s-audit/pods_blocked.json",
-        format: Format::K8sAudit,
+        format: muster::ingest::k8s_audit::FORMAT,
         total: 2,
         kinds: &[(RecordKind::Admission, 2)],
     },
     Expect {
         file: "policy-report/kyverno-docs_reports.md_openreports-list.json",
-        format: Format::PolicyReport,
+        format: muster::ingest::policy_report::FORMAT,
         total: 2,
         kinds: &[(RecordKind::Policy, 1), (RecordKind::Scan, 1)],
     },
     Expect {
         file: "policy-report/kyverno-docs_reports.md_policyreport-pod.json",
-        format: Format::PolicyReport,
+        format: muster::ingest::policy_report::FORMAT,
         total: 3,
         kinds: &[(RecordKind::Policy, 2), (RecordKind::Scan, 1)],
     },
     Expect {
         file: "policy-report/policyreport.json",
-        format: Format::PolicyReport,
+        format: muster::ingest::policy_report::FORMAT,
         total: 15,
         kinds: &[(RecordKind::Policy, 14), (RecordKind::Scan, 1)],
     },
     Expect {
         file: "gatekeeper/gatekeeper-docs_audit.md_constraint-status.json",
-        format: Format::Gatekeeper,
+        format: muster::ingest::gatekeeper::FORMAT,
         total: 5,
         kinds: &[(RecordKind::Policy, 4), (RecordKind::Scan, 1)],
     },
     Expect {
         file: "tetragon/events.json",
-        format: Format::Tetragon,
+        format: muster::ingest::tetragon::FORMAT,
         total: 6,
         kinds: &[(RecordKind::Sighting, 3), (RecordKind::Heartbeat, 3)],
     },
     Expect {
         file: "tetragon/process_kprobe.json",
-        format: Format::Tetragon,
+        format: muster::ingest::tetragon::FORMAT,
         total: 2,
         kinds: &[(RecordKind::Alert, 1), (RecordKind::Heartbeat, 1)],
     },
     Expect {
         file: "defender-containers/sensitive-volume-mount-alert.json",
-        format: Format::Defender,
+        format: muster::ingest::defender::FORMAT,
         total: 2,
         kinds: &[(RecordKind::Alert, 1), (RecordKind::Sighting, 1)],
     },
     Expect {
         file: "cosign/cosign-docs_verify.md_verify-output.json",
-        format: Format::Cosign,
+        format: muster::ingest::cosign::FORMAT,
         total: 1,
         kinds: &[(RecordKind::Signature, 1)],
     },
     Expect {
         file: "cosign/cosign-readme_verify-output.json",
-        format: Format::Cosign,
+        format: muster::ingest::cosign::FORMAT,
         total: 1,
         kinds: &[(RecordKind::Signature, 1)],
     },
     Expect {
         file: "falco/single_rule_with_cat_write.json",
-        format: Format::Falco,
+        format: muster::ingest::falco::FORMAT,
         total: 8,
         kinds: &[(RecordKind::Alert, 8)],
     },
@@ -158,7 +158,7 @@ fn real_fixtures_are_detected_and_counted() {
         let mut ok = summary.formats == vec![e.format] && events(records.iter()) == e.total;
         for (kind, n) in e.kinds {
             let got = events(records.iter().filter(|r| r.kind == *kind));
-            line.push_str(&format!(", {}={got}", kind.id()));
+            line.push_str(&format!(", {}={got}", kind.as_str()));
             ok &= got == *n;
         }
         ok &= records.iter().all(|r| r.provenance.file == e.file);

@@ -17,7 +17,7 @@ fn fixtures() -> Option<PathBuf> {
 fn counts(recs: &[Record]) -> BTreeMap<&'static str, usize> {
     let mut m = BTreeMap::new();
     for r in recs {
-        *m.entry(r.kind.id()).or_insert(0) += 1;
+        *m.entry(r.kind.as_str()).or_insert(0) += 1;
     }
     m
 }
@@ -59,7 +59,7 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     let recs = check(
         &dir,
         "trivy-image/debian-stretch.json.golden",
-        Format::Trivy,
+        muster::ingest::trivy::FORMAT,
         &[("vulnerability", 5), ("scan", 1)],
     );
     let v = first(&recs, RecordKind::Vulnerability);
@@ -82,7 +82,7 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     let recs = check(
         &dir,
         "trivy-image/misconfigurations_and_secrets.json",
-        Format::Trivy,
+        muster::ingest::trivy::FORMAT,
         &[
             ("vulnerability", 2),
             ("misconfiguration", 1),
@@ -97,7 +97,7 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     let recs = check(
         &dir,
         "trivy-image/secrets.json.golden",
-        Format::Trivy,
+        muster::ingest::trivy::FORMAT,
         &[("secret", 2), ("scan", 1)],
     );
     let json = serde_json::to_string(&recs).unwrap_or_default();
@@ -108,7 +108,7 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     let recs = check(
         &dir,
         "trivy-k8s/all.json",
-        Format::TrivyCompliance,
+        muster::ingest::trivy_compliance::FORMAT,
         &[("benchmark", 2), ("scan", 1)],
     );
     assert_eq!(
@@ -119,7 +119,7 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     let recs = check(
         &dir,
         "trivy-k8s/kubernetes.json",
-        Format::TrivyK8s,
+        muster::ingest::trivy_k8s::FORMAT,
         &[
             ("vulnerability", 10),
             ("misconfiguration", 10),
@@ -138,19 +138,19 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     check(
         &dir,
         "trivy-operator/clustercompliancereport.json",
-        Format::TrivyOperator,
+        muster::ingest::trivy_operator::FORMAT,
         &[("benchmark", 3), ("scan", 1)],
     );
     check(
         &dir,
         "trivy-operator/configauditreport_many.json",
-        Format::TrivyOperator,
+        muster::ingest::trivy_operator::FORMAT,
         &[("misconfiguration", 13), ("scan", 1)],
     );
     let recs = check(
         &dir,
         "trivy-operator/vulnerabilityreport_extended.json",
-        Format::TrivyOperator,
+        muster::ingest::trivy_operator::FORMAT,
         &[("vulnerability", 5), ("scan", 1), ("sighting", 1)],
     );
     let v = first(&recs, RecordKind::Vulnerability);
@@ -163,20 +163,20 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     check(
         &dir,
         "trivy-operator/vulnerabilityreport_many.json",
-        Format::TrivyOperator,
+        muster::ingest::trivy_operator::FORMAT,
         &[("vulnerability", 41), ("scan", 1), ("sighting", 1)],
     );
 
     check(
         &dir,
         "grype/keycloak-test.json",
-        Format::Grype,
+        muster::ingest::grype::FORMAT,
         &[("vulnerability", 6), ("scan", 1)],
     );
     let recs = check(
         &dir,
         "grype/many_vulns_with_epss_values.json",
-        Format::Grype,
+        muster::ingest::grype::FORMAT,
         &[("vulnerability", 15), ("scan", 1)],
     );
     let fixable = recs
@@ -188,7 +188,7 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     let recs = check(
         &dir,
         "sarif/TestSarifPresenter_image.golden",
-        Format::Sarif,
+        muster::ingest::sarif::FORMAT,
         &[("vulnerability", 2), ("scan", 1)],
     );
     assert_eq!(
@@ -198,7 +198,7 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     check(
         &dir,
         "sarif/alpine-310.sarif.golden",
-        Format::Sarif,
+        muster::ingest::sarif::FORMAT,
         &[("vulnerability", 4), ("scan", 1)],
     );
 }

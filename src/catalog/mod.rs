@@ -7,6 +7,7 @@ mod selector;
 pub use selector::{glob_match as selector_glob, Predicate, Selector};
 
 use crate::diag::{Code, Diagnostic, Level};
+use crate::model::Field;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -117,22 +118,17 @@ pub struct Check {
     /// The evaluator.
     #[serde(default)]
     pub rule: Rule,
-    /// Evidence selectors (`kind:glob`).
-    #[serde(default)]
-    pub select: Vec<String>,
-    /// Field predicates.
+    /// Evidence selectors (`kind:glob`), parsed as the file is read.
+    #[serde(default, rename = "select")]
+    pub selectors: Vec<Selector>,
+    /// Field predicates, parsed as the file is read (an unknown field is an error
+    /// with its line).
     #[serde(default, rename = "where")]
-    pub predicates: BTreeMap<String, String>,
+    pub predicates: BTreeMap<Field, Predicate>,
     /// Whether the check decides the control's status (optional checks can only lower a pass to a warning).
     #[serde(default = "yes")]
     pub required: bool,
-    /// Parsed selectors (filled by validation).
-    #[serde(skip)]
-    pub selectors: Vec<Selector>,
-    /// Parsed predicates (filled by validation).
-    #[serde(skip)]
-    pub parsed_predicates: Vec<(String, Predicate)>,
-    /// Position of this check among all checks of the catalog (filled after loading).
+    /// Position of this check among all checks of the catalog (numbered after loading).
     #[serde(skip)]
     pub gid: usize,
 }
@@ -212,6 +208,13 @@ pub struct Catalog {
 /// The built-in catalog files, embedded at compile time.
 static BUILTIN: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 
+impl Check {
+    /// The selectors as written (for reasons and listings).
+    pub fn selector_texts(&self) -> Vec<&str> {
+        self.selectors.iter().map(|s| s.text.as_str()).collect()
+    }
+}
+
 impl Catalog {
     /// The embedded catalog.
     pub fn builtin(diags: &mut Vec<Diagnostic>) -> Catalog {
@@ -245,7 +248,7 @@ impl Catalog {
             hasher.update(name.rsplit('/').next().unwrap_or(name).as_bytes());
             hasher.update(text.as_bytes());
             match toml::from_str::<Control>(text) {
-                Ok(mut c) => match validate(&mut c) {
+                Ok(c) => match validate(&c) {
                     Ok(()) => {
                         if controls.iter().any(|o| o.id == c.id) {
                             diags.push(Diagnostic::file(
@@ -352,7 +355,7 @@ impl Catalog {
     }
 }
 
-fn validate(c: &mut Control) -> Result<(), String> {
+fn validate(c: &Control) -> Result<(), String> {
     let id_ok =
         c.id.chars()
             .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_' || ch == '.')
@@ -374,23 +377,10 @@ fn validate(c: &mut Control) -> Result<(), String> {
         ));
     }
     let mut seen = std::collections::BTreeSet::new();
-    for ch in &mut c.checks {
+    for ch in &c.checks {
         if !seen.insert(ch.id.clone()) {
             return Err(format!("control {}: duplicate check id {}", c.id, ch.id));
         }
-        ch.selectors = ch
-            .select
-            .iter()
-            .map(|s| {
-                Selector::parse(s).map_err(|e| format!("control {}, check {}: {e}", c.id, ch.id))
-            })
-            .collect::<Result<_, _>>()?;
-        ch.parsed_predicates = ch
-            .predicates
-            .iter()
-            .map(|(k, v)| Predicate::parse(v).map(|p| (k.clone(), p)))
-            .collect::<Result<_, _>>()
-            .map_err(|e| format!("control {}, check {}: {e}", c.id, ch.id))?;
     }
     Ok(())
 }

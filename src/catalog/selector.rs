@@ -1,6 +1,8 @@
 //! Evidence selectors (`kind:glob`) and field predicates, as written in catalog files.
+//! Both are parsed while the catalog file is read, so a wrong kind, field or severity
+//! is a catalog diagnostic with the file and line, never a silently empty selection.
 
-use crate::model::{Record, RecordKind, Severity};
+use crate::model::{Field, Record, RecordKind, Severity};
 
 /// `"<kind>:<glob>"`: records of a kind whose check id or an alias matches the glob.
 #[derive(Debug, Clone, PartialEq)]
@@ -9,6 +11,8 @@ pub struct Selector {
     pub kind: RecordKind,
     /// The id glob (`*` matches anything); `None` selects every record of the kind.
     pub glob: Option<String>,
+    /// The selector as written.
+    pub text: String,
 }
 
 impl Selector {
@@ -18,12 +22,21 @@ impl Selector {
             Some((k, g)) => (k.trim(), Some(g.trim())),
             None => (s.trim(), None),
         };
-        let kind = RecordKind::from_id(kind)
-            .ok_or_else(|| format!("unknown record kind {kind:?} in selector {s:?}"))?;
+        let kind = RecordKind::from_name(kind).ok_or_else(|| {
+            let kinds: Vec<&str> = RecordKind::VARIANTS.iter().map(|k| k.as_str()).collect();
+            format!(
+                "unknown record kind {kind:?} in selector {s:?} (expected one of {})",
+                kinds.join(", ")
+            )
+        })?;
         let glob = glob
             .filter(|g| !g.is_empty() && *g != "*")
             .map(str::to_string);
-        Ok(Selector { kind, glob })
+        Ok(Selector {
+            kind,
+            glob,
+            text: s.to_string(),
+        })
     }
 
     /// Whether a record matches.
@@ -73,7 +86,16 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
 
 /// A predicate on one record field.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Predicate {
+pub struct Predicate {
+    /// The test.
+    pub test: Test,
+    /// The predicate as written.
+    pub text: String,
+}
+
+/// What a predicate tests.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
     /// The field is present.
     Present,
     /// The field equals one of these (glob allowed).
@@ -89,6 +111,20 @@ pub enum Predicate {
 impl Predicate {
     /// Parse a predicate value.
     pub fn parse(v: &str) -> Result<Predicate, String> {
+        Ok(Predicate {
+            test: Test::parse(v)?,
+            text: v.to_string(),
+        })
+    }
+
+    /// Whether the record's field satisfies it.
+    pub fn holds(&self, field: Field, r: &Record) -> bool {
+        self.test.holds(field, r)
+    }
+}
+
+impl Test {
+    fn parse(v: &str) -> Result<Test, String> {
         let v = v.trim();
         let severity = |s: &str| {
             let sev = Severity::from_word(s);
@@ -99,36 +135,61 @@ impl Predicate {
             }
         };
         Ok(if v == "*" {
-            Predicate::Present
+            Test::Present
         } else if let Some(s) = v.strip_prefix(">=") {
-            Predicate::AtLeast(severity(s)?)
+            Test::AtLeast(severity(s)?)
         } else if let Some(s) = v.strip_prefix("<=") {
-            Predicate::AtMost(severity(s)?)
+            Test::AtMost(severity(s)?)
         } else if let Some(s) = v.strip_prefix('!') {
-            Predicate::Not(s.to_string())
+            Test::Not(s.to_string())
         } else {
-            Predicate::AnyOf(v.split('|').map(|s| s.trim().to_string()).collect())
+            Test::AnyOf(v.split('|').map(|s| s.trim().to_string()).collect())
         })
     }
 
-    /// Whether the record's field satisfies it.
-    pub fn holds(&self, field: &str, r: &Record) -> bool {
+    fn holds(&self, field: Field, r: &Record) -> bool {
         match self {
-            Predicate::AtLeast(s) => r.severity >= *s,
-            Predicate::AtMost(s) => r.severity <= *s,
-            Predicate::Present => r.field(field).is_some_and(|v| !v.is_empty()),
-            Predicate::Not(x) => r.field(field).is_none_or(|v| !glob_match(x, &v)),
-            Predicate::AnyOf(xs) => r
+            Test::AtLeast(s) => r.severity >= *s,
+            Test::AtMost(s) => r.severity <= *s,
+            Test::Present => r.field(field).is_some_and(|v| !v.is_empty()),
+            Test::Not(x) => r.field(field).is_none_or(|v| !glob_match(x, &v)),
+            Test::AnyOf(xs) => r
                 .field(field)
                 .is_some_and(|v| xs.iter().any(|x| glob_match(x, &v))),
         }
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Selector {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Selector, D::Error> {
+        let s = String::deserialize(d)?;
+        Selector::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl serde::Serialize for Selector {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Predicate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Predicate, D::Error> {
+        let s = String::deserialize(d)?;
+        Predicate::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+impl serde::Serialize for Predicate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Format, Outcome};
+    use crate::model::Outcome;
 
     #[test]
     fn globs_match_ids_and_aliases() {
@@ -140,7 +201,7 @@ mod tests {
         ));
         let mut r = Record::new(
             RecordKind::Misconfiguration,
-            Format::Trivy,
+            crate::model::test_formats::TRIVY,
             "KSV-0017",
             Outcome::Fail,
         );
@@ -157,20 +218,17 @@ mod tests {
     fn predicates_compare_fields_and_severities() {
         let mut r = Record::new(
             RecordKind::Vulnerability,
-            Format::Grype,
+            crate::model::test_formats::GRYPE,
             "CVE-1",
             Outcome::Fail,
         );
         r.severity = Severity::High;
         r.subject.namespace = Some("payments".into());
-        assert!(Predicate::parse(">=high").unwrap().holds("severity", &r));
-        assert!(!Predicate::parse(">=critical")
-            .unwrap()
-            .holds("severity", &r));
-        assert!(Predicate::parse("shop|pay*")
-            .unwrap()
-            .holds("namespace", &r));
-        assert!(Predicate::parse("!kube-*").unwrap().holds("namespace", &r));
-        assert!(!Predicate::parse("*").unwrap().holds("node", &r));
+        let holds = |p: &str, f: Field| Predicate::parse(p).unwrap().holds(f, &r);
+        assert!(holds(">=high", Field::Severity));
+        assert!(!holds(">=critical", Field::Severity));
+        assert!(holds("shop|pay*", Field::Namespace));
+        assert!(holds("!kube-*", Field::Namespace));
+        assert!(!holds("*", Field::Node));
     }
 }

@@ -85,7 +85,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
                         sha256: &s.sha256,
                         size: s.size,
                         compressed: s.compressed,
-                        records: s.records.iter().map(|(k, n)| (k.id(), *n)).collect(),
+                        records: s.records.iter().map(|(k, n)| (k.as_str(), *n)).collect(),
                         first_observed: s.first_observed.map(|t| t.to_rfc3339()),
                         last_observed: s.last_observed.map(|t| t.to_rfc3339()),
                         diagnostics: &s.diagnostics,

@@ -53,10 +53,10 @@ pub fn catalog(args: CatalogArgs) -> anyhow::Result<i32> {
                     c.title.get("en")
                 );
                 for ch in &c.checks {
-                    let sel = if ch.select.is_empty() {
+                    let sel = if ch.selectors.is_empty() {
                         "-".to_string()
                     } else {
-                        ch.select.join(", ")
+                        ch.selector_texts().join(", ")
                     };
                     println!("         · {} [{:?}] {}", ch.id, ch.rule, sel);
                 }
@@ -69,9 +69,28 @@ pub fn catalog(args: CatalogArgs) -> anyhow::Result<i32> {
 /// Run `formats`.
 #[allow(clippy::print_stdout)]
 pub fn formats(args: FormatArgs) -> anyhow::Result<i32> {
+    /// One row of `muster formats --format json`.
+    #[derive(serde::Serialize)]
+    struct FormatRow {
+        format: &'static str,
+        name: &'static str,
+        tested: &'static str,
+        detection: &'static str,
+    }
     let formats = crate::ingest::formats();
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&formats)?),
+        OutputFormat::Json => {
+            let rows: Vec<FormatRow> = formats
+                .iter()
+                .map(|f| FormatRow {
+                    format: f.id,
+                    name: f.name,
+                    tested: f.tested,
+                    detection: f.detection,
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&rows)?)
+        }
         OutputFormat::Text => {
             println!(
                 "{:<17} {:<44} {:<40} DETECTION",
@@ -80,10 +99,7 @@ pub fn formats(args: FormatArgs) -> anyhow::Result<i32> {
             for f in formats {
                 println!(
                     "{:<17} {:<44} {:<40} {}",
-                    f.format.id(),
-                    f.name,
-                    f.tested,
-                    f.detection
+                    f.id, f.name, f.tested, f.detection
                 );
             }
         }

@@ -122,7 +122,7 @@ pub fn item(
     waiver: Option<String>,
 ) -> EvidenceItem {
     EvidenceItem {
-        kind: r.kind.id().to_string(),
+        kind: r.kind.as_str().to_string(),
         format: r.format.id().to_string(),
         check: r.check.clone().to_string(),
         title: r.title.clone().to_string(),
@@ -286,7 +286,7 @@ fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Cur
             Status::NotAssessed,
             Reason::new(
                 "reason.no-evidence",
-                &[("selectors", check.select.join(", "))],
+                &[("selectors", check.selector_texts().join(", "))],
             ),
         )
     };

@@ -24,7 +24,7 @@ pub fn finding_key(r: &Record) -> String {
     let place = r.subject.target.as_deref().unwrap_or("");
     format!(
         "{}|{}|{}|{}|{}",
-        r.kind.id(),
+        r.kind.as_str(),
         r.check.to_ascii_uppercase(),
         target,
         pkg,
@@ -119,7 +119,7 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, standing: &[usize]) -> Vec<Findin
         }
         out.push(Finding {
             key: key.to_string(),
-            kind: r.kind.id().to_string(),
+            kind: r.kind.as_str().to_string(),
             check: r.check.clone().to_string(),
             title: r.title.clone().to_string(),
             severity,

@@ -17,7 +17,7 @@ pub use report::*;
 use crate::catalog::{Catalog, Control};
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::ingest::SourceSummary;
+use crate::model::SourceSummary;
 use crate::model::{ImageRef, Interner, Record, Text};
 use chrono::{DateTime, Duration, Utc};
 use rayon::prelude::*;
@@ -189,7 +189,7 @@ impl Ctx<'_> {
             && self
                 .records
                 .get(i)
-                .is_some_and(|r| check.parsed_predicates.iter().all(|(f, p)| p.holds(f, r)))
+                .is_some_and(|r| check.predicates.iter().all(|(f, p)| p.holds(*f, r)))
     }
 
     /// The finding identity of record `i` (kind, id, target, package).

@@ -2,7 +2,7 @@
 //! Plain data; no I/O, no presentation.
 
 use crate::diag::Diagnostic;
-use crate::ingest::SourceSummary;
+use crate::model::SourceSummary;
 use crate::model::{ImageRef, Provenance, Severity};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};

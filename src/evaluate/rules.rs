@@ -5,7 +5,7 @@
 use super::checks::{item, waiver_for, Judged};
 use super::{Ctx, FindingState, Reason, Status};
 use crate::catalog::{selector_glob as glob, Control};
-use crate::model::{Format, ImageRef, Record, RecordKind};
+use crate::model::{Channel, Format, ImageRef, Record, RecordKind, Sensor};
 use chrono::Duration;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -423,7 +423,7 @@ pub fn image_count(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
 /// MON-01: every node seen has a runtime sensor that reported recently
 /// (within `freshness_days` of the report date; an older last word is a silent sensor).
 pub fn sensor_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
-    let runtime = |f: Format| matches!(f, Format::Falco | Format::Tetragon);
+    let runtime = |f: Format| f.sensor().is_some_and(Sensor::proves_node_liveness);
     let fresh = ctx.at - Duration::days(ctx.config.report.freshness_days.max(1));
     let mut last: BTreeMap<String, &Record> = BTreeMap::new();
     for (_, r) in standing(ctx, current) {
@@ -470,7 +470,7 @@ pub fn audit_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let mut days = BTreeSet::new();
     let mut sample = None;
     for (_, r) in standing(ctx, current) {
-        if r.format == Format::K8sAudit {
+        if r.format.channel() == Channel::AuditLog {
             if let Some(t) = r.observed_at {
                 days.insert(t.date_naive());
             }

@@ -4,7 +4,7 @@ use super::waivers::{parse_attestation, parse_waivers};
 use super::*;
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity};
+use crate::model::{ImageRef, Outcome, Record, RecordKind, Severity};
 use chrono::{TimeZone, Utc};
 
 const VULN_CONTROL: &str = r#"
@@ -70,7 +70,7 @@ fn day(d: u32, m: u32) -> chrono::DateTime<Utc> {
 fn scan(image: &str, at: chrono::DateTime<Utc>) -> Record {
     let mut r = Record::new(
         RecordKind::Scan,
-        Format::Trivy,
+        crate::model::test_formats::TRIVY,
         "vulnerability-scan",
         Outcome::Pass,
     );
@@ -81,10 +81,15 @@ fn scan(image: &str, at: chrono::DateTime<Utc>) -> Record {
 }
 
 fn vuln(image: &str, cve: &str, sev: Severity, at: chrono::DateTime<Utc>) -> Record {
-    let mut r = Record::new(RecordKind::Vulnerability, Format::Trivy, cve, Outcome::Fail)
-        .attr("package", "openssl")
-        .attr("fixable", "true")
-        .attr("fixed_version", "3.0.9");
+    let mut r = Record::new(
+        RecordKind::Vulnerability,
+        crate::model::test_formats::TRIVY,
+        cve,
+        Outcome::Fail,
+    )
+    .attr("package", "openssl")
+    .attr("fixable", "true")
+    .attr("fixed_version", "3.0.9");
     r.severity = sev;
     r.subject.image = ImageRef::parse(image);
     r.observed_at = Some(at);
@@ -171,7 +176,7 @@ fn absence_of_failures_without_a_capable_source_is_not_a_pass() {
 fn high_risk_configuration_gets_no_grace() {
     let mut m = Record::new(
         RecordKind::Misconfiguration,
-        Format::Trivy,
+        crate::model::test_formats::TRIVY,
         "KSV-0017",
         Outcome::Fail,
     );

@@ -8,7 +8,8 @@
 //! and no time.
 
 use super::util::from_epoch_secs;
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo};
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -116,12 +117,7 @@ impl Cosign {
             .as_ref()
             .and_then(|o| o.bundle.as_ref())
             .and_then(|b| b.payload.as_ref());
-        let mut rec = Record::new(
-            RecordKind::Signature,
-            Format::Cosign,
-            "cosign",
-            Outcome::Pass,
-        );
+        let mut rec = Record::new(RecordKind::Signature, FORMAT, "cosign", Outcome::Pass);
         rec.tool = Text::from("cosign");
         rec.title = format!(
             "cosign signature verified for {}",
@@ -170,19 +166,27 @@ impl Cosign {
                     .unwrap_or_default(),
             );
         rec.provenance = doc.provenance(ctx, raw, ptr);
-        ctx.records.push(rec);
+        ctx.push_record(rec);
     }
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "cosign",
+    name: "cosign verify --output json",
+    tested: "cosign 1.x and 2.x key-based output (docs, README); keyless bundle shape from docs",
+    detection: "array of objects with critical (type cosign container image signature)",
+    signature: &[],
+    channel: Channel::Signing,
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for Cosign {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::Cosign,
-            name: "cosign verify --output json",
-            tested:
-                "cosign 1.x and 2.x key-based output (docs, README); keyless bundle shape from docs",
-            detection: "array of objects with critical (type cosign container image signature)",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detect(&self, probe: &Probe) -> bool {
@@ -212,7 +216,7 @@ impl Ingestor for Cosign {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Outcome, Record, RecordKind};
+    use crate::model::{Outcome, Record, RecordKind};
 
     fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("cosign.json", text.as_bytes(), &IngestOptions::default())
@@ -225,7 +229,7 @@ mod tests {
 {"critical":{"identity":{"docker-reference":"ghcr.io/acme/api"},"image":{"Docker-manifest-digest":"sha256:7a91c50d"},"type":"cosign container image signature"},"optional":{"Bundle":{"SignedEntryTimestamp":"MEUC","Payload":{"body":"eyJh","integratedTime":1700000000,"logIndex":123,"logID":"c0d2"}},"Issuer":"https://token.actions.githubusercontent.com","Subject":"https://github.com/acme/api/.github/workflows/release.yml@refs/tags/v1"}}
 ]"#;
         let (s, recs) = run(text);
-        assert_eq!(s.formats, vec![Format::Cosign]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(recs.len(), 2);
         assert!(recs.iter().all(|r| r.kind == RecordKind::Signature

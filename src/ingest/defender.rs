@@ -11,7 +11,8 @@
 //! `sighting` record `running`. The description is redacted before it is kept.
 
 use super::util::{clip, parse_time};
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo, Sensor};
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
 use crate::redact;
 use serde::Deserialize;
@@ -123,14 +124,23 @@ fn non_empty(s: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "defender",
+    name: "Microsoft Defender for Containers alerts",
+    tested: "ARM alerts API 2022-01-01 (az security alert list); continuous-export / Sentinel SecurityAlert (PascalCase)",
+    detection: "type Microsoft.Security/Locations/alerts, or AlertType with SystemAlertId",
+    signature: &["type", "properties", "id", "name"],
+    channel: Channel::RuntimeSensor(Sensor::Defender),
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for Defender {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::Defender,
-            name: "Microsoft Defender for Containers alerts",
-            tested: "ARM alerts API 2022-01-01 (az security alert list); continuous-export / Sentinel SecurityAlert (PascalCase)",
-            detection: "type Microsoft.Security/Locations/alerts, or AlertType with SystemAlertId",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detect(&self, probe: &Probe) -> bool {
@@ -239,12 +249,7 @@ impl Ingestor for Defender {
                 .map(Text::from),
             ..Subject::default()
         };
-        let mut rec = Record::new(
-            RecordKind::Alert,
-            Format::Defender,
-            alert_type.clone(),
-            outcome,
-        );
+        let mut rec = Record::new(RecordKind::Alert, FORMAT, alert_type.clone(), outcome);
         rec.tool = Text::from("defender-for-containers");
         rec.title = non_empty(alert.alert_display_name.as_deref())
             .or_else(|| non_empty(alert.alert_name.as_deref()))
@@ -281,12 +286,7 @@ impl Ingestor for Defender {
             );
         rec.provenance = doc.provenance(ctx, doc.text, base_ptr);
         let sighting = subject.image.is_some().then(|| {
-            let mut s = Record::new(
-                RecordKind::Sighting,
-                Format::Defender,
-                "running",
-                Outcome::Info,
-            );
+            let mut s = Record::new(RecordKind::Sighting, FORMAT, "running", Outcome::Info);
             s.tool = rec.tool.clone();
             s.title = format!(
                 "Image {} seen by Defender",
@@ -302,9 +302,9 @@ impl Ingestor for Defender {
             s.provenance = rec.provenance.clone();
             s
         });
-        ctx.records.push(rec);
+        ctx.push_record(rec);
         if let Some(s) = sighting {
-            ctx.records.push(s);
+            ctx.push_record(s);
         }
     }
 }
@@ -314,7 +314,7 @@ impl Ingestor for Defender {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Outcome, Record, RecordKind, Severity};
+    use crate::model::{Outcome, Record, RecordKind, Severity};
 
     fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("defender.json", text.as_bytes(), &IngestOptions::default())
@@ -344,7 +344,7 @@ mod tests {
     #[test]
     fn arm_alert_with_extended_properties() {
         let (s, recs) = run(ARM);
-        assert_eq!(s.formats, vec![Format::Defender]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(recs.len(), 2);
         let a = &recs[0];
@@ -378,7 +378,7 @@ mod tests {
 {"AlertType":"K8S_PrivilegedContainer","SystemAlertId":"3_ghi","Severity":"Informational","AzureResourceId":"/subscriptions/x/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks-qa","ExtendedProperties":{"Namespace":"qa"}}
 "#;
         let (s, recs) = run(text);
-        assert_eq!(s.formats, vec![Format::Defender]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert_eq!(recs.len(), 2);
         let a = &recs[0];
         assert_eq!(a.check, "K8S.NODE_ReverseShell");

@@ -18,8 +18,8 @@ pub struct FileCtx<'f> {
     /// The whole decoded text of the file (documents are slices of it).
     text: &'f str,
     line_starts: OnceCell<Vec<usize>>,
-    /// Records produced so far.
-    pub records: Vec<Record>,
+    /// Records produced so far (added only through [`FileCtx::emit`]).
+    records: Vec<Record>,
     /// Diagnostics produced so far.
     pub diagnostics: Diagnostics,
     /// Whether secrets and credential shapes are redacted (default true).
@@ -46,6 +46,20 @@ impl<'f> FileCtx<'f> {
             fold_hasher: foldhash::fast::RandomState::default(),
             folded_upto: 0,
         }
+    }
+
+    /// The records kept so far.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// Take the records and diagnostics (the file is done).
+    pub fn finish(self) -> (Vec<Record>, Diagnostics) {
+        (self.records, self.diagnostics)
+    }
+
+    pub(crate) fn push_record(&mut self, record: Record) {
+        self.records.push(record);
     }
 
     /// Fold identical events (same kind, check, outcome, severity and subject on the same

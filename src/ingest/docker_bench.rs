@@ -9,7 +9,8 @@
 //! such a file is reported as not JSON rather than guessed at.
 
 use super::util::{clip, from_epoch_secs};
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo};
 use crate::model::{Format, Outcome, Record, RecordKind, Text};
 use crate::redact;
 use serde::Deserialize;
@@ -59,14 +60,23 @@ fn text_of(v: &serde_json::Value) -> Option<String> {
     }
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "docker-bench",
+    name: "docker-bench-security JSON log",
+    tested: "docker-bench-security 1.3.6 (CIS Docker Benchmark 1.3–1.6 numbering)",
+    detection: "object with dockerbenchsecurity",
+    signature: &["dockerbenchsecurity", "start", "tests", "checks", "score"],
+    channel: Channel::Benchmark,
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for DockerBench {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::DockerBench,
-            name: "docker-bench-security JSON log",
-            tested: "docker-bench-security 1.3.6 (CIS Docker Benchmark 1.3–1.6 numbering)",
-            detection: "object with dockerbenchsecurity",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detect(&self, probe: &Probe) -> bool {
@@ -87,18 +97,13 @@ impl Ingestor for DockerBench {
             serde_json::Value::String(s) => s.trim().parse::<f64>().ok().and_then(from_epoch_secs),
             _ => None,
         });
-        let mut scan = Record::new(
-            RecordKind::Scan,
-            Format::DockerBench,
-            "benchmark-run",
-            Outcome::Info,
-        );
+        let mut scan = Record::new(RecordKind::Scan, FORMAT, "benchmark-run", Outcome::Info);
         scan.tool = tool.clone().into();
         scan.title = Text::from("CIS Docker Benchmark");
         scan.observed_at = observed;
         scan = scan.attr("benchmark", "cis-docker");
         scan.provenance = doc.provenance(ctx, doc.text, "");
-        ctx.records.push(scan);
+        ctx.push_record(scan);
         for (ti, traw) in log.tests.unwrap_or_default().into_iter().enumerate() {
             let tptr = format!("/tests/{ti}");
             let Some(test) = doc.parse_raw::<RawTest<'_>>(ctx, traw, &tptr) else {
@@ -130,7 +135,7 @@ impl Ingestor for DockerBench {
                 let desc = r.desc.unwrap_or_default();
                 let mut rec = Record::new(
                     RecordKind::Benchmark,
-                    Format::DockerBench,
+                    FORMAT,
                     format!("cis-docker:{id}"),
                     outcome,
                 );
@@ -160,7 +165,7 @@ impl Ingestor for DockerBench {
                         clip(&redact::maybe(&items.join(","), ctx.redact), 500),
                     );
                 rec.provenance = doc.provenance(ctx, rraw.get(), &rptr);
-                ctx.records.push(rec);
+                ctx.push_record(rec);
             }
         }
     }
@@ -171,7 +176,7 @@ impl Ingestor for DockerBench {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Outcome, RecordKind};
+    use crate::model::{Outcome, RecordKind};
 
     const LOG: &str = r#"{
   "dockerbenchsecurity": "1.3.6",
@@ -193,7 +198,7 @@ mod tests {
     #[test]
     fn results_map_to_benchmark_records() {
         let (s, recs) = ingest_bytes("db.json", LOG.as_bytes(), &IngestOptions::default());
-        assert_eq!(s.formats, vec![Format::DockerBench]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty());
         assert_eq!(recs.len(), 6);
         assert_eq!(recs[0].kind, RecordKind::Scan);

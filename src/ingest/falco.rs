@@ -4,10 +4,9 @@
 //! The internal rules (`Falco internal: metrics snapshot`) become `heartbeat` records.
 //! Command lines and the rendered `output` are redacted before they are kept.
 
-use super::util::{clip, from_epoch_nanos, parse_time};
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Text};
-use crate::redact;
+use super::util::{from_epoch_nanos, parse_time};
+use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{Channel, Format, FormatInfo, ImageRef, Sensor, Severity, Text};
 use serde::Deserialize;
 use std::borrow::Cow;
 
@@ -128,14 +127,23 @@ fn text(field: &Field<'_>) -> Option<Text> {
     field.text().map(Text::from)
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "falco",
+    name: "Falco alerts (json_output)",
+    tested: "Falco 0.2x (no source/tags/hostname), 0.30–0.39",
+    detection: "object with rule, priority and time",
+    signature: &["rule", "priority", "time", "output", "output_fields"],
+    channel: Channel::RuntimeSensor(Sensor::Falco),
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for Falco {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::Falco,
-            name: "Falco alerts (json_output)",
-            tested: "Falco 0.2x (no source/tags/hostname), 0.30–0.39",
-            detection: "object with rule, priority and time",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detects_from_top_level(&self) -> bool {
@@ -159,31 +167,20 @@ impl Ingestor for Falco {
                 .and_then(|v| v.parse::<i64>().ok())
                 .and_then(from_epoch_nanos)
         });
-        let is_internal = raw.rule.starts_with("Falco internal");
-        let kind = if is_internal && raw.rule.contains("metrics") {
-            RecordKind::Heartbeat
-        } else {
-            RecordKind::Alert
-        };
+        let origin = Origin::new(FORMAT).tool("falco").observed(observed);
         let priority = raw.priority.unwrap_or_default();
-        let rule = Text::from(&*raw.rule);
-        let mut rec = Record::new(kind, Format::Falco, rule.clone(), Outcome::Fail);
-        rec.tool = Text::from("falco");
-        rec.severity = if kind == RecordKind::Heartbeat {
-            Severity::None
+        let is_heartbeat = raw.rule.starts_with("Falco internal") && raw.rule.contains("metrics");
+        let mut rec = if is_heartbeat {
+            // The metrics snapshot is Falco's own heartbeat; its rule name stays the check id.
+            let mut hb = origin.heartbeat(Sensor::Falco);
+            hb.check = Text::from(&*raw.rule);
+            hb
         } else {
-            Severity::from_falco_priority(&priority)
+            origin.alert(&*raw.rule, severity_of_priority(&priority), None)
         };
-        rec.outcome = if kind == RecordKind::Heartbeat {
-            Outcome::Info
-        } else {
-            Outcome::Fail
-        };
-        rec.title = rule;
-        if let Some(out) = raw.output {
-            rec.message = clip(&redact::maybe(&out, ctx.redact), 2000).into();
-        }
-        rec.observed_at = observed;
+        rec = rec
+            .title(&raw.rule)
+            .message(raw.output.as_deref().unwrap_or_default());
         rec.subject.node = raw
             .hostname
             .filter(|h| !h.is_empty())
@@ -194,40 +191,52 @@ impl Ingestor for Falco {
             rec.subject.kind = Some(Text::from("Pod"));
         }
         rec.subject.container = text(&fields.container);
-        let image = match fields.image_repository.text() {
+        rec.subject.image = match fields.image_repository.text() {
             Some(repo) => {
-                let mut s = repo.to_string();
-                if let Some(t) = fields.image_tag.text() {
-                    s = format!("{s}:{t}");
-                }
-                if let Some(d) = fields.image_digest.text() {
-                    s = format!("{s}@{d}");
-                }
-                ImageRef::parse(&s)
+                ImageRef::from_parts(repo, fields.image_tag.text(), fields.image_digest.text())
             }
             None => fields.image.text().and_then(ImageRef::parse),
         };
-        rec.subject.image = image;
         rec = rec
             .attr("priority", &*priority)
             .attr("source", raw.source.as_deref().unwrap_or_default())
             .attr("tags", raw.tags.unwrap_or_default().join(","));
         if let Some(cmd) = fields.cmdline.text() {
-            rec = rec.attr("cmdline", clip(&redact::maybe(cmd, ctx.redact), 500));
+            rec = rec.attr_redacted("cmdline", cmd);
         }
         if let Some(user) = fields.user.text() {
             rec = rec.attr("user", user);
         }
-        rec.provenance = doc.provenance(ctx, doc.text, "");
-        ctx.records.push(rec);
+        ctx.emit(rec, &doc.whole());
+    }
+}
+
+/// Falco priorities (`Emergency` … `Debug`) on muster's severity scale.
+fn severity_of_priority(priority: &str) -> Severity {
+    match priority.trim().to_ascii_lowercase().as_str() {
+        "emergency" | "alert" | "critical" => Severity::Critical,
+        "error" => Severity::High,
+        "warning" => Severity::Medium,
+        "notice" => Severity::Low,
+        "informational" | "info" | "debug" => Severity::None,
+        _ => Severity::Unknown,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, RecordKind, Severity};
+    use crate::model::{RecordKind, Severity};
+
+    #[test]
+    fn priorities_map_onto_one_scale() {
+        assert_eq!(severity_of_priority("Error"), Severity::High);
+        assert_eq!(severity_of_priority("Critical"), Severity::Critical);
+        assert_eq!(severity_of_priority("Informational"), Severity::None);
+        assert_eq!(severity_of_priority("bogus"), Severity::Unknown);
+    }
 
     const TWO: &str = concat!(
         r#"{"rule":"Terminal shell in container","priority":"Notice","time":"2026-10-01T10:00:00.5Z","hostname":"node-1","source":"syscall","tags":["T1059"],"output_fields":{"k8s.ns.name":"shop","k8s.pod.name":"web-1","container.image.repository":"nginx","container.image.tag":"1.25","proc.cmdline":"bash -c mysql --password=hunter2"}}"#,
@@ -239,7 +248,7 @@ mod tests {
     #[test]
     fn alerts_and_heartbeats_with_subjects_and_redaction() {
         let (s, recs) = ingest_bytes("falco.jsonl", TWO.as_bytes(), &IngestOptions::default());
-        assert_eq!(s.formats, vec![Format::Falco]);
+        assert_eq!(s.formats, vec![FORMAT]);
         assert_eq!(recs.len(), 2);
         let a = &recs[0];
         assert_eq!(a.kind, RecordKind::Alert);
@@ -267,8 +276,8 @@ mod tests {
             r#"{"rule":"C","priority":"Notice","time":"2026-10-01T10:00:02Z","output_fields":{"container.image.repository":"nginx","container.image.tag":"1.25","proc.cmdline":"x"}}"#,
         );
         let (s, recs) = ingest_bytes("mixed.jsonl", text.as_bytes(), &IngestOptions::default());
-        assert_eq!(s.formats, vec![Format::Falco, Format::K8sAudit]);
-        let falco: Vec<_> = recs.iter().filter(|r| r.format == Format::Falco).collect();
+        assert_eq!(s.formats, vec![FORMAT, crate::ingest::k8s_audit::FORMAT]);
+        let falco: Vec<_> = recs.iter().filter(|r| r.format == FORMAT).collect();
         assert_eq!(falco.len(), 2, "alerts A and C");
         assert_eq!(falco[0].subject.namespace.as_deref(), Some("shop"));
         assert_eq!(
@@ -280,7 +289,9 @@ mod tests {
                 .as_deref(),
             Some("docker.io/library/nginx:1.25")
         );
-        assert!(recs.iter().any(|r| r.format == Format::K8sAudit));
+        assert!(recs
+            .iter()
+            .any(|r| r.format == crate::ingest::k8s_audit::FORMAT));
         assert_eq!(s.diagnostics.len(), 1, "{:?}", s.diagnostics);
         assert_eq!(s.diagnostics[0].line, Some(3));
     }

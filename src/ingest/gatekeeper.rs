@@ -10,8 +10,9 @@
 //! `total_violations`. An audited constraint also yields a `scan` record `policy-audit`.
 
 use super::util::{clip, parse_time};
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::{Code, Diagnostic, Level};
+use crate::model::{Channel, FormatInfo};
 use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject, Text};
 use crate::redact;
 use serde::Deserialize;
@@ -101,14 +102,23 @@ fn non_empty(s: Option<&str>) -> Option<String> {
         .map(str::to_string)
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "gatekeeper",
+    name: "OPA Gatekeeper constraints with audit status",
+    tested: "constraints.gatekeeper.sh v1beta1 (Gatekeeper 3.x docs), v1, v1alpha1",
+    detection: "apiVersion constraints.gatekeeper.sh/*",
+    signature: &[],
+    channel: Channel::PolicyEngine,
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for Gatekeeper {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::Gatekeeper,
-            name: "OPA Gatekeeper constraints with audit status",
-            tested: "constraints.gatekeeper.sh v1beta1 (Gatekeeper 3.x docs), v1, v1alpha1",
-            detection: "apiVersion constraints.gatekeeper.sh/*",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detect(&self, probe: &Probe) -> bool {
@@ -157,12 +167,7 @@ impl Ingestor for Gatekeeper {
             String::new()
         };
         let base = |outcome: Outcome, enforcement: &str| {
-            let mut r = Record::new(
-                RecordKind::Policy,
-                Format::Gatekeeper,
-                check.clone(),
-                outcome,
-            );
+            let mut r = Record::new(RecordKind::Policy, FORMAT, check.clone(), outcome);
             r.tool = Text::from("gatekeeper");
             r.title = check.clone().into();
             r.observed_at = observed;
@@ -199,7 +204,7 @@ impl Ingestor for Gatekeeper {
                 rec.message = clip(&redact::maybe(&m, ctx.redact), 2000).into();
             }
             rec.provenance = doc.provenance(ctx, raw.get(), &ptr);
-            ctx.records.push(rec);
+            ctx.push_record(rec);
         }
         if listed == 0 && audited {
             // No violation listed: a clean constraint, or every violation cut by the limit.
@@ -211,15 +216,10 @@ impl Ingestor for Gatekeeper {
                 base(Outcome::Pass, &default_action)
             };
             rec.provenance = doc.provenance(ctx, doc.text, "");
-            ctx.records.push(rec);
+            ctx.push_record(rec);
         }
         if audited {
-            let mut scan = Record::new(
-                RecordKind::Scan,
-                Format::Gatekeeper,
-                "policy-audit",
-                Outcome::Info,
-            );
+            let mut scan = Record::new(RecordKind::Scan, FORMAT, "policy-audit", Outcome::Info);
             scan.tool = Text::from("gatekeeper");
             scan.title = format!("Gatekeeper audit of {check}").into();
             scan.observed_at = observed;
@@ -229,7 +229,7 @@ impl Ingestor for Gatekeeper {
                 .attr("enforcement", default_action.clone())
                 .attr("total_violations", total.to_string());
             scan.provenance = doc.provenance(ctx, doc.text, "");
-            ctx.records.push(scan);
+            ctx.push_record(scan);
         }
     }
 }
@@ -240,7 +240,7 @@ mod tests {
     use crate::diag::Code;
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Outcome, Record, RecordKind};
+    use crate::model::{Outcome, Record, RecordKind};
 
     fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("gk.json", text.as_bytes(), &IngestOptions::default())
@@ -265,7 +265,7 @@ mod tests {
     #[test]
     fn violations_truncation_and_scan() {
         let (s, recs) = run(CONSTRAINT);
-        assert_eq!(s.formats, vec![Format::Gatekeeper]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert_eq!(recs.len(), 4);
         assert_eq!(recs[0].check, "K8sRequiredLabels/ns-must-have-gk");
         assert_eq!(recs[0].kind, RecordKind::Policy);
@@ -295,7 +295,7 @@ mod tests {
 {"apiVersion":"constraints.gatekeeper.sh/v1beta1","kind":"K8sAllowedRepos","metadata":{"name":"repos"},"spec":{}}
 ]}"#;
         let (s, recs) = run(text);
-        assert_eq!(s.formats, vec![Format::Gatekeeper]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty());
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[0].check, "K8sPSPPrivilegedContainer/no-priv");

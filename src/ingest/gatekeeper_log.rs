@@ -11,7 +11,8 @@
 
 use super::gatekeeper::outcome_of;
 use super::util::{clip, from_epoch_secs, parse_time};
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo};
 use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject, Text};
 use crate::redact;
 use serde::Deserialize;
@@ -73,14 +74,23 @@ fn non_empty(s: Option<String>) -> Option<String> {
     s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "gatekeeper-log",
+    name: "OPA Gatekeeper audit log, --log-denies lines and export messages",
+    tested: "Gatekeeper 3.x audit/admission log keys; export message (alpha, 3.13+)",
+    detection: "eventType violation_audited, or event_type with process audit or admission",
+    signature: &["eventType", "constraint_kind", "resource_kind", "process"],
+    channel: Channel::PolicyEngine,
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for GatekeeperLog {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::GatekeeperLog,
-            name: "OPA Gatekeeper audit log, --log-denies lines and export messages",
-            tested: "Gatekeeper 3.x audit/admission log keys; export message (alpha, 3.13+)",
-            detection: "eventType violation_audited, or event_type with process audit or admission",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detects_from_top_level(&self) -> bool {
@@ -156,7 +166,7 @@ impl Ingestor for GatekeeperLog {
                 outcome_of(&enforcement),
             )
         };
-        let mut rec = Record::new(rkind_kind, Format::GatekeeperLog, check, outcome);
+        let mut rec = Record::new(rkind_kind, FORMAT, check, outcome);
         rec.tool = Text::from("gatekeeper");
         rec.title = if rkind_kind == RecordKind::Admission {
             format!("Gatekeeper denied the request ({constraint})").into()
@@ -191,7 +201,7 @@ impl Ingestor for GatekeeperLog {
                 .attr("constraint", constraint);
         }
         rec.provenance = doc.provenance(ctx, doc.text, "");
-        ctx.records.push(rec);
+        ctx.push_record(rec);
     }
 }
 
@@ -200,7 +210,7 @@ impl Ingestor for GatekeeperLog {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Outcome, Record, RecordKind};
+    use crate::model::{Outcome, Record, RecordKind};
 
     fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("gk.log", text.as_bytes(), &IngestOptions::default())
@@ -218,7 +228,7 @@ mod tests {
         ]
         .join("\n");
         let (s, recs) = run(&text);
-        assert_eq!(s.formats, vec![Format::GatekeeperLog]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(recs.len(), 3);
         let a = &recs[0];
@@ -249,7 +259,7 @@ mod tests {
 {"id":"2023-06-22T22:11:10Z","eventType":"violation_audited","kind":"K8sRequiredLabels","name":"ns-must-have","enforcementAction":"deny","resourceKind":"Namespace","resourceName":"default"}
 "#;
         let (s, recs) = run(text);
-        assert_eq!(s.formats, vec![Format::GatekeeperLog]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[0].check, "K8sRequiredLabels/pod-must-have-test");
         assert_eq!(recs[0].outcome, Outcome::Warn);

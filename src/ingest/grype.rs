@@ -7,7 +7,8 @@
 
 use super::trivy_results::{looks_like_image, severity, text, MAX_TEXT};
 use super::util::parse_time;
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo};
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -133,14 +134,23 @@ struct RawLocation {
     path: Option<String>,
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "grype",
+    name: "Grype (-o json)",
+    tested: "grype 0.7 (matchDetails object), 0.28–0.66, 0.94 (EPSS, KEV)",
+    detection: "object with matches[] and source (descriptor.name grype)",
+    signature: &["matches", "source", "distro", "descriptor"],
+    channel: Channel::Scanner,
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for Grype {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::Grype,
-            name: "Grype (-o json)",
-            tested: "grype 0.7 (matchDetails object), 0.28–0.66, 0.94 (EPSS, KEV)",
-            detection: "object with matches[] and source (descriptor.name grype)",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detect(&self, probe: &Probe) -> bool {
@@ -280,12 +290,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         let Some(id) = nonempty(v.id.as_deref()).map(str::to_string) else {
             continue;
         };
-        let mut r = Record::new(
-            RecordKind::Vulnerability,
-            Format::Grype,
-            id.clone(),
-            Outcome::Fail,
-        );
+        let mut r = Record::new(RecordKind::Vulnerability, FORMAT, id.clone(), Outcome::Fail);
         r.tool = Text::from(&tool);
         r.observed_at = observed;
         r.severity = severity(nonempty(v.severity.as_deref()));
@@ -369,11 +374,11 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             r = r.attr("known_exploited", "true");
         }
         r.provenance = doc.provenance(ctx, raw.get(), &ptr);
-        ctx.records.push(r);
+        ctx.push_record(r);
     }
     let mut scan = Record::new(
         RecordKind::Scan,
-        Format::Grype,
+        FORMAT,
         "vulnerability-scan",
         Outcome::Pass,
     );
@@ -395,7 +400,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             .unwrap_or_default(),
     );
     scan.provenance = doc.provenance(ctx, doc.text, "");
-    ctx.records.push(scan);
+    ctx.push_record(scan);
 }
 
 #[cfg(test)]
@@ -403,7 +408,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Record, RecordKind, Severity};
+    use crate::model::{Record, RecordKind, Severity};
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("g.json", text.as_bytes(), &IngestOptions::default())
@@ -433,7 +438,7 @@ mod tests {
  "descriptor": {"name": "grype", "version": "0.94.0", "timestamp": "2025-06-19T11:43:35.523947199Z"}
 }"#;
         let (s, recs) = ingest(text);
-        assert_eq!(s.formats, vec![Format::Grype]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(recs.len(), 3);
         let v = &recs[0];
@@ -484,7 +489,7 @@ mod tests {
  "source": {"type": "image", "target": {"userInput": "debian:10", "scope": "Squashed"}},
  "distro": {"name": "debian", "version": "10", "idLike": ""}}"#;
         let (s, recs) = ingest(text);
-        assert_eq!(s.formats, vec![Format::Grype]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[0].check, "CVE-2019-5188");

@@ -19,7 +19,8 @@
 //! record; response messages are redacted.
 
 use super::util::{clip, parse_time};
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo};
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Subject, Text};
 use crate::redact;
 use serde::Deserialize;
@@ -234,14 +235,23 @@ fn is_write(verb: &str) -> bool {
     )
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "k8s-audit",
+    name: "Kubernetes API-server audit events",
+    tested: "audit.k8s.io/v1 (Kubernetes 1.31, 1.32) and v1beta1 events, EventList",
+    detection: "kind Event with auditID, stage and verb",
+    signature: &["kind", "auditID", "stage", "verb", "requestURI"],
+    channel: Channel::AuditLog,
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for K8sAudit {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::K8sAudit,
-            name: "Kubernetes API-server audit events",
-            tested: "audit.k8s.io/v1 (Kubernetes 1.31, 1.32) and v1beta1 events, EventList",
-            detection: "kind Event with auditID, stage and verb",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detects_from_top_level(&self) -> bool {
@@ -322,7 +332,7 @@ impl Ingestor for K8sAudit {
         let redact_on = ctx.redact;
         let provenance = doc.provenance(ctx, doc.text, "");
         let base = |kind: RecordKind, check: &str, outcome: Outcome| -> Record {
-            let mut r = Record::new(kind, Format::K8sAudit, check, outcome);
+            let mut r = Record::new(kind, FORMAT, check, outcome);
             r.tool = Text::from("kube-apiserver");
             r.subject = subject.clone().into();
             r.observed_at = observed;
@@ -537,12 +547,7 @@ impl Ingestor for K8sAudit {
                     if !seen.insert((c.name.clone(), image.key())) {
                         continue;
                     }
-                    let mut r = Record::new(
-                        RecordKind::Sighting,
-                        Format::K8sAudit,
-                        "running",
-                        Outcome::Info,
-                    );
+                    let mut r = Record::new(RecordKind::Sighting, FORMAT, "running", Outcome::Info);
                     r.tool = Text::from("kube-apiserver");
                     r.title = format!("Image {} admitted in a pod", image.tagged()).into();
                     r.subject = Subject {
@@ -560,7 +565,9 @@ impl Ingestor for K8sAudit {
                 }
             }
         }
-        ctx.records.extend(out);
+        for r in out {
+            ctx.push_record(r);
+        }
     }
 }
 
@@ -569,7 +576,7 @@ impl Ingestor for K8sAudit {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Outcome, Record, RecordKind};
+    use crate::model::{Outcome, Record, RecordKind};
 
     fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("audit.log", text.as_bytes(), &IngestOptions::default())
@@ -577,7 +584,7 @@ mod tests {
 
     fn checks(recs: &[Record]) -> Vec<String> {
         recs.iter()
-            .map(|r| format!("{}:{}", r.kind.id(), r.check))
+            .map(|r| format!("{}:{}", r.kind.as_str(), r.check))
             .collect()
     }
 
@@ -591,7 +598,7 @@ mod tests {
             POD_CREATE
         );
         let (s, recs) = run(&text);
-        assert_eq!(s.formats, vec![Format::K8sAudit]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert_eq!(
             checks(&recs),
             vec![
@@ -633,7 +640,7 @@ mod tests {
 {"kind":"Event","apiVersion":"audit.k8s.io/v1beta1","timestamp":"2019-03-01T10:03:00Z","auditID":"b4","stage":"ResponseComplete","verb":"delete","user":{"username":"carol"},"objectRef":{"resource":"networkpolicies","namespace":"shop","name":"deny-all"},"responseStatus":{"code":200}}
 ]}"#;
         let (s, recs) = run(text);
-        assert_eq!(s.formats, vec![Format::K8sAudit]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(
             checks(&recs),

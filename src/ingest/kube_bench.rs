@@ -9,7 +9,8 @@
 //! the node type (`master`, `node`, `etcd`…) is the `node_type` attribute: the JSON names no host.
 
 use super::util::clip;
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo};
 use crate::model::{Format, Outcome, Record, RecordKind, Text};
 use crate::redact;
 use serde::Deserialize;
@@ -85,19 +86,14 @@ impl KubeBench {
     ) {
         let benchmark = benchmark_id(c.version.as_deref());
         let node_type = c.node_type.clone().filter(|n| !n.is_empty());
-        let mut scan = Record::new(
-            RecordKind::Scan,
-            Format::KubeBench,
-            "benchmark-run",
-            Outcome::Info,
-        );
+        let mut scan = Record::new(RecordKind::Scan, FORMAT, "benchmark-run", Outcome::Info);
         scan.tool = Text::from("kube-bench");
         scan.title = c.text.clone().unwrap_or_default().into();
         scan = scan
             .attr("benchmark", benchmark.clone())
             .attr("node_type", node_type.clone().unwrap_or_default());
         scan.provenance = doc.provenance(ctx, raw, pointer);
-        ctx.records.push(scan);
+        ctx.push_record(scan);
         for (gi, graw) in c.tests.unwrap_or_default().into_iter().enumerate() {
             let gptr = format!("{pointer}/tests/{gi}");
             let Some(group) = doc.parse_raw::<RawGroup<'_>>(ctx, graw, &gptr) else {
@@ -133,7 +129,7 @@ impl KubeBench {
                 };
                 let mut rec = Record::new(
                     RecordKind::Benchmark,
-                    Format::KubeBench,
+                    FORMAT,
                     format!("{benchmark}:{}", number.trim()),
                     outcome,
                 );
@@ -151,20 +147,29 @@ impl KubeBench {
                     )
                     .attr("node_type", node_type.clone().unwrap_or_default());
                 rec.provenance = doc.provenance(ctx, rraw.get(), &rptr);
-                ctx.records.push(rec);
+                ctx.push_record(rec);
             }
         }
     }
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "kube-bench",
+    name: "kube-bench --json",
+    tested: "kube-bench 0.6 (CIS 1.5, 1.6), current {Controls,Totals} output",
+    detection: "object with Controls and Totals, a control object with id, node_type and tests, or an array of them",
+    signature: &["Controls", "Totals"],
+    channel: Channel::Benchmark,
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for KubeBench {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::KubeBench,
-            name: "kube-bench --json",
-            tested: "kube-bench 0.6 (CIS 1.5, 1.6), current {Controls,Totals} output",
-            detection: "object with Controls and Totals, a control object with id, node_type and tests, or an array of them",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detect(&self, probe: &Probe) -> bool {
@@ -205,7 +210,7 @@ impl Ingestor for KubeBench {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Outcome, RecordKind};
+    use crate::model::{Outcome, RecordKind};
 
     const CONTROL_1: &str = r#"{"id":"1","version":"1.6","text":"Master Node","node_type":"master","tests":[{"section":"1.1","desc":"Files","results":[
 {"test_number":"1.1.1","test_desc":"Perms (Automated)","type":"","status":"FAIL","scored":true},
@@ -225,7 +230,7 @@ mod tests {
         let text =
             format!(r#"{{"Controls":[{CONTROL_1},{CONTROL_4}],"Totals":{{"total_pass":2}}}}"#);
         let (s, recs) = run(&text);
-        assert_eq!(s.formats, vec![Format::KubeBench]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(recs.len(), 8);
         let scans: Vec<_> = recs.iter().filter(|r| r.kind == RecordKind::Scan).collect();
@@ -256,7 +261,7 @@ mod tests {
     fn bare_array_of_controls() {
         let text = format!("[{CONTROL_1},\n{CONTROL_4}]");
         let (s, recs) = run(&text);
-        assert_eq!(s.formats, vec![Format::KubeBench]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert_eq!(recs.len(), 8);
         assert!(recs.iter().any(|r| r.check == "aks-1.8:4.1.1"
             && r.provenance.pointer.as_deref() == Some("/1/tests/0/results/0")));
@@ -266,7 +271,7 @@ mod tests {
     fn concatenated_control_objects() {
         let text = format!("{CONTROL_1}\n{CONTROL_4}\n");
         let (s, recs) = run(&text);
-        assert_eq!(s.formats, vec![Format::KubeBench]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert_eq!(recs.len(), 8);
         let r = recs.iter().find(|r| r.check == "aks-1.8:4.1.1").unwrap();
         assert_eq!(r.provenance.line, Some(8));

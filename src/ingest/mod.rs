@@ -15,6 +15,7 @@ pub mod cosign;
 pub mod defender;
 mod doc;
 pub mod docker_bench;
+mod emit;
 pub mod falco;
 pub mod gatekeeper;
 pub mod gatekeeper_log;
@@ -36,30 +37,20 @@ pub mod trivy_operator;
 mod trivy_results;
 mod util;
 
+pub use crate::model::SourceSummary;
 pub use doc::{Doc, FileCtx};
+pub use emit::{limits, Draft, Origin, Place};
 pub use probe::Probe;
-pub use source::{ingest_paths, IngestOptions, Ingested, SourceSummary};
+pub use source::{ingest_paths, IngestOptions, Ingested};
 pub use util::parse_time;
 
-use crate::model::Format;
+use crate::model::{Format, FormatInfo};
+use std::sync::LazyLock;
 
-/// What `muster formats` says about one input format.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct FormatInfo {
-    /// The format.
-    pub format: Format,
-    /// Human name of the tool and export.
-    pub name: &'static str,
-    /// Tool versions whose output this parser was tested against.
-    pub tested: &'static str,
-    /// One-line detection rule.
-    pub detection: &'static str,
-}
-
-/// One input format.
+/// One input format: its description, how to recognise it, how to read it.
 pub trait Ingestor: Sync + Send {
-    /// Which format this is.
-    fn info(&self) -> FormatInfo;
+    /// What the format is (id, export, tested versions, detection, channel).
+    fn info(&self) -> &'static FormatInfo;
     /// Whether a document of this shape belongs to this format.
     fn detect(&self, probe: &Probe) -> bool;
     /// Read one document (a whole file, one `List` item, or one JSON line) into records.
@@ -69,6 +60,10 @@ pub trait Ingestor: Sync + Send {
     /// file is theirs, the following lines are checked with that cheaper probe.
     fn detects_from_top_level(&self) -> bool {
         false
+    }
+    /// The format.
+    fn format(&self) -> Format {
+        Format::of(self.info())
     }
 }
 
@@ -98,6 +93,20 @@ pub fn detect(probe: &Probe) -> Option<&'static dyn Ingestor> {
 }
 
 /// Describe every supported format (for `muster formats` and the README).
-pub fn formats() -> Vec<FormatInfo> {
+pub fn formats() -> Vec<&'static FormatInfo> {
     REGISTRY.iter().map(|i| i.info()).collect()
+}
+
+/// Every format a record can name: the registry's and muster's own shards.
+static KNOWN_FORMATS: LazyLock<Vec<&'static FormatInfo>> = LazyLock::new(|| {
+    REGISTRY
+        .iter()
+        .map(|i| i.info())
+        .chain([&shard::INFO])
+        .collect()
+});
+
+/// Make every format known to deserialisation (shards name formats by id).
+pub fn register_formats() {
+    crate::model::register_formats(&KNOWN_FORMATS);
 }

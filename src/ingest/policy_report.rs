@@ -12,7 +12,8 @@
 //! a result with neither is a listed finding and counts as a failure.
 
 use super::util::{clip, parse_time};
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo};
 use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject, Text};
 use crate::redact;
 use chrono::{DateTime, TimeZone, Utc};
@@ -150,14 +151,23 @@ fn subject_of(r: &RawRef, fallback_ns: Option<&String>) -> Subject {
     }
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "policy-report",
+    name: "PolicyReport / ClusterPolicyReport / OpenReports Report",
+    tested: "wgpolicyk8s.io v1alpha1, v1alpha2, v1beta1; openreports.io v1alpha1 (Kyverno 1.11–1.15, trivy adapter)",
+    detection: "apiVersion wgpolicyk8s.io/* or openreports.io/* with kind PolicyReport, ClusterPolicyReport, Report or ClusterReport",
+    signature: &["apiVersion", "kind", "results", "summary", "scope"],
+    channel: Channel::PolicyEngine,
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for PolicyReport {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::PolicyReport,
-            name: "PolicyReport / ClusterPolicyReport / OpenReports Report",
-            tested: "wgpolicyk8s.io v1alpha1, v1alpha2, v1beta1; openreports.io v1alpha1 (Kyverno 1.11–1.15, trivy adapter)",
-            detection: "apiVersion wgpolicyk8s.io/* or openreports.io/* with kind PolicyReport, ClusterPolicyReport, Report or ClusterReport",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detect(&self, probe: &Probe) -> bool {
@@ -263,7 +273,7 @@ impl Ingestor for PolicyReport {
             }
             let mut rec = Record::new(
                 RecordKind::Policy,
-                Format::PolicyReport,
+                FORMAT,
                 format!("{policy}/{}", rule.as_deref().unwrap_or("default")),
                 outcome,
             );
@@ -301,19 +311,14 @@ impl Ingestor for PolicyReport {
                 for res in &resources {
                     let mut each = rec.clone();
                     each.subject = subject_of(res, report_ns.as_ref()).into();
-                    ctx.records.push(each);
+                    ctx.push_record(each);
                 }
             } else {
                 rec.subject = report_subject.clone().into();
-                ctx.records.push(rec);
+                ctx.push_record(rec);
             }
         }
-        let mut scan = Record::new(
-            RecordKind::Scan,
-            Format::PolicyReport,
-            "policy-audit",
-            Outcome::Info,
-        );
+        let mut scan = Record::new(RecordKind::Scan, FORMAT, "policy-audit", Outcome::Info);
         scan.tool = if tool.is_empty() {
             sources.first().cloned().unwrap_or_default().into()
         } else {
@@ -334,7 +339,7 @@ impl Ingestor for PolicyReport {
             meta.and_then(|m| m.name.clone()).unwrap_or_default(),
         );
         scan.provenance = doc.provenance(ctx, doc.text, "");
-        ctx.records.push(scan);
+        ctx.push_record(scan);
     }
 }
 
@@ -343,7 +348,7 @@ impl Ingestor for PolicyReport {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Outcome, Record, RecordKind, Severity};
+    use crate::model::{Outcome, Record, RecordKind, Severity};
 
     fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("pr.json", text.as_bytes(), &IngestOptions::default())
@@ -367,7 +372,7 @@ mod tests {
     #[test]
     fn v1alpha2_with_scope() {
         let (s, recs) = run(V1ALPHA2);
-        assert_eq!(s.formats, vec![Format::PolicyReport]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(recs.len(), 6);
         let by = |c: &str| recs.iter().find(|r| r.check == c).unwrap();
@@ -400,7 +405,7 @@ mod tests {
 "results":[{"policy":"require-labels","rule":"check-team","status":"fail","resources":[{"kind":"Namespace","name":"a"},{"kind":"Namespace","name":"b"}]},
 {"policy":"require-labels","rule":"check-app","status":"pass","resources":[{"kind":"Pod","name":"p","namespace":"shop"}]}]}"#;
         let (s, recs) = run(text);
-        assert_eq!(s.formats, vec![Format::PolicyReport]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert_eq!(recs.len(), 4);
         assert_eq!(recs[0].check, "require-labels/check-team");
         assert_eq!(recs[0].outcome, Outcome::Fail);
@@ -421,7 +426,7 @@ mod tests {
 "results":[{"policy":"default/require-app-label","rule":"check-app-label","result":"fail","scored":true,"source":"kyverno","timestamp":{"nanos":0,"seconds":1849050397}}],
 "scope":{"apiVersion":"v1","kind":"Pod","name":"example-c94dc","namespace":"default"}}],"metadata":{}}"#;
         let (s, recs) = run(text);
-        assert_eq!(s.formats, vec![Format::PolicyReport]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert_eq!(recs.len(), 2);
         let r = &recs[0];
         assert_eq!(r.check, "require-app-label/check-app-label");

@@ -2,10 +2,11 @@
 //! worker thread, and large JSON Lines files streamed line by line so that memory does
 //! not grow with the size of one file.
 
-use super::source::{empty_summary, finish, hex, IngestOptions, SourceSummary};
+use super::source::{empty_summary, finish, hex, IngestOptions};
 use super::FileCtx;
 use crate::diag::{Code, Diagnostic, Level};
 use crate::model::Record;
+use crate::model::SourceSummary;
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::BTreeSet;

@@ -13,7 +13,8 @@ use super::trivy_results::{
     check_id_of, image_from_meta, looks_like_image, text, MAX_TEXT, MAX_TITLE,
 };
 use super::util::parse_time;
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo};
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
 use crate::redact;
 use serde::Deserialize;
@@ -162,14 +163,23 @@ struct RawLogical {
     fqn: Option<String>,
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "sarif",
+    name: "SARIF 2.1.0 (Trivy -f sarif, Grype -o sarif, other container scanners)",
+    tested: "Trivy 0.4x–0.69 SARIF, Grype 0.6x–0.9x SARIF",
+    detection: "version 2.1.0 and runs[]",
+    signature: &["version", "runs", "$schema"],
+    channel: Channel::Scanner,
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for Sarif {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::Sarif,
-            name: "SARIF 2.1.0 (Trivy -f sarif, Grype -o sarif, other container scanners)",
-            tested: "Trivy 0.4x–0.69 SARIF, Grype 0.6x–0.9x SARIF",
-            detection: "version 2.1.0 and runs[]",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detect(&self, probe: &Probe) -> bool {
@@ -391,7 +401,7 @@ fn one_run<'a>(
         let is_secret = is_trivy && rule_name.eq_ignore_ascii_case("Secret");
         let mut r = if let Some((id, pkg)) = split_vuln_id(&rule_id) {
             any_vuln = true;
-            let mut r = Record::new(RecordKind::Vulnerability, Format::Sarif, id, Outcome::Fail);
+            let mut r = Record::new(RecordKind::Vulnerability, FORMAT, id, Outcome::Fail);
             let mut f = fields(&message);
             if is_grype {
                 if let Some(help) = rule
@@ -425,12 +435,7 @@ fn one_run<'a>(
             r
         } else if is_secret {
             // Trivy's message quotes the (masked) match: keep only a fingerprint of it.
-            let mut r = Record::new(
-                RecordKind::Secret,
-                Format::Sarif,
-                rule_id.clone(),
-                Outcome::Fail,
-            );
+            let mut r = Record::new(RecordKind::Secret, FORMAT, rule_id.clone(), Outcome::Fail);
             r.title = text(short, MAX_TITLE, ctx.redact).into();
             let matched = fields(&message).get("match").cloned().unwrap_or_default();
             if !matched.is_empty() {
@@ -440,12 +445,7 @@ fn one_run<'a>(
         } else {
             let (check, aliases) =
                 check_id_of(Some(&rule_id), None).unwrap_or_else(|| (rule_id.clone(), Vec::new()));
-            let mut r = Record::new(
-                RecordKind::Misconfiguration,
-                Format::Sarif,
-                check,
-                Outcome::Fail,
-            );
+            let mut r = Record::new(RecordKind::Misconfiguration, FORMAT, check, Outcome::Fail);
             r.aliases = aliases.into_iter().map(Text::from).collect();
             r.title = text(short.or(Some(rule_name.as_str())), MAX_TITLE, ctx.redact).into();
             r.message = text(Some(message.as_str()), MAX_TEXT, ctx.redact).into();
@@ -465,12 +465,12 @@ fn one_run<'a>(
             .attr("level", res.level.unwrap_or_default())
             .attr("line", line.map(|l| l.to_string()).unwrap_or_default());
         r.provenance = doc.provenance(ctx, raw.get(), &rptr);
-        ctx.records.push(r);
+        ctx.push_record(r);
     }
     if (is_trivy || is_grype) && (any_vuln || first_image.is_some()) {
         let mut scan = Record::new(
             RecordKind::Scan,
-            Format::Sarif,
+            FORMAT,
             "vulnerability-scan",
             Outcome::Pass,
         );
@@ -479,7 +479,7 @@ fn one_run<'a>(
         scan.observed_at = observed;
         scan.subject.image = first_image;
         scan.provenance = doc.provenance(ctx, raw_run.get(), ptr);
-        ctx.records.push(scan);
+        ctx.push_record(scan);
     }
 }
 
@@ -489,7 +489,7 @@ mod tests {
     use super::split_vuln_id;
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Record, RecordKind, Severity};
+    use crate::model::{Record, RecordKind, Severity};
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("s.sarif", text.as_bytes(), &IngestOptions::default())
@@ -544,7 +544,7 @@ mod tests {
                  "repoTags": ["ghcr.io/aquasecurity/trivy-test-images:alpine-310"]}
  }]}"#;
         let (s, recs) = ingest(text);
-        assert_eq!(s.formats, vec![Format::Sarif]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(recs.len(), 4);
         let v = &recs[0];
@@ -588,7 +588,7 @@ mod tests {
     {"ruleId": ["bad"], "level": "error"}
   ]}]}"#;
         let (s, recs) = ingest(text);
-        assert_eq!(s.formats, vec![Format::Sarif]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert_eq!(s.diagnostics.len(), 1);
         assert_eq!(s.diagnostics[0].line, Some(11));
         assert_eq!(recs.len(), 2);

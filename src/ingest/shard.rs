@@ -7,9 +7,19 @@
 
 use super::SourceSummary;
 use crate::diag::{Code, Diagnostic, Level};
-use crate::model::Record;
+use crate::model::{Channel, FormatInfo, Record};
 use serde::{Deserialize, Serialize};
 use std::io::Write;
+
+/// muster's own shard format (records inside keep the format they were read from).
+pub static INFO: FormatInfo = FormatInfo {
+    id: "shard",
+    name: "muster ingest shard",
+    tested: "this muster",
+    detection: "first line {\"muster_shard\": N, …}",
+    signature: &[],
+    channel: Channel::Shard,
+};
 
 /// Shard format version.
 pub const VERSION: u32 = 1;
@@ -65,6 +75,7 @@ pub fn write(
 
 /// Read a shard's sources and records; bad lines become diagnostics against `file`.
 pub fn read(file: &str, text: &str) -> (Vec<SourceSummary>, Vec<Record>, Vec<Diagnostic>) {
+    super::register_formats();
     let mut sources = Vec::new();
     let mut records = Vec::new();
     let mut diags = Vec::new();

@@ -6,10 +6,8 @@
 use super::read::{ingest_streamed, with_buffer, GUNZIP_BUFFER, READ_BUFFER};
 use super::FileCtx;
 use crate::diag::{Code, Diagnostic, Level};
-use crate::model::{Format, Interner, Record, RecordKind};
-use chrono::{DateTime, Utc};
+use crate::model::{Format, Interner, Record, SourceSummary};
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -65,36 +63,6 @@ impl Default for IngestOptions {
             interner: Default::default(),
             stream_above_bytes: STREAM_ABOVE_BYTES,
         }
-    }
-}
-
-/// What `sources.html` and `check --format json` say about one input file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SourceSummary {
-    /// The file as shown to users.
-    pub path: String,
-    /// Formats detected in it (usually one).
-    pub formats: Vec<Format>,
-    /// SHA-256 of the file bytes as stored (compressed bytes for `.gz`).
-    pub sha256: String,
-    /// Size in bytes as stored.
-    pub size: u64,
-    /// Whether the file was gzip-compressed.
-    pub compressed: bool,
-    /// Records produced, by kind.
-    pub records: BTreeMap<RecordKind, u64>,
-    /// Earliest observation time among its records.
-    pub first_observed: Option<DateTime<Utc>>,
-    /// Latest observation time among its records.
-    pub last_observed: Option<DateTime<Utc>>,
-    /// Problems found in it.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl SourceSummary {
-    /// Total records produced.
-    pub fn record_count(&self) -> u64 {
-        self.records.values().sum()
     }
 }
 
@@ -251,7 +219,7 @@ fn ingest_read_file(
         records.iter_mut().for_each(|r| r.share(&opts.interner));
         if !diags.is_empty() {
             let mut s = empty_summary(display, &hex(&Sha256::digest(bytes)), bytes.len() as u64);
-            s.formats = vec![Format::Shard];
+            s.formats = vec![Format::of(&super::shard::INFO)];
             s.diagnostics = diags;
             let mut all = sources;
             all.push(s);
@@ -486,11 +454,7 @@ pub(super) fn finish(
     opts: &IngestOptions,
 ) -> (SourceSummary, Vec<Record>) {
     ctx.fold_events();
-    let FileCtx {
-        mut records,
-        diagnostics,
-        ..
-    } = ctx;
+    let (mut records, diagnostics) = ctx.finish();
     records.shrink_to_fit();
     records.iter_mut().for_each(|r| r.share(&opts.interner));
     summary.diagnostics.extend(diagnostics.into_vec());

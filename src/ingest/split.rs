@@ -193,7 +193,7 @@ fn dispatch(
     formats: &mut BTreeSet<Format>,
 ) -> Option<&'static dyn Ingestor> {
     if let Some(ingestor) = detect(probe) {
-        formats.insert(ingestor.info().format);
+        formats.insert(ingestor.format());
         let doc = Doc {
             text,
             probe,
@@ -253,53 +253,17 @@ fn dispatch(
     None
 }
 
-/// The keys each format's documents carry, for the "closest format" hint.
-const SIGNATURES: &[(Format, &[&str])] = &[
-    (
-        Format::Trivy,
-        &["SchemaVersion", "ArtifactName", "ArtifactType", "Results"],
-    ),
-    (Format::TrivyK8s, &["ClusterName", "Resources"]),
-    (
-        Format::Grype,
-        &["matches", "source", "distro", "descriptor"],
-    ),
-    (Format::KubeBench, &["Controls", "Totals"]),
-    (
-        Format::DockerBench,
-        &["dockerbenchsecurity", "start", "tests", "checks", "score"],
-    ),
-    (
-        Format::Falco,
-        &["rule", "priority", "time", "output", "output_fields"],
-    ),
-    (
-        Format::K8sAudit,
-        &["kind", "auditID", "stage", "verb", "requestURI"],
-    ),
-    (
-        Format::PolicyReport,
-        &["apiVersion", "kind", "results", "summary", "scope"],
-    ),
-    (Format::Tetragon, &["node_name", "time", "process_exec"]),
-    (Format::Sarif, &["version", "runs", "$schema"]),
-    (Format::Defender, &["type", "properties", "id", "name"]),
-    (
-        Format::GatekeeperLog,
-        &["eventType", "constraint_kind", "resource_kind", "process"],
-    ),
-];
-
 fn closest_format(probe: &Probe) -> (Option<Format>, String) {
     let mut best: Option<(usize, Format, Vec<&str>)> = None;
-    for (format, keys) in SIGNATURES {
+    for ingestor in super::REGISTRY {
+        let (format, keys) = (ingestor.format(), ingestor.info().signature);
         let present = keys.iter().filter(|k| probe.has(k)).count();
         if present == 0 {
             continue;
         }
         let missing: Vec<&str> = keys.iter().copied().filter(|k| !probe.has(k)).collect();
         if best.as_ref().is_none_or(|b| present > b.0) {
-            best = Some((present, *format, missing));
+            best = Some((present, format, missing));
         }
     }
     match best {

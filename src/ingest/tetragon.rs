@@ -11,7 +11,8 @@
 //! arguments are redacted and clipped; raw byte arguments are never kept.
 
 use super::util::{clip, parse_time};
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo, Sensor};
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
 use crate::redact;
 use serde::Deserialize;
@@ -186,15 +187,23 @@ fn args_text(args: &[serde_json::Value]) -> String {
     parts.join(" ")
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "tetragon",
+    name: "Tetragon JSON events",
+    tested: "Tetragon 0.8 (2022 docs samples), 1.x export",
+    detection: "exactly one event key (process_exec, process_kprobe, …) with node_name or time",
+    signature: &["node_name", "time", "process_exec"],
+    channel: Channel::RuntimeSensor(Sensor::Tetragon),
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for Tetragon {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::Tetragon,
-            name: "Tetragon JSON events",
-            tested: "Tetragon 0.8 (2022 docs samples), 1.x export",
-            detection:
-                "exactly one event key (process_exec, process_kprobe, …) with node_name or time",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detects_from_top_level(&self) -> bool {
@@ -273,12 +282,7 @@ impl Ingestor for Tetragon {
             .unwrap_or_default();
 
         if event_type == "process_exec" && subject.image.is_some() {
-            let mut r = Record::new(
-                RecordKind::Sighting,
-                Format::Tetragon,
-                "running",
-                Outcome::Info,
-            );
+            let mut r = Record::new(RecordKind::Sighting, FORMAT, "running", Outcome::Info);
             r.tool = Text::from("tetragon");
             r.title = format!(
                 "Image {} running",
@@ -296,7 +300,7 @@ impl Ingestor for Tetragon {
                     .and_then(parse_time)
             });
             r.provenance = provenance.clone();
-            ctx.records.push(r);
+            ctx.push_record(r);
         }
         if POLICY_EVENTS.contains(&event_type) {
             if let Some(b) = body {
@@ -322,7 +326,7 @@ impl Ingestor for Tetragon {
                 } else {
                     Severity::Medium
                 };
-                let mut r = Record::new(RecordKind::Alert, Format::Tetragon, check, Outcome::Fail);
+                let mut r = Record::new(RecordKind::Alert, FORMAT, check, Outcome::Fail);
                 r.tool = Text::from("tetragon");
                 r.severity = severity;
                 r.title = if function.is_empty() {
@@ -347,15 +351,10 @@ impl Ingestor for Tetragon {
                     .attr("uid", uid.clone())
                     .attr("tags", b.tags.clone().unwrap_or_default().join(","));
                 r.provenance = provenance.clone();
-                ctx.records.push(r);
+                ctx.push_record(r);
             }
         }
-        let mut hb = Record::new(
-            RecordKind::Heartbeat,
-            Format::Tetragon,
-            "tetragon",
-            Outcome::Info,
-        );
+        let mut hb = Record::new(RecordKind::Heartbeat, FORMAT, "tetragon", Outcome::Info);
         hb.tool = Text::from("tetragon");
         hb.title = Text::from("Tetragon event");
         hb.subject = Subject {
@@ -367,7 +366,7 @@ impl Ingestor for Tetragon {
         hb.observed_at = time;
         hb = hb.attr("event_type", event_type);
         hb.provenance = provenance;
-        ctx.records.push(hb);
+        ctx.push_record(hb);
     }
 }
 
@@ -376,7 +375,7 @@ impl Ingestor for Tetragon {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Outcome, Record, RecordKind, Severity};
+    use crate::model::{Outcome, Record, RecordKind, Severity};
 
     fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("tetragon.json", text.as_bytes(), &IngestOptions::default())
@@ -390,7 +389,7 @@ mod tests {
     fn exec_kprobe_and_exit_events() {
         let text = format!("{EXEC}\n{KPROBE}\n{EXIT}\n");
         let (s, recs) = run(&text);
-        assert_eq!(s.formats, vec![Format::Tetragon]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         let kinds: Vec<RecordKind> = recs.iter().map(|r| r.kind).collect();
         assert_eq!(
@@ -446,7 +445,7 @@ mod tests {
     fn pretty_printed_single_event_and_missing_time() {
         let pretty = "{\n  \"process_exec\": {\"process\": {\"binary\": \"/x\"}},\n  \"node_name\": \"n1\"\n}\n";
         let (s, recs) = run(pretty);
-        assert_eq!(s.formats, vec![Format::Tetragon]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert_eq!(recs.len(), 1);
         assert_eq!(recs[0].kind, RecordKind::Heartbeat);
         assert!(recs[0].observed_at.is_none());

@@ -11,7 +11,8 @@ use super::trivy_results::{
     RawMetadata, RawResult,
 };
 use super::util::parse_time;
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo};
 use crate::model::{Format, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -41,14 +42,23 @@ struct RawTrivy {
     version: Option<String>,
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "trivy",
+    name: "Trivy image/fs/repo report (-f json)",
+    tested: "Trivy 0.19 (top-level array), 0.20, 0.4x–0.69 (SchemaVersion 2)",
+    detection: "SchemaVersion with ArtifactType or ArtifactName and no ClusterName; or an array of {Target, Vulnerabilities}",
+    signature: &["SchemaVersion", "ArtifactName", "ArtifactType", "Results"],
+    channel: Channel::Scanner,
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for Trivy {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::Trivy,
-            name: "Trivy image/fs/repo report (-f json)",
-            tested: "Trivy 0.19 (top-level array), 0.20, 0.4x–0.69 (SchemaVersion 2)",
-            detection: "SchemaVersion with ArtifactType or ArtifactName and no ClusterName; or an array of {Target, Vulnerabilities}",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detect(&self, probe: &Probe) -> bool {
@@ -103,7 +113,7 @@ fn report<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         rep.trivy.as_ref().and_then(|t| t.version.as_deref()),
     );
     let emit = Emit {
-        format: Format::Trivy,
+        format: FORMAT,
         tool: &tool,
         observed_at: rep.created_at.as_deref().and_then(parse_time),
     };
@@ -163,7 +173,7 @@ fn push_scans(
         if on {
             let mut r = extra(scan_record(emit, check, subject.clone(), meta));
             r.provenance = doc.provenance(ctx, doc.text, "");
-            ctx.records.push(r);
+            ctx.push_record(r);
         }
     }
 }
@@ -174,7 +184,7 @@ fn legacy<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         return;
     };
     let emit = Emit {
-        format: Format::Trivy,
+        format: FORMAT,
         tool: "trivy",
         observed_at: None,
     };
@@ -220,7 +230,7 @@ fn legacy<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Outcome, Record, RecordKind, Severity};
+    use crate::model::{Outcome, Record, RecordKind, Severity};
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("t.json", text.as_bytes(), &IngestOptions::default())
@@ -275,7 +285,7 @@ mod tests {
     #[test]
     fn image_report_vulnerabilities_misconfigurations_secrets_and_scans() {
         let (s, recs) = ingest(IMAGE);
-        assert_eq!(s.formats, vec![Format::Trivy]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         let vulns = of(&recs, RecordKind::Vulnerability);
         assert_eq!(vulns.len(), 3);
@@ -379,7 +389,7 @@ mod tests {
   {"Target": "app/Gemfile.lock", "Type": "bundler", "Vulnerabilities": null}
 ]"#;
         let (s, recs) = ingest(text);
-        assert_eq!(s.formats, vec![Format::Trivy]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         let vulns = of(&recs, RecordKind::Vulnerability);
         assert_eq!(vulns.len(), 2);
         assert_eq!(
@@ -419,11 +429,11 @@ mod tests {
     #[test]
     fn k8s_reports_and_empty_reports_are_not_trivy_image_reports() {
         let (s, _) = ingest(r#"{"SchemaVersion": 2, "ClusterName": "c", "Resources": []}"#);
-        assert_ne!(s.formats, vec![Format::Trivy]);
+        assert_ne!(s.formats, vec![super::FORMAT]);
         let (s, recs) = ingest(
             r#"{"SchemaVersion": 2, "ArtifactName": "x:1", "ArtifactType": "container_image"}"#,
         );
-        assert_eq!(s.formats, vec![Format::Trivy]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(recs.is_empty());
     }
 }

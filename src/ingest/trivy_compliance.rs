@@ -10,7 +10,8 @@
 use super::trivy_results::{
     misconf_outcome, scan_record, text, Emit, RawResult, MAX_TEXT, MAX_TITLE,
 };
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo};
 use crate::model::{Format, Outcome, Record, RecordKind, Subject};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -66,15 +67,23 @@ struct RawStatus {
     status: Option<String>,
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "trivy-compliance",
+    name: "Trivy compliance report (--compliance, --report all|summary)",
+    tested: "Trivy 0.3x–0.69 (k8s-cis, k8s-nsa, k8s-pss, docker-cis)",
+    detection: "object with ID, Title and Results[] of controls (ID/Severity) or SummaryControls",
+    signature: &[],
+    channel: Channel::Benchmark,
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for TrivyCompliance {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::TrivyCompliance,
-            name: "Trivy compliance report (--compliance, --report all|summary)",
-            tested: "Trivy 0.3x–0.69 (k8s-cis, k8s-nsa, k8s-pss, docker-cis)",
-            detection:
-                "object with ID, Title and Results[] of controls (ID/Severity) or SummaryControls",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detect(&self, probe: &Probe) -> bool {
@@ -128,7 +137,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| "unknown".to_string());
     let emit = Emit {
-        format: Format::TrivyCompliance,
+        format: FORMAT,
         tool: "trivy",
         observed_at: None,
     };
@@ -170,7 +179,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         } else {
             Outcome::Unknown
         };
-        let mut r = control_record(Format::TrivyCompliance, emit.tool, &spec, &id, outcome);
+        let mut r = control_record(FORMAT, emit.tool, &spec, &id, outcome);
         r.severity = super::trivy_results::severity(c.severity.as_deref());
         r.title = text(c.name.as_deref(), MAX_TITLE, ctx.redact).into();
         r.message = text(c.description.as_deref(), MAX_TEXT, ctx.redact).into();
@@ -179,7 +188,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             .attr("total_fail", fail.to_string())
             .attr("benchmark_title", spec_title.clone());
         r.provenance = doc.provenance(ctx, raw.get(), &ptr);
-        ctx.records.push(r);
+        ctx.push_record(r);
         controls += 1;
     }
     for (i, raw) in rep.summary.iter().flatten().enumerate() {
@@ -196,7 +205,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             (_, Some(0)) => Outcome::Pass,
             _ => Outcome::Unknown,
         };
-        let mut r = control_record(Format::TrivyCompliance, emit.tool, &spec, &id, outcome);
+        let mut r = control_record(FORMAT, emit.tool, &spec, &id, outcome);
         r.severity = super::trivy_results::severity(c.severity.as_deref());
         r.title = text(c.name.as_deref(), MAX_TITLE, ctx.redact).into();
         r = r
@@ -210,7 +219,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             )
             .attr("benchmark_title", spec_title.clone());
         r.provenance = doc.provenance(ctx, raw.get(), &ptr);
-        ctx.records.push(r);
+        ctx.push_record(r);
         controls += 1;
     }
     let mut scan = scan_record(&emit, "benchmark-run", Subject::default(), None)
@@ -219,7 +228,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .attr("benchmark_version", rep.version.unwrap_or_default())
         .attr("controls", controls.to_string());
     scan.provenance = doc.provenance(ctx, doc.text, "");
-    ctx.records.push(scan);
+    ctx.push_record(scan);
 }
 
 #[cfg(test)]
@@ -227,7 +236,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Outcome, Record, RecordKind, Severity};
+    use crate::model::{Outcome, Record, RecordKind, Severity};
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("c.json", text.as_bytes(), &IngestOptions::default())
@@ -246,7 +255,7 @@ mod tests {
     {"ID": "1.2", "Name": "Manual control", "Severity": "HIGH", "Results": null}
   ]}"#;
         let (s, recs) = ingest(text);
-        assert_eq!(s.formats, vec![Format::TrivyCompliance]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(recs.len(), 4);
         assert_eq!(recs[0].kind, RecordKind::Benchmark);
@@ -272,7 +281,7 @@ mod tests {
     {"ID": "5.7.2", "Name": "Seccomp", "Severity": "MEDIUM", "TotalFail": "x"}
   ]}"#;
         let (s, recs) = ingest(text);
-        assert_eq!(s.formats, vec![Format::TrivyCompliance]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         let bench: Vec<&Record> = recs
             .iter()
             .filter(|r| r.kind == RecordKind::Benchmark)
@@ -291,6 +300,6 @@ mod tests {
         let (s, _) = ingest(
             r#"{"SchemaVersion": 2, "ArtifactName": "x", "ArtifactType": "container_image", "Results": []}"#,
         );
-        assert_eq!(s.formats, vec![Format::Trivy]);
+        assert_eq!(s.formats, vec![crate::ingest::trivy::FORMAT]);
     }
 }

@@ -11,7 +11,8 @@ use super::trivy_results::{
     emit_result, image_from_meta, image_from_target, os_from_target, scan_record, Classes, Emit,
     RawMetadata, RawResult,
 };
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo};
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -46,14 +47,23 @@ struct RawResource<'a> {
     results: Option<Vec<&'a RawValue>>,
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "trivy-k8s",
+    name: "trivy k8s cluster report (--format json)",
+    tested: "Trivy 0.2x–0.41 (Vulnerabilities/Misconfigurations lists), 0.42+ (Resources; Metadata object or array)",
+    detection: "object with ClusterName and Resources, Vulnerabilities or Misconfigurations",
+    signature: &["ClusterName", "Resources"],
+    channel: Channel::Scanner,
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for TrivyK8s {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::TrivyK8s,
-            name: "trivy k8s cluster report (--format json)",
-            tested: "Trivy 0.2x–0.41 (Vulnerabilities/Misconfigurations lists), 0.42+ (Resources; Metadata object or array)",
-            detection: "object with ClusterName and Resources, Vulnerabilities or Misconfigurations",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detect(&self, probe: &Probe) -> bool {
@@ -89,7 +99,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         classes: Classes::default(),
     };
     let emit = Emit {
-        format: Format::TrivyK8s,
+        format: FORMAT,
         tool: "trivy",
         observed_at: None,
     };
@@ -116,7 +126,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         if on {
             let mut r = scan_record(&emit, check, cluster_subject.clone(), None);
             r.provenance = doc.provenance(ctx, doc.text, "");
-            ctx.records.push(r);
+            ctx.push_record(r);
         }
     }
 }
@@ -247,12 +257,7 @@ fn resource<'a>(
         if workload.name.is_none() || !state.sightings.insert(key) {
             continue;
         }
-        let mut r = Record::new(
-            RecordKind::Sighting,
-            Format::TrivyK8s,
-            "running",
-            Outcome::Info,
-        );
+        let mut r = Record::new(RecordKind::Sighting, FORMAT, "running", Outcome::Info);
         r.tool = emit.tool.to_string().into();
         r.severity = Severity::None;
         r.title = format!("{} runs {}", workload.label(), img.tagged()).into();
@@ -262,7 +267,7 @@ fn resource<'a>(
         }
         .into();
         r.provenance = doc.provenance(ctx, raw.get(), ptr);
-        ctx.records.push(r);
+        ctx.push_record(r);
     }
     // One vulnerability-scan per scanned image (and per workload scanned without a known image).
     for (img, target) in vuln_images {
@@ -285,12 +290,12 @@ fn resource<'a>(
             }
         }
         r.provenance = doc.provenance(ctx, raw.get(), ptr);
-        ctx.records.push(r);
+        ctx.push_record(r);
     }
     if workload_scanned && state.scanned.insert(workload.label()) {
         let mut r = scan_record(emit, "vulnerability-scan", workload.clone(), None);
         r.provenance = doc.provenance(ctx, raw.get(), ptr);
-        ctx.records.push(r);
+        ctx.push_record(r);
     }
 }
 
@@ -299,7 +304,7 @@ fn resource<'a>(
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Outcome, Record, RecordKind};
+    use crate::model::{Outcome, Record, RecordKind};
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("k.json", text.as_bytes(), &IngestOptions::default())
@@ -328,7 +333,7 @@ mod tests {
    "Results": [{"Target": "Service/redis-leader", "Class": "config", "MisconfSummary": {"Successes": 3}}]}
  ]}"#;
         let (s, recs) = ingest(text);
-        assert_eq!(s.formats, vec![Format::TrivyK8s]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         let vulns = of(&recs, RecordKind::Vulnerability);
         assert_eq!(vulns.len(), 2);

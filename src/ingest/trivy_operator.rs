@@ -15,7 +15,8 @@
 use super::trivy_compliance::control_record;
 use super::trivy_results::{check_id_of, is_fixable, severity, text, MAX_TEXT, MAX_TITLE};
 use super::util::parse_time;
-use super::{Doc, FileCtx, FormatInfo, Ingestor, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::model::{Channel, FormatInfo};
 use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -267,14 +268,23 @@ struct ListOrItems<'a> {
     items: Option<Vec<&'a RawValue>>,
 }
 
+/// What this format is: the one description `muster formats`, detection hints and
+/// evaluation read.
+pub static INFO: FormatInfo = FormatInfo {
+    id: "trivy-operator",
+    name: "trivy-operator CRDs (kubectl get … -o json)",
+    tested: "trivy-operator 0.1x–0.2x (v1alpha1): Vulnerability, ConfigAudit, ExposedSecret, RbacAssessment, InfraAssessment, ClusterCompliance reports",
+    detection: "apiVersion aquasecurity.github.io/*, or an object whose keys all end in .aquasecurity.github.io",
+    signature: &[],
+    channel: Channel::Scanner,
+};
+
+/// The format of the records read here.
+pub const FORMAT: Format = Format::of(&INFO);
+
 impl Ingestor for TrivyOperator {
-    fn info(&self) -> FormatInfo {
-        FormatInfo {
-            format: Format::TrivyOperator,
-            name: "trivy-operator CRDs (kubectl get … -o json)",
-            tested: "trivy-operator 0.1x–0.2x (v1alpha1): Vulnerability, ConfigAudit, ExposedSecret, RbacAssessment, InfraAssessment, ClusterCompliance reports",
-            detection: "apiVersion aquasecurity.github.io/*, or an object whose keys all end in .aquasecurity.github.io",
-        }
+    fn info(&self) -> &'static FormatInfo {
+        &INFO
     }
 
     fn detect(&self, probe: &Probe) -> bool {
@@ -346,7 +356,7 @@ struct Crd<'s> {
 
 impl Crd<'_> {
     fn record(&self, kind: RecordKind, check: String, outcome: Outcome) -> Record {
-        let mut r = Record::new(kind, Format::TrivyOperator, check, outcome);
+        let mut r = Record::new(kind, FORMAT, check, outcome);
         r.tool = Text::from(&self.tool);
         r.observed_at = self.observed_at;
         r.subject = self.subject.clone().into();
@@ -468,7 +478,7 @@ fn image_of(server: Option<&str>, a: &RawArtifact) -> Option<ImageRef> {
 
 fn push(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, mut r: Record, slice: &str, ptr: &str) {
     r.provenance = doc.provenance(ctx, slice, ptr);
-    ctx.records.push(r);
+    ctx.push_record(r);
 }
 
 fn scan(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, c: &Crd<'_>, check: &str) -> Record {
@@ -524,7 +534,7 @@ fn vulnerabilities<'a>(
             s = s.attr("eosl", if eosl { "true" } else { "false" });
         }
     }
-    ctx.records.push(s);
+    ctx.push_record(s);
     if c.subject.image.is_some() && c.subject.name.is_some() {
         let mut r = c.record(RecordKind::Sighting, "running".to_string(), Outcome::Info);
         r.severity = Severity::None;
@@ -539,7 +549,7 @@ fn vulnerabilities<'a>(
         )
         .into();
         r.provenance = doc.provenance(ctx, c.slice, c.pointer);
-        ctx.records.push(r);
+        ctx.push_record(r);
     }
 }
 
@@ -603,7 +613,7 @@ fn checks<'a>(
     }
     let mut s = scan(doc, ctx, c, "config-scan");
     s.subject.image = None;
-    ctx.records.push(s);
+    ctx.push_record(s);
 }
 
 fn secrets<'a>(
@@ -638,7 +648,7 @@ fn secrets<'a>(
         push(doc, ctx, r, raw.get(), &ptr);
     }
     let s = scan(doc, ctx, c, "secret-scan");
-    ctx.records.push(s);
+    ctx.push_record(s);
 }
 
 fn compliance<'a>(
@@ -738,7 +748,7 @@ fn compliance<'a>(
             } else {
                 Outcome::Unknown
             };
-            let mut r = control_record(Format::TrivyOperator, &c.tool, &spec_id, &id, outcome);
+            let mut r = control_record(FORMAT, &c.tool, &spec_id, &id, outcome);
             r = finish(r, ctl.severity.as_deref(), ctl.name.as_deref(), ctx.redact)
                 .attr("total_pass", pass.to_string())
                 .attr("total_fail", fail.to_string());
@@ -760,7 +770,7 @@ fn compliance<'a>(
                 Some(_) => Outcome::Pass,
                 None => Outcome::Unknown,
             };
-            let mut r = control_record(Format::TrivyOperator, &c.tool, &spec_id, &id, outcome);
+            let mut r = control_record(FORMAT, &c.tool, &spec_id, &id, outcome);
             r = finish(r, ctl.severity.as_deref(), ctl.name.as_deref(), ctx.redact).attr(
                 "total_fail",
                 ctl.total_fail.map(|n| n.to_string()).unwrap_or_default(),
@@ -774,7 +784,7 @@ fn compliance<'a>(
         .attr("benchmark_title", spec_title.clone())
         .attr("benchmark_version", version)
         .attr("controls", controls.to_string());
-    ctx.records.push(s);
+    ctx.push_record(s);
 }
 
 #[cfg(test)]
@@ -782,7 +792,7 @@ fn compliance<'a>(
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Format, Outcome, Record, RecordKind, Severity};
+    use crate::model::{Outcome, Record, RecordKind, Severity};
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("op.json", text.as_bytes(), &IngestOptions::default())
@@ -813,7 +823,7 @@ mod tests {
     #[test]
     fn vulnerability_report_gives_findings_scan_and_sighting() {
         let (s, recs) = ingest(VULN);
-        assert_eq!(s.formats, vec![Format::TrivyOperator]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         let vulns = of(&recs, RecordKind::Vulnerability);
         assert_eq!(vulns.len(), 2);
@@ -865,7 +875,7 @@ mod tests {
     ]}}"#;
         let list = format!(r#"{{"apiVersion": "v1", "kind": "List", "items": [{car}, {car}]}}"#);
         let (s, recs) = ingest(&list);
-        assert_eq!(s.formats, vec![Format::TrivyOperator]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         let mis = of(&recs, RecordKind::Misconfiguration);
         assert_eq!(mis.len(), 6);
         assert_eq!(mis[0].check, "KSV-0014");
@@ -883,7 +893,7 @@ mod tests {
 
         let array = format!("[{car}]");
         let (s, recs) = ingest(&array);
-        assert_eq!(s.formats, vec![Format::TrivyOperator]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert_eq!(of(&recs, RecordKind::Misconfiguration).len(), 3);
     }
 
@@ -901,7 +911,7 @@ mod tests {
  "rbacassessmentreports.aquasecurity.github.io": {{"items": []}}}}"#
         );
         let (s, recs) = ingest(&text);
-        assert_eq!(s.formats, vec![Format::TrivyOperator]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(of(&recs, RecordKind::Vulnerability).len(), 2);
         let sec = of(&recs, RecordKind::Secret);
@@ -941,7 +951,7 @@ mod tests {
      {"id": "1.2", "name": "Manual", "severity": "LOW", "checks": null}]}}}
 ]"#;
         let (s, recs) = ingest(text);
-        assert_eq!(s.formats, vec![Format::TrivyOperator]);
+        assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         let bench = of(&recs, RecordKind::Benchmark);
         assert_eq!(bench.len(), 5);

@@ -322,7 +322,7 @@ fn vulnerability(
         .attr("pkg_path", v.pkg_path.unwrap_or_default())
         .attr("url", v.primary_url.unwrap_or_default());
     r.provenance = doc.provenance(ctx, raw.get(), ptr);
-    ctx.records.push(r);
+    ctx.push_record(r);
 }
 
 fn misconfiguration(
@@ -368,7 +368,7 @@ fn misconfiguration(
         )
         .attr("url", m.primary_url.unwrap_or_default());
     r.provenance = doc.provenance(ctx, raw.get(), ptr);
-    ctx.records.push(r);
+    ctx.push_record(r);
 }
 
 /// `PASS` → pass, `FAIL` (or missing) → fail, `EXCEPTION` → skip.
@@ -411,7 +411,7 @@ fn secret(
         )
         .attr("fingerprint", fingerprint);
     r.provenance = doc.provenance(ctx, raw.get(), ptr);
-    ctx.records.push(r);
+    ctx.push_record(r);
 }
 
 /// The canonical check id and its other spellings, from Trivy's `ID` and/or `AVDID`.

@@ -84,6 +84,25 @@ impl ImageRef {
         })
     }
 
+    /// Parse a reference a tool reports in parts (repository, tag, digest), as
+    /// `repository[:tag][@digest]`.
+    pub fn from_parts(
+        repository: &str,
+        tag: Option<&str>,
+        digest: Option<&str>,
+    ) -> Option<ImageRef> {
+        let mut s = repository.trim().to_string();
+        if let Some(t) = tag.map(str::trim).filter(|t| !t.is_empty()) {
+            s.push(':');
+            s.push_str(t);
+        }
+        if let Some(d) = digest.map(str::trim).filter(|d| !d.is_empty()) {
+            s.push('@');
+            s.push_str(d);
+        }
+        ImageRef::parse(&s)
+    }
+
     /// `registry/repository`, without tag or digest.
     pub fn name(&self) -> String {
         format!("{}/{}", self.registry, self.repository)

@@ -1,15 +1,28 @@
 //! The normalised evidence model: every export, whatever tool wrote it, becomes
-//! [`Record`]s about [`Subject`]s with an [`Outcome`] and a [`Severity`].
+//! [`Record`]s about [`Subject`]s with an [`Outcome`], a [`Severity`] and typed
+//! [`Facts`], read from a [`Format`] whose [`FormatInfo`] says what it is.
 //!
-//! This module owns the vocabulary shared by ingest, evaluation and rendering.
-//! It does no I/O: parsing lives in `ingest`, judgement in `evaluate`.
+//! This module owns the vocabulary shared by ingest, evaluation and rendering: every
+//! name a decision depends on is a type here, declared once. It does no I/O: parsing
+//! lives in `ingest`, judgement in `evaluate`.
 
+mod facts;
+mod field;
+mod format;
 mod image;
 mod record;
 mod severity;
+mod source;
 mod text;
+pub(crate) mod vocab;
 
+pub use facts::{Facts, ImageFacts, ScanClass, Sensor, VulnFacts, SIGHTING};
+pub use field::Field;
+#[cfg(test)]
+pub(crate) use format::test_formats;
+pub use format::{register_formats, Channel, Format, FormatInfo};
 pub use image::ImageRef;
-pub use record::{Format, Outcome, Provenance, Record, RecordKind, Subject};
+pub use record::{Outcome, Provenance, Record, RecordKind, Subject};
 pub use severity::Severity;
+pub use source::SourceSummary;
 pub use text::{Attrs, Interner, Shared, Text};

@@ -1,149 +1,44 @@
 //! The evidence record: one normalised statement a tool made about a subject.
 
-use super::{Attrs, ImageRef, Interner, Severity, Shared, Text};
+use super::vocab::vocabulary;
+use super::{
+    Attrs, Facts, Field, Format, ImageFacts, ImageRef, Interner, ScanClass, Severity, Shared, Text,
+    VulnFacts,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Every input format muster reads. The identifier is stable: it appears in
-/// `check --format json`, shards, CSV exports and catalog selectors.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Format {
-    /// `trivy image|fs|repo -f json` (SchemaVersion 2, and the pre-0.20 top-level array).
-    Trivy,
-    /// `trivy k8s -f json` cluster reports.
-    TrivyK8s,
-    /// `trivy … --compliance` reports (all and summary).
-    TrivyCompliance,
-    /// trivy-operator CRDs (VulnerabilityReport, ConfigAuditReport, …).
-    TrivyOperator,
-    /// `grype -o json`.
-    Grype,
-    /// `kube-bench --json`.
-    KubeBench,
-    /// docker-bench-security JSON log.
-    DockerBench,
-    /// Falco alerts with `json_output: true`.
-    Falco,
-    /// Tetragon JSON events.
-    Tetragon,
-    /// Kubernetes API-server audit events.
-    K8sAudit,
-    /// Kyverno / wg-policy PolicyReport, ClusterPolicyReport and OpenReports Report.
-    PolicyReport,
-    /// OPA Gatekeeper constraints with audit status.
-    Gatekeeper,
-    /// OPA Gatekeeper audit / export log lines.
-    GatekeeperLog,
-    /// Microsoft Defender for Containers alerts.
-    Defender,
-    /// `cosign verify` JSON output.
-    Cosign,
-    /// SARIF 2.1.0 from container scanners.
-    Sarif,
-    /// muster's own normalised shard (`muster ingest`).
-    Shard,
-}
-
-impl Format {
-    /// Stable identifier (kebab-case).
-    pub fn id(self) -> &'static str {
-        match self {
-            Format::Trivy => "trivy",
-            Format::TrivyK8s => "trivy-k8s",
-            Format::TrivyCompliance => "trivy-compliance",
-            Format::TrivyOperator => "trivy-operator",
-            Format::Grype => "grype",
-            Format::KubeBench => "kube-bench",
-            Format::DockerBench => "docker-bench",
-            Format::Falco => "falco",
-            Format::Tetragon => "tetragon",
-            Format::K8sAudit => "k8s-audit",
-            Format::PolicyReport => "policy-report",
-            Format::Gatekeeper => "gatekeeper",
-            Format::GatekeeperLog => "gatekeeper-log",
-            Format::Defender => "defender",
-            Format::Cosign => "cosign",
-            Format::Sarif => "sarif",
-            Format::Shard => "shard",
-        }
+vocabulary! {
+    /// What kind of statement a record is. Catalog selectors start with this word.
+    pub enum RecordKind {
+        /// A known vulnerability in a package of an image or host (`check` = CVE/GHSA id).
+        Vulnerability = "vulnerability",
+        /// A configuration check on a manifest, Dockerfile or resource (`check` = KSV-0017, DS-0002…).
+        Misconfiguration = "misconfiguration",
+        /// An exposed secret found by a scanner (`check` = rule id; the value is never kept).
+        Secret = "secret",
+        /// A benchmark test result (`check` = `cis-1.10:5.2.2`, `docker:5.5`).
+        Benchmark = "benchmark",
+        /// A policy engine result (`check` = `policy/rule` or `ConstraintKind/name`).
+        Policy = "policy",
+        /// An admission decision seen in the audit log (`check` = `psa-enforce`, `webhook-denied`, …).
+        Admission = "admission",
+        /// Administrative activity from the audit log (`check` = `exec`, `secret-read`, `anonymous-allowed`, …).
+        Activity = "activity",
+        /// A runtime detection (`check` = Falco rule, Tetragon policy, Defender alert type).
+        Alert = "alert",
+        /// An image signature verification (`check` = `cosign`).
+        Signature = "signature",
+        /// A scan happened: positive evidence that a tool looked at a subject (`check` = scan class).
+        Scan = "scan",
+        /// An image was seen running in a workload (runtime inventory).
+        Sighting = "sighting",
+        /// A sensor was alive (heartbeat or any event from a node).
+        Heartbeat = "heartbeat",
     }
-}
-
-impl std::fmt::Display for Format {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.id())
-    }
-}
-
-/// What kind of statement a record is. Catalog selectors start with this word.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum RecordKind {
-    /// A known vulnerability in a package of an image or host (`check` = CVE/GHSA id).
-    Vulnerability,
-    /// A configuration check on a manifest, Dockerfile or resource (`check` = KSV-0017, DS-0002…).
-    Misconfiguration,
-    /// An exposed secret found by a scanner (`check` = rule id; the value is never kept).
-    Secret,
-    /// A benchmark test result (`check` = `cis-1.10:5.2.2`, `docker:5.5`).
-    Benchmark,
-    /// A policy engine result (`check` = `policy/rule` or `ConstraintKind/name`).
-    Policy,
-    /// An admission decision seen in the audit log (`check` = `psa-enforce`, `webhook-denied`, …).
-    Admission,
-    /// Administrative activity from the audit log (`check` = `exec`, `secret-read`, `anonymous-allowed`, …).
-    Activity,
-    /// A runtime detection (`check` = Falco rule, Tetragon policy, Defender alert type).
-    Alert,
-    /// An image signature verification (`check` = `cosign`).
-    Signature,
-    /// A scan happened: positive evidence that a tool looked at a subject (`check` = scan class).
-    Scan,
-    /// An image was seen running in a workload (runtime inventory).
-    Sighting,
-    /// A sensor was alive (heartbeat or any event from a node).
-    Heartbeat,
 }
 
 impl RecordKind {
-    /// Stable identifier (kebab-case) used in catalog selectors.
-    pub fn id(self) -> &'static str {
-        match self {
-            RecordKind::Vulnerability => "vulnerability",
-            RecordKind::Misconfiguration => "misconfiguration",
-            RecordKind::Secret => "secret",
-            RecordKind::Benchmark => "benchmark",
-            RecordKind::Policy => "policy",
-            RecordKind::Admission => "admission",
-            RecordKind::Activity => "activity",
-            RecordKind::Alert => "alert",
-            RecordKind::Signature => "signature",
-            RecordKind::Scan => "scan",
-            RecordKind::Sighting => "sighting",
-            RecordKind::Heartbeat => "heartbeat",
-        }
-    }
-
-    /// Parse a selector word.
-    pub fn from_id(id: &str) -> Option<RecordKind> {
-        Some(match id {
-            "vulnerability" => RecordKind::Vulnerability,
-            "misconfiguration" => RecordKind::Misconfiguration,
-            "secret" => RecordKind::Secret,
-            "benchmark" => RecordKind::Benchmark,
-            "policy" => RecordKind::Policy,
-            "admission" => RecordKind::Admission,
-            "activity" => RecordKind::Activity,
-            "alert" => RecordKind::Alert,
-            "signature" => RecordKind::Signature,
-            "scan" => RecordKind::Scan,
-            "sighting" => RecordKind::Sighting,
-            "heartbeat" => RecordKind::Heartbeat,
-            _ => return None,
-        })
-    }
-
     /// Point-in-time snapshots (a newer one replaces an older one for the same target)
     /// as opposed to events (which count inside a window).
     pub fn is_snapshot(self) -> bool {
@@ -160,38 +55,23 @@ impl RecordKind {
     }
 }
 
-/// The tool's verdict, in one vocabulary (controls.md §4.3).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Outcome {
-    /// The check passed: positive evidence.
-    Pass,
-    /// The check failed, or the finding exists.
-    #[default]
-    Fail,
-    /// The tool flagged it for review (Kyverno `warn`, docker-bench `NOTE`, dry-run violation).
-    Warn,
-    /// Informational only (inventory, heartbeats, kube-bench INFO).
-    Info,
-    /// The tool could not evaluate it (Kyverno `error`, manual kube-bench checks).
-    Unknown,
-    /// The tool skipped it or suppressed it itself.
-    Skip,
-}
-
-impl Outcome {
-    /// Stable identifier.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Pass => "pass",
-            Outcome::Fail => "fail",
-            Outcome::Warn => "warn",
-            Outcome::Info => "info",
-            Outcome::Unknown => "unknown",
-            Outcome::Skip => "skip",
-        }
+vocabulary! {
+    /// The tool's verdict, in one vocabulary (controls.md §4.3).
+    #[derive(Default)]
+    pub enum Outcome {
+        /// The check passed: positive evidence.
+        Pass = "pass",
+        /// The check failed, or the finding exists.
+        #[default]
+        Fail = "fail",
+        /// The tool flagged it for review (Kyverno `warn`, docker-bench `NOTE`, dry-run violation).
+        Warn = "warn",
+        /// Informational only (inventory, heartbeats, kube-bench INFO).
+        Info = "info",
+        /// The tool could not evaluate it (Kyverno `error`, manual kube-bench checks).
+        Unknown = "unknown",
+        /// The tool skipped it or suppressed it itself.
+        Skip = "skip",
     }
 }
 
@@ -327,7 +207,10 @@ pub struct Record {
     /// Earliest observation of folded events, when `count > 1`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_observed_at: Option<DateTime<Utc>>,
-    /// Format-specific facts catalog predicates can test (`package`, `fixed_version`, `enforcement`…).
+    /// Typed facts the evaluators read (vulnerable package, scan class, image facts…).
+    #[serde(default, skip_serializing_if = "Facts::is_none")]
+    pub facts: Facts,
+    /// Format-specific extras kept for display and shards only; no decision reads them.
     #[serde(default, skip_serializing_if = "no_attrs")]
     pub attrs: Shared<Attrs>,
     /// Where it came from.
@@ -368,6 +251,7 @@ impl Record {
             observed_at: None,
             count: 1,
             first_observed_at: None,
+            facts: Facts::None,
             attrs: Shared::default(),
             provenance: Provenance::default(),
         }
@@ -397,30 +281,80 @@ impl Record {
         }
         interner.share_subject(&mut self.subject);
         interner.share_attrs(&mut self.attrs);
+        if let Facts::Vulnerability(v) = &mut self.facts {
+            interner.share_vuln(v);
+        }
         interner.share(&mut self.provenance.file);
         interner.share_opt(&mut self.provenance.pointer);
     }
 
-    /// Look up a field by name for catalog predicates: built-in fields first, then `attrs`.
-    pub fn field(&self, name: &str) -> Option<String> {
-        match name {
-            "kind" => Some(self.kind.id().to_string()),
-            "format" => Some(self.format.id().to_string()),
-            "check" => Some(self.check.to_string()),
-            "outcome" => Some(self.outcome.as_str().to_string()),
-            "severity" => Some(self.severity.as_str().to_string()),
-            "title" => Some(self.title.to_string()),
-            "cluster" => self.subject.cluster.as_deref().map(str::to_string),
-            "namespace" => self.subject.namespace.as_deref().map(str::to_string),
-            "resource_kind" => self.subject.kind.as_deref().map(str::to_string),
-            "name" => self.subject.name.as_deref().map(str::to_string),
-            "container" => self.subject.container.as_deref().map(str::to_string),
-            "image" => self.subject.image.as_ref().map(|i| i.tagged()),
-            "registry" => self.subject.image.as_ref().map(|i| i.registry.to_string()),
-            "node" => self.subject.node.as_deref().map(str::to_string),
-            "target" => self.subject.target.as_deref().map(str::to_string),
-            other => self.attrs.get(other).map(|v| v.to_string()),
+    /// The value of a field for catalog predicates: common fields, subject parts and
+    /// typed facts (never display-only attributes).
+    pub fn field(&self, field: Field) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        fn text(t: &Option<Text>) -> Option<Cow<'_, str>> {
+            t.as_deref().map(Cow::Borrowed)
         }
+        let yes_no = |b: bool| Cow::Borrowed(if b { "true" } else { "false" });
+        match field {
+            Field::Kind => Some(Cow::Borrowed(self.kind.as_str())),
+            Field::Format => Some(Cow::Borrowed(self.format.id())),
+            Field::Check => Some(Cow::Borrowed(&self.check)),
+            Field::Outcome => Some(Cow::Borrowed(self.outcome.as_str())),
+            Field::Severity => Some(Cow::Borrowed(self.severity.as_str())),
+            Field::Title => Some(Cow::Borrowed(&self.title)),
+            Field::Cluster => text(&self.subject.cluster),
+            Field::Namespace => text(&self.subject.namespace),
+            Field::ResourceKind => text(&self.subject.kind),
+            Field::Name => text(&self.subject.name),
+            Field::Container => text(&self.subject.container),
+            Field::Image => self.subject.image.as_ref().map(|i| Cow::Owned(i.tagged())),
+            Field::Registry => self
+                .subject
+                .image
+                .as_ref()
+                .map(|i| Cow::Borrowed(i.registry.as_str())),
+            Field::Node => text(&self.subject.node),
+            Field::Target => text(&self.subject.target),
+            Field::Package => self.vuln().map(|v| Cow::Borrowed(v.package.as_str())),
+            Field::FixedVersion => self.vuln().map(|v| Cow::Borrowed(v.fixed_in.as_str())),
+            Field::Fixable => self.vuln().map(|v| yes_no(v.fixable)),
+            Field::KnownExploited => self.vuln().map(|v| yes_no(v.known_exploited)),
+            Field::ScanClass => self.scan_class().map(|c| Cow::Borrowed(c.as_str())),
+            Field::Action => match &self.facts {
+                Facts::Alert { action } => text(action),
+                _ => None,
+            },
+        }
+    }
+
+    /// The vulnerable package, for vulnerability records.
+    pub fn vuln(&self) -> Option<&VulnFacts> {
+        match &self.facts {
+            Facts::Vulnerability(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// What a scan record's scan looked for.
+    pub fn scan_class(&self) -> Option<ScanClass> {
+        match &self.facts {
+            Facts::Scan { class, .. } => Some(*class),
+            _ => None,
+        }
+    }
+
+    /// What a scan record learnt about its image.
+    pub fn image_facts(&self) -> Option<&ImageFacts> {
+        match &self.facts {
+            Facts::Scan { image, .. } => image.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether this vulnerability is known to be exploited.
+    pub fn known_exploited(&self) -> bool {
+        self.vuln().is_some_and(|v| v.known_exploited)
     }
 
     /// Whether the check id or one of its aliases equals `id` (ASCII case-insensitive).

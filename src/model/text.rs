@@ -324,12 +324,14 @@ impl<T: ?Sized + Eq + std::hash::Hash> ShardedSet<T> {
     }
 }
 
-/// Hands out one shared copy of each distinct string, subject and attribute map.
+/// Hands out one shared copy of each distinct string, subject, attribute map and
+/// vulnerable package.
 /// Safe to use from many threads.
 pub struct Interner {
     texts: ShardedSet<str>,
     subjects: ShardedSet<super::Subject>,
     attrs: ShardedSet<Attrs>,
+    vulns: ShardedSet<super::VulnFacts>,
 }
 
 impl Default for Interner {
@@ -338,6 +340,7 @@ impl Default for Interner {
             texts: ShardedSet::new(),
             subjects: ShardedSet::new(),
             attrs: ShardedSet::new(),
+            vulns: ShardedSet::new(),
         }
     }
 }
@@ -388,6 +391,17 @@ impl Interner {
             .share(&mut attrs.0, |kept| Arc::make_mut(kept).share(self));
     }
 
+    /// Replace a vulnerability's facts by the shared copy of equal facts (a package
+    /// reported in every weekly scan is stored once).
+    pub fn share_vuln(&self, facts: &mut Shared<super::VulnFacts>) {
+        self.vulns.share(&mut facts.0, |kept| {
+            let v = Arc::make_mut(kept);
+            self.share(&mut v.package);
+            self.share(&mut v.installed);
+            self.share(&mut v.fixed_in);
+        });
+    }
+
     /// Distinct strings held.
     pub fn len(&self) -> usize {
         self.texts.len()
@@ -418,10 +432,15 @@ mod tests {
 
     #[test]
     fn equal_subjects_and_attributes_are_stored_once_and_stay_writable() {
-        use crate::model::{Format, Outcome, Record, RecordKind};
+        use crate::model::{Outcome, Record, RecordKind};
         let interner = Interner::default();
         let make = || {
-            let mut r = Record::new(RecordKind::Alert, Format::Falco, "rule", Outcome::Fail);
+            let mut r = Record::new(
+                RecordKind::Alert,
+                crate::model::test_formats::FALCO,
+                "rule",
+                Outcome::Fail,
+            );
             r.subject.namespace = Some(Text::from("shop"));
             r.subject.name = Some(Text::from(String::from("web-1")));
             r.attrs.insert("user", "root");

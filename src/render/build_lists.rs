@@ -5,8 +5,8 @@ use super::build::{control_href, image_href, is_open, location, source_anchor, C
 use super::views::*;
 use crate::diag::{Diagnostic, Level};
 use crate::evaluate::*;
-use crate::ingest::SourceSummary;
 use crate::model::Severity;
+use crate::model::SourceSummary;
 
 impl Ctx<'_> {
     /// A finding.
@@ -186,7 +186,7 @@ impl Ctx<'_> {
                 .records
                 .iter()
                 .map(|(k, n)| Pair {
-                    label: k.id().to_string(),
+                    label: k.as_str().to_string(),
                     value: n.to_string(),
                 })
                 .collect(),

@@ -174,7 +174,7 @@ pub fn exports(
                 s.record_count().to_string(),
                 s.records
                     .iter()
-                    .map(|(k, n)| format!("{}={n}", k.id()))
+                    .map(|(k, n)| format!("{}={n}", k.as_str()))
                     .collect::<Vec<_>>()
                     .join(" "),
                 iso_time(s.first_observed),

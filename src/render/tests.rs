@@ -3,8 +3,8 @@
 use super::*;
 use crate::diag::{Code, Diagnostic, Level};
 use crate::evaluate::*;
-use crate::ingest::SourceSummary;
-use crate::model::{Format, ImageRef, Provenance, RecordKind, Severity};
+use crate::model::SourceSummary;
+use crate::model::{ImageRef, Provenance, RecordKind, Severity};
 use chrono::{NaiveDate, TimeZone, Utc};
 use std::collections::BTreeMap;
 
@@ -198,7 +198,7 @@ pub fn report() -> Report {
         },
         sources: vec![SourceSummary {
             path: "scans/trivy-web.json".into(),
-            formats: vec![Format::Trivy],
+            formats: vec![crate::model::test_formats::TRIVY],
             sha256: "ab".repeat(32),
             size: 2048,
             compressed: false,

@@ -1,0 +1,337 @@
+//! The one door through which a parser adds a record.
+//!
+//! A parser names who is speaking once per document ([`Origin`]: format, tool, when the
+//! document says it observed), builds each statement with a typed constructor
+//! ([`Origin::vulnerability`], [`Origin::scan`], [`Origin::sighting`], …) that fixes its
+//! kind, check id, outcome and facts together, and hands it to [`FileCtx::emit`] with the
+//! place it was found ([`Doc::at`]). `emit` fills the provenance and applies the text
+//! limits and redaction, once, for every format.
+
+use super::{Doc, FileCtx};
+use crate::model::{
+    Facts, Format, ImageFacts, Outcome, Provenance, Record, RecordKind, ScanClass, Sensor,
+    Severity, Shared, Text, VulnFacts, SIGHTING,
+};
+use crate::redact;
+use chrono::{DateTime, Utc};
+
+/// Longest kept text of each kind, in characters (longer text is cut and marked `…`).
+pub mod limits {
+    /// A title (shown in every evidence table).
+    pub const TITLE: usize = 300;
+    /// A scanner's description of a vulnerability or misconfiguration.
+    pub const DESCRIPTION: usize = 600;
+    /// A tool's message about one result.
+    pub const MESSAGE: usize = 1000;
+    /// The rendered output of a runtime or admission event (Falco `output`).
+    pub const EVENT_OUTPUT: usize = 2000;
+    /// A display-only attribute (command lines, argument lists, paths).
+    pub const ATTRIBUTE: usize = 500;
+}
+
+/// Who made the statements of one document: the format, the tool (and version) and
+/// the observation time the document gives (records may override it).
+#[derive(Debug, Clone)]
+pub struct Origin {
+    format: Format,
+    tool: Text,
+    observed_at: Option<DateTime<Utc>>,
+}
+
+impl Origin {
+    /// Statements read from `format`.
+    pub fn new(format: Format) -> Origin {
+        Origin {
+            format,
+            tool: Text::default(),
+            observed_at: None,
+        }
+    }
+
+    /// The tool and version that wrote the document (`trivy 0.50.1`).
+    pub fn tool(mut self, tool: impl Into<Text>) -> Origin {
+        self.tool = tool.into();
+        self
+    }
+
+    /// When the document says its statements were observed.
+    pub fn observed(mut self, at: Option<DateTime<Utc>>) -> Origin {
+        self.observed_at = at;
+        self
+    }
+
+    /// The observation time set so far.
+    pub fn observed_at(&self) -> Option<DateTime<Utc>> {
+        self.observed_at
+    }
+
+    fn draft(&self, kind: RecordKind, check: Text, outcome: Outcome, facts: Facts) -> Draft {
+        let mut r = Record::new(kind, self.format, check, outcome);
+        r.tool = self.tool.clone();
+        r.observed_at = self.observed_at;
+        r.facts = facts;
+        Draft {
+            record: r,
+            message_limit: limits::MESSAGE,
+            redacted_attrs: Vec::new(),
+        }
+    }
+
+    /// A vulnerable package (outcome fail; severity unknown until set).
+    pub fn vulnerability(&self, id: impl Into<Text>, facts: VulnFacts) -> Draft {
+        let mut d = self.draft(
+            RecordKind::Vulnerability,
+            id.into(),
+            Outcome::Fail,
+            Facts::Vulnerability(Shared::from(facts)),
+        );
+        d.record.severity = Severity::Unknown;
+        d.message_limit = limits::DESCRIPTION;
+        d
+    }
+
+    /// A configuration check result on a manifest, Dockerfile or resource.
+    pub fn misconfiguration(&self, id: impl Into<Text>, outcome: Outcome) -> Draft {
+        let mut d = self.draft(
+            RecordKind::Misconfiguration,
+            id.into(),
+            outcome,
+            Facts::None,
+        );
+        d.message_limit = limits::DESCRIPTION;
+        d
+    }
+
+    /// An exposed secret (outcome fail). Only a fingerprint of the value may be kept.
+    pub fn secret(&self, rule: impl Into<Text>) -> Draft {
+        self.draft(RecordKind::Secret, rule.into(), Outcome::Fail, Facts::None)
+    }
+
+    /// A benchmark test result.
+    pub fn benchmark(&self, id: impl Into<Text>, outcome: Outcome) -> Draft {
+        self.draft(RecordKind::Benchmark, id.into(), outcome, Facts::None)
+    }
+
+    /// A policy engine result.
+    pub fn policy(&self, id: impl Into<Text>, outcome: Outcome) -> Draft {
+        self.draft(RecordKind::Policy, id.into(), outcome, Facts::None)
+    }
+
+    /// An admission decision from the audit log.
+    pub fn admission(&self, code: impl Into<Text>, outcome: Outcome) -> Draft {
+        self.draft(RecordKind::Admission, code.into(), outcome, Facts::None)
+    }
+
+    /// Administrative activity from the audit log.
+    pub fn activity(&self, code: impl Into<Text>, outcome: Outcome) -> Draft {
+        self.draft(RecordKind::Activity, code.into(), outcome, Facts::None)
+    }
+
+    /// A runtime alert (outcome fail). `action` is what the sensor did, when it acted.
+    pub fn alert(&self, rule: impl Into<Text>, severity: Severity, action: Option<Text>) -> Draft {
+        let mut d = self.draft(
+            RecordKind::Alert,
+            rule.into(),
+            Outcome::Fail,
+            Facts::Alert { action },
+        );
+        d.record.severity = severity;
+        d.message_limit = limits::EVENT_OUTPUT;
+        d
+    }
+
+    /// An image signature verification.
+    pub fn signature(&self, check: impl Into<Text>, outcome: Outcome) -> Draft {
+        self.draft(RecordKind::Signature, check.into(), outcome, Facts::None)
+    }
+
+    /// A scan of `class` happened (outcome pass, no severity): what the tool was able to see.
+    pub fn scan(&self, class: ScanClass) -> Draft {
+        self.draft(
+            RecordKind::Scan,
+            Text::from(class.as_str()),
+            Outcome::Pass,
+            Facts::Scan { class, image: None },
+        )
+    }
+
+    /// An image seen running in a workload (outcome info).
+    pub fn sighting(&self) -> Draft {
+        self.draft(
+            RecordKind::Sighting,
+            Text::from(SIGHTING),
+            Outcome::Info,
+            Facts::None,
+        )
+    }
+
+    /// A runtime sensor was alive (outcome info).
+    pub fn heartbeat(&self, sensor: Sensor) -> Draft {
+        self.draft(
+            RecordKind::Heartbeat,
+            Text::from(sensor.as_str()),
+            Outcome::Info,
+            Facts::None,
+        )
+    }
+}
+
+/// A record being built. Its common fields are set through `DerefMut` (`subject`,
+/// `severity`, `observed_at`, …); kind, check, outcome and facts come from the typed
+/// constructor. It becomes a record only through [`FileCtx::emit`].
+#[derive(Debug, Clone)]
+pub struct Draft {
+    record: Record,
+    message_limit: usize,
+    /// Attributes to redact on emit.
+    redacted_attrs: Vec<Text>,
+}
+
+impl std::ops::Deref for Draft {
+    type Target = Record;
+    fn deref(&self) -> &Record {
+        &self.record
+    }
+}
+
+impl std::ops::DerefMut for Draft {
+    fn deref_mut(&mut self) -> &mut Record {
+        &mut self.record
+    }
+}
+
+impl Draft {
+    /// The title (trimmed, redacted and cut to [`limits::TITLE`] on emit).
+    pub fn title(mut self, title: &str) -> Draft {
+        self.record.title = Text::from(title);
+        self
+    }
+
+    /// The message (trimmed, redacted and cut to the limit of the record's kind on emit).
+    pub fn message(mut self, message: &str) -> Draft {
+        self.record.message = Text::from(message);
+        self
+    }
+
+    /// Severity.
+    pub fn severity(mut self, severity: Severity) -> Draft {
+        self.record.severity = severity;
+        self
+    }
+
+    /// Observation time of this record (overrides the document's).
+    pub fn observed(mut self, at: Option<DateTime<Utc>>) -> Draft {
+        self.record.observed_at = at;
+        self
+    }
+
+    /// What the scan learnt about the image it read (scan drafts only; ignored when empty).
+    pub fn image_facts(mut self, facts: ImageFacts) -> Draft {
+        if let Facts::Scan { image, .. } = &mut self.record.facts {
+            *image = (!facts.is_empty()).then(|| Shared::from(facts));
+        }
+        self
+    }
+
+    /// A display-only attribute (skipped when empty; cut to [`limits::ATTRIBUTE`]).
+    pub fn attr(mut self, key: &str, value: impl Into<Text>) -> Draft {
+        let value: Text = value.into();
+        if !value.is_empty() {
+            let value = match clip_to(&value, limits::ATTRIBUTE) {
+                Some(cut) => Text::from(cut),
+                None => value,
+            };
+            self.record.attrs.insert(key, value);
+        }
+        self
+    }
+
+    /// A display-only attribute that may carry credentials (command lines, argument
+    /// lists): redacted on emit, like titles and messages.
+    pub fn attr_redacted(mut self, key: &str, value: &str) -> Draft {
+        if !value.is_empty() {
+            self.record.attrs.insert(key, Text::from(value));
+            self.redacted_attrs.push(Text::from(key));
+        }
+        self
+    }
+}
+
+impl<'a> Doc<'a> {
+    /// The place of a record found at `slice` (a part of this document) under
+    /// `pointer` (relative to the document).
+    pub fn at<'s>(&self, slice: &'s str, pointer: &str) -> Place<'s> {
+        Place {
+            slice,
+            line: self.line,
+            pointer: format!("{}{}", self.pointer, pointer),
+        }
+    }
+
+    /// The place of the document itself.
+    pub fn whole(&self) -> Place<'a> {
+        self.at(self.text, "")
+    }
+}
+
+/// Where in the file a record was found (see [`Doc::at`]).
+#[derive(Debug, Clone)]
+pub struct Place<'s> {
+    slice: &'s str,
+    line: Option<u64>,
+    pointer: String,
+}
+
+impl FileCtx<'_> {
+    /// Keep a record found at `place`: fill its provenance, apply the text limits and
+    /// redaction. The only way a parser adds a record.
+    pub fn emit(&mut self, draft: Draft, place: &Place<'_>) {
+        let Draft {
+            mut record,
+            message_limit,
+            redacted_attrs,
+        } = draft;
+        record.title = self.clean(&record.title, limits::TITLE);
+        record.message = self.clean(&record.message, message_limit);
+        for key in &redacted_attrs {
+            if let Some(v) = record.attrs.get(key).cloned() {
+                record
+                    .attrs
+                    .insert(key.clone(), self.clean(&v, limits::ATTRIBUTE));
+            }
+        }
+        record.provenance = Provenance {
+            file: Text::from(self.file),
+            line: place
+                .line
+                .or_else(|| self.offset_of(place.slice).map(|o| self.line_at(o))),
+            pointer: (!place.pointer.is_empty()).then(|| Text::from(place.pointer.as_str())),
+        };
+        self.push_record(record);
+    }
+
+    /// `text` trimmed, redacted (unless `--no-redact`) and cut to `max` characters.
+    fn clean(&self, text: &Text, max: usize) -> Text {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Text::default();
+        }
+        let redacted = if self.redact {
+            redact::text(trimmed)
+        } else {
+            std::borrow::Cow::Borrowed(trimmed)
+        };
+        match clip_to(&redacted, max) {
+            Some(cut) => Text::from(cut),
+            None if *redacted == **text => text.clone(),
+            None => Text::from(&*redacted),
+        }
+    }
+}
+
+/// `text` cut to `max` characters and marked, or `None` when it fits.
+fn clip_to(text: &str, max: usize) -> Option<String> {
+    text.char_indices()
+        .nth(max)
+        .map(|(i, _)| format!("{}…", text.get(..i).unwrap_or_default()))
+}

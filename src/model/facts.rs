@@ -1,0 +1,163 @@
+//! Typed facts: what a record proves, in types the evaluators read. A parser states
+//! a fact once, through these constructors (fixability is decided here, by one rule,
+//! for every scanner); evaluation never reads a string attribute to decide anything.
+
+use super::vocab::vocabulary;
+use super::{RecordKind, Shared, Text};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+vocabulary! {
+    /// What a scan looked for. A "scan happened" record proves only what its class can see.
+    pub enum ScanClass {
+        /// Package vulnerabilities of an image, host or file system.
+        Vulnerability = "vulnerability-scan",
+        /// Misconfigurations of manifests, Dockerfiles or live resources.
+        Configuration = "config-scan",
+        /// Exposed secrets.
+        Secret = "secret-scan",
+        /// A benchmark run (CIS Kubernetes, CIS Docker, a compliance spec).
+        Benchmark = "benchmark-run",
+        /// A policy engine's audit of live resources.
+        PolicyAudit = "policy-audit",
+    }
+}
+
+impl ScanClass {
+    /// The scan class that shows a tool was able to report failures of `kind`
+    /// (so that finding none is evidence of absence).
+    pub fn able_to_report(kind: RecordKind) -> Option<ScanClass> {
+        match kind {
+            RecordKind::Vulnerability => Some(ScanClass::Vulnerability),
+            RecordKind::Misconfiguration => Some(ScanClass::Configuration),
+            RecordKind::Secret => Some(ScanClass::Secret),
+            _ => None,
+        }
+    }
+}
+
+vocabulary! {
+    /// A runtime sensor that watches nodes and containers.
+    pub enum Sensor {
+        /// Falco.
+        Falco = "falco",
+        /// Cilium Tetragon.
+        Tetragon = "tetragon",
+        /// Microsoft Defender for Containers.
+        Defender = "defender",
+    }
+}
+
+impl Sensor {
+    /// Whether every event of this sensor names the node it runs on, so that its events
+    /// and heartbeats prove it was alive there (Falco and Tetragon run as DaemonSets;
+    /// Defender's alerts come from the cloud service and say nothing about node liveness).
+    pub fn proves_node_liveness(self) -> bool {
+        matches!(self, Sensor::Falco | Sensor::Tetragon)
+    }
+}
+
+/// The check id of a sighting record (an image seen running in a workload).
+pub const SIGHTING: &str = "running";
+
+/// Facts about one vulnerable package.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct VulnFacts {
+    /// Package name.
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub package: Text,
+    /// Installed version.
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub installed: Text,
+    /// The version(s) that fix it, as the scanner wrote them (empty: none named).
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub fixed_in: Text,
+    /// Whether an upgrade fixes it (decided by [`VulnFacts::new`]).
+    pub fixable: bool,
+    /// Listed as known exploited (CISA KEV).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub known_exploited: bool,
+}
+
+impl VulnFacts {
+    /// Facts of a vulnerable package. It is fixable when the scanner names a fixed
+    /// version, or says its fix state is `fixed` — the one rule for every scanner.
+    pub fn new(
+        package: impl Into<Text>,
+        installed: impl Into<Text>,
+        fixed_in: impl Into<Text>,
+        fix_state: &str,
+    ) -> VulnFacts {
+        let fixed_in: Text = fixed_in.into();
+        let fixable = !fixed_in.trim().is_empty() || fix_state.eq_ignore_ascii_case("fixed");
+        VulnFacts {
+            package: package.into(),
+            installed: installed.into(),
+            fixed_in,
+            fixable,
+            known_exploited: false,
+        }
+    }
+
+    /// Mark it known exploited (builder style).
+    pub fn known_exploited(mut self, yes: bool) -> VulnFacts {
+        self.known_exploited = yes;
+        self
+    }
+}
+
+/// Facts about a scanned image, from the scan that read it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ImageFacts {
+    /// When the image was built (its config's `created`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<DateTime<Utc>>,
+    /// Base OS family (`debian`, `alpine`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_family: Option<Text>,
+    /// Base OS version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os_name: Option<Text>,
+    /// Whether the base OS is past its end of life (`None`: the scanner did not say).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_of_life: Option<bool>,
+}
+
+impl ImageFacts {
+    /// Whether nothing is known.
+    pub fn is_empty(&self) -> bool {
+        self == &ImageFacts::default()
+    }
+}
+
+/// The typed facts of a record, by what it is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Facts {
+    /// Nothing beyond the common fields.
+    #[default]
+    None,
+    /// A vulnerable package.
+    Vulnerability(Shared<VulnFacts>),
+    /// A scan happened.
+    Scan {
+        /// What it looked for.
+        class: ScanClass,
+        /// What it learnt about the image it scanned.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        image: Option<Shared<ImageFacts>>,
+    },
+    /// A runtime alert.
+    Alert {
+        /// What the sensor did about it (Tetragon `SIGKILL`, `OVERRIDE`), when it acted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        action: Option<Text>,
+    },
+}
+
+impl Facts {
+    /// Whether there are no facts.
+    pub fn is_none(&self) -> bool {
+        matches!(self, Facts::None)
+    }
+}
