@@ -6,7 +6,7 @@ use super::view::Current;
 use super::waivers::Waiver;
 use super::{Ctx, EvidenceItem, FindingState, Reason, Status};
 use crate::catalog::{Check, Control, Rule};
-use crate::model::{Outcome, Record, RecordKind, Severity};
+use crate::model::{Outcome, Record, RecordKind, ScanClass, Severity};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 /// Evidence items shown per check; the rest is counted (the CSV has everything).
@@ -59,7 +59,7 @@ fn grace_days(ctx: &Ctx<'_>, control: &Control, r: &Record) -> Option<i64> {
     if control.high_risk || !graced_kind {
         return None;
     }
-    if r.attrs.get("known_exploited").is_some_and(|v| v == "true") {
+    if r.known_exploited() {
         return Some(ctx.config.grace.known_exploited);
     }
     if ctx.config.strict() {
@@ -97,7 +97,7 @@ pub fn classify(
     if let Some(w) = waiver_for(ctx.waivers, &control.id, r, date) {
         return (FindingState::Waived, None, Some(w.id.clone()));
     }
-    if r.kind == RecordKind::Vulnerability && r.attrs.get("fixable").is_some_and(|f| f == "false") {
+    if r.vuln().is_some_and(|v| !v.fixable) {
         return (FindingState::NoFix, None, None);
     }
     match grace_days(ctx, control, r) {
@@ -135,16 +135,6 @@ pub fn item(
         due,
         waiver,
         provenance: r.provenance.clone(),
-    }
-}
-
-/// Which scan class proves a tool was capable of reporting a kind of failure.
-fn capability_scan(kind: RecordKind) -> Option<&'static str> {
-    match kind {
-        RecordKind::Vulnerability => Some("vulnerability-scan"),
-        RecordKind::Misconfiguration => Some("config-scan"),
-        RecordKind::Secret => Some("secret-scan"),
-        _ => None,
     }
 }
 
@@ -211,10 +201,10 @@ fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Cur
     }
     // Evidence of absence: a scan or a live sensor that could have reported a failure.
     let alert_only = check.selectors.iter().all(|s| s.kind == RecordKind::Alert);
-    let capability: Vec<&str> = check
+    let capability: Vec<ScanClass> = check
         .selectors
         .iter()
-        .filter_map(|s| capability_scan(s.kind))
+        .filter_map(|s| ScanClass::able_to_report(s.kind))
         .collect();
     let mut capable_kinds = Vec::new();
     if !capability.is_empty() {
@@ -228,7 +218,8 @@ fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Cur
             let Some(r) = ctx.records.get(i) else {
                 continue;
             };
-            let capable = kind == RecordKind::Heartbeat || capability.contains(&r.check.as_str());
+            let capable = kind == RecordKind::Heartbeat
+                || r.scan_class().is_some_and(|c| capability.contains(&c));
             if capable && !ctx.excluded(i) {
                 passed += 1;
                 sources.insert(r.format.id());

@@ -5,7 +5,7 @@ use super::checks::classify;
 use super::{ControlResult, Ctx, Finding, FindingState, ImageSummary, TeamSummary, WaiverState};
 use crate::catalog::{selector_glob as glob, Catalog};
 use crate::config::{Config, Owner};
-use crate::model::{Outcome, Record, RecordKind, Subject};
+use crate::model::{Outcome, Record, RecordKind, ScanClass, Subject, Text};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Identity of a finding across scans: kind, id, and the target at repository level
@@ -20,7 +20,7 @@ pub fn finding_key(r: &Record) -> String {
         .or_else(image)
         .or_else(|| r.subject.node.clone().map(String::from))
         .unwrap_or_else(|| r.provenance.file.clone().to_string());
-    let pkg = r.attrs.get("package").map(|v| v.as_str()).unwrap_or("");
+    let pkg = r.vuln().map(|v| v.package.as_str()).unwrap_or("");
     let place = r.subject.target.as_deref().unwrap_or("");
     format!(
         "{}|{}|{}|{}|{}",
@@ -34,6 +34,11 @@ pub fn finding_key(r: &Record) -> String {
             place
         }
     )
+}
+
+/// A text that says something, as an owned string.
+fn non_empty(t: &Text) -> Option<String> {
+    (!t.is_empty()).then(|| t.to_string())
 }
 
 fn tracked(r: &Record) -> bool {
@@ -125,10 +130,10 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, standing: &[usize]) -> Vec<Findin
             severity,
             subject: r.subject.label(),
             image: r.subject.image.clone(),
-            package: r.attrs.get("package").cloned().map(String::from),
-            installed_version: r.attrs.get("installed_version").cloned().map(String::from),
-            fixed_version: r.attrs.get("fixed_version").cloned().map(String::from),
-            known_exploited: r.attrs.get("known_exploited").is_some_and(|v| v == "true"),
+            package: r.vuln().and_then(|v| non_empty(&v.package)),
+            installed_version: r.vuln().and_then(|v| non_empty(&v.installed)),
+            fixed_version: r.vuln().and_then(|v| non_empty(&v.fixed_in)),
+            known_exploited: r.known_exploited(),
             first_seen: first,
             dated: ctx.first_seen(latest).is_some(),
             last_seen: last,
@@ -204,18 +209,15 @@ pub fn images(
         }
         match r.kind {
             RecordKind::Scan
-                if r.check == "vulnerability-scan" && r.observed_at >= e.last_scanned =>
+                if r.scan_class() == Some(ScanClass::Vulnerability)
+                    && r.observed_at >= e.last_scanned =>
             {
                 e.last_scanned = r.observed_at.or(e.last_scanned);
-                if let Some(os) = r.attrs.get("os_family") {
-                    e.os = Some(
-                        format!(
-                            "{os} {}",
-                            r.attrs.get("os_name").map(|v| v.as_str()).unwrap_or("")
-                        )
-                        .trim()
-                        .to_string(),
-                    );
+                if let Some(facts) = r.image_facts() {
+                    if let Some(os) = facts.os_family.as_deref().filter(|f| !f.is_empty()) {
+                        let version = facts.os_name.as_deref().unwrap_or("");
+                        e.os = Some(format!("{os} {version}").trim().to_string());
+                    }
                 }
             }
             RecordKind::Sighting => {

@@ -5,7 +5,7 @@
 use super::checks::{item, waiver_for, Judged};
 use super::{Ctx, FindingState, Reason, Status};
 use crate::catalog::{selector_glob as glob, Control};
-use crate::model::{Channel, Format, ImageRef, Record, RecordKind, Sensor};
+use crate::model::{Channel, Format, ImageRef, Record, RecordKind, ScanClass, Sensor};
 use chrono::Duration;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -58,8 +58,7 @@ fn running_images<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String
 fn scans<'a>(ctx: &'a Ctx<'_>) -> BTreeMap<String, &'a Record> {
     let mut out: BTreeMap<String, &Record> = BTreeMap::new();
     for r in ctx.records {
-        if r.kind != RecordKind::Scan
-            || r.check != "vulnerability-scan"
+        if r.scan_class() != Some(ScanClass::Vulnerability)
             || r.observed_at.is_some_and(|t| t > ctx.at)
         {
             continue;
@@ -269,7 +268,7 @@ pub fn registry(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> Judged {
 fn current_scans<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String, &'a Record> {
     let mut out: BTreeMap<String, &Record> = BTreeMap::new();
     for (_, r) in standing(ctx, current) {
-        if r.kind == RecordKind::Scan && r.check == "vulnerability-scan" {
+        if r.scan_class() == Some(ScanClass::Vulnerability) {
             if let Some(img) = &r.subject.image {
                 out.entry(ctx.canonical(img)).or_insert(r);
             }
@@ -281,10 +280,13 @@ fn current_scans<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String,
 /// IMG-06: approved, supported base OS; few families.
 pub fn base_image(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let scans = current_scans(ctx, current);
-    let with_os: Vec<&&Record> = scans
-        .values()
-        .filter(|r| r.attrs.contains_key("os_family"))
-        .collect();
+    let family = |r: &Record| -> Option<String> {
+        r.image_facts()
+            .and_then(|f| f.os_family.as_deref())
+            .filter(|f| !f.is_empty())
+            .map(str::to_string)
+    };
+    let with_os: Vec<&&Record> = scans.values().filter(|r| family(r).is_some()).collect();
     if with_os.is_empty() {
         return not_assessed("scan:vulnerability-scan (os_family)");
     }
@@ -293,9 +295,9 @@ pub fn base_image(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let mut families = BTreeSet::new();
     let mut evidence = Vec::new();
     for r in &with_os {
-        let fam = r.attrs.get("os_family").cloned().unwrap_or_default();
+        let fam = family(r).unwrap_or_default();
         families.insert(fam.clone());
-        let eosl = r.attrs.get("eosl").is_some_and(|v| v == "true");
+        let eosl = r.image_facts().and_then(|f| f.end_of_life) == Some(true);
         let unapproved = !approved.is_empty() && !approved.iter().any(|a| glob(a, &fam));
         if eosl || unapproved {
             let label = r
@@ -344,11 +346,7 @@ pub fn image_age(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let mut evidence = Vec::new();
     let (mut old, mut aging, mut ok) = (Vec::new(), 0, 0);
     for r in scans.values() {
-        let Some(created) = r
-            .attrs
-            .get("image_created")
-            .and_then(|c| crate::ingest::parse_time(c))
-        else {
+        let Some(created) = r.image_facts().and_then(|f| f.created) else {
             continue;
         };
         let age = ctx.at - created;
