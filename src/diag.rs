@@ -3,62 +3,45 @@
 //! A diagnostic never stops a build. It is collected, shown on the sources page and in
 //! `check --format json`, and turns into a non-zero exit only with `--strict`.
 
+use crate::model::vocabulary;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Level {
-    /// Worth knowing; nothing was lost.
-    Note,
-    /// Something was skipped or guessed; the rest was read.
-    Warning,
-    /// A file or record could not be read at all.
-    Error,
+vocabulary! {
+    /// How serious a diagnostic is.
+    pub enum Level {
+        /// Worth knowing; nothing was lost.
+        Note = "note",
+        /// Something was skipped or guessed; the rest was read.
+        Warning = "warning",
+        /// A file or record could not be read at all.
+        Error = "error",
+    }
 }
 
-/// A machine-readable code for each kind of diagnostic (stable, kebab-case).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Code {
-    /// The file could not be read from disk.
-    Unreadable,
-    /// The file is not JSON (or not valid UTF-8 JSON).
-    NotJson,
-    /// The file is JSON but matches no supported format.
-    UnknownFormat,
-    /// One record inside a recognised file could not be understood.
-    BadRecord,
-    /// The file is empty.
-    Empty,
-    /// A value was out of the expected range or shape but the record was kept.
-    Suspicious,
-    /// The tool truncated its own output (e.g. Gatekeeper's violation limit).
-    Truncated,
-    /// A configuration, waiver or attestation problem.
-    Config,
-    /// A catalog problem.
-    Catalog,
-    /// A file exceeded a resource bound and was cut short.
-    TooLarge,
-}
-
-impl Code {
-    /// Stable identifier.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::Unreadable => "unreadable",
-            Code::NotJson => "not-json",
-            Code::UnknownFormat => "unknown-format",
-            Code::BadRecord => "bad-record",
-            Code::Empty => "empty",
-            Code::Suspicious => "suspicious",
-            Code::Truncated => "truncated",
-            Code::Config => "config",
-            Code::Catalog => "catalog",
-            Code::TooLarge => "too-large",
-        }
+vocabulary! {
+    /// A machine-readable code for each kind of diagnostic (stable, kebab-case).
+    pub enum Code {
+        /// The file could not be read from disk.
+        Unreadable = "unreadable",
+        /// The file is not JSON (or not valid UTF-8 JSON).
+        NotJson = "not-json",
+        /// The file is JSON but matches no supported format.
+        UnknownFormat = "unknown-format",
+        /// One record inside a recognised file could not be understood.
+        BadRecord = "bad-record",
+        /// The file is empty.
+        Empty = "empty",
+        /// A value was out of the expected range or shape but the record was kept.
+        Suspicious = "suspicious",
+        /// The tool truncated its own output (e.g. Gatekeeper's violation limit).
+        Truncated = "truncated",
+        /// A configuration, waiver or attestation problem.
+        Config = "config",
+        /// A catalog problem.
+        Catalog = "catalog",
+        /// A file exceeded a resource bound and was cut short.
+        TooLarge = "too-large",
     }
 }
 
@@ -124,12 +107,7 @@ impl fmt::Display for Diagnostic {
         if let Some(p) = &self.pointer {
             write!(f, " (at {p})")?;
         }
-        let level = match self.level {
-            Level::Note => "note",
-            Level::Warning => "warning",
-            Level::Error => "error",
-        };
-        write!(f, ": {level}[{}]: {}", self.code.as_str(), self.message)
+        write!(f, ": {}[{}]: {}", self.level, self.code, self.message)
     }
 }
 

@@ -4,7 +4,7 @@
 use super::rules;
 use super::view::Current;
 use super::waivers::Waiver;
-use super::{Ctx, EvidenceItem, FindingState, Reason, Status};
+use super::{Ctx, EvidenceItem, FindingState, Reason, ReasonCode, Status};
 use crate::catalog::{Check, Control, Rule};
 use crate::model::{Outcome, Record, RecordKind, ScanClass, Severity};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -240,35 +240,35 @@ fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Cur
     let (status, reason) = if open > 0 {
         (
             Status::Fail,
-            Reason::new("reason.open-failures", &[("count", n(open))]),
+            Reason::new(ReasonCode::OpenFailures, &[("count", n(open))]),
         )
     } else if grace > 0 {
         let due = earliest_due.map(|d| d.to_string()).unwrap_or_default();
         (
             Status::Warning,
-            Reason::new("reason.in-grace", &[("count", n(grace)), ("due", due)]),
+            Reason::new(ReasonCode::InGrace, &[("count", n(grace)), ("due", due)]),
         )
     } else if nofix > 0 {
         (
             Status::Warning,
-            Reason::new("reason.no-fix", &[("count", n(nofix))]),
+            Reason::new(ReasonCode::NoFix, &[("count", n(nofix))]),
         )
     } else if warned > 0 {
         (
             Status::Warning,
-            Reason::new("reason.warnings", &[("count", n(warned))]),
+            Reason::new(ReasonCode::Warnings, &[("count", n(warned))]),
         )
     } else if waived > 0 {
         (
             Status::Waived,
-            Reason::new("reason.waived", &[("count", n(waived))]),
+            Reason::new(ReasonCode::Waived, &[("count", n(waived))]),
         )
     } else if passed > 0 {
         let s: Vec<&str> = sources.into_iter().collect();
         (
             Status::Pass,
             Reason::new(
-                "reason.passed",
+                ReasonCode::Passed,
                 &[("count", n(passed)), ("sources", s.join(", "))],
             ),
         )
@@ -276,7 +276,7 @@ fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Cur
         (
             Status::NotAssessed,
             Reason::new(
-                "reason.no-evidence",
+                ReasonCode::NoEvidence,
                 &[("selectors", check.selector_texts().join(", "))],
             ),
         )

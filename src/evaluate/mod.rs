@@ -288,7 +288,7 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
         Some(c) => (c.status, c.reason.clone()),
         None => (
             Status::NotAssessed,
-            Reason::new("reason.needs-attestation", &[]),
+            Reason::new(ReasonCode::NeedsAttestation, &[]),
         ),
     };
     if status == Status::Pass {
@@ -297,7 +297,7 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
             .find(|c| !c.required && matches!(c.status, Status::Fail | Status::Warning))
         {
             status = Status::Warning;
-            reason = Reason::new("reason.check-warning", &[("check", c.id.clone())]);
+            reason = Reason::new(ReasonCode::CheckWarning, &[("check", c.id.clone())]);
         }
     }
     // A valid attestation settles what exports could not (and a failed one fails the control).

@@ -5,25 +5,26 @@ use crate::diag::Diagnostic;
 use crate::model::SourceSummary;
 use crate::model::{ImageRef, Provenance, Severity};
 use chrono::{DateTime, NaiveDate, Utc};
+use crate::model::vocabulary;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// A control's status (controls.md §0.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// Positive evidence and no open failure.
-    Pass,
-    /// An open failure (past its grace period, not waived).
-    Fail,
-    /// Failures inside their grace period, partial coverage, or detection-only enforcement.
-    Warning,
-    /// No capable source: absence of failures is not a pass.
-    NotAssessed,
-    /// Needs a manual attestation (none valid).
-    Manual,
-    /// Every failure is covered by a valid waiver.
-    Waived,
+vocabulary! {
+    /// A control's status (controls.md §0.3).
+    pub enum Status {
+        /// Positive evidence and no open failure.
+        Pass = "pass",
+        /// An open failure (past its grace period, not waived).
+        Fail = "fail",
+        /// Failures inside their grace period, partial coverage, or detection-only enforcement.
+        Warning = "warning",
+        /// No capable source: absence of failures is not a pass.
+        NotAssessed = "not-assessed",
+        /// Needs a manual attestation (none valid).
+        Manual = "manual",
+        /// Every failure is covered by a valid waiver.
+        Waived = "waived",
+    }
 }
 
 impl Status {
@@ -36,18 +37,6 @@ impl Status {
         Status::Waived,
         Status::Pass,
     ];
-
-    /// Stable identifier.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Pass => "pass",
-            Status::Fail => "fail",
-            Status::Warning => "warning",
-            Status::NotAssessed => "not-assessed",
-            Status::Manual => "manual",
-            Status::Waived => "waived",
-        }
-    }
 
     /// Precedence when aggregating checks: FAIL > WARNING > NOT_ASSESSED > MANUAL > WAIVED > PASS.
     pub fn rank(self) -> u8 {
@@ -62,20 +51,72 @@ impl Status {
     }
 }
 
+vocabulary! {
+    /// Why a status was given, as a message key of the interface strings (`i18n/*.toml`).
+    pub enum ReasonCode {
+        /// Open failures past their grace period.
+        OpenFailures = "reason.open-failures",
+        /// Failures inside their grace period.
+        InGrace = "reason.in-grace",
+        /// Failures with no fix available yet.
+        NoFix = "reason.no-fix",
+        /// Every failure is waived.
+        Waived = "reason.waived",
+        /// Passing results and no open failure.
+        Passed = "reason.passed",
+        /// No source that could assess it.
+        NoEvidence = "reason.no-evidence",
+        /// Settled by a valid attestation.
+        Attested = "reason.attested",
+        /// The attestation expired.
+        AttestationExpired = "reason.attestation-expired",
+        /// Only an attestation can settle it, and there is none.
+        NeedsAttestation = "reason.needs-attestation",
+        /// Scans older than the freshness limit.
+        StaleScans = "reason.stale-scans",
+        /// Subjects not approved (registries, base images).
+        Unapproved = "reason.unapproved",
+        /// A setting muster.toml must give is missing.
+        NotConfigured = "reason.not-configured",
+        /// Warnings from the tools.
+        Warnings = "reason.warnings",
+        /// An optional check raised a warning.
+        CheckWarning = "reason.check-warning",
+        /// Every subject is covered by current evidence.
+        Covered = "reason.covered",
+        /// Days of the window with audit events.
+        AuditDays = "reason.audit-days",
+        /// Images with no current vulnerability scan.
+        Unscanned = "reason.unscanned",
+        /// Running images matched to their scan by tag only.
+        TagOnly = "reason.tag-only",
+        /// Several base image families.
+        ManyFamilies = "reason.many-families",
+        /// Images older than the maximum age.
+        TooOld = "reason.too-old",
+        /// More production images than the ceiling.
+        TooManyImages = "reason.too-many-images",
+        /// Production images within the ceiling.
+        ImageCount = "reason.image-count",
+        /// Nodes whose runtime sensor went silent.
+        SilentSensors = "reason.silent-sensors",
+    }
+}
+
 /// Why a status was given: a message code plus named parameters, translated at render time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reason {
-    /// Message key in the interface strings (`reason.open-failures`, …).
-    pub code: String,
+    /// Message key in the interface strings.
+    pub code: ReasonCode,
     /// Values substituted into the message (`{count}`, `{source}`, …).
     pub params: BTreeMap<String, String>,
 }
 
 impl Reason {
     /// A reason with parameters.
-    pub fn new(code: &str, params: &[(&str, String)]) -> Reason {
+    pub fn new(code: ReasonCode, params: &[(&str, String)]) -> Reason {
         Reason {
-            code: code.to_string(),
+            code,
             params: params
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.clone()))
@@ -84,24 +125,24 @@ impl Reason {
     }
 }
 
-/// Where a failure stands in its remediation life cycle.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FindingState {
-    /// Open and past its due date.
-    Overdue,
-    /// Open, inside its grace period.
-    InGrace,
-    /// Open, no fix exists yet (tracked, warns).
-    NoFix,
-    /// Covered by a valid waiver.
-    Waived,
-    /// Seen before, absent from the newest scan of its target.
-    Fixed,
-    /// Positive evidence (passing check).
-    Passed,
-    /// Informational.
-    Info,
+vocabulary! {
+    /// Where a failure stands in its remediation life cycle.
+    pub enum FindingState {
+        /// Open and past its due date.
+        Overdue = "overdue",
+        /// Open, inside its grace period.
+        InGrace = "in-grace",
+        /// Open, no fix exists yet (tracked, warns).
+        NoFix = "no-fix",
+        /// Covered by a valid waiver.
+        Waived = "waived",
+        /// Seen before, absent from the newest scan of its target.
+        Fixed = "fixed",
+        /// Positive evidence (passing check).
+        Passed = "passed",
+        /// Informational.
+        Info = "info",
+    }
 }
 
 /// One piece of evidence behind a check, as shown in evidence tables.

@@ -3,7 +3,7 @@
 //! sensor and audit coverage, and attestations.
 
 use super::checks::{item, waiver_for, Judged};
-use super::{Ctx, FindingState, Reason, Status};
+use super::{Ctx, FindingState, Reason, ReasonCode, Status};
 use crate::catalog::{selector_glob as glob, Control};
 use crate::model::{Channel, Format, ImageRef, Record, RecordKind, ScanClass, Sensor};
 use chrono::Duration;
@@ -13,7 +13,7 @@ fn n(x: usize) -> String {
     x.to_string()
 }
 
-fn judged(status: Status, code: &str, params: &[(&str, String)]) -> Judged {
+fn judged(status: Status, code: ReasonCode, params: &[(&str, String)]) -> Judged {
     Judged {
         status,
         reason: Reason::new(code, params),
@@ -25,7 +25,7 @@ fn judged(status: Status, code: &str, params: &[(&str, String)]) -> Judged {
 fn not_assessed(what: &str) -> Judged {
     judged(
         Status::NotAssessed,
-        "reason.no-evidence",
+        ReasonCode::NoEvidence,
         &[("selectors", what.to_string())],
     )
 }
@@ -112,25 +112,25 @@ pub fn scan_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let mut j = if !missing.is_empty() {
         judged(
             Status::Fail,
-            "reason.unapproved",
+            ReasonCode::Unapproved,
             &[("count", n(missing.len())), ("items", missing.join(", "))],
         )
     } else if stale > 0 {
         judged(
             Status::Warning,
-            "reason.stale-scans",
+            ReasonCode::StaleScans,
             &[("count", n(stale))],
         )
     } else {
         judged(
             Status::Pass,
-            "reason.covered",
+            ReasonCode::Covered,
             &[("covered", n(ok)), ("total", n(total))],
         )
     };
     if !missing.is_empty() {
         j.reason = Reason::new(
-            "reason.unscanned",
+            ReasonCode::Unscanned,
             &[("count", n(missing.len())), ("items", missing.join(", "))],
         );
     }
@@ -177,15 +177,15 @@ pub fn runtime_mapping(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let mut j = if !unmapped.is_empty() {
         judged(
             Status::Fail,
-            "reason.unscanned",
+            ReasonCode::Unscanned,
             &[("count", n(unmapped.len())), ("items", unmapped.join(", "))],
         )
     } else if by_tag > 0 {
-        judged(Status::Warning, "reason.tag-only", &[("count", n(by_tag))])
+        judged(Status::Warning, ReasonCode::TagOnly, &[("count", n(by_tag))])
     } else {
         judged(
             Status::Pass,
-            "reason.covered",
+            ReasonCode::Covered,
             &[("covered", n(by_digest)), ("total", n(running.len()))],
         )
     };
@@ -198,7 +198,7 @@ pub fn registry(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> Judged {
     if ctx.config.registries.approved.is_empty() {
         return judged(
             Status::NotAssessed,
-            "reason.not-configured",
+            ReasonCode::NotConfigured,
             &[("setting", "[registries] approved".into())],
         );
     }
@@ -246,17 +246,17 @@ pub fn registry(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> Judged {
     let mut j = if !bad.is_empty() {
         judged(
             Status::Fail,
-            "reason.unapproved",
+            ReasonCode::Unapproved,
             &[("count", n(bad.len())), ("items", bad.join(", "))],
         )
     } else if outside > 0 {
-        judged(Status::Warning, "reason.warnings", &[("count", n(outside))])
+        judged(Status::Warning, ReasonCode::Warnings, &[("count", n(outside))])
     } else if waived > 0 {
-        judged(Status::Waived, "reason.waived", &[("count", n(waived))])
+        judged(Status::Waived, ReasonCode::Waived, &[("count", n(waived))])
     } else {
         judged(
             Status::Pass,
-            "reason.covered",
+            ReasonCode::Covered,
             &[("covered", n(seen.len())), ("total", n(seen.len()))],
         )
     };
@@ -318,20 +318,20 @@ pub fn base_image(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let mut j = if !bad.is_empty() {
         judged(
             Status::Fail,
-            "reason.unapproved",
+            ReasonCode::Unapproved,
             &[("count", n(bad.len())), ("items", bad.join(", "))],
         )
     } else if families.len() > 1 {
         let f: Vec<String> = families.into_iter().map(String::from).collect();
         judged(
             Status::Warning,
-            "reason.many-families",
+            ReasonCode::ManyFamilies,
             &[("count", n(f.len())), ("items", f.join(", "))],
         )
     } else {
         judged(
             Status::Pass,
-            "reason.covered",
+            ReasonCode::Covered,
             &[("covered", n(with_os.len())), ("total", n(with_os.len()))],
         )
     };
@@ -373,7 +373,7 @@ pub fn image_age(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let mut j = if !old.is_empty() {
         judged(
             Status::Fail,
-            "reason.too-old",
+            ReasonCode::TooOld,
             &[
                 ("count", n(old.len())),
                 ("items", old.join(", ")),
@@ -381,11 +381,11 @@ pub fn image_age(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
             ],
         )
     } else if aging > 0 {
-        judged(Status::Warning, "reason.warnings", &[("count", n(aging))])
+        judged(Status::Warning, ReasonCode::Warnings, &[("count", n(aging))])
     } else {
         judged(
             Status::Pass,
-            "reason.covered",
+            ReasonCode::Covered,
             &[("covered", n(ok)), ("total", n(ok))],
         )
     };
@@ -399,7 +399,7 @@ pub fn image_count(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     if max == 0 {
         return judged(
             Status::Manual,
-            "reason.not-configured",
+            ReasonCode::NotConfigured,
             &[("setting", "[images] max_production_images".into())],
         );
     }
@@ -412,9 +412,9 @@ pub fn image_count(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     }
     let params = [("count", n(repos.len())), ("max", n(max))];
     if repos.len() > max {
-        judged(Status::Warning, "reason.too-many-images", &params)
+        judged(Status::Warning, ReasonCode::TooManyImages, &params)
     } else {
-        judged(Status::Pass, "reason.image-count", &params)
+        judged(Status::Pass, ReasonCode::ImageCount, &params)
     }
 }
 
@@ -449,13 +449,13 @@ pub fn sensor_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let mut j = if silent.is_empty() {
         judged(
             Status::Pass,
-            "reason.covered",
+            ReasonCode::Covered,
             &[("covered", n(covered)), ("total", n(last.len()))],
         )
     } else {
         judged(
             Status::Warning,
-            "reason.silent-sensors",
+            ReasonCode::SilentSensors,
             &[("count", n(silent.len())), ("items", silent.join(", "))],
         )
     };
@@ -482,13 +482,13 @@ pub fn audit_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let mut j = if days.len() * 2 < window.min(14) {
         judged(
             Status::Warning,
-            "reason.audit-days",
+            ReasonCode::AuditDays,
             &[("covered", n(days.len())), ("total", n(window))],
         )
     } else {
         judged(
             Status::Pass,
-            "reason.audit-days",
+            ReasonCode::AuditDays,
             &[("covered", n(days.len())), ("total", n(window))],
         )
     };
@@ -506,10 +506,10 @@ pub fn attestation(ctx: &Ctx<'_>, control: &Control) -> Judged {
         .filter(|a| a.control == control.id && a.date <= date)
         .max_by_key(|a| a.date);
     match valid {
-        None => judged(Status::Manual, "reason.needs-attestation", &[]),
+        None => judged(Status::Manual, ReasonCode::NeedsAttestation, &[]),
         Some(a) if a.expires.is_some_and(|e| e < date) => judged(
             Status::Manual,
-            "reason.attestation-expired",
+            ReasonCode::AttestationExpired,
             &[("date", a.expires.map(|e| e.to_string()).unwrap_or_default())],
         ),
         Some(a) => {
@@ -520,7 +520,7 @@ pub fn attestation(ctx: &Ctx<'_>, control: &Control) -> Judged {
             };
             judged(
                 status,
-                "reason.attested",
+                ReasonCode::Attested,
                 &[("by", a.attested_by.clone()), ("date", a.date.to_string())],
             )
         }

@@ -4,7 +4,7 @@ use super::waivers::{parse_attestation, parse_waivers};
 use super::*;
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::model::{ImageRef, Outcome, Record, RecordKind, Severity};
+use crate::model::{Facts, ImageRef, Outcome, Record, RecordKind, ScanClass, Severity, VulnFacts};
 use chrono::{TimeZone, Utc};
 
 const VULN_CONTROL: &str = r#"
@@ -74,6 +74,10 @@ fn scan(image: &str, at: chrono::DateTime<Utc>) -> Record {
         "vulnerability-scan",
         Outcome::Pass,
     );
+    r.facts = Facts::Scan {
+        class: ScanClass::Vulnerability,
+        image: None,
+    };
     r.subject.image = ImageRef::parse(image);
     r.observed_at = Some(at);
     r.provenance.file = format!("trivy-{}.json", at.date_naive()).into();
@@ -86,10 +90,8 @@ fn vuln(image: &str, cve: &str, sev: Severity, at: chrono::DateTime<Utc>) -> Rec
         crate::model::test_formats::TRIVY,
         cve,
         Outcome::Fail,
-    )
-    .attr("package", "openssl")
-    .attr("fixable", "true")
-    .attr("fixed_version", "3.0.9");
+    );
+    r.facts = Facts::Vulnerability(VulnFacts::new("openssl", "3.0.1", "3.0.9", "fixed").into());
     r.severity = sev;
     r.subject.image = ImageRef::parse(image);
     r.observed_at = Some(at);
@@ -233,8 +235,8 @@ fn attestations_settle_manual_controls_until_they_expire() {
         .controls
         .iter()
         .find(|c| c.id == "NODE-02")
-        .map(|c| c.reason.code.clone());
-    assert_eq!(c.as_deref(), Some("reason.attestation-expired"));
+        .map(|c| c.reason.code);
+    assert_eq!(c, Some(ReasonCode::AttestationExpired));
 }
 
 #[test]

@@ -14,7 +14,7 @@ mod record;
 mod severity;
 mod source;
 mod text;
-pub(crate) mod vocab;
+mod vocab;
 
 pub use facts::{Facts, ImageFacts, ScanClass, Sensor, VulnFacts, SIGHTING};
 pub use field::Field;
@@ -26,3 +26,4 @@ pub use record::{Outcome, Provenance, Record, RecordKind, Subject};
 pub use severity::Severity;
 pub use source::SourceSummary;
 pub use text::{Attrs, Interner, Shared, Text};
+pub(crate) use vocab::vocabulary;

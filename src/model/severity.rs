@@ -1,27 +1,25 @@
 //! Severity on one ordered scale, mapped from every tool's vocabulary.
 
-use serde::{Deserialize, Serialize};
-use std::fmt;
+use super::vocab::vocabulary;
 
-/// Severity of a finding, ordered from least to most severe.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Severity {
-    /// Informational: no risk on its own (passes, heartbeats, inventory).
-    #[default]
-    None,
-    /// The tool gave no usable severity.
-    Unknown,
-    /// Low risk.
-    Low,
-    /// Medium risk.
-    Medium,
-    /// High risk.
-    High,
-    /// Critical risk.
-    Critical,
+vocabulary! {
+    /// Severity of a finding, ordered from least to most severe.
+    #[derive(Default)]
+    pub enum Severity {
+        /// Informational: no risk on its own (passes, heartbeats, inventory).
+        #[default]
+        None = "none",
+        /// The tool gave no usable severity.
+        Unknown = "unknown",
+        /// Low risk.
+        Low = "low",
+        /// Medium risk.
+        Medium = "medium",
+        /// High risk.
+        High = "high",
+        /// Critical risk.
+        Critical = "critical",
+    }
 }
 
 impl Severity {
@@ -63,34 +61,6 @@ impl Severity {
         }
     }
 
-    /// Map Falco priorities (`Emergency` … `Debug`).
-    pub fn from_falco_priority(priority: &str) -> Severity {
-        match priority.trim().to_ascii_lowercase().as_str() {
-            "emergency" | "alert" | "critical" => Severity::Critical,
-            "error" => Severity::High,
-            "warning" => Severity::Medium,
-            "notice" => Severity::Low,
-            "informational" | "info" | "debug" => Severity::None,
-            _ => Severity::Unknown,
-        }
-    }
-
-    /// Stable lower-case identifier used in URLs, CSV and JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::None => "none",
-            Severity::Unknown => "unknown",
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-            Severity::Critical => "critical",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -104,7 +74,6 @@ mod tests {
         assert_eq!(Severity::from_word("Negligible"), Severity::Low);
         assert_eq!(Severity::from_word("Informational"), Severity::None);
         assert_eq!(Severity::from_word("bogus"), Severity::Unknown);
-        assert_eq!(Severity::from_falco_priority("Error"), Severity::High);
         assert_eq!(Severity::from_score(9.8), Severity::Critical);
         assert!(Severity::High > Severity::Medium);
     }

@@ -97,7 +97,7 @@ pub fn exports(
                 def.map_or_else(String::new, |d| d.title.get(lang).to_string()),
                 c.status.as_str().to_string(),
                 i18n.reason(&c.reason),
-                c.reason.code.clone(),
+                c.reason.code.as_str().to_string(),
                 c.evidence_count.to_string(),
                 iso_time(c.last_evidence),
                 c.attestation

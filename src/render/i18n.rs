@@ -110,18 +110,19 @@ impl I18n {
     }
 
     /// The sentence for a reason; ISO dates among its parameters are localised.
-    /// Unknown codes show the code and its parameters.
+    /// A code the language file lacks shows the code and its parameters.
     pub fn reason(&self, reason: &Reason) -> String {
         let params: Vec<(&str, String)> = reason
             .params
             .iter()
             .map(|(k, v)| (k.as_str(), self.maybe_date(v)))
             .collect();
-        if self.has(&reason.code) {
-            return substitute(&self.t(&reason.code), &params);
+        let code = reason.code.as_str();
+        if self.has(code) {
+            return substitute(&self.t(code), &params);
         }
         if params.is_empty() {
-            return reason.code.clone();
+            return code.to_string();
         }
         let list: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
         format!("{} ({})", reason.code, list.join(", "))
@@ -190,9 +191,10 @@ mod tests {
 
     #[test]
     fn reasons_dates_and_numbers_follow_the_locale() {
+        use crate::evaluate::ReasonCode;
         let fr = I18n::new("fr");
         let r = Reason::new(
-            "reason.in-grace",
+            ReasonCode::InGrace,
             &[("count", "2".into()), ("due", "2026-11-20".into())],
         );
         let s = fr.reason(&r);
@@ -202,7 +204,15 @@ mod tests {
             I18n::new("en").date(NaiveDate::from_ymd_opt(2026, 11, 20).unwrap()),
             "2026-11-20"
         );
-        let unknown = Reason::new("reason.zzz", &[("a", "1".into())]);
-        assert_eq!(fr.reason(&unknown), "reason.zzz (a=1)");
+    }
+
+    #[test]
+    fn every_reason_code_reads_as_a_sentence_in_every_language() {
+        for lang in ["en", "es", "fr"] {
+            let i = I18n::new(lang);
+            for code in crate::evaluate::ReasonCode::VARIANTS {
+                assert!(i.has(code.as_str()), "{lang} lacks {code}");
+            }
+        }
     }
 }
