@@ -60,8 +60,6 @@ impl Severity {
             Severity::None
         }
     }
-
-    }
 }
 
 #[cfg(test)]
