@@ -1,7 +1,7 @@
 //! Findings tracked through time (first seen, last seen, fixed, due, overdue),
 //! and the per-image, per-team and per-waiver views built from them.
 
-use super::checks::classify;
+use super::judge::classify;
 use super::{ControlResult, Ctx, Finding, FindingState, ImageSummary, TeamSummary, WaiverState};
 use crate::catalog::{selector_glob as glob, Catalog};
 use crate::config::{Config, Owner};

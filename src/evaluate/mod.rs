@@ -4,8 +4,8 @@
 //! so a site is reproducible from its inputs. The same evaluation runs at every
 //! history date, which is where trends and "what changed" come from.
 
-mod checks;
 mod findings;
+mod judge;
 mod report;
 mod rules;
 mod timeline;
@@ -267,10 +267,10 @@ fn controls_over(ctx: &Ctx<'_>, catalog: &Catalog, standing: Vec<usize>) -> Vec<
 fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -> ControlResult {
     let mut results = Vec::new();
     for check in &control.checks {
-        let j = checks::judge(ctx, control, check, current);
+        let j = judge::judge(ctx, control, check, current);
         let total = j.total;
         let mut evidence = j.evidence;
-        evidence.truncate(checks::EVIDENCE_CAP);
+        evidence.truncate(judge::EVIDENCE_CAP);
         results.push(CheckResult {
             id: check.id.clone(),
             status: j.status,
@@ -326,7 +326,7 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
     let evidence_count = results.iter().map(|c| c.evidence_total).sum();
     let last_evidence = results
         .iter()
-        .filter_map(|c| checks::last_time(&c.evidence))
+        .filter_map(|c| judge::last_time(&c.evidence))
         .max();
     ControlResult {
         id: control.id.clone(),

@@ -2,10 +2,10 @@
 //! Plain data; no I/O, no presentation.
 
 use crate::diag::Diagnostic;
+use crate::model::vocabulary;
 use crate::model::SourceSummary;
 use crate::model::{ImageRef, Provenance, Severity};
 use chrono::{DateTime, NaiveDate, Utc};
-use crate::model::vocabulary;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -1,142 +1,18 @@
-//! Judging one check: selected evidence → failures (waived, in grace, overdue), warnings
-//! and positive evidence → a status with its reason (controls.md §4.2 steps 3–6).
+//! `evidence` (and `vulnerabilities`): the selected records decide. An open failure
+//! past its grace period fails, failures in grace or without a fix warn, tool warnings
+//! warn, waived failures waive, and a pass needs positive evidence: a passing result,
+//! a scan able to report the selected kind, or, for alert-only checks, a live sensor.
 
-use super::rules;
-use super::view::Current;
-use super::waivers::Waiver;
-use super::{Ctx, EvidenceItem, FindingState, Reason, ReasonCode, Status};
-use crate::catalog::{Check, Control, Rule};
-use crate::model::{Outcome, Record, RecordKind, ScanClass, Severity};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use super::super::judge::{classify, item, Evaluator, Judged, EVIDENCE_CAP};
+use super::super::view::Current;
+use super::super::{Ctx, FindingState, Reason, ReasonCode, Status};
+use crate::catalog::{Check, Control};
+use crate::model::RecordKind;
+use crate::model::{Outcome, ScanClass, Severity};
+use chrono::NaiveDate;
 
-/// Evidence items shown per check; the rest is counted (the CSV has everything).
-pub const EVIDENCE_CAP: usize = 50;
-
-/// The result of one check at one date.
-pub struct Judged {
-    /// Status.
-    pub status: Status,
-    /// Reason.
-    pub reason: Reason,
-    /// Evidence shown (at most [`EVIDENCE_CAP`] for record-level checks).
-    pub evidence: Vec<EvidenceItem>,
-    /// Evidence considered, before capping.
-    pub total: usize,
-}
-
-/// Evaluate a check over the records standing at `ctx.at`.
-pub fn judge(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
-    let mut j = judge_rule(ctx, control, check, current);
-    j.total = j.total.max(j.evidence.len());
-    j
-}
-
-fn judge_rule(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
-    let current_all = current.all.as_slice();
-    match check.rule {
-        Rule::Evidence | Rule::Vulnerabilities => judge_evidence(ctx, control, check, current),
-        Rule::Attestation => rules::attestation(ctx, control),
-        Rule::ScanCoverage => rules::scan_coverage(ctx, current_all),
-        Rule::RuntimeMapping => rules::runtime_mapping(ctx, current_all),
-        Rule::Registry => rules::registry(ctx, control, current_all),
-        Rule::BaseImage => rules::base_image(ctx, current_all),
-        Rule::ImageAge => rules::image_age(ctx, current_all),
-        Rule::ImageCount => rules::image_count(ctx, current_all),
-        Rule::SensorCoverage => rules::sensor_coverage(ctx, current_all),
-        Rule::AuditCoverage => rules::audit_coverage(ctx, current_all),
-    }
-}
-
-/// Grace days for a failing record, or `None` when no grace applies.
-fn grace_days(ctx: &Ctx<'_>, control: &Control, r: &Record) -> Option<i64> {
-    let graced_kind = matches!(
-        r.kind,
-        RecordKind::Vulnerability
-            | RecordKind::Misconfiguration
-            | RecordKind::Policy
-            | RecordKind::Benchmark
-    );
-    if control.high_risk || !graced_kind {
-        return None;
-    }
-    if r.known_exploited() {
-        return Some(ctx.config.grace.known_exploited);
-    }
-    if ctx.config.strict() {
-        return Some(0);
-    }
-    let g = &ctx.config.grace;
-    Some(match r.severity {
-        Severity::Critical => g.critical,
-        Severity::High => g.high,
-        Severity::Medium | Severity::Unknown => g.medium,
-        Severity::Low | Severity::None => g.low,
-    })
-}
-
-/// The waiver covering a record on a date, if any.
-pub fn waiver_for<'w>(
-    waivers: &'w [Waiver],
-    control: &str,
-    r: &Record,
-    date: NaiveDate,
-) -> Option<&'w Waiver> {
-    waivers
-        .iter()
-        .find(|w| w.valid_on(date) && w.covers(control, r))
-}
-
-/// Classify a failing record: waived, no fix, in grace or overdue (with its due date).
-pub fn classify(
-    ctx: &Ctx<'_>,
-    control: &Control,
-    r: &Record,
-    idx: usize,
-) -> (FindingState, Option<NaiveDate>, Option<String>) {
-    let date = ctx.at.date_naive();
-    if let Some(w) = waiver_for(ctx.waivers, &control.id, r, date) {
-        return (FindingState::Waived, None, Some(w.id.clone()));
-    }
-    if r.vuln().is_some_and(|v| !v.fixable) {
-        return (FindingState::NoFix, None, None);
-    }
-    match grace_days(ctx, control, r) {
-        None => (FindingState::Overdue, None, None),
-        Some(days) => {
-            let first = ctx.first_seen(idx).unwrap_or(ctx.at);
-            let due = (first + Duration::days(days)).date_naive();
-            if date > due {
-                (FindingState::Overdue, Some(due), None)
-            } else {
-                (FindingState::InGrace, Some(due), None)
-            }
-        }
-    }
-}
-
-/// Make an evidence item for the tables.
-pub fn item(
-    r: &Record,
-    state: FindingState,
-    due: Option<NaiveDate>,
-    waiver: Option<String>,
-) -> EvidenceItem {
-    EvidenceItem {
-        kind: r.kind.as_str().to_string(),
-        format: r.format.id().to_string(),
-        check: r.check.clone().to_string(),
-        title: r.title.clone().to_string(),
-        outcome: r.outcome.as_str().to_string(),
-        severity: r.severity,
-        subject: r.subject.label(),
-        observed_at: r.observed_at,
-        count: r.count,
-        state,
-        due,
-        waiver,
-        provenance: r.provenance.clone(),
-    }
-}
+/// The `evidence` evaluator.
+pub struct Evidence;
 
 /// A piece of evidence before it is shown: state, severity, record index, due date, waiver.
 type Candidate = (
@@ -146,6 +22,12 @@ type Candidate = (
     Option<NaiveDate>,
     Option<String>,
 );
+
+impl Evaluator for Evidence {
+    fn judge(&self, ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
+        judge_evidence(ctx, control, check, current)
+    }
+}
 
 fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
     // Light candidates first (state, severity, record index); items are built only for the shown ones.
@@ -287,9 +169,4 @@ fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Cur
         evidence,
         total,
     }
-}
-
-/// The newest time in a set of evidence.
-pub fn last_time(items: &[EvidenceItem]) -> Option<DateTime<Utc>> {
-    items.iter().filter_map(|e| e.observed_at).max()
 }

@@ -1,0 +1,164 @@
+//! Judging one check: the [`Evaluator`] its catalog rule names turns the evidence
+//! standing at one date into a status with its reason. What every evaluator shares
+//! lives here: the waiver covering a record, a failing record's place in its
+//! remediation life cycle (waived, no fix, in grace, overdue), and evidence rows.
+
+use super::rules;
+use super::view::Current;
+use super::waivers::Waiver;
+use super::{Ctx, EvidenceItem, FindingState, Reason, ReasonCode, Status};
+use crate::catalog::{Check, Control};
+use crate::model::{Record, RecordKind, Severity};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+/// Evidence items shown per check; the rest is counted (the CSV has everything).
+pub const EVIDENCE_CAP: usize = 50;
+
+/// The result of one check at one date.
+pub struct Judged {
+    /// Status.
+    pub status: Status,
+    /// Reason.
+    pub reason: Reason,
+    /// Evidence shown (at most [`EVIDENCE_CAP`] for record-level checks).
+    pub evidence: Vec<EvidenceItem>,
+    /// Evidence considered, before capping.
+    pub total: usize,
+}
+
+impl Judged {
+    /// A judgement with its reason and no evidence yet.
+    pub fn new(status: Status, code: ReasonCode, params: &[(&str, String)]) -> Judged {
+        Judged {
+            status,
+            reason: Reason::new(code, params),
+            evidence: Vec::new(),
+            total: 0,
+        }
+    }
+
+    /// Nothing that could assess the check was found (`what`: the evidence looked for).
+    pub fn not_assessed(what: &str) -> Judged {
+        Judged::new(
+            Status::NotAssessed,
+            ReasonCode::NoEvidence,
+            &[("selectors", what.to_string())],
+        )
+    }
+
+    /// The same judgement with its evidence rows.
+    pub fn with_evidence(mut self, evidence: Vec<EvidenceItem>) -> Judged {
+        self.evidence = evidence;
+        self
+    }
+}
+
+/// One evaluator: a way of judging a check from the evidence standing at `ctx.at`.
+/// Each lives in its own file under `rules/`, with its own tests.
+pub trait Evaluator: Sync {
+    /// Judge `check` of `control` over the standing records.
+    fn judge(&self, ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged;
+}
+
+/// Evaluate a check over the records standing at `ctx.at`.
+pub fn judge(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
+    let mut j = rules::evaluator(check.rule).judge(ctx, control, check, current);
+    j.total = j.total.max(j.evidence.len());
+    j
+}
+
+/// Grace days for a failing record, or `None` when no grace applies.
+fn grace_days(ctx: &Ctx<'_>, control: &Control, r: &Record) -> Option<i64> {
+    let graced_kind = matches!(
+        r.kind,
+        RecordKind::Vulnerability
+            | RecordKind::Misconfiguration
+            | RecordKind::Policy
+            | RecordKind::Benchmark
+    );
+    if control.high_risk || !graced_kind {
+        return None;
+    }
+    if r.known_exploited() {
+        return Some(ctx.config.grace.known_exploited);
+    }
+    if ctx.config.strict() {
+        return Some(0);
+    }
+    let g = &ctx.config.grace;
+    Some(match r.severity {
+        Severity::Critical => g.critical,
+        Severity::High => g.high,
+        Severity::Medium | Severity::Unknown => g.medium,
+        Severity::Low | Severity::None => g.low,
+    })
+}
+
+/// The waiver covering a record on a date, if any.
+pub fn waiver_for<'w>(
+    waivers: &'w [Waiver],
+    control: &str,
+    r: &Record,
+    date: NaiveDate,
+) -> Option<&'w Waiver> {
+    waivers
+        .iter()
+        .find(|w| w.valid_on(date) && w.covers(control, r))
+}
+
+/// Classify a failing record: waived, no fix, in grace or overdue (with its due date).
+pub fn classify(
+    ctx: &Ctx<'_>,
+    control: &Control,
+    r: &Record,
+    idx: usize,
+) -> (FindingState, Option<NaiveDate>, Option<String>) {
+    let date = ctx.at.date_naive();
+    if let Some(w) = waiver_for(ctx.waivers, &control.id, r, date) {
+        return (FindingState::Waived, None, Some(w.id.clone()));
+    }
+    if r.vuln().is_some_and(|v| !v.fixable) {
+        return (FindingState::NoFix, None, None);
+    }
+    match grace_days(ctx, control, r) {
+        None => (FindingState::Overdue, None, None),
+        Some(days) => {
+            let first = ctx.first_seen(idx).unwrap_or(ctx.at);
+            let due = (first + Duration::days(days)).date_naive();
+            if date > due {
+                (FindingState::Overdue, Some(due), None)
+            } else {
+                (FindingState::InGrace, Some(due), None)
+            }
+        }
+    }
+}
+
+/// Make an evidence item for the tables.
+pub fn item(
+    r: &Record,
+    state: FindingState,
+    due: Option<NaiveDate>,
+    waiver: Option<String>,
+) -> EvidenceItem {
+    EvidenceItem {
+        kind: r.kind.as_str().to_string(),
+        format: r.format.id().to_string(),
+        check: r.check.to_string(),
+        title: r.title.to_string(),
+        outcome: r.outcome.as_str().to_string(),
+        severity: r.severity,
+        subject: r.subject.label(),
+        observed_at: r.observed_at,
+        count: r.count,
+        state,
+        due,
+        waiver,
+        provenance: r.provenance.clone(),
+    }
+}
+
+/// The newest time in a set of evidence.
+pub fn last_time(items: &[EvidenceItem]) -> Option<DateTime<Utc>> {
+    items.iter().filter_map(|e| e.observed_at).max()
+}

@@ -1,0 +1,50 @@
+//! `image-count` (IMG-09): the set of production images seen running stays under
+//! `[images] max_production_images`.
+
+use super::super::judge::{Evaluator, Judged};
+use super::super::view::Current;
+use super::super::{Ctx, ReasonCode, Status};
+use super::{n, running_images};
+use crate::catalog::{Check, Control};
+use crate::model::ImageRef;
+use std::collections::BTreeSet;
+
+/// The `image-count` evaluator.
+pub struct ImageCount;
+
+impl Evaluator for ImageCount {
+    fn judge(
+        &self,
+        ctx: &Ctx<'_>,
+        _control: &Control,
+        _check: &Check,
+        current: &Current,
+    ) -> Judged {
+        image_count(ctx, &current.all)
+    }
+}
+
+/// IMG-09: the production image set stays under the ceiling.
+fn image_count(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
+    let max = ctx.config.images.max_production_images;
+    if max == 0 {
+        return Judged::new(
+            Status::Manual,
+            ReasonCode::NotConfigured,
+            &[("setting", "[images] max_production_images".into())],
+        );
+    }
+    let repos: BTreeSet<String> = running_images(ctx, current)
+        .values()
+        .filter_map(|r| r.subject.image.as_ref().map(ImageRef::name))
+        .collect();
+    if repos.is_empty() {
+        return Judged::not_assessed("sighting:running");
+    }
+    let params = [("count", n(repos.len())), ("max", n(max))];
+    if repos.len() > max {
+        Judged::new(Status::Warning, ReasonCode::TooManyImages, &params)
+    } else {
+        Judged::new(Status::Pass, ReasonCode::ImageCount, &params)
+    }
+}

@@ -1,0 +1,112 @@
+//! The evaluators, one per file, each behind [`Evaluator`]: the catalog's `rule` names
+//! which one judges a check. This module maps rules to evaluators and holds the
+//! selections several of them share (standing records in scope, images seen running,
+//! the newest vulnerability scan of each image).
+
+mod attestation;
+mod audit_coverage;
+mod base_image;
+mod evidence;
+mod image_age;
+mod image_count;
+mod registry;
+mod runtime_mapping;
+mod scan_coverage;
+mod sensor_coverage;
+#[cfg(test)]
+mod testing;
+
+pub use attestation::attestation;
+
+use super::judge::Evaluator;
+use super::Ctx;
+use crate::catalog::Rule;
+use crate::model::{Record, RecordKind, ScanClass};
+use std::collections::BTreeMap;
+
+/// The evaluator a catalog rule names.
+pub fn evaluator(rule: Rule) -> &'static dyn Evaluator {
+    match rule {
+        Rule::Evidence | Rule::Vulnerabilities => &evidence::Evidence,
+        Rule::Attestation => &attestation::Attestation,
+        Rule::ScanCoverage => &scan_coverage::ScanCoverage,
+        Rule::RuntimeMapping => &runtime_mapping::RuntimeMapping,
+        Rule::Registry => &registry::Registry,
+        Rule::BaseImage => &base_image::BaseImage,
+        Rule::ImageAge => &image_age::ImageAge,
+        Rule::ImageCount => &image_count::ImageCount,
+        Rule::SensorCoverage => &sensor_coverage::SensorCoverage,
+        Rule::AuditCoverage => &audit_coverage::AuditCoverage,
+    }
+}
+
+/// `x` as a reason parameter.
+fn n(x: usize) -> String {
+    x.to_string()
+}
+
+/// Records standing now, in scope.
+fn standing<'a>(
+    ctx: &'a Ctx<'_>,
+    current: &'a [usize],
+) -> impl Iterator<Item = (usize, &'a Record)> + 'a {
+    current
+        .iter()
+        .filter(|i| !ctx.excluded(**i))
+        .filter_map(|&i| ctx.records.get(i).map(|r| (i, r)))
+}
+
+/// Images seen running, keyed by canonical name.
+fn running_images<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String, &'a Record> {
+    let mut out = BTreeMap::new();
+    for (_, r) in standing(ctx, current) {
+        if r.kind == RecordKind::Sighting {
+            if let Some(img) = &r.subject.image {
+                out.entry(ctx.canonical(img)).or_insert(r);
+            }
+        }
+    }
+    out
+}
+
+/// Newest vulnerability-scan record per canonical image (all scans up to now, not only current).
+fn scans<'a>(ctx: &'a Ctx<'_>) -> BTreeMap<String, &'a Record> {
+    let mut out: BTreeMap<String, &Record> = BTreeMap::new();
+    for r in ctx.records {
+        if r.scan_class() != Some(ScanClass::Vulnerability)
+            || r.observed_at.is_some_and(|t| t > ctx.at)
+        {
+            continue;
+        }
+        if let Some(img) = &r.subject.image {
+            let e = out.entry(ctx.canonical(img)).or_insert(r);
+            if r.observed_at > e.observed_at {
+                *e = r;
+            }
+        }
+    }
+    out
+}
+
+/// Newest vulnerability-scan record per image among the standing records (carries
+/// the image facts: OS, end of life, build time).
+fn current_scans<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String, &'a Record> {
+    let mut out: BTreeMap<String, &Record> = BTreeMap::new();
+    for (_, r) in standing(ctx, current) {
+        if r.scan_class() == Some(ScanClass::Vulnerability) {
+            if let Some(img) = &r.subject.image {
+                out.entry(ctx.canonical(img)).or_insert(r);
+            }
+        }
+    }
+    out
+}
+
+/// The image label of a record (`registry/repository:tag`), empty when it has none.
+fn image_label(r: &Record) -> String {
+    r.subject
+        .image
+        .as_ref()
+        .map(|i| i.tagged())
+        .unwrap_or_default()
+}

@@ -1,0 +1,94 @@
+//! `registry` (REG-01, REG-03): every image seen running or scanned comes from a
+//! registry of `[registries] approved`.
+
+use super::super::judge::{item, waiver_for, Evaluator, Judged};
+use super::super::view::Current;
+use super::super::{Ctx, FindingState, ReasonCode, Status};
+use super::{n, standing};
+use crate::catalog::selector_glob as glob;
+use crate::catalog::{Check, Control};
+use crate::model::{Record, RecordKind};
+use std::collections::BTreeMap;
+
+/// The `registry` evaluator.
+pub struct Registry;
+
+impl Evaluator for Registry {
+    fn judge(&self, ctx: &Ctx<'_>, control: &Control, _check: &Check, current: &Current) -> Judged {
+        registry(ctx, control, &current.all)
+    }
+}
+
+/// REG-01/REG-03: images come from approved registries.
+fn registry(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> Judged {
+    if ctx.config.registries.approved.is_empty() {
+        return Judged::new(
+            Status::NotAssessed,
+            ReasonCode::NotConfigured,
+            &[("setting", "[registries] approved".into())],
+        );
+    }
+    let mut seen: BTreeMap<String, (usize, &Record)> = BTreeMap::new();
+    for (i, r) in standing(ctx, current) {
+        if matches!(r.kind, RecordKind::Sighting | RecordKind::Scan) {
+            if let Some(img) = &r.subject.image {
+                seen.entry(ctx.canonical(img)).or_insert((i, r));
+            }
+        }
+    }
+    if seen.is_empty() {
+        return Judged::not_assessed("sighting:running, scan:vulnerability-scan");
+    }
+    let (mut bad, mut waived, mut outside) = (Vec::new(), 0, 0);
+    let mut evidence = Vec::new();
+    for (name, (i, r)) in &seen {
+        let host = r
+            .subject
+            .image
+            .as_ref()
+            .map(|im| im.registry.clone())
+            .unwrap_or_default();
+        if ctx
+            .config
+            .registries
+            .approved
+            .iter()
+            .any(|p| glob(p, &host))
+        {
+            evidence.push(item(r, FindingState::Passed, None, None));
+            continue;
+        }
+        if let Some(w) = waiver_for(ctx.waivers, &control.id, r, ctx.at.date_naive()) {
+            waived += 1;
+            evidence.push(item(r, FindingState::Waived, None, Some(w.id.clone())));
+        } else if !ctx.production(*i) {
+            outside += 1;
+            evidence.push(item(r, FindingState::Info, None, None));
+        } else {
+            bad.push(name.clone());
+            evidence.push(item(r, FindingState::Overdue, None, None));
+        }
+    }
+    let j = if !bad.is_empty() {
+        Judged::new(
+            Status::Fail,
+            ReasonCode::Unapproved,
+            &[("count", n(bad.len())), ("items", bad.join(", "))],
+        )
+    } else if outside > 0 {
+        Judged::new(
+            Status::Warning,
+            ReasonCode::Warnings,
+            &[("count", n(outside))],
+        )
+    } else if waived > 0 {
+        Judged::new(Status::Waived, ReasonCode::Waived, &[("count", n(waived))])
+    } else {
+        Judged::new(
+            Status::Pass,
+            ReasonCode::Covered,
+            &[("covered", n(seen.len())), ("total", n(seen.len()))],
+        )
+    };
+    j.with_evidence(evidence)
+}

@@ -1,0 +1,81 @@
+//! `runtime-mapping` (IMG-03): every image seen running maps to a vulnerability
+//! scan of the same image; a match by tag only (no digest on both sides) warns.
+
+use super::super::judge::{item, Evaluator, Judged};
+use super::super::view::Current;
+use super::super::{Ctx, FindingState, ReasonCode, Status};
+use super::{n, running_images, scans};
+use crate::catalog::{Check, Control};
+
+/// The `runtime-mapping` evaluator.
+pub struct RuntimeMapping;
+
+impl Evaluator for RuntimeMapping {
+    fn judge(
+        &self,
+        ctx: &Ctx<'_>,
+        _control: &Control,
+        _check: &Check,
+        current: &Current,
+    ) -> Judged {
+        runtime_mapping(ctx, &current.all)
+    }
+}
+
+/// IMG-03: every running image maps to a scan, by digest (tag-only matches warn).
+fn runtime_mapping(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
+    let running = running_images(ctx, current);
+    if running.is_empty() {
+        return Judged::not_assessed("sighting:running");
+    }
+    let scans = scans(ctx);
+    let (mut unmapped, mut by_tag, mut by_digest) = (Vec::new(), 0, 0);
+    let mut evidence = Vec::new();
+    for (name, r) in &running {
+        match scans.get(name) {
+            None => {
+                unmapped.push(name.clone());
+                evidence.push(item(r, FindingState::Overdue, None, None));
+            }
+            Some(s) => {
+                let digest_match = r
+                    .subject
+                    .image
+                    .as_ref()
+                    .and_then(|i| i.digest.as_ref())
+                    .is_some()
+                    && s.subject
+                        .image
+                        .as_ref()
+                        .and_then(|i| i.digest.as_ref())
+                        .is_some();
+                if digest_match {
+                    by_digest += 1;
+                } else {
+                    by_tag += 1;
+                }
+                evidence.push(item(r, FindingState::Passed, None, None));
+            }
+        }
+    }
+    let j = if !unmapped.is_empty() {
+        Judged::new(
+            Status::Fail,
+            ReasonCode::Unscanned,
+            &[("count", n(unmapped.len())), ("items", unmapped.join(", "))],
+        )
+    } else if by_tag > 0 {
+        Judged::new(
+            Status::Warning,
+            ReasonCode::TagOnly,
+            &[("count", n(by_tag))],
+        )
+    } else {
+        Judged::new(
+            Status::Pass,
+            ReasonCode::Covered,
+            &[("covered", n(by_digest)), ("total", n(running.len()))],
+        )
+    };
+    j.with_evidence(evidence)
+}

@@ -1,0 +1,90 @@
+//! `scan-coverage` (IMG-01): every image seen running or scanned has a fresh
+//! vulnerability scan; a scan older than the freshness limit warns, older than twice
+//! the limit (or none at all) fails.
+
+use super::super::judge::{item, Evaluator, Judged};
+use super::super::view::Current;
+use super::super::{Ctx, FindingState, Reason, ReasonCode, Status};
+use super::{n, running_images, scans};
+use crate::catalog::{Check, Control};
+use chrono::Duration;
+use std::collections::BTreeSet;
+
+/// The `scan-coverage` evaluator.
+pub struct ScanCoverage;
+
+impl Evaluator for ScanCoverage {
+    fn judge(
+        &self,
+        ctx: &Ctx<'_>,
+        _control: &Control,
+        _check: &Check,
+        current: &Current,
+    ) -> Judged {
+        scan_coverage(ctx, &current.all)
+    }
+}
+
+/// IMG-01: every image seen running or scanned has a fresh scan.
+fn scan_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
+    let running = running_images(ctx, current);
+    let scans = scans(ctx);
+    if running.is_empty() && scans.is_empty() {
+        return Judged::not_assessed("scan:vulnerability-scan");
+    }
+    let fresh = Duration::days(ctx.config.report.freshness_days);
+    let mut evidence = Vec::new();
+    let (mut missing, mut stale, mut ok) = (Vec::new(), 0, 0);
+    let names: BTreeSet<&String> = running.keys().chain(scans.keys()).collect();
+    for name in names {
+        match scans.get(name) {
+            None => {
+                missing.push(name.clone());
+                if let Some(r) = running.get(name) {
+                    evidence.push(item(r, FindingState::Overdue, None, None));
+                }
+            }
+            Some(s) => {
+                let age = s.observed_at.map_or(Duration::zero(), |t| ctx.at - t);
+                let state = if age > fresh * 2 {
+                    missing.push(name.clone());
+                    FindingState::Overdue
+                } else if age > fresh {
+                    stale += 1;
+                    FindingState::InGrace
+                } else {
+                    ok += 1;
+                    FindingState::Passed
+                };
+                evidence.push(item(s, state, None, None));
+            }
+        }
+    }
+    let total = ok + stale + missing.len();
+    let mut j = if !missing.is_empty() {
+        Judged::new(
+            Status::Fail,
+            ReasonCode::Unapproved,
+            &[("count", n(missing.len())), ("items", missing.join(", "))],
+        )
+    } else if stale > 0 {
+        Judged::new(
+            Status::Warning,
+            ReasonCode::StaleScans,
+            &[("count", n(stale))],
+        )
+    } else {
+        Judged::new(
+            Status::Pass,
+            ReasonCode::Covered,
+            &[("covered", n(ok)), ("total", n(total))],
+        )
+    };
+    if !missing.is_empty() {
+        j.reason = Reason::new(
+            ReasonCode::Unscanned,
+            &[("count", n(missing.len())), ("items", missing.join(", "))],
+        );
+    }
+    j.with_evidence(evidence)
+}
