@@ -182,6 +182,26 @@ pub(crate) mod test_formats {
         signature: &[],
         channel: Channel::RuntimeSensor(Sensor::Falco),
     };
+    static AUDIT_INFO: FormatInfo = FormatInfo {
+        id: "k8s-audit",
+        name: "test audit log",
+        tested: "",
+        detection: "",
+        signature: &[],
+        channel: Channel::AuditLog,
+    };
+    static DEFENDER_INFO: FormatInfo = FormatInfo {
+        id: "defender",
+        name: "test cloud sensor",
+        tested: "",
+        detection: "",
+        signature: &[],
+        channel: Channel::RuntimeSensor(Sensor::Defender),
+    };
+    /// An audit log named k8s-audit.
+    pub const K8S_AUDIT: Format = Format::of(&AUDIT_INFO);
+    /// A cloud runtime sensor named defender (proves no node liveness).
+    pub const DEFENDER: Format = Format::of(&DEFENDER_INFO);
     /// A scanner named trivy.
     pub const TRIVY: Format = Format::of(&TRIVY_INFO);
     /// A scanner named grype.

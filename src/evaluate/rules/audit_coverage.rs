@@ -56,3 +56,39 @@ fn audit_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
         .push(item(sample, FindingState::Passed, None, None));
     j
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{audit, day, judge_rule, result};
+    use super::*;
+
+    const RULE: &str = r#"rule = "audit-coverage""#;
+
+    #[test]
+    fn audit_events_on_enough_days_pass_and_too_few_warn() {
+        let at = day(11, 20);
+        let many: Vec<_> = (1..=20).map(|d| audit(day(11, d))).collect();
+        let j = judge_rule(RULE, &many, at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Pass, ReasonCode::AuditDays)
+        );
+        let few = [audit(day(11, 19)), audit(day(11, 18))];
+        assert_eq!(judge_rule(RULE, &few, at).status, Status::Warning);
+    }
+
+    #[test]
+    fn records_from_other_channels_are_not_audit_coverage() {
+        let j = judge_rule(
+            RULE,
+            &[result(
+                crate::model::RecordKind::Activity,
+                "exec",
+                crate::model::Outcome::Info,
+                day(11, 19),
+            )],
+            day(11, 20),
+        );
+        assert_eq!(j.status, Status::NotAssessed);
+    }
+}

@@ -64,7 +64,7 @@ fn base_image(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
             &[("count", n(bad.len())), ("items", bad.join(", "))],
         )
     } else if families.len() > 1 {
-        let f: Vec<String> = families.into_iter().map(String::from).collect();
+        let f: Vec<String> = families.into_iter().collect();
         Judged::new(
             Status::Warning,
             ReasonCode::ManyFamilies,
@@ -78,4 +78,48 @@ fn base_image(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
         )
     };
     j.with_evidence(evidence)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{day, judge_rule, scan, scan_with};
+    use super::*;
+    use crate::model::ImageFacts;
+
+    const RULE: &str = r#"rule = "base-image""#;
+
+    fn os(family: &str, eol: Option<bool>) -> ImageFacts {
+        ImageFacts {
+            os_family: Some(family.into()),
+            os_name: Some("12".into()),
+            end_of_life: eol,
+            ..ImageFacts::default()
+        }
+    }
+
+    #[test]
+    fn one_supported_family_passes_two_warn_and_end_of_life_fails() {
+        let at = day(11, 20);
+        let one = [scan_with("a/web:1", day(11, 19), os("debian", Some(false)))];
+        assert_eq!(judge_rule(RULE, &one, at).status, Status::Pass);
+        let two = [
+            scan_with("a/web:1", day(11, 19), os("debian", None)),
+            scan_with("a/api:1", day(11, 19), os("alpine", None)),
+        ];
+        let j = judge_rule(RULE, &two, at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Warning, ReasonCode::ManyFamilies)
+        );
+        let eol = [scan_with("a/web:1", day(11, 19), os("debian", Some(true)))];
+        let j = judge_rule(RULE, &eol, at);
+        assert_eq!(j.status, Status::Fail);
+        assert!(j.reason.params["items"].contains("end of life"));
+    }
+
+    #[test]
+    fn scans_that_do_not_name_the_os_are_not_assessed() {
+        let j = judge_rule(RULE, &[scan("a/web:1", day(11, 19))], day(11, 20));
+        assert_eq!(j.status, Status::NotAssessed);
+    }
 }

@@ -170,3 +170,142 @@ fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Cur
         total,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{
+        alert, control, day, heartbeat, judge_at, judge_rule, result, scan, vuln,
+    };
+    use super::*;
+    use crate::config::Config;
+    use crate::evaluate::waivers::parse_waivers;
+    use crate::model::{Facts, RecordKind, VulnFacts};
+
+    const VULNS: &str = r#"rule = "vulnerabilities"
+select = ["vulnerability"]"#;
+    const IMG: &str = "acr.io/shop/web:1.0";
+
+    #[test]
+    fn a_passing_result_passes_and_a_failing_one_fails() {
+        let at = day(11, 20);
+        let sel = r#"select = ["misconfiguration:KSV-0017"]"#;
+        let pass = [result(
+            RecordKind::Misconfiguration,
+            "KSV-0017",
+            Outcome::Pass,
+            day(11, 19),
+        )];
+        let j = judge_rule(sel, &pass, at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Pass, ReasonCode::Passed)
+        );
+        // High severity: 30 days of grace from first sight, then it fails.
+        let fail = [result(
+            RecordKind::Misconfiguration,
+            "KSV-0017",
+            Outcome::Fail,
+            day(10, 1),
+        )];
+        let j = judge_rule(sel, &fail, at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Fail, ReasonCode::OpenFailures)
+        );
+    }
+
+    #[test]
+    fn the_grace_period_ends_after_its_due_day() {
+        // High: first seen 1 October, due 31 October: in grace that day, overdue the next.
+        let records = [
+            scan(IMG, day(10, 1)),
+            vuln(IMG, "CVE-1", Severity::High, day(10, 1)),
+        ];
+        let j = judge_rule(VULNS, &records, day(10, 31));
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Warning, ReasonCode::InGrace)
+        );
+        assert_eq!(j.reason.params["due"], "2026-10-31");
+        let j = judge_rule(VULNS, &records, day(11, 1));
+        assert_eq!(j.status, Status::Fail);
+    }
+
+    #[test]
+    fn high_risk_controls_get_no_grace() {
+        let records = [vuln(IMG, "CVE-1", Severity::High, day(11, 19))];
+        let j = judge_at(
+            &control(VULNS, true),
+            &records,
+            &Config::default(),
+            &[],
+            day(11, 20),
+        );
+        assert_eq!(j.status, Status::Fail);
+    }
+
+    #[test]
+    fn a_vulnerability_without_a_fix_warns() {
+        let mut v = vuln(IMG, "CVE-1", Severity::Critical, day(10, 1));
+        v.facts = Facts::Vulnerability(VulnFacts::new("bash", "5.1", "", "wont-fix").into());
+        let j = judge_rule(VULNS, &[v], day(11, 20));
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Warning, ReasonCode::NoFix)
+        );
+    }
+
+    #[test]
+    fn a_valid_waiver_waives() {
+        let mut diags = Vec::new();
+        let waivers = parse_waivers(
+            "waivers.csv",
+            "id,control,finding,image,workload,reason,category,approver,approved_on,expires_on\n\
+             W-1,T-01,CVE-1,,,accepted,risk-accepted,Ann,2026-10-01,2027-01-01\n",
+            &mut diags,
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        let records = [vuln(IMG, "CVE-1", Severity::High, day(9, 1))];
+        let j = judge_at(
+            &control(VULNS, false),
+            &records,
+            &Config::default(),
+            &waivers,
+            day(11, 20),
+        );
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Waived, ReasonCode::Waived)
+        );
+    }
+
+    #[test]
+    fn a_scan_able_to_report_the_kind_is_positive_evidence() {
+        let j = judge_rule(VULNS, &[scan(IMG, day(11, 19))], day(11, 20));
+        assert_eq!(j.status, Status::Pass);
+    }
+
+    #[test]
+    fn alert_only_checks_pass_on_a_live_sensor_and_fail_on_an_alert() {
+        let sel = r#"select = ["alert:Terminal shell in container"]"#;
+        let at = day(11, 20);
+        let j = judge_rule(sel, &[heartbeat("node-1", day(11, 19))], at);
+        assert_eq!(j.status, Status::Pass);
+        let shell = alert(
+            "Terminal shell in container",
+            Severity::High,
+            "node-1",
+            day(11, 19),
+        );
+        assert_eq!(judge_rule(sel, &[shell], at).status, Status::Fail);
+    }
+
+    #[test]
+    fn nothing_selected_is_not_assessed() {
+        let j = judge_rule(r#"select = ["policy:require-labels/*"]"#, &[], day(11, 20));
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::NotAssessed, ReasonCode::NoEvidence)
+        );
+    }
+}

@@ -73,3 +73,52 @@ fn image_age(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     };
     j.with_evidence(evidence)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{day, judge_rule, scan, scan_with};
+    use super::*;
+    use crate::model::ImageFacts;
+
+    const RULE: &str = r#"rule = "image-age""#;
+
+    fn built(at: chrono::DateTime<chrono::Utc>) -> ImageFacts {
+        ImageFacts {
+            created: Some(at),
+            ..ImageFacts::default()
+        }
+    }
+
+    #[test]
+    fn age_against_the_90_day_default() {
+        let at = day(11, 20);
+        let young = [scan_with("a/web:1", day(11, 19), built(day(10, 1)))];
+        assert_eq!(judge_rule(RULE, &young, at).status, Status::Pass);
+        // The last fifth of the allowance (older than 72 days) warns.
+        let aging = [scan_with("a/web:1", day(11, 19), built(day(9, 1)))];
+        assert_eq!(judge_rule(RULE, &aging, at).status, Status::Warning);
+        // Exactly 90 days is still allowed; older fails.
+        let edge = [scan_with(
+            "a/web:1",
+            day(11, 19),
+            built(at - Duration::days(90)),
+        )];
+        assert_eq!(judge_rule(RULE, &edge, at).status, Status::Warning);
+        let old = [scan_with(
+            "a/web:1",
+            day(11, 19),
+            built(at - Duration::days(91)),
+        )];
+        let j = judge_rule(RULE, &old, at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Fail, ReasonCode::TooOld)
+        );
+    }
+
+    #[test]
+    fn scans_without_a_build_time_are_not_assessed() {
+        let j = judge_rule(RULE, &[scan("a/web:1", day(11, 19))], day(11, 20));
+        assert_eq!(j.status, Status::NotAssessed);
+    }
+}

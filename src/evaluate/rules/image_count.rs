@@ -48,3 +48,49 @@ fn image_count(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
         Judged::new(Status::Pass, ReasonCode::ImageCount, &params)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{control, day, judge_at, sighting};
+    use super::*;
+    use crate::config::Config;
+
+    const RULE: &str = r#"rule = "image-count""#;
+
+    #[test]
+    fn the_ceiling_decides() {
+        let cat = control(RULE, false);
+        let mut config = Config::default();
+        config.images.max_production_images = 1;
+        let one = [sighting("a/web:1", "shop", "web", day(11, 19))];
+        assert_eq!(
+            judge_at(&cat, &one, &config, &[], day(11, 20)).status,
+            Status::Pass
+        );
+        let two = [
+            sighting("a/web:1", "shop", "web", day(11, 19)),
+            sighting("a/api:1", "shop", "api", day(11, 19)),
+        ];
+        let j = judge_at(&cat, &two, &config, &[], day(11, 20));
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Warning, ReasonCode::TooManyImages)
+        );
+    }
+
+    #[test]
+    fn no_ceiling_configured_is_manual_and_nothing_running_is_not_assessed() {
+        let cat = control(RULE, false);
+        let j = judge_at(&cat, &[], &Config::default(), &[], day(11, 20));
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Manual, ReasonCode::NotConfigured)
+        );
+        let mut config = Config::default();
+        config.images.max_production_images = 5;
+        assert_eq!(
+            judge_at(&cat, &[], &config, &[], day(11, 20)).status,
+            Status::NotAssessed
+        );
+    }
+}

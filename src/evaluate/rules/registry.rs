@@ -92,3 +92,48 @@ fn registry(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> Judged {
     };
     j.with_evidence(evidence)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{control, day, judge_at, sighting};
+    use super::*;
+    use crate::config::Config;
+
+    const RULE: &str = r#"rule = "registry""#;
+
+    fn approved(hosts: &[&str]) -> Config {
+        let mut c = Config::default();
+        c.registries.approved = hosts.iter().map(|h| h.to_string()).collect();
+        c
+    }
+
+    #[test]
+    fn images_from_approved_registries_pass_and_others_fail() {
+        let cat = control(RULE, false);
+        let ok = [sighting("acr.io/shop/web:1.0", "shop", "web", day(11, 19))];
+        let j = judge_at(&cat, &ok, &approved(&["acr.io"]), &[], day(11, 20));
+        assert_eq!(j.status, Status::Pass);
+        let bad = [sighting("nginx:1.25", "shop", "web", day(11, 19))];
+        let j = judge_at(&cat, &bad, &approved(&["acr.io"]), &[], day(11, 20));
+        assert_eq!(j.status, Status::Fail);
+        assert_eq!(j.reason.params["items"], "docker.io/library/nginx:1.25");
+    }
+
+    #[test]
+    fn outside_production_an_unapproved_registry_warns() {
+        let cat = control(RULE, false);
+        let mut config = approved(&["acr.io"]);
+        config.scope.production_namespaces = vec!["prod-*".into()];
+        let bad = [sighting("nginx:1.25", "shop", "web", day(11, 19))];
+        let j = judge_at(&cat, &bad, &config, &[], day(11, 20));
+        assert_eq!(j.status, Status::Warning);
+    }
+
+    #[test]
+    fn without_approved_registries_it_is_not_configured() {
+        let cat = control(RULE, false);
+        let j = judge_at(&cat, &[], &Config::default(), &[], day(11, 20));
+        assert_eq!(j.status, Status::NotAssessed);
+        assert_eq!(j.reason.code, ReasonCode::NotConfigured);
+    }
+}

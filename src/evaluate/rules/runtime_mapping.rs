@@ -79,3 +79,60 @@ fn runtime_mapping(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     };
     j.with_evidence(evidence)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{day, judge_rule, scan, sighting};
+    use super::*;
+
+    const RULE: &str = r#"rule = "runtime-mapping""#;
+    const DIGEST: &str = "@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+    #[test]
+    fn running_images_scanned_by_digest_pass() {
+        let img = format!("acr.io/shop/web:1.0{DIGEST}");
+        let j = judge_rule(
+            RULE,
+            &[
+                sighting(&img, "shop", "web", day(11, 19)),
+                scan(&img, day(11, 18)),
+            ],
+            day(11, 20),
+        );
+        assert_eq!(j.status, Status::Pass);
+    }
+
+    #[test]
+    fn a_match_by_tag_only_warns() {
+        let j = judge_rule(
+            RULE,
+            &[
+                sighting("acr.io/shop/web:1.0", "shop", "web", day(11, 19)),
+                scan("acr.io/shop/web:1.0", day(11, 18)),
+            ],
+            day(11, 20),
+        );
+        assert_eq!(j.status, Status::Warning);
+        assert_eq!(j.reason.code, ReasonCode::TagOnly);
+    }
+
+    #[test]
+    fn a_running_image_never_scanned_fails() {
+        let j = judge_rule(
+            RULE,
+            &[sighting("acr.io/shop/web:1.0", "shop", "web", day(11, 19))],
+            day(11, 20),
+        );
+        assert_eq!(j.status, Status::Fail);
+    }
+
+    #[test]
+    fn no_image_seen_running_is_not_assessed() {
+        let j = judge_rule(
+            RULE,
+            &[scan("acr.io/shop/web:1.0", day(11, 18))],
+            day(11, 20),
+        );
+        assert_eq!(j.status, Status::NotAssessed);
+    }
+}

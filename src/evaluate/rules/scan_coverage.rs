@@ -88,3 +88,57 @@ fn scan_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     }
     j.with_evidence(evidence)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{day, judge_rule, scan, sighting};
+    use super::*;
+
+    const RULE: &str = r#"rule = "scan-coverage""#;
+    const IMG: &str = "acr.io/shop/web:1.0";
+
+    #[test]
+    fn a_fresh_scan_of_every_running_image_passes() {
+        let j = judge_rule(
+            RULE,
+            &[
+                sighting(IMG, "shop", "web", day(11, 19)),
+                scan(IMG, day(11, 18)),
+            ],
+            day(11, 20),
+        );
+        assert_eq!(j.status, Status::Pass);
+        assert_eq!(j.reason.code, ReasonCode::Covered);
+    }
+
+    #[test]
+    fn a_running_image_without_a_scan_fails() {
+        let j = judge_rule(
+            RULE,
+            &[sighting(IMG, "shop", "web", day(11, 19))],
+            day(11, 20),
+        );
+        assert_eq!(j.status, Status::Fail);
+        assert_eq!(j.reason.code, ReasonCode::Unscanned);
+        assert_eq!(j.reason.params["items"], "acr.io/shop/web:1.0");
+    }
+
+    #[test]
+    fn a_scan_past_the_freshness_limit_warns_and_past_twice_the_limit_fails() {
+        // freshness_days = 7 by default: 7 days old is fresh, 8 is stale, 15 is missing.
+        let at = day(11, 20);
+        let fresh = judge_rule(RULE, &[scan(IMG, day(11, 13))], at);
+        assert_eq!(fresh.status, Status::Pass);
+        let stale = judge_rule(RULE, &[scan(IMG, day(11, 12))], at);
+        assert_eq!(stale.status, Status::Warning);
+        assert_eq!(stale.reason.code, ReasonCode::StaleScans);
+        let gone = judge_rule(RULE, &[scan(IMG, day(11, 5))], at);
+        assert_eq!(gone.status, Status::Fail);
+    }
+
+    #[test]
+    fn nothing_running_and_nothing_scanned_is_not_assessed() {
+        let j = judge_rule(RULE, &[], day(11, 20));
+        assert_eq!(j.status, Status::NotAssessed);
+    }
+}

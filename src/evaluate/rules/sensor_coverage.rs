@@ -68,3 +68,41 @@ fn sensor_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     };
     j.with_evidence(evidence)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{day, heartbeat, judge_rule};
+    use super::*;
+    use crate::model::test_formats::DEFENDER;
+
+    const RULE: &str = r#"rule = "sensor-coverage""#;
+
+    #[test]
+    fn a_recent_heartbeat_on_every_node_passes_and_a_silent_node_warns() {
+        let at = day(11, 20);
+        let all = [
+            heartbeat("node-1", day(11, 19)),
+            heartbeat("node-2", day(11, 18)),
+        ];
+        assert_eq!(judge_rule(RULE, &all, at).status, Status::Pass);
+        // node-2 last reported 8 days ago: past the 7-day freshness limit.
+        let silent = [
+            heartbeat("node-1", day(11, 19)),
+            heartbeat("node-2", day(11, 12)),
+        ];
+        let j = judge_rule(RULE, &silent, at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Warning, ReasonCode::SilentSensors)
+        );
+        assert_eq!(j.reason.params["items"], "node-2");
+    }
+
+    #[test]
+    fn only_sensors_that_run_on_nodes_prove_coverage() {
+        let mut cloud = heartbeat("node-1", day(11, 19));
+        cloud.format = DEFENDER;
+        let j = judge_rule(RULE, &[cloud], day(11, 20));
+        assert_eq!(j.status, Status::NotAssessed);
+    }
+}
