@@ -13,71 +13,74 @@ use std::sync::LazyLock;
 /// What replaces a redacted value.
 pub const MASK: &str = "[REDACTED]";
 
+/// The credential shapes and what replaces each; every one must compile (a test
+/// compiles them all and pins their number, so none can be dropped silently).
+const TABLE: &[(&str, &str)] = &[
+    // PEM private keys, whole block (or a truncated start).
+    (
+        r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?s:.*?)(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)",
+        "[REDACTED PRIVATE KEY]",
+    ),
+    // user:password@ in URLs.
+    (
+        r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@",
+        "${1}[REDACTED]@",
+    ),
+    // Authorization headers and bearer tokens.
+    (
+        r"(?i)\b(authorization\s*[:=]\s*)(bearer|basic|token)?\s*[A-Za-z0-9._~+/=-]{6,}",
+        "${1}[REDACTED]",
+    ),
+    (
+        r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,}",
+        "Bearer [REDACTED]",
+    ),
+    // --password=x, --token x, -p=x style flags and KEY=value assignments with secret-looking names.
+    (
+        r#"(?i)(--?[a-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[a-z0-9_-]*)(=)("[^"]*"|'[^']*'|\S+)"#,
+        "${1}${2}[REDACTED]",
+    ),
+    // `--password VALUE` only when the flag names the secret itself (not `--tls-private-key-file PATH`).
+    (
+        r#"(?i)(--?[a-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key))(\s+)("[^"]*"|'[^']*'|[^\s-]\S*)"#,
+        "${1}${2}[REDACTED]",
+    ),
+    (
+        r#"(?i)\b([A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)[A-Z0-9_]*)=("[^"]*"|'[^']*'|\S+)"#,
+        "${1}=[REDACTED]",
+    ),
+    (
+        r#"(?i)("(?:password|passwd|secret|token|apikey|api_key|access_key|client_secret)"\s*:\s*)"[^"]*""#,
+        "${1}\"[REDACTED]\"",
+    ),
+    // Cloud keys and tokens with recognisable prefixes.
+    (
+        r"\b(AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b",
+        "[REDACTED AWS KEY]",
+    ),
+    (r"\bgh[pousr]_[A-Za-z0-9]{30,}\b", "[REDACTED GITHUB TOKEN]"),
+    (
+        r"\bgithub_pat_[A-Za-z0-9_]{30,}\b",
+        "[REDACTED GITHUB TOKEN]",
+    ),
+    (
+        r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b",
+        "[REDACTED SLACK TOKEN]",
+    ),
+    (r"\bAIza[0-9A-Za-z_-]{35}\b", "[REDACTED GOOGLE KEY]"),
+    (r"\bsk_live_[0-9A-Za-z]{16,}\b", "[REDACTED STRIPE KEY]"),
+    (
+        r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b",
+        "[REDACTED JWT]",
+    ),
+    (
+        r"(?i)\b(AccountKey|SharedAccessKey|sig)=[A-Za-z0-9%+/=]{16,}",
+        "${1}=[REDACTED]",
+    ),
+];
+
 static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
-    let table: &[(&str, &str)] = &[
-        // PEM private keys, whole block (or a truncated start).
-        (
-            r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?s:.*?)(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)",
-            "[REDACTED PRIVATE KEY]",
-        ),
-        // user:password@ in URLs.
-        (
-            r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s:@]+:[^/\s@]+@",
-            "${1}[REDACTED]@",
-        ),
-        // Authorization headers and bearer tokens.
-        (
-            r"(?i)\b(authorization\s*[:=]\s*)(bearer|basic|token)?\s*[A-Za-z0-9._~+/=-]{6,}",
-            "${1}[REDACTED]",
-        ),
-        (
-            r"(?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,}",
-            "Bearer [REDACTED]",
-        ),
-        // --password=x, --token x, -p=x style flags and KEY=value assignments with secret-looking names.
-        (
-            r#"(?i)(--?[a-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key|credential)[a-z0-9_-]*)(=)("[^"]*"|'[^']*'|\S+)"#,
-            "${1}${2}[REDACTED]",
-        ),
-        // `--password VALUE` only when the flag names the secret itself (not `--tls-private-key-file PATH`).
-        (
-            r#"(?i)(--?[a-z0-9_-]*(?:password|passwd|pwd|secret|token|api[_-]?key))(\s+)("[^"]*"|'[^']*'|[^\s-]\S*)"#,
-            "${1}${2}[REDACTED]",
-        ),
-        (
-            r#"(?i)\b([A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)[A-Z0-9_]*)=("[^"]*"|'[^']*'|\S+)"#,
-            "${1}=[REDACTED]",
-        ),
-        (
-            r#"(?i)("(?:password|passwd|secret|token|apikey|api_key|access_key|client_secret)"\s*:\s*)"[^"]*""#,
-            "${1}\"[REDACTED]\"",
-        ),
-        // Cloud keys and tokens with recognisable prefixes.
-        (
-            r"\b(AKIA|ASIA|AGPA|AIDA|AROA)[A-Z0-9]{16}\b",
-            "[REDACTED AWS KEY]",
-        ),
-        (r"\bgh[pousr]_[A-Za-z0-9]{30,}\b", "[REDACTED GITHUB TOKEN]"),
-        (
-            r"\bgithub_pat_[A-Za-z0-9_]{30,}\b",
-            "[REDACTED GITHUB TOKEN]",
-        ),
-        (
-            r"\bxox[abposr]-[A-Za-z0-9-]{10,}\b",
-            "[REDACTED SLACK TOKEN]",
-        ),
-        (r"\bAIza[0-9A-Za-z_-]{35}\b", "[REDACTED GOOGLE KEY]"),
-        (r"\bsk_live_[0-9A-Za-z]{16,}\b", "[REDACTED STRIPE KEY]"),
-        (
-            r"\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b",
-            "[REDACTED JWT]",
-        ),
-        (
-            r"(?i)\b(AccountKey|SharedAccessKey|sig)=[A-Za-z0-9%+/=]{16,}",
-            "${1}=[REDACTED]",
-        ),
-    ];
-    table
+    TABLE
         .iter()
         .filter_map(|(p, r)| Regex::new(p).ok().map(|re| (re, *r)))
         .collect()
@@ -154,6 +157,22 @@ mod tests {
             text("Ensure that the --tls-private-key-file arguments are set"),
             "Ensure that the --tls-private-key-file arguments are set"
         );
+    }
+
+    #[test]
+    fn every_pattern_compiles_and_none_is_dropped() {
+        for (p, _) in TABLE {
+            if let Err(e) = Regex::new(p) {
+                panic!("{p}: {e}");
+            }
+        }
+        assert_eq!(
+            TABLE.len(),
+            15,
+            "a pattern was added or removed: update this count"
+        );
+        assert_eq!(PATTERNS.len(), TABLE.len());
+        assert!(ANY.is_some(), "the combined set compiles");
     }
 
     #[test]

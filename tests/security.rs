@@ -164,3 +164,52 @@ fn no_redact_keeps_command_lines_and_warns_on_every_page() {
         }
     }
 }
+
+/// A gzip bomb (a few kilobytes that inflate to far more than the cap) behind a shard
+/// header, and the same bomb as a plain export: each is cut at the cap with a
+/// diagnostic, and nothing past the cap is decoded.
+#[test]
+fn gzip_bombs_in_shards_and_exports_stop_at_the_decode_cap() {
+    use flate2::write::GzEncoder;
+    use muster::ingest::{ingest_paths, IngestOptions};
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let cap: u64 = 1 << 20;
+    let bomb = |head: &str| {
+        let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(head.as_bytes()).unwrap();
+        let zeros = vec![b' '; 1 << 20];
+        for _ in 0..64 {
+            gz.write_all(&zeros).unwrap(); // 64 MiB of spaces, 64 times the cap
+        }
+        gz.finish().unwrap()
+    };
+    let shard = bomb("{\"muster_shard\":1,\"muster_version\":\"0\"}\n");
+    assert!(shard.len() < 200_000, "the bomb is small on disk");
+    std::fs::write(dir.path().join("bomb.muster.jsonl.gz"), &shard).unwrap();
+    std::fs::write(
+        dir.path().join("bomb.json.gz"),
+        bomb("{\"SchemaVersion\": 2,"),
+    )
+    .unwrap();
+    let opts = IngestOptions {
+        max_decoded_bytes: cap,
+        ..IngestOptions::default()
+    };
+    let got = ingest_paths(&[dir.path().to_path_buf()], &opts);
+    for name in ["bomb.muster.jsonl.gz", "bomb.json.gz"] {
+        let s = got
+            .sources
+            .iter()
+            .find(|s| s.path.ends_with(name))
+            .unwrap_or_else(|| panic!("{name} has a summary: {:?}", got.sources));
+        assert!(
+            s.diagnostics
+                .iter()
+                .any(|d| d.code == muster::diag::Code::TooLarge),
+            "{name}: {:?}",
+            s.diagnostics
+        );
+    }
+    assert!(got.records.is_empty());
+}

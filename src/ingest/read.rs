@@ -21,6 +21,10 @@ thread_local! {
     pub(super) static GUNZIP_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
+/// A streamed JSON Lines file's longest line: longer ones are skipped with a diagnostic
+/// (no event comes near it; it bounds what one line can allocate).
+pub(super) const MAX_LINE_BYTES: u64 = 64 << 20;
+
 /// Buffers above this size are released after use rather than kept for the next file.
 const KEEP_BUFFER_BYTES: usize = 64 << 20;
 
@@ -61,14 +65,16 @@ pub(super) fn ingest_streamed(
         file.rewind()?;
         Ok((file, gz))
     };
+    // Never more than the cap decoded, as for files read whole.
+    let cap = opts.max_decoded_bytes;
     let decode = |raw: std::fs::File, gz: bool| -> Box<dyn BufRead> {
         if gz {
             Box::new(std::io::BufReader::with_capacity(
                 1 << 20,
-                flate2::read::MultiGzDecoder::new(raw),
+                flate2::read::MultiGzDecoder::new(raw).take(cap),
             ))
         } else {
-            Box::new(std::io::BufReader::with_capacity(1 << 20, raw))
+            Box::new(std::io::BufReader::with_capacity(1 << 20, raw.take(cap)))
         }
     };
     // Decide from the head of the file.
@@ -89,11 +95,15 @@ pub(super) fn ingest_streamed(
     let mut lines = super::split::JsonLines::default();
     let mut buf = Vec::new();
     let mut lineno = 0u64;
+    let mut decoded = 0u64;
     loop {
         buf.clear();
-        match reader.read_until(b'\n', &mut buf) {
+        match (&mut reader)
+            .take(MAX_LINE_BYTES)
+            .read_until(b'\n', &mut buf)
+        {
             Ok(0) => break,
-            Ok(_) => {}
+            Ok(n) => decoded += n as u64,
             Err(e) => {
                 summary.diagnostics.push(Diagnostic::file(
                     Level::Error,
@@ -105,6 +115,20 @@ pub(super) fn ingest_streamed(
             }
         }
         lineno += 1;
+        if buf.len() as u64 >= MAX_LINE_BYTES && buf.last() != Some(&b'\n') {
+            // A line longer than any event: skip the rest of it.
+            decoded += reader.skip_until(b'\n').unwrap_or(0) as u64;
+            ctx.diag(
+                Diagnostic::file(
+                    Level::Warning,
+                    Code::TooLarge,
+                    display,
+                    format!("line longer than {MAX_LINE_BYTES} bytes skipped"),
+                )
+                .at(lineno, None),
+            );
+            continue;
+        }
         let bytes = if lineno == 1 {
             buf.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&buf)
         } else {
@@ -126,6 +150,14 @@ pub(super) fn ingest_streamed(
             }
         };
         lines.line(&line, lineno, &mut ctx, &mut formats);
+    }
+    if decoded >= cap {
+        summary.diagnostics.push(Diagnostic::file(
+            Level::Error,
+            Code::TooLarge,
+            display,
+            format!("decoded size reaches {cap} bytes; the rest was not read"),
+        ));
     }
     summary.sha256 = sha256_file(path).unwrap_or_default();
     Some(finish(summary, ctx, formats, opts))

@@ -38,6 +38,9 @@ pub struct IngestOptions {
     /// JSON Lines files larger than this (as stored) are read line by line from a
     /// buffered stream instead of whole, so memory does not grow with the file.
     pub stream_above_bytes: u64,
+    /// Most bytes decoded from one file (gzip included); the rest is cut with a
+    /// diagnostic. Default [`MAX_FILE_BYTES`].
+    pub max_decoded_bytes: u64,
 }
 
 /// Default for [`IngestOptions::stream_above_bytes`]: smaller files are read whole,
@@ -62,6 +65,7 @@ impl Default for IngestOptions {
             progress: None,
             interner: Default::default(),
             stream_above_bytes: STREAM_ABOVE_BYTES,
+            max_decoded_bytes: MAX_FILE_BYTES,
         }
     }
 }
@@ -214,43 +218,92 @@ fn ingest_read_file(
     display: &str,
     opts: &IngestOptions,
 ) -> (Vec<SourceSummary>, Vec<Record>) {
-    if let Some(text) = shard_text(bytes) {
-        let (sources, mut records, diags) = super::shard::read(display, &text);
-        records.iter_mut().for_each(|r| r.share(&opts.interner));
-        if !diags.is_empty() {
-            let mut s = empty_summary(display, &hex(&Sha256::digest(bytes)), bytes.len() as u64);
-            s.formats = vec![Format::of(&super::shard::INFO)];
-            s.diagnostics = diags;
-            let mut all = sources;
-            all.push(s);
-            return (all, records);
+    with_buffer(&GUNZIP_BUFFER, |decoded| {
+        let stored = Stored::decode(display, bytes, decoded, opts.max_decoded_bytes);
+        if super::shard::is_shard(&String::from_utf8_lossy(
+            stored
+                .text
+                .get(..stored.text.len().min(32))
+                .unwrap_or_default(),
+        )) {
+            return ingest_shard(display, bytes, stored, opts);
         }
-        return (sources, records);
-    }
-    let (s, r) = ingest_bytes(display, bytes, opts);
-    (vec![s], r)
+        let (s, r) = ingest_decoded(display, bytes, stored, opts);
+        (vec![s], r)
+    })
 }
 
-/// The decoded text of a shard, if the bytes are one (plain or gzip).
-fn shard_text(bytes: &[u8]) -> Option<String> {
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut head = [0u8; 32];
-        let mut dec = flate2::read::MultiGzDecoder::new(bytes);
-        let n = dec.read(&mut head).ok()?;
-        if !super::shard::is_shard(std::str::from_utf8(head.get(..n)?).ok()?) {
-            return None;
-        }
-        let mut text = String::new();
-        flate2::read::MultiGzDecoder::new(bytes)
-            .read_to_string(&mut text)
-            .ok()?;
-        Some(text)
-    } else {
-        let head = bytes.get(..bytes.len().min(32))?;
-        if super::shard::is_shard(&String::from_utf8_lossy(head)) {
-            String::from_utf8(bytes.to_vec()).ok()
+/// A shard's sources and records; problems with the shard itself (bad lines, a cut
+/// stream) are reported against the shard file.
+fn ingest_shard(
+    display: &str,
+    bytes: &[u8],
+    stored: Stored<'_>,
+    opts: &IngestOptions,
+) -> (Vec<SourceSummary>, Vec<Record>) {
+    let text = String::from_utf8_lossy(stored.text);
+    let (mut sources, mut records, mut diags) = super::shard::read(display, &text);
+    records.iter_mut().for_each(|r| r.share(&opts.interner));
+    diags.splice(0..0, stored.diagnostics);
+    if !diags.is_empty() {
+        let mut s = empty_summary(display, &hex(&Sha256::digest(bytes)), bytes.len() as u64);
+        s.formats = vec![Format::of(&super::shard::INFO)];
+        s.compressed = stored.compressed;
+        s.diagnostics = diags;
+        sources.push(s);
+    }
+    (sources, records)
+}
+
+/// A file's bytes as stored, decoded: gunzipped when compressed (never past
+/// the cap), without a byte-order mark. Exports and shards alike are decoded
+/// here, so one cap holds for every gzip stream muster reads.
+pub(super) struct Stored<'a> {
+    /// The decoded bytes.
+    pub text: &'a [u8],
+    /// Whether the file was gzip-compressed.
+    pub compressed: bool,
+    /// Problems met while decoding (corrupt gzip, the size cap).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Stored<'a> {
+    /// Decode `bytes` (gunzipping into `decoded` when compressed, at most `cap` bytes).
+    pub fn decode(
+        display: &str,
+        bytes: &'a [u8],
+        decoded: &'a mut Vec<u8>,
+        cap: u64,
+    ) -> Stored<'a> {
+        let mut diagnostics = Vec::new();
+        let compressed = bytes.starts_with(&[0x1f, 0x8b]);
+        let raw: &[u8] = if compressed {
+            let mut reader = flate2::read::MultiGzDecoder::new(bytes).take(cap + 1);
+            if let Err(e) = reader.read_to_end(decoded) {
+                diagnostics.push(Diagnostic::file(
+                    Level::Error,
+                    Code::Unreadable,
+                    display,
+                    format!("gzip data is corrupt: {e}; the readable part was kept"),
+                ));
+            }
+            if decoded.len() as u64 > cap {
+                decoded.truncate(cap as usize);
+                diagnostics.push(Diagnostic::file(
+                    Level::Error,
+                    Code::TooLarge,
+                    display,
+                    format!("decompressed size exceeds {cap} bytes; the rest was not read"),
+                ));
+            }
+            decoded
         } else {
-            None
+            bytes
+        };
+        Stored {
+            text: raw.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(raw),
+            compressed,
+            diagnostics,
         }
     }
 }
@@ -374,52 +427,24 @@ pub fn ingest_bytes(
     bytes: &[u8],
     opts: &IngestOptions,
 ) -> (SourceSummary, Vec<Record>) {
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        with_buffer(&GUNZIP_BUFFER, |decoded| {
-            ingest_stored(display, bytes, decoded, opts)
-        })
-    } else {
-        ingest_stored(display, bytes, &mut Vec::new(), opts)
-    }
+    with_buffer(&GUNZIP_BUFFER, |decoded| {
+        let stored = Stored::decode(display, bytes, decoded, opts.max_decoded_bytes);
+        ingest_decoded(display, bytes, stored, opts)
+    })
 }
 
-/// [`ingest_bytes`] with the buffer gzip data is decoded into.
-fn ingest_stored(
+/// Ingest one decoded file (`bytes`: as stored, for the digest and size).
+fn ingest_decoded(
     display: &str,
     bytes: &[u8],
-    decoded: &mut Vec<u8>,
+    stored: Stored<'_>,
     opts: &IngestOptions,
 ) -> (SourceSummary, Vec<Record>) {
     let sha = hex(&Sha256::digest(bytes));
     let mut summary = empty_summary(display, &sha, bytes.len() as u64);
-    let raw: &[u8] = if bytes.starts_with(&[0x1f, 0x8b]) {
-        summary.compressed = true;
-        let mut reader = flate2::read::MultiGzDecoder::new(bytes).take(MAX_FILE_BYTES + 1);
-        if let Err(e) = reader.read_to_end(decoded) {
-            summary.diagnostics.push(Diagnostic::file(
-                Level::Error,
-                Code::Unreadable,
-                display,
-                format!("gzip data is corrupt: {e}; the readable part was kept"),
-            ));
-        }
-        if decoded.len() as u64 > MAX_FILE_BYTES {
-            decoded.truncate(MAX_FILE_BYTES as usize);
-            summary.diagnostics.push(Diagnostic::file(
-                Level::Error,
-                Code::TooLarge,
-                display,
-                format!(
-                    "decompressed size exceeds {} bytes; the rest was not read",
-                    MAX_FILE_BYTES
-                ),
-            ));
-        }
-        decoded
-    } else {
-        bytes
-    };
-    let raw = raw.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(raw);
+    summary.compressed = stored.compressed;
+    summary.diagnostics = stored.diagnostics;
+    let raw = stored.text;
     let text: std::borrow::Cow<'_, str> = match std::str::from_utf8(raw) {
         Ok(t) => t.into(),
         Err(e) => {
