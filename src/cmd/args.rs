@@ -55,6 +55,10 @@ pub struct InputArgs {
     /// Keep credentials found in exports (local debugging only; every page then says so).
     #[arg(long)]
     pub no_redact: bool,
+    /// Do not stop `check` (exit 2) when an input could not be read or parsed at all;
+    /// the evaluation then rests on the inputs that could.
+    #[arg(long)]
+    pub allow_input_errors: bool,
 }
 
 /// `muster build`.

@@ -44,7 +44,7 @@ struct InputJson<'a> {
 }
 
 /// Run `check`.
-#[allow(clippy::print_stdout)]
+#[allow(clippy::print_stdout, clippy::print_stderr)]
 pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
     let loaded = load(&args.input, args.format == OutputFormat::Json)?;
     let report = &loaded.report;
@@ -124,6 +124,16 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
                 report.as_of.date_naive()
             );
         }
+    }
+    let unreadable = super::load::unreadable_inputs(report);
+    if !unreadable.is_empty() && !args.input.allow_input_errors {
+        eprintln!(
+            "error: {} input(s) could not be read or parsed, so the gate cannot pass on them: {}\n\
+             (fix the inputs, or pass --allow-input-errors to judge without them)",
+            unreadable.len(),
+            unreadable.join(", ")
+        );
+        return Ok(2);
     }
     let gate = report.controls.iter().any(|c| match args.fail_on {
         FailOn::Fail => c.status == Status::Fail,
