@@ -6,7 +6,7 @@
 //! Each finding becomes one record; a finding that does not parse costs one diagnostic.
 //! Secret values (`Match`, `Code.Lines`) are never read into a record: only a fingerprint.
 
-use super::util::{clip, parse_time};
+use super::util::parse_time;
 use super::{Doc, Draft, FileCtx, Origin};
 use crate::diag::Code;
 use crate::model::{ImageFacts, ImageRef, Outcome, ScanClass, Severity, Subject, Text, VulnFacts};
@@ -198,19 +198,6 @@ pub(super) struct RawImageConfig {
 pub(super) struct RawImageConfigInner {
     #[serde(rename = "Labels", default)]
     pub labels: Option<BTreeMap<String, serde_json::Value>>,
-}
-
-/// Longest description or message kept (Grype and SARIF, until they emit through `Origin`).
-pub(super) const MAX_TEXT: usize = 600;
-/// Longest title kept (Grype and SARIF, until they emit through `Origin`).
-pub(super) const MAX_TITLE: usize = 300;
-
-/// Redact and clip free text (Grype and SARIF, until they emit through `Origin`).
-pub(super) fn text(s: Option<&str>, max: usize, redact_on: bool) -> String {
-    match s {
-        Some(s) if !s.trim().is_empty() => clip(&redact::maybe(s.trim(), redact_on), max),
-        _ => String::new(),
-    }
 }
 
 /// Severity from a Trivy word; missing means unknown.
