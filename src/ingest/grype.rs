@@ -5,11 +5,12 @@
 //! ids), severity from `vulnerability.severity` (`Negligible` → low), plus one
 //! `vulnerability-scan` record for the scanned image or directory.
 
-use super::trivy_results::{looks_like_image, severity, text, MAX_TEXT};
+use super::trivy_results::{looks_like_image, scan, severity, tool_name};
 use super::util::parse_time;
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo};
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
+use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{
+    Channel, Format, FormatInfo, ImageFacts, ImageRef, ScanClass, Subject, Text, VulnFacts,
+};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -268,7 +269,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
     };
     let base = source_subject(doc, ctx, rep.source.as_ref());
     let tool = match rep.descriptor.as_ref() {
-        Some(d) => super::trivy_results::tool_name(
+        Some(d) => tool_name(
             nonempty(d.name.as_deref()).unwrap_or("grype"),
             d.version.as_deref(),
         ),
@@ -279,6 +280,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .as_ref()
         .and_then(|d| d.timestamp.as_deref())
         .and_then(parse_time);
+    let origin = Origin::new(FORMAT).tool(tool).observed(observed);
     for (i, raw) in rep.matches.iter().flatten().enumerate() {
         let ptr = format!("/matches/{i}");
         let Some(m) = doc.parse_raw::<RawMatch>(ctx, raw, &ptr) else {
@@ -290,20 +292,6 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         let Some(id) = nonempty(v.id.as_deref()).map(str::to_string) else {
             continue;
         };
-        let mut r = Record::new(RecordKind::Vulnerability, FORMAT, id.clone(), Outcome::Fail);
-        r.tool = Text::from(&tool);
-        r.observed_at = observed;
-        r.severity = severity(nonempty(v.severity.as_deref()));
-        let mut aliases: Vec<String> = Vec::new();
-        for rel in m.related.unwrap_or_default() {
-            if let Some(a) = nonempty(rel.id.as_deref()) {
-                if a != id && !aliases.iter().any(|x| x == a) {
-                    aliases.push(a.to_string());
-                }
-            }
-        }
-        r.aliases = aliases.into_iter().map(Text::from).collect();
-        r.message = text(v.description.as_deref(), MAX_TEXT, ctx.redact).into();
         let art = m.artifact;
         let package = art
             .as_ref()
@@ -313,24 +301,13 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             .as_ref()
             .and_then(|a| a.version.clone())
             .unwrap_or_default();
-        r.title = if package.is_empty() {
-            id.clone().into()
+        let title = if package.is_empty() {
+            id.clone()
         } else {
             format!("{id} in {package} {version}")
                 .trim_end()
                 .to_string()
-                .into()
         };
-        r.subject = base.clone().into();
-        if let Some(path) = art
-            .as_ref()
-            .and_then(|a| a.locations.as_ref())
-            .and_then(|l| l.first())
-            .and_then(|l| l.path.clone())
-            .filter(|p| !p.is_empty())
-        {
-            r.subject.target = Some(path.into());
-        }
         let fix = v.fix.unwrap_or(RawFix {
             versions: None,
             state: None,
@@ -342,19 +319,15 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             .into_iter()
             .find(|s| !s.is_empty())
             .unwrap_or_default();
+        let known_exploited = v.known_exploited.is_some_and(|k| !k.is_empty());
+        let facts =
+            VulnFacts::new(package, version, fixed, &state).known_exploited(known_exploited);
         let (match_type, matcher) = matcher(m.match_details.as_ref());
-        r = r
-            .attr("package", package)
-            .attr("installed_version", version)
-            .attr("fixed_version", fixed)
-            .attr(
-                "fixable",
-                if state.eq_ignore_ascii_case("fixed") {
-                    "true"
-                } else {
-                    "false"
-                },
-            )
+        let mut d = origin
+            .vulnerability(id.as_str(), facts)
+            .severity(severity(nonempty(v.severity.as_deref())))
+            .title(&title)
+            .message(v.description.as_deref().unwrap_or_default())
             .attr("fix_state", state)
             .attr(
                 "pkg_type",
@@ -362,7 +335,12 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
                     .and_then(|a| a.kind.clone())
                     .unwrap_or_default(),
             )
-            .attr("purl", art.and_then(|a| a.purl).unwrap_or_default())
+            .attr(
+                "purl",
+                art.as_ref()
+                    .and_then(|a| a.purl.clone())
+                    .unwrap_or_default(),
+            )
             .attr("match_type", match_type)
             .attr("matcher", matcher)
             .attr("url", v.data_source.unwrap_or_default())
@@ -370,37 +348,45 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
                 "risk",
                 v.risk.map(|x| format!("{x:.2}")).unwrap_or_default(),
             );
-        if v.known_exploited.is_some_and(|k| !k.is_empty()) {
-            r = r.attr("known_exploited", "true");
+        let mut aliases: Vec<Text> = Vec::new();
+        for rel in m.related.unwrap_or_default() {
+            if let Some(a) = nonempty(rel.id.as_deref()) {
+                if a != id && !aliases.iter().any(|x| x == a) {
+                    aliases.push(Text::from(a));
+                }
+            }
         }
-        r.provenance = doc.provenance(ctx, raw.get(), &ptr);
-        ctx.push_record(r);
-    }
-    let mut scan = Record::new(
-        RecordKind::Scan,
-        FORMAT,
-        "vulnerability-scan",
-        Outcome::Pass,
-    );
-    scan.tool = Text::from(&tool);
-    scan.observed_at = observed;
-    scan.severity = Severity::None;
-    scan.title = format!("{tool} vulnerability scan").into();
-    scan.subject = base.into();
-    if let Some(d) = &rep.distro {
-        scan = scan
-            .attr("os_family", d.name.clone().unwrap_or_default())
-            .attr("os_name", d.version.clone().unwrap_or_default());
-    }
-    scan = scan.attr(
-        "source_type",
-        rep.source
+        d.aliases = aliases;
+        d.subject = base.clone().into();
+        if let Some(path) = art
             .as_ref()
-            .and_then(|s| s.kind.clone())
-            .unwrap_or_default(),
-    );
-    scan.provenance = doc.provenance(ctx, doc.text, "");
-    ctx.push_record(scan);
+            .and_then(|a| a.locations.as_ref())
+            .and_then(|l| l.first())
+            .and_then(|l| l.path.clone())
+            .filter(|p| !p.is_empty())
+        {
+            d.subject.target = Some(path.into());
+        }
+        ctx.emit(d, &doc.at(raw.get(), &ptr));
+    }
+    let facts = rep
+        .distro
+        .as_ref()
+        .map(|d| {
+            let word = |s: &Option<String>| s.clone().filter(|s| !s.is_empty()).map(Text::from);
+            ImageFacts {
+                os_family: word(&d.name),
+                os_name: word(&d.version),
+                ..ImageFacts::default()
+            }
+        })
+        .unwrap_or_default();
+    let source_type = rep.source.as_ref().and_then(|s| s.kind.as_deref());
+    let mut d = scan(&origin, ScanClass::Vulnerability)
+        .image_facts(facts)
+        .attr("source_type", source_type.unwrap_or_default());
+    d.subject = base.into();
+    ctx.emit(d, &doc.whole());
 }
 
 #[cfg(test)]
@@ -408,7 +394,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Record, RecordKind, Severity};
+    use crate::model::{Record, RecordKind, ScanClass, Severity};
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("g.json", text.as_bytes(), &IngestOptions::default())
@@ -447,10 +433,19 @@ mod tests {
         assert_eq!(v.aliases, vec!["CVE-2021-44228".to_string()]);
         assert!(v.has_id("CVE-2021-44228"));
         assert_eq!(v.severity, Severity::Critical);
-        assert_eq!(v.attrs["fixable"], "true");
-        assert_eq!(v.attrs["fixed_version"], "2.15.0");
-        assert_eq!(v.attrs["known_exploited"], "true");
-        assert_eq!(v.attrs["package"], "log4j-core");
+        let facts = v.vuln().unwrap();
+        assert!(facts.fixable);
+        assert_eq!(facts.fixed_in, "2.15.0");
+        assert!(facts.known_exploited);
+        assert_eq!(facts.package, "log4j-core");
+        assert_eq!(facts.installed, "2.14.1");
+        assert_eq!(v.title, "GHSA-jfh8-c2jp-5v3q in log4j-core 2.14.1");
+        for attr in ["fixable", "known_exploited", "package", "fixed_version"] {
+            assert!(
+                !v.attrs.contains_key(attr),
+                "{attr} is a fact, not an attribute"
+            );
+        }
         assert_eq!(v.attrs["match_type"], "exact-direct-match");
         assert_eq!(v.tool, "grype 0.94.0");
         assert_eq!(
@@ -466,13 +461,18 @@ mod tests {
         assert_eq!(v.provenance.pointer.as_deref(), Some("/matches/0"));
         let w = &recs[1];
         assert_eq!(w.severity, Severity::Low);
-        assert_eq!(w.attrs["fixable"], "false");
+        assert!(!w.vuln().unwrap().fixable);
         assert_eq!(w.attrs["fix_state"], "wont-fix");
-        assert!(!w.attrs.contains_key("known_exploited"));
+        assert!(!w.vuln().unwrap().known_exploited);
         let scan = &recs[2];
         assert_eq!(scan.kind, RecordKind::Scan);
         assert_eq!(scan.check, "vulnerability-scan");
-        assert_eq!(scan.attrs["os_family"], "debian");
+        assert_eq!(scan.scan_class(), Some(ScanClass::Vulnerability));
+        assert_eq!(scan.title, "grype 0.94.0 vulnerability scan");
+        let image = scan.image_facts().unwrap();
+        assert_eq!(image.os_family.as_deref(), Some("debian"));
+        assert_eq!(image.os_name.as_deref(), Some("12"));
+        assert_eq!(image.end_of_life, None);
         assert!(scan.subject.image.is_some());
     }
 
@@ -495,13 +495,31 @@ mod tests {
         assert_eq!(recs[0].check, "CVE-2019-5188");
         assert_eq!(recs[0].severity, Severity::Medium);
         assert_eq!(recs[0].attrs["matcher"], "dpkg-matcher");
-        assert_eq!(recs[0].attrs["fixable"], "false");
+        assert!(!recs[0].vuln().unwrap().fixable);
         assert_eq!(recs[0].tool, "grype");
         assert!(recs[0].observed_at.is_none());
         assert_eq!(
             recs[0].subject.image.as_ref().unwrap().tagged(),
             "docker.io/library/debian:10"
         );
+    }
+
+    #[test]
+    fn a_named_fixed_version_is_fixable_whatever_the_fix_state() {
+        // The one fixability rule: a fixed version named, or the state `fixed`.
+        let text = r#"{"matches": [
+  {"vulnerability": {"id": "CVE-1", "fix": {"versions": ["1.1"], "state": "unknown"}}, "artifact": {"name": "a"}},
+  {"vulnerability": {"id": "CVE-2", "fix": {"versions": [""], "state": "not-fixed"}}, "artifact": {"name": "b"}},
+  {"vulnerability": {"id": "CVE-3", "fix": {"state": "fixed"}}, "artifact": {"name": "c"}}
+ ],
+ "source": {"type": "image", "target": {"userInput": "nginx:1.25"}}}"#;
+        let (_, recs) = ingest(text);
+        let fixable: Vec<bool> = recs
+            .iter()
+            .filter_map(|r| r.vuln())
+            .map(|v| v.fixable)
+            .collect();
+        assert_eq!(fixable, [true, false, true]);
     }
 
     #[test]

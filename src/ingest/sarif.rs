@@ -9,13 +9,12 @@
 //! The image comes from `runs[].properties.imageName`/`repoTags` (Trivy) or the logical
 //! location `image@layer:path` (Grype).
 
-use super::trivy_results::{
-    check_id_of, image_from_meta, looks_like_image, text, MAX_TEXT, MAX_TITLE,
-};
+use super::trivy_results::{check_id_of, image_from_meta, looks_like_image, scan, tool_name};
 use super::util::parse_time;
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo};
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
+use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{
+    Channel, Format, FormatInfo, ImageRef, Outcome, ScanClass, Severity, Subject, Text, VulnFacts,
+};
 use crate::redact;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -253,6 +252,21 @@ fn fields(text: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// A CVSS-like score (`security-severity`): ≥9 critical, ≥7 high, ≥4 medium, >0 low.
+fn severity_of_score(score: f64) -> Severity {
+    if score >= 9.0 {
+        Severity::Critical
+    } else if score >= 7.0 {
+        Severity::High
+    } else if score >= 4.0 {
+        Severity::Medium
+    } else if score > 0.0 {
+        Severity::Low
+    } else {
+        Severity::None
+    }
+}
+
 fn rule_severity(rule: &RawRule) -> Option<Severity> {
     let props = rule.properties.as_ref()?;
     let score = match &props.security_severity {
@@ -261,7 +275,7 @@ fn rule_severity(rule: &RawRule) -> Option<Severity> {
         _ => None,
     };
     if let Some(score) = score.filter(|s| s.is_finite()) {
-        return Some(Severity::from_score(score));
+        return Some(severity_of_score(score));
     }
     props
         .tags
@@ -292,7 +306,7 @@ fn one_run<'a>(
     let version = driver
         .as_ref()
         .and_then(|d| d.version.clone().or_else(|| d.semantic_version.clone()));
-    let tool = super::trivy_results::tool_name(&driver_name, version.as_deref());
+    let tool = tool_name(&driver_name, version.as_deref());
     let lower = driver_name.to_ascii_lowercase();
     let is_grype = lower == "grype";
     let is_trivy = lower == "trivy";
@@ -323,6 +337,7 @@ fn one_run<'a>(
         .iter()
         .flatten()
         .find_map(|i| i.end_time.as_deref().and_then(parse_time));
+    let origin = Origin::new(FORMAT).tool(tool).observed(observed);
     let mut any_vuln = false;
     let mut first_image: Option<ImageRef> = run_image.clone();
     for (i, raw) in run.results.iter().flatten().enumerate() {
@@ -399,9 +414,8 @@ fn one_run<'a>(
             .and_then(|r| r.full.as_ref())
             .and_then(|t| t.text.as_deref());
         let is_secret = is_trivy && rule_name.eq_ignore_ascii_case("Secret");
-        let mut r = if let Some((id, pkg)) = split_vuln_id(&rule_id) {
+        let mut d = if let Some((id, pkg)) = split_vuln_id(&rule_id) {
             any_vuln = true;
-            let mut r = Record::new(RecordKind::Vulnerability, FORMAT, id, Outcome::Fail);
             let mut f = fields(&message);
             if is_grype {
                 if let Some(help) = rule
@@ -425,71 +439,59 @@ fn one_run<'a>(
                 .and_then(|v| v.split(',').next())
                 .map(|v| v.trim().to_string())
                 .unwrap_or_default();
-            r.title = text(short, MAX_TITLE, ctx.redact).into();
-            r.message = text(full, MAX_TEXT, ctx.redact).into();
-            r = r
-                .attr("package", package)
-                .attr("installed_version", installed)
-                .attr("fixable", if fixed.is_empty() { "false" } else { "true" })
-                .attr("fixed_version", fixed);
-            r
+            // SARIF has no fix state: a named fixed version is what makes it fixable.
+            origin
+                .vulnerability(id, VulnFacts::new(package, installed, fixed, ""))
+                .title(short.unwrap_or_default())
+                .message(full.unwrap_or_default())
         } else if is_secret {
             // Trivy's message quotes the (masked) match: keep only a fingerprint of it.
-            let mut r = Record::new(RecordKind::Secret, FORMAT, rule_id.clone(), Outcome::Fail);
-            r.title = text(short, MAX_TITLE, ctx.redact).into();
             let matched = fields(&message).get("match").cloned().unwrap_or_default();
-            if !matched.is_empty() {
-                r = r.attr("fingerprint", redact::fingerprint(&matched));
+            let d = origin
+                .secret(rule_id.as_str())
+                .title(short.unwrap_or_default());
+            if matched.is_empty() {
+                d
+            } else {
+                d.attr("fingerprint", redact::fingerprint(&matched))
             }
-            r
         } else {
             let (check, aliases) =
                 check_id_of(Some(&rule_id), None).unwrap_or_else(|| (rule_id.clone(), Vec::new()));
-            let mut r = Record::new(RecordKind::Misconfiguration, FORMAT, check, Outcome::Fail);
-            r.aliases = aliases.into_iter().map(Text::from).collect();
-            r.title = text(short.or(Some(rule_name.as_str())), MAX_TITLE, ctx.redact).into();
-            r.message = text(Some(message.as_str()), MAX_TEXT, ctx.redact).into();
-            r
+            let mut d = origin
+                .misconfiguration(check, Outcome::Fail)
+                .title(short.unwrap_or(&rule_name))
+                .message(&message);
+            d.aliases = aliases.into_iter().map(Text::from).collect();
+            d
         };
-        r.tool = Text::from(&tool);
-        r.severity = severity;
-        r.observed_at = observed;
-        r.subject = Subject {
+        d = d
+            .severity(severity)
+            .attr("rule", rule_id)
+            .attr("level", res.level.unwrap_or_default())
+            .attr("line", line.map(|l| l.to_string()).unwrap_or_default());
+        d.subject = Subject {
             image,
             target: uri.map(Text::from),
             ..Subject::default()
         }
         .into();
-        r = r
-            .attr("rule", rule_id)
-            .attr("level", res.level.unwrap_or_default())
-            .attr("line", line.map(|l| l.to_string()).unwrap_or_default());
-        r.provenance = doc.provenance(ctx, raw.get(), &rptr);
-        ctx.push_record(r);
+        ctx.emit(d, &doc.at(raw.get(), &rptr));
     }
     if (is_trivy || is_grype) && (any_vuln || first_image.is_some()) {
-        let mut scan = Record::new(
-            RecordKind::Scan,
-            FORMAT,
-            "vulnerability-scan",
-            Outcome::Pass,
-        );
-        scan.tool = Text::from(&tool);
-        scan.title = format!("{tool} vulnerability scan").into();
-        scan.observed_at = observed;
-        scan.subject.image = first_image;
-        scan.provenance = doc.provenance(ctx, raw_run.get(), ptr);
-        ctx.push_record(scan);
+        let mut d = scan(&origin, ScanClass::Vulnerability);
+        d.subject.image = first_image;
+        ctx.emit(d, &doc.at(raw_run.get(), ptr));
     }
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
-    use super::split_vuln_id;
+    use super::{severity_of_score, split_vuln_id};
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Record, RecordKind, Severity};
+    use crate::model::{Record, RecordKind, ScanClass, Severity};
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("s.sarif", text.as_bytes(), &IngestOptions::default())
@@ -551,9 +553,12 @@ mod tests {
         assert_eq!(v.kind, RecordKind::Vulnerability);
         assert_eq!(v.check, "CVE-2019-1549");
         assert_eq!(v.severity, Severity::Medium);
-        assert_eq!(v.attrs["package"], "libcrypto1.1");
-        assert_eq!(v.attrs["installed_version"], "1.1.1c-r0");
-        assert_eq!(v.attrs["fixed_version"], "1.1.1d-r0");
+        let facts = v.vuln().unwrap();
+        assert_eq!(facts.package, "libcrypto1.1");
+        assert_eq!(facts.installed, "1.1.1c-r0");
+        assert_eq!(facts.fixed_in, "1.1.1d-r0");
+        assert!(facts.fixable);
+        assert!(!facts.known_exploited);
         assert_eq!(v.tool, "Trivy 0.50.1");
         assert_eq!(
             v.subject.image.as_ref().unwrap().tagged(),
@@ -571,6 +576,8 @@ mod tests {
         let json = serde_json::to_string(sec).unwrap();
         assert!(!json.contains("AKIAIOSFODNN7EXAMPLE"), "{json}");
         assert_eq!(recs[3].kind, RecordKind::Scan);
+        assert_eq!(recs[3].scan_class(), Some(ScanClass::Vulnerability));
+        assert_eq!(recs[3].title, "Trivy 0.50.1 vulnerability scan");
     }
 
     #[test]
@@ -595,15 +602,42 @@ mod tests {
         let v = &recs[0];
         assert_eq!(v.check, "CVE-1999-0002");
         assert_eq!(v.severity, Severity::Critical);
-        assert_eq!(v.attrs["package"], "package-2");
-        assert_eq!(v.attrs["installed_version"], "2.2.2");
-        assert_eq!(v.attrs["fixed_version"], "2.3");
-        assert_eq!(v.attrs["fixable"], "true");
+        let facts = v.vuln().unwrap();
+        assert_eq!(facts.package, "package-2");
+        assert_eq!(facts.installed, "2.2.2");
+        assert_eq!(facts.fixed_in, "2.3");
+        assert!(facts.fixable);
+        assert!(!v.attrs.contains_key("fixable"));
         assert_eq!(
             v.subject.image.as_ref().unwrap().tagged(),
             "docker.io/library/nginx:1.25"
         );
         assert_eq!(recs[1].kind, RecordKind::Scan);
+        assert_eq!(recs[1].scan_class(), Some(ScanClass::Vulnerability));
+    }
+
+    #[test]
+    fn security_severity_scores_map_onto_one_scale() {
+        assert_eq!(severity_of_score(9.8), Severity::Critical);
+        assert_eq!(severity_of_score(7.0), Severity::High);
+        assert_eq!(severity_of_score(5.3), Severity::Medium);
+        assert_eq!(severity_of_score(0.1), Severity::Low);
+        assert_eq!(severity_of_score(0.0), Severity::None);
+    }
+
+    #[test]
+    fn a_vulnerability_without_a_fixed_version_is_not_fixable() {
+        let text = r#"{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "Trivy",
+  "rules": [{"id": "CVE-2011-3374", "shortDescription": {"text": "apt"}}]}},
+  "results": [{"ruleId": "CVE-2011-3374", "level": "note",
+     "message": {"text": "Package: apt\nInstalled Version: 2.2.4\nSeverity: LOW"}}],
+  "properties": {"imageName": "debian:11"}}]}"#;
+        let (_, recs) = ingest(text);
+        let facts = recs[0].vuln().unwrap();
+        assert_eq!(facts.package, "apt");
+        assert_eq!(facts.fixed_in, "");
+        assert!(!facts.fixable);
+        assert_eq!(recs[1].scan_class(), Some(ScanClass::Vulnerability));
     }
 
     #[test]

@@ -7,13 +7,12 @@
 //! OS, end-of-life flag, build time and source repository.
 
 use super::trivy_results::{
-    emit_result, image_from_meta, image_from_target, scan_record, tool_name, Classes, Emit,
-    RawMetadata, RawResult,
+    emit_result, image_facts, image_from_meta, image_from_target, os_facts_from_target, scan,
+    tool_name, with_source_labels, Classes, RawMetadata, RawResult,
 };
 use super::util::parse_time;
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo};
-use crate::model::{Format, Subject, Text};
+use super::{Doc, Draft, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{Channel, Format, FormatInfo, ImageFacts, ScanClass, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -112,11 +111,9 @@ fn report<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         "trivy",
         rep.trivy.as_ref().and_then(|t| t.version.as_deref()),
     );
-    let emit = Emit {
-        format: FORMAT,
-        tool: &tool,
-        observed_at: rep.created_at.as_deref().and_then(parse_time),
-    };
+    let origin = Origin::new(FORMAT)
+        .tool(tool)
+        .observed(rep.created_at.as_deref().and_then(parse_time));
     let base = Subject {
         image,
         ..Subject::default()
@@ -132,7 +129,7 @@ fn report<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             target: res.target().map(Text::from),
             ..base.clone()
         };
-        emit_result(doc, ctx, &res, &ptr, &emit, &subject);
+        emit_result(doc, ctx, &res, &ptr, &origin, &subject);
     }
     let artifact = rep.artifact_name.unwrap_or_default();
     let scan_subject = Subject {
@@ -140,40 +137,39 @@ fn report<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             .map(Text::from),
         ..base
     };
-    push_scans(
-        doc,
-        ctx,
-        &emit,
-        classes,
-        &scan_subject,
-        meta.as_ref(),
-        |r| {
-            r.attr("artifact", artifact.clone()).attr(
-                "artifact_type",
-                rep.artifact_type.clone().unwrap_or_default(),
-            )
-        },
-    );
+    let facts = meta.as_ref().map(image_facts).unwrap_or_default();
+    emit_scans(doc, ctx, &origin, classes, &scan_subject, &facts, |d| {
+        let d = d.attr("artifact", artifact.as_str()).attr(
+            "artifact_type",
+            rep.artifact_type.as_deref().unwrap_or_default(),
+        );
+        match &meta {
+            Some(meta) => with_source_labels(d, meta),
+            None => d,
+        }
+    });
 }
 
-fn push_scans(
+/// One `scan` record per class the results show was performed, with what the scan
+/// learnt about the image.
+fn emit_scans(
     doc: &Doc<'_>,
     ctx: &mut FileCtx<'_>,
-    emit: &Emit<'_>,
+    origin: &Origin,
     classes: Classes,
     subject: &Subject,
-    meta: Option<&RawMetadata>,
-    extra: impl Fn(crate::model::Record) -> crate::model::Record,
+    facts: &ImageFacts,
+    extra: impl Fn(Draft) -> Draft,
 ) {
-    for (on, check) in [
-        (classes.vuln, "vulnerability-scan"),
-        (classes.config, "config-scan"),
-        (classes.secret, "secret-scan"),
+    for (on, class) in [
+        (classes.vuln, ScanClass::Vulnerability),
+        (classes.config, ScanClass::Configuration),
+        (classes.secret, ScanClass::Secret),
     ] {
         if on {
-            let mut r = extra(scan_record(emit, check, subject.clone(), meta));
-            r.provenance = doc.provenance(ctx, doc.text, "");
-            ctx.push_record(r);
+            let mut d = extra(scan(origin, class).image_facts(facts.clone()));
+            d.subject = subject.clone().into();
+            ctx.emit(d, &doc.whole());
         }
     }
 }
@@ -183,11 +179,7 @@ fn legacy<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
     let Some(items) = doc.parse::<Vec<&'a RawValue>>(ctx) else {
         return;
     };
-    let emit = Emit {
-        format: FORMAT,
-        tool: "trivy",
-        observed_at: None,
-    };
+    let origin = Origin::new(FORMAT).tool("trivy");
     let mut classes = Classes::default();
     let mut first_image = None;
     for (i, raw) in items.iter().enumerate() {
@@ -206,23 +198,19 @@ fn legacy<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             target: target.map(Text::from),
             ..Subject::default()
         };
-        emit_result(doc, ctx, &res, &ptr, &emit, &subject);
+        emit_result(doc, ctx, &res, &ptr, &origin, &subject);
     }
     let subject = Subject {
         image: first_image,
         ..Subject::default()
     };
-    let os = items
+    let facts = items
         .first()
         .and_then(|raw| serde_json::from_str::<RawResult<'_>>(raw.get()).ok())
         .and_then(|r| r.target)
-        .and_then(|t| super::trivy_results::os_from_target(&t));
-    push_scans(doc, ctx, &emit, classes, &subject, None, |r| match &os {
-        Some((family, name)) => r
-            .attr("os_family", family.clone())
-            .attr("os_name", name.clone()),
-        None => r,
-    });
+        .map(|t| os_facts_from_target(&t))
+        .unwrap_or_default();
+    emit_scans(doc, ctx, &origin, classes, &subject, &facts, |d| d);
 }
 
 #[cfg(test)]
@@ -230,7 +218,7 @@ fn legacy<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Outcome, Record, RecordKind, Severity};
+    use crate::model::{Outcome, Record, RecordKind, ScanClass, Severity};
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("t.json", text.as_bytes(), &IngestOptions::default())
@@ -293,10 +281,12 @@ mod tests {
         assert_eq!(v.check, "CVE-2019-18276");
         assert_eq!(v.severity, Severity::Low);
         assert_eq!(v.tool, "trivy 0.58.1");
-        assert_eq!(v.attrs["package"], "bash");
-        assert_eq!(v.attrs["installed_version"], "4.4-5");
-        assert_eq!(v.attrs["fixable"], "false");
+        let facts = v.vuln().unwrap();
+        assert_eq!(facts.package, "bash");
+        assert_eq!(facts.installed, "4.4-5");
+        assert!(!facts.fixable);
         assert_eq!(v.attrs["fix_state"], "end_of_life");
+        assert!(!v.attrs.contains_key("fixable") && !v.attrs.contains_key("package"));
         assert_eq!(v.attrs["published"], "2019-11-28T01:15:00Z");
         let img = v.subject.image.as_ref().unwrap();
         assert_eq!(img.tagged(), "ghcr.io/acme/web:1.2");
@@ -314,9 +304,9 @@ mod tests {
             Some("/Results/0/Vulnerabilities/0")
         );
         assert_eq!(v.provenance.line, Some(17));
-        assert_eq!(vulns[1].attrs["fixable"], "true");
-        assert_eq!(vulns[1].attrs["fixed_version"], "1.2");
-        assert_eq!(vulns[2].attrs["fixable"], "true");
+        assert!(vulns[1].vuln().unwrap().fixable, "a fixed version is named");
+        assert_eq!(vulns[1].vuln().unwrap().fixed_in, "1.2");
+        assert!(vulns[2].vuln().unwrap().fixable, "status fixed");
 
         let mis = of(&recs, RecordKind::Misconfiguration);
         assert_eq!(mis.len(), 3);
@@ -344,11 +334,20 @@ mod tests {
         assert_eq!(checks, ["vulnerability-scan", "config-scan", "secret-scan"]);
         let scan = scans[0];
         assert_eq!(scan.outcome, Outcome::Pass);
-        assert_eq!(scan.attrs["os_family"], "debian");
-        assert_eq!(scan.attrs["os_name"], "9.9");
-        assert_eq!(scan.attrs["eosl"], "true");
-        assert_eq!(scan.attrs["image_created"], "2025-12-24T08:00:00Z");
+        assert_eq!(scan.scan_class(), Some(ScanClass::Vulnerability));
+        assert_eq!(scan.title, "trivy 0.58.1 vulnerability scan");
+        let image = scan.image_facts().unwrap();
+        assert_eq!(image.os_family.as_deref(), Some("debian"));
+        assert_eq!(image.os_name.as_deref(), Some("9.9"));
+        assert_eq!(image.end_of_life, Some(true));
+        assert_eq!(
+            image.created.unwrap().to_rfc3339(),
+            "2025-12-24T08:00:00+00:00"
+        );
         assert_eq!(scan.attrs["source_repo"], "https://github.com/acme/web");
+        assert!(!scan.attrs.contains_key("os_family") && !scan.attrs.contains_key("eosl"));
+        assert_eq!(scans[1].scan_class(), Some(ScanClass::Configuration));
+        assert_eq!(scans[2].scan_class(), Some(ScanClass::Secret));
         assert!(scan.subject.image.is_some());
         assert_eq!(recs.len(), 3 + 3 + 1 + 3);
     }
@@ -373,7 +372,10 @@ mod tests {
         assert_eq!(scans.len(), 1);
         assert_eq!(scans[0].check, "config-scan");
         assert_eq!(scans[0].subject.target.as_deref(), Some("."));
-        assert!(!scans[0].attrs.contains_key("image_created"));
+        assert!(
+            scans[0].image_facts().is_none(),
+            "a zero build time is no build time"
+        );
         assert!(recs.iter().all(|r| r.observed_at.is_none()));
     }
 
@@ -403,7 +405,12 @@ mod tests {
         let scans = of(&recs, RecordKind::Scan);
         assert_eq!(scans.len(), 1);
         assert_eq!(scans[0].check, "vulnerability-scan");
-        assert_eq!(scans[0].attrs["os_family"], "alpine");
+        let image = scans[0].image_facts().unwrap();
+        assert_eq!(image.os_family.as_deref(), Some("alpine"));
+        assert_eq!(image.os_name.as_deref(), Some("3.10.2"));
+        assert_eq!(image.end_of_life, None);
+        assert!(vulns[0].vuln().unwrap().fixable);
+        assert!(!vulns[1].vuln().unwrap().fixable);
     }
 
     #[test]

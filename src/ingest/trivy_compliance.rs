@@ -7,12 +7,9 @@
 //! passed, unknown when nothing was evaluated (manual controls). Plus one `scan` record
 //! (`benchmark-run`) per report.
 
-use super::trivy_results::{
-    misconf_outcome, scan_record, text, Emit, RawResult, MAX_TEXT, MAX_TITLE,
-};
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo};
-use crate::model::{Format, Outcome, Record, RecordKind, Subject};
+use super::trivy_results::{misconf_outcome, scan, severity, RawResult};
+use super::{Doc, Draft, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -109,22 +106,27 @@ impl Ingestor for TrivyCompliance {
     }
 }
 
-/// A benchmark record for one control of a spec.
-pub(super) fn control_record(
-    format: Format,
-    tool: &str,
+/// The benchmark record of one control of a spec (check `trivy-compliance:<spec>:<control>`).
+pub(super) fn control(origin: &Origin, spec: &str, control: &str, outcome: Outcome) -> Draft {
+    origin
+        .benchmark(format!("trivy-compliance:{spec}:{control}"), outcome)
+        .attr("benchmark", spec)
+        .attr("control", control)
+}
+
+/// The `benchmark-run` scan record of a spec.
+pub(super) fn benchmark_run(
+    origin: &Origin,
     spec: &str,
-    control: &str,
-    outcome: Outcome,
-) -> Record {
-    let mut r = Record::new(
-        RecordKind::Benchmark,
-        format,
-        format!("trivy-compliance:{spec}:{control}"),
-        outcome,
-    );
-    r.tool = tool.to_string().into();
-    r.attr("benchmark", spec).attr("control", control)
+    title: &str,
+    version: &str,
+    controls: usize,
+) -> Draft {
+    scan(origin, ScanClass::Benchmark)
+        .attr("benchmark", spec)
+        .attr_redacted("benchmark_title", title)
+        .attr("benchmark_version", version)
+        .attr("controls", controls.to_string())
 }
 
 fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
@@ -136,12 +138,8 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .clone()
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| "unknown".to_string());
-    let emit = Emit {
-        format: FORMAT,
-        tool: "trivy",
-        observed_at: None,
-    };
-    let spec_title = text(rep.title.as_deref(), MAX_TITLE, ctx.redact);
+    let origin = Origin::new(FORMAT).tool("trivy");
+    let spec_title = rep.title.as_deref().unwrap_or_default();
     let mut controls = 0usize;
     for (i, raw) in rep.results.iter().flatten().enumerate() {
         let ptr = format!("/Results/{i}");
@@ -179,16 +177,14 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         } else {
             Outcome::Unknown
         };
-        let mut r = control_record(FORMAT, emit.tool, &spec, &id, outcome);
-        r.severity = super::trivy_results::severity(c.severity.as_deref());
-        r.title = text(c.name.as_deref(), MAX_TITLE, ctx.redact).into();
-        r.message = text(c.description.as_deref(), MAX_TEXT, ctx.redact).into();
-        r = r
+        let d = control(&origin, &spec, &id, outcome)
+            .severity(severity(c.severity.as_deref()))
+            .title(c.name.as_deref().unwrap_or_default())
+            .message(c.description.as_deref().unwrap_or_default())
             .attr("total_pass", pass.to_string())
             .attr("total_fail", fail.to_string())
-            .attr("benchmark_title", spec_title.clone());
-        r.provenance = doc.provenance(ctx, raw.get(), &ptr);
-        ctx.push_record(r);
+            .attr_redacted("benchmark_title", spec_title);
+        ctx.emit(d, &doc.at(raw.get(), &ptr));
         controls += 1;
     }
     for (i, raw) in rep.summary.iter().flatten().enumerate() {
@@ -205,30 +201,19 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             (_, Some(0)) => Outcome::Pass,
             _ => Outcome::Unknown,
         };
-        let mut r = control_record(FORMAT, emit.tool, &spec, &id, outcome);
-        r.severity = super::trivy_results::severity(c.severity.as_deref());
-        r.title = text(c.name.as_deref(), MAX_TITLE, ctx.redact).into();
-        r = r
-            .attr(
-                "total_pass",
-                c.total_pass.map(|n| n.to_string()).unwrap_or_default(),
-            )
-            .attr(
-                "total_fail",
-                c.total_fail.map(|n| n.to_string()).unwrap_or_default(),
-            )
-            .attr("benchmark_title", spec_title.clone());
-        r.provenance = doc.provenance(ctx, raw.get(), &ptr);
-        ctx.push_record(r);
+        let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+        let d = control(&origin, &spec, &id, outcome)
+            .severity(severity(c.severity.as_deref()))
+            .title(c.name.as_deref().unwrap_or_default())
+            .attr("total_pass", count(c.total_pass))
+            .attr("total_fail", count(c.total_fail))
+            .attr_redacted("benchmark_title", spec_title);
+        ctx.emit(d, &doc.at(raw.get(), &ptr));
         controls += 1;
     }
-    let mut scan = scan_record(&emit, "benchmark-run", Subject::default(), None)
-        .attr("benchmark", spec)
-        .attr("benchmark_title", spec_title)
-        .attr("benchmark_version", rep.version.unwrap_or_default())
-        .attr("controls", controls.to_string());
-    scan.provenance = doc.provenance(ctx, doc.text, "");
-    ctx.push_record(scan);
+    let version = rep.version.as_deref().unwrap_or_default();
+    let d = benchmark_run(&origin, &spec, spec_title, version, controls);
+    ctx.emit(d, &doc.whole());
 }
 
 #[cfg(test)]
@@ -236,7 +221,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Outcome, Record, RecordKind, Severity};
+    use crate::model::{Outcome, Record, RecordKind, ScanClass, Severity};
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("c.json", text.as_bytes(), &IngestOptions::default())
@@ -267,7 +252,14 @@ mod tests {
         assert_eq!(recs[2].outcome, Outcome::Unknown);
         assert_eq!(recs[3].kind, RecordKind::Scan);
         assert_eq!(recs[3].check, "benchmark-run");
+        assert_eq!(recs[3].scan_class(), Some(ScanClass::Benchmark));
+        assert_eq!(recs[3].title, "trivy benchmark run");
         assert_eq!(recs[3].attrs["benchmark"], "k8s-nsa-1.0");
+        assert_eq!(recs[3].attrs["controls"], "3");
+        assert_eq!(
+            recs[0].attrs["benchmark_title"],
+            "National Security Agency - Kubernetes Hardening Guidance v1.0"
+        );
         assert_eq!(recs[0].provenance.pointer.as_deref(), Some("/Results/0"));
     }
 

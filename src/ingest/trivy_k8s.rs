@@ -8,12 +8,11 @@
 //! each scanned image a `vulnerability-scan` record. The report has no timestamp.
 
 use super::trivy_results::{
-    emit_result, image_from_meta, image_from_target, os_from_target, scan_record, Classes, Emit,
-    RawMetadata, RawResult,
+    emit_result, image_facts, image_from_meta, image_from_target, os_facts_from_target, scan,
+    with_source_labels, Classes, RawMetadata, RawResult,
 };
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo};
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
+use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{Channel, Format, FormatInfo, ImageRef, ScanClass, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeSet;
@@ -98,11 +97,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         scanned: BTreeSet::new(),
         classes: Classes::default(),
     };
-    let emit = Emit {
-        format: FORMAT,
-        tool: "trivy",
-        observed_at: None,
-    };
+    let origin = Origin::new(FORMAT).tool("trivy");
     for (list, name) in [
         (&rep.resources, "Resources"),
         (&rep.vulnerabilities, "Vulnerabilities"),
@@ -111,7 +106,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         for (i, raw) in list.iter().flatten().enumerate() {
             let ptr = format!("/{name}/{i}");
             if let Some(res) = doc.parse_raw::<RawResource<'a>>(ctx, raw, &ptr) {
-                resource(doc, ctx, &res, raw, &ptr, &emit, &mut state);
+                resource(doc, ctx, &res, raw, &ptr, &origin, &mut state);
             }
         }
     }
@@ -119,14 +114,14 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         cluster: state.cluster.clone().map(Text::from),
         ..Subject::default()
     };
-    for (on, check) in [
-        (state.classes.config, "config-scan"),
-        (state.classes.secret, "secret-scan"),
+    for (on, class) in [
+        (state.classes.config, ScanClass::Configuration),
+        (state.classes.secret, ScanClass::Secret),
     ] {
         if on {
-            let mut r = scan_record(&emit, check, cluster_subject.clone(), None);
-            r.provenance = doc.provenance(ctx, doc.text, "");
-            ctx.push_record(r);
+            let mut d = scan(&origin, class);
+            d.subject = cluster_subject.clone().into();
+            ctx.emit(d, &doc.whole());
         }
     }
 }
@@ -167,7 +162,7 @@ fn resource<'a>(
     res: &RawResource<'a>,
     raw: &'a RawValue,
     ptr: &str,
-    emit: &Emit<'_>,
+    origin: &Origin,
     state: &mut Report,
 ) {
     let nonempty = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
@@ -249,7 +244,7 @@ fn resource<'a>(
             target: target.map(Text::from),
             ..workload.clone()
         };
-        emit_result(doc, ctx, r, rptr, emit, &subject);
+        emit_result(doc, ctx, r, rptr, origin, &subject);
     }
     // One sighting per workload × image.
     for (img, _) in &images {
@@ -257,17 +252,15 @@ fn resource<'a>(
         if workload.name.is_none() || !state.sightings.insert(key) {
             continue;
         }
-        let mut r = Record::new(RecordKind::Sighting, FORMAT, "running", Outcome::Info);
-        r.tool = emit.tool.to_string().into();
-        r.severity = Severity::None;
-        r.title = format!("{} runs {}", workload.label(), img.tagged()).into();
-        r.subject = Subject {
+        let mut d = origin
+            .sighting()
+            .title(&format!("{} runs {}", workload.label(), img.tagged()));
+        d.subject = Subject {
             image: Some(img.clone()),
             ..workload.clone()
         }
         .into();
-        r.provenance = doc.provenance(ctx, raw.get(), ptr);
-        ctx.push_record(r);
+        ctx.emit(d, &doc.at(raw.get(), ptr));
     }
     // One vulnerability-scan per scanned image (and per workload scanned without a known image).
     for (img, target) in vuln_images {
@@ -278,24 +271,32 @@ fn resource<'a>(
             .iter()
             .find(|(i, _)| *i == img)
             .and_then(|(_, mi)| mi.and_then(|mi| metas.get(mi)));
-        let subject = Subject {
+        let mut facts = meta.map(image_facts).unwrap_or_default();
+        if facts.os_family.is_none() {
+            // Without an OS in the metadata, the OS-package target names it.
+            let os = target
+                .as_deref()
+                .map(os_facts_from_target)
+                .unwrap_or_default();
+            facts.os_family = os.os_family;
+            facts.os_name = os.os_name.or(facts.os_name);
+        }
+        let mut d = scan(origin, ScanClass::Vulnerability).image_facts(facts);
+        if let Some(meta) = meta {
+            d = with_source_labels(d, meta);
+        }
+        d.subject = Subject {
             cluster: state.cluster.clone().map(Text::from),
             image: Some(img),
             ..Subject::default()
-        };
-        let mut r = scan_record(emit, "vulnerability-scan", subject, meta);
-        if !r.attrs.contains_key("os_family") {
-            if let Some((family, name)) = target.as_deref().and_then(os_from_target) {
-                r = r.attr("os_family", family).attr("os_name", name);
-            }
         }
-        r.provenance = doc.provenance(ctx, raw.get(), ptr);
-        ctx.push_record(r);
+        .into();
+        ctx.emit(d, &doc.at(raw.get(), ptr));
     }
     if workload_scanned && state.scanned.insert(workload.label()) {
-        let mut r = scan_record(emit, "vulnerability-scan", workload.clone(), None);
-        r.provenance = doc.provenance(ctx, raw.get(), ptr);
-        ctx.push_record(r);
+        let mut d = scan(origin, ScanClass::Vulnerability);
+        d.subject = workload.into();
+        ctx.emit(d, &doc.at(raw.get(), ptr));
     }
 }
 
@@ -304,7 +305,7 @@ fn resource<'a>(
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Outcome, Record, RecordKind};
+    use crate::model::{Outcome, Record, RecordKind, ScanClass};
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("k.json", text.as_bytes(), &IngestOptions::default())
@@ -369,7 +370,13 @@ mod tests {
             .collect();
         assert_eq!(scans, ["vulnerability-scan", "config-scan"]);
         let vs = of(&recs, RecordKind::Scan)[0];
-        assert_eq!(vs.attrs["os_family"], "debian");
+        assert_eq!(vs.scan_class(), Some(ScanClass::Vulnerability));
+        let image = vs.image_facts().unwrap();
+        assert_eq!(image.os_family.as_deref(), Some("debian"));
+        assert_eq!(image.os_name.as_deref(), Some("10.4"));
+        assert!(!vulns[0].vuln().unwrap().fixable);
+        assert!(vulns[1].vuln().unwrap().fixable);
+        assert_eq!(vulns[1].vuln().unwrap().package, "libc");
         assert_eq!(recs.len(), 2 + 1 + 1 + 2);
     }
 
@@ -395,8 +402,14 @@ mod tests {
         }
         let scan = of(&recs, RecordKind::Scan);
         assert_eq!(scan.len(), 1);
-        assert_eq!(scan[0].attrs["os_name"], "3.19.1");
-        assert_eq!(scan[0].attrs["image_created"], "2024-01-01T00:00:00Z");
+        let image = scan[0].image_facts().unwrap();
+        assert_eq!(image.os_family.as_deref(), Some("alpine"));
+        assert_eq!(image.os_name.as_deref(), Some("3.19.1"));
+        assert_eq!(image.end_of_life, Some(false));
+        assert_eq!(
+            image.created.unwrap().to_rfc3339(),
+            "2024-01-01T00:00:00+00:00"
+        );
         assert_eq!(of(&recs, RecordKind::Sighting).len(), 1);
     }
 

@@ -12,12 +12,13 @@
 //! `scan` record per report and one `sighting` per workload × image. The subject comes
 //! from the `trivy-operator.resource.*` and `trivy-operator.container.name` labels.
 
-use super::trivy_compliance::control_record;
-use super::trivy_results::{check_id_of, is_fixable, severity, text, MAX_TEXT, MAX_TITLE};
+use super::trivy_compliance::{benchmark_run, control};
+use super::trivy_results::{check_id_of, scan, severity, tool_name};
 use super::util::parse_time;
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo};
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
+use super::{Doc, Draft, FileCtx, Ingestor, Origin, Place, Probe};
+use crate::model::{
+    Channel, Format, FormatInfo, ImageFacts, ImageRef, Outcome, ScanClass, Subject, Text, VulnFacts,
+};
 use crate::redact;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -345,22 +346,24 @@ fn dump<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
     }
 }
 
-/// Where the records of one CRD come from.
+/// Who made the records of one CRD, what they are about, and where the CRD is.
 struct Crd<'s> {
+    origin: Origin,
+    subject: Subject,
     slice: &'s str,
     pointer: &'s str,
-    subject: Subject,
-    tool: String,
-    observed_at: Option<DateTime<Utc>>,
 }
 
 impl Crd<'_> {
-    fn record(&self, kind: RecordKind, check: String, outcome: Outcome) -> Record {
-        let mut r = Record::new(kind, FORMAT, check, outcome);
-        r.tool = Text::from(&self.tool);
-        r.observed_at = self.observed_at;
-        r.subject = self.subject.clone().into();
-        r
+    /// `draft`, about this CRD's subject.
+    fn about(&self, mut draft: Draft) -> Draft {
+        draft.subject = self.subject.clone().into();
+        draft
+    }
+
+    /// The place of the CRD itself (for its `scan` and `sighting` records).
+    fn place<'d>(&self, doc: &Doc<'d>) -> Place<'_> {
+        doc.at(self.slice, self.pointer)
     }
 }
 
@@ -429,26 +432,24 @@ fn one<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>, crd: RawCrd<'a>, slice: &'a str
                 .filter(|n| !n.is_empty())
                 .unwrap_or("Trivy")
                 .to_ascii_lowercase();
-            super::trivy_results::tool_name(&name, s.version.as_deref())
+            tool_name(&name, s.version.as_deref())
         }
         None => "trivy".to_string(),
     };
     let image = report.artifact.as_ref().and_then(|a| {
-        image_of(
-            report.registry.as_ref().and_then(|r| r.server.as_deref()),
-            a,
-        )
+        let server = report.registry.as_ref().and_then(|r| r.server.as_deref());
+        image_of(server, a)
     });
+    let observed = report
+        .update_timestamp
+        .as_deref()
+        .and_then(parse_time)
+        .or(created);
     let c = Crd {
+        origin: Origin::new(FORMAT).tool(tool).observed(observed),
+        subject: Subject { image, ..subject },
         slice,
         pointer,
-        subject: Subject { image, ..subject },
-        tool,
-        observed_at: report
-            .update_timestamp
-            .as_deref()
-            .and_then(parse_time)
-            .or(created),
     };
     match base_kind.as_str() {
         "VulnerabilityReport" => vulnerabilities(doc, ctx, &c, &report, &rptr),
@@ -460,33 +461,14 @@ fn one<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>, crd: RawCrd<'a>, slice: &'a str
     }
 }
 
-/// `registry.server + "/" + artifact.repository + ":" + tag` (`@digest` when present).
+/// `registry.server/artifact.repository:tag@digest`, the parts that are given.
 fn image_of(server: Option<&str>, a: &RawArtifact) -> Option<ImageRef> {
     let repo = a.repository.as_deref().filter(|r| !r.is_empty())?;
-    let mut s = match server.filter(|s| !s.is_empty()) {
+    let repo = match server.filter(|s| !s.is_empty()) {
         Some(server) => format!("{server}/{repo}"),
         None => repo.to_string(),
     };
-    if let Some(tag) = a.tag.as_deref().filter(|t| !t.is_empty()) {
-        s = format!("{s}:{tag}");
-    }
-    if let Some(d) = a.digest.as_deref().filter(|d| !d.is_empty()) {
-        s = format!("{s}@{d}");
-    }
-    ImageRef::parse(&s)
-}
-
-fn push(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, mut r: Record, slice: &str, ptr: &str) {
-    r.provenance = doc.provenance(ctx, slice, ptr);
-    ctx.push_record(r);
-}
-
-fn scan(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, c: &Crd<'_>, check: &str) -> Record {
-    let mut r = c.record(RecordKind::Scan, check.to_string(), Outcome::Pass);
-    r.severity = Severity::None;
-    r.title = format!("{} {}", c.tool, check.replace('-', " ")).into();
-    r.provenance = doc.provenance(ctx, c.slice, c.pointer);
-    r
+    ImageRef::from_parts(&repo, a.tag.as_deref(), a.digest.as_deref())
 }
 
 fn vulnerabilities<'a>(
@@ -504,52 +486,44 @@ fn vulnerabilities<'a>(
         let Some(id) = v.id.filter(|s| !s.trim().is_empty()) else {
             continue;
         };
-        let fixed = v.fixed_version.unwrap_or_default();
         let status = v.status.unwrap_or_default();
-        let fixable = is_fixable(&fixed, &status);
-        let mut r = c.record(RecordKind::Vulnerability, id, Outcome::Fail);
-        r.severity = severity(v.severity.as_deref());
-        r.title = text(v.title.as_deref(), MAX_TITLE, ctx.redact).into();
-        r.message = text(v.description.as_deref(), MAX_TEXT, ctx.redact).into();
-        if let Some(t) = v.target.filter(|t| !t.is_empty()) {
-            r.subject.target = Some(t.into());
-        }
-        r = r
-            .attr("package", v.resource.unwrap_or_default())
-            .attr("installed_version", v.installed_version.unwrap_or_default())
-            .attr("fixed_version", fixed)
-            .attr("fixable", if fixable { "true" } else { "false" })
+        let facts = VulnFacts::new(
+            v.resource.unwrap_or_default(),
+            v.installed_version.unwrap_or_default(),
+            v.fixed_version.unwrap_or_default(),
+            &status,
+        );
+        let mut d = c
+            .about(c.origin.vulnerability(id, facts))
+            .severity(severity(v.severity.as_deref()))
+            .title(v.title.as_deref().unwrap_or_default())
+            .message(v.description.as_deref().unwrap_or_default())
             .attr("fix_state", status)
             .attr("published", v.published.unwrap_or_default())
             .attr("score", v.score.map(|s| s.to_string()).unwrap_or_default())
             .attr("url", v.primary_link.unwrap_or_default());
-        push(doc, ctx, r, raw.get(), &ptr);
-    }
-    let mut s = scan(doc, ctx, c, "vulnerability-scan");
-    if let Some(os) = &report.os {
-        s = s
-            .attr("os_family", os.family.clone().unwrap_or_default())
-            .attr("os_name", os.name.clone().unwrap_or_default());
-        if let Some(eosl) = os.eosl {
-            s = s.attr("eosl", if eosl { "true" } else { "false" });
+        if let Some(t) = v.target.filter(|t| !t.is_empty()) {
+            d.subject.target = Some(t.into());
         }
+        ctx.emit(d, &doc.at(raw.get(), &ptr));
     }
-    ctx.push_record(s);
-    if c.subject.image.is_some() && c.subject.name.is_some() {
-        let mut r = c.record(RecordKind::Sighting, "running".to_string(), Outcome::Info);
-        r.severity = Severity::None;
-        r.title = format!(
-            "{} runs {}",
-            r.subject.workload().unwrap_or_default(),
-            r.subject
-                .image
-                .as_ref()
-                .map(|i| i.tagged())
-                .unwrap_or_default()
-        )
-        .into();
-        r.provenance = doc.provenance(ctx, c.slice, c.pointer);
-        ctx.push_record(r);
+    let word = |s: &Option<String>| s.clone().filter(|s| !s.is_empty()).map(Text::from);
+    let facts = report
+        .os
+        .as_ref()
+        .map(|os| ImageFacts {
+            os_family: word(&os.family),
+            os_name: word(&os.name),
+            end_of_life: os.eosl,
+            ..ImageFacts::default()
+        })
+        .unwrap_or_default();
+    let d = c.about(scan(&c.origin, ScanClass::Vulnerability).image_facts(facts));
+    ctx.emit(d, &c.place(doc));
+    if let (Some(workload), Some(image)) = (c.subject.workload(), &c.subject.image) {
+        let title = format!("{workload} runs {}", image.tagged());
+        let d = c.about(c.origin.sighting().title(&title));
+        ctx.emit(d, &c.place(doc));
     }
 }
 
@@ -590,30 +564,26 @@ fn checks<'a>(
             Some(true) => Outcome::Pass,
             _ => Outcome::Fail,
         };
-        let mut r = c.record(RecordKind::Misconfiguration, id, outcome);
-        r.aliases = aliases.into_iter().map(Text::from).collect();
-        r.severity = severity(chk.severity.as_deref());
-        r.title = text(chk.title.as_deref(), MAX_TITLE, ctx.redact).into();
         let messages = chk.messages.unwrap_or_default().join("\n");
-        r.message = text(
-            Some(messages.as_str())
-                .filter(|m| !m.trim().is_empty())
-                .or(chk.description.as_deref()),
-            MAX_TEXT,
-            ctx.redact,
-        )
-        .into();
+        let message = Some(messages.as_str())
+            .filter(|m| !m.trim().is_empty())
+            .or(chk.description.as_deref())
+            .unwrap_or_default();
+        let mut d = c
+            .about(c.origin.misconfiguration(id, outcome))
+            .severity(severity(chk.severity.as_deref()))
+            .title(chk.title.as_deref().unwrap_or_default())
+            .message(message)
+            .attr("category", chk.category.unwrap_or_default())
+            .attr_redacted("resolution", chk.remediation.as_deref().unwrap_or_default());
+        d.aliases = aliases.into_iter().map(Text::from).collect();
         // Config audits are about the workload, not its image.
-        r.subject.image = None;
-        r = r.attr("category", chk.category.unwrap_or_default()).attr(
-            "resolution",
-            text(chk.remediation.as_deref(), MAX_TITLE, ctx.redact),
-        );
-        push(doc, ctx, r, raw.get(), &ptr);
+        d.subject.image = None;
+        ctx.emit(d, &doc.at(raw.get(), &ptr));
     }
-    let mut s = scan(doc, ctx, c, "config-scan");
-    s.subject.image = None;
-    ctx.push_record(s);
+    let mut d = c.about(scan(&c.origin, ScanClass::Configuration));
+    d.subject.image = None;
+    ctx.emit(d, &c.place(doc));
 }
 
 fn secrets<'a>(
@@ -631,24 +601,24 @@ fn secrets<'a>(
         let Some(rule) = sec.rule_id.filter(|s| !s.trim().is_empty()) else {
             continue;
         };
-        let mut r = c.record(RecordKind::Secret, rule, Outcome::Fail);
-        r.severity = severity(sec.severity.as_deref());
-        r.title = text(sec.title.as_deref(), MAX_TITLE, ctx.redact).into();
-        if let Some(t) = sec.target.filter(|t| !t.is_empty()) {
-            r.subject.target = Some(t.into());
-        }
         let fingerprint = sec
             .matched
             .filter(|m| !m.is_empty())
             .map(|m| redact::fingerprint(&m))
             .unwrap_or_default();
-        r = r
+        let mut d = c
+            .about(c.origin.secret(rule))
+            .severity(severity(sec.severity.as_deref()))
+            .title(sec.title.as_deref().unwrap_or_default())
             .attr("category", sec.category.unwrap_or_default())
             .attr("fingerprint", fingerprint);
-        push(doc, ctx, r, raw.get(), &ptr);
+        if let Some(t) = sec.target.filter(|t| !t.is_empty()) {
+            d.subject.target = Some(t.into());
+        }
+        ctx.emit(d, &doc.at(raw.get(), &ptr));
     }
-    let s = scan(doc, ctx, c, "secret-scan");
-    ctx.push_record(s);
+    let d = c.about(scan(&c.origin, ScanClass::Secret));
+    ctx.emit(d, &c.place(doc));
 }
 
 fn compliance<'a>(
@@ -715,20 +685,10 @@ fn compliance<'a>(
         .and_then(|s| s.update_timestamp.as_deref())
         .and_then(parse_time)
         .or(created);
-    let c = Crd {
-        slice,
-        pointer,
-        subject: Subject::default(),
-        tool: "trivy-operator".to_string(),
-        observed_at: observed,
-    };
+    let origin = Origin::new(FORMAT)
+        .tool("trivy-operator")
+        .observed(observed);
     let mut controls = 0usize;
-    let finish = |mut r: Record, sev: Option<&str>, name: Option<&str>, redact_on: bool| {
-        r.severity = severity(sev);
-        r.title = text(name, MAX_TITLE, redact_on).into();
-        r.observed_at = observed;
-        r.attr("benchmark_title", spec_title.clone())
-    };
     if let Some(detail) = status.as_ref().and_then(|s| s.detail.as_ref()) {
         for (i, raw) in detail.results.iter().flatten().enumerate() {
             let ptr = format!("{pointer}/status/detailReport/results/{i}");
@@ -748,12 +708,14 @@ fn compliance<'a>(
             } else {
                 Outcome::Unknown
             };
-            let mut r = control_record(FORMAT, &c.tool, &spec_id, &id, outcome);
-            r = finish(r, ctl.severity.as_deref(), ctl.name.as_deref(), ctx.redact)
+            let d = control(&origin, &spec_id, &id, outcome)
+                .severity(severity(ctl.severity.as_deref()))
+                .title(ctl.name.as_deref().unwrap_or_default())
+                .message(ctl.description.as_deref().unwrap_or_default())
+                .attr_redacted("benchmark_title", &spec_title)
                 .attr("total_pass", pass.to_string())
                 .attr("total_fail", fail.to_string());
-            r.message = text(ctl.description.as_deref(), MAX_TEXT, ctx.redact).into();
-            push(doc, ctx, r, raw.get(), &ptr);
+            ctx.emit(d, &doc.at(raw.get(), &ptr));
             controls += 1;
         }
     } else if let Some(summary) = status.as_ref().and_then(|s| s.summary.as_ref()) {
@@ -770,21 +732,18 @@ fn compliance<'a>(
                 Some(_) => Outcome::Pass,
                 None => Outcome::Unknown,
             };
-            let mut r = control_record(FORMAT, &c.tool, &spec_id, &id, outcome);
-            r = finish(r, ctl.severity.as_deref(), ctl.name.as_deref(), ctx.redact).attr(
-                "total_fail",
-                ctl.total_fail.map(|n| n.to_string()).unwrap_or_default(),
-            );
-            push(doc, ctx, r, raw.get(), &ptr);
+            let total_fail = ctl.total_fail.map(|n| n.to_string()).unwrap_or_default();
+            let d = control(&origin, &spec_id, &id, outcome)
+                .severity(severity(ctl.severity.as_deref()))
+                .title(ctl.name.as_deref().unwrap_or_default())
+                .attr_redacted("benchmark_title", &spec_title)
+                .attr("total_fail", total_fail);
+            ctx.emit(d, &doc.at(raw.get(), &ptr));
             controls += 1;
         }
     }
-    let s = scan(doc, ctx, &c, "benchmark-run")
-        .attr("benchmark", spec_id)
-        .attr("benchmark_title", spec_title.clone())
-        .attr("benchmark_version", version)
-        .attr("controls", controls.to_string());
-    ctx.push_record(s);
+    let d = benchmark_run(&origin, &spec_id, &spec_title, &version, controls);
+    ctx.emit(d, &doc.at(slice, pointer));
 }
 
 #[cfg(test)]
@@ -792,7 +751,7 @@ fn compliance<'a>(
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Outcome, Record, RecordKind, Severity};
+    use crate::model::{Outcome, Record, RecordKind, ScanClass, Severity};
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("op.json", text.as_bytes(), &IngestOptions::default())
@@ -840,8 +799,13 @@ mod tests {
             v.subject.image.as_ref().unwrap().to_string(),
             "docker.io/library/nginx:1.25@sha256:f789"
         );
-        assert_eq!(v.attrs["fixable"], "true");
-        assert_eq!(vulns[1].attrs["fixable"], "false");
+        let facts = v.vuln().unwrap();
+        assert_eq!(facts.package, "libgnutls30");
+        assert_eq!(facts.installed, "3.7.9-2");
+        assert_eq!(facts.fixed_in, "3.7.9-2+deb12u2");
+        assert!(facts.fixable);
+        assert!(!vulns[1].vuln().unwrap().fixable);
+        assert!(!v.attrs.contains_key("fixable"));
         assert_eq!(
             v.observed_at.unwrap().to_rfc3339(),
             "2024-01-23T13:43:55+00:00"
@@ -854,10 +818,19 @@ mod tests {
         let scan = of(&recs, RecordKind::Scan);
         assert_eq!(scan.len(), 1);
         assert_eq!(scan[0].check, "vulnerability-scan");
-        assert_eq!(scan[0].attrs["os_family"], "debian");
+        assert_eq!(scan[0].scan_class(), Some(ScanClass::Vulnerability));
+        assert_eq!(scan[0].title, "trivy 0.48.3 vulnerability scan");
+        let image = scan[0].image_facts().unwrap();
+        assert_eq!(image.os_family.as_deref(), Some("debian"));
+        assert_eq!(image.os_name.as_deref(), Some("12.4"));
+        assert_eq!(image.end_of_life, None, "the report does not say");
         let sight = of(&recs, RecordKind::Sighting);
         assert_eq!(sight.len(), 1);
         assert_eq!(sight[0].check, "running");
+        assert_eq!(
+            sight[0].title,
+            "default/Deployment/nginx runs docker.io/library/nginx:1.25"
+        );
         assert_eq!(recs.len(), 4);
     }
 
@@ -889,7 +862,10 @@ mod tests {
             mis[3].provenance.pointer.as_deref(),
             Some("/items/1/report/checks/0")
         );
-        assert_eq!(of(&recs, RecordKind::Scan).len(), 2);
+        let scans = of(&recs, RecordKind::Scan);
+        assert_eq!(scans.len(), 2);
+        assert_eq!(scans[0].scan_class(), Some(ScanClass::Configuration));
+        assert!(scans[0].subject.image.is_none());
 
         let array = format!("[{car}]");
         let (s, recs) = ingest(&array);
@@ -970,6 +946,25 @@ mod tests {
         let scans = of(&recs, RecordKind::Scan);
         assert_eq!(scans.len(), 2);
         assert!(scans.iter().all(|s| s.check == "benchmark-run"));
+        assert!(scans
+            .iter()
+            .all(|s| s.scan_class() == Some(ScanClass::Benchmark)));
+        assert_eq!(scans[0].attrs["controls"], "2");
+        assert_eq!(scans[0].title, "trivy-operator benchmark run");
+    }
+
+    #[test]
+    fn end_of_life_is_an_image_fact_of_the_scan() {
+        let eol = VULN.replace(
+            r#""os": {"family": "debian", "name": "12.4"}"#,
+            r#""os": {"family": "debian", "name": "9.13", "eosl": true}"#,
+        );
+        let (_, recs) = ingest(&eol);
+        let scan = of(&recs, RecordKind::Scan)[0];
+        let image = scan.image_facts().unwrap();
+        assert_eq!(image.end_of_life, Some(true));
+        assert_eq!(image.os_name.as_deref(), Some("9.13"));
+        assert!(!scan.attrs.contains_key("eosl"));
     }
 
     #[test]

@@ -6,21 +6,15 @@
 //! Each finding becomes one record; a finding that does not parse costs one diagnostic.
 //! Secret values (`Match`, `Code.Lines`) are never read into a record: only a fingerprint.
 
-use super::util::{clip, parse_time};
-use super::{Doc, FileCtx};
+use super::util::parse_time;
+use super::{Doc, Draft, FileCtx, Origin};
 use crate::diag::Code;
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
+use crate::model::{ImageFacts, ImageRef, Outcome, ScanClass, Severity, Subject, Text, VulnFacts};
 use crate::redact;
-use chrono::{DateTime, Utc};
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
-
-/// Longest description or message kept.
-pub(super) const MAX_TEXT: usize = 600;
-/// Longest title kept.
-pub(super) const MAX_TITLE: usize = 300;
 
 /// One entry of `Results[]`.
 #[derive(Deserialize)]
@@ -206,33 +200,9 @@ pub(super) struct RawImageConfigInner {
     pub labels: Option<BTreeMap<String, serde_json::Value>>,
 }
 
-/// Who produced the records and when.
-pub(super) struct Emit<'s> {
-    pub format: Format,
-    pub tool: &'s str,
-    pub observed_at: Option<DateTime<Utc>>,
-}
-
-impl Emit<'_> {
-    fn record(&self, kind: RecordKind, check: String, outcome: Outcome) -> Record {
-        let mut r = Record::new(kind, self.format, check, outcome);
-        r.tool = self.tool.to_string().into();
-        r.observed_at = self.observed_at;
-        r
-    }
-}
-
 /// Severity from a Trivy word; missing means unknown.
 pub(super) fn severity(word: Option<&str>) -> Severity {
     word.map_or(Severity::Unknown, Severity::from_word)
-}
-
-/// Redact and clip free text.
-pub(super) fn text(s: Option<&str>, max: usize, redact_on: bool) -> String {
-    match s {
-        Some(s) if !s.trim().is_empty() => clip(&redact::maybe(s.trim(), redact_on), max),
-        _ => String::new(),
-    }
 }
 
 /// Emit the records of one result. `subject` already names the target and image.
@@ -241,25 +211,25 @@ pub(super) fn emit_result<'a>(
     ctx: &mut FileCtx<'_>,
     res: &RawResult<'a>,
     pointer: &str,
-    emit: &Emit<'_>,
+    origin: &Origin,
     subject: &Subject,
 ) {
     for (i, raw) in res.vulnerabilities.iter().flatten().enumerate() {
         let ptr = format!("{pointer}/Vulnerabilities/{i}");
         if let Some(v) = doc.parse_raw::<RawVuln>(ctx, raw, &ptr) {
-            vulnerability(doc, ctx, v, raw, &ptr, emit, subject);
+            vulnerability(doc, ctx, v, raw, &ptr, origin, subject);
         }
     }
     for (i, raw) in res.misconfigurations.iter().flatten().enumerate() {
         let ptr = format!("{pointer}/Misconfigurations/{i}");
         if let Some(m) = doc.parse_raw::<RawMisconf>(ctx, raw, &ptr) {
-            misconfiguration(doc, ctx, m, raw, &ptr, emit, subject);
+            misconfiguration(doc, ctx, m, raw, &ptr, origin, subject);
         }
     }
     for (i, raw) in res.secrets.iter().flatten().enumerate() {
         let ptr = format!("{pointer}/Secrets/{i}");
         if let Some(s) = doc.parse_raw::<RawSecret>(ctx, raw, &ptr) {
-            secret(doc, ctx, s, raw, &ptr, emit, subject);
+            secret(doc, ctx, s, raw, &ptr, origin, subject);
         }
     }
 }
@@ -274,55 +244,45 @@ fn missing_id(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, raw: &RawValue, ptr: &str, w
     );
 }
 
-/// Whether a vulnerability can be fixed by an upgrade: a fixed version is named, or
-/// the scanner says its status is `fixed` (Trivy and trivy-operator alike).
-pub fn is_fixable(fixed_version: &str, status: &str) -> bool {
-    !fixed_version.trim().is_empty() || status.eq_ignore_ascii_case("fixed")
-}
-
 fn vulnerability(
     doc: &Doc<'_>,
     ctx: &mut FileCtx<'_>,
     v: RawVuln,
     raw: &RawValue,
     ptr: &str,
-    emit: &Emit<'_>,
+    origin: &Origin,
     subject: &Subject,
 ) {
     let Some(id) = v.id.filter(|s| !s.trim().is_empty()) else {
         missing_id(doc, ctx, raw, ptr, "vulnerability");
         return;
     };
-    let fixed = v.fixed_version.unwrap_or_default();
+    let id = id.trim();
     let status = v.status.unwrap_or_default();
-    let fixable = is_fixable(&fixed, &status);
-    let mut r = emit.record(
-        RecordKind::Vulnerability,
-        id.trim().to_string(),
-        Outcome::Fail,
+    let facts = VulnFacts::new(
+        v.pkg_name.unwrap_or_default(),
+        v.installed_version.unwrap_or_default(),
+        v.fixed_version.unwrap_or_default(),
+        &status,
     );
-    r.aliases = v
-        .vendor_ids
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|a| !a.is_empty() && a.as_str() != r.check.as_str())
-        .map(Text::from)
-        .collect();
-    r.severity = severity(v.severity.as_deref());
-    r.title = text(v.title.as_deref(), MAX_TITLE, ctx.redact).into();
-    r.message = text(v.description.as_deref(), MAX_TEXT, ctx.redact).into();
-    r.subject = subject.clone().into();
-    r = r
-        .attr("package", v.pkg_name.unwrap_or_default())
-        .attr("installed_version", v.installed_version.unwrap_or_default())
-        .attr("fixed_version", fixed)
-        .attr("fixable", if fixable { "true" } else { "false" })
+    let mut d = origin
+        .vulnerability(id, facts)
+        .severity(severity(v.severity.as_deref()))
+        .title(v.title.as_deref().unwrap_or_default())
+        .message(v.description.as_deref().unwrap_or_default())
         .attr("fix_state", status)
         .attr("published", v.published.unwrap_or_default())
         .attr("pkg_path", v.pkg_path.unwrap_or_default())
         .attr("url", v.primary_url.unwrap_or_default());
-    r.provenance = doc.provenance(ctx, raw.get(), ptr);
-    ctx.push_record(r);
+    d.aliases = v
+        .vendor_ids
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|a| !a.is_empty() && a != id)
+        .map(Text::from)
+        .collect();
+    d.subject = subject.clone().into();
+    ctx.emit(d, &doc.at(raw.get(), ptr));
 }
 
 fn misconfiguration(
@@ -331,44 +291,36 @@ fn misconfiguration(
     m: RawMisconf,
     raw: &RawValue,
     ptr: &str,
-    emit: &Emit<'_>,
+    origin: &Origin,
     subject: &Subject,
 ) {
     let Some((check, aliases)) = check_id_of(m.id.as_deref(), m.avd_id.as_deref()) else {
         missing_id(doc, ctx, raw, ptr, "misconfiguration");
         return;
     };
-    let mut r = emit.record(
-        RecordKind::Misconfiguration,
-        check,
-        misconf_outcome(m.status.as_deref()),
-    );
-    r.aliases = aliases.into_iter().map(Text::from).collect();
-    r.severity = severity(m.severity.as_deref());
-    r.title = text(m.title.as_deref(), MAX_TITLE, ctx.redact).into();
-    r.message = text(
-        m.message.as_deref().or(m.description.as_deref()),
-        MAX_TEXT,
-        ctx.redact,
-    )
-    .into();
-    r.subject = subject.clone().into();
     let (resource, line) = m
         .cause
         .map(|c| (c.resource.unwrap_or_default(), c.start_line))
         .unwrap_or_default();
-    r = r
+    let mut d = origin
+        .misconfiguration(check, misconf_outcome(m.status.as_deref()))
+        .severity(severity(m.severity.as_deref()))
+        .title(m.title.as_deref().unwrap_or_default())
+        .message(
+            m.message
+                .as_deref()
+                .or(m.description.as_deref())
+                .unwrap_or_default(),
+        )
         .attr("type", m.kind.unwrap_or_default())
         .attr("status", m.status.unwrap_or_default())
         .attr("resource", resource)
         .attr("line", line.map(|l| l.to_string()).unwrap_or_default())
-        .attr(
-            "resolution",
-            text(m.resolution.as_deref(), MAX_TITLE, ctx.redact),
-        )
+        .attr_redacted("resolution", m.resolution.as_deref().unwrap_or_default())
         .attr("url", m.primary_url.unwrap_or_default());
-    r.provenance = doc.provenance(ctx, raw.get(), ptr);
-    ctx.push_record(r);
+    d.aliases = aliases.into_iter().map(Text::from).collect();
+    d.subject = subject.clone().into();
+    ctx.emit(d, &doc.at(raw.get(), ptr));
 }
 
 /// `PASS` → pass, `FAIL` (or missing) → fail, `EXCEPTION` → skip.
@@ -387,31 +339,30 @@ fn secret(
     s: RawSecret,
     raw: &RawValue,
     ptr: &str,
-    emit: &Emit<'_>,
+    origin: &Origin,
     subject: &Subject,
 ) {
     let Some(rule) = s.rule_id.filter(|r| !r.trim().is_empty()) else {
         missing_id(doc, ctx, raw, ptr, "secret");
         return;
     };
-    let mut r = emit.record(RecordKind::Secret, rule.trim().to_string(), Outcome::Fail);
-    r.severity = severity(s.severity.as_deref());
-    r.title = text(s.title.as_deref(), MAX_TITLE, ctx.redact).into();
-    r.subject = subject.clone().into();
     let fingerprint = s
         .matched
         .filter(|m| !m.is_empty())
         .map(|m| redact::fingerprint(&m))
         .unwrap_or_default();
-    r = r
+    let mut d = origin
+        .secret(rule.trim())
+        .severity(severity(s.severity.as_deref()))
+        .title(s.title.as_deref().unwrap_or_default())
         .attr("category", s.category.unwrap_or_default())
         .attr(
             "line",
             s.start_line.map(|l| l.to_string()).unwrap_or_default(),
         )
         .attr("fingerprint", fingerprint);
-    r.provenance = doc.provenance(ctx, raw.get(), ptr);
-    ctx.push_record(r);
+    d.subject = subject.clone().into();
+    ctx.emit(d, &doc.at(raw.get(), ptr));
 }
 
 /// The canonical check id and its other spellings, from Trivy's `ID` and/or `AVDID`.
@@ -523,65 +474,66 @@ pub(super) fn image_from_meta(
     Some(image)
 }
 
-/// A `scan` record: positive evidence that a scan class ran on a subject.
-pub(super) fn scan_record(
-    emit: &Emit<'_>,
-    check: &str,
-    subject: Subject,
-    meta: Option<&RawMetadata>,
-) -> Record {
-    let mut r = emit.record(RecordKind::Scan, check.to_string(), Outcome::Pass);
-    r.severity = Severity::None;
-    r.title = format!("{} {}", emit.tool, check.replace('-', " ")).into();
-    r.subject = subject.into();
-    if let Some(meta) = meta {
-        r = with_meta_attrs(r, meta);
-    }
-    r
+/// A `scan` draft titled after the tool and the class (`trivy 0.58.1 vulnerability scan`).
+pub(super) fn scan(origin: &Origin, class: ScanClass) -> Draft {
+    let d = origin.scan(class);
+    let title = format!("{} {}", d.tool, class.as_str().replace('-', " "));
+    d.title(&title)
 }
 
-/// `os_family`, `os_name`, `eosl`, `image_created`, `source_repo` from image metadata.
-pub(super) fn with_meta_attrs(mut r: Record, meta: &RawMetadata) -> Record {
-    if let Some(os) = &meta.os {
-        r = r
-            .attr("os_family", os.family.clone().unwrap_or_default())
-            .attr("os_name", os.name.clone().unwrap_or_default())
-            .attr(
-                "eosl",
-                if os.eosl.unwrap_or(false) {
-                    "true"
-                } else {
-                    "false"
-                },
-            );
-    }
-    if let Some(cfg) = &meta.image_config {
-        let created = cfg
-            .created
-            .as_deref()
+/// What image metadata says about the image: OS, end of life, build time.
+pub(super) fn image_facts(meta: &RawMetadata) -> ImageFacts {
+    let os = meta.os.as_ref();
+    let word = |s: Option<&String>| s.filter(|s| !s.is_empty()).map(Text::from);
+    ImageFacts {
+        created: meta
+            .image_config
+            .as_ref()
+            .and_then(|c| c.created.as_deref())
             .filter(|c| !c.starts_with("0001-01-01"))
-            .filter(|c| parse_time(c).is_some())
-            .unwrap_or_default();
-        r = r.attr("image_created", created);
-        let labels = cfg.config.as_ref().and_then(|c| c.labels.as_ref());
-        if let Some(labels) = labels {
-            let label = |k: &str| {
-                labels
-                    .get(k)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            r = r
-                .attr("source_repo", label("org.opencontainers.image.source"))
-                .attr(
-                    "source_revision",
-                    label("org.opencontainers.image.revision"),
-                )
-                .attr("base_image", label("org.opencontainers.image.base.name"));
-        }
+            .and_then(parse_time),
+        os_family: os.and_then(|o| word(o.family.as_ref())),
+        os_name: os.and_then(|o| word(o.name.as_ref())),
+        // Trivy leaves `EOSL` out when it is false.
+        end_of_life: os.map(|o| o.eosl.unwrap_or(false)),
     }
-    r
+}
+
+/// The OS named by an OS-package target `"<image> (<os> <version>)"`, as image facts.
+pub(super) fn os_facts_from_target(target: &str) -> ImageFacts {
+    let (family, version) = os_from_target(target).unwrap_or_default();
+    ImageFacts {
+        os_family: Some(Text::from(family)).filter(|f| !f.is_empty()),
+        os_name: Some(Text::from(version)).filter(|v| !v.is_empty()),
+        ..ImageFacts::default()
+    }
+}
+
+/// The display-only source labels of image metadata (`source_repo`, `source_revision`,
+/// `base_image`).
+pub(super) fn with_source_labels(mut d: Draft, meta: &RawMetadata) -> Draft {
+    let labels = meta
+        .image_config
+        .as_ref()
+        .and_then(|c| c.config.as_ref())
+        .and_then(|c| c.labels.as_ref());
+    if let Some(labels) = labels {
+        let label = |k: &str| {
+            labels
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        d = d
+            .attr("source_repo", label("org.opencontainers.image.source"))
+            .attr(
+                "source_revision",
+                label("org.opencontainers.image.revision"),
+            )
+            .attr("base_image", label("org.opencontainers.image.base.name"));
+    }
+    d
 }
 
 /// `trivy` or `trivy <version>`.

@@ -45,21 +45,6 @@ impl Severity {
             _ => Severity::Unknown,
         }
     }
-
-    /// Map a CVSS-like score (SARIF `security-severity`): ≥9 critical, ≥7 high, ≥4 medium, >0 low.
-    pub fn from_score(score: f64) -> Severity {
-        if score >= 9.0 {
-            Severity::Critical
-        } else if score >= 7.0 {
-            Severity::High
-        } else if score >= 4.0 {
-            Severity::Medium
-        } else if score > 0.0 {
-            Severity::Low
-        } else {
-            Severity::None
-        }
-    }
 }
 
 #[cfg(test)]
@@ -72,7 +57,6 @@ mod tests {
         assert_eq!(Severity::from_word("Negligible"), Severity::Low);
         assert_eq!(Severity::from_word("Informational"), Severity::None);
         assert_eq!(Severity::from_word("bogus"), Severity::Unknown);
-        assert_eq!(Severity::from_score(9.8), Severity::Critical);
         assert!(Severity::High > Severity::Medium);
     }
 }
