@@ -8,9 +8,8 @@
 //! and no time.
 
 use super::util::from_epoch_secs;
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo};
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Text};
+use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{Channel, Format, FormatInfo, ImageRef, Outcome};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -107,31 +106,32 @@ impl Cosign {
             .as_ref()
             .and_then(|c| c.image.as_ref())
             .and_then(|i| non_empty(i.docker_manifest_digest.as_deref()));
-        let image = match (&reference, &digest) {
-            (Some(r), Some(d)) if !r.contains('@') => ImageRef::parse(&format!("{r}@{d}")),
-            (Some(r), _) => ImageRef::parse(r),
-            (None, _) => None,
-        };
+        let image = reference.as_deref().and_then(|r| {
+            // A reference that already names a digest keeps its own.
+            ImageRef::from_parts(r, None, digest.as_deref().filter(|_| !r.contains('@')))
+        });
         let optional = sig.optional;
         let payload = optional
             .as_ref()
             .and_then(|o| o.bundle.as_ref())
             .and_then(|b| b.payload.as_ref());
-        let mut rec = Record::new(RecordKind::Signature, FORMAT, "cosign", Outcome::Pass);
-        rec.tool = Text::from("cosign");
-        rec.title = format!(
+        let title = format!(
             "cosign signature verified for {}",
             image
                 .as_ref()
                 .map(|i| i.key())
-                .or(reference.clone())
+                .or(reference)
                 .unwrap_or_else(|| "an image".to_string())
-        )
-        .into();
-        rec.subject.image = image;
-        rec.observed_at = payload
+        );
+        let observed = payload
             .and_then(|p| p.integrated_time)
             .and_then(|t| from_epoch_secs(t as f64));
+        let mut rec = Origin::new(FORMAT)
+            .tool("cosign")
+            .observed(observed)
+            .signature("cosign", Outcome::Pass)
+            .title(&title);
+        rec.subject.image = image;
         rec = rec
             .attr(
                 "issuer",
@@ -165,8 +165,7 @@ impl Cosign {
                     .map(|i| i.to_string())
                     .unwrap_or_default(),
             );
-        rec.provenance = doc.provenance(ctx, raw, ptr);
-        ctx.push_record(rec);
+        ctx.emit(rec, &doc.at(raw, ptr));
     }
 }
 

@@ -10,11 +10,11 @@
 //! (matched case-insensitively). An alert that names an image also yields a
 //! `sighting` record `running`. The description is redacted before it is kept.
 
-use super::util::{clip, parse_time};
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo, Sensor};
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
-use crate::redact;
+use super::util::parse_time;
+use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{
+    Channel, Format, FormatInfo, ImageRef, Outcome, Sensor, Severity, Subject, Text,
+};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -249,24 +249,23 @@ impl Ingestor for Defender {
                 .map(Text::from),
             ..Subject::default()
         };
-        let mut rec = Record::new(RecordKind::Alert, FORMAT, alert_type.clone(), outcome);
-        rec.tool = Text::from("defender-for-containers");
-        rec.title = non_empty(alert.alert_display_name.as_deref())
-            .or_else(|| non_empty(alert.alert_name.as_deref()))
-            .unwrap_or_else(|| alert_type.clone())
-            .into();
-        rec.severity = match non_empty(alert.severity.as_deref())
+        let severity = match non_empty(alert.severity.as_deref())
             .or_else(|| non_empty(alert.alert_severity.as_deref()))
         {
             Some(s) => Severity::from_word(&s),
             None => Severity::Unknown,
         };
-        if let Some(d) = non_empty(alert.description.as_deref()) {
-            rec.message = clip(&redact::maybe(&d, ctx.redact), 2000).into();
-        }
-        rec.subject = subject.clone().into();
-        rec.observed_at = observed;
-        rec = rec
+        let title = non_empty(alert.alert_display_name.as_deref())
+            .or_else(|| non_empty(alert.alert_name.as_deref()))
+            .unwrap_or_else(|| alert_type.clone());
+        let origin = Origin::new(FORMAT)
+            .tool("defender-for-containers")
+            .observed(observed);
+        let place = doc.at(doc.text, base_ptr);
+        let mut rec = origin
+            .alert(alert_type, severity, None)
+            .title(&title)
+            .message(alert.description.as_deref().unwrap_or_default())
             .attr("status", status)
             .attr(
                 "intent",
@@ -284,27 +283,19 @@ impl Ingestor for Defender {
                 "user",
                 first_of(&props, &["username", "user name"]).unwrap_or_default(),
             );
-        rec.provenance = doc.provenance(ctx, doc.text, base_ptr);
-        let sighting = subject.image.is_some().then(|| {
-            let mut s = Record::new(RecordKind::Sighting, FORMAT, "running", Outcome::Info);
-            s.tool = rec.tool.clone();
-            s.title = format!(
-                "Image {} seen by Defender",
-                subject
-                    .image
-                    .as_ref()
-                    .map(|i| i.tagged())
-                    .unwrap_or_default()
-            )
-            .into();
-            s.subject = subject.into();
-            s.observed_at = observed;
-            s.provenance = rec.provenance.clone();
+        // Defender closed it: still stated, no longer a failure.
+        rec.outcome = outcome;
+        rec.subject = subject.clone().into();
+        let sighting = subject.image.as_ref().map(|image| {
+            let mut s = origin
+                .sighting()
+                .title(&format!("Image {} seen by Defender", image.tagged()));
+            s.subject = subject.clone().into();
             s
         });
-        ctx.push_record(rec);
+        ctx.emit(rec, &place);
         if let Some(s) = sighting {
-            ctx.push_record(s);
+            ctx.emit(s, &place);
         }
     }
 }

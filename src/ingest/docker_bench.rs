@@ -8,11 +8,9 @@
 //! The file is assembled with `printf`, so quotes in details can make it invalid JSON:
 //! such a file is reported as not JSON rather than guessed at.
 
-use super::util::{clip, from_epoch_secs};
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo};
-use crate::model::{Format, Outcome, Record, RecordKind, Text};
-use crate::redact;
+use super::util::from_epoch_secs;
+use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -97,13 +95,12 @@ impl Ingestor for DockerBench {
             serde_json::Value::String(s) => s.trim().parse::<f64>().ok().and_then(from_epoch_secs),
             _ => None,
         });
-        let mut scan = Record::new(RecordKind::Scan, FORMAT, "benchmark-run", Outcome::Info);
-        scan.tool = tool.clone().into();
-        scan.title = Text::from("CIS Docker Benchmark");
-        scan.observed_at = observed;
-        scan = scan.attr("benchmark", "cis-docker");
-        scan.provenance = doc.provenance(ctx, doc.text, "");
-        ctx.push_record(scan);
+        let origin = Origin::new(FORMAT).tool(tool).observed(observed);
+        let scan = origin
+            .scan(ScanClass::Benchmark)
+            .title("CIS Docker Benchmark")
+            .attr("benchmark", "cis-docker");
+        ctx.emit(scan, &doc.whole());
         for (ti, traw) in log.tests.unwrap_or_default().into_iter().enumerate() {
             let tptr = format!("/tests/{ti}");
             let Some(test) = doc.parse_raw::<RawTest<'_>>(ctx, traw, &tptr) else {
@@ -133,14 +130,6 @@ impl Ingestor for DockerBench {
                     _ => Outcome::Unknown,
                 };
                 let desc = r.desc.unwrap_or_default();
-                let mut rec = Record::new(
-                    RecordKind::Benchmark,
-                    FORMAT,
-                    format!("cis-docker:{id}"),
-                    outcome,
-                );
-                rec.tool = tool.clone().into();
-                rec.title = clip(&desc, 300).into();
                 let items: Vec<String> = r
                     .items
                     .unwrap_or_default()
@@ -148,24 +137,19 @@ impl Ingestor for DockerBench {
                     .filter_map(text_of)
                     .collect();
                 let mut message = r.details.unwrap_or_default().trim().to_string();
-                if message.is_empty() && !items.is_empty() {
+                if message.is_empty() {
                     message = items.join(", ");
                 }
-                if !message.is_empty() {
-                    rec.message = clip(&redact::maybe(&message, ctx.redact), 1000).into();
-                }
-                rec.observed_at = observed;
                 let manual = desc.contains("(Manual)");
-                rec = rec
+                let rec = origin
+                    .benchmark(format!("cis-docker:{id}"), outcome)
+                    .title(&desc)
+                    .message(&message)
                     .attr("benchmark", "cis-docker")
                     .attr("test_type", if manual { "manual" } else { "automated" })
-                    .attr("section", clip(&section, 200))
-                    .attr(
-                        "items",
-                        clip(&redact::maybe(&items.join(","), ctx.redact), 500),
-                    );
-                rec.provenance = doc.provenance(ctx, rraw.get(), &rptr);
-                ctx.push_record(rec);
+                    .attr("section", section.as_str())
+                    .attr_redacted("items", &items.join(","));
+                ctx.emit(rec, &doc.at(rraw.get(), &rptr));
             }
         }
     }
@@ -176,7 +160,7 @@ impl Ingestor for DockerBench {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Outcome, RecordKind};
+    use crate::model::{Outcome, RecordKind, ScanClass};
 
     const LOG: &str = r#"{
   "dockerbenchsecurity": "1.3.6",
@@ -203,6 +187,7 @@ mod tests {
         assert_eq!(recs.len(), 6);
         assert_eq!(recs[0].kind, RecordKind::Scan);
         assert_eq!(recs[0].check, "benchmark-run");
+        assert_eq!(recs[0].scan_class(), Some(ScanClass::Benchmark));
         let by = |c: &str| recs.iter().find(|r| r.check == c).unwrap();
         assert_eq!(by("cis-docker:1.1.1").outcome, Outcome::Fail);
         assert_eq!(by("cis-docker:1.1.2").outcome, Outcome::Info);

@@ -9,12 +9,10 @@
 //! `truncated` note names how many were not listed, and every record carries
 //! `total_violations`. An audited constraint also yields a `scan` record `policy-audit`.
 
-use super::util::{clip, parse_time};
-use super::{Doc, FileCtx, Ingestor, Probe};
+use super::util::parse_time;
+use super::{Doc, FileCtx, Ingestor, Origin, Probe};
 use crate::diag::{Code, Diagnostic, Level};
-use crate::model::{Channel, FormatInfo};
-use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject, Text};
-use crate::redact;
+use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass, Severity, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -166,20 +164,21 @@ impl Ingestor for Gatekeeper {
         } else {
             String::new()
         };
+        let origin = Origin::new(FORMAT).tool("gatekeeper").observed(observed);
         let base = |outcome: Outcome, enforcement: &str| {
-            let mut r = Record::new(RecordKind::Policy, FORMAT, check.clone(), outcome);
-            r.tool = Text::from("gatekeeper");
-            r.title = check.clone().into();
-            r.observed_at = observed;
-            r.severity = if outcome == Outcome::Pass {
+            let severity = if outcome == Outcome::Pass {
                 Severity::None
             } else {
                 Severity::Unknown
             };
-            r.attr("enforcement", enforcement.to_string())
-                .attr("policy", name.clone())
-                .attr("constraint_kind", kind.clone())
-                .attr("total_violations", total_attr.clone())
+            origin
+                .policy(check.as_str(), outcome)
+                .severity(severity)
+                .title(&check)
+                .attr("enforcement", enforcement)
+                .attr("policy", name.as_str())
+                .attr("constraint_kind", kind.as_str())
+                .attr("total_violations", total_attr.as_str())
         };
         let audited = observed.is_some() || status.total_violations.is_some() || listed > 0;
         for (i, raw) in violations.into_iter().enumerate() {
@@ -192,7 +191,8 @@ impl Ingestor for Gatekeeper {
                 actions.push(a);
             }
             let enforcement = strongest(&actions).unwrap_or_else(|| default_action.clone());
-            let mut rec = base(outcome_of(&enforcement), &enforcement);
+            let mut rec = base(outcome_of(&enforcement), &enforcement)
+                .message(v.message.as_deref().unwrap_or_default());
             rec.subject = Subject {
                 namespace: non_empty(v.namespace.as_deref()).map(Text::from),
                 kind: non_empty(v.kind.as_deref()).map(Text::from),
@@ -200,36 +200,27 @@ impl Ingestor for Gatekeeper {
                 ..Subject::default()
             }
             .into();
-            if let Some(m) = non_empty(v.message.as_deref()) {
-                rec.message = clip(&redact::maybe(&m, ctx.redact), 2000).into();
-            }
-            rec.provenance = doc.provenance(ctx, raw.get(), &ptr);
-            ctx.push_record(rec);
+            ctx.emit(rec, &doc.at(raw.get(), &ptr));
         }
         if listed == 0 && audited {
             // No violation listed: a clean constraint, or every violation cut by the limit.
-            let mut rec = if total > 0 {
-                let mut r = base(outcome_of(&default_action), &default_action);
-                r.message = format!("{total} violations, none listed").into();
-                r
+            let rec = if total > 0 {
+                base(outcome_of(&default_action), &default_action)
+                    .message(&format!("{total} violations, none listed"))
             } else {
                 base(Outcome::Pass, &default_action)
             };
-            rec.provenance = doc.provenance(ctx, doc.text, "");
-            ctx.push_record(rec);
+            ctx.emit(rec, &doc.whole());
         }
         if audited {
-            let mut scan = Record::new(RecordKind::Scan, FORMAT, "policy-audit", Outcome::Info);
-            scan.tool = Text::from("gatekeeper");
-            scan.title = format!("Gatekeeper audit of {check}").into();
-            scan.observed_at = observed;
-            scan = scan
-                .attr("policy", name.clone())
-                .attr("constraint_kind", kind.clone())
-                .attr("enforcement", default_action.clone())
+            let scan = origin
+                .scan(ScanClass::PolicyAudit)
+                .title(&format!("Gatekeeper audit of {check}"))
+                .attr("policy", name.as_str())
+                .attr("constraint_kind", kind.as_str())
+                .attr("enforcement", default_action.as_str())
                 .attr("total_violations", total.to_string());
-            scan.provenance = doc.provenance(ctx, doc.text, "");
-            ctx.push_record(scan);
+            ctx.emit(scan, &doc.whole());
         }
     }
 }
@@ -240,7 +231,7 @@ mod tests {
     use crate::diag::Code;
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Outcome, Record, RecordKind};
+    use crate::model::{Outcome, Record, RecordKind, ScanClass};
 
     fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("gk.json", text.as_bytes(), &IngestOptions::default())
@@ -283,6 +274,7 @@ mod tests {
         assert_eq!(recs[1].subject.namespace.as_deref(), Some("shop"));
         assert_eq!(recs[3].kind, RecordKind::Scan);
         assert_eq!(recs[3].check, "policy-audit");
+        assert_eq!(recs[3].scan_class(), Some(ScanClass::PolicyAudit));
         assert_eq!(s.diagnostics.len(), 1);
         assert_eq!(s.diagnostics[0].code, Code::Truncated);
         assert!(s.diagnostics[0].message.contains("2 were not listed"));

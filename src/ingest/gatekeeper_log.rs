@@ -10,11 +10,9 @@
 //! `audit_finished`, …) are read and ignored.
 
 use super::gatekeeper::outcome_of;
-use super::util::{clip, from_epoch_secs, parse_time};
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo};
-use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject, Text};
-use crate::redact;
+use super::util::{from_epoch_secs, parse_time};
+use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{Channel, Format, FormatInfo, Outcome, Severity, Subject, Text};
 use serde::Deserialize;
 
 /// The Gatekeeper log ingestor.
@@ -153,33 +151,36 @@ impl Ingestor for GatekeeperLog {
         }
         .or_else(|| l.id.as_deref().and_then(parse_time))
         .or_else(|| l.audit_id.as_deref().and_then(parse_time));
-        let (rkind_kind, check, outcome) = if admission && enforcement == "deny" {
-            (
-                RecordKind::Admission,
-                "webhook-denied".to_string(),
-                Outcome::Pass,
-            )
+        let origin = Origin::new(FORMAT).tool("gatekeeper").observed(observed);
+        let denied = admission && enforcement == "deny";
+        let mut rec = if denied {
+            // A logged denial is enforcement at work.
+            origin
+                .admission("webhook-denied", Outcome::Pass)
+                .title(&format!("Gatekeeper denied the request ({constraint})"))
         } else {
-            (
-                RecordKind::Policy,
-                constraint.clone(),
-                outcome_of(&enforcement),
-            )
+            let outcome = outcome_of(&enforcement);
+            let severity = if outcome == Outcome::Pass {
+                Severity::None
+            } else {
+                Severity::Unknown
+            };
+            origin
+                .policy(constraint.as_str(), outcome)
+                .severity(severity)
+                .title(&constraint)
         };
-        let mut rec = Record::new(rkind_kind, FORMAT, check, outcome);
-        rec.tool = Text::from("gatekeeper");
-        rec.title = if rkind_kind == RecordKind::Admission {
-            format!("Gatekeeper denied the request ({constraint})").into()
-        } else {
-            constraint.clone().into()
-        };
-        rec.severity = if outcome == Outcome::Pass {
-            Severity::None
-        } else {
-            Severity::Unknown
-        };
-        if let Some(t) = non_empty(text) {
-            rec.message = clip(&redact::maybe(&t, ctx.redact), 2000).into();
+        rec = rec
+            .message(text.as_deref().unwrap_or_default())
+            .attr("enforcement", enforcement)
+            .attr("policy", name)
+            .attr("constraint_kind", kind)
+            .attr("user", non_empty(l.request_username).unwrap_or_default())
+            .attr("process", process);
+        if denied {
+            rec = rec
+                .attr("webhook", "gatekeeper")
+                .attr("constraint", constraint);
         }
         rec.subject = Subject {
             namespace: non_empty(rns).map(Text::from),
@@ -188,20 +189,7 @@ impl Ingestor for GatekeeperLog {
             ..Subject::default()
         }
         .into();
-        rec.observed_at = observed;
-        rec = rec
-            .attr("enforcement", enforcement)
-            .attr("policy", name)
-            .attr("constraint_kind", kind)
-            .attr("user", non_empty(l.request_username).unwrap_or_default())
-            .attr("process", process);
-        if rkind_kind == RecordKind::Admission {
-            rec = rec
-                .attr("webhook", "gatekeeper")
-                .attr("constraint", constraint);
-        }
-        rec.provenance = doc.provenance(ctx, doc.text, "");
-        ctx.push_record(rec);
+        ctx.emit(rec, &doc.whole());
     }
 }
 

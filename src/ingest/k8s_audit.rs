@@ -18,11 +18,9 @@
 //! Secret data, ConfigMap data, environment values and headers are never read into a
 //! record; response messages are redacted.
 
-use super::util::{clip, parse_time};
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo};
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Subject, Text};
-use crate::redact;
+use super::util::parse_time;
+use super::{Doc, Draft, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{Channel, Format, FormatInfo, ImageRef, Outcome, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -329,67 +327,63 @@ impl Ingestor for K8sAudit {
                 .map(Text::from),
             ..Subject::default()
         };
-        let redact_on = ctx.redact;
-        let provenance = doc.provenance(ctx, doc.text, "");
-        let base = |kind: RecordKind, check: &str, outcome: Outcome| -> Record {
-            let mut r = Record::new(kind, FORMAT, check, outcome);
-            r.tool = Text::from("kube-apiserver");
-            r.subject = subject.clone().into();
-            r.observed_at = observed;
-            r.provenance = provenance.clone();
-            r.attr("user", username.clone())
-                .attr("verb", verb.clone())
-                .attr("resource", resource.clone())
-                .attr("subresource", subresource.clone())
+        let origin = Origin::new(FORMAT)
+            .tool("kube-apiserver")
+            .observed(observed);
+        let place = doc.whole();
+        // Every record but the sightings is about the request: its object and who made it.
+        let about = |d: Draft| -> Draft {
+            let mut d = d
+                .attr("user", username.as_str())
+                .attr("verb", verb.as_str())
+                .attr("resource", resource.as_str())
+                .attr("subresource", subresource.as_str())
                 .attr("code", code.map(|c| c.to_string()).unwrap_or_default())
-                .attr("audit_id", ev.audit_id.clone().unwrap_or_default())
+                .attr("audit_id", ev.audit_id.clone().unwrap_or_default());
+            d.subject = subject.clone().into();
+            d
         };
-        let mut out: Vec<Record> = Vec::new();
 
         // Admission: Pod Security.
         if let Some(policy) = annotations.get(ANN_PSA_ENFORCE) {
-            let level = policy
-                .split(':')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .to_string();
-            let outcome = match level.as_str() {
+            let level = policy.split(':').next().unwrap_or_default().trim();
+            let outcome = match level {
                 "baseline" | "restricted" => Outcome::Pass,
                 _ => Outcome::Warn,
             };
-            let mut r = base(RecordKind::Admission, "psa-enforce", outcome)
+            let r = about(origin.admission("psa-enforce", outcome))
+                .title(&format!("Pod Security enforce policy {policy}"))
                 .attr("psa_level", level)
-                .attr("psa_policy", clip(policy, 100));
-            r.title = format!("Pod Security enforce policy {policy}").into();
-            out.push(r);
+                .attr("psa_policy", policy);
+            ctx.emit(r, &place);
         }
         if let Some(v) = annotations.get(ANN_PSA_VIOLATIONS) {
-            let mut r = base(RecordKind::Admission, "psa-violation", Outcome::Fail);
-            r.title = Text::from("Pod Security audit violation");
-            r.message = clip(&redact::maybe(v, redact_on), 1000).into();
-            out.push(r);
+            let r = about(origin.admission("psa-violation", Outcome::Fail))
+                .title("Pod Security audit violation")
+                .message(v);
+            ctx.emit(r, &place);
         }
         if let Some(v) = annotations.get(ANN_PSA_EXEMPT) {
-            let mut r = base(RecordKind::Admission, "psa-exempt", Outcome::Warn)
-                .attr("exempt", clip(v, 100));
-            r.title = format!("Pod Security exemption ({v})").into();
-            out.push(r);
+            let r = about(origin.admission("psa-exempt", Outcome::Warn))
+                .title(&format!("Pod Security exemption ({v})"))
+                .attr("exempt", v);
+            ctx.emit(r, &place);
         }
         // Admission: webhook denial.
         if code.is_some_and(|c| (400..=403).contains(&c))
             && status_message.contains("admission webhook")
         {
-            let mut r = base(RecordKind::Admission, "webhook-denied", Outcome::Pass)
+            let r = about(origin.admission("webhook-denied", Outcome::Pass))
+                .title("Admission webhook denied the request")
+                .message(&status_message)
                 .attr("webhook", webhook_name(&status_message).unwrap_or_default());
-            r.title = Text::from("Admission webhook denied the request");
-            r.message = clip(&redact::maybe(&status_message, redact_on), 1000).into();
-            out.push(r);
+            ctx.emit(r, &place);
         }
         // ValidatingAdmissionPolicy failures.
         if let Some(encoded) = annotations.get(ANN_VAP_FAILURE) {
             let pointer = format!("/annotations/{}", escape_pointer(ANN_VAP_FAILURE));
             if let Some(failures) = doc.parse_owned::<Vec<RawVapFailure>>(ctx, encoded, &pointer) {
+                let at = doc.at(doc.text, &pointer);
                 for f in failures {
                     let policy = f.policy.clone().unwrap_or_default();
                     let actions: Vec<String> = f
@@ -402,67 +396,67 @@ impl Ingestor for K8sAudit {
                         .into_iter()
                         .find(|a| actions.iter().any(|x| x == a))
                         .unwrap_or_default();
-                    let message = clip(
-                        &redact::maybe(&f.message.unwrap_or_default(), redact_on),
-                        1000,
-                    );
+                    let message = f.message.unwrap_or_default();
                     let check = if policy.is_empty() {
                         "vap:unknown".to_string()
                     } else {
                         format!("vap:{policy}")
                     };
-                    let mut r = base(RecordKind::Policy, &check, Outcome::Fail)
-                        .attr("policy", policy.clone())
+                    let r = about(origin.policy(check, Outcome::Fail))
+                        .title(&format!("ValidatingAdmissionPolicy {policy}"))
+                        .message(&message)
+                        .attr("policy", policy.as_str())
                         .attr("binding", f.binding.unwrap_or_default())
                         .attr("enforcement", enforcement)
                         .attr("validation_actions", actions.join(","))
                         .attr("source", "ValidatingAdmissionPolicy");
-                    r.title = format!("ValidatingAdmissionPolicy {policy}").into();
-                    r.message = message.clone().into();
-                    r.provenance.pointer = Some(format!("{}{pointer}", doc.pointer).into());
-                    out.push(r);
+                    ctx.emit(r, &at);
                     if enforcement == "deny" && !succeeded {
-                        let mut d = base(RecordKind::Admission, "vap-denied", Outcome::Pass)
-                            .attr("policy", policy.clone());
-                        d.title =
-                            format!("ValidatingAdmissionPolicy {policy} denied the request").into();
-                        d.message = message.into();
-                        out.push(d);
+                        let d = about(origin.admission("vap-denied", Outcome::Pass))
+                            .title(&format!(
+                                "ValidatingAdmissionPolicy {policy} denied the request"
+                            ))
+                            .message(&message)
+                            .attr("policy", policy.as_str());
+                        ctx.emit(d, &place);
                     }
                 }
             }
         }
 
         // Activity.
+        let activity = |code: &str, outcome: Outcome, title: &str| {
+            about(origin.activity(code, outcome)).title(title)
+        };
         match subresource.as_str() {
             "exec" | "attach" | "portforward" => {
-                let mut r = base(RecordKind::Activity, &subresource, Outcome::Info);
-                r.title = format!("kubectl {subresource} into a pod").into();
-                out.push(r);
+                let title = format!("kubectl {subresource} into a pod");
+                ctx.emit(activity(&subresource, Outcome::Info, &title), &place);
             }
             "ephemeralcontainers" if is_write(&verb) => {
-                let mut r = base(RecordKind::Activity, "ephemeral-container", Outcome::Info);
-                r.title = Text::from("Ephemeral container added to a pod");
-                out.push(r);
+                let title = "Ephemeral container added to a pod";
+                ctx.emit(
+                    activity("ephemeral-container", Outcome::Info, title),
+                    &place,
+                );
             }
             _ => {}
         }
         if resource == "secrets" && matches!(verb.as_str(), "get" | "list" | "watch") && succeeded {
-            let mut r = base(RecordKind::Activity, "secret-read", Outcome::Info);
-            r.title = Text::from("Secret read");
-            out.push(r);
+            ctx.emit(
+                activity("secret-read", Outcome::Info, "Secret read"),
+                &place,
+            );
         }
         if username == "system:anonymous"
             && annotations.get(ANN_DECISION).map(String::as_str) == Some("allow")
         {
-            let mut r = base(RecordKind::Activity, "anonymous-allowed", Outcome::Fail);
-            r.title = Text::from("Anonymous request was authorised");
-            out.push(r);
+            let title = "Anonymous request was authorised";
+            ctx.emit(activity("anonymous-allowed", Outcome::Fail, title), &place);
         }
         if groups.iter().any(|g| g == "system:masters") {
-            let mut r = base(RecordKind::Activity, "system-masters", Outcome::Warn);
-            r.title = Text::from("Request by a member of system:masters");
-            out.push(r);
+            let title = "Request by a member of system:masters";
+            ctx.emit(activity("system-masters", Outcome::Warn, title), &place);
         }
         let pod_create = resource == "pods" && subresource.is_empty() && verb == "create";
         if pod_create && succeeded {
@@ -481,21 +475,22 @@ impl Ingestor for K8sAudit {
                 .map(|c| c.name.clone().unwrap_or_default())
                 .collect();
             if !privileged.is_empty() {
-                let mut r = base(RecordKind::Activity, "privileged-pod", Outcome::Fail)
+                let mut r = activity("privileged-pod", Outcome::Fail, "Privileged pod created")
                     .attr("containers", privileged.join(","));
                 r.subject.container = privileged
                     .first()
                     .cloned()
                     .filter(|c| !c.is_empty())
                     .map(Text::from);
-                r.title = Text::from("Privileged pod created");
-                out.push(r);
+                ctx.emit(r, &place);
             }
         }
         if resource == "networkpolicies" && is_write(&verb) && succeeded {
-            let mut r = base(RecordKind::Activity, "networkpolicy-change", Outcome::Info);
-            r.title = format!("NetworkPolicy {verb}").into();
-            out.push(r);
+            let title = format!("NetworkPolicy {verb}");
+            ctx.emit(
+                activity("networkpolicy-change", Outcome::Info, &title),
+                &place,
+            );
         }
         if matches!(
             resource.as_str(),
@@ -503,9 +498,8 @@ impl Ingestor for K8sAudit {
         ) && is_write(&verb)
             && succeeded
         {
-            let mut r = base(RecordKind::Activity, "rbac-change", Outcome::Info);
-            r.title = format!("{} {verb}", kind_of(&resource)).into();
-            out.push(r);
+            let title = format!("{} {verb}", kind_of(&resource));
+            ctx.emit(activity("rbac-change", Outcome::Info, &title), &place);
         }
 
         // Sightings: the images of a pod that was created.
@@ -547,9 +541,9 @@ impl Ingestor for K8sAudit {
                     if !seen.insert((c.name.clone(), image.key())) {
                         continue;
                     }
-                    let mut r = Record::new(RecordKind::Sighting, FORMAT, "running", Outcome::Info);
-                    r.tool = Text::from("kube-apiserver");
-                    r.title = format!("Image {} admitted in a pod", image.tagged()).into();
+                    let mut r = origin
+                        .sighting()
+                        .title(&format!("Image {} admitted in a pod", image.tagged()));
                     r.subject = Subject {
                         namespace: namespace.clone(),
                         kind: Some(Text::from("Pod")),
@@ -559,14 +553,9 @@ impl Ingestor for K8sAudit {
                         ..Subject::default()
                     }
                     .into();
-                    r.observed_at = observed;
-                    r.provenance = provenance.clone();
-                    out.push(r);
+                    ctx.emit(r, &place);
                 }
             }
-        }
-        for r in out {
-            ctx.push_record(r);
         }
     }
 }

@@ -8,11 +8,8 @@
 //! kube-bench writes neither a host name nor a time, so `observed_at` stays empty and
 //! the node type (`master`, `node`, `etcd`…) is the `node_type` attribute: the JSON names no host.
 
-use super::util::clip;
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo};
-use crate::model::{Format, Outcome, Record, RecordKind, Text};
-use crate::redact;
+use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -86,14 +83,13 @@ impl KubeBench {
     ) {
         let benchmark = benchmark_id(c.version.as_deref());
         let node_type = c.node_type.clone().filter(|n| !n.is_empty());
-        let mut scan = Record::new(RecordKind::Scan, FORMAT, "benchmark-run", Outcome::Info);
-        scan.tool = Text::from("kube-bench");
-        scan.title = c.text.clone().unwrap_or_default().into();
-        scan = scan
-            .attr("benchmark", benchmark.clone())
+        let origin = Origin::new(FORMAT).tool("kube-bench");
+        let scan = origin
+            .scan(ScanClass::Benchmark)
+            .title(c.text.as_deref().unwrap_or_default())
+            .attr("benchmark", benchmark.as_str())
             .attr("node_type", node_type.clone().unwrap_or_default());
-        scan.provenance = doc.provenance(ctx, raw, pointer);
-        ctx.push_record(scan);
+        ctx.emit(scan, &doc.at(raw, pointer));
         for (gi, graw) in c.tests.unwrap_or_default().into_iter().enumerate() {
             let gptr = format!("{pointer}/tests/{gi}");
             let Some(group) = doc.parse_raw::<RawGroup<'_>>(ctx, graw, &gptr) else {
@@ -127,27 +123,18 @@ impl KubeBench {
                     "INFO" => Outcome::Info,
                     _ => Outcome::Unknown,
                 };
-                let mut rec = Record::new(
-                    RecordKind::Benchmark,
-                    FORMAT,
-                    format!("{benchmark}:{}", number.trim()),
-                    outcome,
-                );
-                rec.tool = Text::from("kube-bench");
-                rec.title = clip(&desc, 300).into();
-                if let Some(reason) = r.reason.filter(|s| !s.is_empty()) {
-                    rec.message = clip(&redact::maybe(&reason, ctx.redact), 1000).into();
-                }
-                rec = rec
-                    .attr("benchmark", benchmark.clone())
+                let rec = origin
+                    .benchmark(format!("{benchmark}:{}", number.trim()), outcome)
+                    .title(&desc)
+                    .message(r.reason.as_deref().unwrap_or_default())
+                    .attr("benchmark", benchmark.as_str())
                     .attr("test_type", if manual { "manual" } else { "automated" })
                     .attr(
                         "scored",
                         r.scored.map(|s| s.to_string()).unwrap_or_default(),
                     )
                     .attr("node_type", node_type.clone().unwrap_or_default());
-                rec.provenance = doc.provenance(ctx, rraw.get(), &rptr);
-                ctx.push_record(rec);
+                ctx.emit(rec, &doc.at(rraw.get(), &rptr));
             }
         }
     }
@@ -210,7 +197,7 @@ impl Ingestor for KubeBench {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Outcome, RecordKind};
+    use crate::model::{Outcome, RecordKind, ScanClass};
 
     const CONTROL_1: &str = r#"{"id":"1","version":"1.6","text":"Master Node","node_type":"master","tests":[{"section":"1.1","desc":"Files","results":[
 {"test_number":"1.1.1","test_desc":"Perms (Automated)","type":"","status":"FAIL","scored":true},
@@ -236,6 +223,7 @@ mod tests {
         let scans: Vec<_> = recs.iter().filter(|r| r.kind == RecordKind::Scan).collect();
         assert_eq!(scans.len(), 2);
         assert_eq!(scans[0].check, "benchmark-run");
+        assert_eq!(scans[0].scan_class(), Some(ScanClass::Benchmark));
         let by = |c: &str| recs.iter().find(|r| r.check == c).unwrap();
         assert_eq!(by("cis-1.6:1.1.1").outcome, Outcome::Fail);
         assert_eq!(by("cis-1.6:1.1.1").attrs["test_type"], "automated");

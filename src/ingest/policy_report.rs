@@ -11,11 +11,9 @@
 //! record `policy-audit`. v1alpha1 wrote `status` where later versions write `result`;
 //! a result with neither is a listed finding and counts as a failure.
 
-use super::util::{clip, parse_time};
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo};
-use crate::model::{Format, Outcome, Record, RecordKind, Severity, Subject, Text};
-use crate::redact;
+use super::util::parse_time;
+use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass, Severity, Subject, Text};
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -271,33 +269,24 @@ impl Ingestor for PolicyReport {
             if !source.is_empty() && !sources.contains(&source) {
                 sources.push(source.clone());
             }
-            let mut rec = Record::new(
-                RecordKind::Policy,
-                FORMAT,
-                format!("{policy}/{}", rule.as_deref().unwrap_or("default")),
-                outcome,
-            );
-            rec.tool = if tool.is_empty() {
-                source.clone().into()
-            } else {
-                tool.clone().into()
-            };
-            rec.severity = severity;
-            rec.title = clip(rule.as_deref().unwrap_or(&policy), 300).into();
-            if let Some(m) = non_empty(r.message.as_deref()) {
-                rec.message = clip(&redact::maybe(&m, ctx.redact), 2000).into();
-            }
-            if let Some(id) = prop("VulnerabilityID").filter(|id| *id != policy) {
-                rec.aliases.push(id.into());
-            }
-            rec.observed_at = observed;
-            rec = rec
+            // A report written by no named controller: each result names its source.
+            let origin = Origin::new(FORMAT)
+                .tool(if tool.is_empty() { &source } else { &tool })
+                .observed(observed);
+            let mut rec = origin
+                .policy(
+                    format!("{policy}/{}", rule.as_deref().unwrap_or("default")),
+                    outcome,
+                )
+                .severity(severity)
+                .title(rule.as_deref().unwrap_or(&policy))
+                .message(r.message.as_deref().unwrap_or_default())
                 .attr("source", source)
                 .attr(
                     "category",
                     non_empty(r.category.as_deref()).unwrap_or_default(),
                 )
-                .attr("policy", policy.clone())
+                .attr("policy", policy.as_str())
                 .attr("policy_namespace", policy_ns)
                 .attr("rule", rule.clone().unwrap_or_default())
                 .attr(
@@ -305,41 +294,43 @@ impl Ingestor for PolicyReport {
                     r.scored.map(|s| s.to_string()).unwrap_or_default(),
                 )
                 .attr("result", word);
-            rec.provenance = doc.provenance(ctx, raw.get(), &ptr);
+            if let Some(id) = prop("VulnerabilityID").filter(|id| *id != policy) {
+                rec.aliases.push(id.into());
+            }
+            let place = doc.at(raw.get(), &ptr);
             let resources = r.resources.unwrap_or_default();
             if report.scope.is_none() && !resources.is_empty() {
                 for res in &resources {
                     let mut each = rec.clone();
                     each.subject = subject_of(res, report_ns.as_ref()).into();
-                    ctx.push_record(each);
+                    ctx.emit(each, &place);
                 }
             } else {
                 rec.subject = report_subject.clone().into();
-                ctx.push_record(rec);
+                ctx.emit(rec, &place);
             }
         }
-        let mut scan = Record::new(RecordKind::Scan, FORMAT, "policy-audit", Outcome::Info);
-        scan.tool = if tool.is_empty() {
-            sources.first().cloned().unwrap_or_default().into()
-        } else {
-            tool.into()
-        };
-        scan.title = format!(
-            "{} {}",
-            report.kind.as_deref().unwrap_or("PolicyReport"),
-            meta.and_then(|m| m.name.as_deref()).unwrap_or_default()
-        )
-        .trim()
-        .to_string()
-        .into();
+        let origin = Origin::new(FORMAT)
+            .tool(if tool.is_empty() {
+                sources.first().cloned().unwrap_or_default()
+            } else {
+                tool
+            })
+            .observed(latest.or(created));
+        let mut scan = origin
+            .scan(ScanClass::PolicyAudit)
+            .title(&format!(
+                "{} {}",
+                report.kind.as_deref().unwrap_or("PolicyReport"),
+                meta.and_then(|m| m.name.as_deref()).unwrap_or_default()
+            ))
+            .attr("source", sources.join(","))
+            .attr(
+                "report",
+                meta.and_then(|m| m.name.clone()).unwrap_or_default(),
+            );
         scan.subject = report_subject.into();
-        scan.observed_at = latest.or(created);
-        scan = scan.attr("source", sources.join(",")).attr(
-            "report",
-            meta.and_then(|m| m.name.clone()).unwrap_or_default(),
-        );
-        scan.provenance = doc.provenance(ctx, doc.text, "");
-        ctx.push_record(scan);
+        ctx.emit(scan, &doc.whole());
     }
 }
 
@@ -348,7 +339,7 @@ impl Ingestor for PolicyReport {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Outcome, Record, RecordKind, Severity};
+    use crate::model::{Outcome, Record, RecordKind, ScanClass, Severity};
 
     fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("pr.json", text.as_bytes(), &IngestOptions::default())
@@ -397,6 +388,7 @@ mod tests {
         let scan = recs.last().unwrap();
         assert_eq!(scan.kind, RecordKind::Scan);
         assert_eq!(scan.check, "policy-audit");
+        assert_eq!(scan.scan_class(), Some(ScanClass::PolicyAudit));
     }
 
     #[test]

@@ -7,14 +7,13 @@
 //! from `image.id`). Policy events (`process_kprobe`, `process_tracepoint`,
 //! `process_uprobe`, `process_usdt`, `process_lsm`) become `alert` records, check = the
 //! tracing policy name (else the hooked function, else the event type); severity is
-//! high when the policy acted (`SIGKILL`, `OVERRIDE`), medium otherwise. Process
-//! arguments are redacted and clipped; raw byte arguments are never kept.
+//! high when the policy acted (`SIGKILL`, `OVERRIDE`), medium otherwise; the action
+//! itself is the alert's typed fact. Process arguments are redacted and clipped; raw
+//! byte arguments are never kept.
 
-use super::util::{clip, parse_time};
-use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, FormatInfo, Sensor};
-use crate::model::{Format, ImageRef, Outcome, Record, RecordKind, Severity, Subject, Text};
-use crate::redact;
+use super::util::parse_time;
+use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use crate::model::{Channel, Format, FormatInfo, ImageRef, Sensor, Severity, Subject, Text};
 use serde::Deserialize;
 
 /// The Tetragon ingestor.
@@ -140,18 +139,27 @@ fn non_empty(s: Option<&str>) -> Option<String> {
 
 /// `name` (`repo:tag`) with the digest of `id` (`repo@sha256:…`) when it has one.
 fn image_of(img: &RawImage) -> Option<ImageRef> {
-    let name = non_empty(img.name.as_deref());
     let id = non_empty(img.id.as_deref());
     let digest = id
         .as_deref()
         .and_then(|i| i.split_once('@'))
-        .map(|(_, d)| d.to_string());
-    let s = match (name, digest) {
-        (Some(n), Some(d)) if !n.contains('@') => format!("{n}@{d}"),
-        (Some(n), _) => n,
-        (None, _) => id.filter(|i| i.contains('@'))?,
-    };
-    ImageRef::parse(&s)
+        .map(|(_, d)| d);
+    match non_empty(img.name.as_deref()) {
+        Some(n) => ImageRef::from_parts(&n, None, digest.filter(|_| !n.contains('@'))),
+        None => id
+            .filter(|i| i.contains('@'))
+            .and_then(|i| ImageRef::parse(&i)),
+    }
+}
+
+/// Tetragon's severity: high when the policy acted (`SIGKILL`, `OVERRIDE`), else medium.
+fn severity_of_action(action: Option<&str>) -> Severity {
+    let upper = action.unwrap_or_default().to_ascii_uppercase();
+    if upper.contains("SIGKILL") || upper.contains("OVERRIDE") {
+        Severity::High
+    } else {
+        Severity::Medium
+    }
 }
 
 /// A short text for kprobe/tracepoint arguments; byte buffers are never kept.
@@ -244,7 +252,8 @@ impl Ingestor for Tetragon {
             "process_loader" => ev.process_loader.as_ref(),
             _ => None,
         };
-        let provenance = doc.provenance(ctx, doc.text, "");
+        let origin = Origin::new(FORMAT).tool("tetragon").observed(time);
+        let place = doc.whole();
         let process = body.and_then(|b| b.process.as_ref());
         let pod = process.and_then(|p| p.pod.as_ref());
         let container = pod.and_then(|p| p.container.as_ref());
@@ -253,7 +262,7 @@ impl Ingestor for Tetragon {
             namespace: pod
                 .and_then(|p| non_empty(p.namespace.as_deref()))
                 .map(Text::from),
-            kind: pod.map(|_| "Pod".to_string()).map(Text::from),
+            kind: pod.map(|_| Text::from("Pod")),
             name: pod
                 .and_then(|p| non_empty(p.name.as_deref()))
                 .map(Text::from),
@@ -269,7 +278,6 @@ impl Ingestor for Tetragon {
             .unwrap_or_default();
         let arguments = process
             .and_then(|p| non_empty(p.arguments.as_deref()))
-            .map(|a| clip(&redact::maybe(&a, ctx.redact), 500))
             .unwrap_or_default();
         let cmdline = if arguments.is_empty() {
             binary.clone()
@@ -281,92 +289,74 @@ impl Ingestor for Tetragon {
             .map(|u| u.to_string())
             .unwrap_or_default();
 
-        if event_type == "process_exec" && subject.image.is_some() {
-            let mut r = Record::new(RecordKind::Sighting, FORMAT, "running", Outcome::Info);
-            r.tool = Text::from("tetragon");
-            r.title = format!(
-                "Image {} running",
-                subject
-                    .image
-                    .as_ref()
-                    .map(|i| i.tagged())
-                    .unwrap_or_default()
-            )
-            .into();
+        if let Some(image) = subject
+            .image
+            .as_ref()
+            .filter(|_| event_type == "process_exec")
+        {
+            let start = process
+                .and_then(|p| p.start_time.as_deref())
+                .and_then(parse_time);
+            let mut r = origin
+                .sighting()
+                .title(&format!("Image {} running", image.tagged()))
+                .observed(time.or(start));
             r.subject = subject.clone().into();
-            r.observed_at = time.or_else(|| {
-                process
-                    .and_then(|p| p.start_time.as_deref())
-                    .and_then(parse_time)
-            });
-            r.provenance = provenance.clone();
-            ctx.push_record(r);
+            ctx.emit(r, &place);
         }
-        if POLICY_EVENTS.contains(&event_type) {
-            if let Some(b) = body {
-                let function = non_empty(b.function_name.as_deref())
-                    .or_else(|| non_empty(b.symbol.as_deref()))
-                    .or_else(|| match (&b.subsys, &b.event) {
-                        (Some(s), Some(e)) => Some(format!("{s}/{e}")),
-                        _ => None,
-                    })
-                    .unwrap_or_default();
-                let policy = non_empty(b.policy_name.as_deref()).unwrap_or_default();
-                let check = if !policy.is_empty() {
-                    policy.clone()
-                } else if !function.is_empty() {
-                    function.clone()
-                } else {
-                    event_type.to_string()
-                };
-                let action = non_empty(b.action.as_deref()).unwrap_or_default();
-                let upper = action.to_ascii_uppercase();
-                let severity = if upper.contains("SIGKILL") || upper.contains("OVERRIDE") {
-                    Severity::High
-                } else {
-                    Severity::Medium
-                };
-                let mut r = Record::new(RecordKind::Alert, FORMAT, check, Outcome::Fail);
-                r.tool = Text::from("tetragon");
-                r.severity = severity;
-                r.title = if function.is_empty() {
-                    format!("{event_type} by {binary}").into()
-                } else {
-                    format!("{event_type} {function} by {binary}").into()
-                };
-                let args = args_text(b.args.as_deref().unwrap_or_default());
-                if !args.is_empty() {
-                    r.message = clip(&redact::maybe(&args, ctx.redact), 1000).into();
-                }
-                r.subject = subject.clone().into();
-                r.observed_at = time;
-                r = r
-                    .attr("event_type", event_type)
-                    .attr("policy", policy)
-                    .attr("function_name", function)
-                    .attr("action", action)
-                    .attr("binary", binary.clone())
-                    .attr("arguments", arguments.clone())
-                    .attr("cmdline", clip(&cmdline, 500))
-                    .attr("uid", uid.clone())
-                    .attr("tags", b.tags.clone().unwrap_or_default().join(","));
-                r.provenance = provenance.clone();
-                ctx.push_record(r);
-            }
+        if let Some(b) = body.filter(|_| POLICY_EVENTS.contains(&event_type)) {
+            let function = non_empty(b.function_name.as_deref())
+                .or_else(|| non_empty(b.symbol.as_deref()))
+                .or_else(|| match (&b.subsys, &b.event) {
+                    (Some(s), Some(e)) => Some(format!("{s}/{e}")),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            let policy = non_empty(b.policy_name.as_deref()).unwrap_or_default();
+            let check = if !policy.is_empty() {
+                policy.clone()
+            } else if !function.is_empty() {
+                function.clone()
+            } else {
+                event_type.to_string()
+            };
+            let action = non_empty(b.action.as_deref());
+            let title = if function.is_empty() {
+                format!("{event_type} by {binary}")
+            } else {
+                format!("{event_type} {function} by {binary}")
+            };
+            let mut r = origin
+                .alert(
+                    check,
+                    severity_of_action(action.as_deref()),
+                    action.as_deref().map(Text::from),
+                )
+                .title(&title)
+                .message(&args_text(b.args.as_deref().unwrap_or_default()))
+                .attr("event_type", event_type)
+                .attr("policy", policy)
+                .attr("function_name", function)
+                .attr("action", action.unwrap_or_default())
+                .attr("binary", binary.as_str())
+                .attr_redacted("arguments", &arguments)
+                .attr_redacted("cmdline", &cmdline)
+                .attr("uid", uid)
+                .attr("tags", b.tags.clone().unwrap_or_default().join(","));
+            r.subject = subject.clone().into();
+            ctx.emit(r, &place);
         }
-        let mut hb = Record::new(RecordKind::Heartbeat, FORMAT, "tetragon", Outcome::Info);
-        hb.tool = Text::from("tetragon");
-        hb.title = Text::from("Tetragon event");
+        let mut hb = origin
+            .heartbeat(Sensor::Tetragon)
+            .title("Tetragon event")
+            .attr("event_type", event_type);
         hb.subject = Subject {
             cluster: cluster.map(Text::from),
             node: node.map(Text::from),
             ..Subject::default()
         }
         .into();
-        hb.observed_at = time;
-        hb = hb.attr("event_type", event_type);
-        hb.provenance = provenance;
-        ctx.push_record(hb);
+        ctx.emit(hb, &place);
     }
 }
 
@@ -375,7 +365,7 @@ impl Ingestor for Tetragon {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Outcome, Record, RecordKind, Severity};
+    use crate::model::{Facts, Outcome, Record, RecordKind, Severity};
 
     fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("tetragon.json", text.as_bytes(), &IngestOptions::default())
@@ -425,6 +415,23 @@ mod tests {
             recs[3].count, 2,
             "the kprobe and exit heartbeats of gke-1 fold into one"
         );
+    }
+
+    #[test]
+    fn the_policy_action_is_the_alerts_typed_fact() {
+        let action = |recs: &[Record]| match &recs[0].facts {
+            Facts::Alert { action } => action.as_deref().map(str::to_string),
+            other => panic!("not an alert: {other:?}"),
+        };
+        let (_, recs) = run(KPROBE);
+        assert_eq!(action(&recs).as_deref(), Some("KPROBE_ACTION_SIGKILL"));
+        assert_eq!(
+            recs[0].field(crate::model::Field::Action).as_deref(),
+            Some("KPROBE_ACTION_SIGKILL")
+        );
+        let (_, recs) = run(&KPROBE.replace(r#","action":"KPROBE_ACTION_SIGKILL""#, ""));
+        assert_eq!(action(&recs), None);
+        assert_eq!(recs[0].severity, Severity::Medium);
     }
 
     #[test]
