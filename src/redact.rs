@@ -120,7 +120,7 @@ pub fn maybe(input: &str, enabled: bool) -> String {
 /// enough that they reveal little) and a short hash, never the value itself.
 pub fn fingerprint(secret: &str) -> String {
     let digest = Sha256::digest(secret.as_bytes());
-    let short: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    let short = crate::manifest::hex(digest.get(..6).unwrap_or_default());
     let chars: Vec<char> = secret.chars().filter(|c| *c != '*').collect();
     if chars.len() >= 16 {
         let head: String = chars.iter().take(4).collect();

@@ -59,26 +59,28 @@ fn an_empty_estate_passes_the_gate_but_assesses_nothing() {
 }
 
 #[test]
-fn strict_turns_input_diagnostics_into_a_non_zero_exit() {
+fn an_unreadable_input_stops_the_gate_unless_explicitly_allowed() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("broken.json"), "{\"rule\": \"x\", ").unwrap();
     std::fs::write(dir.path().join("notes.json"), "{\"hello\": 1}").unwrap();
-    let (code, _, err) = run(&[
-        "check",
-        dir.path().to_str().unwrap(),
-        "--as-of",
-        "2026-11-20",
-    ]);
-    assert_eq!(code, 0, "{err}");
+    let d = dir.path().to_str().unwrap();
+    let check = |extra: &[&str]| {
+        let mut args = vec!["check", d, "--as-of", "2026-11-20"];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    // A truncated export must not silently weaken the gate.
+    let (code, _, err) = check(&[]);
+    assert_eq!(code, 2, "{err}");
     assert!(err.contains("broken.json:1"), "{err}");
+    assert!(err.contains("could not be read or parsed"), "{err}");
+    assert!(err.contains("--allow-input-errors"), "{err}");
+    // Judged without it on request; an unknown shape alone is a warning, not an error.
+    let (code, _, err) = check(&["--allow-input-errors"]);
+    assert_eq!(code, 0, "{err}");
     assert!(err.contains("unknown-format"), "{err}");
-    let (code, _, _) = run(&[
-        "check",
-        dir.path().to_str().unwrap(),
-        "--as-of",
-        "2026-11-20",
-        "--strict",
-    ]);
+    // --strict turns any diagnostic into a non-zero exit.
+    let (code, _, _) = check(&["--allow-input-errors", "--strict"]);
     assert_eq!(code, 1);
 }
 

@@ -69,13 +69,19 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
         Some("ghcr.io/aquasecurity/trivy-test-images:debian-stretch")
     );
     let scan = first(&recs, RecordKind::Scan);
-    assert_eq!(scan.check, "vulnerability-scan");
     assert_eq!(
-        scan.attrs.get("os_family").map(|v| v.as_str()),
-        Some("debian")
+        scan.scan_class(),
+        Some(muster::model::ScanClass::Vulnerability)
     );
+    let facts = scan
+        .image_facts()
+        .expect("the scan says what it learnt of the image");
+    assert_eq!(facts.os_family.as_deref(), Some("debian"));
     assert_eq!(
-        scan.attrs.get("image_created").map(|v| v.as_str()),
+        facts
+            .created
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Nanos, true))
+            .as_deref(),
         Some("2019-08-14T00:24:45.872523599Z")
     );
 
@@ -181,7 +187,7 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     );
     let fixable = recs
         .iter()
-        .filter(|r| r.attrs.get("fixable").map(|v| v.as_str()) == Some("true"))
+        .filter(|r| r.vuln().is_some_and(|v| v.fixable))
         .count();
     assert_eq!(fixable, 1);
 

@@ -291,11 +291,7 @@ impl Catalog {
                 c.id.clone(),
             )
         });
-        let digest = hasher
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let digest = crate::manifest::hex(&hasher.finalize());
         for (gid, ch) in controls
             .iter_mut()
             .flat_map(|c| c.checks.iter_mut())

@@ -2,7 +2,7 @@
 //! and where its records and diagnostics go.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Level};
-use crate::model::{Outcome, Provenance, Record, RecordKind, Severity, Subject, Text};
+use crate::model::{Outcome, Record, RecordKind, Severity, Subject};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -58,7 +58,8 @@ impl<'f> FileCtx<'f> {
         (self.records, self.diagnostics)
     }
 
-    pub(crate) fn push_record(&mut self, record: Record) {
+    /// Keep a finished record (only [`FileCtx::emit`] calls this).
+    pub(super) fn push_record(&mut self, record: Record) {
         self.records.push(record);
     }
 
@@ -200,16 +201,6 @@ impl<'a> Doc<'a> {
         ctx.offset_of(slice).map(|o| ctx.line_at(o))
     }
 
-    /// Provenance for a record found at `slice` (a part of this document) and `pointer` (relative).
-    pub fn provenance(&self, ctx: &FileCtx<'_>, slice: &str, pointer: &str) -> Provenance {
-        Provenance {
-            file: ctx.file.to_string().into(),
-            line: self.line_of(ctx, slice),
-            pointer: (Some(format!("{}{}", self.pointer, pointer)).filter(|p| !p.is_empty()))
-                .map(Text::from),
-        }
-    }
-
     /// Parse the whole document as `T`, borrowing from the file text.
     /// On failure a diagnostic names the line, column and what serde expected.
     pub fn parse<T: Deserialize<'a>>(&self, ctx: &mut FileCtx<'_>) -> Option<T> {
@@ -271,19 +262,11 @@ impl<'a> Doc<'a> {
             Level::Warning,
             Code::BadRecord,
             ctx.file,
-            format!("record skipped: {}", strip_position(&e.to_string())),
+            format!("record skipped: {}", super::util::error_text(e)),
         );
         d.line = line;
         d.column = column;
         d.pointer = Some(format!("{}{}", self.pointer, pointer)).filter(|p| !p.is_empty());
         ctx.diag(d);
-    }
-}
-
-/// serde_json appends " at line L column C" relative to the slice; the diagnostic carries the absolute position.
-fn strip_position(msg: &str) -> String {
-    match msg.rfind(" at line ") {
-        Some(i) => msg.get(..i).unwrap_or(msg).to_string(),
-        None => msg.to_string(),
     }
 }

@@ -495,6 +495,4 @@ pub(super) fn finish(
     (summary, records)
 }
 
-pub(super) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub(super) use crate::manifest::hex;

@@ -78,7 +78,7 @@ pub fn split_documents(text: &str, ctx: &mut FileCtx<'_>, formats: &mut BTreeSet
                             ctx.file,
                             format!(
                                 "JSON stream broken, the rest of the file was not read: {}",
-                                strip_pos(&e)
+                                super::util::error_text(&e)
                             ),
                         )
                         .at(e.line() as u64, Some(e.column() as u64)),
@@ -94,7 +94,7 @@ pub fn split_documents(text: &str, ctx: &mut FileCtx<'_>, formats: &mut BTreeSet
             Level::Error,
             Code::NotJson,
             ctx.file,
-            format!("not valid JSON: {}", strip_pos(&whole_error)),
+            format!("not valid JSON: {}", super::util::error_text(&whole_error)),
         )
         .at(whole_error.line() as u64, Some(whole_error.column() as u64)),
     );
@@ -159,20 +159,12 @@ impl JsonLines {
                     ctx.file,
                     format!(
                         "line skipped: not a complete JSON value ({})",
-                        strip_pos(&e)
+                        super::util::error_text(&e)
                     ),
                 )
                 .at(lineno, Some(e.column() as u64)),
             ),
         }
-    }
-}
-
-fn strip_pos(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s.get(..i).unwrap_or(&s).to_string(),
-        None => s,
     }
 }
 

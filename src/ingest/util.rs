@@ -1,4 +1,4 @@
-//! Small parsing helpers shared by the format modules: timestamps and text clean-up.
+//! Small parsing helpers shared by the format modules: timestamps and JSON error text.
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 
@@ -51,11 +51,13 @@ pub fn from_epoch_nanos(ns: i64) -> Option<DateTime<Utc>> {
     Some(Utc.timestamp_nanos(ns))
 }
 
-/// Clip a string to at most `max` characters (on a char boundary), marking the cut.
-pub fn clip(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or_default()),
-        None => s.to_string(),
+/// A JSON error's message without serde_json's " at line L column C" (relative to
+/// the slice parsed): diagnostics carry the absolute position themselves.
+pub fn error_text(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s.get(..i).unwrap_or(&s).to_string(),
+        None => s,
     }
 }
 
@@ -70,6 +72,5 @@ mod tests {
         assert!(parse_time("2024-05-07").is_some());
         assert!(parse_time("yesterday").is_none());
         assert!(from_epoch_secs(1_700_000_000.5).is_some());
-        assert_eq!(clip("abcdef", 3), "abc…");
     }
 }

@@ -32,11 +32,7 @@ pub fn slug(id: &str) -> String {
         return base.to_string();
     }
     let digest = Sha256::digest(id.as_bytes());
-    let hash: String = digest
-        .iter()
-        .take(HASH_LEN / 2)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash = crate::manifest::hex(digest.get(..HASH_LEN / 2).unwrap_or_default());
     let keep = MAX_SLUG - HASH_LEN - 2;
     let mut stem: String = base.chars().take(keep).collect();
     while stem.ends_with('-') {
