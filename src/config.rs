@@ -76,7 +76,8 @@ pub struct ReportSettings {
     pub history: HistoryStep,
     /// How far back trends go, in days (older evidence still counts for first-seen dates).
     pub history_days: i64,
-    /// Scan freshness in days.
+    /// How old a snapshot (scan, benchmark run, policy report, platform export) may be
+    /// and still prove a current pass, in days; `[freshness]` overrides it per kind.
     pub freshness_days: i64,
 }
 
@@ -89,6 +90,47 @@ impl Default for ReportSettings {
             history: HistoryStep::Weekly,
             history_days: 182,
             freshness_days: 7,
+        }
+    }
+}
+
+/// How old each kind of snapshot may be and still prove a current pass, in days.
+/// A key left out takes `[report] freshness_days`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Freshness {
+    /// Vulnerability, configuration and secret scans, and signature checks.
+    pub scans: Option<i64>,
+    /// Benchmark runs (kube-bench, docker-bench, compliance reports).
+    pub benchmarks: Option<i64>,
+    /// Policy engine reports (PolicyReports, Gatekeeper audits).
+    pub policy_reports: Option<i64>,
+    /// Platform configuration exports.
+    pub platform: Option<i64>,
+}
+
+/// Days to triage a runtime alert, by severity: an alert nobody triaged is open
+/// whatever its age, and overdue once this deadline has passed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AlertGrace {
+    /// Critical.
+    pub critical: i64,
+    /// High.
+    pub high: i64,
+    /// Medium.
+    pub medium: i64,
+    /// Low.
+    pub low: i64,
+}
+
+impl Default for AlertGrace {
+    fn default() -> Self {
+        AlertGrace {
+            critical: 1,
+            high: 3,
+            medium: 14,
+            low: 30,
         }
     }
 }
@@ -107,6 +149,8 @@ pub struct Grace {
     pub low: i64,
     /// Known exploited.
     pub known_exploited: i64,
+    /// Runtime alert triage deadlines.
+    pub alerts: AlertGrace,
 }
 
 impl Default for Grace {
@@ -117,6 +161,7 @@ impl Default for Grace {
             medium: 90,
             low: 180,
             known_exploited: 0,
+            alerts: AlertGrace::default(),
         }
     }
 }
@@ -150,6 +195,23 @@ impl Default for Scope {
             .to_vec(),
             production_namespaces: vec!["*".to_string()],
             production_clusters: vec!["*".to_string()],
+        }
+    }
+}
+
+/// How muster reads the input files.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Sources {
+    /// Date records that carry no time from an ISO date in their file's path
+    /// (`2026-11-20/kube-bench.json`); the evidence row then says "dated from path".
+    pub date_from_path: bool,
+}
+
+impl Default for Sources {
+    fn default() -> Self {
+        Sources {
+            date_from_path: true,
         }
     }
 }
@@ -208,6 +270,10 @@ pub struct Config {
     pub site: Site,
     /// Report.
     pub report: ReportSettings,
+    /// Freshness per snapshot kind.
+    pub freshness: Freshness,
+    /// How inputs are read.
+    pub sources: Sources,
     /// Grace.
     pub grace: Grace,
     /// Scope.

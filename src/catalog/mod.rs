@@ -7,7 +7,7 @@ mod selector;
 pub use selector::{glob_match as selector_glob, Predicate, Selector};
 
 use crate::diag::{Code, Diagnostic, Level};
-use crate::model::Field;
+use crate::model::{Field, Sensor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -125,6 +125,11 @@ pub struct Check {
     /// with its line).
     #[serde(default, rename = "where")]
     pub predicates: BTreeMap<Field, Predicate>,
+    /// For checks that select only runtime alerts: the sensors able to raise them (empty:
+    /// any sensor that runs on the nodes). The absence of an alert proves something only
+    /// where such a sensor covered the node for the whole window.
+    #[serde(default)]
+    pub sensors: Vec<Sensor>,
     /// Whether the check decides the control's status (optional checks can only lower a pass to a warning).
     #[serde(default = "yes")]
     pub required: bool,

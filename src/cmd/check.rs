@@ -40,6 +40,8 @@ struct InputJson<'a> {
     records: std::collections::BTreeMap<&'static str, u64>,
     first_observed: Option<String>,
     last_observed: Option<String>,
+    undated_records: u64,
+    dated_from_path: bool,
     diagnostics: &'a [crate::diag::Diagnostic],
 }
 
@@ -88,6 +90,8 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
                         records: s.records.iter().map(|(k, n)| (k.as_str(), *n)).collect(),
                         first_observed: s.first_observed.map(|t| t.to_rfc3339()),
                         last_observed: s.last_observed.map(|t| t.to_rfc3339()),
+                        undated_records: s.undated_records,
+                        dated_from_path: s.dated_from_path,
                         diagnostics: &s.diagnostics,
                     })
                     .collect(),

@@ -105,6 +105,7 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
         follow_symlinks: args.follow_symlinks,
         redact: !args.no_redact,
         progress: super::progress::Bar::for_terminal(quiet),
+        date_from_path: config.sources.date_from_path,
         ..IngestOptions::default()
     };
     let mut clock = std::time::Instant::now();

@@ -93,7 +93,6 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, standing: &[usize]) -> Vec<Findin
             .filter(|c| c.checks.iter().any(|ch| ctx.selects(ch, latest)))
             .collect();
         let open = idxs.iter().any(|i| current.contains(i));
-        let first = ctx.first_seen(latest).unwrap_or(ctx.at);
         let last = idxs
             .iter()
             .filter_map(|i| ctx.records.get(*i).and_then(|r| r.observed_at))
@@ -134,8 +133,7 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, standing: &[usize]) -> Vec<Findin
             installed_version: r.vuln().and_then(|v| non_empty(&v.installed)),
             fixed_version: r.vuln().and_then(|v| non_empty(&v.fixed_in)),
             known_exploited: r.known_exploited(),
-            first_seen: first,
-            dated: ctx.first_seen(latest).is_some(),
+            first_seen: ctx.first_seen(latest),
             last_seen: last,
             due,
             fixed_on,
@@ -281,7 +279,8 @@ pub fn teams(config: &Config, findings: &[Finding]) -> Vec<TeamSummary> {
                 .iter()
                 .filter_map(|f| {
                     f.fixed_on
-                        .map(|d| (d - f.first_seen.date_naive()).num_days() as f64)
+                        .zip(f.first_seen)
+                        .map(|(d, first)| (d - first.date_naive()).num_days() as f64)
                 })
                 .collect();
             TeamSummary {

@@ -264,10 +264,9 @@ pub struct Finding {
     pub fixed_version: Option<String>,
     /// Known exploited.
     pub known_exploited: bool,
-    /// First seen (the report date when no report of it carried a time).
-    pub first_seen: DateTime<Utc>,
-    /// Whether any report of it carried an observation time (undated findings are never "new").
-    pub dated: bool,
+    /// First seen; `None` when no report of it carried a time ("age unknown": it is
+    /// never "new", and counts as past any grace period).
+    pub first_seen: Option<DateTime<Utc>>,
     /// Last seen.
     pub last_seen: DateTime<Utc>,
     /// Due date.
@@ -382,6 +381,28 @@ pub struct Changes {
     pub lost_evidence: Vec<String>,
 }
 
+/// How old the evidence is: what a reader must know before trusting any status.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct EvidencePeriod {
+    /// The oldest dated record.
+    pub oldest: Option<DateTime<Utc>>,
+    /// The newest dated record at or before the report date.
+    pub newest: Option<DateTime<Utc>>,
+    /// Records with a time (from the export or from the file path).
+    pub dated_records: u64,
+    /// Records dated from their file's path because the export had no time.
+    pub dated_from_path_records: u64,
+    /// Records with no time at all: shown as "date unknown", proving nothing.
+    pub undated_records: u64,
+    /// Records dated after the report date (beyond a day of clock skew): left out until then.
+    pub future_records: u64,
+    /// The freshness limit, in days (`[report] freshness_days`).
+    pub freshness_days: i64,
+    /// The newest evidence is older than the freshness limit: the whole report rests on
+    /// stale evidence (the date it went stale is `newest` + `freshness_days`).
+    pub stale: bool,
+}
+
 /// What was left out of scope and why.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScopeInfo {
@@ -428,4 +449,6 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Scope.
     pub scope: ScopeInfo,
+    /// How old the evidence is.
+    pub evidence: EvidencePeriod,
 }

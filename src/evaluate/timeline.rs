@@ -56,7 +56,7 @@ pub fn count_statuses(controls: &[ControlResult]) -> BTreeMap<Status, usize> {
 }
 
 fn open_at(f: &Finding, d: NaiveDate) -> bool {
-    f.first_seen.date_naive() <= d
+    f.first_seen.is_none_or(|t| t.date_naive() <= d)
         && f.fixed_on.is_none_or(|x| x > d)
         && (is_open(f) || f.fixed_on.is_some() || f.state == FindingState::Waived)
 }
@@ -92,7 +92,8 @@ pub fn point(
         new: findings
             .iter()
             .filter(|f| {
-                f.dated && f.first_seen.date_naive() > start && f.first_seen.date_naive() <= d
+                f.first_seen
+                    .is_some_and(|t| t.date_naive() > start && t.date_naive() <= d)
             })
             .count(),
         fixed: findings
@@ -127,7 +128,7 @@ pub fn changes(
     }
     let label = |f: &Finding| format!("{} · {}", f.check, f.subject);
     for f in findings {
-        if f.dated && f.first_seen.date_naive() > s {
+        if f.first_seen.is_some_and(|t| t.date_naive() > s) {
             c.new_findings.push(label(f));
         }
         if f.fixed_on.is_some_and(|x| x > s && x <= n) {

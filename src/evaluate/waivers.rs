@@ -67,36 +67,10 @@ impl Waiver {
 
 const CATEGORIES: &[&str] = &["risk-accepted", "mitigated-elsewhere", "false-positive"];
 
-/// Parse a date cell: `YYYY-MM-DD` or RFC 3339.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().or_else(|| {
-        chrono::DateTime::parse_from_rfc3339(s)
-            .ok()
-            .map(|d| d.date_naive())
-    })
-}
+pub use super::register::parse_date;
 
 /// Parse `waivers.csv`. Bad rows become diagnostics naming the line and column and are not applied.
 pub fn parse_waivers(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Waiver> {
-    let mut out = Vec::new();
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let headers: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|s| s.to_ascii_lowercase()).collect(),
-        Err(e) => {
-            diags.push(Diagnostic::file(
-                Level::Error,
-                Code::Config,
-                file,
-                format!("cannot read header: {e}"),
-            ));
-            return out;
-        }
-    };
-    let col = |name: &str| headers.iter().position(|h| h == name);
     let required = [
         "id",
         "control",
@@ -105,99 +79,41 @@ pub fn parse_waivers(file: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Vec
         "approved_on",
         "expires_on",
     ];
-    for r in required {
-        if col(r).is_none() {
-            diags.push(
-                Diagnostic::file(
-                    Level::Error,
-                    Code::Config,
-                    file,
-                    format!("missing column {r:?}; no waiver was applied"),
-                )
-                .at(1, None),
-            );
-            return out;
-        }
-    }
-    for row in reader.records() {
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                diags.push(
-                    Diagnostic::file(
-                        Level::Error,
-                        Code::Config,
-                        file,
-                        format!("unreadable row: {e}"),
-                    )
-                    .at(line, None),
-                );
-                continue;
-            }
-        };
-        let line = row.position().map_or(0, |p| p.line());
-        let get = |name: &str| col(name).and_then(|i| row.get(i)).unwrap_or("").to_string();
-        let bad = |column: &str, msg: String| {
-            Diagnostic::file(
-                Level::Error,
-                Code::Config,
-                file,
-                format!("waiver not applied: column {column}: {msg}"),
-            )
-            .at(line, col(column).map(|c| c as u64 + 1))
-        };
-        let id = get("id");
+    super::register::read(file, text, "waiver", &required, diags, |row| {
+        let id = row.get("id");
         if id.is_empty() {
-            diags.push(bad("id", "empty".into()));
-            continue;
+            return Err(row.bad("id", "empty"));
         }
-        let Some(approved_on) = parse_date(&get("approved_on")) else {
-            diags.push(bad(
-                "approved_on",
-                format!("{:?} is not a date (YYYY-MM-DD)", get("approved_on")),
-            ));
-            continue;
-        };
-        let Some(expires_on) = parse_date(&get("expires_on")) else {
-            diags.push(bad(
-                "expires_on",
-                format!("{:?} is not a date (YYYY-MM-DD)", get("expires_on")),
-            ));
-            continue;
-        };
-        let category = if get("category").is_empty() {
-            "risk-accepted".to_string()
-        } else {
-            get("category")
+        let approved_on = row.date("approved_on")?;
+        let expires_on = row.date("expires_on")?;
+        let category = match row.get("category") {
+            c if c.is_empty() => "risk-accepted".to_string(),
+            c => c,
         };
         if !CATEGORIES.contains(&category.as_str()) {
-            diags.push(bad(
+            return Err(row.bad(
                 "category",
                 format!("{category:?} is not one of {}", CATEGORIES.join(", ")),
             ));
-            continue;
         }
-        let control = if get("control").is_empty() {
-            "*".to_string()
-        } else {
-            get("control")
+        let control = match row.get("control") {
+            c if c.is_empty() => "*".to_string(),
+            c => c,
         };
-        out.push(Waiver {
+        Ok(Waiver {
             id,
             control,
-            finding: get("finding"),
-            image: get("image"),
-            workload: get("workload"),
-            reason: get("reason"),
+            finding: row.get("finding"),
+            image: row.get("image"),
+            workload: row.get("workload"),
+            reason: row.get("reason"),
             category,
-            approver: get("approver"),
+            approver: row.get("approver"),
             approved_on,
             expires_on,
-            line,
-        });
-    }
-    out
+            line: row.line,
+        })
+    })
 }
 
 /// A manual attestation.

@@ -7,6 +7,7 @@ use super::read::{ingest_streamed, with_buffer, GUNZIP_BUFFER, READ_BUFFER};
 use super::FileCtx;
 use crate::diag::{Code, Diagnostic, Level};
 use crate::model::{Format, Interner, Record, SourceSummary};
+use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,6 +42,9 @@ pub struct IngestOptions {
     /// Most bytes decoded from one file (gzip included); the rest is cut with a
     /// diagnostic. Default [`MAX_FILE_BYTES`].
     pub max_decoded_bytes: u64,
+    /// Date records the export gives no time from an ISO date in the file's path
+    /// (`[sources] date_from_path`, on by default).
+    pub date_from_path: bool,
 }
 
 /// Default for [`IngestOptions::stream_above_bytes`]: smaller files are read whole,
@@ -66,6 +70,7 @@ impl Default for IngestOptions {
             interner: Default::default(),
             stream_above_bytes: STREAM_ABOVE_BYTES,
             max_decoded_bytes: MAX_FILE_BYTES,
+            date_from_path: true,
         }
     }
 }
@@ -417,6 +422,8 @@ pub(super) fn empty_summary(display: &str, sha: &str, size: u64) -> SourceSummar
         records: BTreeMap::new(),
         first_observed: None,
         last_observed: None,
+        undated_records: 0,
+        dated_from_path: false,
         diagnostics: Vec::new(),
     }
 }
@@ -481,11 +488,23 @@ pub(super) fn finish(
     ctx.fold_events();
     let (mut records, diagnostics) = ctx.finish();
     records.shrink_to_fit();
+    if opts.date_from_path {
+        if let Some(day) = date_in_path(&summary.path) {
+            for r in records.iter_mut().filter(|r| r.observed_at.is_none()) {
+                r.observed_at = Some(day);
+                r.dated_from_path = true;
+                summary.dated_from_path = true;
+            }
+        }
+    }
     records.iter_mut().for_each(|r| r.share(&opts.interner));
     summary.diagnostics.extend(diagnostics.into_vec());
     summary.formats = formats.into_iter().collect();
     for r in &records {
         *summary.records.entry(r.kind).or_insert(0) += r.count;
+        if r.observed_at.is_none() {
+            summary.undated_records += r.count;
+        }
         if let Some(t) = r.observed_at {
             let first = r.first_observed_at.unwrap_or(t);
             summary.first_observed = Some(summary.first_observed.map_or(first, |f| f.min(first)));
@@ -496,3 +515,47 @@ pub(super) fn finish(
 }
 
 pub(super) use crate::manifest::hex;
+
+/// The last ISO date (`YYYY-MM-DD`, not part of a longer number) in a file path, as
+/// the start of that day (UTC).
+pub fn date_in_path(path: &str) -> Option<DateTime<Utc>> {
+    let b = path.as_bytes();
+    (0..b.len().saturating_sub(9)).rev().find_map(|i| {
+        let digit_before = i > 0 && b.get(i - 1).is_some_and(u8::is_ascii_digit);
+        let digit_after = b.get(i + 10).is_some_and(u8::is_ascii_digit);
+        if digit_before || digit_after {
+            return None;
+        }
+        let day = path.get(i..i + 10)?;
+        chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .ok()
+            .filter(|d| (1990..=2100).contains(&chrono::Datelike::year(d)))
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_iso_date_in_the_path_dates_a_file() {
+        let d = |p: &str| date_in_path(p).map(|t| t.date_naive().to_string());
+        assert_eq!(
+            d("kube-bench/2026-11-20/node.json").as_deref(),
+            Some("2026-11-20")
+        );
+        assert_eq!(
+            d("trivy/web/2026-10-05.json").as_deref(),
+            Some("2026-10-05")
+        );
+        assert_eq!(
+            d("a/2025-01-01/b-2026-02-03.json").as_deref(),
+            Some("2026-02-03")
+        );
+        assert_eq!(d("kube-bench/old-bare-array.json"), None);
+        assert_eq!(d("x/12026-11-20.json"), None, "part of a longer number");
+        assert_eq!(d("x/2026-13-40.json"), None, "not a date");
+    }
+}

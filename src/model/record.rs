@@ -201,6 +201,9 @@ pub struct Record {
     /// When the tool observed it (scan time, event time). `None` when the export has no time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub observed_at: Option<DateTime<Utc>>,
+    /// The export gave no time, and `observed_at` is the date in the file's path.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dated_from_path: bool,
     /// How many identical events were folded into this record (1 for snapshots).
     #[serde(default = "one", skip_serializing_if = "is_one")]
     pub count: u64,
@@ -249,6 +252,7 @@ impl Record {
             message: Text::default(),
             subject: Shared::default(),
             observed_at: None,
+            dated_from_path: false,
             count: 1,
             first_observed_at: None,
             facts: Facts::None,

@@ -26,6 +26,12 @@ pub struct SourceSummary {
     pub first_observed: Option<DateTime<Utc>>,
     /// Latest observation time among its records.
     pub last_observed: Option<DateTime<Utc>>,
+    /// Records with no observation time at all ("date unknown").
+    #[serde(default)]
+    pub undated_records: u64,
+    /// Whether its records were dated from the date in its path (the export has no time).
+    #[serde(default)]
+    pub dated_from_path: bool,
     /// Problems found in it.
     pub diagnostics: Vec<Diagnostic>,
 }

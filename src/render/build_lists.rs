@@ -24,7 +24,10 @@ impl Ctx<'_> {
             installed: f.installed_version.clone().unwrap_or_default(),
             fixed: self.text_or_dash(f.fixed_version.as_deref()),
             known_exploited: f.known_exploited,
-            first_seen: self.i18n.date(f.first_seen.date_naive()),
+            first_seen: match f.first_seen {
+                Some(t) => self.i18n.date(t.date_naive()),
+                None => self.i18n.t("date.unknown"),
+            },
             due_iso: f.due.map(|d| d.to_string()).unwrap_or_default(),
             due: self.i18n.opt_date(f.due),
             state: self.state(f.state),

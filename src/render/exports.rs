@@ -123,7 +123,7 @@ pub fn exports(
                 f.installed_version.clone().unwrap_or_default(),
                 f.fixed_version.clone().unwrap_or_default(),
                 f.known_exploited.to_string(),
-                iso_time(Some(f.first_seen)),
+                iso_time(f.first_seen),
                 iso_time(Some(f.last_seen)),
                 iso_date(f.due),
                 id_of(&f.state),

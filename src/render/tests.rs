@@ -123,8 +123,7 @@ pub fn report() -> Report {
         installed_version: Some("3.0.1".into()),
         fixed_version: Some("3.0.2".into()),
         known_exploited: false,
-        first_seen: Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap(),
-        dated: true,
+        first_seen: Some(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()),
         last_seen: Utc.with_ymd_and_hms(2026, 11, 19, 0, 0, 0).unwrap(),
         due: Some(day(30)),
         fixed_on: None,
@@ -145,6 +144,7 @@ pub fn report() -> Report {
         fixed: 0,
     };
     Report {
+        evidence: crate::evaluate::EvidencePeriod::default(),
         as_of: Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap(),
         profile: "pragmatic".into(),
         controls: vec![img_control, gov],
@@ -205,6 +205,8 @@ pub fn report() -> Report {
             records: BTreeMap::from([(RecordKind::Vulnerability, 1)]),
             first_observed: Some(Utc.with_ymd_and_hms(2026, 11, 19, 0, 0, 0).unwrap()),
             last_observed: Some(Utc.with_ymd_and_hms(2026, 11, 19, 0, 0, 0).unwrap()),
+            undated_records: 0,
+            dated_from_path: false,
             diagnostics: vec![Diagnostic::file(
                 Level::Warning,
                 Code::BadRecord,
