@@ -10,7 +10,7 @@
 use super::{Doc, FileCtx};
 use crate::model::{
     Facts, Format, ImageFacts, Outcome, Provenance, Record, RecordKind, ScanClass, Sensor,
-    Severity, Shared, Text, VulnFacts, SIGHTING,
+    Severity, Shared, Text, VexFacts, VulnFacts, AUDIT_LOG, SIGHTING,
 };
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -160,6 +160,28 @@ impl Origin {
         self.draft(
             RecordKind::Sighting,
             Text::from(SIGHTING),
+            Outcome::Info,
+            Facts::None,
+        )
+    }
+
+    /// A VEX statement about vulnerability `id` (the product goes in the subject:
+    /// `image` for an image reference or digest, `target` for a package URL).
+    pub fn vex(&self, id: impl Into<Text>, facts: VexFacts) -> Draft {
+        self.draft(
+            RecordKind::Vex,
+            id.into(),
+            Outcome::Info,
+            Facts::Vex(Shared::from(facts)),
+        )
+    }
+
+    /// The audit log recorded an event (any event, security-relevant or not): folded
+    /// per day and subject, these prove which days of each cluster the log covers.
+    pub fn audit_heartbeat(&self) -> Draft {
+        self.draft(
+            RecordKind::Heartbeat,
+            Text::from(AUDIT_LOG),
             Outcome::Info,
             Facts::None,
         )

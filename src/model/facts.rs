@@ -60,6 +60,9 @@ impl Sensor {
 /// The check id of a sighting record (an image seen running in a workload).
 pub const SIGHTING: &str = "running";
 
+/// The check id of an audit-log heartbeat (the log recorded an event).
+pub const AUDIT_LOG: &str = "audit-log";
+
 /// Facts about one vulnerable package.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct VulnFacts {
@@ -130,6 +133,43 @@ impl ImageFacts {
     }
 }
 
+vocabulary! {
+    /// What a VEX statement says about a vulnerability in a product.
+    pub enum VexStatus {
+        /// The product is not affected (with a justification).
+        NotAffected = "not_affected",
+        /// The product is affected (with an action statement).
+        Affected = "affected",
+        /// The vulnerability is fixed in the product.
+        Fixed = "fixed",
+        /// Not known yet.
+        UnderInvestigation = "under_investigation",
+    }
+}
+
+/// A VEX statement about the record's vulnerability (`check`, aliases) in the record's
+/// product (the subject's image, or its `target` for a package URL).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct VexFacts {
+    /// The status.
+    pub status: VexStatus,
+    /// Why not affected (`vulnerable_code_not_in_execute_path`, …), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub justification: Option<Text>,
+    /// The impact or status notes, when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub impact: Option<Text>,
+    /// What to do (for `affected`), when given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Text>,
+    /// Who made the statement (the document's author or supplier).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<Text>,
+    /// The document's identifier (`@id`, serial number, tracking id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<Text>,
+}
+
 /// The typed facts of a record, by what it is.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -147,6 +187,8 @@ pub enum Facts {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         image: Option<Shared<ImageFacts>>,
     },
+    /// A VEX statement.
+    Vex(Shared<VexFacts>),
     /// A runtime alert.
     Alert {
         /// What the sensor did about it (Tetragon `SIGKILL`, `OVERRIDE`), when it acted.

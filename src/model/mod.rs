@@ -16,7 +16,9 @@ mod source;
 mod text;
 mod vocab;
 
-pub use facts::{Facts, ImageFacts, ScanClass, Sensor, VulnFacts, SIGHTING};
+pub use facts::{
+    Facts, ImageFacts, ScanClass, Sensor, VexFacts, VexStatus, VulnFacts, AUDIT_LOG, SIGHTING,
+};
 pub use field::Field;
 #[cfg(test)]
 pub(crate) use format::test_formats;

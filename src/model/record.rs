@@ -35,6 +35,8 @@ vocabulary! {
         Sighting = "sighting",
         /// A sensor was alive (heartbeat or any event from a node).
         Heartbeat = "heartbeat",
+        /// A VEX statement about a vulnerability in a product (`check` = vulnerability id).
+        Vex = "vex",
     }
 }
 
