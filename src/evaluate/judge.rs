@@ -150,6 +150,7 @@ pub fn item(
         severity: r.severity,
         subject: r.subject.label(),
         observed_at: r.observed_at,
+        dated_from_path: r.dated_from_path,
         count: r.count,
         state,
         due,

@@ -162,8 +162,11 @@ pub struct EvidenceItem {
     pub severity: Severity,
     /// Subject label.
     pub subject: String,
-    /// When observed.
+    /// When observed (`None`: the export gave no time — "date unknown").
     pub observed_at: Option<DateTime<Utc>>,
+    /// The time is the date in the file's path (the export gave none).
+    #[serde(default)]
+    pub dated_from_path: bool,
     /// Number of folded events.
     pub count: u64,
     /// Remediation state.

@@ -73,6 +73,7 @@ pub fn report() -> Report {
         severity: Severity::High,
         subject: XSS.into(),
         observed_at: Some(Utc.with_ymd_and_hms(2026, 11, 19, 8, 0, 0).unwrap()),
+        dated_from_path: false,
         count: 1,
         state: FindingState::InGrace,
         due: Some(day(30)),

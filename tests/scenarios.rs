@@ -1,0 +1,300 @@
+//! The scenario suite: each folder of `tests/scenarios/` is a small estate (exports,
+//! and optionally `muster.toml`, `waivers.csv`, `triage.csv`, `attestations/`) plus an
+//! `expected.toml` pinning what muster must conclude from it: control and check
+//! statuses, reason codes and parameters, finding states and dates, the evidence
+//! period, diagnostics and the exit code of `muster check`. One rule, both sides of
+//! its boundary, one folder each. See `tests/scenarios/README.md`.
+
+mod common;
+
+use muster::cmd::args::InputArgs;
+use muster::cmd::load::{load, Loaded};
+use muster::evaluate::{ControlResult, Finding};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What a scenario expects. Everything is optional: only what is written is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expected {
+    /// What the scenario pins, in one sentence (shown when it fails).
+    description: String,
+    /// The report date.
+    as_of: String,
+    /// Extra `muster check` arguments (for the exit-code expectation).
+    #[serde(default)]
+    args: Vec<String>,
+    /// Exit code of `muster check <dir> --as-of <as_of> <args>`.
+    exit: Option<i32>,
+    /// Per control id.
+    #[serde(default)]
+    controls: BTreeMap<String, ExpectedStatus>,
+    /// Per `CONTROL/check` id.
+    #[serde(default)]
+    checks: BTreeMap<String, ExpectedStatus>,
+    /// Findings, matched by check id (and subject, when given).
+    #[serde(default)]
+    findings: Vec<ExpectedFinding>,
+    /// Findings that must not exist (by check id).
+    #[serde(default)]
+    no_findings: Vec<String>,
+    /// Diagnostics: each string must appear in some diagnostic message.
+    #[serde(default)]
+    diagnostics: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedStatus {
+    status: String,
+    reason: Option<String>,
+    /// Each given parameter must equal the reason's.
+    #[serde(default)]
+    params: BTreeMap<String, String>,
+    /// Each given parameter must contain this text.
+    #[serde(default)]
+    params_contain: BTreeMap<String, String>,
+    /// Evidence rows considered.
+    evidence: Option<usize>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedFinding {
+    check: String,
+    subject: Option<String>,
+    state: Option<String>,
+    due: Option<String>,
+    first_seen: Option<String>,
+    fixed_on: Option<String>,
+    /// `true`: no report of it was dated.
+    undated: Option<bool>,
+}
+
+fn scenarios_dir() -> PathBuf {
+    common::root().join("tests").join("scenarios")
+}
+
+fn evaluate(dir: &Path, as_of: &str) -> Loaded {
+    let args = InputArgs {
+        inputs: vec![dir.to_path_buf()],
+        config: None,
+        catalog: None,
+        as_of: Some(as_of.to_string()),
+        since: None,
+        strict: false,
+        follow_symlinks: false,
+        no_redact: false,
+        allow_input_errors: true,
+    };
+    load(&args, true).unwrap_or_else(|e| panic!("{}: {e:#}", dir.display()))
+}
+
+fn check_status(
+    what: &str,
+    got: (&str, &str, &BTreeMap<String, String>, usize),
+    want: &ExpectedStatus,
+    errors: &mut Vec<String>,
+) {
+    let (status, reason, params, evidence) = got;
+    if status != want.status {
+        errors.push(format!("{what}: status {status}, expected {}", want.status));
+    }
+    if let Some(r) = &want.reason {
+        if reason != r {
+            errors.push(format!("{what}: reason {reason}, expected {r}"));
+        }
+    }
+    for (k, v) in &want.params {
+        if params.get(k) != Some(v) {
+            errors.push(format!(
+                "{what}: param {k} = {:?}, expected {v:?}",
+                params.get(k)
+            ));
+        }
+    }
+    for (k, v) in &want.params_contain {
+        if !params.get(k).is_some_and(|p| p.contains(v.as_str())) {
+            errors.push(format!(
+                "{what}: param {k} = {:?}, expected to contain {v:?}",
+                params.get(k)
+            ));
+        }
+    }
+    if let Some(n) = want.evidence {
+        if evidence != n {
+            errors.push(format!("{what}: {evidence} evidence rows, expected {n}"));
+        }
+    }
+}
+
+fn control_view(c: &ControlResult) -> (&str, &str, &BTreeMap<String, String>, usize) {
+    (
+        c.status.as_str(),
+        c.reason.code.as_str(),
+        &c.reason.params,
+        c.evidence_count,
+    )
+}
+
+fn finding_matches(f: &Finding, want: &ExpectedFinding) -> bool {
+    f.check.eq_ignore_ascii_case(&want.check)
+        && want
+            .subject
+            .as_ref()
+            .is_none_or(|s| f.subject.contains(s.as_str()))
+}
+
+fn run_scenario(dir: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(dir.join("expected.toml")).expect("expected.toml");
+    let want: Expected = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let loaded = evaluate(dir, &want.as_of);
+    let report = &loaded.report;
+    let mut errors = Vec::new();
+    for (id, w) in &want.controls {
+        match report.controls.iter().find(|c| &c.id == id) {
+            Some(c) => check_status(id, control_view(c), w, &mut errors),
+            None => errors.push(format!("{id}: no such control")),
+        }
+    }
+    for (id, w) in &want.checks {
+        let (control, check) = id.split_once('/').expect("checks are CONTROL/check");
+        let found = report
+            .controls
+            .iter()
+            .find(|c| c.id == control)
+            .and_then(|c| c.checks.iter().find(|k| k.id == check));
+        match found {
+            Some(k) => check_status(
+                id,
+                (
+                    k.status.as_str(),
+                    k.reason.code.as_str(),
+                    &k.reason.params,
+                    k.evidence_total,
+                ),
+                w,
+                &mut errors,
+            ),
+            None => errors.push(format!("{id}: no such check")),
+        }
+    }
+    for w in &want.findings {
+        let Some(f) = report.findings.iter().find(|f| finding_matches(f, w)) else {
+            let have: Vec<String> = report
+                .findings
+                .iter()
+                .map(|f| format!("{} · {}", f.check, f.subject))
+                .collect();
+            errors.push(format!("finding {}: not found among {have:?}", w.check));
+            continue;
+        };
+        let what = format!("finding {} · {}", f.check, f.subject);
+        if let Some(s) = &w.state {
+            if f.state.as_str() != s {
+                errors.push(format!("{what}: state {}, expected {s}", f.state));
+            }
+        }
+        let date = |d: Option<chrono::NaiveDate>| {
+            d.map(|d| d.to_string()).unwrap_or_else(|| "none".into())
+        };
+        if let Some(d) = &w.due {
+            if &date(f.due) != d {
+                errors.push(format!("{what}: due {}, expected {d}", date(f.due)));
+            }
+        }
+        if let Some(d) = &w.fixed_on {
+            if &date(f.fixed_on) != d {
+                errors.push(format!(
+                    "{what}: fixed on {}, expected {d}",
+                    date(f.fixed_on)
+                ));
+            }
+        }
+        if let Some(d) = &w.first_seen {
+            let got = date(f.first_seen.map(|t| t.date_naive()));
+            if &got != d {
+                errors.push(format!("{what}: first seen {got}, expected {d}"));
+            }
+        }
+        if let Some(u) = w.undated {
+            if u == f.first_seen.is_some() {
+                errors.push(format!(
+                    "{what}: undated = {}, expected {u}",
+                    f.first_seen.is_none()
+                ));
+            }
+        }
+    }
+    for id in &want.no_findings {
+        if let Some(f) = report
+            .findings
+            .iter()
+            .find(|f| f.check.eq_ignore_ascii_case(id))
+        {
+            errors.push(format!(
+                "finding {id} · {} exists ({}), expected none",
+                f.subject, f.state
+            ));
+        }
+    }
+    let messages: Vec<String> = report
+        .diagnostics
+        .iter()
+        .chain(report.sources.iter().flat_map(|s| &s.diagnostics))
+        .map(|d| d.to_string())
+        .collect();
+    for d in &want.diagnostics {
+        if !messages.iter().any(|m| m.contains(d.as_str())) {
+            errors.push(format!("no diagnostic contains {d:?}: {messages:?}"));
+        }
+    }
+    if let Some(code) = want.exit {
+        let mut args = vec![
+            "check".to_string(),
+            dir.display().to_string(),
+            "--as-of".into(),
+            want.as_of.clone(),
+            "--format".into(),
+            "json".into(),
+        ];
+        args.extend(want.args.iter().cloned());
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (got, _, stderr) = common::run(&refs);
+        if got != code {
+            errors.push(format!(
+                "muster check exited {got}, expected {code}: {stderr}"
+            ));
+        }
+    }
+    errors
+        .into_iter()
+        .map(|e| {
+            format!(
+                "{}: {e}\n    ({})",
+                dir.file_name().unwrap_or_default().to_string_lossy(),
+                want.description
+            )
+        })
+        .collect()
+}
+
+/// Every scenario folder holds, and every expectation in it holds.
+#[test]
+fn every_scenario_holds() {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(scenarios_dir())
+        .expect("tests/scenarios")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("expected.toml").is_file())
+        .collect();
+    dirs.sort();
+    assert!(!dirs.is_empty(), "no scenario found");
+    let failures: Vec<String> = dirs.iter().flat_map(|d| run_scenario(d)).collect();
+    assert!(
+        failures.is_empty(),
+        "{} scenarios, failures:\n{}",
+        dirs.len(),
+        failures.join("\n")
+    );
+}
