@@ -5,6 +5,7 @@
 //! history date, which is where trends and "what changed" come from.
 
 mod context;
+mod coverage;
 mod findings;
 mod judge;
 mod period;
@@ -42,6 +43,8 @@ pub struct Inputs<'a> {
     pub waivers: &'a [Waiver],
     /// Attestations.
     pub attestations: &'a [Attestation],
+    /// The triage register (`triage.csv`).
+    pub triage: &'a [triage::Triage],
     /// Diagnostics gathered so far (inputs, config, catalog).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -63,8 +66,10 @@ fn controls_over(ctx: &Ctx<'_>, catalog: &Catalog, standing: Vec<usize>) -> Vec<
 
 fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -> ControlResult {
     let mut results = Vec::new();
+    let mut last_evidence: Option<DateTime<Utc>> = None;
     for check in &control.checks {
         let j = judge::judge(ctx, control, check, current);
+        last_evidence = last_evidence.max(j.newest);
         let total = j.total;
         let mut evidence = j.evidence;
         evidence.truncate(judge::EVIDENCE_CAP);
@@ -121,10 +126,6 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
         .max_by_key(|a| a.date)
         .map(|a| timeline::attestation_state(a, ctx.at.date_naive()));
     let evidence_count = results.iter().map(|c| c.evidence_total).sum();
-    let last_evidence = results
-        .iter()
-        .filter_map(|c| judge::last_time(&c.evidence))
-        .max();
     ControlResult {
         id: control.id.clone(),
         domain: control.domain.clone(),
@@ -152,12 +153,13 @@ pub fn score(statuses: &std::collections::BTreeMap<Status, usize>) -> f64 {
 
 /// Evaluate everything as of `as_of`, with trends back to the first evidence and changes since `since`.
 pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime<Utc>>) -> Report {
-    let index = Index::build(inputs.records, inputs.config, inputs.catalog);
+    let index = Index::build(inputs.records, inputs.config, inputs.catalog, inputs.triage);
     let ctx_at = |at| Ctx {
         records: inputs.records,
         config: inputs.config,
         waivers: inputs.waivers,
         attestations: inputs.attestations,
+        triage: inputs.triage,
         at,
         index: &index,
     };

@@ -100,6 +100,20 @@ vocabulary! {
         ImageCount = "reason.image-count",
         /// Nodes whose runtime sensor went silent.
         SilentSensors = "reason.silent-sensors",
+        /// Nodes no runtime sensor ever reported from.
+        UncoveredNodes = "reason.uncovered-nodes",
+        /// No alert, and sensors able to raise it covered every node.
+        NoAlerts = "reason.no-alerts",
+        /// No alert, but the sensors able to raise it did not cover every node.
+        SensorGaps = "reason.sensor-gaps",
+        /// No sensor able to raise the alerts covered any node.
+        NoCapableSensor = "reason.no-capable-sensor",
+        /// The only evidence that could prove a pass is older than its freshness limit.
+        StaleEvidence = "reason.stale-evidence",
+        /// The only evidence that could prove a pass carries no date.
+        UndatedEvidence = "reason.undated-evidence",
+        /// Days of the window without audit events.
+        AuditGaps = "reason.audit-gaps",
     }
 }
 
@@ -136,6 +150,8 @@ vocabulary! {
         NoFix = "no-fix",
         /// Covered by a valid waiver.
         Waived = "waived",
+        /// A runtime alert closed by an entry of the triage register.
+        Triaged = "triaged",
         /// Seen before, absent from the newest scan of its target.
         Fixed = "fixed",
         /// Positive evidence (passing check).

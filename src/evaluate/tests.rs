@@ -115,6 +115,7 @@ fn run(
             config: &config,
             waivers,
             attestations: atts,
+            triage: &[],
             diagnostics: Vec::new(),
         },
         as_of,

@@ -49,11 +49,14 @@ pub fn in_production(r: &Record, config: &Config) -> bool {
 }
 
 /// Indices of the records that stand as of `at`: the newest scan of every target
-/// (records without a time always stand) and events within `window` before `at`.
+/// (records without a time always stand), events within `window` before `at`, and
+/// events whose `open_until` day (alerts nobody triaged yet) is after `at`: an alert
+/// does not age into compliance.
 pub fn current(
     records: &[Record],
     target_ids: &[u32],
     target_count: usize,
+    open_until: &[Option<chrono::NaiveDate>],
     at: DateTime<Utc>,
     window: Duration,
 ) -> Vec<usize> {
@@ -71,7 +74,15 @@ pub fn current(
                         .and_then(|k| newest.get(*k as usize).copied().flatten())
                         .is_some_and(|n| n == t)
             }
-            Some(t) => t <= at && t > start,
+            Some(t) => {
+                t <= at
+                    && (t > start
+                        || open_until
+                            .get(*i)
+                            .copied()
+                            .flatten()
+                            .is_some_and(|until| at.date_naive() < until))
+            }
         })
         .map(|(i, _)| i)
         .collect()

@@ -2,6 +2,7 @@
 //! it, exactly as a report would judge it.
 
 use super::super::judge::{judge, Judged};
+use super::super::triage::Triage;
 use super::super::view::Current;
 use super::super::waivers::Waiver;
 use super::super::{Ctx, Index};
@@ -126,12 +127,25 @@ pub fn judge_at(
     waivers: &[Waiver],
     at: DateTime<Utc>,
 ) -> Judged {
-    let index = Index::build(records, config, catalog);
+    judge_with_triage(catalog, records, config, waivers, &[], at)
+}
+
+/// [`judge_at`] with a triage register.
+pub fn judge_with_triage(
+    catalog: &Catalog,
+    records: &[Record],
+    config: &Config,
+    waivers: &[Waiver],
+    triage: &[Triage],
+    at: DateTime<Utc>,
+) -> Judged {
+    let index = Index::build(records, config, catalog, triage);
     let ctx = Ctx {
         records,
         config,
         waivers,
         attestations: &[],
+        triage,
         at,
         index: &index,
     };
