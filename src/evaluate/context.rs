@@ -234,6 +234,15 @@ impl Ctx<'_> {
                 .is_some_and(|r| check.predicates.iter().all(|(f, p)| p.holds(*f, r)))
     }
 
+    /// Whether a check's predicates other than severity hold for `r` (a scan record,
+    /// which has no severity of its own, is about the subject the check asks about).
+    pub fn subject_predicates_hold(&self, check: &crate::catalog::Check, r: &Record) -> bool {
+        check
+            .predicates
+            .iter()
+            .all(|(f, p)| *f == crate::model::Field::Severity || p.holds(*f, r))
+    }
+
     /// The finding identity of record `i` (kind, id, target, package).
     pub fn finding_key(&self, i: usize) -> &str {
         self.index
@@ -284,10 +293,18 @@ impl Ctx<'_> {
     }
 
     /// Whether `r` can prove something now: it is dated, and, if a snapshot, no older
-    /// than its freshness limit. Undated or stale evidence is shown, never a proof.
+    /// than its freshness limit in days (a 7-day limit: a scan of the 13th still proves
+    /// on the 20th, not on the 21st). Undated or stale evidence is shown, never a proof.
     pub fn proves_now(&self, r: &Record) -> bool {
-        r.observed_at
-            .is_some_and(|t| self.freshness(r).is_none_or(|f| t >= self.at - f))
+        r.observed_at.is_some_and(|t| {
+            self.freshness(r)
+                .is_none_or(|f| t.date_naive() >= self.at.date_naive() - f)
+        })
+    }
+
+    /// The first day a snapshot observed at `t` no longer proves anything.
+    pub fn stale_since(&self, t: DateTime<Utc>, limit: Duration) -> NaiveDate {
+        t.date_naive() + limit + Duration::days(1)
     }
 
     /// Per target id, the newest snapshot time at or before `self.at`.

@@ -75,6 +75,7 @@ fn scan(image: &str, at: chrono::DateTime<Utc>) -> Record {
         Outcome::Pass,
     );
     r.facts = Facts::Scan {
+        families: Default::default(),
         class: ScanClass::Vulnerability,
         image: None,
     };

@@ -17,7 +17,8 @@ use super::trivy_results::{check_id_of, scan, severity, tool_name};
 use super::util::parse_time;
 use super::{Doc, Draft, FileCtx, Ingestor, Origin, Place, Probe};
 use crate::model::{
-    Channel, Format, FormatInfo, ImageFacts, ImageRef, Outcome, ScanClass, Subject, Text, VulnFacts,
+    Channel, ConfigFamilies, ConfigFamily, Format, FormatInfo, ImageFacts, ImageRef, Outcome,
+    ScanClass, Subject, Text, VulnFacts,
 };
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -552,6 +553,9 @@ fn checks<'a>(
     report: &RawReport<'a>,
     rptr: &str,
 ) {
+    // The operator audits live workloads with the Kubernetes checks, and reports the
+    // cluster checks it ran (infra assessments) by id.
+    let mut families = ConfigFamilies::default().with(ConfigFamily::Kubernetes);
     for (i, raw) in report.checks.iter().flatten().enumerate() {
         let ptr = format!("{rptr}/checks/{i}");
         let Some(chk) = doc.parse_raw::<RawCheck>(ctx, raw, &ptr) else {
@@ -560,6 +564,9 @@ fn checks<'a>(
         let Some((id, aliases)) = check_id_of(chk.id.as_deref(), None) else {
             continue;
         };
+        if let Some(f) = ConfigFamily::of_check(&id) {
+            families = families.with(f);
+        }
         let outcome = match chk.success {
             Some(true) => Outcome::Pass,
             _ => Outcome::Fail,
@@ -581,7 +588,7 @@ fn checks<'a>(
         d.subject.image = None;
         ctx.emit(d, &doc.at(raw.get(), &ptr));
     }
-    let mut d = c.about(scan(&c.origin, ScanClass::Configuration));
+    let mut d = c.about(scan(&c.origin, ScanClass::Configuration).families(families));
     d.subject.image = None;
     ctx.emit(d, &c.place(doc));
 }

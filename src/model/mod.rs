@@ -17,7 +17,8 @@ mod text;
 mod vocab;
 
 pub use facts::{
-    Facts, ImageFacts, ScanClass, Sensor, VexFacts, VexStatus, VulnFacts, AUDIT_LOG, SIGHTING,
+    ConfigFamilies, ConfigFamily, Facts, ImageFacts, ScanClass, Sensor, VexFacts, VexStatus,
+    VulnFacts, AUDIT_LOG, SIGHTING,
 };
 pub use field::Field;
 #[cfg(test)]

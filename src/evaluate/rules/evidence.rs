@@ -13,7 +13,7 @@ use super::super::view::Current;
 use super::super::{Ctx, FindingState, Reason, ReasonCode, Status};
 use super::n;
 use crate::catalog::{Check, Control};
-use crate::model::{Outcome, Record, RecordKind, ScanClass, Severity};
+use crate::model::{ConfigFamily, Facts, Outcome, Record, RecordKind, ScanClass, Severity};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::{BTreeSet, HashSet};
 
@@ -137,23 +137,47 @@ impl<'r> Tally<'r> {
             .push((FindingState::Info, r.severity, i, None, None));
     }
 
-    /// Scans whose class can see the selected kinds are evidence of absence, unless
-    /// the same scan reported a failure for this check.
+    /// Scans able to see what the check selects are evidence of absence, unless the
+    /// same scan reported a failure for this check. Able means: the right class; for
+    /// configuration checks, the family of checks the scan ran (a Dockerfile scan says
+    /// nothing about an API server); and the check's subject predicates hold for it.
     fn able_scans(&mut self, ctx: &'r Ctx<'_>, check: &Check, current: &Current) {
-        let classes: Vec<ScanClass> = check
+        let needs: Vec<(ScanClass, Option<ConfigFamily>, bool)> = check
             .selectors
             .iter()
-            .filter_map(|s| ScanClass::able_to_report(s.kind))
+            .filter_map(|s| {
+                let class = ScanClass::able_to_report(s.kind)?;
+                let family = s.glob.as_deref().and_then(ConfigFamily::of_check);
+                // A configuration check id of no known family cannot be proven absent.
+                let provable =
+                    class != ScanClass::Configuration || s.glob.is_none() || family.is_some();
+                Some((class, family, provable))
+            })
             .collect();
-        if classes.is_empty() {
+        if needs.is_empty() {
             return;
         }
         for &i in current.of_kind(RecordKind::Scan) {
             let Some(r) = ctx.records.get(i) else {
                 continue;
             };
-            let able = r.scan_class().is_some_and(|c| classes.contains(&c));
-            if able && !ctx.excluded(i) && !self.failing_scans.contains(&scan_of(ctx, r, i)) {
+            let Facts::Scan {
+                class, families, ..
+            } = &r.facts
+            else {
+                continue;
+            };
+            let able = needs.iter().any(|(c, family, provable)| {
+                *provable
+                    && c == class
+                    && (*c != ScanClass::Configuration
+                        || family.map_or(!families.is_empty(), |f| families.contains(f)))
+            });
+            if able
+                && !ctx.excluded(i)
+                && ctx.subject_predicates_hold(check, r)
+                && !self.failing_scans.contains(&scan_of(ctx, r, i))
+            {
                 self.positive(ctx, r, i);
             }
         }
@@ -239,7 +263,7 @@ impl<'r> Tally<'r> {
                     .map(|r| item(r, *state, *due, waiver.clone()))
             })
             .collect();
-        let (status, reason) = self.verdict(check);
+        let (status, reason) = self.verdict(ctx, check);
         Judged {
             status,
             reason,
@@ -249,7 +273,7 @@ impl<'r> Tally<'r> {
         }
     }
 
-    fn verdict(self, check: &Check) -> (Status, Reason) {
+    fn verdict(self, ctx: &Ctx<'_>, check: &Check) -> (Status, Reason) {
         if self.open > 0 {
             return (
                 Status::Fail,
@@ -305,7 +329,7 @@ impl<'r> Tally<'r> {
                     &[
                         ("date", t.date_naive().to_string()),
                         ("days", n(limit.num_days() as usize)),
-                        ("stale_since", (t + limit).date_naive().to_string()),
+                        ("stale_since", ctx.stale_since(t, limit).to_string()),
                     ],
                 ),
             );
@@ -557,7 +581,7 @@ select = ["vulnerability"]"#;
             (Status::NotAssessed, ReasonCode::StaleEvidence)
         );
         assert_eq!(j.reason.params["date"], "2026-11-12");
-        assert_eq!(j.reason.params["stale_since"], "2026-11-19");
+        assert_eq!(j.reason.params["stale_since"], "2026-11-20");
         assert_eq!(j.evidence.len(), 1, "shown all the same");
         let mut undated = old.clone();
         undated.observed_at = None;
@@ -599,6 +623,7 @@ select = ["vulnerability"]"#;
         found.severity = Severity::Critical;
         let mut secret_scan = scan(IMG, day(11, 19));
         secret_scan.facts = Facts::Scan {
+            families: Default::default(),
             class: ScanClass::Secret,
             image: None,
         };
@@ -611,6 +636,28 @@ select = ["vulnerability"]"#;
         );
         // Alone (nothing found), the same scan is evidence of absence.
         assert_eq!(judge_rule(sel, &[secret_scan], at).status, Status::Pass);
+    }
+
+    #[test]
+    fn a_scan_proves_only_what_its_checks_and_subject_can_see() {
+        let at = day(11, 20);
+        let mut dockerfiles = scan(IMG, day(11, 19));
+        dockerfiles.facts = Facts::Scan {
+            families: [ConfigFamily::Dockerfile].into_iter().collect(),
+            class: ScanClass::Configuration,
+            image: None,
+        };
+        // API-server audit settings are cluster checks: a Dockerfile scan cannot see them.
+        let audit = r#"select = ["misconfiguration:KCV-0019"]"#;
+        let j = judge_rule(audit, std::slice::from_ref(&dockerfiles), at);
+        assert_eq!(j.status, Status::NotAssessed, "{:?}", j.reason);
+        // … but it can see Dockerfile checks.
+        let user = r#"select = ["misconfiguration:DS-0002"]"#;
+        assert_eq!(judge_rule(user, &[dockerfiles], at).status, Status::Pass);
+        // A vulnerability scan of an image says nothing about node components.
+        let nodes = "rule = \"vulnerabilities\"\nselect = [\"vulnerability\"]\nwhere = { resource_kind = \"Node|Cluster\" }";
+        let j = judge_rule(nodes, &[scan(IMG, day(11, 19))], at);
+        assert_eq!(j.status, Status::NotAssessed);
     }
 
     #[test]

@@ -128,7 +128,7 @@ fn unproven<'a>(ctx: &Ctx<'_>, candidates: impl IntoIterator<Item = &'a Record>)
             &[
                 ("date", t.date_naive().to_string()),
                 ("days", n(limit.num_days() as usize)),
-                ("stale_since", (t + limit).date_naive().to_string()),
+                ("stale_since", ctx.stale_since(t, limit).to_string()),
             ],
         ),
         None if undated > 0 => Judged::new(

@@ -32,6 +32,7 @@ fn record(kind: RecordKind, format: Format, check: &str, outcome: Outcome) -> Re
 pub fn scan(image: &str, at: DateTime<Utc>) -> Record {
     let mut r = record(RecordKind::Scan, TRIVY, "vulnerability-scan", Outcome::Pass);
     r.facts = Facts::Scan {
+        families: Default::default(),
         class: ScanClass::Vulnerability,
         image: None,
     };
@@ -44,6 +45,7 @@ pub fn scan(image: &str, at: DateTime<Utc>) -> Record {
 pub fn scan_with(image: &str, at: DateTime<Utc>, facts: ImageFacts) -> Record {
     let mut r = scan(image, at);
     r.facts = Facts::Scan {
+        families: Default::default(),
         class: ScanClass::Vulnerability,
         image: Some(facts.into()),
     };
