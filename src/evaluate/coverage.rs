@@ -64,7 +64,7 @@ pub fn nodes(
         let Some(r) = ctx.records.get(i).filter(|_| !ctx.excluded(i)) else {
             continue;
         };
-        if let Some(node) = r.subject.node.as_deref() {
+        if let Some(node) = node_of(r) {
             let e = scope.entry(node).or_insert((i, None));
             if let Some(t) = first_time(r).filter(|t| *t > window_start) {
                 e.1 = Some(e.1.map_or(t, |s| s.min(t)));
@@ -135,6 +135,17 @@ pub fn sensor_reports(records: &[Record]) -> SensorReports {
         v.sort();
     }
     out
+}
+
+/// The node a record is about: its node, or the resource itself when it is a Node.
+fn node_of(r: &Record) -> Option<&str> {
+    r.subject.node.as_deref().or_else(|| {
+        r.subject
+            .kind
+            .as_deref()
+            .filter(|k| k.eq_ignore_ascii_case("node"))
+            .and(r.subject.name.as_deref())
+    })
 }
 
 fn first_time(r: &Record) -> Option<DateTime<Utc>> {
