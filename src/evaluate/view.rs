@@ -6,7 +6,8 @@ use crate::config::Config;
 use crate::model::{Record, RecordKind};
 use chrono::{DateTime, Duration, Utc};
 
-/// The key under which scans of one target supersede each other.
+/// The key under which reports of one target supersede each other: the same tool,
+/// the same kind of report, the same target.
 pub fn target_key(r: &Record) -> String {
     let s = &r.subject;
     let target = if let Some(w) = s.workload() {
@@ -20,7 +21,8 @@ pub fn target_key(r: &Record) -> String {
     } else {
         format!("file:{}", r.provenance.file)
     };
-    format!("{}|{}", r.format.id(), target)
+    let class = r.report_class().map_or("", |c| c.as_str());
+    format!("{}|{}|{}", r.format.id(), class, target)
 }
 
 /// Whether a record is out of scope (an excluded namespace).

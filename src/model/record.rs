@@ -334,6 +334,21 @@ impl Record {
         }
     }
 
+    /// What kind of report a snapshot record belongs to: a newer report supersedes an
+    /// older one only when both are of the same kind (a secret report says nothing
+    /// about the vulnerabilities of the same workload). `None` for events.
+    pub fn report_class(&self) -> Option<ScanClass> {
+        match self.kind {
+            RecordKind::Vulnerability => Some(ScanClass::Vulnerability),
+            RecordKind::Misconfiguration => Some(ScanClass::Configuration),
+            RecordKind::Secret => Some(ScanClass::Secret),
+            RecordKind::Benchmark => Some(ScanClass::Benchmark),
+            RecordKind::Policy => Some(ScanClass::PolicyAudit),
+            RecordKind::Scan => self.scan_class(),
+            _ => None,
+        }
+    }
+
     /// The vulnerable package, for vulnerability records.
     pub fn vuln(&self) -> Option<&VulnFacts> {
         match &self.facts {
