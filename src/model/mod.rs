@@ -15,6 +15,7 @@ mod severity;
 mod source;
 mod text;
 mod vocab;
+pub mod workload;
 
 pub use facts::{
     ConfigFamilies, ConfigFamily, Facts, ImageFacts, ScanClass, Sensor, VexFacts, VexStatus,
