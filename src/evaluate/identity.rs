@@ -53,8 +53,11 @@ impl Groups {
     }
 }
 
-/// How a reference ranks as the name of its image (smaller is better).
-fn rank(image: &ImageRef, running: bool) -> (bool, bool, String) {
+/// How a reference ranks as the name of its image (smaller is better): tagged, seen
+/// running, then by name.
+type Rank = (bool, bool, String);
+
+fn rank(image: &ImageRef, running: bool) -> Rank {
     (image.tag.is_none(), !running, image.tagged())
 }
 
@@ -114,13 +117,12 @@ impl ImageIdentity {
             }
         }
         // The best name per group root.
-        let mut best: HashMap<usize, (bool, bool, String, &ImageRef)> = HashMap::new();
+        let mut best: HashMap<usize, (Rank, &ImageRef)> = HashMap::new();
         for (id, img, running) in members {
             let root = groups.root(id);
-            let (no_tag, not_running, name) = rank(img, running);
-            let candidate = (no_tag, not_running, name, img);
+            let candidate = (rank(img, running), img);
             match best.get_mut(&root) {
-                Some(b) if (b.0, b.1, &b.2) <= (candidate.0, candidate.1, &candidate.2) => {}
+                Some(b) if b.0 <= candidate.0 => {}
                 Some(b) => *b = candidate,
                 None => {
                     best.insert(root, candidate);
@@ -129,15 +131,16 @@ impl ImageIdentity {
         }
         let mut names = Vec::with_capacity(best.len());
         let mut slot_of_root: HashMap<usize, usize> = HashMap::new();
-        let mut roots: Vec<(&usize, &(bool, bool, String, &ImageRef))> = best.iter().collect();
-        roots.sort_by(|a, b| a.1 .2.cmp(&b.1 .2));
-        for (root, (_, _, _, img)) in roots {
+        let mut roots: Vec<(usize, &(Rank, &ImageRef))> =
+            best.iter().map(|(r, b)| (*r, b)).collect();
+        roots.sort_by(|a, b| a.1 .0 .2.cmp(&b.1 .0 .2));
+        for (root, (_, img)) in roots {
             let mut name = (*img).clone();
             if name.tag.is_some() {
                 // The canonical name is the tagged name; the digest stays with each alias.
                 name.digest = None;
             }
-            slot_of_root.insert(*root, names.len());
+            slot_of_root.insert(root, names.len());
             names.push(name);
         }
         let by_content = ids
