@@ -224,5 +224,7 @@
     setupSorting();
     setupSearchBox();
     setupSearchPage();
+    // Everything above has run (tests wait for this before reading the page).
+    document.documentElement.setAttribute("data-muster-ready", "");
   });
 }());

@@ -1,14 +1,23 @@
 //! Checks in a real browser and real validators, on the sample site opened from disk:
 //! headless Chromium (console errors, requests outside the site, client-side filtering,
-//! printing report.html to PDF, a screenshot), the Nu HTML checker and an OSCAL validator.
+//! printing report.html to PDF, a screenshot), the Nu HTML checker and an OSCAL validator;
+//! and, driven through chromedriver ([`webdriver`]): no sideways scrolling at 1280 and
+//! 390 px, every count on the overview and the executive summary leading to a list of
+//! exactly that many rows, search from `file://`, keyboard-only use of search, filters
+//! and sorting, axe-core on every page kind in light and dark mode, the executive
+//! summary on one A4 page, and screenshots kept in `$MUSTER_ARTIFACTS`.
 //!
 //! Without Chromium these tests say they skipped; with `MUSTER_REQUIRE_BROWSER=1`
 //! (set by `.ci/run`) a missing tool is a failure.
 
 mod common;
+#[path = "browser/webdriver.rs"]
+mod webdriver;
 use common::*;
+use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use webdriver::Driver;
 
 fn required() -> bool {
     std::env::var("MUSTER_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
@@ -266,5 +275,397 @@ fn oscal_assessment_results_validate_against_the_oscal_models() {
         String::from_utf8_lossy(&out.stdout).trim(),
         "40",
         "one finding per control"
+    );
+}
+
+/// A browser session on the sample site, or `None` (skipped) without Chromium or chromedriver.
+fn session() -> Option<(tempfile::TempDir, PathBuf, Driver)> {
+    let Some(chrome) = chromium() else {
+        skip("chromium");
+        return None;
+    };
+    if webdriver::chromedriver().is_none() {
+        skip("chromedriver");
+        return None;
+    }
+    let (dir, site) = site();
+    let driver = Driver::start(&chrome).unwrap_or_else(|e| panic!("chromedriver: {e}"));
+    Some((dir, site, driver))
+}
+
+fn artifacts() -> Option<PathBuf> {
+    let dir = PathBuf::from(std::env::var("MUSTER_ARTIFACTS").ok()?);
+    std::fs::create_dir_all(&dir).unwrap();
+    Some(dir)
+}
+
+/// The page under `dir` (relative to the site) with the most table rows.
+fn largest(site: &Path, dir: &str) -> String {
+    std::fs::read_dir(site.join(dir))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html") && !p.ends_with("index.html"))
+        .max_by_key(|p| {
+            let html = std::fs::read_to_string(p).unwrap();
+            (html.matches("<tr").count(), p.clone())
+        })
+        .map(|p| format!("{dir}/{}", p.file_name().unwrap().to_string_lossy()))
+        .expect("a page")
+}
+
+/// How far the page scrolls sideways, and the widest table wrapper's overflow.
+const OVERFLOW: &str =
+    "document.querySelectorAll('details').forEach(function (d) { d.open = true; });\
+ var page = document.documentElement.scrollWidth - document.documentElement.clientWidth;\
+ var tables = 0;\
+ document.querySelectorAll('.evidence-group .table-wrap, #findings-table').forEach(function (w) {\
+   var box = w.classList.contains('table-wrap') ? w : w.parentElement;\
+   tables = Math.max(tables, box.scrollWidth - box.clientWidth); });\
+ return [page, tables];";
+
+#[test]
+fn pages_fit_at_1280_and_390_px_and_screenshots_are_kept() {
+    let Some((_dir, site, d)) = session() else {
+        return;
+    };
+    let control = largest(&site, "controls");
+    let image = largest(&site, "images");
+    let mut problems = Vec::new();
+    for (width, mobile) in [(1280, false), (390, true)] {
+        d.viewport(width, 900, mobile);
+        for page in [
+            "index.html",
+            "executive.html",
+            control.as_str(),
+            "findings.html",
+            image.as_str(),
+        ] {
+            d.goto(&url(&site.join(page)));
+            if let Some(out) = artifacts() {
+                let name = match page {
+                    p if p == control => "control".to_string(),
+                    p if p == image => "image".to_string(),
+                    p => p.trim_end_matches(".html").to_string(),
+                };
+                let png = d.screenshot(8000);
+                assert!(png.starts_with(b"\x89PNG"), "{page}: not a PNG");
+                std::fs::write(out.join(format!("{name}-{width}.png")), png).unwrap();
+            }
+            let v = d.js(OVERFLOW, json!([]));
+            let (sideways, table) = (v[0].as_i64().unwrap_or(99), v[1].as_i64().unwrap_or(99));
+            if sideways > 0 {
+                problems.push(format!(
+                    "{page} at {width} px scrolls sideways by {sideways} px"
+                ));
+            }
+            if width == 1280 && table > 0 {
+                problems.push(format!(
+                    "{page} at {width} px: a table is {table} px wider than its box"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+/// Rows of the list a URL points at: the element its fragment names, else the page's
+/// `[data-list]` table; rows hidden by a filter do not count.
+const COUNT_ROWS: &str = "var h = decodeURIComponent(location.hash.slice(1));\
+ var el = h ? document.getElementById(h) : document.querySelector('[data-list]');\
+ if (!el) { return -1; }\
+ if (!el.hasAttribute('data-list')) { el = el.querySelector('[data-list]'); if (!el) { return -2; } }\
+ var rows = el.tagName === 'TABLE' ? (el.tBodies[0] ? el.tBodies[0].rows : []) : el.tagName === 'P' ? [] : el.children;\
+ return Array.prototype.filter.call(rows, function (r) { return !r.hidden && !r.closest('[hidden]'); }).length;";
+
+#[test]
+fn every_count_on_the_overview_and_the_summary_opens_a_list_of_that_many_rows() {
+    let Some((_dir, site, d)) = session() else {
+        return;
+    };
+    let mut checked = std::collections::BTreeMap::new();
+    for page in ["index.html", "executive.html"] {
+        d.goto(&url(&site.join(page)));
+        let links = d.js(
+            "return Array.prototype.map.call(document.querySelectorAll('main a[data-count]'), function (a) { return [a.href, Number(a.getAttribute('data-count')), a.textContent.trim()]; });",
+            json!([]),
+        );
+        let links = links.as_array().unwrap().clone();
+        assert!(
+            links.len() >= 15,
+            "{page}: only {} count links",
+            links.len()
+        );
+        for l in links {
+            let (href, count) = (l[0].as_str().unwrap().to_string(), l[1].as_i64().unwrap());
+            assert_eq!(
+                l[2].as_str().unwrap(),
+                count.to_string(),
+                "{page}: a count's text is its number"
+            );
+            checked
+                .entry(href)
+                .or_insert_with(Vec::new)
+                .push((page, count));
+        }
+    }
+    // Every number printed with a status on the overview is one of those links.
+    d.goto(&url(&site.join("index.html")));
+    let bare = d.js(
+        "return Array.prototype.filter.call(document.querySelectorAll('.counts .num, .findings-line, .changed-lines li'), function (e) { return !e.matches('a') && !e.querySelector('a[data-count]'); }).length;",
+        json!([]),
+    );
+    assert_eq!(bare, 0, "a count on the overview is not a link");
+    let mut wrong = Vec::new();
+    for (href, uses) in &checked {
+        d.goto("about:blank");
+        d.goto(href);
+        let rows = d.js(COUNT_ROWS, json!([])).as_i64().unwrap_or(-3);
+        for (page, count) in uses {
+            if rows != *count {
+                wrong.push(format!(
+                    "{page}: {count} links to {href}, which lists {rows}"
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert!(checked
+        .keys()
+        .any(|h| h.contains("findings.html?team=Payments&state=overdue")));
+    assert!(checked
+        .keys()
+        .any(|h| h.contains("controls.html?status=fail")));
+}
+
+/// Search results on search.html for `q`: for each result and each of its links,
+/// (the result's text, the link's href).
+fn search(d: &Driver, site: &Path, q: &str) -> Vec<(String, String)> {
+    d.goto(&format!("{}?q={q}", url(&site.join("search.html"))));
+    let v = d.js(
+        "var out = []; document.querySelectorAll('#search-results > li').forEach(function (li) {\
+           var text = li.querySelector('a').textContent;\
+           li.querySelectorAll('a').forEach(function (a) { out.push([text, a.href]); }); }); return out;",
+        json!([]),
+    );
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p[0].as_str().unwrap().to_string(),
+                p[1].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn search_finds_a_cve_a_package_and_a_workload_from_disk() {
+    let Some((_dir, site, d)) = session() else {
+        return;
+    };
+    let index = std::fs::read_to_string(site.join("assets/search-index.js")).unwrap();
+    assert!(index.starts_with("// muster search index"));
+    // A CVE: the filtered remediation list and the image page that has it.
+    let cve = search(&d, &site, "CVE-2024-3094");
+    assert!(
+        cve.iter()
+            .any(|(_, h)| h.ends_with("findings.html?q=CVE-2024-3094")),
+        "{cve:#?}"
+    );
+    assert!(
+        cve.iter()
+            .any(|(_, h)| h.contains("/images/") && h.contains("etl")),
+        "{cve:#?}"
+    );
+    // A package: the list filtered by it and an image page.
+    let pkg = search(&d, &site, "libxml2");
+    assert!(
+        pkg.iter()
+            .any(|(t, h)| t == "libxml2" && h.contains("findings.html?q=libxml2")),
+        "{pkg:#?}"
+    );
+    assert!(pkg.iter().any(|(_, h)| h.contains("/images/")), "{pkg:#?}");
+    // A workload by name: where it runs.
+    let wl = search(&d, &site, "ledger");
+    assert!(
+        wl.iter()
+            .any(|(t, h)| t.contains("Deployment/ledger") && h.contains("#running-in")),
+        "{wl:#?}"
+    );
+    // A control and a team.
+    let ctl = search(&d, &site, "IMG-04");
+    assert!(
+        ctl.first()
+            .is_some_and(|(_, h)| h.ends_with("controls/IMG-04.html")),
+        "{ctl:#?}"
+    );
+    let team = search(&d, &site, "Payments");
+    assert!(
+        team.iter().any(|(_, h)| h.ends_with("teams/Payments.html")),
+        "{team:#?}"
+    );
+    // Following a result lands on a page that shows the term.
+    d.goto(&cve.iter().find(|(_, h)| h.contains("/images/")).unwrap().1);
+    let text = d.js("return document.body.textContent;", json!([]));
+    assert!(text.as_str().unwrap().contains("CVE-2024-3094"));
+}
+
+/// Press Tab until `selector` has the focus (at most `max` times).
+fn tab_to(d: &Driver, selector: &str, max: usize) {
+    for _ in 0..max {
+        let at = d.js(
+            "return document.activeElement && document.activeElement.matches(arguments[0]);",
+            json!([selector]),
+        );
+        if at == true {
+            return;
+        }
+        d.keys(webdriver::TAB);
+    }
+    panic!("{selector} cannot be reached with the Tab key");
+}
+
+fn wait_for_url(d: &Driver, part: &str) {
+    for _ in 0..50 {
+        if d.url().contains(part) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("the browser did not go to {part}: {}", d.url());
+}
+
+#[test]
+fn search_filters_and_sorting_work_with_the_keyboard_alone() {
+    let Some((_dir, site, d)) = session() else {
+        return;
+    };
+    let findings = url(&site.join("findings.html"));
+    // Search: from the header box to a result, keys only.
+    d.goto(&findings);
+    tab_to(&d, "#site-search-q", 10);
+    d.keys(&format!("CVE-2024-3094{}", webdriver::ENTER));
+    wait_for_url(&d, "search.html?q=CVE-2024-3094");
+    tab_to(&d, "#search-results a", 40);
+    d.keys(webdriver::ENTER);
+    wait_for_url(&d, "CVE-2024-3094");
+    assert!(!d.url().contains("search.html"), "{}", d.url());
+    // Filters: choose the state "overdue" from the keyboard.
+    d.goto(&findings);
+    let overdue = std::fs::read_to_string(site.join("findings.html"))
+        .unwrap()
+        .matches("data-state=\"overdue")
+        .count() as i64;
+    assert!(overdue > 0);
+    tab_to(&d, "select[data-filter-field=state]", 60);
+    for _ in 0..8 {
+        if d.js("return document.activeElement.value;", json!([])) == "overdue" {
+            break;
+        }
+        d.keys(webdriver::DOWN);
+    }
+    let shown = d.js(COUNT_ROWS, json!([])).as_i64().unwrap();
+    assert_eq!(shown, overdue, "the state filter chosen by keyboard");
+    // Sorting: a column header is a button reached with Tab and pressed with Enter.
+    tab_to(&d, "#findings-table th button.sort", 20);
+    d.keys(webdriver::ENTER);
+    let sorted = d.js(
+        "return document.activeElement.closest('th').getAttribute('aria-sort');",
+        json!([]),
+    );
+    assert_eq!(sorted, "ascending");
+}
+
+fn axe_source() -> Option<String> {
+    let path = std::env::var("MUSTER_AXE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| root().join(".ci/.tools/node_modules/axe-core/axe.min.js"));
+    std::fs::read_to_string(path).ok()
+}
+
+const AXE_RUN: &str = "var done = arguments[arguments.length - 1];\
+ axe.run(document, { resultTypes: ['violations'] }).then(function (r) {\
+   done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })\
+     .map(function (v) { return v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }).join(', '); }));\
+ }).catch(function (e) { done(['axe failed: ' + e]); });";
+
+#[test]
+fn axe_finds_no_serious_or_critical_violation_on_any_page_kind_in_light_or_dark_mode() {
+    let Some(axe) = axe_source() else {
+        return skip("axe-core (.ci/.tools/node_modules/axe-core)");
+    };
+    let Some((_dir, site, d)) = session() else {
+        return;
+    };
+    let kinds = [
+        "index.html".to_string(),
+        "executive.html".into(),
+        "controls.html".into(),
+        largest(&site, "controls"),
+        "findings.html".into(),
+        "images/index.html".into(),
+        largest(&site, "images"),
+        "teams.html".into(),
+        "teams/Payments.html".into(),
+        "waivers.html".into(),
+        "changes.html".into(),
+        "sources.html".into(),
+        "report.html".into(),
+        "search.html?q=nginx".into(),
+        "evidence-time.html".into(),
+    ];
+    let mut problems = Vec::new();
+    for page in &kinds {
+        let (file, query) = page
+            .split_once('?')
+            .map_or((page.as_str(), ""), |(f, q)| (f, q));
+        let target = if query.is_empty() {
+            url(&site.join(file))
+        } else {
+            format!("{}?{query}", url(&site.join(file)))
+        };
+        d.goto(&target);
+        d.js(&format!("{axe}\n;return true;"), json!([]));
+        for dark in [false, true] {
+            d.dark(dark);
+            let found = d.js_async(AXE_RUN, json!([]));
+            for v in found.as_array().unwrap() {
+                problems.push(format!(
+                    "{page} ({}): {}",
+                    if dark { "dark" } else { "light" },
+                    v.as_str().unwrap()
+                ));
+            }
+        }
+        d.dark(false);
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn the_executive_summary_prints_on_one_a4_page() {
+    let Some((_dir, site, d)) = session() else {
+        return;
+    };
+    d.goto(&url(&site.join("executive.html")));
+    let pdf = d.print_a4();
+    assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+    let dir = tempfile::tempdir().unwrap();
+    let file = artifacts()
+        .unwrap_or_else(|| dir.path().to_path_buf())
+        .join("executive.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let Ok(info) = Command::new("pdfinfo").arg(&file).output() else {
+        return skip("pdfinfo");
+    };
+    let pages = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().to_string()))
+        .unwrap_or_default();
+    assert_eq!(
+        pages, "1",
+        "the executive summary prints on {pages} A4 pages"
     );
 }
