@@ -193,18 +193,8 @@ fn lines(ctx: &mut Ctx, chart: &Chart) -> Result<Vec<(usize, i32, String)>, Stri
             let style = c.stroke_width(2);
             match k % 3 {
                 0 => ctx.draw_series(std::iter::once(PathElement::new(run, style))),
-                1 => ctx.draw_series(std::iter::once(DashedPathElement::new(
-                    run,
-                    8,
-                    4,
-                    style,
-                ))),
-                _ => ctx.draw_series(std::iter::once(DashedPathElement::new(
-                    run,
-                    3,
-                    3,
-                    style,
-                ))),
+                1 => ctx.draw_series(std::iter::once(DashedPathElement::new(run, 8, 4, style))),
+                _ => ctx.draw_series(std::iter::once(DashedPathElement::new(run, 3, 3, style))),
             }
             .map_err(|e| e.to_string())?;
         }

@@ -16,9 +16,10 @@ fn urgency(s: FindingState) -> u8 {
         FindingState::InGrace => 1,
         FindingState::NoFix => 2,
         FindingState::Waived => 3,
-        FindingState::Info => 4,
-        FindingState::Fixed => 5,
-        FindingState::Passed => 6,
+        FindingState::Triaged => 4,
+        FindingState::Info => 5,
+        FindingState::Fixed => 6,
+        FindingState::Passed => 7,
     }
 }
 

@@ -136,7 +136,7 @@ fn finding_filters(ctx: &Ctx, shown: &[FindingView]) -> Vec<FilterView> {
         }
     }
     let order = [
-        "overdue", "in-grace", "no-fix", "waived", "fixed", "passed", "info",
+        "overdue", "in-grace", "no-fix", "waived", "triaged", "fixed", "passed", "info",
     ];
     for id in order.iter().filter(|id| seen.contains(id)) {
         let label = shown

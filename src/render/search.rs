@@ -16,7 +16,7 @@
 
 use super::build::{check_anchor, control_href, image_href, team_href, Ctx};
 use super::pages_lists::Shared;
-use super::teams::open_unwaived;
+use crate::evaluate::FindingState;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -118,7 +118,7 @@ pub fn index(ctx: &Ctx, shared: &Shared) -> (Vec<u8>, SearchPageView) {
     let open_checks: BTreeSet<&str> = r
         .findings
         .iter()
-        .filter(|f| open_unwaived(f.state) || f.state == crate::evaluate::FindingState::Waived)
+        .filter(|f| f.state.is_open() || f.state == FindingState::Waived)
         .map(|f| f.check.as_str())
         .collect();
     let open_subjects: BTreeSet<&str> =
@@ -156,7 +156,7 @@ pub fn index(ctx: &Ctx, shared: &Shared) -> (Vec<u8>, SearchPageView) {
             targets.push(-1);
         }
         if let Some(img) = &f.image {
-            if super::build::is_open(f.state) {
+            if f.state.is_open() || f.state == FindingState::Waived {
                 targets.push(b.page(&image_href(img), &img.tagged()));
             }
         }
@@ -175,7 +175,10 @@ pub fn index(ctx: &Ctx, shared: &Shared) -> (Vec<u8>, SearchPageView) {
             if open_packages.contains(p.as_str()) {
                 t.push(-1);
             }
-            if let (Some(img), true) = (&f.image, super::build::is_open(f.state)) {
+            if let (Some(img), true) = (
+                &f.image,
+                (f.state.is_open() || f.state == FindingState::Waived),
+            ) {
                 t.push(b.page(&image_href(img), &img.tagged()));
             }
             b.add("p", p, f.installed_version.as_deref().unwrap_or(""), t);

@@ -2,7 +2,7 @@
 //! period, the counts that link to their lists, "what changed" in three lines, the
 //! evidence period and the banners every page shows (stale evidence, unreadable inputs).
 
-use super::build::{is_open, Ctx};
+use super::build::Ctx;
 use super::views_summary::*;
 use crate::evaluate::{FindingState, HistoryPoint, Status};
 
@@ -128,7 +128,7 @@ impl Ctx<'_> {
         let n = |pred: &dyn Fn(FindingState) -> bool| f.iter().filter(|x| pred(x.state)).count();
         (
             CountLink {
-                count: n(&|s| is_open(s) && s != FindingState::Waived),
+                count: n(&|s| s.is_open()),
                 href: "findings.html?state=open".into(),
             },
             CountLink {

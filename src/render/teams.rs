@@ -25,14 +25,6 @@ pub fn query_value(v: &str) -> String {
     out
 }
 
-/// Still needs work and is not waived.
-pub fn open_unwaived(s: FindingState) -> bool {
-    matches!(
-        s,
-        FindingState::Overdue | FindingState::InGrace | FindingState::NoFix
-    )
-}
-
 /// Days from first seen to fixed, when both are known.
 fn fix_days(f: &Finding) -> Option<i64> {
     let fixed = f.fixed_on?;
@@ -88,7 +80,7 @@ impl Ctx<'_> {
             team: name.map_or_else(|| self.i18n.t("teams.unowned"), str::to_string),
             href: page.clone(),
             contact: summary.map(|t| t.contact.clone()).unwrap_or_default(),
-            open: list("open", &|f| open_unwaived(f.state)),
+            open: list("open", &|f| f.state.is_open()),
             overdue: list("overdue", &|f| f.state == FindingState::Overdue),
             new: anchored("new", &|f| self.new_in_period(f)).filter(|_| has_since),
             fixed: anchored("fixed", &|f| self.fixed_in_period(f)).filter(|_| has_since),
@@ -153,12 +145,12 @@ impl Ctx<'_> {
     ) -> TeamPageView {
         let mine: Vec<&Finding> = self.team_findings(Some(&t.team)).collect();
         let open: Vec<FindingView> = self
-            .open_findings(mine.iter().copied().filter(|f| open_unwaived(f.state)))
+            .open_findings(mine.iter().copied().filter(|f| f.state.is_open()))
             .into_iter()
             .collect();
         let mut ids: Vec<&str> = mine
             .iter()
-            .filter(|f| open_unwaived(f.state))
+            .filter(|f| f.state.is_open())
             .flat_map(|f| f.controls.iter().map(String::as_str))
             .collect();
         ids.sort_unstable();
