@@ -1,11 +1,12 @@
 //! Checks in a real browser and real validators, on the sample site opened from disk:
 //! headless Chromium (console errors, requests outside the site, client-side filtering,
-//! printing report.html to PDF, a screenshot), the Nu HTML checker and an OSCAL validator;
+//! printing report.html and the executive summary to PDF), the Nu HTML checker and an
+//! OSCAL validator;
 //! and, driven through chromedriver ([`webdriver`]): no sideways scrolling at 1280 and
 //! 390 px, every count on the overview and the executive summary leading to a list of
 //! exactly that many rows, search from `file://`, keyboard-only use of search, filters
-//! and sorting, axe-core on every page kind in light and dark mode, the executive
-//! summary on one A4 page, and screenshots kept in `$MUSTER_ARTIFACTS`.
+//! and sorting, axe-core on every page kind in light and dark mode, and screenshots kept
+//! in `$MUSTER_ARTIFACTS`, all in one session. The sample site is built once per run.
 //!
 //! Without Chromium these tests say they skipped; with `MUSTER_REQUIRE_BROWSER=1`
 //! (set by `.ci/run`) a missing tool is a failure.
@@ -46,11 +47,17 @@ fn chromium() -> Option<PathBuf> {
         })
 }
 
-fn site() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    build_sample(&site, &[]);
-    (dir, site)
+/// The sample site, built once per run (every test only reads it), under Cargo's
+/// scratch folder for integration tests.
+fn site() -> PathBuf {
+    static SITE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SITE.get_or_init(|| {
+        let site = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-site");
+        let _ = std::fs::remove_dir_all(&site);
+        build_sample(&site, &[]);
+        site
+    })
+    .clone()
 }
 
 /// Run headless Chromium on a file URL; returns (stdout, stderr).
@@ -90,7 +97,7 @@ fn every_page_loads_without_console_errors_or_foreign_requests() {
     let Some(chrome) = chromium() else {
         return skip("chromium");
     };
-    let (_dir, site) = site();
+    let site = site();
     let pages: Vec<PathBuf> = walkdir::WalkDir::new(&site)
         .sort_by_file_name()
         .into_iter()
@@ -139,7 +146,7 @@ fn the_findings_filter_narrows_the_rows_in_a_browser() {
     let Some(chrome) = chromium() else {
         return skip("chromium");
     };
-    let (_dir, site) = site();
+    let site = site();
     let profile = tempfile::tempdir().unwrap();
     let page = site.join("findings.html");
     let rows = |dom: &str| dom.matches("<tr data-severity").count();
@@ -163,11 +170,11 @@ fn the_findings_filter_narrows_the_rows_in_a_browser() {
 }
 
 #[test]
-fn report_prints_to_pdf_with_a_section_per_control_and_the_index_screenshot_is_kept() {
+fn report_prints_to_pdf_with_a_section_per_control() {
     let Some(chrome) = chromium() else {
         return skip("chromium");
     };
-    let (_dir, site) = site();
+    let site = site();
     let profile = tempfile::tempdir().unwrap();
     let out = tempfile::tempdir().unwrap();
     let pdf = out.path().join("report.pdf");
@@ -199,24 +206,6 @@ fn report_prints_to_pdf_with_a_section_per_control_and_the_index_screenshot_is_k
         }
         Err(_) => skip("pdftotext"),
     }
-    let artifacts = std::env::var("MUSTER_ARTIFACTS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| out.path().to_path_buf());
-    std::fs::create_dir_all(&artifacts).unwrap();
-    let shot = artifacts.join("index.png");
-    browse(
-        &chrome,
-        profile.path(),
-        &url(&site.join("index.html")),
-        &[
-            &format!("--screenshot={}", shot.display()),
-            "--window-size=1280,1600",
-        ],
-    );
-    assert!(
-        shot.metadata().map(|m| m.len() > 10_000).unwrap_or(false),
-        "no screenshot"
-    );
 }
 
 #[test]
@@ -231,7 +220,7 @@ fn every_page_is_valid_html_according_to_the_nu_checker() {
     let Some(jar) = jar.filter(|j| j.is_file()) else {
         return skip("vnu.jar");
     };
-    let (_dir, site) = site();
+    let site = site();
     let out = Command::new("java")
         .args(["-jar"])
         .arg(&jar)
@@ -258,7 +247,7 @@ fn oscal_assessment_results_validate_against_the_oscal_models() {
     let Some(python) = python else {
         return skip("compliance-trestle");
     };
-    let (_dir, site) = site();
+    let site = site();
     let file = site.join("oscal/assessment-results.json");
     let script = "import sys, pathlib\nfrom trestle.oscal.assessment_results import AssessmentResults\nar = AssessmentResults.oscal_read(pathlib.Path(sys.argv[1]))\nprint(len(ar.results[0].findings or []))\n";
     let out = Command::new(python)
@@ -278,19 +267,62 @@ fn oscal_assessment_results_validate_against_the_oscal_models() {
     );
 }
 
-/// A browser session on the sample site, or `None` (skipped) without Chromium or chromedriver.
-fn session() -> Option<(tempfile::TempDir, PathBuf, Driver)> {
+/// The checks of the reader's experience (issue 18), in one Chromium session driven
+/// through chromedriver: each check runs even when an earlier one failed, and the test
+/// fails with every failed check's message.
+#[test]
+fn the_reader_s_experience_in_one_browser_session() {
     let Some(chrome) = chromium() else {
-        skip("chromium");
-        return None;
+        return skip("chromium");
     };
     if webdriver::chromedriver().is_none() {
-        skip("chromedriver");
-        return None;
+        return skip("chromedriver");
     }
-    let (dir, site) = site();
-    let driver = Driver::start(&chrome).unwrap_or_else(|e| panic!("chromedriver: {e}"));
-    Some((dir, site, driver))
+    let axe = axe_source();
+    if axe.is_none() {
+        skip("axe-core (.ci/.tools/node_modules/axe-core)");
+    }
+    let site = site();
+    let d = Driver::start(&chrome).unwrap_or_else(|e| panic!("chromedriver: {e}"));
+    type Check<'a> = (&'a str, Box<dyn Fn() + 'a>);
+    let checks: Vec<Check> = vec![
+        (
+            "pages fit at 1280 and 390 px",
+            Box::new(|| pages_fit(&d, &site)),
+        ),
+        (
+            "counts open lists of that many rows",
+            Box::new(|| counts_are_links(&d, &site)),
+        ),
+        ("search from file://", Box::new(|| search_finds(&d, &site))),
+        ("keyboard only", Box::new(|| keyboard_only(&d, &site))),
+        (
+            "axe-core",
+            Box::new(|| {
+                if let Some(axe) = &axe {
+                    axe_on_every_page_kind(&d, &site, axe)
+                }
+            }),
+        ),
+    ];
+    let mut failed = Vec::new();
+    for (name, check) in &checks {
+        let start = std::time::Instant::now();
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(check));
+        eprintln!("{name}: {:.1} s", start.elapsed().as_secs_f64());
+        if let Err(e) = outcome {
+            let msg = e
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            failed.push(format!("{name}: {msg}"));
+            // Leave the page in a known state for the next check.
+            d.viewport(1280, 900, false);
+            d.dark(false);
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
 }
 
 fn artifacts() -> Option<PathBuf> {
@@ -324,13 +356,10 @@ const OVERFLOW: &str =
    tables = Math.max(tables, box.scrollWidth - box.clientWidth); });\
  return [page, tables];";
 
-#[test]
-fn pages_fit_at_1280_and_390_px_and_screenshots_are_kept() {
-    let Some((_dir, site, d)) = session() else {
-        return;
-    };
-    let control = largest(&site, "controls");
-    let image = largest(&site, "images");
+/// No sideways scrolling at 1280 and 390 px; screenshots of each page at both widths.
+fn pages_fit(d: &Driver, site: &Path) {
+    let control = largest(site, "controls");
+    let image = largest(site, "images");
     let mut problems = Vec::new();
     for (width, mobile) in [(1280, false), (390, true)] {
         d.viewport(width, 900, mobile);
@@ -366,6 +395,7 @@ fn pages_fit_at_1280_and_390_px_and_screenshots_are_kept() {
             }
         }
     }
+    d.viewport(1280, 900, false);
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
@@ -378,11 +408,8 @@ const COUNT_ROWS: &str = "var h = decodeURIComponent(location.hash.slice(1));\
  var rows = el.tagName === 'TABLE' ? (el.tBodies[0] ? el.tBodies[0].rows : []) : el.tagName === 'P' ? [] : el.children;\
  return Array.prototype.filter.call(rows, function (r) { return !r.hidden && !r.closest('[hidden]'); }).length;";
 
-#[test]
-fn every_count_on_the_overview_and_the_summary_opens_a_list_of_that_many_rows() {
-    let Some((_dir, site, d)) = session() else {
-        return;
-    };
+/// Every count on the overview and the executive summary opens a list of that many rows.
+fn counts_are_links(d: &Driver, site: &Path) {
     let mut checked = std::collections::BTreeMap::new();
     for page in ["index.html", "executive.html"] {
         d.goto(&url(&site.join(page)));
@@ -460,15 +487,12 @@ fn search(d: &Driver, site: &Path, q: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-#[test]
-fn search_finds_a_cve_a_package_and_a_workload_from_disk() {
-    let Some((_dir, site, d)) = session() else {
-        return;
-    };
+/// Search from `file://` finds a CVE, a package, a workload, a control and a team.
+fn search_finds(d: &Driver, site: &Path) {
     let index = std::fs::read_to_string(site.join("assets/search-index.js")).unwrap();
     assert!(index.starts_with("// muster search index"));
     // A CVE: the filtered remediation list and the image page that has it.
-    let cve = search(&d, &site, "CVE-2024-3094");
+    let cve = search(d, site, "CVE-2024-3094");
     assert!(
         cve.iter()
             .any(|(_, h)| h.ends_with("findings.html?q=CVE-2024-3094")),
@@ -480,7 +504,7 @@ fn search_finds_a_cve_a_package_and_a_workload_from_disk() {
         "{cve:#?}"
     );
     // A package: the list filtered by it and an image page.
-    let pkg = search(&d, &site, "libxml2");
+    let pkg = search(d, site, "libxml2");
     assert!(
         pkg.iter()
             .any(|(t, h)| t == "libxml2" && h.contains("findings.html?q=libxml2")),
@@ -488,20 +512,20 @@ fn search_finds_a_cve_a_package_and_a_workload_from_disk() {
     );
     assert!(pkg.iter().any(|(_, h)| h.contains("/images/")), "{pkg:#?}");
     // A workload by name: where it runs.
-    let wl = search(&d, &site, "ledger");
+    let wl = search(d, site, "ledger");
     assert!(
         wl.iter()
             .any(|(t, h)| t.contains("Deployment/ledger") && h.contains("#running-in")),
         "{wl:#?}"
     );
     // A control and a team.
-    let ctl = search(&d, &site, "IMG-04");
+    let ctl = search(d, site, "IMG-04");
     assert!(
         ctl.first()
             .is_some_and(|(_, h)| h.ends_with("controls/IMG-04.html")),
         "{ctl:#?}"
     );
-    let team = search(&d, &site, "Payments");
+    let team = search(d, site, "Payments");
     assert!(
         team.iter().any(|(_, h)| h.ends_with("teams/Payments.html")),
         "{team:#?}"
@@ -537,20 +561,17 @@ fn wait_for_url(d: &Driver, part: &str) {
     panic!("the browser did not go to {part}: {}", d.url());
 }
 
-#[test]
-fn search_filters_and_sorting_work_with_the_keyboard_alone() {
-    let Some((_dir, site, d)) = session() else {
-        return;
-    };
+/// Search, filters and sorting work with the keyboard alone.
+fn keyboard_only(d: &Driver, site: &Path) {
     let findings = url(&site.join("findings.html"));
     // Search: from the header box to a result, keys only.
     d.goto(&findings);
-    tab_to(&d, "#site-search-q", 10);
+    tab_to(d, "#site-search-q", 10);
     d.keys(&format!("CVE-2024-3094{}", webdriver::ENTER));
-    wait_for_url(&d, "search.html?q=CVE-2024-3094");
-    tab_to(&d, "#search-results a", 40);
+    wait_for_url(d, "search.html?q=CVE-2024-3094");
+    tab_to(d, "#search-results a", 40);
     d.keys(webdriver::ENTER);
-    wait_for_url(&d, "CVE-2024-3094");
+    wait_for_url(d, "CVE-2024-3094");
     assert!(!d.url().contains("search.html"), "{}", d.url());
     // Filters: choose the state "overdue" from the keyboard.
     d.goto(&findings);
@@ -559,7 +580,7 @@ fn search_filters_and_sorting_work_with_the_keyboard_alone() {
         .matches("data-state=\"overdue")
         .count() as i64;
     assert!(overdue > 0);
-    tab_to(&d, "select[data-filter-field=state]", 60);
+    tab_to(d, "select[data-filter-field=state]", 60);
     for _ in 0..8 {
         if d.js("return document.activeElement.value;", json!([])) == "overdue" {
             break;
@@ -569,7 +590,7 @@ fn search_filters_and_sorting_work_with_the_keyboard_alone() {
     let shown = d.js(COUNT_ROWS, json!([])).as_i64().unwrap();
     assert_eq!(shown, overdue, "the state filter chosen by keyboard");
     // Sorting: a column header is a button reached with Tab and pressed with Enter.
-    tab_to(&d, "#findings-table th button.sort", 20);
+    tab_to(d, "#findings-table th button.sort", 20);
     d.keys(webdriver::ENTER);
     let sorted = d.js(
         "return document.activeElement.closest('th').getAttribute('aria-sort');",
@@ -591,22 +612,16 @@ const AXE_RUN: &str = "var done = arguments[arguments.length - 1];\
      .map(function (v) { return v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }).join(', '); }));\
  }).catch(function (e) { done(['axe failed: ' + e]); });";
 
-#[test]
-fn axe_finds_no_serious_or_critical_violation_on_any_page_kind_in_light_or_dark_mode() {
-    let Some(axe) = axe_source() else {
-        return skip("axe-core (.ci/.tools/node_modules/axe-core)");
-    };
-    let Some((_dir, site, d)) = session() else {
-        return;
-    };
+/// axe-core finds no serious or critical violation on one page of every kind, light and dark.
+fn axe_on_every_page_kind(d: &Driver, site: &Path, axe: &str) {
     let kinds = [
         "index.html".to_string(),
         "executive.html".into(),
         "controls.html".into(),
-        largest(&site, "controls"),
+        largest(site, "controls"),
         "findings.html".into(),
         "images/index.html".into(),
-        largest(&site, "images"),
+        largest(site, "images"),
         "teams.html".into(),
         "teams/Payments.html".into(),
         "waivers.html".into(),
@@ -646,26 +661,44 @@ fn axe_finds_no_serious_or_critical_violation_on_any_page_kind_in_light_or_dark_
 
 #[test]
 fn the_executive_summary_prints_on_one_a4_page() {
-    let Some((_dir, site, d)) = session() else {
-        return;
+    let Some(chrome) = chromium() else {
+        return skip("chromium");
     };
-    d.goto(&url(&site.join("executive.html")));
-    let pdf = d.print_a4();
-    assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+    let site = site();
+    let profile = tempfile::tempdir().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let file = artifacts()
+    let pdf = artifacts()
         .unwrap_or_else(|| dir.path().to_path_buf())
         .join("executive.pdf");
-    std::fs::write(&file, &pdf).unwrap();
-    let Ok(info) = Command::new("pdfinfo").arg(&file).output() else {
+    let _ = std::fs::remove_file(&pdf);
+    browse(
+        &chrome,
+        profile.path(),
+        &url(&site.join("executive.html")),
+        &[
+            &format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer",
+        ],
+    );
+    assert!(pdf.is_file(), "no PDF was printed");
+    let Ok(info) = Command::new("pdfinfo").arg(&pdf).output() else {
         return skip("pdfinfo");
     };
-    let pages = String::from_utf8_lossy(&info.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().to_string()))
-        .unwrap_or_default();
+    let info = String::from_utf8_lossy(&info.stdout);
+    let field = |name: &str| {
+        info.lines()
+            .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
+            .unwrap_or_default()
+    };
+    assert!(
+        field("Page size:").contains("(A4)"),
+        "paper: {}",
+        field("Page size:")
+    );
     assert_eq!(
-        pages, "1",
-        "the executive summary prints on {pages} A4 pages"
+        field("Pages:"),
+        "1",
+        "the executive summary prints on {} A4 pages",
+        field("Pages:")
     );
 }

@@ -1,7 +1,7 @@
 //! A minimal W3C WebDriver client for the browser tests: drives headless Chromium
 //! through `chromedriver` over plain HTTP (std only), so tests can run scripts in the
 //! page (axe-core, measurements), send keys, resize the viewport, emulate dark mode,
-//! take full-page screenshots and print to PDF.
+//! take full-page screenshots.
 #![allow(dead_code)]
 
 use serde_json::{json, Value};
@@ -280,18 +280,6 @@ impl Driver {
                     "clip": { "x": 0, "y": 0, "width": w, "height": h, "scale": 1 } }),
         );
         base64(v["data"].as_str().unwrap_or_default())
-    }
-
-    /// Print the page to PDF on A4 paper with 1 cm margins.
-    pub fn print_a4(&self) -> Vec<u8> {
-        let v = self.cmd(
-            "POST",
-            "/print",
-            Some(json!({ "page": { "width": 21.0, "height": 29.7 },
-                         "margin": { "top": 1.0, "bottom": 1.0, "left": 1.0, "right": 1.0 },
-                         "background": true })),
-        );
-        base64(v.as_str().unwrap_or_default())
     }
 
     /// Press keys, one after another, as a keyboard would (WebDriver key codes:
