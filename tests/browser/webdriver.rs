@@ -1,7 +1,7 @@
 //! A minimal W3C WebDriver client for the browser tests: drives headless Chromium
 //! through `chromedriver` over plain HTTP (std only), so tests can run scripts in the
 //! page (axe-core, measurements), send keys, resize the viewport, emulate dark mode,
-//! take full-page screenshots.
+//! read the browser's log and take full-page screenshots.
 #![allow(dead_code)]
 
 use serde_json::{json, Value};
@@ -166,7 +166,8 @@ impl Driver {
                     "--no-first-run", "--disable-quic", "--host-resolver-rules=MAP * ~NOTFOUND",
                     "--hide-scrollbars", "--window-size=1280,900", "--force-device-scale-factor=1"
                 ]
-            }
+            },
+            "goog:loggingPrefs": { "browser": "ALL" }
         }}});
         let mut d = Driver {
             child,
@@ -201,15 +202,39 @@ impl Driver {
         }
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
-            let ready = self.js(
-                "return document.readyState === 'complete' && document.documentElement.hasAttribute('data-muster-ready');",
-                json!([]),
-            );
-            if ready == true {
+            if self.ready() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Whether the page's script has run (`data-muster-ready` on the root element).
+    pub fn ready(&self) -> bool {
+        self.js(
+            "return document.readyState === 'complete' && document.documentElement.hasAttribute('data-muster-ready');",
+            json!([]),
+        ) == true
+    }
+
+    /// What the browser logged since the last call: console messages, blocked requests
+    /// (Content-Security-Policy), network failures, uncaught errors.
+    pub fn browser_log(&self) -> Vec<String> {
+        let v = self.cmd("POST", "/se/log", Some(json!({ "type": "browser" })));
+        v.as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{} {}",
+                            e["level"].as_str().unwrap_or(""),
+                            e["message"].as_str().unwrap_or("")
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The current URL.
