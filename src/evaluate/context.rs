@@ -3,6 +3,7 @@
 //! target ids, scope, the checks whose selectors match it, triage) so that each of the
 //! ~26 history dates does not recompute it.
 
+use super::identity::ImageIdentity;
 use super::triage::Triage;
 use super::waivers::{Attestation, Waiver};
 use super::{findings, view};
@@ -68,7 +69,8 @@ pub struct Index {
     first_seen: HashMap<Text, DateTime<Utc>>,
     excluded: Vec<bool>,
     production: Vec<bool>,
-    digest_names: HashMap<String, String>,
+    /// One image across the names tools give it.
+    identity: ImageIdentity,
     /// Per record, the `gid`s of the checks whose selectors match it (predicates aside).
     /// (Shared: most records have the same list as many others.)
     selected: Vec<Arc<[u32]>>,
@@ -135,10 +137,11 @@ impl Index {
     ) -> Index {
         // Keys are computed in parallel; equal finding keys share one string.
         let interner = Interner::default();
+        let identity = ImageIdentity::build(records);
         let finding_keys: Vec<Text> = records
             .par_iter()
             .map(|r| {
-                let mut key = Text::from(findings::finding_key(r));
+                let mut key = Text::from(findings::finding_key(r, &identity));
                 interner.share(&mut key);
                 key
             })
@@ -170,16 +173,6 @@ impl Index {
         }
         let triage_dates: Vec<(Option<u32>, Option<NaiveDate>)> =
             records.par_iter().map(|r| triage_of(r, triage)).collect();
-        let mut digest_names = HashMap::new();
-        for r in records {
-            if let Some(i) = &r.subject.image {
-                if let (Some(d), Some(t)) = (&i.digest, &i.tag) {
-                    digest_names
-                        .entry(format!("{}@{}", i.name(), d))
-                        .or_insert(format!("{}:{}", i.name(), t));
-                }
-            }
-        }
         Index {
             target_ids,
             target_count,
@@ -193,7 +186,7 @@ impl Index {
                 .par_iter()
                 .map(|r| view::in_production(r, config))
                 .collect(),
-            digest_names,
+            identity,
             selected: selections(records, catalog),
             open_until: triage_dates.iter().map(|(_, until)| *until).collect(),
             triaged_by: triage_dates.into_iter().map(|(by, _)| by).collect(),
@@ -358,11 +351,16 @@ impl Ctx<'_> {
 
     /// One name per image across tools: `registry/repo:tag`, resolving digest-only references.
     pub fn canonical(&self, image: &ImageRef) -> String {
-        if image.tag.is_none() {
-            if let Some(name) = self.index.digest_names.get(&image.key()) {
-                return name.clone();
-            }
-        }
-        image.tagged()
+        self.index.identity.of_ref(image).tagged()
+    }
+
+    /// The canonical name of record `r`'s image (see [`ImageIdentity`]).
+    pub fn image_name(&self, r: &Record) -> Option<String> {
+        self.index.identity.of_record(r).map(ImageRef::tagged)
+    }
+
+    /// The canonical reference of record `r`'s image.
+    pub fn image_of<'a>(&'a self, r: &'a Record) -> Option<&'a ImageRef> {
+        self.index.identity.of_record(r)
     }
 }

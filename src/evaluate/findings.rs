@@ -2,6 +2,7 @@
 //! seen, last seen, due, fixed), with one definition of open, overdue and fixed shared
 //! by every page, export and trend.
 
+use super::identity::ImageIdentity;
 use super::judge::classify;
 use super::summaries::owner_of;
 use super::{Ctx, Finding, FindingState};
@@ -10,11 +11,12 @@ use crate::model::{Outcome, Record, RecordKind, Text};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Identity of a finding across scans: kind, id, and the target at repository level
-/// (so a rebuild without a fix does not reset the grace clock).
-pub fn finding_key(r: &Record) -> String {
+/// (so a rebuild without a fix does not reset the grace clock), the image named as
+/// its identity names it (one image scanned under two names is one target).
+pub fn finding_key(r: &Record, identity: &ImageIdentity) -> String {
     // A vulnerability belongs to the image (every workload running it shares it);
     // a misconfiguration or secret to the workload or file it was found in.
-    let image = || r.subject.image.as_ref().map(|i| i.name());
+    let image = || identity.of_record(r).map(|i| i.name());
     let by_image = r.kind == RecordKind::Vulnerability;
     let target = (if by_image { image() } else { None })
         .or_else(|| r.subject.workload())
@@ -139,7 +141,7 @@ fn finding(
         title: r.title.to_string(),
         severity,
         subject: r.subject.label(),
-        image: r.subject.image.clone(),
+        image: ctx.image_of(r).cloned(),
         package: r.vuln().and_then(|v| non_empty(&v.package)),
         installed_version: r.vuln().and_then(|v| non_empty(&v.installed)),
         fixed_version: r.vuln().and_then(|v| non_empty(&v.fixed_in)),

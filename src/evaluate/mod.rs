@@ -7,6 +7,7 @@
 mod context;
 mod coverage;
 mod findings;
+mod identity;
 mod judge;
 mod period;
 mod register;

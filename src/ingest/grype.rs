@@ -44,6 +44,8 @@ struct RawTarget {
     user_input: Option<String>,
     #[serde(rename = "manifestDigest", default)]
     manifest_digest: Option<String>,
+    #[serde(rename = "imageID", default)]
+    image_id: Option<String>,
     #[serde(default)]
     tags: Option<Vec<String>>,
     #[serde(rename = "repoDigests", default)]
@@ -171,6 +173,15 @@ impl Ingestor for Grype {
 
 fn nonempty(s: Option<&str>) -> Option<&str> {
     s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The scanned image's config digest (`imageID`), its identity across names.
+fn config_digest(source: Option<&RawSource<'_>>) -> Option<Text> {
+    let raw = source?.target?.get().trim_start();
+    let target: RawTarget = serde_json::from_str(raw).ok()?;
+    nonempty(target.image_id.as_deref())
+        .filter(|d| d.contains(':'))
+        .map(Text::from)
 }
 
 /// The scanned image (for image sources) or directory (for others).
@@ -381,6 +392,10 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             }
         })
         .unwrap_or_default();
+    let facts = ImageFacts {
+        config_digest: config_digest(rep.source.as_ref()),
+        ..facts
+    };
     let source_type = rep.source.as_ref().and_then(|s| s.kind.as_deref());
     let mut d = scan(&origin, ScanClass::Vulnerability)
         .image_facts(facts)

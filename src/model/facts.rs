@@ -208,6 +208,10 @@ impl VulnFacts {
 /// Facts about a scanned image, from the scan that read it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ImageFacts {
+    /// The image's content identity: its config digest (Trivy `ImageID`, Grype
+    /// `imageID`), the same whatever name or registry the image was scanned under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_digest: Option<Text>,
     /// When the image was built (its config's `created`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<DateTime<Utc>>,

@@ -62,8 +62,8 @@ fn running_images<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String
     let mut out = BTreeMap::new();
     for (_, r) in standing(ctx, current) {
         if r.kind == RecordKind::Sighting {
-            if let Some(img) = &r.subject.image {
-                out.entry(ctx.canonical(img)).or_insert(r);
+            if let Some(name) = ctx.image_name(r) {
+                out.entry(name).or_insert(r);
             }
         }
     }
@@ -80,8 +80,8 @@ fn scans<'a>(ctx: &'a Ctx<'_>) -> BTreeMap<String, &'a Record> {
         {
             continue;
         }
-        if let Some(img) = &r.subject.image {
-            let e = out.entry(ctx.canonical(img)).or_insert(r);
+        if let Some(name) = ctx.image_name(r) {
+            let e = out.entry(name).or_insert(r);
             if r.observed_at > e.observed_at {
                 *e = r;
             }
@@ -96,8 +96,8 @@ fn current_scans<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String,
     let mut out: BTreeMap<String, &Record> = BTreeMap::new();
     for (_, r) in standing(ctx, current) {
         if r.scan_class() == Some(ScanClass::Vulnerability) {
-            if let Some(img) = &r.subject.image {
-                out.entry(ctx.canonical(img)).or_insert(r);
+            if let Some(name) = ctx.image_name(r) {
+                out.entry(name).or_insert(r);
             }
         }
     }
