@@ -314,7 +314,8 @@ const OVERFLOW: &str =
 
 /// Every page of the site loads and runs its script with nothing in the browser's log:
 /// no console message, no request outside the site (names do not resolve) and nothing
-/// the Content-Security-Policy refused.
+/// the Content-Security-Policy refused; loaded at 390 px, no page scrolls sideways on a
+/// phone (the widest pages are measured at 1280 px too in [`pages_fit`]).
 fn every_page_loads_cleanly(d: &Driver, site: &Path) {
     let pages: Vec<PathBuf> = walkdir::WalkDir::new(site)
         .sort_by_file_name()
@@ -325,6 +326,7 @@ fn every_page_loads_cleanly(d: &Driver, site: &Path) {
         .collect();
     assert!(pages.len() > 50, "{} pages", pages.len());
     d.browser_log();
+    d.viewport(390, 900, true);
     let mut problems = Vec::new();
     for page in &pages {
         d.goto(&url(page));
@@ -334,10 +336,18 @@ fn every_page_loads_cleanly(d: &Driver, site: &Path) {
                 page.display()
             ));
         }
+        let sideways = d.js(OVERFLOW, json!([]))[0].as_i64().unwrap_or(99);
+        if sideways > 0 {
+            problems.push(format!(
+                "{}: scrolls sideways by {sideways} px at 390 px",
+                page.display()
+            ));
+        }
         for line in d.browser_log() {
             problems.push(format!("{}: {line}", page.display()));
         }
     }
+    d.viewport(1280, 900, false);
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
@@ -384,6 +394,17 @@ fn pages_fit(d: &Driver, site: &Path) {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// Numbers on a page that stand alone (a text node of digits, or a status count) and
+/// are not links; charts, their data tables, dates and the score are not counts.
+const BARE_NUMBERS: &str = "var out = [];\
+ document.querySelectorAll('.counts .num, .findings-line, .changed-lines li').forEach(function (e) {\
+   if (!e.matches('a') && !e.querySelector('a[data-count]')) { out.push(e.textContent.trim()); } });\
+ var w = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT), n;\
+ while ((n = w.nextNode())) {\
+   var t = n.textContent.trim();\
+   if (/^[0-9]+$/.test(t) && !n.parentElement.closest('a, svg, figure, .chart-table, details, time, .score, caption')) { out.push(t); } }\
+ return out;";
+
 /// Rows of the list a URL points at: the element its fragment names, else the page's
 /// `[data-list]` table; rows hidden by a filter do not count.
 const COUNT_ROWS: &str = "var h = decodeURIComponent(location.hash.slice(1));\
@@ -421,13 +442,13 @@ fn counts_are_links(d: &Driver, site: &Path) {
                 .push((page, count));
         }
     }
-    // Every number printed with a status on the overview is one of those links.
-    d.goto(&url(&site.join("index.html")));
-    let bare = d.js(
-        "return Array.prototype.filter.call(document.querySelectorAll('.counts .num, .findings-line, .changed-lines li'), function (e) { return !e.matches('a') && !e.querySelector('a[data-count]'); }).length;",
-        json!([]),
-    );
-    assert_eq!(bare, 0, "a count on the overview is not a link");
+    // Every number standing alone on either page (a count, not a date, a score or a
+    // chart's data) is one of those links.
+    for page in ["index.html", "executive.html"] {
+        d.goto(&url(&site.join(page)));
+        let bare = d.js(BARE_NUMBERS, json!([]));
+        assert_eq!(bare, json!([]), "{page}: counts that are not links");
+    }
     let mut wrong = Vec::new();
     for (href, uses) in &checked {
         d.goto("about:blank");
