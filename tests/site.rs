@@ -203,7 +203,7 @@ fn evidence_time_shows_on_rows_checks_and_the_overview() {
     let cells = page(&site, "controls/IMG-04.html");
     let cells = observed_cells(&cells);
     assert!(
-        cells.iter().any(|c| *c == "date unknown"),
+        cells.contains(&"date unknown"),
         "an undated row says date unknown: {cells:?}"
     );
     assert!(
