@@ -1,5 +1,6 @@
 //! End to end on the sample estate: the built site, its links, its statuses, its
-//! reproducibility, its languages, shards, and a build killed half-way.
+//! reproducibility, its languages, how it shows the time of evidence, shards, and a
+//! build killed half-way.
 
 mod common;
 use common::*;
@@ -138,6 +139,25 @@ fn spanish_and_french_sites_have_no_english_interface_strings_left() {
             index.contains(&format!("lang=\"{lang}\"")),
             "{lang}: html lang attribute"
         );
+        // Evidence time, translated: undated rows, rows dated from their path, stale checks.
+        let (unknown, from_path, stale) = match lang {
+            "es" => (
+                "fecha desconocida",
+                "fecha tomada de la ruta",
+                "obsoleta desde el",
+            ),
+            _ => ("date inconnue", "date tirée du chemin", "périmée depuis le"),
+        };
+        let img04 = page(&out, "controls/IMG-04.html");
+        assert!(
+            img04.contains(&format!(">{unknown}</td>")),
+            "{lang}: {unknown}"
+        );
+        assert!(img04.contains(from_path), "{lang}: {from_path}");
+        assert!(
+            page(&out, "controls/IMG-07.html").contains(stale),
+            "{lang}: {stale}"
+        );
         for english in [
             "Controls",
             "Evidence",
@@ -164,6 +184,63 @@ fn spanish_and_french_sites_have_no_english_interface_strings_left() {
             }
         }
     }
+}
+
+/// The cell of an evidence row that says when it was observed, for every row of a page.
+fn observed_cells(html: &str) -> Vec<&str> {
+    html.split("data-label=\"Observed\">")
+        .skip(1)
+        .map(|c| c.split("</td>").next().unwrap_or(""))
+        .collect()
+}
+
+#[test]
+fn evidence_time_shows_on_rows_checks_and_the_overview() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    build_sample(&site, &[]);
+    // IMG-04 has undated rows, a row dated from its file's path and rows with a time.
+    let cells = page(&site, "controls/IMG-04.html");
+    let cells = observed_cells(&cells);
+    assert!(
+        cells.contains(&"date unknown"),
+        "an undated row says date unknown: {cells:?}"
+    );
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.starts_with("2026-") && c.contains("dated from path")),
+        "a row dated from the path says so: {cells:?}"
+    );
+    assert!(
+        cells
+            .iter()
+            .all(|c| *c == "date unknown" || c.starts_with("20")),
+        "every row has a date or says it has none: {cells:?}"
+    );
+    // A check whose newest evidence is older than the freshness limit says since when.
+    let img07 = page(&site, "controls/IMG-07.html");
+    assert!(
+        img07.contains(
+            "from 2026-09-11, older than its freshness limit of 7 days: stale since 2026-09-19."
+        ),
+        "IMG-07 says its evidence is stale since 2026-09-19"
+    );
+    // The evidence period leads the overview and the executive summary.
+    for p in ["index.html", "executive.html"] {
+        let html = page(&site, p);
+        let period = html
+            .split("Evidence from ")
+            .nth(1)
+            .and_then(|r| r.split('.').next())
+            .unwrap_or_else(|| panic!("{p} shows no evidence period"));
+        assert!(period.ends_with(" to 2026-11-20"), "{p}: {period}");
+        assert!(
+            html.contains("evidence-time.html"),
+            "{p}: no link to how evidence is dated"
+        );
+    }
+    assert!(page(&site, "index.html").contains("of them from their file"));
 }
 
 /// Text outside tags, roughly: enough to find interface words.

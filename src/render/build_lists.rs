@@ -26,12 +26,22 @@ impl Ctx<'_> {
             known_exploited: f.known_exploited,
             first_seen: match f.first_seen {
                 Some(t) => self.i18n.date(t.date_naive()),
-                None => self.i18n.t("date.unknown"),
+                None => self.i18n.t("date.age-unknown"),
             },
+            age_unknown: f.first_seen.is_none(),
             due_iso: f.due.map(|d| d.to_string()).unwrap_or_default(),
             due: self.i18n.opt_date(f.due),
             state: self.state(f.state),
             team: self.text_or_dash(f.team.as_deref()),
+            team_value: f.team.clone().unwrap_or_else(|| "-".into()),
+            state_tokens: {
+                let s = self.state(f.state);
+                if f.state.is_open() {
+                    format!("{} open", s.id)
+                } else {
+                    s.id.to_string()
+                }
+            },
             waiver: self.text_or_dash(f.waiver.as_deref()),
             controls: f.controls.iter().map(|c| self.control_link(c)).collect(),
             location: location(&f.provenance),
@@ -83,6 +93,7 @@ impl Ctx<'_> {
                 .map(|sev| Count {
                     status: self.severity(*sev),
                     count: s.open_by_severity.get(sev).copied().unwrap_or(0),
+                    href: None,
                 })
                 .collect(),
             open: s.open_by_severity.values().sum(),
@@ -129,6 +140,7 @@ impl Ctx<'_> {
         };
         WaiverView {
             id: w.waiver.id.clone(),
+            anchor: format!("w-{}", super::slug::slug(&w.waiver.id)),
             control: self.control_link(&w.waiver.control),
             scope: vec![
                 pair("waivers.finding", &w.waiver.finding),
@@ -198,6 +210,8 @@ impl Ctx<'_> {
             total: s.record_count(),
             first: self.when(s.first_observed),
             last: self.when(s.last_observed),
+            undated: s.undated_records,
+            dated_from_path: s.dated_from_path,
             diagnostics: s.diagnostics.iter().map(|d| self.diagnostic(d)).collect(),
         }
     }
