@@ -120,7 +120,7 @@ fn finding(
         // Fixed on the first later report of the same kind and target without it.
         let fixed = ctx
             .target_id(latest)
-            .and_then(|t| ctx.next_report(t, last?));
+            .and_then(|t| ctx.next_report(t, ctx.report_at(latest).or(last)?));
         (
             FindingState::Fixed,
             None,
