@@ -17,8 +17,8 @@ mod text;
 mod vocab;
 
 pub use facts::{
-    ConfigFamilies, ConfigFamily, Facts, ImageFacts, ScanClass, Sensor, VexFacts, VexStatus,
-    VulnFacts, AUDIT_LOG, SIGHTING,
+    checks_pod_security, BenchmarkFacts, ConfigFamilies, ConfigFamily, Facts, ImageFacts,
+    ScanClass, Sensor, VexFacts, VexStatus, VulnFacts, AUDIT_LOG, SIGHTING,
 };
 pub use field::Field;
 #[cfg(test)]
