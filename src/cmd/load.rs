@@ -114,6 +114,12 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
         redact: !args.no_redact,
         progress: super::progress::Bar::for_terminal(quiet),
         date_from_path: config.sources.date_from_path,
+        file_clusters: config
+            .sources
+            .files
+            .iter()
+            .filter_map(|f| Some((f.path.clone(), f.cluster.clone()?)))
+            .collect(),
         ..IngestOptions::default()
     };
     let mut clock = std::time::Instant::now();

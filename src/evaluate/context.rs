@@ -78,6 +78,8 @@ pub struct Index {
     pub(super) open_until: Vec<Option<NaiveDate>>,
     /// Per record, the triage entry that closes it (alerts only).
     triaged_by: Vec<Option<u32>>,
+    /// Per target id, the times of its reports (sorted, distinct).
+    report_times: Vec<Vec<DateTime<Utc>>>,
     /// Per node, the dated reports of node sensors.
     pub(super) sensor_reports: super::coverage::SensorReports,
 }
@@ -152,6 +154,20 @@ impl Index {
                 }
             }
         }
+        let mut report_times: Vec<Vec<DateTime<Utc>>> = vec![Vec::new(); target_count];
+        for (r, t) in records.iter().zip(&target_ids) {
+            if let (true, Some(at), Some(times)) = (
+                r.kind.is_snapshot(),
+                r.observed_at,
+                report_times.get_mut(*t as usize),
+            ) {
+                times.push(at);
+            }
+        }
+        for times in &mut report_times {
+            times.sort();
+            times.dedup();
+        }
         let triage_dates: Vec<(Option<u32>, Option<NaiveDate>)> =
             records.par_iter().map(|r| triage_of(r, triage)).collect();
         let mut digest_names = HashMap::new();
@@ -182,6 +198,7 @@ impl Index {
             open_until: triage_dates.iter().map(|(_, until)| *until).collect(),
             triaged_by: triage_dates.into_iter().map(|(by, _)| by).collect(),
             sensor_reports: super::coverage::sensor_reports(records),
+            report_times,
         }
     }
 }
@@ -264,6 +281,13 @@ impl Ctx<'_> {
             self.at,
             window,
         )
+    }
+
+    /// The first report of target `target` after `after`, up to `self.at`.
+    pub fn next_report(&self, target: usize, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let times = self.index.report_times.get(target)?;
+        let i = times.partition_point(|t| *t <= after);
+        times.get(i).copied().filter(|t| *t <= self.at)
     }
 
     /// The triage entry that has closed alert `i` by `self.at`, if any.

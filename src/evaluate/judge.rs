@@ -74,7 +74,7 @@ pub fn judge(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current)
 
 /// Grace days for a failing record, or `None` when no grace applies. Runtime alerts
 /// get the triage deadlines of `[grace.alerts]` instead of fix deadlines.
-fn grace_days(ctx: &Ctx<'_>, control: &Control, r: &Record) -> Option<i64> {
+fn grace_days(ctx: &Ctx<'_>, control: Option<&Control>, r: &Record) -> Option<i64> {
     let graced_kind = matches!(
         r.kind,
         RecordKind::Vulnerability
@@ -83,7 +83,7 @@ fn grace_days(ctx: &Ctx<'_>, control: &Control, r: &Record) -> Option<i64> {
             | RecordKind::Benchmark
             | RecordKind::Alert
     );
-    if control.high_risk || !graced_kind {
+    if control.is_some_and(|c| c.high_risk) || !graced_kind {
         return None;
     }
     if r.kind == RecordKind::Alert {
@@ -123,17 +123,19 @@ pub fn waiver_for<'w>(
         .find(|w| w.valid_on(date) && w.covers(control, r))
 }
 
-/// Classify a failing record: waived, triaged (alerts), no fix, in grace or overdue
-/// (with its due date). A failure no report dated has unknown age: it is overdue, with
-/// no due date, and never starts a grace clock.
+/// Classify a failing record under a control (or under none, for a failure no control
+/// maps): waived, triaged (alerts), no fix, in grace or overdue (with its due date). A
+/// failure no report dated has unknown age: it is overdue, with no due date, and never
+/// starts a grace clock.
 pub fn classify(
     ctx: &Ctx<'_>,
-    control: &Control,
+    control: Option<&Control>,
     r: &Record,
     idx: usize,
 ) -> (FindingState, Option<NaiveDate>, Option<String>) {
     let date = ctx.at.date_naive();
-    if let Some(w) = waiver_for(ctx.waivers, &control.id, r, date) {
+    let control_id = control.map_or("*", |c| c.id.as_str());
+    if let Some(w) = waiver_for(ctx.waivers, control_id, r, date) {
         return (FindingState::Waived, None, Some(w.id.clone()));
     }
     if ctx.triaged(idx).is_some() {

@@ -12,6 +12,7 @@ mod period;
 mod register;
 mod report;
 mod rules;
+mod summaries;
 mod timeline;
 pub mod triage;
 mod view;
@@ -165,35 +166,38 @@ pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime
     };
     let ctx = ctx_at(as_of);
     let standing = ctx.standing();
-    let findings = findings::track(&ctx, inputs.catalog, &standing);
-    let waivers = findings::waiver_states(&ctx, inputs.catalog, &standing);
+    let mut findings = findings::track(&ctx, inputs.catalog, &standing);
+    let waivers = summaries::waiver_states(&ctx, inputs.catalog, &standing);
     let mut controls = controls_over(&ctx, inputs.catalog, standing);
     let dates = timeline::history_dates(inputs.records, inputs.config, as_of);
     let mut history = Vec::new();
-    // Each history date is an independent evaluation: run them in parallel, combine in order.
-    let per_date: Vec<Vec<ControlResult>> = {
+    // Each history date is an independent evaluation of the controls and the findings
+    // by the same rules as the report date (so trends and the current page agree):
+    // run them in parallel, combine in order.
+    let per_date: Vec<(Vec<ControlResult>, HistoryPoint)> = {
         use rayon::prelude::*;
         dates
             .par_iter()
             .map(|d| {
+                let at = ctx_at(*d);
                 if *d == as_of {
-                    controls.clone()
+                    let point = timeline::point(&at, &controls, &findings, inputs.config);
+                    (controls.clone(), point)
                 } else {
-                    evaluate_controls(&ctx_at(*d), inputs.catalog)
+                    let standing = at.standing();
+                    let found = findings::track(&at, inputs.catalog, &standing);
+                    let results = controls_over(&at, inputs.catalog, standing);
+                    let point = timeline::point(&at, &results, &found, inputs.config);
+                    (results, point)
                 }
             })
             .collect()
     };
-    for (d, results) in dates.iter().zip(&per_date) {
-        for (ctrl, r) in controls.iter_mut().zip(results) {
+    for (d, (results, point)) in dates.iter().zip(per_date) {
+        for (ctrl, r) in controls.iter_mut().zip(&results) {
             ctrl.history.push((d.date_naive(), r.status));
         }
-        history.push(timeline::point(
-            &ctx_at(*d),
-            results,
-            &findings,
-            inputs.config,
-        ));
+        history.push(point);
     }
     let since = since
         .or_else(|| dates.iter().rev().nth(1).copied())
@@ -210,8 +214,9 @@ pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime
         None => Changes::default(),
     };
     let statuses = timeline::count_statuses(&controls);
-    let images = findings::images(&ctx, &findings, &controls);
-    let teams = findings::teams(inputs.config, &findings);
+    let images = summaries::images(&ctx, &findings, &controls);
+    summaries::link_images(&ctx, &mut findings, &images);
+    let teams = summaries::teams(inputs.config, &findings);
     let attestations = inputs
         .attestations
         .iter()

@@ -161,6 +161,17 @@ vocabulary! {
     }
 }
 
+impl FindingState {
+    /// Whether a finding in this state is open: overdue, in grace, or waiting for a
+    /// fix. The one definition every page, export and trend uses.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            FindingState::Overdue | FindingState::InGrace | FindingState::NoFix
+        )
+    }
+}
+
 /// One piece of evidence behind a check, as shown in evidence tables.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EvidenceItem {
@@ -286,8 +297,8 @@ pub struct Finding {
     /// First seen; `None` when no report of it carried a time ("age unknown": it is
     /// never "new", and counts as past any grace period).
     pub first_seen: Option<DateTime<Utc>>,
-    /// Last seen.
-    pub last_seen: DateTime<Utc>,
+    /// Last seen (`None` when no report of it was dated).
+    pub last_seen: Option<DateTime<Utc>>,
     /// Due date.
     pub due: Option<NaiveDate>,
     /// When it was found fixed (the first scan of its target without it).

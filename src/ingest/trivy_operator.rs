@@ -529,18 +529,11 @@ fn vulnerabilities<'a>(
 }
 
 /// trivy-operator scans ReplicaSets (`web-7d9f8c6b5`); the workload a user knows, and
-/// other tools name, is the Deployment that owns it. Strip the pod-template hash.
+/// other tools name, is the Deployment that owns it.
 fn owning_workload(kind: Option<String>, name: Option<String>) -> (Option<String>, Option<String>) {
     if let (Some("ReplicaSet"), Some(n)) = (kind.as_deref(), name.as_deref()) {
-        if let Some((base, hash)) = n.rsplit_once('-') {
-            let looks_generated = (6..=10).contains(&hash.len())
-                && hash
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-                && !base.is_empty();
-            if looks_generated {
-                return (Some("Deployment".to_string()), Some(base.to_string()));
-            }
+        if let Some(base) = crate::model::workload::deployment_of_replicaset(n) {
+            return (Some("Deployment".to_string()), Some(base.to_string()));
         }
     }
     (kind, name)

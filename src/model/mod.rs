@@ -15,6 +15,7 @@ mod severity;
 mod source;
 mod text;
 mod vocab;
+pub mod workload;
 
 pub use facts::{
     checks_pod_security, BenchmarkFacts, ConfigFamilies, ConfigFamily, Facts, ImageFacts,

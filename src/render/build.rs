@@ -324,14 +324,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Whether a finding still needs work.
-pub fn is_open(s: FindingState) -> bool {
-    matches!(
-        s,
-        FindingState::Overdue | FindingState::InGrace | FindingState::NoFix | FindingState::Waived
-    )
-}
-
 /// `file:line` (or `file#pointer`).
 pub fn location(p: &Provenance) -> String {
     match (p.line, &p.pointer) {

@@ -87,7 +87,7 @@ impl<'r> Tally<'r> {
                 match r.outcome {
                     Outcome::Fail => {
                         self.failing_scans.insert(scan_of(ctx, r, i));
-                        let (state, due, waiver) = classify(ctx, control, r, i);
+                        let (state, due, waiver) = classify(ctx, Some(control), r, i);
                         // Two tools reporting the same finding count once (both stay as evidence).
                         if counted.insert(ctx.finding_key(i)) {
                             match state {
