@@ -17,7 +17,10 @@ pub fn catalog(args: CatalogArgs) -> anyhow::Result<i32> {
         eprintln!("{d}");
     }
     if args.benchmark_mappings {
-        print!("{}", crate::catalog::benchmarks::mappings_markdown(&catalog));
+        print!(
+            "{}",
+            crate::catalog::benchmarks::mappings_markdown(&catalog)
+        );
         let problems = crate::catalog::benchmarks::title_problems(&catalog);
         for p in &problems {
             eprintln!("{p}");
