@@ -16,6 +16,17 @@ pub fn catalog(args: CatalogArgs) -> anyhow::Result<i32> {
     for d in &diags {
         eprintln!("{d}");
     }
+    if args.benchmark_mappings {
+        print!(
+            "{}",
+            crate::catalog::benchmarks::mappings_markdown(&catalog)
+        );
+        let problems = crate::catalog::benchmarks::title_problems(&catalog);
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        return Ok(i32::from(!problems.is_empty()));
+    }
     if args.check_translations {
         let langs: Vec<String> = match &args.lang {
             Some(l) => vec![l.clone()],

@@ -11,6 +11,7 @@
     allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+mod benchmark;
 pub mod cosign;
 pub mod defender;
 mod doc;
