@@ -11,6 +11,10 @@
     allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+pub mod audit_aks;
+pub mod audit_eks;
+mod audit_envelope;
+pub mod audit_gke;
 pub mod cosign;
 pub mod defender;
 mod doc;
@@ -74,6 +78,9 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &gatekeeper::Gatekeeper,
     &trivy_operator::TrivyOperator,
     &k8s_audit::K8sAudit,
+    &audit_aks::AksAudit,
+    &audit_gke::GkeAudit,
+    &audit_eks::EksAudit,
     &defender::Defender,
     &trivy_k8s::TrivyK8s,
     &trivy::Trivy,
