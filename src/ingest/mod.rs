@@ -26,8 +26,10 @@ pub mod gatekeeper_log;
 pub mod grype;
 pub mod k8s_audit;
 pub mod kube_bench;
+pub mod openvex;
 pub mod policy_report;
 pub mod probe;
+mod purl;
 mod read;
 pub mod sarif;
 pub mod shard;
@@ -40,6 +42,7 @@ pub mod trivy_k8s;
 pub mod trivy_operator;
 mod trivy_results;
 mod util;
+mod vex;
 
 pub use crate::model::SourceSummary;
 pub use doc::{Doc, FileCtx};
@@ -92,6 +95,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &falco::Falco,
     &tetragon::Tetragon,
     &gatekeeper_log::GatekeeperLog,
+    &openvex::OpenVex,
 ];
 
 /// The ingestor that claims a probed document, if any.

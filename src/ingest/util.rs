@@ -32,6 +32,28 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| Utc.from_utc_datetime(&t))
 }
 
+/// The check id of a vulnerability known by several ids, and its aliases: the first
+/// CVE among them (what every scanner reports, so that one CVE is one finding across
+/// tools), else the first id; the others, deduplicated, are aliases.
+pub(super) fn cve_first(ids: impl IntoIterator<Item = String>) -> Option<(String, Vec<String>)> {
+    let mut all: Vec<String> = Vec::new();
+    for id in ids {
+        let id = id.trim().to_string();
+        if !id.is_empty() && !all.iter().any(|a| a.eq_ignore_ascii_case(&id)) {
+            all.push(id);
+        }
+    }
+    let pos = all
+        .iter()
+        .position(|a| a.to_ascii_uppercase().starts_with("CVE-"))
+        .unwrap_or(0);
+    if all.is_empty() {
+        return None;
+    }
+    let id = all.remove(pos);
+    Some((id, all))
+}
+
 /// Seconds (possibly fractional) since the Unix epoch.
 #[allow(dead_code)] // used by the docker-bench and Gatekeeper parsers
 pub fn from_epoch_secs(secs: f64) -> Option<DateTime<Utc>> {
@@ -64,6 +86,21 @@ pub fn error_text(e: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cve_is_the_id_and_the_rest_are_aliases() {
+        let (id, aliases) = cve_first([
+            "GHSA-r53h".to_string(),
+            "CVE-2024-26147".into(),
+            "GHSA-r53h".into(),
+        ])
+        .unwrap();
+        assert_eq!(id, "CVE-2024-26147");
+        assert_eq!(aliases, ["GHSA-r53h"]);
+        let (id, aliases) = cve_first(["GO-2024-1".to_string()]).unwrap();
+        assert_eq!((id.as_str(), aliases.len()), ("GO-2024-1", 0));
+        assert!(cve_first([" ".to_string()]).is_none());
+    }
 
     #[test]
     fn timestamps_in_the_shapes_tools_write() {
