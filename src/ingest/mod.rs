@@ -16,6 +16,9 @@ pub mod audit_eks;
 mod audit_envelope;
 pub mod audit_gke;
 pub mod cosign;
+pub mod cyclonedx;
+mod cyclonedx_bom;
+pub mod cyclonedx_vex;
 pub mod defender;
 mod doc;
 pub mod docker_bench;
@@ -96,6 +99,8 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &tetragon::Tetragon,
     &gatekeeper_log::GatekeeperLog,
     &openvex::OpenVex,
+    &cyclonedx_vex::CycloneDxVex,
+    &cyclonedx::CycloneDx,
 ];
 
 /// The ingestor that claims a probed document, if any.

@@ -54,6 +54,18 @@ pub(super) fn cve_first(ids: impl IntoIterator<Item = String>) -> Option<(String
     Some((id, all))
 }
 
+/// The fixed version a scanner's advice names for `package`: `Upgrade <package> to
+/// <version>` or `Upgrade <package> to version <version>` (what Trivy writes in
+/// CycloneDX `recommendation` and GitLab `solution`). `None` for any other advice.
+pub(super) fn fixed_from_advice(advice: &str, package: &str) -> Option<String> {
+    let rest = advice.trim().strip_prefix("Upgrade ")?;
+    let rest = rest.strip_prefix(package)?.strip_prefix(" to ")?;
+    let version = rest.strip_prefix("version ").unwrap_or(rest).trim();
+    let version = version.strip_suffix('.').unwrap_or(version).trim();
+    let one_word = |v: &str| !v.is_empty() && !v.contains(char::is_whitespace);
+    (!package.is_empty() && version.split(", ").all(one_word)).then(|| version.to_string())
+}
+
 /// Seconds (possibly fractional) since the Unix epoch.
 #[allow(dead_code)] // used by the docker-bench and Gatekeeper parsers
 pub fn from_epoch_secs(secs: f64) -> Option<DateTime<Utc>> {
@@ -100,6 +112,29 @@ mod tests {
         let (id, aliases) = cve_first(["GO-2024-1".to_string()]).unwrap();
         assert_eq!((id.as_str(), aliases.len()), ("GO-2024-1", 0));
         assert!(cve_first([" ".to_string()]).is_none());
+    }
+
+    #[test]
+    fn fixed_versions_from_upgrade_advice() {
+        let f = |a: &str, p: &str| fixed_from_advice(a, p);
+        assert_eq!(
+            f("Upgrade libcrypto1.1 to 1.1.1d-r0", "libcrypto1.1").as_deref(),
+            Some("1.1.1d-r0")
+        );
+        assert_eq!(
+            f(
+                "Upgrade activesupport to version 6.0.3.1, 5.2.4.3",
+                "activesupport"
+            )
+            .as_deref(),
+            Some("6.0.3.1, 5.2.4.3")
+        );
+        assert_eq!(f("Upgrade libcrypto1.1 to 1.1.1d-r0", "openssl"), None);
+        assert_eq!(f("No solution provided", "x"), None);
+        assert_eq!(
+            f("Upgrade x to the latest release when one exists", "x"),
+            None
+        );
     }
 
     #[test]
