@@ -16,6 +16,7 @@ pub mod audit_eks;
 mod audit_envelope;
 pub mod audit_gke;
 pub mod cosign;
+pub mod csaf;
 pub mod cyclonedx;
 mod cyclonedx_bom;
 pub mod cyclonedx_vex;
@@ -99,6 +100,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &tetragon::Tetragon,
     &gatekeeper_log::GatekeeperLog,
     &openvex::OpenVex,
+    &csaf::Csaf,
     &cyclonedx_vex::CycloneDxVex,
     &cyclonedx::CycloneDx,
 ];
