@@ -30,6 +30,8 @@ pub mod gatekeeper_log;
 pub mod grype;
 pub mod k8s_audit;
 pub mod kube_bench;
+pub mod kubescape;
+mod kubescape_v1;
 pub mod openvex;
 pub mod policy_report;
 pub mod probe;
@@ -103,6 +105,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &csaf::Csaf,
     &cyclonedx_vex::CycloneDxVex,
     &cyclonedx::CycloneDx,
+    &kubescape::Kubescape,
 ];
 
 /// The ingestor that claims a probed document, if any.
