@@ -33,6 +33,7 @@ pub mod kube_bench;
 pub mod kubescape;
 mod kubescape_v1;
 pub mod openvex;
+pub mod polaris;
 pub mod policy_report;
 pub mod probe;
 mod purl;
@@ -106,6 +107,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &cyclonedx_vex::CycloneDxVex,
     &cyclonedx::CycloneDx,
     &kubescape::Kubescape,
+    &polaris::Polaris,
 ];
 
 /// The ingestor that claims a probed document, if any.
