@@ -27,6 +27,7 @@ mod emit;
 pub mod falco;
 pub mod gatekeeper;
 pub mod gatekeeper_log;
+pub mod gitlab;
 pub mod grype;
 pub mod k8s_audit;
 pub mod kube_bench;
@@ -108,6 +109,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &cyclonedx::CycloneDx,
     &kubescape::Kubescape,
     &polaris::Polaris,
+    &gitlab::GitLab,
 ];
 
 /// The ingestor that claims a probed document, if any.

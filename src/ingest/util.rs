@@ -55,11 +55,18 @@ pub(super) fn cve_first(ids: impl IntoIterator<Item = String>) -> Option<(String
 }
 
 /// The fixed version a scanner's advice names for `package`: `Upgrade <package> to
-/// <version>` or `Upgrade <package> to version <version>` (what Trivy writes in
-/// CycloneDX `recommendation` and GitLab `solution`). `None` for any other advice.
+/// <version>`, `Upgrade <package> to version <version>` (what Trivy writes in
+/// CycloneDX `recommendation` and GitLab `solution`) or `Upgrade <package> from <old>
+/// to <version>` (GitLab's own analyzers). `None` for any other advice.
 pub(super) fn fixed_from_advice(advice: &str, package: &str) -> Option<String> {
-    let rest = advice.trim().strip_prefix("Upgrade ")?;
-    let rest = rest.strip_prefix(package)?.strip_prefix(" to ")?;
+    let rest = advice
+        .trim()
+        .strip_prefix("Upgrade ")?
+        .strip_prefix(package)?;
+    let rest = match rest.strip_prefix(" from ") {
+        Some(from) => from.split_once(" to ")?.1,
+        None => rest.strip_prefix(" to ")?,
+    };
     let version = rest.strip_prefix("version ").unwrap_or(rest).trim();
     let version = version.strip_suffix('.').unwrap_or(version).trim();
     let one_word = |v: &str| !v.is_empty() && !v.contains(char::is_whitespace);
@@ -130,6 +137,10 @@ mod tests {
             Some("6.0.3.1, 5.2.4.3")
         );
         assert_eq!(f("Upgrade libcrypto1.1 to 1.1.1d-r0", "openssl"), None);
+        assert_eq!(
+            f("Upgrade apt from 1.4.8 to 1.4.9", "apt").as_deref(),
+            Some("1.4.9")
+        );
         assert_eq!(f("No solution provided", "x"), None);
         assert_eq!(
             f("Upgrade x to the latest release when one exists", "x"),
