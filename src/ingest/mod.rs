@@ -41,6 +41,7 @@ mod purl;
 mod read;
 pub mod sarif;
 pub mod shard;
+pub mod snyk;
 pub mod source;
 mod split;
 pub mod tetragon;
@@ -110,6 +111,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &kubescape::Kubescape,
     &polaris::Polaris,
     &gitlab::GitLab,
+    &snyk::Snyk,
 ];
 
 /// The ingestor that claims a probed document, if any.
