@@ -70,6 +70,8 @@ struct ExpectedFinding {
     fixed_on: Option<String>,
     /// `true`: no report of it was dated.
     undated: Option<bool>,
+    /// The formats that reported it, in name order.
+    sources: Option<Vec<String>>,
 }
 
 fn scenarios_dir() -> PathBuf {
@@ -216,6 +218,14 @@ fn run_scenario(dir: &Path) -> Vec<String> {
             let got = date(f.first_seen.map(|t| t.date_naive()));
             if &got != d {
                 errors.push(format!("{what}: first seen {got}, expected {d}"));
+            }
+        }
+        if let Some(want) = &w.sources {
+            if &f.sources != want {
+                errors.push(format!(
+                    "{what}: sources {:?}, expected {want:?}",
+                    f.sources
+                ));
             }
         }
         if let Some(u) = w.undated {
