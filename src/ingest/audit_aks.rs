@@ -29,7 +29,7 @@ pub struct AksAudit;
 pub static INFO: FormatInfo = FormatInfo {
     id: "aks-audit",
     name: "AKS audit log (diagnostic settings, Log Analytics)",
-    tested: "diagnostic-settings records (kube-audit, kube-audit-admin) one per line or in {records} (storage, Event Hub); Log Analytics AzureDiagnostics (log_s) and AKSAudit/AKSAuditAdmin rows (az monitor log-analytics query)",
+    tested: "shapes from Azure documentation around real audit events (no real envelope sample): diagnostic-settings records (kube-audit, kube-audit-admin) one per line or in {records}; Log Analytics AzureDiagnostics (log_s) and AKSAudit/AKSAuditAdmin rows (az monitor log-analytics query)",
     detection: "records[] of diagnostic records, a record with category kube-audit*, a row with Category kube-audit* and log_s, or a row with AuditId and Verb",
     signature: &["records", "category", "resourceId", "properties", "Category", "log_s", "AuditId", "Verb"],
     channel: Channel::AuditLog,

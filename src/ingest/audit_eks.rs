@@ -29,7 +29,7 @@ pub struct EksAudit;
 pub static INFO: FormatInfo = FormatInfo {
     id: "eks-audit",
     name: "EKS audit log (CloudWatch Logs)",
-    tested: "aws logs filter-log-events and get-log-events output, subscription-filter payloads (logEvents), Logs Insights get-query-results (@message, @log)",
+    tested: "documented shapes around real audit events (no real sample): aws logs filter-log-events and get-log-events, subscription-filter payloads (logEvents), Logs Insights get-query-results (@message, @log)",
     detection: "events[] from kube-apiserver-audit streams (or with nextForwardToken), logEvents[] with logGroup, or results[] rows with @message",
     signature: &["events", "logEvents", "logGroup", "logStream", "searchedLogStreams", "nextForwardToken", "results", "statistics"],
     channel: Channel::AuditLog,

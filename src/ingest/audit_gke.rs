@@ -29,7 +29,7 @@ pub struct GkeAudit;
 pub static INFO: FormatInfo = FormatInfo {
     id: "gke-audit",
     name: "GKE audit log (Cloud Logging LogEntry)",
-    tested: "Cloud Logging LogEntry with protoPayload AuditLog of serviceName k8s.io (gcloud logging read --format json, log sinks)",
+    tested: "the documented Cloud Logging LogEntry with a k8s.io AuditLog protoPayload (gcloud logging read --format json, log sinks), around real audit events; no real sample",
     detection: "protoPayload with serviceName k8s.io or a methodName starting io.k8s.",
     signature: &["protoPayload", "resource", "logName", "timestamp", "insertId"],
     channel: Channel::AuditLog,

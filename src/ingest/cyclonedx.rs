@@ -27,7 +27,7 @@ pub struct CycloneDx;
 pub static INFO: FormatInfo = FormatInfo {
     id: "cyclonedx",
     name: "CycloneDX BOM with vulnerabilities (Trivy, Grype, other scanners)",
-    tested: "CycloneDX 1.4–1.7: Trivy --format cyclonedx (metadata.tools array and object), Grype -o cyclonedx-json (KEV and EPSS ratings)",
+    tested: "CycloneDX 1.4–1.7: Trivy --format cyclonedx (1.7 golden, tools object; 1.4 tools array), Grype -o cyclonedx-json golden shape (KEV and EPSS ratings)",
     detection: "bomFormat CycloneDX with vulnerabilities[] whose first entry has no analysis",
     signature: &["bomFormat", "specVersion", "metadata", "components", "vulnerabilities"],
     channel: Channel::Scanner,

@@ -39,7 +39,7 @@ pub struct Kubescape;
 pub static INFO: FormatInfo = FormatInfo {
     id: "kubescape",
     name: "Kubescape scan results (--format json)",
-    tested: "Kubescape 2.x and 3.0 formatVersion v2 (results[], summaryDetails; v3.0.3 file scan), formatVersion v1 framework reports (controlReports[])",
+    tested: "Kubescape v3.0.3 file scan (formatVersion v2); cluster scans, early v2 rule-only statuses and v1 framework reports (controlReports[]) as Kubescape's opa-utils types define them",
     detection: "summaryDetails with results[] or resources[], or a framework report with name and controlReports[]",
     signature: &["summaryDetails", "results", "resources", "generationTime", "clusterName", "controlReports"],
     channel: Channel::Scanner,

@@ -28,7 +28,7 @@ pub struct OpenVex;
 pub static INFO: FormatInfo = FormatInfo {
     id: "openvex",
     name: "OpenVEX document",
-    tested: "OpenVEX 0.0.x (string vulnerability and products, vexctl 0.1–0.2) and v0.2.0 (objects with @id, aliases, identifiers, subcomponents; Trivy's own VEX)",
+    tested: "OpenVEX v0.2.0 (Trivy's own VEX document: objects with @id, aliases, identifiers, subcomponents) and 0.0.x (string vulnerability and products, as the specification and vexctl documentation show)",
     detection: "@context starting https://openvex.dev/ns and statements[]",
     signature: &["@context", "@id", "author", "timestamp", "statements"],
     channel: Channel::Vex,

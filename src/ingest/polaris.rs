@@ -26,7 +26,7 @@ pub struct Polaris;
 pub static INFO: FormatInfo = FormatInfo {
     id: "polaris",
     name: "Polaris audit (--format json)",
-    tested: "PolarisOutputVersion 1.0 (Polaris 1.x–9.x): path and cluster audits, workload, pod and container results",
+    tested: "PolarisOutputVersion 1.0: the example path audit kept in the Polaris repository; cluster audits and Details as Polaris' output types define them",
     detection: "PolarisOutputVersion with Results[]",
     signature: &["PolarisOutputVersion", "AuditTime", "SourceType", "SourceName", "DisplayName", "ClusterInfo", "Results"],
     channel: Channel::Scanner,
