@@ -75,6 +75,7 @@ fn scan(image: &str, at: chrono::DateTime<Utc>) -> Record {
         Outcome::Pass,
     );
     r.facts = Facts::Scan {
+        families: Default::default(),
         class: ScanClass::Vulnerability,
         image: None,
     };
@@ -115,6 +116,7 @@ fn run(
             config: &config,
             waivers,
             attestations: atts,
+            triage: &[],
             diagnostics: Vec::new(),
         },
         as_of,

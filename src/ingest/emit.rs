@@ -9,8 +9,8 @@
 
 use super::{Doc, FileCtx};
 use crate::model::{
-    Facts, Format, ImageFacts, Outcome, Provenance, Record, RecordKind, ScanClass, Sensor,
-    Severity, Shared, Text, VexFacts, VulnFacts, AUDIT_LOG, SIGHTING,
+    ConfigFamilies, Facts, Format, ImageFacts, Outcome, Provenance, Record, RecordKind, ScanClass,
+    Sensor, Severity, Shared, Text, VexFacts, VulnFacts, AUDIT_LOG, SIGHTING,
 };
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -151,7 +151,11 @@ impl Origin {
             RecordKind::Scan,
             Text::from(class.as_str()),
             Outcome::Pass,
-            Facts::Scan { class, image: None },
+            Facts::Scan {
+                class,
+                families: ConfigFamilies::default(),
+                image: None,
+            },
         )
     }
 
@@ -244,6 +248,14 @@ impl Draft {
     /// Observation time of this record (overrides the document's).
     pub fn observed(mut self, at: Option<DateTime<Utc>>) -> Draft {
         self.record.observed_at = at;
+        self
+    }
+
+    /// For a configuration scan, the families of checks it ran (scan drafts only).
+    pub fn families(mut self, ran: ConfigFamilies) -> Draft {
+        if let Facts::Scan { families, .. } = &mut self.record.facts {
+            *families = ran;
+        }
         self
     }
 
