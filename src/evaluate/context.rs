@@ -5,7 +5,7 @@
 
 use super::triage::Triage;
 use super::waivers::{Attestation, Waiver};
-use super::{findings, view};
+use super::{findings, vex, view};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::model::{ImageRef, Interner, Record, RecordKind, ScanClass, Text};
@@ -82,6 +82,8 @@ pub struct Index {
     report_times: Vec<Vec<DateTime<Utc>>>,
     /// Per node, the dated reports of node sensors.
     pub(super) sensor_reports: super::coverage::SensorReports,
+    /// Per vulnerability record, the VEX statements about it.
+    vex: vex::Candidates,
 }
 
 /// Which checks' selectors match each record, computed once per report and memoised
@@ -180,7 +182,9 @@ impl Index {
                 }
             }
         }
+        let vex = vex::candidates(records, &|i| canonical_in(&digest_names, i));
         Index {
+            vex,
             target_ids,
             target_count,
             finding_keys,
@@ -358,11 +362,25 @@ impl Ctx<'_> {
 
     /// One name per image across tools: `registry/repo:tag`, resolving digest-only references.
     pub fn canonical(&self, image: &ImageRef) -> String {
-        if image.tag.is_none() {
-            if let Some(name) = self.index.digest_names.get(&image.key()) {
-                return name.clone();
-            }
-        }
-        image.tagged()
+        canonical_in(&self.index.digest_names, image)
     }
+
+    /// The VEX statements about vulnerability record `i` (whatever their dates), with
+    /// how specific each is.
+    pub fn vex_candidates(&self, i: usize) -> &[(u32, vex::Specificity)] {
+        u32::try_from(i)
+            .ok()
+            .and_then(|i| self.index.vex.get(&i))
+            .map_or(&[], |c| c)
+    }
+}
+
+/// An image's one name, given the tags known for digests (`name@digest` → `name:tag`).
+fn canonical_in(digest_names: &HashMap<String, String>, image: &ImageRef) -> String {
+    if image.tag.is_none() {
+        if let Some(name) = digest_names.get(&image.key()) {
+            return name.clone();
+        }
+    }
+    image.tagged()
 }

@@ -384,6 +384,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
                         action,
                         author: author.clone(),
                         document: document.clone(),
+                        package: None,
                     },
                     time: time(&flags).or(time(&remediations)).or(doc_time),
                 };

@@ -159,6 +159,7 @@ pub(super) fn statements(
                 .flatten(),
             author: by.0.clone(),
             document: by.1.clone(),
+            package: None,
         },
         time,
     };

@@ -238,6 +238,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
                 action: text(s.action_statement.as_deref()),
                 author: text(d.author.as_deref()),
                 document: text(d.id.as_deref()),
+                package: None,
             },
             time,
         };

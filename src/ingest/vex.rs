@@ -10,7 +10,7 @@
 //! (else the document's): it decides which of two statements on the same
 //! vulnerability and product is newer.
 
-use super::purl::Product;
+use super::purl::{Product, Purl};
 use super::{Draft, Origin};
 use crate::model::{Subject, Text, VexFacts, VexStatus};
 use chrono::{DateTime, Utc};
@@ -36,6 +36,13 @@ pub(super) fn record(
     component: Option<&str>,
 ) -> Draft {
     let status = statement.facts.status;
+    let component = component.map(str::trim).filter(|c| !c.is_empty());
+    let mut facts = statement.facts.clone();
+    facts.package = match (product, component) {
+        (_, Some(c)) => package_name(c),
+        (Product::Package(id), None) => package_name(id),
+        _ => None,
+    };
     let mut title = format!("VEX: {} {}", statement.id, status.as_str());
     if let Some(j) = statement.facts.justification.as_deref() {
         title.push_str(&format!(" ({j})"));
@@ -49,12 +56,11 @@ pub(super) fn record(
     .collect::<Vec<_>>()
     .join("\n");
     let mut d = origin
-        .vex(statement.id.as_str(), statement.facts.clone())
+        .vex(statement.id.as_str(), facts)
         .title(&title)
         .message(&message)
         .observed(statement.time);
     d.aliases = statement.aliases.iter().map(Text::from).collect();
-    let component = component.map(str::trim).filter(|c| !c.is_empty());
     d.subject = match product {
         Product::Image(image) => Subject {
             image: Some(image.clone()),
@@ -71,6 +77,16 @@ pub(super) fn record(
         d = d.attr("component", c);
     }
     d
+}
+
+/// The name of the package a component or package product names: the name of its
+/// package URL (`pkg:deb/debian/libxml2@2.9.14` → `libxml2`), else the text as written.
+fn package_name(id: &str) -> Option<Text> {
+    let name = match Purl::parse(id) {
+        Some(p) => p.name,
+        None => id.trim().to_string(),
+    };
+    text(Some(&name))
 }
 
 /// A status word in any VEX vocabulary (OpenVEX and CSAF words, CycloneDX analysis
@@ -110,5 +126,17 @@ mod tests {
         assert_eq!(status_of("exploitable"), Some(VexStatus::Affected));
         assert_eq!(status_of("in_triage"), Some(VexStatus::UnderInvestigation));
         assert_eq!(status_of("recommended"), None);
+    }
+
+    #[test]
+    fn a_component_names_its_package_by_the_name_in_its_package_url() {
+        let name = |s: &str| package_name(s).map(|t| t.to_string());
+        assert_eq!(
+            name("pkg:deb/debian/libxml2@2.9.14%2Bdfsg-1.3?arch=amd64").as_deref(),
+            Some("libxml2")
+        );
+        assert_eq!(name("pkg:npm/%40angular/core@1.0").as_deref(), Some("core"));
+        assert_eq!(name(" openssl ").as_deref(), Some("openssl"));
+        assert_eq!(name(" "), None);
     }
 }

@@ -113,6 +113,14 @@ struct ListPage<'a, T: Serialize> {
     filters: Vec<(String, Vec<String>)>,
 }
 
+/// The waivers page: the waiver register, and the findings VEX statements are about.
+#[derive(Serialize)]
+struct WaiversPage<'a> {
+    items: &'a [WaiverView],
+    filters: Vec<(String, Vec<String>)>,
+    vex: Vec<VexView>,
+}
+
 /// The remediation list: the most urgent open findings (all of them are in findings.csv).
 #[derive(Serialize)]
 struct FindingsPage<'a> {
@@ -320,9 +328,10 @@ pub fn render_pages(
                 "waivers.html",
                 "waivers.html",
                 "waivers",
-                &ListPage {
+                &WaiversPage {
                     items: &waivers,
                     filters: vec![],
+                    vex: ctx.vex_rows(),
                 },
             )?,
             pages.page("changes.html", "changes.html", "changes", &changes(ctx))?,
