@@ -80,11 +80,15 @@ pub(super) fn record(
 }
 
 /// The name of the package a component or package product names: the name of its
-/// package URL (`pkg:deb/debian/libxml2@2.9.14` → `libxml2`), else the text as written.
+/// package URL (`pkg:deb/debian/libxml2@2.9.14` → `libxml2`), else the text as written
+/// without a `@version` (`libssl3@3.0.11-1` → `libssl3`; `@angular/core` stays).
 fn package_name(id: &str) -> Option<Text> {
     let name = match Purl::parse(id) {
         Some(p) => p.name,
-        None => id.trim().to_string(),
+        None => match id.trim().rsplit_once('@') {
+            Some((name, _)) if !name.is_empty() => name.to_string(),
+            _ => id.trim().to_string(),
+        },
     };
     text(Some(&name))
 }
@@ -137,6 +141,8 @@ mod tests {
         );
         assert_eq!(name("pkg:npm/%40angular/core@1.0").as_deref(), Some("core"));
         assert_eq!(name(" openssl ").as_deref(), Some("openssl"));
+        assert_eq!(name("libssl3@3.0.11-1").as_deref(), Some("libssl3"));
+        assert_eq!(name("@angular/core").as_deref(), Some("@angular/core"));
         assert_eq!(name(" "), None);
     }
 }
