@@ -256,7 +256,11 @@ fn run_scenario(dir: &Path) -> Vec<String> {
                 &w.expired_waiver,
                 text(f.expired_waiver.as_deref()),
             ),
-            ("VEX status", &w.vex, text(vex.map(|v| v.facts.status.as_str()))),
+            (
+                "VEX status",
+                &w.vex,
+                text(vex.map(|v| v.facts.status.as_str())),
+            ),
             (
                 "VEX justification",
                 &w.justification,

@@ -3,9 +3,9 @@
 //! lives here: the waiver covering a record, a failing record's place in its
 //! remediation life cycle (waived, no fix, in grace, overdue), and evidence rows.
 
-use super::{rules, vex};
 use super::view::Current;
 use super::waivers::Waiver;
+use super::{rules, vex};
 use super::{Ctx, EvidenceItem, FindingState, Reason, ReasonCode, Status};
 use crate::catalog::{Check, Control};
 use crate::model::{Record, RecordKind, Severity};

@@ -314,7 +314,10 @@ fn a_not_affected_statement_closes_the_finding_from_its_date_until_a_newer_one_r
     let note = f.vex.as_ref().map(|v| (v.facts.status, v.closes));
     assert_eq!(note, Some((VexStatus::NotAffected, true)));
     assert_eq!(status(&after, "IMG-04"), Status::Pass);
-    let last = after.history.last().map(|p| (p.overdue, p.open_by_severity.len()));
+    let last = after
+        .history
+        .last()
+        .map(|p| (p.overdue, p.open_by_severity.len()));
     assert_eq!(last, Some((0, 0)));
     // A newer statement under investigation reopens it, and is shown.
     records.push(vex_statement(

@@ -210,7 +210,10 @@ mod tests {
             about(&s(Some("docker.io/library/nginx:1.25.3"), Some("libxml2"))),
             Some(Specificity::ImagePackage)
         );
-        assert_eq!(about(&s(Some("nginx:1.25.3"), None)), Some(Specificity::Image));
+        assert_eq!(
+            about(&s(Some("nginx:1.25.3"), None)),
+            Some(Specificity::Image)
+        );
         let mut every_version = s(Some("nginx"), None);
         if let Some(i) = every_version.subject.image.as_mut() {
             i.tag = None;
