@@ -374,3 +374,16 @@ W1,IMG-04,CVE-2026-0003,docker.io/library/redis:*,,accepted,risk-accepted,CISO,2
     assert_eq!(f.state, FindingState::Overdue);
     assert_eq!(f.vex.as_ref().map(|v| v.closes), Some(false));
 }
+
+#[test]
+fn an_image_only_a_vex_statement_names_is_not_an_image_of_the_estate() {
+    use crate::model::VexStatus;
+    let records = vec![vex_statement(
+        "docker.io/library/postgres:16",
+        "CVE-2026-0009",
+        VexStatus::NotAffected,
+        day(1, 9),
+    )];
+    let r = run(&records, &[], &[], day(2, 9));
+    assert!(r.images.is_empty(), "{:?}", r.images);
+}
