@@ -1466,6 +1466,9 @@ approved_os = ["alpine", "debian", "distroless", "ubuntu"]  # base OS families a
 max_age_days = 90                                           # images built more than 90 days ago are too old
 max_production_images = 15                                  # more distinct production images than this warns
 
+[vex]
+accept = true                   # the platform team's not_affected / fixed VEX statements close findings
+
 # Owners: the first matching entry wins. Findings outside every entry show as "unowned".
 [[owners]]
 team = "Shop"                                   # storefront: web, cart, edge proxy, session cache
