@@ -428,6 +428,9 @@ pub struct Changes {
     pub new_findings: Vec<String>,
     /// Findings fixed after `since`, as "CHECK · subject".
     pub fixed_findings: Vec<String>,
+    /// Findings a VEX statement dated after `since` closes, as "CHECK · subject".
+    #[serde(default)]
+    pub vex_closed_findings: Vec<String>,
     /// Waivers approved after `since`.
     pub new_waivers: Vec<String>,
     /// Waivers that expired after `since`.

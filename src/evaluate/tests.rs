@@ -319,6 +319,9 @@ fn a_not_affected_statement_closes_the_finding_from_its_date_until_a_newer_one_r
         .last()
         .map(|p| (p.overdue, p.open_by_severity.len()));
     assert_eq!(last, Some((0, 0)));
+    // "What changed" since the previous weekly point (18 September) lists it.
+    assert_eq!(after.changes.since, Some(day(18, 9).date_naive()));
+    assert_eq!(after.changes.vex_closed_findings.len(), 1);
     // A newer statement under investigation reopens it, and is shown.
     records.push(vex_statement(
         img,

@@ -422,6 +422,7 @@ fn changes(ctx: &Ctx) -> ChangesView {
         lists: vec![
             list("changes.new-findings", &c.new_findings),
             list("changes.fixed-findings", &c.fixed_findings),
+            list("changes.vex-closed-findings", &c.vex_closed_findings),
             list("changes.new-waivers", &c.new_waivers),
             list("changes.expired-waivers", &c.expired_waivers),
             list("changes.unused-waivers", &c.unused_waivers),
