@@ -61,7 +61,7 @@ impl Ctx<'_> {
         s
     }
 
-    /// Every finding a VEX statement is about, closed ones first.
+    /// Every finding a VEX statement is about, by finding state (open ones first), then key.
     pub fn vex_rows(&self) -> Vec<VexView> {
         let mut rows: Vec<&Finding> = self
             .report
