@@ -349,6 +349,15 @@ fn vex_closes_nothing_when_not_accepted_and_a_closed_finding_keeps_its_expired_w
 W1,IMG-04,CVE-2026-0003,docker.io/library/redis:*,,accepted,risk-accepted,CISO,2026-09-01,2026-09-30\n";
     let mut d = Vec::new();
     let w = parse_waivers("waivers.csv", csv, &mut d);
+    // While the waiver is valid, the finding is closed by VEX and shows the waiver.
+    let r = run(&records, &w, &[], day(20, 9));
+    let f = &r.findings[0];
+    assert_eq!(f.state, FindingState::VexClosed);
+    assert_eq!(
+        (f.waiver.as_deref(), f.expired_waiver.as_deref()),
+        (Some("W1"), None)
+    );
+    // Once it expired, the expired waiver is shown beside the statement.
     let r = run(&records, &w, &[], day(2, 10));
     let f = &r.findings[0];
     assert_eq!(f.state, FindingState::VexClosed);
