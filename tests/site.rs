@@ -333,3 +333,60 @@ fn a_build_killed_half_way_leaves_the_previous_site_intact() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn sample_vex_statement_closes_the_nginx_finding_everywhere_and_shows_its_expired_waiver() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    build_sample(&site, &[]);
+    let read = |f: &str| std::fs::read_to_string(site.join(f)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&read("report.json")).unwrap();
+    let findings = v["report"]["findings"]
+        .as_array()
+        .or_else(|| v["findings"].as_array())
+        .unwrap()
+        .clone();
+    let find = |id: &str| {
+        findings
+            .iter()
+            .find(|f| f["check"] == id)
+            .unwrap_or_else(|| panic!("no finding {id}"))
+            .clone()
+    };
+    // not_affected (2026-11-12): closed by VEX, the expired waiver W-003 beside it.
+    let nginx = find("CVE-2026-1170");
+    assert_eq!(nginx["state"], "vex-closed");
+    assert_eq!(nginx["expired_waiver"], "W-003");
+    assert_eq!(nginx["vex"]["status"], "not_affected");
+    assert_eq!(
+        nginx["vex"]["justification"],
+        "vulnerable_code_not_in_execute_path"
+    );
+    // under_investigation: still open, the statement shown.
+    let admin = find("CVE-2026-22455");
+    assert_eq!(admin["state"], "overdue");
+    assert_eq!(admin["vex"]["status"], "under_investigation");
+    // Open and overdue agree between report.json, the overview and the last trend point.
+    let open = findings
+        .iter()
+        .filter(|f| ["overdue", "in-grace", "no-fix"].contains(&f["state"].as_str().unwrap()))
+        .count();
+    let overdue = findings.iter().filter(|f| f["state"] == "overdue").count();
+    assert_eq!((open, overdue), (93, 50));
+    assert!(read("index.html").contains("93 open findings, 50 of them overdue"));
+    let history = v["report"]["history"]
+        .as_array()
+        .or_else(|| v["history"].as_array())
+        .unwrap();
+    assert_eq!(history.last().unwrap()["overdue"], 50);
+    // The exports and the waivers page show the statement.
+    let csv = read("findings.csv");
+    let row = csv.lines().find(|l| l.contains("CVE-2026-1170")).unwrap();
+    assert!(
+        row.contains(",vex-closed,")
+            && row.contains("W-003,not_affected,vulnerable_code_not_in_execute_path,")
+    );
+    let waivers = read("waivers.html");
+    assert!(waivers.contains("vulnerable_code_not_in_execute_path"));
+    assert!(waivers.contains("https://vex.contoso.example/platform/2026-11-12-001"));
+}

@@ -103,13 +103,15 @@ pub fn formats(args: FormatArgs) -> anyhow::Result<i32> {
             println!("{}", serde_json::to_string_pretty(&rows)?)
         }
         OutputFormat::Text => {
+            // The first column is as wide as the longest format id.
+            let w = formats.iter().map(|f| f.id.len()).max().unwrap_or(0).max(6);
             println!(
-                "{:<17} {:<44} {:<40} DETECTION",
+                "{:<w$} {:<44} {:<40} DETECTION",
                 "FORMAT", "EXPORT", "TESTED WITH"
             );
             for f in formats {
                 println!(
-                    "{:<17} {:<44} {:<40} {}",
+                    "{:<w$} {:<44} {:<40} {}",
                     f.id, f.name, f.tested, f.detection
                 );
             }

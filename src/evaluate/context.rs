@@ -6,7 +6,7 @@
 use super::identity::ImageIdentity;
 use super::triage::Triage;
 use super::waivers::{Attestation, Waiver};
-use super::{findings, view};
+use super::{findings, vex, view};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::model::{ImageRef, Interner, Record, RecordKind, ScanClass, Text};
@@ -86,6 +86,8 @@ pub struct Index {
     report_at: Vec<Option<DateTime<Utc>>>,
     /// Per node, the dated reports of node sensors.
     pub(super) sensor_reports: super::coverage::SensorReports,
+    /// Per vulnerability record, the VEX statements about it.
+    vex: vex::Candidates,
 }
 
 /// Which checks' selectors match each record, computed once per report and memoised
@@ -196,7 +198,9 @@ impl Index {
         }
         let triage_dates: Vec<(Option<u32>, Option<NaiveDate>)> =
             records.par_iter().map(|r| triage_of(r, triage)).collect();
+        let vex = vex::candidates(records, &|i| identity.of_ref(i).tagged());
         Index {
+            vex,
             target_ids,
             target_count,
             finding_keys,
@@ -394,5 +398,14 @@ impl Ctx<'_> {
     /// The canonical reference of record `r`'s image.
     pub fn image_of<'a>(&'a self, r: &'a Record) -> Option<&'a ImageRef> {
         self.index.identity.of_record(r)
+    }
+
+    /// The VEX statements about vulnerability record `i` (whatever their dates), with
+    /// how specific each is.
+    pub fn vex_candidates(&self, i: usize) -> &[(u32, vex::Specificity)] {
+        u32::try_from(i)
+            .ok()
+            .and_then(|i| self.index.vex.get(&i))
+            .map_or(&[], |c| c)
     }
 }

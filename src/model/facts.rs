@@ -268,6 +268,18 @@ pub struct VexFacts {
     /// The document's identifier (`@id`, serial number, tracking id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<Text>,
+    /// The package the statement is narrowed to, by name (from its package URL, or as
+    /// written): the subcomponent of an image product, or a package product itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<Text>,
+}
+
+impl VexStatus {
+    /// Whether a statement with this status closes the findings it covers: the
+    /// product is not affected, or the vulnerability is fixed in it.
+    pub fn closes(self) -> bool {
+        matches!(self, VexStatus::NotAffected | VexStatus::Fixed)
+    }
 }
 
 /// What a benchmark result is: which benchmark, in which version's numbering, and the

@@ -3,7 +3,7 @@
 use super::vocab::vocabulary;
 use super::{
     Attrs, BenchmarkFacts, Facts, Field, Format, ImageFacts, ImageRef, Interner, ScanClass,
-    Severity, Shared, Text, VulnFacts,
+    Severity, Shared, Text, VexFacts, VulnFacts,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -390,6 +390,14 @@ impl Record {
     pub fn vuln(&self) -> Option<&VulnFacts> {
         match &self.facts {
             Facts::Vulnerability(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The statement, for VEX records.
+    pub fn vex(&self) -> Option<&VexFacts> {
+        match &self.facts {
+            Facts::Vex(v) => Some(v),
             _ => None,
         }
     }

@@ -115,6 +115,7 @@ impl<'a> Ctx<'a> {
             FindingState::NoFix => "⚠",
             FindingState::Waived => "⊘",
             FindingState::Triaged => "☑",
+            FindingState::VexClosed => "⊖",
             FindingState::Fixed | FindingState::Passed => "✓",
             FindingState::Info => "ℹ",
         };

@@ -17,9 +17,10 @@ fn urgency(s: FindingState) -> u8 {
         FindingState::NoFix => 2,
         FindingState::Waived => 3,
         FindingState::Triaged => 4,
-        FindingState::Info => 5,
-        FindingState::Fixed => 6,
-        FindingState::Passed => 7,
+        FindingState::VexClosed => 5,
+        FindingState::Info => 6,
+        FindingState::Fixed => 7,
+        FindingState::Passed => 8,
     }
 }
 

@@ -23,6 +23,14 @@ struct ListPage<'a, T: Serialize> {
     filters: Vec<FilterView>,
 }
 
+/// The waivers page: the waiver register, and the findings VEX statements are about.
+#[derive(Serialize)]
+struct WaiversPage<'a> {
+    items: &'a [WaiverView],
+    filters: Vec<FilterView>,
+    vex: Vec<VexView>,
+}
+
 /// The remediation list: the most urgent open findings (all of them are in findings.csv).
 #[derive(Serialize)]
 struct FindingsPage<'a> {
@@ -315,9 +323,10 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
                 "waivers.html",
                 "waivers",
                 &title(ctx, "waivers.title"),
-                &ListPage {
+                &WaiversPage {
                     items: &waivers,
                     filters: vec![],
+                    vex: ctx.vex_rows(),
                 },
             )?,
             pages.page(
@@ -415,6 +424,11 @@ fn changes(ctx: &Ctx) -> ChangesView {
                 "fixed-findings",
                 "changes.fixed-findings",
                 &c.fixed_findings,
+            ),
+            list(
+                "vex-closed-findings",
+                "changes.vex-closed-findings",
+                &c.vex_closed_findings,
             ),
             list("new-waivers", "changes.new-waivers", &c.new_waivers),
             list(

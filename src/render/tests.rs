@@ -131,6 +131,8 @@ pub fn report() -> Report {
         state: FindingState::InGrace,
         team: Some(XSS.into()),
         waiver: None,
+        expired_waiver: None,
+        vex: None,
         sources: vec!["trivy".into()],
         controls: vec!["IMG-01".into()],
         provenance: prov,

@@ -286,6 +286,8 @@ pub struct FindingView {
     pub state_tokens: String,
     /// Waiver.
     pub waiver: String,
+    /// The VEX statement deciding about it, in one line (empty: none).
+    pub vex: String,
     /// Controls.
     pub controls: Vec<LinkView>,
     /// `file:line`.
@@ -371,6 +373,39 @@ pub struct WaiverView {
     pub matched: usize,
     /// Line in waivers.csv.
     pub line: u64,
+}
+
+/// A finding a VEX statement is about, with the statement as its evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct VexView {
+    /// Vulnerability id.
+    pub check: String,
+    /// Image page, or the subject as text.
+    pub image: Option<LinkView>,
+    /// Subject.
+    pub subject: String,
+    /// Package.
+    pub package: String,
+    /// The finding's state.
+    pub state: StatusView,
+    /// The statement's status, localised.
+    pub status: String,
+    /// Justification, as the document gives it.
+    pub justification: String,
+    /// Impact statement or notes, and action.
+    pub statement: String,
+    /// Author.
+    pub author: String,
+    /// Document id.
+    pub document: String,
+    /// Statement date, localised.
+    pub date: String,
+    /// Waivers on the same finding (valid, or expired and marked).
+    pub waiver: String,
+    /// `file:line` of the statement.
+    pub location: String,
+    /// Source anchor.
+    pub source_href: String,
 }
 
 /// A diagnostic.
