@@ -44,6 +44,21 @@ pub fn build_sample(out: &Path, extra: &[&str]) {
     assert_eq!(code, 0, "build failed: {err}");
 }
 
+/// Build the site of folder `input` (a scenario, say) into `out`, with extra arguments.
+#[allow(dead_code)]
+pub fn build_dir(input: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 0, "build failed: {err}");
+}
+
 /// Every file of a folder, relative path → bytes.
 pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();
