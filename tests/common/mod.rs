@@ -59,6 +59,18 @@ pub fn build_dir(input: &Path, out: &Path, extra: &[&str]) {
     assert_eq!(code, 0, "build failed: {err}");
 }
 
+/// `../shared/fixtures` (the real tool outputs), or `None` when it is absent and
+/// MUSTER_REQUIRE_FIXTURES is not set (CI sets it: there, a missing folder fails).
+#[allow(dead_code)]
+pub fn fixtures_dir() -> Option<PathBuf> {
+    let dir = root().join("../shared/fixtures");
+    assert!(
+        dir.is_dir() || std::env::var_os("MUSTER_REQUIRE_FIXTURES").is_none(),
+        "../shared/fixtures is missing and MUSTER_REQUIRE_FIXTURES is set"
+    );
+    dir.is_dir().then_some(dir)
+}
+
 /// Every file of a folder, relative path → bytes.
 pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();
