@@ -51,20 +51,26 @@ fn count_link(html: &str, href: &str) -> usize {
 
 /// The data table of a chart by its caption: header and rows (first cell the date).
 fn chart_table(html: &str, caption: &str) -> (Vec<String>, Vec<Vec<String>>) {
-    let re = Regex::new(
-        r#"(?s)<caption>(.*?)</caption>\s*<thead>(.*?)</thead>\s*<tbody>(.*?)</tbody>"#,
-    )
-    .unwrap();
+    let re =
+        Regex::new(r#"(?s)<caption>(.*?)</caption>\s*<thead>(.*?)</thead>\s*<tbody>(.*?)</tbody>"#)
+            .unwrap();
     let cell = Regex::new(r#"<t[hd][^>]*>(.*?)</t[hd]>"#).unwrap();
     let row = Regex::new(r#"(?s)<tr>(.*?)</tr>"#).unwrap();
     for m in re.captures_iter(html) {
         if &m[1] != caption {
             continue;
         }
-        let head = cell.captures_iter(&m[2]).map(|c| c[1].to_string()).collect();
+        let head = cell
+            .captures_iter(&m[2])
+            .map(|c| c[1].to_string())
+            .collect();
         let rows = row
             .captures_iter(&m[3])
-            .map(|r| cell.captures_iter(&r[1]).map(|c| c[1].to_string()).collect())
+            .map(|r| {
+                cell.captures_iter(&r[1])
+                    .map(|c| c[1].to_string())
+                    .collect()
+            })
             .collect();
         return (head, rows);
     }
@@ -83,14 +89,17 @@ fn team_rows(html: &str) -> Vec<(usize, usize)> {
                 .captures_iter(&r[1])
                 .map(|c| c[1].parse().unwrap())
                 .collect();
-            (n.first().copied().unwrap_or(0), n.get(1).copied().unwrap_or(0))
+            (
+                n.first().copied().unwrap_or(0),
+                n.get(1).copied().unwrap_or(0),
+            )
         })
         .collect()
 }
 
 fn reconcile(site: &Path) {
-    let report: Value = serde_json::from_slice(&std::fs::read(site.join("report.json")).unwrap())
-        .unwrap();
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(site.join("report.json")).unwrap()).unwrap();
     let findings = report["findings"].as_array().unwrap();
     let json = counts_of(findings.iter().map(|f| f["state"].as_str().unwrap()));
 
@@ -124,16 +133,22 @@ fn reconcile(site: &Path) {
                     && matches!(f["severity"].as_str().unwrap(), "high" | "critical")
             })
             .count();
-        assert_eq!(count_link(&html, "unmapped.html"), unmapped, "{page} unmapped");
+        assert_eq!(
+            count_link(&html, "unmapped.html"),
+            unmapped,
+            "{page} unmapped"
+        );
     }
 
     // Teams: every open and overdue finding is in one row (the unowned row included),
     // and report.json's teams agree with the rows of findings they own.
     let rows = team_rows(&read_text(&site.join("teams.html")));
-    let (open, overdue) = rows
-        .iter()
-        .fold((0, 0), |(a, b), (o, d)| (a + o, b + d));
-    assert_eq!((open, overdue), (json.open, json.overdue), "teams.html rows");
+    let (open, overdue) = rows.iter().fold((0, 0), |(a, b), (o, d)| (a + o, b + d));
+    assert_eq!(
+        (open, overdue),
+        (json.open, json.overdue),
+        "teams.html rows"
+    );
     for t in report["teams"].as_array().unwrap() {
         let name = t["team"].as_str().unwrap();
         let mine = counts_of(
@@ -143,7 +158,10 @@ fn reconcile(site: &Path) {
                 .map(|f| f["state"].as_str().unwrap()),
         );
         assert_eq!(
-            (t["open"].as_u64().unwrap() as usize, t["overdue"].as_u64().unwrap() as usize),
+            (
+                t["open"].as_u64().unwrap() as usize,
+                t["overdue"].as_u64().unwrap() as usize
+            ),
             (mine.open, mine.overdue),
             "team {name}"
         );
@@ -180,7 +198,12 @@ fn reconcile(site: &Path) {
         .collect();
     for row in &overdue_rows {
         let p = by_date.get(row[0].as_str()).expect("chart date in history");
-        assert_eq!(row[1], p["overdue"].to_string(), "overdue chart on {}", row[0]);
+        assert_eq!(
+            row[1],
+            p["overdue"].to_string(),
+            "overdue chart on {}",
+            row[0]
+        );
     }
     for row in &sev_rows {
         let p = by_date.get(row[0].as_str()).expect("chart date in history");

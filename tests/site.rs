@@ -386,8 +386,12 @@ fn sample_vex_statement_closes_the_nginx_finding_everywhere_and_shows_its_expire
         .filter(|f| ["overdue", "in-grace", "no-fix"].contains(&f["state"].as_str().unwrap()))
         .count();
     let overdue = findings.iter().filter(|f| f["state"] == "overdue").count();
-    assert!(read("index.html").contains(&format!(
-        "{open} open findings, {overdue} of them overdue"
+    let index = read("index.html");
+    assert!(index.contains(&format!(
+        "href=\"findings.html?state=open\" data-count=\"{open}\""
+    )));
+    assert!(index.contains(&format!(
+        "href=\"findings.html?state=overdue\" data-count=\"{overdue}\""
     )));
     let history = v["report"]["history"]
         .as_array()
