@@ -71,6 +71,14 @@ pub fn fixtures_dir() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
+/// How many controls the built-in catalog has (tests count against it, not a number).
+#[allow(dead_code)]
+pub fn catalog_size() -> usize {
+    muster::catalog::Catalog::builtin(&mut Vec::new())
+        .controls
+        .len()
+}
+
 /// Every file of a folder, relative path → bytes.
 pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();
