@@ -2,7 +2,7 @@
 //! written by `scripts/bench.sh`.
 //!
 //! ```text
-//! cargo run --release --example bench_chart -- /work/bench-data/bench-results.tsv docs/bench.svg
+//! cargo run --release --example bench_chart -- bench-data/bench-results.tsv docs/bench.svg
 //! ```
 //!
 //! Two panels (log–log): wall seconds and peak RSS (MB) against input MB, one line per
@@ -161,7 +161,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let tsv = args
         .next()
-        .unwrap_or_else(|| "/work/bench-data/bench-results.tsv".to_string());
+        .unwrap_or_else(|| "bench-data/bench-results.tsv".to_string());
     let out = args.next().unwrap_or_else(|| "docs/bench.svg".to_string());
     let data = match read_runs(&tsv) {
         Ok(runs) => series(&runs),

@@ -2,7 +2,7 @@
 //! estate of container-security exports, deterministic from a seed.
 //!
 //! ```text
-//! cargo run --release --example gen_workload -- --out /work/bench-data/1GB --size 1GB
+//! cargo run --release --example gen_workload -- --out bench-data/1GB --size 1GB
 //! cargo run --release --example gen_workload -- --out DIR --seed 1 --images 500 --days 90 \
 //!     --falco-alerts 2000000 --audit-events 2000000 [--gzip]
 //! ```

@@ -2,7 +2,7 @@
 //! machine? `muster build` is measured against this number (issue 6, "the physical floor").
 //!
 //! ```text
-//! cargo run --release --example parse_floor -- /work/bench-data/1GB
+//! cargo run --release --example parse_floor -- bench-data/1GB
 //! ```
 //!
 //! It walks the folder written by `gen_workload`, reads each file whole (`fs::read`,

@@ -4,7 +4,7 @@
 # For each workload size: generate it (once) with examples/gen_workload into
 # $BENCH_DATA/<size>, then, in the same invocation, time under GNU time:
 #   muster check <dir> --format json --as-of 2026-11-20 > /dev/null
-#   muster build <dir> -o /tmp/bench-site --quiet --as-of 2026-11-20
+#   muster build <dir> -o <scratch>/site --quiet --as-of 2026-11-20
 #   examples/parse_floor <dir>
 # and record wall, user, sys, peak RSS and MB/s (MB = 10^6 bytes on disk / wall).
 # Also times `muster build` on the sample data (5 runs, median).
@@ -13,7 +13,8 @@
 #         SIZES="10MB 100MB" scripts/bench.sh   # a subset (SIZES="" times only the sample data)
 #         GZIP=1 scripts/bench.sh               # gzip-compressed JSON Lines (<size>-gz)
 #         RUNS=3 scripts/bench.sh               # repeat each measurement, report the median
-# Environment: BENCH_DATA (default /work/bench-data), CARGO_TARGET_DIR (default target),
+# Environment: BENCH_DATA (default bench-data/ in the repository, ignored by git),
+#              CARGO_TARGET_DIR (default target),
 #              SEED (default 1), SAMPLE_DIR (default sample-data), AS_OF (default 2026-11-20).
 # Output: $BENCH_DATA/bench-results.tsv (rows of earlier runs for other sizes are kept)
 #         and a Markdown table on stdout. Draw the chart with
@@ -22,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SIZES=${SIZES-"10MB 100MB 1GB 5GB"}
-BENCH_DATA=${BENCH_DATA:-/work/bench-data}
+BENCH_DATA=${BENCH_DATA:-bench-data}
 TARGET=${CARGO_TARGET_DIR:-target}
 SEED=${SEED:-1}
 RUNS=${RUNS:-1}
@@ -32,8 +33,8 @@ SAMPLE_DIR=${SAMPLE_DIR:-sample-data}
 TSV="$BENCH_DATA/bench-results.tsv"
 
 if ! command -v /usr/bin/time >/dev/null; then
-    echo "bench: installing GNU time" >&2
-    apt-get install -y time >/dev/null
+    echo "bench: GNU time (/usr/bin/time) is needed: install it (Debian: apt-get install time)" >&2
+    exit 2
 fi
 
 mkdir -p "$BENCH_DATA"
@@ -45,7 +46,8 @@ FLOOR="$TARGET/release/examples/parse_floor"
 
 HEADER=$'date\tsize\tprogram\tinput_bytes\tfiles\trun\twall_s\tuser_s\tsys_s\tmax_rss_kb\tmb_per_s\texit'
 ROWS=$(mktemp)
-trap 'rm -f "$ROWS" "$ROWS".*' EXIT
+SCRATCH=$(mktemp -d)
+trap 'rm -rf "$ROWS" "$ROWS".* "$SCRATCH"' EXIT
 NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 
 # measure LABEL PROGRAM BYTES FILES RUN -- command...
@@ -91,9 +93,9 @@ for size in $SIZES; do
     for run in $(seq 1 "$RUNS"); do
         measure "$label" check "$bytes" "$files" "$run" -- \
             "$MUSTER" check "$dir" --format json --as-of "$AS_OF"
-        rm -rf /tmp/bench-site
+        rm -rf "$SCRATCH/site"
         measure "$label" build "$bytes" "$files" "$run" -- \
-            "$MUSTER" build "$dir" -o /tmp/bench-site --quiet --as-of "$AS_OF"
+            "$MUSTER" build "$dir" -o "$SCRATCH/site" --quiet --as-of "$AS_OF"
         measure "$label" floor "$bytes" "$files" "$run" -- "$FLOOR" "$dir"
     done
 done
@@ -107,9 +109,9 @@ if [ -d "$SAMPLE_DIR" ]; then
     sbytes=$(find "$SAMPLE_DIR" -type f -printf '%s\n' | awk '{s += $1} END {printf "%.0f\n", s}')
     sfiles=$(find "$SAMPLE_DIR" -type f | wc -l)
     for run in 1 2 3 4 5; do
-        rm -rf /tmp/sample-site
+        rm -rf "$SCRATCH/sample-site"
         measure sample build "$sbytes" "$sfiles" "$run" -- \
-            "$MUSTER" build "$SAMPLE_DIR" -o /tmp/sample-site --quiet
+            "$MUSTER" build "$SAMPLE_DIR" -o "$SCRATCH/sample-site" --quiet
     done
 fi
 
