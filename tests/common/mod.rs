@@ -31,17 +31,7 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
 
 /// Build the sample site into `out` (extra args appended); panics with stderr on failure.
 pub fn build_sample(out: &Path, extra: &[&str]) {
-    let sample = sample();
-    let mut args = vec![
-        "build",
-        sample.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--quiet",
-    ];
-    args.extend_from_slice(extra);
-    let (code, _, err) = run(&args);
-    assert_eq!(code, 0, "build failed: {err}");
+    build_dir(&sample(), out, extra);
 }
 
 /// Build the site of folder `input` (a scenario, say) into `out`, with extra arguments.
