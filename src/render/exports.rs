@@ -173,7 +173,11 @@ pub fn exports(
                 i18n.reason(&c.reason),
                 c.reason.code.as_str().to_string(),
                 c.evidence_count.to_string(),
-                iso_time(c.last_evidence),
+                // Never blank when there is evidence: undated evidence says so.
+                match (c.last_evidence, c.evidence_count) {
+                    (None, n) if n > 0 => "undated".to_string(),
+                    (t, _) => iso_time(t),
+                },
                 c.attestation
                     .as_ref()
                     .map(|a| a.attested_by.clone())
