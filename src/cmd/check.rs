@@ -129,7 +129,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
             );
         }
     }
-    let unreadable = super::load::unreadable_inputs(report);
+    let unreadable = report.unreadable_inputs();
     if !unreadable.is_empty() && !args.input.allow_input_errors {
         eprintln!(
             "error: {} input(s) could not be read or parsed, so the gate cannot pass on them: {}\n\

@@ -168,27 +168,6 @@ pub fn all_diagnostics(report: &Report) -> Vec<&Diagnostic> {
         .collect()
 }
 
-/// Inputs that could not be read or parsed at all (their evidence is missing from
-/// the evaluation): the paths of sources with an error-level diagnostic.
-pub fn unreadable_inputs(report: &Report) -> Vec<&str> {
-    let mut out: Vec<&str> = report
-        .sources
-        .iter()
-        .filter(|s| s.diagnostics.iter().any(|d| d.level == Level::Error))
-        .map(|s| s.path.as_str())
-        .chain(
-            report
-                .diagnostics
-                .iter()
-                .filter(|d| d.level == Level::Error && d.code == crate::diag::Code::Unreadable)
-                .map(|d| d.file.as_str()),
-        )
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
-
 /// Print diagnostics to stderr (first 50) and say whether any is a warning or worse.
 #[allow(clippy::print_stderr)]
 pub fn print_diagnostics(report: &Report, quiet: bool) -> bool {

@@ -331,6 +331,35 @@ pub struct Finding {
     pub provenance: Provenance,
 }
 
+impl Report {
+    /// Inputs that could not be read or parsed at all (their evidence is missing from
+    /// the evaluation): the paths of sources with an error-level diagnostic.
+    pub fn unreadable_inputs(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .sources
+            .iter()
+            .filter(|s| {
+                s.diagnostics
+                    .iter()
+                    .any(|d| d.level == crate::diag::Level::Error)
+            })
+            .map(|s| s.path.as_str())
+            .chain(
+                self.diagnostics
+                    .iter()
+                    .filter(|d| {
+                        d.level == crate::diag::Level::Error
+                            && d.code == crate::diag::Code::Unreadable
+                    })
+                    .map(|d| d.file.as_str()),
+            )
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
 impl Finding {
     /// An open high or critical finding that no control of the catalog counts: shown on
     /// its own page and export (`unmapped.html`, `unmapped.csv`) and counted on the

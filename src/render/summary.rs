@@ -32,7 +32,7 @@ impl Ctx<'_> {
             }),
             _ => None,
         };
-        let unreadable = crate::cmd::load::unreadable_inputs(self.report);
+        let unreadable = self.report.unreadable_inputs();
         BannersView {
             stale,
             unreadable_total: unreadable.len(),
