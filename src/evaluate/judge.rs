@@ -72,14 +72,17 @@ pub fn judge(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current)
     j
 }
 
-/// Grace days for a failing record, or `None` when no grace applies. Runtime alerts
-/// get the triage deadlines of `[grace.alerts]` instead of fix deadlines.
+/// Grace days for a failing record, or `None` when no grace applies (secrets,
+/// activity, high-risk controls). Runtime alerts get the triage deadlines of
+/// `[grace.alerts]` instead of fix deadlines; an admission violation (a pod admitted
+/// against a Pod Security level) is graced like the policy failure it is.
 fn grace_days(ctx: &Ctx<'_>, control: Option<&Control>, r: &Record) -> Option<i64> {
     let graced_kind = matches!(
         r.kind,
         RecordKind::Vulnerability
             | RecordKind::Misconfiguration
             | RecordKind::Policy
+            | RecordKind::Admission
             | RecordKind::Benchmark
             | RecordKind::Alert
     );
@@ -125,8 +128,9 @@ pub fn waiver_for<'w>(
 
 /// Classify a failing record under a control (or under none, for a failure no control
 /// maps): waived, triaged (alerts), no fix, in grace or overdue (with its due date). A
-/// failure no report dated has unknown age: it is overdue, with no due date, and never
-/// starts a grace clock.
+/// failure no grace applies to was due the day it was first seen. A failure no report
+/// dated has unknown age: it is overdue, with no due date, and never starts a grace
+/// clock.
 pub fn classify(
     ctx: &Ctx<'_>,
     control: Option<&Control>,
@@ -144,8 +148,13 @@ pub fn classify(
     if r.vuln().is_some_and(|v| !v.fixable) {
         return (FindingState::NoFix, None, None);
     }
-    let (Some(days), Some(first)) = (grace_days(ctx, control, r), ctx.first_seen(idx)) else {
+    let Some(first) = ctx.first_seen(idx) else {
         return (FindingState::Overdue, None, None);
+    };
+    // No grace (secrets, high-risk configuration, activity): due the day it was
+    // first seen, and overdue from then on.
+    let Some(days) = grace_days(ctx, control, r) else {
+        return (FindingState::Overdue, Some(first.date_naive()), None);
     };
     let due = (first + Duration::days(days)).date_naive();
     if date > due {

@@ -191,6 +191,38 @@ fn high_risk_configuration_gets_no_grace() {
     m.observed_at = Some(day(1, 9));
     let r = run(&[m], &[], &[], day(2, 9));
     assert_eq!(status(&r, "RUN-02"), Status::Fail);
+    // Overdue from the day it was first seen, which is its due date.
+    assert_eq!(r.findings[0].state, FindingState::Overdue);
+    assert_eq!(r.findings[0].due, Some(day(1, 9).date_naive()));
+}
+
+#[test]
+fn every_kind_of_finding_has_a_due_date_from_the_grace_rules() {
+    let record = |kind: RecordKind, check: &str| {
+        let mut r = Record::new(kind, crate::model::test_formats::TRIVY, check, Outcome::Fail);
+        r.severity = Severity::Unknown;
+        r.subject.namespace = Some("shop".into());
+        r.subject.kind = Some("Pod".into());
+        r.subject.name = Some("web-1".into());
+        r.observed_at = Some(day(1, 9));
+        r
+    };
+    let r = run(
+        &[
+            record(RecordKind::Secret, "aws-access-key-id"),
+            record(RecordKind::Admission, "psa-violation"),
+        ],
+        &[],
+        &[],
+        day(2, 9),
+    );
+    let f = |check: &str| r.findings.iter().find(|f| f.check == check).unwrap();
+    // No grace for secrets: due the day first seen, overdue from then on.
+    assert_eq!(f("aws-access-key-id").state, FindingState::Overdue);
+    assert_eq!(f("aws-access-key-id").due, Some(day(1, 9).date_naive()));
+    // An admission violation has the grace of its severity (unknown: medium, 90 days).
+    assert_eq!(f("psa-violation").state, FindingState::InGrace);
+    assert_eq!(f("psa-violation").due, Some(day(30, 11).date_naive()));
 }
 
 #[test]

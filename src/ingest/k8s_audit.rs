@@ -20,7 +20,7 @@
 
 use super::util::parse_time;
 use super::{Doc, Draft, FileCtx, Ingestor, Origin, Probe};
-use crate::model::{Channel, Format, FormatInfo, ImageRef, Outcome, Subject, Text};
+use crate::model::{Channel, Format, FormatInfo, ImageRef, Outcome, Severity, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -359,6 +359,7 @@ impl Ingestor for K8sAudit {
         }
         if let Some(v) = annotations.get(ANN_PSA_VIOLATIONS) {
             let r = about(origin.admission("psa-violation", Outcome::Fail))
+                .severity(Severity::Unknown)
                 .title("Pod Security audit violation")
                 .message(v);
             ctx.emit(r, &place);
@@ -403,6 +404,7 @@ impl Ingestor for K8sAudit {
                         format!("vap:{policy}")
                     };
                     let r = about(origin.policy(check, Outcome::Fail))
+                        .severity(Severity::Unknown)
                         .title(&format!("ValidatingAdmissionPolicy {policy}"))
                         .message(&message)
                         .attr("policy", policy.as_str())
@@ -673,6 +675,8 @@ mod tests {
         assert_eq!(recs[0].outcome, Outcome::Warn);
         assert_eq!(recs[0].attrs["psa_level"], "privileged");
         assert_eq!(recs[1].outcome, Outcome::Fail);
+        // No severity stated: unknown (graced as medium), not "none".
+        assert_eq!(recs[1].severity, crate::model::Severity::Unknown);
         assert!(recs[1].message.contains("restricted:latest"));
         assert_eq!(recs[2].outcome, Outcome::Warn);
         let w = &recs[3];
@@ -683,6 +687,7 @@ mod tests {
         assert_eq!(p.kind, RecordKind::Policy);
         assert_eq!(p.outcome, Outcome::Fail);
         assert_eq!(p.attrs["enforcement"], "deny");
+        assert_eq!(p.severity, crate::model::Severity::Unknown);
         assert_eq!(p.message, "failed expression: object.spec.replicas >= 5");
         assert_eq!(p.provenance.line, Some(2));
         assert_eq!(recs[5].outcome, Outcome::Pass);
