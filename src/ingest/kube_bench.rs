@@ -9,7 +9,7 @@
 //! the node type (`master`, `node`, `etcd`…) is the `node_type` attribute: the JSON names no host.
 
 use super::{Doc, FileCtx, Ingestor, Origin, Probe};
-use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass};
+use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass, Severity};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -125,6 +125,7 @@ impl KubeBench {
                 };
                 let rec = origin
                     .benchmark(format!("{benchmark}:{}", number.trim()), outcome)
+                    .severity(unstated(outcome))
                     .title(&desc)
                     .message(r.reason.as_deref().unwrap_or_default())
                     .attr("benchmark", benchmark.as_str())
@@ -137,6 +138,16 @@ impl KubeBench {
                 ctx.emit(rec, &doc.at(rraw.get(), &rptr));
             }
         }
+    }
+}
+
+/// kube-bench states no severity: a failure's is unknown (graced as medium, as every
+/// tool's unstated severity), anything else has none.
+pub(super) fn unstated(outcome: Outcome) -> Severity {
+    if matches!(outcome, Outcome::Fail | Outcome::Warn) {
+        Severity::Unknown
+    } else {
+        Severity::None
     }
 }
 
@@ -226,6 +237,9 @@ mod tests {
         assert_eq!(scans[0].scan_class(), Some(ScanClass::Benchmark));
         let by = |c: &str| recs.iter().find(|r| r.check == c).unwrap();
         assert_eq!(by("cis-1.6:1.1.1").outcome, Outcome::Fail);
+        // No severity stated: a failure's is unknown, not "none" (lowest grace).
+        assert_eq!(by("cis-1.6:1.1.1").severity, crate::model::Severity::Unknown);
+        assert_eq!(by("aks-1.8:4.1.1").severity, crate::model::Severity::None);
         assert_eq!(by("cis-1.6:1.1.1").attrs["test_type"], "automated");
         assert_eq!(by("cis-1.6:1.1.1").attrs["scored"], "true");
         assert_eq!(by("cis-1.6:1.1.1").title, "Perms (Automated)");
