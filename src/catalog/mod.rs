@@ -69,6 +69,8 @@ pub enum Rule {
     SensorCoverage,
     /// Audit logs cover the window.
     AuditCoverage,
+    /// Images running now have a verified signature of their digest.
+    SignatureCoverage,
     /// Only an attestation settles it.
     Attestation,
 }

@@ -114,6 +114,10 @@ vocabulary! {
         UndatedEvidence = "reason.undated-evidence",
         /// Days of the window without audit events.
         AuditGaps = "reason.audit-gaps",
+        /// Every running image has a verified signature of its digest.
+        SignedImages = "reason.signed-images",
+        /// Running images without a verified signature of their digest.
+        UnsignedImages = "reason.unsigned-images",
     }
 }
 

@@ -97,6 +97,9 @@ struct RawVuln {
     data_source: Option<String>,
     #[serde(default)]
     fix: Option<RawFix>,
+    /// Early releases (before `fix`): one fixed version, or absent.
+    #[serde(rename = "fixedInVersion", default)]
+    fixed_in_version: Option<String>,
     #[serde(rename = "knownExploited", default)]
     known_exploited: Option<Vec<serde::de::IgnoredAny>>,
     #[serde(default)]
@@ -320,7 +323,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
                 .to_string()
         };
         let fix = v.fix.unwrap_or(RawFix {
-            versions: None,
+            versions: v.fixed_in_version.map(|f| vec![f]),
             state: None,
         });
         let state = fix.state.unwrap_or_default();
@@ -517,6 +520,26 @@ mod tests {
             recs[0].subject.image.as_ref().unwrap().tagged(),
             "docker.io/library/debian:10"
         );
+    }
+
+    #[test]
+    fn early_reports_name_the_fixed_version_in_fixed_in_version() {
+        // Releases before `fix` existed: `vulnerability.fixedInVersion`, matchDetails an object.
+        let text = r#"{"matches": [
+  {"vulnerability": {"id": "CVE-2020-1", "severity": "High", "fixedInVersion": "1.2.3"},
+   "matchDetails": {"matcher": "dpkg-matcher", "searchKey": "k", "matchedOn": {}},
+   "artifact": {"name": "libssl", "version": "1.2.0", "type": "deb"}},
+  {"vulnerability": {"id": "CVE-2020-2", "severity": "Low", "fixedInVersion": ""},
+   "artifact": {"name": "zlib", "version": "1.0", "type": "deb"}}],
+ "source": {"type": "image", "target": {"userInput": "acme/app:1"}}}"#;
+        let (_, recs) = ingest_bytes("g.json", text.as_bytes(), &IngestOptions::default());
+        let vulns: Vec<_> = recs.iter().filter_map(|r| r.vuln()).collect();
+        assert_eq!(vulns.len(), 2);
+        assert_eq!(
+            (vulns[0].fixed_in.as_str(), vulns[0].fixable),
+            ("1.2.3", true)
+        );
+        assert_eq!((vulns[1].fixed_in.as_str(), vulns[1].fixable), ("", false));
     }
 
     #[test]

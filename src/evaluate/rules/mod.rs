@@ -13,6 +13,7 @@ mod registry;
 mod runtime_mapping;
 mod scan_coverage;
 mod sensor_coverage;
+mod signature_coverage;
 #[cfg(test)]
 mod testing;
 
@@ -38,6 +39,7 @@ pub fn evaluator(rule: Rule) -> &'static dyn Evaluator {
         Rule::ImageCount => &image_count::ImageCount,
         Rule::SensorCoverage => &sensor_coverage::SensorCoverage,
         Rule::AuditCoverage => &audit_coverage::AuditCoverage,
+        Rule::SignatureCoverage => &signature_coverage::SignatureCoverage,
     }
 }
 
