@@ -8,7 +8,7 @@ use super::view::Current;
 use super::waivers::Waiver;
 use super::{Ctx, EvidenceItem, FindingState, Reason, ReasonCode, Status};
 use crate::catalog::{Check, Control};
-use crate::model::{Record, RecordKind, Severity};
+use crate::model::{ImageRef, Record, RecordKind, Severity};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 /// Evidence items shown per check; the rest is counted (the CSV has everything).
@@ -126,6 +126,26 @@ pub fn waiver_for<'w>(
         .find(|w| w.valid_on(date) && w.covers(control, r))
 }
 
+/// The waiver covering a record on a date under its own image name or any other
+/// name of the same image (`names`): one image, one finding, one waiver.
+fn waiver_for_image<'w>(
+    waivers: &'w [Waiver],
+    control: &str,
+    r: &Record,
+    names: &[ImageRef],
+    date: NaiveDate,
+) -> Option<&'w Waiver> {
+    waiver_for(waivers, control, r, date).or_else(|| {
+        // Only when the image has other names (its own name was just tried).
+        if names.len() < 2 {
+            return None;
+        }
+        waivers.iter().find(|w| {
+            w.valid_on(date) && names.iter().any(|i| w.covers_as(control, r, Some(i)))
+        })
+    })
+}
+
 /// Classify a failing record under a control (or under none, for a failure no control
 /// maps): waived, triaged (alerts), no fix, in grace or overdue (with its due date). A
 /// failure no grace applies to was due the day it was first seen. A failure no report
@@ -139,7 +159,7 @@ pub fn classify(
 ) -> (FindingState, Option<NaiveDate>, Option<String>) {
     let date = ctx.at.date_naive();
     let control_id = control.map_or("*", |c| c.id.as_str());
-    if let Some(w) = waiver_for(ctx.waivers, control_id, r, date) {
+    if let Some(w) = waiver_for_image(ctx.waivers, control_id, r, ctx.image_names(idx), date) {
         return (FindingState::Waived, None, Some(w.id.clone()));
     }
     if ctx.triaged(idx).is_some() {

@@ -255,6 +255,33 @@ W2,IMG-04,CVE-1999-9999,,,never matches,risk-accepted,CISO,2026-09-01,2026-12-31
 }
 
 #[test]
+fn a_waiver_follows_the_image_under_another_of_its_names() {
+    // One image (one digest) scanned as storefront/web, later as shop/web.
+    let digest = "@sha256:c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+    let old = format!("acr.io/storefront/web:2.4{digest}");
+    let new = format!("acr.io/shop/web:2.4{digest}");
+    let other = "acr.io/shop/web:2.5";
+    let records = vec![
+        scan(&old, day(1, 9)),
+        vuln(&old, "CVE-2026-0003", Severity::High, day(1, 9)),
+        scan(&new, day(1, 11)),
+        vuln(&new, "CVE-2026-0003", Severity::High, day(1, 11)),
+        scan(other, day(1, 11)),
+        vuln(other, "CVE-2026-0004", Severity::High, day(1, 11)),
+    ];
+    let csv = "id,control,finding,image,workload,reason,category,approver,approved_on,expires_on\n\
+W1,IMG-04,,acr.io/storefront/web:*,,accepted,risk-accepted,CISO,2026-09-01,2027-01-31\n\
+W2,IMG-04,CVE-2026-0004,acr.io/shop/web:2.4,,accepted,risk-accepted,CISO,2026-09-01,2027-01-31\n";
+    let mut d = Vec::new();
+    let w = parse_waivers("waivers.csv", csv, &mut d);
+    let r = run(&records, &w, &[], day(5, 11));
+    let f = |check: &str| r.findings.iter().find(|f| f.check == check).map(|f| f.state);
+    assert_eq!(f("CVE-2026-0003"), Some(FindingState::Waived));
+    // Another tag of the repository is another image: W2 (for 2.4) does not cover 2.5.
+    assert_eq!(f("CVE-2026-0004"), Some(FindingState::InGrace));
+}
+
+#[test]
 fn attestations_settle_manual_controls_until_they_expire() {
     let a = parse_attestation(
         "a.md",
