@@ -199,7 +199,12 @@ fn high_risk_configuration_gets_no_grace() {
 #[test]
 fn every_kind_of_finding_has_a_due_date_from_the_grace_rules() {
     let record = |kind: RecordKind, check: &str| {
-        let mut r = Record::new(kind, crate::model::test_formats::TRIVY, check, Outcome::Fail);
+        let mut r = Record::new(
+            kind,
+            crate::model::test_formats::TRIVY,
+            check,
+            Outcome::Fail,
+        );
         r.severity = Severity::Unknown;
         r.subject.namespace = Some("shop".into());
         r.subject.kind = Some("Pod".into());
@@ -275,10 +280,51 @@ W2,IMG-04,CVE-2026-0004,acr.io/shop/web:2.4,,accepted,risk-accepted,CISO,2026-09
     let mut d = Vec::new();
     let w = parse_waivers("waivers.csv", csv, &mut d);
     let r = run(&records, &w, &[], day(5, 11));
-    let f = |check: &str| r.findings.iter().find(|f| f.check == check).map(|f| f.state);
+    let f = |check: &str| {
+        r.findings
+            .iter()
+            .find(|f| f.check == check)
+            .map(|f| f.state)
+    };
     assert_eq!(f("CVE-2026-0003"), Some(FindingState::Waived));
     // Another tag of the repository is another image: W2 (for 2.4) does not cover 2.5.
     assert_eq!(f("CVE-2026-0004"), Some(FindingState::InGrace));
+}
+
+#[test]
+fn a_workload_waiver_does_not_waive_the_image_where_another_workload_runs_it() {
+    let img = "acr.io/shop/web:2.4";
+    let of = |name: &str, mut r: Record| {
+        r.subject.namespace = Some("shop".into());
+        r.subject.kind = Some("Deployment".into());
+        r.subject.name = Some(name.into());
+        r.provenance.file = format!("{name}.json").into();
+        r
+    };
+    let web = [
+        of("web", scan(img, day(1, 9))),
+        of("web", vuln(img, "CVE-2026-0005", Severity::High, day(1, 9))),
+    ];
+    let canary = [
+        of("canary", scan(img, day(1, 9))),
+        of(
+            "canary",
+            vuln(img, "CVE-2026-0005", Severity::High, day(1, 9)),
+        ),
+    ];
+    let csv = "id,control,finding,image,workload,reason,category,approver,approved_on,expires_on\n\
+W1,IMG-04,,,*/shop/Deployment/web,accepted,risk-accepted,CISO,2026-09-01,2027-01-31\n";
+    let mut d = Vec::new();
+    let w = parse_waivers("waivers.csv", csv, &mut d);
+    for records in [
+        [web.clone(), canary.clone()].concat(),
+        [canary.clone(), web.clone()].concat(),
+    ] {
+        let r = run(&records, &w, &[], day(5, 11));
+        assert_eq!(r.findings.len(), 1);
+        assert_eq!(r.findings[0].state, FindingState::Overdue);
+        assert_eq!(status(&r, "IMG-04"), Status::Fail);
+    }
 }
 
 #[test]
