@@ -245,9 +245,16 @@ fn run_scenario(dir: &Path) -> Vec<String> {
     for w in &want.findings {
         let Some(img) = &w.image else { continue };
         if let Some(f) = report.findings.iter().find(|f| finding_matches(f, w)) {
-            let got = f.image.as_ref().map(|i| i.tagged()).unwrap_or_else(|| "none".into());
+            let got = f
+                .image
+                .as_ref()
+                .map(|i| i.tagged())
+                .unwrap_or_else(|| "none".into());
             if &got != img {
-                errors.push(format!("finding {} · {}: image {got}, expected {img}", f.check, f.subject));
+                errors.push(format!(
+                    "finding {} · {}: image {got}, expected {img}",
+                    f.check, f.subject
+                ));
             }
         }
     }
@@ -263,7 +270,10 @@ fn run_scenario(dir: &Path) -> Vec<String> {
         ];
         for (what, want, got) in counts {
             if want.is_some_and(|n| n != got) {
-                errors.push(format!("team {name}: {what} {got}, expected {}", want.unwrap_or_default()));
+                errors.push(format!(
+                    "team {name}: {what} {got}, expected {}",
+                    want.unwrap_or_default()
+                ));
             }
         }
         if let Some(m) = w.mean_days_to_fix {

@@ -140,9 +140,9 @@ fn waiver_for_image<'w>(
         if names.len() < 2 {
             return None;
         }
-        waivers.iter().find(|w| {
-            w.valid_on(date) && names.iter().any(|i| w.covers_as(control, r, Some(i)))
-        })
+        waivers
+            .iter()
+            .find(|w| w.valid_on(date) && names.iter().any(|i| w.covers_as(control, r, Some(i))))
     })
 }
 

@@ -191,7 +191,10 @@ mod tests {
         assert_eq!(recs[0].scan_class(), Some(ScanClass::Benchmark));
         let by = |c: &str| recs.iter().find(|r| r.check == c).unwrap();
         assert_eq!(by("cis-docker:1.1.1").outcome, Outcome::Fail);
-        assert_eq!(by("cis-docker:1.1.1").severity, crate::model::Severity::Unknown);
+        assert_eq!(
+            by("cis-docker:1.1.1").severity,
+            crate::model::Severity::Unknown
+        );
         assert_eq!(by("cis-docker:1.1.2").outcome, Outcome::Info);
         assert_eq!(by("cis-docker:4.5").outcome, Outcome::Warn);
         assert_eq!(by("cis-docker:4.6").outcome, Outcome::Pass);

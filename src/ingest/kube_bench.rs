@@ -238,7 +238,10 @@ mod tests {
         let by = |c: &str| recs.iter().find(|r| r.check == c).unwrap();
         assert_eq!(by("cis-1.6:1.1.1").outcome, Outcome::Fail);
         // No severity stated: a failure's is unknown, not "none" (lowest grace).
-        assert_eq!(by("cis-1.6:1.1.1").severity, crate::model::Severity::Unknown);
+        assert_eq!(
+            by("cis-1.6:1.1.1").severity,
+            crate::model::Severity::Unknown
+        );
         assert_eq!(by("aks-1.8:4.1.1").severity, crate::model::Severity::None);
         assert_eq!(by("cis-1.6:1.1.1").attrs["test_type"], "automated");
         assert_eq!(by("cis-1.6:1.1.1").attrs["scored"], "true");
