@@ -3,9 +3,9 @@
 //! by every page, export and trend.
 
 use super::identity::ImageIdentity;
-use super::judge::classify;
+use super::judge::{classify, expired_waiver_for};
 use super::summaries::owner_of;
-use super::{Ctx, Finding, FindingState};
+use super::{vex, Ctx, Finding, FindingState, VexNote};
 use crate::catalog::{Catalog, Control};
 use crate::model::{Outcome, Record, RecordKind, Text};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -129,7 +129,7 @@ fn finding(
         // Fixed on the first later report of the same kind and target without it.
         let fixed = ctx
             .target_id(latest)
-            .and_then(|t| ctx.next_report(t, last?));
+            .and_then(|t| ctx.next_report(t, ctx.report_at(latest).or(last)?));
         (
             FindingState::Fixed,
             None,
@@ -137,6 +137,24 @@ fn finding(
             fixed.map(|t| t.date_naive()),
         )
     };
+    // A waiver that expired stays visible while none covers it any more.
+    let expired_waiver = if open && waiver.is_none() {
+        let date = ctx.at.date_naive();
+        let ids: Vec<&str> = if controls.is_empty() {
+            vec!["*"]
+        } else {
+            controls.iter().map(|c| c.id.as_str()).collect()
+        };
+        ids.into_iter()
+            .filter_map(|c| expired_waiver_for(ctx.waivers, c, r, date))
+            .max_by_key(|w| w.expires_on)
+            .map(|w| w.id.clone())
+    } else {
+        None
+    };
+    let vex = (open && r.kind == RecordKind::Vulnerability)
+        .then(|| vex_note(ctx, latest))
+        .flatten();
     let mut sources: BTreeSet<String> = BTreeSet::new();
     let mut severity = r.severity;
     for o in idxs.iter().filter_map(|i| ctx.records.get(*i)) {
@@ -162,8 +180,23 @@ fn finding(
         state,
         team: owner_of(ctx.config, &r.subject).map(|o| o.team.clone()),
         waiver,
+        expired_waiver,
+        vex,
         sources: sources.into_iter().collect(),
         controls: controls.iter().map(|c| c.id.clone()).collect(),
         provenance: r.provenance.clone(),
+    })
+}
+
+/// The VEX statement deciding about vulnerability record `idx`, as shown on its finding.
+fn vex_note(ctx: &Ctx<'_>, idx: usize) -> Option<VexNote> {
+    let (s, facts) = vex::deciding(ctx, idx)?;
+    let statement = ctx.records.get(s)?;
+    Some(VexNote {
+        facts: facts.clone(),
+        closes: vex::closes(ctx, idx),
+        date: statement.observed_at,
+        format: statement.format.id().to_string(),
+        provenance: statement.provenance.clone(),
     })
 }

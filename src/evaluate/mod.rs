@@ -16,6 +16,7 @@ mod rules;
 mod summaries;
 mod timeline;
 pub mod triage;
+pub mod vex;
 mod view;
 pub mod waivers;
 

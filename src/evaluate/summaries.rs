@@ -38,7 +38,10 @@ pub fn images(
         let (Some(img), Some(name)) = (&r.subject.image, ctx.image_name(r)) else {
             continue;
         };
-        if ctx.excluded(i) || r.observed_at.is_some_and(|t| t > ctx.at) {
+        // A VEX statement names a product, not an image of the estate (a vendor's
+        // document may name hundreds): it neither adds an image nor saw one.
+        if r.kind == RecordKind::Vex || ctx.excluded(i) || r.observed_at.is_some_and(|t| t > ctx.at)
+        {
             continue;
         }
         let e = map.entry(name.clone()).or_insert_with(|| ImageSummary {

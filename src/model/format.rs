@@ -24,6 +24,9 @@ pub enum Channel {
     RuntimeSensor(Sensor),
     /// Signature verification (cosign).
     Signing,
+    /// VEX documents: a supplier's or an owner's statements on whether vulnerabilities
+    /// affect their products (OpenVEX, CycloneDX VEX, CSAF VEX).
+    Vex,
     /// muster's own shards: records keep the format they were read from.
     Shard,
 }

@@ -35,7 +35,13 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/executive.html"),
     ),
     ("report.html", include_str!("../../templates/report.html")),
+    ("team.html", include_str!("../../templates/team.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("doc.html", include_str!("../../templates/doc.html")),
 ];
+
+/// How muster dates evidence, for readers of the site (rendered as `evidence-time.html`).
+pub const EVIDENCE_TIME_MD: &str = include_str!("../../docs/evidence-time.md");
 
 /// Every static asset, by name (written under `assets/`).
 pub const ASSETS: &[(&str, &str)] = &[

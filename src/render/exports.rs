@@ -132,6 +132,25 @@ pub fn exports(
                 f.sources.join(" "),
                 f.controls.join(" "),
                 location(&f.provenance),
+                f.expired_waiver.clone().unwrap_or_default(),
+                f.vex
+                    .as_ref()
+                    .map(|v| v.facts.status.as_str().to_string())
+                    .unwrap_or_default(),
+                f.vex
+                    .as_ref()
+                    .and_then(|v| v.facts.justification.as_deref())
+                    .unwrap_or_default()
+                    .to_string(),
+                f.vex
+                    .as_ref()
+                    .map(|v| {
+                        v.facts
+                            .document
+                            .as_deref()
+                            .map_or_else(|| location(&v.provenance), str::to_string)
+                    })
+                    .unwrap_or_default(),
             ]
         })
         .collect();
@@ -238,6 +257,10 @@ pub fn exports(
                     "sources",
                     "controls",
                     "location",
+                    "expired_waiver",
+                    "vex_status",
+                    "vex_justification",
+                    "vex_document",
                 ],
                 findings,
             )?,
