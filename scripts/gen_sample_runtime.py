@@ -1499,6 +1499,17 @@ clusters = []
 images = ["contosoacr.azurecr.io/batch/*"]
 '''
 
+# The SOC's triage register: the 2021 alerts of legacy-2021.json were looked at and
+# closed then; every later alert is still waiting (they stand until triaged).
+TRIAGE = [
+    ["Terminal shell in container", "shop", "remediated", "Ann Lee (SOC)", "2021-06-04",
+     "INC-0212: debugging session on web 1.0.4; exec rights removed from the shop team"],
+    ["Write below etc", "shop", "remediated", "Ann Lee (SOC)", "2021-06-04",
+     "INC-0212: the same session wrote /etc/hosts; pod replaced"],
+    ["Launch Privileged Container", "batch", "benign", "Ann Lee (SOC)", "2021-06-14",
+     "INC-0230: node-debug job approved by the platform team"],
+]
+
 WAIVERS = [
     ("W-001", "IMG-04", "CVE-2025-48811", "contosoacr.azurecr.io/payments/api:*", "",
      "No fixed zlib package exists for Debian 12 yet; the affected function is not reachable from the payments API. "
@@ -1577,6 +1588,12 @@ def gen_config():
     for row in WAIVERS:
         w.writerow(row)
     put("waivers.csv", buf.getvalue())
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["rule", "subject", "disposition", "by", "on", "note"])
+    for row in TRIAGE:
+        w.writerow(row)
+    put("triage.csv", buf.getvalue())
     for control, a in ATTESTATIONS.items():
         lines = ["+++", f"control = {toml_str(control)}", f"status = {toml_str(a['status'])}",
                  f"attested_by = {toml_str(a['attested_by'])}", f"date = {toml_str(a['date'])}"]

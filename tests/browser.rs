@@ -154,7 +154,10 @@ fn report_prints_to_pdf_with_a_section_per_control() {
                         .map(|n| n.trim().parse().unwrap_or(0))
                 })
                 .unwrap_or(0);
-            assert!(pages >= 40, "one control per page at least: {pages} pages");
+            assert!(
+                pages >= catalog_size(),
+                "one control per page at least: {pages} pages"
+            );
         }
         Err(_) => skip("pdftotext"),
     }
@@ -214,7 +217,7 @@ fn oscal_assessment_results_validate_against_the_oscal_models() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout).trim(),
-        "40",
+        catalog_size().to_string(),
         "one finding per control"
     );
 }
@@ -510,10 +513,10 @@ fn search_finds(d: &Driver, site: &Path) {
         "{cve:#?}"
     );
     // A package: the list filtered by it and an image page.
-    let pkg = search(d, site, "libxml2");
+    let pkg = search(d, site, "libssl3");
     assert!(
         pkg.iter()
-            .any(|(t, h)| t == "libxml2" && h.contains("findings.html?q=libxml2")),
+            .any(|(t, h)| t == "libssl3" && h.contains("findings.html?q=libssl3")),
         "{pkg:#?}"
     );
     assert!(pkg.iter().any(|(_, h)| h.contains("/images/")), "{pkg:#?}");

@@ -16,7 +16,7 @@ fn check_fails_the_gate_on_failing_controls_and_lists_every_control() {
                 .is_some_and(|w| w.contains('-') && w.starts_with(|c: char| c.is_ascii_uppercase()))
         })
         .count();
-    assert_eq!(rows, 40, "{out}");
+    assert_eq!(rows, catalog_size(), "{out}");
 }
 
 #[test]
@@ -25,7 +25,7 @@ fn check_json_is_stable_and_describes_every_input() {
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     assert_eq!(v["schema"], "muster-check/1");
-    assert_eq!(v["controls"].as_array().map(Vec::len), Some(40));
+    assert_eq!(v["controls"].as_array().map(Vec::len), Some(catalog_size()));
     let inputs = v["inputs"].as_array().expect("inputs");
     assert!(inputs.len() >= 15);
     for i in inputs {
@@ -147,11 +147,11 @@ fn formats_lists_every_supported_format_and_the_readme_agrees() {
 }
 
 #[test]
-fn catalog_has_forty_translated_controls() {
+fn catalog_lists_every_built_in_control_translated() {
     let (code, out, _) = run(&["catalog", "--format", "json"]);
     assert_eq!(code, 0);
     let controls: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
-    assert_eq!(controls.len(), 40);
+    assert_eq!(controls.len(), catalog_size());
     let (code, out, _) = run(&["catalog", "--check-translations"]);
     assert_eq!(code, 0, "missing translations:\n{out}");
 }
@@ -163,4 +163,23 @@ fn a_bad_user_catalog_is_reported_with_file_and_line() {
     let (code, _, err) = run(&["catalog", "--catalog", dir.path().to_str().unwrap()]);
     assert_ne!(code, 0);
     assert!(err.contains("X-01.toml") && err.contains(":6"), "{err}");
+}
+
+#[test]
+fn a_reader_that_closes_the_pipe_ends_the_output_without_a_panic() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_muster"))
+        .args(["check", sample().to_str().unwrap(), "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe is closed here, like `muster check … | head -c 16`.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(141), "{err}");
 }

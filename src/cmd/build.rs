@@ -71,7 +71,7 @@ pub fn run(args: BuildArgs) -> anyhow::Result<i32> {
     super::progress::phase_done("write", &mut clock);
     if !args.quiet {
         let records: u64 = loaded.report.sources.iter().map(|s| s.record_count()).sum();
-        println!(
+        outln!(
             "built {} ({} files) from {} inputs, {} records, {} controls in {:.2}s; open {}",
             args.output.display(),
             files.len(),

@@ -97,17 +97,17 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
                     .collect(),
                 diagnostics: &report.diagnostics,
             };
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?);
         }
         OutputFormat::Text => {
-            println!("{:<9} {:<13} {:>8}  TITLE", "CONTROL", "STATUS", "EVIDENCE");
+            outln!("{:<9} {:<13} {:>8}  TITLE", "CONTROL", "STATUS", "EVIDENCE");
             for c in &report.controls {
                 let title = loaded
                     .catalog
                     .get(&c.id)
                     .map(|k| k.title.get("en"))
                     .unwrap_or("");
-                println!(
+                outln!(
                     "{:<9} {:<13} {:>8}  {}",
                     c.id,
                     c.status.as_str(),
@@ -120,7 +120,7 @@ pub fn run(args: CheckArgs) -> anyhow::Result<i32> {
                 .iter()
                 .map(|(s, n)| format!("{n} {}", s.as_str()))
                 .collect();
-            println!(
+            outln!(
                 "\n{} controls: {} — score {:.1}% (as of {})",
                 report.controls.len(),
                 counts.join(", "),

@@ -17,7 +17,7 @@ pub fn catalog(args: CatalogArgs) -> anyhow::Result<i32> {
         eprintln!("{d}");
     }
     if args.benchmark_mappings {
-        print!(
+        out!(
             "{}",
             crate::catalog::benchmarks::mappings_markdown(&catalog)
         );
@@ -35,12 +35,12 @@ pub fn catalog(args: CatalogArgs) -> anyhow::Result<i32> {
         let mut missing = 0;
         for lang in &langs {
             for (id, field) in catalog.missing_translations(lang) {
-                println!("{lang}\t{id}\t{field}");
+                outln!("{lang}\t{id}\t{field}");
                 missing += 1;
             }
         }
         if missing == 0 {
-            println!(
+            outln!(
                 "all {} controls are translated into {}",
                 catalog.controls.len(),
                 langs.join(", ")
@@ -53,10 +53,10 @@ pub fn catalog(args: CatalogArgs) -> anyhow::Result<i32> {
         });
     }
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&catalog.controls)?),
+        OutputFormat::Json => outln!("{}", serde_json::to_string_pretty(&catalog.controls)?),
         OutputFormat::Text => {
             for c in &catalog.controls {
-                println!(
+                outln!(
                     "{:<8} {:<13} {:<9} {}",
                     c.id,
                     c.domain,
@@ -69,7 +69,7 @@ pub fn catalog(args: CatalogArgs) -> anyhow::Result<i32> {
                     } else {
                         ch.selector_texts().join(", ")
                     };
-                    println!("         · {} [{:?}] {}", ch.id, ch.rule, sel);
+                    outln!("         · {} [{:?}] {}", ch.id, ch.rule, sel);
                 }
             }
         }
@@ -100,19 +100,24 @@ pub fn formats(args: FormatArgs) -> anyhow::Result<i32> {
                     detection: f.detection,
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&rows)?)
+            outln!("{}", serde_json::to_string_pretty(&rows)?)
         }
         OutputFormat::Text => {
             // The first column is as wide as the longest format id.
             let w = formats.iter().map(|f| f.id.len()).max().unwrap_or(0).max(6);
-            println!(
+            outln!(
                 "{:<w$} {:<44} {:<40} DETECTION",
-                "FORMAT", "EXPORT", "TESTED WITH"
+                "FORMAT",
+                "EXPORT",
+                "TESTED WITH"
             );
             for f in formats {
-                println!(
+                outln!(
                     "{:<w$} {:<44} {:<40} {}",
-                    f.id, f.name, f.tested, f.detection
+                    f.id,
+                    f.name,
+                    f.tested,
+                    f.detection
                 );
             }
         }

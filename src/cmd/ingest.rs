@@ -48,7 +48,7 @@ pub fn run(args: IngestArgs) -> anyhow::Result<i32> {
         return Err(e);
     }
     if !args.quiet {
-        println!(
+        outln!(
             "wrote {}: {} inputs, {} records",
             args.output.display(),
             ingested.sources.len(),

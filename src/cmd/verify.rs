@@ -40,16 +40,16 @@ pub fn run(args: VerifyArgs) -> anyhow::Result<i32> {
         .with_context(|| format!("{} is not a muster manifest", mpath.display()))?;
     let drift = compare(&manifest, &digest_tree(&args.site)?);
     for p in &drift.added {
-        println!("added:   {p}");
+        outln!("added:   {p}");
     }
     for p in &drift.removed {
-        println!("removed: {p}");
+        outln!("removed: {p}");
     }
     for p in &drift.changed {
-        println!("changed: {p}");
+        outln!("changed: {p}");
     }
     if drift.is_clean() {
-        println!(
+        outln!(
             "ok: {} files match manifest.json (as of {})",
             manifest.files.len(),
             manifest.as_of

@@ -331,6 +331,15 @@ pub struct Finding {
     pub provenance: Provenance,
 }
 
+impl Finding {
+    /// An open high or critical finding that no control of the catalog counts: shown on
+    /// its own page and export (`unmapped.html`, `unmapped.csv`) and counted on the
+    /// overview, so that a failure outside the catalog is never invisible.
+    pub fn is_unmapped_serious(&self) -> bool {
+        self.state.is_open() && self.controls.is_empty() && self.severity >= Severity::High
+    }
+}
+
 /// A VEX statement as shown on the finding it applies to: what it says, who said it,
 /// when, and where it was read.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

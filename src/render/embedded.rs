@@ -28,6 +28,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("image.html", include_str!("../../templates/image.html")),
     ("teams.html", include_str!("../../templates/teams.html")),
     ("waivers.html", include_str!("../../templates/waivers.html")),
+    (
+        "unmapped.html",
+        include_str!("../../templates/unmapped.html"),
+    ),
     ("changes.html", include_str!("../../templates/changes.html")),
     ("sources.html", include_str!("../../templates/sources.html")),
     (

@@ -257,6 +257,25 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
         )?])
     }));
     jobs.push(Box::new(move || {
+        let items: Vec<FindingView> = r
+            .findings
+            .iter()
+            .filter(|f| f.is_unmapped_serious())
+            .map(|f| ctx.finding(f))
+            .collect();
+        let page = ListPage {
+            items: &items,
+            filters: vec![],
+        };
+        Ok(vec![pages.page(
+            "unmapped.html",
+            "unmapped.html",
+            "findings",
+            &title(ctx, "unmapped.title"),
+            &page,
+        )?])
+    }));
+    jobs.push(Box::new(move || {
         let images: Vec<ImageView> = r.images.iter().map(|s| ctx.image(s, false)).collect();
         let list = ListPage {
             items: &images,

@@ -214,6 +214,15 @@ impl Ctx<'_> {
             open,
             overdue,
             waived,
+            unmapped: CountLink {
+                count: self
+                    .report
+                    .findings
+                    .iter()
+                    .filter(|f| f.is_unmapped_serious())
+                    .count(),
+                href: "unmapped.html".into(),
+            },
         }
     }
 }

@@ -154,6 +154,8 @@ pub struct SummaryView {
     pub overdue: CountLink,
     /// Waived findings.
     pub waived: CountLink,
+    /// Open high and critical findings no control counts.
+    pub unmapped: CountLink,
 }
 
 /// A team's row in the team tables.
