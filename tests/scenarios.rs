@@ -42,6 +42,19 @@ struct Expected {
     /// Diagnostics: each string must appear in some diagnostic message.
     #[serde(default)]
     diagnostics: Vec<String>,
+    /// Per team of the report's team summaries (owners in `muster.toml`).
+    #[serde(default)]
+    teams: BTreeMap<String, ExpectedTeam>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedTeam {
+    open: Option<usize>,
+    overdue: Option<usize>,
+    fixed: Option<usize>,
+    /// Mean days from first seen to fixed.
+    mean_days_to_fix: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -82,6 +95,8 @@ struct ExpectedFinding {
     vex: Option<String>,
     /// Its justification (`"none"`: none given).
     justification: Option<String>,
+    /// The finding's image, as its canonical reference (`registry/repository:tag`).
+    image: Option<String>,
 }
 
 fn scenarios_dir() -> PathBuf {
@@ -279,6 +294,49 @@ fn run_scenario(dir: &Path) -> Vec<String> {
                 errors.push(format!(
                     "{what}: undated = {}, expected {u}",
                     f.first_seen.is_none()
+                ));
+            }
+        }
+    }
+    for w in &want.findings {
+        let Some(img) = &w.image else { continue };
+        if let Some(f) = report.findings.iter().find(|f| finding_matches(f, w)) {
+            let got = f
+                .image
+                .as_ref()
+                .map(|i| i.tagged())
+                .unwrap_or_else(|| "none".into());
+            if &got != img {
+                errors.push(format!(
+                    "finding {} · {}: image {got}, expected {img}",
+                    f.check, f.subject
+                ));
+            }
+        }
+    }
+    for (name, w) in &want.teams {
+        let Some(t) = report.teams.iter().find(|t| &t.team == name) else {
+            errors.push(format!("team {name}: not in the report"));
+            continue;
+        };
+        let counts = [
+            ("open", w.open, t.open),
+            ("overdue", w.overdue, t.overdue),
+            ("fixed", w.fixed, t.fixed),
+        ];
+        for (what, want, got) in counts {
+            if want.is_some_and(|n| n != got) {
+                errors.push(format!(
+                    "team {name}: {what} {got}, expected {}",
+                    want.unwrap_or_default()
+                ));
+            }
+        }
+        if let Some(m) = w.mean_days_to_fix {
+            if t.mean_days_to_fix.is_none_or(|d| (d - m).abs() > 0.05) {
+                errors.push(format!(
+                    "team {name}: mean days to fix {:?}, expected {m}",
+                    t.mean_days_to_fix
                 ));
             }
         }

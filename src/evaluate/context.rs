@@ -67,6 +67,10 @@ pub struct Index {
     target_count: usize,
     finding_keys: Vec<Text>,
     first_seen: HashMap<Text, DateTime<Utc>>,
+    /// Per record, its image's group in `image_names` (`u32::MAX`: no image).
+    image_group: Vec<u32>,
+    /// Per image identity, every reference the records give it.
+    image_names: Vec<Vec<ImageRef>>,
     excluded: Vec<bool>,
     production: Vec<bool>,
     /// One image across the names tools give it.
@@ -161,6 +165,26 @@ impl Index {
                 }
             }
         }
+        let mut group_of: HashMap<String, u32> = HashMap::new();
+        let mut image_names: Vec<Vec<ImageRef>> = Vec::new();
+        let image_group: Vec<u32> = records
+            .iter()
+            .map(|r| {
+                let (Some(img), Some(canonical)) = (&r.subject.image, identity.of_record(r)) else {
+                    return u32::MAX;
+                };
+                let g = *group_of.entry(canonical.tagged()).or_insert_with(|| {
+                    image_names.push(Vec::new());
+                    (image_names.len() - 1) as u32
+                });
+                if let Some(names) = image_names.get_mut(g as usize) {
+                    if !names.contains(img) {
+                        names.push(img.clone());
+                    }
+                }
+                g
+            })
+            .collect();
         // One report per file and target: results a tool dates one by one (Kyverno
         // stamps each result) belong to the report, dated by its newest result.
         let mut report_of: HashMap<(&str, u32), DateTime<Utc>> = HashMap::new();
@@ -205,6 +229,8 @@ impl Index {
             target_count,
             finding_keys,
             first_seen,
+            image_group,
+            image_names,
             excluded: records
                 .par_iter()
                 .map(|r| view::excluded(r, config))
@@ -265,6 +291,16 @@ impl Ctx<'_> {
             .get(i)
             .and_then(|k| self.index.first_seen.get(k))
             .copied()
+    }
+
+    /// Every name the records give record `i`'s image (one image identity: the same
+    /// content digest, whatever the name); empty when it has no image.
+    pub fn image_names(&self, i: usize) -> &[ImageRef] {
+        self.index
+            .image_group
+            .get(i)
+            .and_then(|g| self.index.image_names.get(*g as usize))
+            .map_or(&[], Vec::as_slice)
     }
 
     /// Whether check `check` selects record `i` (selectors from the index, then predicates).

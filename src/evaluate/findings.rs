@@ -105,13 +105,22 @@ fn finding(
         .max();
     let (state, due, waiver, fixed_on) = if open {
         // The strictest of the controls that count it decides (an unmapped failure is
-        // judged with the grace of its severity).
-        let judged = if controls.is_empty() {
-            vec![classify(ctx, None, r, latest)]
+        // judged with the grace of its severity), over every standing record of it: an
+        // image's vulnerability waived for one workload stays open in another.
+        let standing: Vec<(usize, &Record)> = idxs
+            .iter()
+            .filter(|i| current.contains(i))
+            .filter_map(|&i| ctx.records.get(i).map(|r| (i, r)))
+            .collect();
+        let judged: Vec<_> = if controls.is_empty() {
+            standing
+                .iter()
+                .map(|&(i, o)| classify(ctx, None, o, i))
+                .collect()
         } else {
             controls
                 .iter()
-                .map(|c| classify(ctx, Some(c), r, latest))
+                .flat_map(|c| standing.iter().map(|&(i, o)| classify(ctx, Some(c), o, i)))
                 .collect()
         };
         let (s, d, w) = judged.into_iter().min_by_key(|(s, d, _)| (*s, *d))?;

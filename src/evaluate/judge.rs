@@ -8,7 +8,7 @@ use super::waivers::Waiver;
 use super::{rules, vex};
 use super::{Ctx, EvidenceItem, FindingState, Reason, ReasonCode, Status};
 use crate::catalog::{Check, Control};
-use crate::model::{Record, RecordKind, Severity};
+use crate::model::{ImageRef, Record, RecordKind, Severity};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 /// Evidence items shown per check; the rest is counted (the CSV has everything).
@@ -72,14 +72,17 @@ pub fn judge(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current)
     j
 }
 
-/// Grace days for a failing record, or `None` when no grace applies. Runtime alerts
-/// get the triage deadlines of `[grace.alerts]` instead of fix deadlines.
+/// Grace days for a failing record, or `None` when no grace applies (secrets,
+/// activity, high-risk controls). Runtime alerts get the triage deadlines of
+/// `[grace.alerts]` instead of fix deadlines; an admission violation (a pod admitted
+/// against a Pod Security level) is graced like the policy failure it is.
 fn grace_days(ctx: &Ctx<'_>, control: Option<&Control>, r: &Record) -> Option<i64> {
     let graced_kind = matches!(
         r.kind,
         RecordKind::Vulnerability
             | RecordKind::Misconfiguration
             | RecordKind::Policy
+            | RecordKind::Admission
             | RecordKind::Benchmark
             | RecordKind::Alert
     );
@@ -137,8 +140,29 @@ pub fn waiver_for<'w>(
         .find(|w| w.valid_on(date) && w.covers(control, r))
 }
 
+/// The waiver covering a record on a date under its own image name or any other
+/// name of the same image (`names`): one image, one finding, one waiver.
+fn waiver_for_image<'w>(
+    waivers: &'w [Waiver],
+    control: &str,
+    r: &Record,
+    names: &[ImageRef],
+    date: NaiveDate,
+) -> Option<&'w Waiver> {
+    waiver_for(waivers, control, r, date).or_else(|| {
+        // Only when the image has other names (its own name was just tried).
+        if names.len() < 2 {
+            return None;
+        }
+        waivers
+            .iter()
+            .find(|w| w.valid_on(date) && names.iter().any(|i| w.covers_as(control, r, Some(i))))
+    })
+}
+
 /// Classify a failing record under a control (or under none, for a failure no control
-/// maps): closed by VEX, waived, triaged (alerts), no fix, in grace or overdue (with its due date). A
+/// maps): closed by VEX, waived, triaged (alerts), no fix, in grace or overdue (with
+/// its due date). A failure no grace applies to was due the day it was first seen. A
 /// failure no report dated has unknown age: it is overdue, with no due date, and never
 /// starts a grace clock.
 pub fn classify(
@@ -149,7 +173,7 @@ pub fn classify(
 ) -> (FindingState, Option<NaiveDate>, Option<String>) {
     let date = ctx.at.date_naive();
     let control_id = control.map_or("*", |c| c.id.as_str());
-    let waiver = waiver_for(ctx.waivers, control_id, r, date);
+    let waiver = waiver_for_image(ctx.waivers, control_id, r, ctx.image_names(idx), date);
     // A VEX statement that the product is not affected (or fixed) closes it, waived or
     // not (the waiver stays shown).
     if r.kind == RecordKind::Vulnerability && vex::closes(ctx, idx) {
@@ -164,8 +188,13 @@ pub fn classify(
     if r.vuln().is_some_and(|v| !v.fixable) {
         return (FindingState::NoFix, None, None);
     }
-    let (Some(days), Some(first)) = (grace_days(ctx, control, r), ctx.first_seen(idx)) else {
+    let Some(first) = ctx.first_seen(idx) else {
         return (FindingState::Overdue, None, None);
+    };
+    // No grace (secrets, high-risk configuration, activity): due the day it was
+    // first seen, and overdue from then on.
+    let Some(days) = grace_days(ctx, control, r) else {
+        return (FindingState::Overdue, Some(first.date_naive()), None);
     };
     let due = (first + Duration::days(days)).date_naive();
     if date > due {

@@ -191,6 +191,43 @@ fn high_risk_configuration_gets_no_grace() {
     m.observed_at = Some(day(1, 9));
     let r = run(&[m], &[], &[], day(2, 9));
     assert_eq!(status(&r, "RUN-02"), Status::Fail);
+    // Overdue from the day it was first seen, which is its due date.
+    assert_eq!(r.findings[0].state, FindingState::Overdue);
+    assert_eq!(r.findings[0].due, Some(day(1, 9).date_naive()));
+}
+
+#[test]
+fn every_kind_of_finding_has_a_due_date_from_the_grace_rules() {
+    let record = |kind: RecordKind, check: &str| {
+        let mut r = Record::new(
+            kind,
+            crate::model::test_formats::TRIVY,
+            check,
+            Outcome::Fail,
+        );
+        r.severity = Severity::Unknown;
+        r.subject.namespace = Some("shop".into());
+        r.subject.kind = Some("Pod".into());
+        r.subject.name = Some("web-1".into());
+        r.observed_at = Some(day(1, 9));
+        r
+    };
+    let r = run(
+        &[
+            record(RecordKind::Secret, "aws-access-key-id"),
+            record(RecordKind::Admission, "psa-violation"),
+        ],
+        &[],
+        &[],
+        day(2, 9),
+    );
+    let f = |check: &str| r.findings.iter().find(|f| f.check == check).unwrap();
+    // No grace for secrets: due the day first seen, overdue from then on.
+    assert_eq!(f("aws-access-key-id").state, FindingState::Overdue);
+    assert_eq!(f("aws-access-key-id").due, Some(day(1, 9).date_naive()));
+    // An admission violation has the grace of its severity (unknown: medium, 90 days).
+    assert_eq!(f("psa-violation").state, FindingState::InGrace);
+    assert_eq!(f("psa-violation").due, Some(day(30, 11).date_naive()));
 }
 
 #[test]
@@ -220,6 +257,74 @@ W2,IMG-04,CVE-1999-9999,,,never matches,risk-accepted,CISO,2026-09-01,2026-12-31
         .waivers
         .iter()
         .any(|s| s.waiver.id == "W1" && s.expired && s.matched == 1));
+}
+
+#[test]
+fn a_waiver_follows_the_image_under_another_of_its_names() {
+    // One image (one digest) scanned as storefront/web, later as shop/web.
+    let digest = "@sha256:c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00";
+    let old = format!("acr.io/storefront/web:2.4{digest}");
+    let new = format!("acr.io/shop/web:2.4{digest}");
+    let other = "acr.io/shop/web:2.5";
+    let records = vec![
+        scan(&old, day(1, 9)),
+        vuln(&old, "CVE-2026-0003", Severity::High, day(1, 9)),
+        scan(&new, day(1, 11)),
+        vuln(&new, "CVE-2026-0003", Severity::High, day(1, 11)),
+        scan(other, day(1, 11)),
+        vuln(other, "CVE-2026-0004", Severity::High, day(1, 11)),
+    ];
+    let csv = "id,control,finding,image,workload,reason,category,approver,approved_on,expires_on\n\
+W1,IMG-04,,acr.io/storefront/web:*,,accepted,risk-accepted,CISO,2026-09-01,2027-01-31\n\
+W2,IMG-04,CVE-2026-0004,acr.io/shop/web:2.4,,accepted,risk-accepted,CISO,2026-09-01,2027-01-31\n";
+    let mut d = Vec::new();
+    let w = parse_waivers("waivers.csv", csv, &mut d);
+    let r = run(&records, &w, &[], day(5, 11));
+    let f = |check: &str| {
+        r.findings
+            .iter()
+            .find(|f| f.check == check)
+            .map(|f| f.state)
+    };
+    assert_eq!(f("CVE-2026-0003"), Some(FindingState::Waived));
+    // Another tag of the repository is another image: W2 (for 2.4) does not cover 2.5.
+    assert_eq!(f("CVE-2026-0004"), Some(FindingState::InGrace));
+}
+
+#[test]
+fn a_workload_waiver_does_not_waive_the_image_where_another_workload_runs_it() {
+    let img = "acr.io/shop/web:2.4";
+    let of = |name: &str, mut r: Record| {
+        r.subject.namespace = Some("shop".into());
+        r.subject.kind = Some("Deployment".into());
+        r.subject.name = Some(name.into());
+        r.provenance.file = format!("{name}.json").into();
+        r
+    };
+    let web = [
+        of("web", scan(img, day(1, 9))),
+        of("web", vuln(img, "CVE-2026-0005", Severity::High, day(1, 9))),
+    ];
+    let canary = [
+        of("canary", scan(img, day(1, 9))),
+        of(
+            "canary",
+            vuln(img, "CVE-2026-0005", Severity::High, day(1, 9)),
+        ),
+    ];
+    let csv = "id,control,finding,image,workload,reason,category,approver,approved_on,expires_on\n\
+W1,IMG-04,,,*/shop/Deployment/web,accepted,risk-accepted,CISO,2026-09-01,2027-01-31\n";
+    let mut d = Vec::new();
+    let w = parse_waivers("waivers.csv", csv, &mut d);
+    for records in [
+        [web.clone(), canary.clone()].concat(),
+        [canary.clone(), web.clone()].concat(),
+    ] {
+        let r = run(&records, &w, &[], day(5, 11));
+        assert_eq!(r.findings.len(), 1);
+        assert_eq!(r.findings[0].state, FindingState::Overdue);
+        assert_eq!(status(&r, "IMG-04"), Status::Fail);
+    }
 }
 
 #[test]

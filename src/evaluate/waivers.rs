@@ -3,7 +3,7 @@
 
 use crate::catalog::selector_glob as glob;
 use crate::diag::{Code, Diagnostic, Level};
-use crate::model::Record;
+use crate::model::{ImageRef, Record};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -38,12 +38,18 @@ impl Waiver {
     /// Whether it covers a record under a control (ignoring dates).
     /// `control` = `"*"` asks whether it covers the record under some control.
     pub fn covers(&self, control: &str, r: &Record) -> bool {
+        self.covers_as(control, r, r.subject.image.as_ref())
+    }
+
+    /// Whether it covers a record under a control as if its image were named `image`
+    /// (another name of the same image: a waiver follows the image, whatever the name).
+    pub fn covers_as(&self, control: &str, r: &Record, image: Option<&ImageRef>) -> bool {
         (self.control == "*" || control == "*" || self.control.eq_ignore_ascii_case(control))
             && (self.finding.is_empty()
                 || glob(&self.finding, &r.check)
                 || r.aliases.iter().any(|a| glob(&self.finding, a)))
             && (self.image.is_empty()
-                || r.subject.image.as_ref().is_some_and(|i| {
+                || image.is_some_and(|i| {
                     glob(&self.image, &i.tagged()) || glob(&self.image, &i.to_string())
                 }))
             && (self.workload.is_empty()

@@ -121,6 +121,7 @@ impl Ingestor for DockerBench {
             let manual = r.desc.contains("(Manual)");
             let rec = origin
                 .benchmark(facts.id(), facts, r.outcome)
+                .severity(super::kube_bench::unstated(r.outcome))
                 .title(&r.desc)
                 .message(&r.message)
                 .attr("benchmark", label.as_str())
@@ -309,6 +310,10 @@ mod tests {
         let by = |c: &str| recs.iter().find(|r| r.check == c).unwrap();
         // 1.3.6 numbers as CIS Docker 1.4 or 1.2; 1.1.3 is titled as in 1.4 only.
         assert_eq!(by("cis-docker-1.4:1.1.3").outcome, Outcome::Fail);
+        assert_eq!(
+            by("cis-docker-1.4:1.1.3").severity,
+            crate::model::Severity::Unknown
+        );
         assert_eq!(by("cis-docker-1.4:1.1.2").outcome, Outcome::Info);
         assert_eq!(by("cis-docker-1.4:4.5").outcome, Outcome::Warn);
         assert_eq!(by("cis-docker-1.4:4.6").outcome, Outcome::Pass);

@@ -25,7 +25,7 @@
 
 use super::util::parse_time;
 use super::{Doc, Draft, FileCtx, Ingestor, Origin, Probe};
-use crate::model::{Channel, Format, FormatInfo, ImageRef, Outcome, Subject, Text};
+use crate::model::{Channel, Format, FormatInfo, ImageRef, Outcome, Severity, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -403,6 +403,7 @@ pub(super) fn emit_event(
     }
     if let Some(v) = annotations.get(ANN_PSA_VIOLATIONS) {
         let r = about(origin.admission("psa-violation", Outcome::Fail))
+            .severity(Severity::Unknown)
             .title("Pod Security audit violation")
             .message(v);
         ctx.emit(r, &place);
@@ -451,6 +452,7 @@ pub(super) fn emit_event(
                     format!("vap:{policy}")
                 };
                 let r = about(origin.policy(check, Outcome::Fail))
+                    .severity(Severity::Unknown)
                     .title(&format!("ValidatingAdmissionPolicy {policy}"))
                     .message(&message)
                     .attr("policy", policy.as_str())

@@ -121,6 +121,8 @@ fn webhook_denial_psa_and_vap() {
     assert_eq!(recs[0].outcome, Outcome::Warn);
     assert_eq!(recs[0].attrs["psa_level"], "privileged");
     assert_eq!(recs[1].outcome, Outcome::Fail);
+    // No severity stated: unknown (graced as medium), not "none".
+    assert_eq!(recs[1].severity, crate::model::Severity::Unknown);
     assert!(recs[1].message.contains("restricted:latest"));
     assert_eq!(recs[2].outcome, Outcome::Warn);
     let w = &recs[3];
@@ -131,6 +133,7 @@ fn webhook_denial_psa_and_vap() {
     assert_eq!(p.kind, RecordKind::Policy);
     assert_eq!(p.outcome, Outcome::Fail);
     assert_eq!(p.attrs["enforcement"], "deny");
+    assert_eq!(p.severity, crate::model::Severity::Unknown);
     assert_eq!(p.message, "failed expression: object.spec.replicas >= 5");
     assert_eq!(p.provenance.line, Some(2));
     assert_eq!(recs[5].outcome, Outcome::Pass);

@@ -15,7 +15,9 @@
 //! the node type (`master`, `node`, `etcd`…) is the `node_type` attribute: the JSON names no host.
 
 use super::{Doc, FileCtx, Ingestor, Origin, Probe};
-use crate::model::{BenchmarkFacts, Channel, Format, FormatInfo, Outcome, ScanClass, Text};
+use crate::model::{
+    BenchmarkFacts, Channel, Format, FormatInfo, Outcome, ScanClass, Severity, Text,
+};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -163,6 +165,7 @@ impl KubeBench {
                 let facts = super::benchmark::checked(ctx, &place, facts, &desc);
                 let rec = origin
                     .benchmark(facts.id(), facts, outcome)
+                    .severity(unstated(outcome))
                     .title(&desc)
                     .message(r.reason.as_deref().unwrap_or_default())
                     .attr("benchmark", label.as_str())
@@ -183,6 +186,16 @@ impl KubeBench {
                 ctx.emit(rec, &place);
             }
         }
+    }
+}
+
+/// kube-bench states no severity: a failure's is unknown (graced as medium, as every
+/// tool's unstated severity), anything else has none.
+pub(super) fn unstated(outcome: Outcome) -> Severity {
+    if matches!(outcome, Outcome::Fail | Outcome::Warn) {
+        Severity::Unknown
+    } else {
+        Severity::None
     }
 }
 
@@ -272,6 +285,12 @@ mod tests {
         assert_eq!(scans[0].scan_class(), Some(ScanClass::Benchmark));
         let by = |c: &str| recs.iter().find(|r| r.check == c).unwrap();
         assert_eq!(by("cis-1.6:1.1.1").outcome, Outcome::Fail);
+        // No severity stated: a failure's is unknown, not "none" (lowest grace).
+        assert_eq!(
+            by("cis-1.6:1.1.1").severity,
+            crate::model::Severity::Unknown
+        );
+        assert_eq!(by("aks-1.8:4.1.1").severity, crate::model::Severity::None);
         assert_eq!(by("cis-1.6:1.1.1").attrs["test_type"], "automated");
         assert_eq!(by("cis-1.6:1.1.1").attrs["scored"], "true");
         assert_eq!(by("cis-1.6:1.1.1").title, "Perms (Automated)");

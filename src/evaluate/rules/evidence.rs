@@ -16,7 +16,7 @@ use super::n;
 use crate::catalog::{Check, Control};
 use crate::model::{ConfigFamily, Facts, Outcome, Record, RecordKind, ScanClass, Severity};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The `evidence` evaluator.
 pub struct Evidence;
@@ -75,7 +75,9 @@ struct Tally<'r> {
 impl<'r> Tally<'r> {
     /// Count every selected standing record.
     fn select(&mut self, ctx: &'r Ctx<'_>, control: &Control, check: &Check, current: &Current) {
-        let mut counted: HashSet<&str> = HashSet::new();
+        // Per finding, the strictest state of its records (two tools reporting it, or
+        // two workloads running the image, count once), production first.
+        let mut counted: HashMap<&str, (FindingState, bool, Option<NaiveDate>)> = HashMap::new();
         let mut kinds: Vec<RecordKind> = check.selectors.iter().map(|s| s.kind).collect();
         kinds.sort();
         kinds.dedup();
@@ -95,21 +97,15 @@ impl<'r> Tally<'r> {
                         if state != FindingState::VexClosed {
                             self.failing_scans.insert(scan_of(ctx, r, i));
                         }
-                        // Two tools reporting the same finding count once (both stay as evidence).
-                        if counted.insert(ctx.finding_key(i)) {
-                            match state {
-                                FindingState::VexClosed => self.vex_closed += 1,
-                                FindingState::Waived => self.waived += 1,
-                                FindingState::Triaged => self.triaged += 1,
-                                FindingState::NoFix => self.nofix += 1,
-                                FindingState::InGrace => {
-                                    self.grace += 1;
-                                    self.earliest_due = self.earliest_due.min(due).or(due);
+                        let this = (state, !ctx.production(i), due);
+                        counted
+                            .entry(ctx.finding_key(i))
+                            .and_modify(|e| {
+                                if (this.0, this.1) < (e.0, e.1) {
+                                    *e = this;
                                 }
-                                _ if !ctx.production(i) => self.warned += 1,
-                                _ => self.open += 1,
-                            }
-                        }
+                            })
+                            .or_insert(this);
                         self.picked.push((state, r.severity, i, due, waiver));
                     }
                     Outcome::Warn => {
@@ -120,6 +116,20 @@ impl<'r> Tally<'r> {
                     Outcome::Pass => self.positive(ctx, r, i),
                     _ => {}
                 }
+            }
+        }
+        for (state, outside, due) in counted.into_values() {
+            match state {
+                FindingState::VexClosed => self.vex_closed += 1,
+                FindingState::Waived => self.waived += 1,
+                FindingState::Triaged => self.triaged += 1,
+                FindingState::NoFix => self.nofix += 1,
+                FindingState::InGrace => {
+                    self.grace += 1;
+                    self.earliest_due = self.earliest_due.min(due).or(due);
+                }
+                _ if outside => self.warned += 1,
+                _ => self.open += 1,
             }
         }
     }
