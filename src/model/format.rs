@@ -24,6 +24,9 @@ pub enum Channel {
     RuntimeSensor(Sensor),
     /// Signature verification (cosign).
     Signing,
+    /// Platform configuration exports: cloud resources (AKS, EKS, GKE, ACR, ACI, role
+    /// assignments, policy states, Defender for Cloud) and the Kubernetes inventory.
+    Platform,
     /// muster's own shards: records keep the format they were read from.
     Shard,
 }
