@@ -11,6 +11,8 @@
     allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+pub mod aks;
+mod arm;
 pub mod cosign;
 pub mod defender;
 mod doc;
@@ -35,6 +37,7 @@ pub mod trivy_compliance;
 pub mod trivy_k8s;
 pub mod trivy_operator;
 mod trivy_results;
+mod tree;
 mod util;
 
 pub use crate::model::SourceSummary;
@@ -82,6 +85,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &kube_bench::KubeBench,
     &docker_bench::DockerBench,
     &cosign::Cosign,
+    &aks::Aks,
     &falco::Falco,
     &tetragon::Tetragon,
     &gatekeeper_log::GatekeeperLog,
