@@ -11,6 +11,7 @@
     allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+pub mod acr;
 pub mod aks;
 mod arm;
 pub mod cosign;
@@ -86,6 +87,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &docker_bench::DockerBench,
     &cosign::Cosign,
     &aks::Aks,
+    &acr::Acr,
     &falco::Falco,
     &tetragon::Tetragon,
     &gatekeeper_log::GatekeeperLog,
