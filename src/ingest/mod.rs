@@ -11,6 +11,7 @@
     allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+pub mod aci;
 pub mod acr;
 pub mod aks;
 mod arm;
@@ -40,6 +41,7 @@ pub mod trivy_operator;
 mod trivy_results;
 mod tree;
 mod util;
+mod workload;
 
 pub use crate::model::SourceSummary;
 pub use doc::{Doc, FileCtx};
@@ -88,6 +90,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &cosign::Cosign,
     &aks::Aks,
     &acr::Acr,
+    &aci::Aci,
     &falco::Falco,
     &tetragon::Tetragon,
     &gatekeeper_log::GatekeeperLog,
