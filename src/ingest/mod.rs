@@ -15,6 +15,7 @@ pub mod aci;
 pub mod acr;
 pub mod aks;
 mod arm;
+pub mod azure_rbac;
 pub mod cosign;
 pub mod defender;
 mod doc;
@@ -91,6 +92,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &aks::Aks,
     &acr::Acr,
     &aci::Aci,
+    &azure_rbac::AzureRbac,
     &falco::Falco,
     &tetragon::Tetragon,
     &gatekeeper_log::GatekeeperLog,
