@@ -15,6 +15,7 @@ pub mod aci;
 pub mod acr;
 pub mod aks;
 mod arm;
+pub mod azure_policy;
 pub mod azure_rbac;
 pub mod cosign;
 pub mod defender;
@@ -93,6 +94,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &acr::Acr,
     &aci::Aci,
     &azure_rbac::AzureRbac,
+    &azure_policy::AzurePolicy,
     &falco::Falco,
     &tetragon::Tetragon,
     &gatekeeper_log::GatekeeperLog,
