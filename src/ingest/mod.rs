@@ -19,6 +19,7 @@ pub mod azure_policy;
 pub mod azure_rbac;
 pub mod cosign;
 pub mod defender;
+pub mod defender_cloud;
 mod doc;
 pub mod docker_bench;
 mod emit;
@@ -95,6 +96,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &aci::Aci,
     &azure_rbac::AzureRbac,
     &azure_policy::AzurePolicy,
+    &defender_cloud::DefenderCloud,
     &falco::Falco,
     &tetragon::Tetragon,
     &gatekeeper_log::GatekeeperLog,
