@@ -23,9 +23,11 @@ pub mod defender_cloud;
 mod doc;
 pub mod docker_bench;
 mod emit;
+pub mod eks;
 pub mod falco;
 pub mod gatekeeper;
 pub mod gatekeeper_log;
+pub mod gke;
 pub mod grype;
 pub mod k8s_audit;
 pub mod kube_bench;
@@ -97,6 +99,8 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &azure_rbac::AzureRbac,
     &azure_policy::AzurePolicy,
     &defender_cloud::DefenderCloud,
+    &eks::Eks,
+    &gke::Gke,
     &falco::Falco,
     &tetragon::Tetragon,
     &gatekeeper_log::GatekeeperLog,
