@@ -88,7 +88,9 @@ fn group(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, origin: &Origin, res: &Resource<'
         .attr("provider", "aci")
         .attr(
             "resource_group",
-            id.as_deref().and_then(arm::resource_group).unwrap_or_default(),
+            id.as_deref()
+                .and_then(arm::resource_group)
+                .unwrap_or_default(),
         )
         .attr("sku", p.str("sku").unwrap_or_default());
     d.subject = base.clone().into();
@@ -110,7 +112,11 @@ fn group(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, origin: &Origin, res: &Resource<'
             ctx.emit(s, &arm::place(doc, res.slice, &c.pointer));
         }
         for check in workload::aci_container(&cs) {
-            let outcome = if check.pass { Outcome::Pass } else { Outcome::Fail };
+            let outcome = if check.pass {
+                Outcome::Pass
+            } else {
+                Outcome::Fail
+            };
             let mut m = origin
                 .misconfiguration(check.id, outcome)
                 .title(check.title)
@@ -142,7 +148,9 @@ fn facts(p: &Node<'_>, containers: &[Node<'_>], bad: &mut Bad) -> ContainerGroup
             .iter()
             .find(|i| i.get("identity").is_none() && i.get("username").is_some());
         match by_password {
-            Some(i) => i.get("username").map(|u| Fact::new(true, u.pointer, "username")),
+            Some(i) => i
+                .get("username")
+                .map(|u| Fact::new(true, u.pointer, "username")),
             None if !items.is_empty() => Some(c.fact(false)).map(|f| Fact {
                 shown: "identity".into(),
                 ..f
@@ -156,7 +164,8 @@ fn facts(p: &Node<'_>, containers: &[Node<'_>], bad: &mut Bad) -> ContainerGroup
         .filter_map(|c| arm::settings(c).get("environmentVariables"))
         .collect();
     let plain_secret_env = envs.first().map(|first| {
-        let found: Vec<(String, String)> = envs.iter().flat_map(workload::plain_secret_env).collect();
+        let found: Vec<(String, String)> =
+            envs.iter().flat_map(workload::plain_secret_env).collect();
         let names: Vec<Text> = found.iter().map(|(n, _)| Text::from(n.as_str())).collect();
         let pointer = found
             .first()
@@ -167,7 +176,11 @@ fn facts(p: &Node<'_>, containers: &[Node<'_>], bad: &mut Bad) -> ContainerGroup
         } else {
             format!(
                 "plain value for {}",
-                names.iter().map(Text::as_str).collect::<Vec<_>>().join(", ")
+                names
+                    .iter()
+                    .map(Text::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         };
         Fact::new(names, pointer, shown)

@@ -77,10 +77,14 @@ fn cluster(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, origin: &Origin, res: &Resource
     let mut bad = Bad::default();
     let facts = cluster_facts(&node, &p, &mut bad);
     let version = facts.version.as_ref().map(|v| v.shown.to_string());
-    let mut d = origin.platform(PlatformFacts::Cluster(facts)).title(&format!(
-        "AKS cluster {name}{}",
-        version.map(|v| format!(" (Kubernetes {v})")).unwrap_or_default()
-    ));
+    let mut d = origin
+        .platform(PlatformFacts::Cluster(facts))
+        .title(&format!(
+            "AKS cluster {name}{}",
+            version
+                .map(|v| format!(" (Kubernetes {v})"))
+                .unwrap_or_default()
+        ));
     d.subject = Subject {
         cluster: Some(Text::from(name.as_str())),
         target: node.str("id").map(Text::from),
@@ -97,7 +101,11 @@ fn cluster(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, origin: &Origin, res: &Resource
                 .unwrap_or_default(),
         );
     ctx.emit(d, &arm::place(doc, res.slice, &res.pointer));
-    for pool_node in p.get("agentPoolProfiles").map(|n| n.items()).unwrap_or_default() {
+    for pool_node in p
+        .get("agentPoolProfiles")
+        .map(|n| n.items())
+        .unwrap_or_default()
+    {
         pool(doc, ctx, origin, res, Some(name.as_str()), &pool_node);
     }
     arm::report_bad(ctx, doc, res.slice, bad, &format!("AKS cluster {name}"));
@@ -109,19 +117,29 @@ fn cluster_facts(node: &Node<'_>, p: &Node<'_>, bad: &mut Bad) -> ClusterFacts {
     // Inside a present access profile, no authorized range list means none is configured
     // (the API server then accepts every source); without the profile nothing is known.
     let authorized_ranges = api.as_ref().and_then(|a| {
-        a.strings("authorizedIPRanges", bad)
-            .or_else(|| Some(a.fact(Vec::new())).map(|f| Fact { shown: "no authorizedIpRanges".into(), ..f }))
+        a.strings("authorizedIPRanges", bad).or_else(|| {
+            Some(a.fact(Vec::new())).map(|f| Fact {
+                shown: "no authorizedIpRanges".into(),
+                ..f
+            })
+        })
     });
     let addon = |name: &str, bad: &mut Bad| p.flag_at(&["addonProfiles", name, "enabled"], bad);
     let aad = p.get("aadProfile").filter(Node::is_object);
     let directory_auth = aad.as_ref().and_then(|a| {
         a.flag("managed", bad).filter(|f| f.value).or_else(|| {
             // A present profile without `managed: true` is the legacy Entra ID integration.
-            Some(Fact::new(true, a.pointer.as_str(), "aadProfile (legacy integration)"))
+            Some(Fact::new(
+                true,
+                a.pointer.as_str(),
+                "aadProfile (legacy integration)",
+            ))
         })
     });
     ClusterFacts {
-        private_endpoint: api.as_ref().and_then(|a| a.flag("enablePrivateCluster", bad)),
+        private_endpoint: api
+            .as_ref()
+            .and_then(|a| a.flag("enablePrivateCluster", bad)),
         public_endpoint: p.choice("publicNetworkAccess", bad, |v| match v {
             "enabled" => Some(true),
             "disabled" | "securedbyperimeter" => Some(false),
@@ -150,7 +168,12 @@ fn cluster_facts(node: &Node<'_>, p: &Node<'_>, bad: &mut Bad) -> ClusterFacts {
             .or_else(|| p.get("kubernetesVersion"))
             .and_then(|n| n.text().map(|t| n.fact(Text::from(t)))),
         threat_detection: p.flag_at(
-            &["securityProfile", "defender", "securityMonitoring", "enabled"],
+            &[
+                "securityProfile",
+                "defender",
+                "securityMonitoring",
+                "enabled",
+            ],
             bad,
         ),
         audit_logs: None,
@@ -167,7 +190,10 @@ fn cluster_facts(node: &Node<'_>, p: &Node<'_>, bad: &mut Bad) -> ClusterFacts {
         pull_identity: p
             .at(&["identityProfile", "kubeletidentity"])
             .and_then(|k| k.str("objectId"))
-            .or_else(|| node.at(&["identityProfile", "kubeletidentity"])?.str("objectId"))
+            .or_else(|| {
+                node.at(&["identityProfile", "kubeletidentity"])?
+                    .str("objectId")
+            })
             .map(Text::from),
     }
 }
@@ -189,7 +215,9 @@ fn pool(
     let mut bad = Bad::default();
     let sec = p.get("securityProfile");
     let facts = NodePoolFacts {
-        secure_boot: sec.as_ref().and_then(|s| s.flag("enableSecureBoot", &mut bad)),
+        secure_boot: sec
+            .as_ref()
+            .and_then(|s| s.flag("enableSecureBoot", &mut bad)),
         vtpm: sec.as_ref().and_then(|s| s.flag("enableVTPM", &mut bad)),
         node_public_ip: p.flag("enableNodePublicIP", &mut bad),
         ssh_local_keys: sec.as_ref().and_then(|s| {
@@ -221,7 +249,10 @@ fn pool(
         ..Subject::default()
     }
     .into();
-    ctx.emit(d.attr("provider", "aks"), &arm::place(doc, res.slice, &p.pointer));
+    ctx.emit(
+        d.attr("provider", "aks"),
+        &arm::place(doc, res.slice, &p.pointer),
+    );
     arm::report_bad(ctx, doc, res.slice, bad, &format!("AKS node pool {name}"));
 }
 
@@ -233,7 +264,11 @@ mod tests {
     use crate::model::{PlatformFacts, Record, RecordKind};
 
     fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
-        ingest_bytes("2026-11-20/aks.json", text.as_bytes(), &IngestOptions::default())
+        ingest_bytes(
+            "2026-11-20/aks.json",
+            text.as_bytes(),
+            &IngestOptions::default(),
+        )
     }
 
     fn cluster(r: &Record) -> &crate::model::ClusterFacts {
@@ -255,7 +290,9 @@ mod tests {
         assert_eq!(s.formats, vec![super::FORMAT]);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         assert_eq!(recs.len(), 2);
-        assert!(recs.iter().all(|r| r.kind == RecordKind::Platform && r.dated_from_path));
+        assert!(recs
+            .iter()
+            .all(|r| r.kind == RecordKind::Platform && r.dated_from_path));
         let c = cluster(&recs[0]);
         assert_eq!(c.rbac.as_ref().unwrap().pointer, "/properties/enableRBAC");
         assert!(c.local_accounts_disabled.as_ref().unwrap().value);

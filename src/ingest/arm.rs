@@ -177,7 +177,9 @@ pub fn report_bad(ctx: &mut FileCtx<'_>, doc: &Doc<'_>, slice: &str, bad: Bad, w
 pub fn place<'s>(doc: &Doc<'_>, slice: &'s str, pointer: &str) -> super::Place<'s> {
     doc.at(
         slice,
-        pointer.strip_prefix(doc.pointer.as_str()).unwrap_or(pointer),
+        pointer
+            .strip_prefix(doc.pointer.as_str())
+            .unwrap_or(pointer),
     )
 }
 
@@ -223,7 +225,8 @@ mod tests {
             let p = Probe::of(text).unwrap();
             assert!(is_type(first(&p).unwrap(), &["A/b"]), "{text}");
         }
-        let by_id = Probe::of(r#"{"id":"/subscriptions/s/resourceGroups/r/providers/A/b/x"}"#).unwrap();
+        let by_id =
+            Probe::of(r#"{"id":"/subscriptions/s/resourceGroups/r/providers/A/b/x"}"#).unwrap();
         assert!(is_type(&by_id, &["a/b"]));
     }
 }

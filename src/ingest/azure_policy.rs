@@ -64,13 +64,19 @@ impl Ingestor for AzurePolicy {
             };
             let definition = n
                 .str("policyDefinitionName")
-                .or_else(|| n.str("policyDefinitionId").and_then(|id| id.rsplit('/').next()))
+                .or_else(|| {
+                    n.str("policyDefinitionId")
+                        .and_then(|id| id.rsplit('/').next())
+                })
                 .unwrap_or("(unknown policy)");
             let reference = n.str("policyDefinitionReferenceId");
             let state = n.get("complianceState");
             let (outcome, compliant) = match state.as_ref().and_then(|s| s.text()) {
                 Some(s) => {
-                    let at = state.as_ref().map(|s| s.pointer.clone()).unwrap_or_default();
+                    let at = state
+                        .as_ref()
+                        .map(|s| s.pointer.clone())
+                        .unwrap_or_default();
                     match s.to_ascii_lowercase().as_str() {
                         "compliant" => (Outcome::Pass, Some(Fact::new(true, at, s))),
                         "noncompliant" => (Outcome::Fail, Some(Fact::new(false, at, s))),
@@ -88,12 +94,18 @@ impl Ingestor for AzurePolicy {
                 },
             };
             let resource_type = n.str("resourceType").unwrap_or_default();
-            let is_cluster = resource_type.to_ascii_lowercase().contains("managedclusters")
-                || resource_id.to_ascii_lowercase().contains("/managedclusters/");
+            let is_cluster = resource_type
+                .to_ascii_lowercase()
+                .contains("managedclusters")
+                || resource_id
+                    .to_ascii_lowercase()
+                    .contains("/managedclusters/");
             let kubernetes = is_cluster
                 || n.str("policyDefinitionCategory")
                     .is_some_and(|c| c.eq_ignore_ascii_case("Kubernetes"))
-                || resource_type.to_ascii_lowercase().contains("microsoft.kubernetes");
+                || resource_type
+                    .to_ascii_lowercase()
+                    .contains("microsoft.kubernetes");
             let resource_name = resource_id.rsplit('/').next().unwrap_or(resource_id);
             let facts = PolicyStateFacts {
                 compliant,
@@ -110,8 +122,14 @@ impl Ingestor for AzurePolicy {
                 .observed(n.str("timestamp").and_then(parse_time))
                 .severity(Severity::Unknown)
                 .attr("enforcement", action)
-                .attr("assignment", n.str("policyAssignmentName").unwrap_or_default())
-                .attr("initiative", n.str("policySetDefinitionName").unwrap_or_default());
+                .attr(
+                    "assignment",
+                    n.str("policyAssignmentName").unwrap_or_default(),
+                )
+                .attr(
+                    "initiative",
+                    n.str("policySetDefinitionName").unwrap_or_default(),
+                );
             if let Some(r) = reference {
                 d.aliases.push(Text::from(format!("azure-policy:{r}")));
             }

@@ -54,7 +54,10 @@ impl Ingestor for AzureRbac {
             let id = node.str("id").unwrap_or_default();
             let place = arm::place(doc, res.slice, &res.pointer);
             if arm::value_is_type(&node, &[DEFINITION]) {
-                let Some(role) = p.get("roleName").and_then(|n| n.text().map(|t| n.fact(Text::from(t)))) else {
+                let Some(role) = p
+                    .get("roleName")
+                    .and_then(|n| n.text().map(|t| n.fact(Text::from(t))))
+                else {
                     ctx.warn(
                         Code::BadRecord,
                         doc.line_of(ctx, res.slice),
@@ -91,7 +94,8 @@ impl Ingestor for AzureRbac {
             }
             let (Some(principal), Some(scope)) = (
                 p.str("principalId"),
-                p.get("scope").and_then(|n| n.text().map(|t| n.fact(Text::from(t)))),
+                p.get("scope")
+                    .and_then(|n| n.text().map(|t| n.fact(Text::from(t)))),
             ) else {
                 ctx.warn(
                     Code::BadRecord,
@@ -161,7 +165,10 @@ mod tests {
             panic!()
         };
         assert_eq!(a.role_name.as_ref().unwrap().value, "AcrPull");
-        assert_eq!(a.role_name.as_ref().unwrap().pointer, "/0/roleDefinitionName");
+        assert_eq!(
+            a.role_name.as_ref().unwrap().pointer,
+            "/0/roleDefinitionName"
+        );
         assert_eq!(recs[0].title, "AcrPull for ServicePrincipal kubelet on /subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr");
         let rest = r#"{"value":[{"properties":{"roleDefinitionId":"/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/r1","principalId":"u1","principalType":"User","scope":"/subscriptions/s"},
 "id":"/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/a2","type":"Microsoft.Authorization/roleAssignments","name":"a2"}]}"#;

@@ -92,7 +92,10 @@ impl Ingestor for DefenderCloud {
             };
             let mut scan = origin
                 .scan(ScanClass::Vulnerability)
-                .title(&format!("Defender for Cloud scan of {}", first.image.tagged()))
+                .title(&format!(
+                    "Defender for Cloud scan of {}",
+                    first.image.tagged()
+                ))
                 .observed(at);
             scan.subject = subject.clone().into();
             ctx.emit(scan, &arm::place(doc, first.res.slice, &first.res.pointer));
@@ -131,13 +134,19 @@ fn finding<'r>(res: &'r Resource<'r>) -> Option<Finding<'r>> {
     let p = arm::settings(&node);
     let extra = p.get("additionalData")?;
     let status = p.get("status");
-    let code = status.as_ref().and_then(|s| s.str("code")).unwrap_or("Unhealthy");
+    let code = status
+        .as_ref()
+        .and_then(|s| s.str("code"))
+        .unwrap_or("Unhealthy");
     let outcome = match code.to_ascii_lowercase().as_str() {
         "healthy" => Outcome::Pass,
         "notapplicable" => Outcome::Skip,
         _ => Outcome::Fail,
     };
-    let cause = status.as_ref().and_then(|s| s.str("cause")).unwrap_or_default();
+    let cause = status
+        .as_ref()
+        .and_then(|s| s.str("cause"))
+        .unwrap_or_default();
     let (image, id, aliases, severity, facts) = match extra.get("artifactDetails") {
         Some(art) => mdvm(&p, &extra, &art)?,
         None => qualys(&node, &p, &extra)?,
@@ -171,7 +180,9 @@ type Parsed = (ImageRef, String, Vec<String>, Severity, VulnFacts);
 
 /// The MDVM shape (`artifactDetails`, `vulnerabilityDetails`, `softwareDetails`).
 fn mdvm(p: &Node<'_>, extra: &Node<'_>, art: &Node<'_>) -> Option<Parsed> {
-    let host = art.str("registryHost").or_else(|| art.str("repositoryHost"))?;
+    let host = art
+        .str("registryHost")
+        .or_else(|| art.str("repositoryHost"))?;
     let repo = art.str("repositoryName")?;
     let tag = art
         .get("tags")
@@ -195,7 +206,12 @@ fn mdvm(p: &Node<'_>, extra: &Node<'_>, art: &Node<'_>) -> Option<Parsed> {
         "nofixavailable" => "not-fixed",
         _ => "unknown",
     };
-    let facts = VulnFacts::new(get("packageName"), get("version"), get("fixedVersion"), fix_state);
+    let facts = VulnFacts::new(
+        get("packageName"),
+        get("version"),
+        get("fixedVersion"),
+        fix_state,
+    );
     Some((image, id, Vec::new(), severity, facts))
 }
 
@@ -254,7 +270,10 @@ fn assessment(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, origin: &Origin, res: &Resou
     let p = arm::settings(&node);
     let key = node.str("name").unwrap_or("(unnamed)");
     let status = p.get("status");
-    let code = status.as_ref().and_then(|s| s.str("code")).unwrap_or_default();
+    let code = status
+        .as_ref()
+        .and_then(|s| s.str("code"))
+        .unwrap_or_default();
     let outcome = match code.to_ascii_lowercase().as_str() {
         "healthy" => Outcome::Pass,
         "unhealthy" => Outcome::Fail,
@@ -270,7 +289,10 @@ fn assessment(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, origin: &Origin, res: &Resou
         .unwrap_or_else(|| "Resource".into());
     let observed = status
         .as_ref()
-        .and_then(|s| s.str("statusChangeDate").or_else(|| s.str("firstEvaluationDate")))
+        .and_then(|s| {
+            s.str("statusChangeDate")
+                .or_else(|| s.str("firstEvaluationDate"))
+        })
         .and_then(parse_time);
     let mut d = origin
         .misconfiguration(format!("defender-assessment:{key}"), outcome)
@@ -283,7 +305,10 @@ fn assessment(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, origin: &Origin, res: &Resou
         .observed(observed)
         .attr(
             "status_cause",
-            status.as_ref().and_then(|s| s.str("cause")).unwrap_or_default(),
+            status
+                .as_ref()
+                .and_then(|s| s.str("cause"))
+                .unwrap_or_default(),
         );
     d.subject = Subject {
         cluster: arm::name_in_id(resource, "managedClusters").map(Text::from),
@@ -326,11 +351,17 @@ mod tests {
         assert_eq!(recs.len(), 3);
         assert_eq!(recs[0].kind, RecordKind::Scan);
         let v = &recs[1];
-        assert_eq!((v.kind, v.check.as_str()), (RecordKind::Vulnerability, "CVE-2026-1"));
+        assert_eq!(
+            (v.kind, v.check.as_str()),
+            (RecordKind::Vulnerability, "CVE-2026-1")
+        );
         assert_eq!(v.severity, Severity::High);
         assert!(v.vuln().unwrap().fixable);
         assert_eq!(v.subject.image.as_ref().unwrap().digest.as_deref(), Some(d));
-        assert_eq!(v.observed_at, recs[2].observed_at, "one scan time per image");
+        assert_eq!(
+            v.observed_at, recs[2].observed_at,
+            "one scan time per image"
+        );
         assert_eq!(v.provenance.pointer.as_deref(), Some("/data/0"));
     }
 
@@ -346,7 +377,10 @@ mod tests {
         let v = &recs[1];
         assert_eq!(v.check, "CVE-2019-12345");
         assert!(v.has_id("QID-1001"));
-        assert_eq!(v.subject.image.as_ref().unwrap().tagged(), "myregistry.azurecr.io/myrepo");
+        assert_eq!(
+            v.subject.image.as_ref().unwrap().tagged(),
+            "myregistry.azurecr.io/myrepo"
+        );
         assert_eq!(v.outcome, Outcome::Fail);
     }
 

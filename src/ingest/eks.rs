@@ -32,7 +32,10 @@ pub static INFO: FormatInfo = FormatInfo {
 pub const FORMAT: Format = Format::of(&INFO);
 
 fn is_cluster(p: &Probe) -> bool {
-    let body = p.child("cluster").or_else(|| p.child("Cluster")).unwrap_or(p);
+    let body = p
+        .child("cluster")
+        .or_else(|| p.child("Cluster"))
+        .unwrap_or(p);
     let has = |k: &str| body.has(k) || body.keys.iter().any(|x| x.eq_ignore_ascii_case(k));
     has("resourcesVpcConfig")
         && body
@@ -70,10 +73,15 @@ impl Ingestor for Eks {
                 .platform(PlatformFacts::Cluster(facts))
                 .title(&format!(
                     "EKS cluster {name}{}",
-                    c.str("version").map(|v| format!(" (Kubernetes {v})")).unwrap_or_default()
+                    c.str("version")
+                        .map(|v| format!(" (Kubernetes {v})"))
+                        .unwrap_or_default()
                 ))
                 .attr("provider", "eks")
-                .attr("platform_version", c.str("platformVersion").unwrap_or_default());
+                .attr(
+                    "platform_version",
+                    c.str("platformVersion").unwrap_or_default(),
+                );
             d.subject = Subject {
                 cluster: Some(Text::from(name)),
                 target: c.str("arn").map(Text::from),
@@ -105,7 +113,10 @@ fn facts(c: &Node<'_>, bad: &mut Bad) -> ClusterFacts {
             .find(|e| audit(e) && e.get("enabled").and_then(|b| b.boolean()) == Some(false));
         on.map(|e| Fact::new(true, e.pointer.as_str(), "audit enabled"))
             .or_else(|| off.map(|e| Fact::new(false, e.pointer.as_str(), "audit disabled")))
-            .or_else(|| (!entries.is_empty()).then(|| Fact::new(false, l.pointer.as_str(), "audit not listed")))
+            .or_else(|| {
+                (!entries.is_empty())
+                    .then(|| Fact::new(false, l.pointer.as_str(), "audit not listed"))
+            })
     });
     let secrets_kms = c.get("encryptionConfig").map(|e| {
         let secrets = e.items().into_iter().find(|x| {
@@ -122,8 +133,12 @@ fn facts(c: &Node<'_>, bad: &mut Bad) -> ClusterFacts {
     });
     ClusterFacts {
         private_endpoint: None,
-        public_endpoint: vpc.as_ref().and_then(|v| v.flag("endpointPublicAccess", bad)),
-        authorized_ranges: vpc.as_ref().and_then(|v| v.strings("publicAccessCidrs", bad)),
+        public_endpoint: vpc
+            .as_ref()
+            .and_then(|v| v.flag("endpointPublicAccess", bad)),
+        authorized_ranges: vpc
+            .as_ref()
+            .and_then(|v| v.strings("publicAccessCidrs", bad)),
         directory_auth: c
             .at(&["accessConfig", "authenticationMode"])
             .and_then(|m| m.text().map(|_| m.fact(true))),
@@ -159,8 +174,14 @@ mod tests {
             c.authorized_ranges.as_ref().unwrap().pointer,
             "/cluster/resourcesVpcConfig/publicAccessCidrs"
         );
-        assert_eq!(c.audit_logs.as_ref().unwrap().pointer, "/cluster/logging/clusterLogging/0");
-        assert!(c.secrets_kms.is_none(), "no encryptionConfig: not evidenced");
+        assert_eq!(
+            c.audit_logs.as_ref().unwrap().pointer,
+            "/cluster/logging/clusterLogging/0"
+        );
+        assert!(
+            c.secrets_kms.is_none(),
+            "no encryptionConfig: not evidenced"
+        );
         assert_eq!(recs[0].subject.cluster.as_deref(), Some("eks-1"));
         assert_eq!(recs[0].provenance.pointer.as_deref(), Some("/cluster"));
     }

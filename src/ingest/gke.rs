@@ -129,7 +129,10 @@ fn cluster_facts(c: &Node<'_>, pools: &[Node<'_>], bad: &mut Bad) -> ClusterFact
         }
         m.at(&["clientCertificateConfig"])?
             .flag("issueClientCertificate", bad)
-            .map(|f| Fact { value: !f.value, ..f })
+            .map(|f| Fact {
+                value: !f.value,
+                ..f
+            })
     });
     let auto_pools: Vec<(Node<'_>, Fact<bool>)> = pools
         .iter()
@@ -140,13 +143,16 @@ fn cluster_facts(c: &Node<'_>, pools: &[Node<'_>], bad: &mut Bad) -> ClusterFact
         .collect();
     let node_os_auto_upgrade = match auto_pools.iter().find(|(_, f)| !f.value) {
         Some((_, f)) => Some(f.clone()),
-        None if !auto_pools.is_empty() && auto_pools.len() == pools.len() => {
-            c.get("nodePools").map(|n| Fact::new(true, n.pointer, "autoUpgrade on every pool"))
-        }
+        None if !auto_pools.is_empty() && auto_pools.len() == pools.len() => c
+            .get("nodePools")
+            .map(|n| Fact::new(true, n.pointer, "autoUpgrade on every pool")),
         None => None,
     };
     let network_policy = match c.at(&["networkConfig", "datapathProvider"]) {
-        Some(d) if d.text().is_some_and(|t| t.eq_ignore_ascii_case("ADVANCED_DATAPATH")) => {
+        Some(d)
+            if d.text()
+                .is_some_and(|t| t.eq_ignore_ascii_case("ADVANCED_DATAPATH")) =>
+        {
             Some(d.fact(true))
         }
         _ => c
@@ -160,7 +166,9 @@ fn cluster_facts(c: &Node<'_>, pools: &[Node<'_>], bad: &mut Bad) -> ClusterFact
             }),
     };
     ClusterFacts {
-        private_endpoint: pcc.as_ref().and_then(|p| p.flag("enablePrivateEndpoint", bad)),
+        private_endpoint: pcc
+            .as_ref()
+            .and_then(|p| p.flag("enablePrivateEndpoint", bad)),
         public_endpoint: pcc
             .as_ref()
             .and_then(|p| p.get("publicEndpoint"))
@@ -170,7 +178,10 @@ fn cluster_facts(c: &Node<'_>, pools: &[Node<'_>], bad: &mut Bad) -> ClusterFact
         rbac: c
             .get("legacyAbac")
             .and_then(|a| a.flag("enabled", bad))
-            .map(|f| Fact { value: !f.value, ..f }),
+            .map(|f| Fact {
+                value: !f.value,
+                ..f
+            }),
         auto_upgrade: c.get("releaseChannel").and_then(|r| {
             r.choice("channel", bad, |v| match v {
                 "rapid" | "regular" | "stable" | "extended" => Some(true),
@@ -189,7 +200,9 @@ fn cluster_facts(c: &Node<'_>, pools: &[Node<'_>], bad: &mut Bad) -> ClusterFact
                 _ => None,
             })
         }),
-        secrets_store: c.get("secretManagerConfig").and_then(|s| s.flag("enabled", bad)),
+        secrets_store: c
+            .get("secretManagerConfig")
+            .and_then(|s| s.flag("enabled", bad)),
         network_policy,
         ..ClusterFacts::default()
     }
@@ -199,13 +212,19 @@ fn pool_facts(c: &Node<'_>, p: &Node<'_>, bad: &mut Bad) -> NodePoolFacts {
     let private_nodes = p
         .at(&["networkConfig"])
         .and_then(|n| n.flag("enablePrivateNodes", bad))
-        .or_else(|| c.at(&["privateClusterConfig"])?.flag("enablePrivateNodes", bad));
+        .or_else(|| {
+            c.at(&["privateClusterConfig"])?
+                .flag("enablePrivateNodes", bad)
+        });
     NodePoolFacts {
         secure_boot: p
             .at(&["config", "shieldedInstanceConfig"])
             .and_then(|s| s.flag("enableSecureBoot", bad)),
         vtpm: c.get("shieldedNodes").and_then(|s| s.flag("enabled", bad)),
-        node_public_ip: private_nodes.map(|f| Fact { value: !f.value, ..f }),
+        node_public_ip: private_nodes.map(|f| Fact {
+            value: !f.value,
+            ..f
+        }),
         version: p
             .get("version")
             .and_then(|n| n.text().map(|t| n.fact(Text::from(t)))),
@@ -233,8 +252,14 @@ mod tests {
         let Some(PlatformFacts::Cluster(c)) = recs[0].platform() else {
             panic!()
         };
-        assert_eq!(c.authorized_ranges.as_ref().unwrap().pointer, "/masterAuthorizedNetworksConfig/cidrBlocks");
-        assert!(c.rbac.is_none(), "legacyAbac without enabled is not evidenced");
+        assert_eq!(
+            c.authorized_ranges.as_ref().unwrap().pointer,
+            "/masterAuthorizedNetworksConfig/cidrBlocks"
+        );
+        assert!(
+            c.rbac.is_none(),
+            "legacyAbac without enabled is not evidenced"
+        );
         assert!(c.local_accounts_disabled.is_none());
         assert!(c.auto_upgrade.as_ref().unwrap().value);
         assert!(c.node_os_auto_upgrade.as_ref().unwrap().value);
@@ -245,6 +270,9 @@ mod tests {
         };
         assert!(p.secure_boot.as_ref().unwrap().value && p.vtpm.as_ref().unwrap().value);
         assert!(!p.node_public_ip.as_ref().unwrap().value);
-        assert_eq!(p.node_public_ip.as_ref().unwrap().pointer, "/privateClusterConfig/enablePrivateNodes");
+        assert_eq!(
+            p.node_public_ip.as_ref().unwrap().pointer,
+            "/privateClusterConfig/enablePrivateNodes"
+        );
     }
 }

@@ -22,14 +22,15 @@ pub mod defender;
 pub mod defender_cloud;
 mod doc;
 pub mod docker_bench;
-mod emit;
 pub mod eks;
+mod emit;
 pub mod falco;
 pub mod gatekeeper;
 pub mod gatekeeper_log;
 pub mod gke;
 pub mod grype;
 pub mod k8s_audit;
+pub mod k8s_inventory;
 pub mod kube_bench;
 pub mod policy_report;
 pub mod probe;
@@ -39,12 +40,12 @@ pub mod shard;
 pub mod source;
 mod split;
 pub mod tetragon;
+mod tree;
 pub mod trivy;
 pub mod trivy_compliance;
 pub mod trivy_k8s;
 pub mod trivy_operator;
 mod trivy_results;
-mod tree;
 mod util;
 mod workload;
 
@@ -101,6 +102,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &defender_cloud::DefenderCloud,
     &eks::Eks,
     &gke::Gke,
+    &k8s_inventory::K8sInventory,
     &falco::Falco,
     &tetragon::Tetragon,
     &gatekeeper_log::GatekeeperLog,

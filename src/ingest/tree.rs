@@ -102,10 +102,7 @@ impl<'v> Node<'v> {
 
     /// The value as trimmed, non-empty text (strings only).
     pub fn text(&self) -> Option<&'v str> {
-        self.value
-            .as_str()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
+        self.value.as_str().map(str::trim).filter(|s| !s.is_empty())
     }
 
     /// The member `key` as trimmed, non-empty text.

@@ -64,9 +64,16 @@ fn checked(
 /// password or signature); the value itself is not kept.
 fn credential_value(v: &str) -> bool {
     let l = v.to_ascii_lowercase();
-    ["password=", "pwd=", "accountkey=", "sharedaccesskey=", "sig=", "secret="]
-        .iter()
-        .any(|k| l.contains(k))
+    [
+        "password=",
+        "pwd=",
+        "accountkey=",
+        "sharedaccesskey=",
+        "sig=",
+        "secret=",
+    ]
+    .iter()
+    .any(|k| l.contains(k))
         || l.contains("-----begin")
 }
 
@@ -78,8 +85,7 @@ pub fn plain_secret_env(env: &Node<'_>) -> Vec<(String, String)> {
         .filter_map(|e| {
             let name = e.str("name")?;
             let value = e.get("value")?;
-            let secret =
-                secret_looking_name(name) || value.text().is_some_and(credential_value);
+            let secret = secret_looking_name(name) || value.text().is_some_and(credential_value);
             secret.then(|| (name.to_string(), value.pointer))
         })
         .collect()
@@ -101,7 +107,11 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
         Severity::High,
         !is_true(&privileged),
         privileged.as_ref().unwrap_or(c),
-        if is_true(&privileged) { "privileged: true" } else { "not privileged" },
+        if is_true(&privileged) {
+            "privileged: true"
+        } else {
+            "not privileged"
+        },
     ));
 
     let escalation = field("allowPrivilegeEscalation");
@@ -156,13 +166,20 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
         "No host-level capability (SYS_ADMIN, NET_ADMIN, ALL, …) is added",
         Severity::High,
         dangerous.is_empty(),
-        caps.as_ref().and_then(|k| k.get("add")).as_ref().unwrap_or(c),
+        caps.as_ref()
+            .and_then(|k| k.get("add"))
+            .as_ref()
+            .unwrap_or(c),
         if dangerous.is_empty() {
             "no dangerous capability added".to_string()
         } else {
             format!(
                 "adds {}",
-                dangerous.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                dangerous
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         },
     ));
@@ -178,7 +195,11 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
         Severity::Low,
         drops_all,
         drop.as_ref().unwrap_or(c),
-        if drops_all { "drops ALL" } else { "does not drop ALL" },
+        if drops_all {
+            "drops ALL"
+        } else {
+            "does not drop ALL"
+        },
     ));
 
     let seccomp = field("seccompProfile")
@@ -193,7 +214,11 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
         Severity::Low,
         confined,
         seccomp.as_ref().unwrap_or(c),
-        if confined { "seccomp profile set" } else { "no seccomp profile (Unconfined)" },
+        if confined {
+            "seccomp profile set"
+        } else {
+            "no seccomp profile (Unconfined)"
+        },
     ));
 
     let ro = field("readOnlyRootFilesystem");
@@ -204,7 +229,11 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
         Severity::Low,
         read_only,
         ro.as_ref().unwrap_or(c),
-        if read_only { "readOnlyRootFilesystem: true" } else { "root filesystem writable" },
+        if read_only {
+            "readOnlyRootFilesystem: true"
+        } else {
+            "root filesystem writable"
+        },
     ));
 
     let limits = c.at(&["resources", "limits"]);
@@ -216,7 +245,11 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
         Severity::Low,
         limited,
         limits.as_ref().unwrap_or(c),
-        if limited { "cpu and memory limits" } else { "cpu or memory limit missing" },
+        if limited {
+            "cpu and memory limits"
+        } else {
+            "cpu or memory limit missing"
+        },
     ));
 
     let env = c.get("env");
@@ -317,7 +350,11 @@ pub fn aci_container(c: &Node<'_>) -> Vec<Checked> {
             Severity::High,
             !on,
             &p,
-            if on { "privileged: true" } else { "privileged: false" },
+            if on {
+                "privileged: true"
+            } else {
+                "privileged: false"
+            },
         ));
     }
     if let Some(e) = sc.get("allowPrivilegeEscalation") {
@@ -328,7 +365,11 @@ pub fn aci_container(c: &Node<'_>) -> Vec<Checked> {
             Severity::Medium,
             off,
             &e,
-            if off { "allowPrivilegeEscalation: false" } else { "allowPrivilegeEscalation: true" },
+            if off {
+                "allowPrivilegeEscalation: false"
+            } else {
+                "allowPrivilegeEscalation: true"
+            },
         ));
     }
     if let Some(u) = sc.get("runAsUser").filter(|u| u.value.is_i64()) {
@@ -339,7 +380,11 @@ pub fn aci_container(c: &Node<'_>) -> Vec<Checked> {
             Severity::Medium,
             !root,
             &u,
-            if root { "runAsUser: 0" } else { "runAsUser is not 0" },
+            if root {
+                "runAsUser: 0"
+            } else {
+                "runAsUser is not 0"
+            },
         ));
     }
     out
@@ -377,15 +422,22 @@ mod tests {
 
     #[test]
     fn a_hardened_spec_passes_and_a_hostile_one_fails_with_pointers() {
-        let good = run(r#"{"automountServiceAccountToken":false,"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},
+        let good = run(
+            r#"{"automountServiceAccountToken":false,"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},
 "containers":[{"name":"a","securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},
-"resources":{"limits":{"cpu":"1","memory":"1Gi"}},"env":[{"name":"DB_PASSWORD","valueFrom":{"secretKeyRef":{"name":"db","key":"p"}}}]}]}"#);
+"resources":{"limits":{"cpu":"1","memory":"1Gi"}},"env":[{"name":"DB_PASSWORD","valueFrom":{"secretKeyRef":{"name":"db","key":"p"}}}]}]}"#,
+        );
         assert!(good.iter().all(|c| c.pass), "{good:?}");
-        let bad = run(r#"{"hostNetwork":true,"volumes":[{"name":"v","hostPath":{"path":"/"}}],
+        let bad = run(
+            r#"{"hostNetwork":true,"volumes":[{"name":"v","hostPath":{"path":"/"}}],
 "containers":[{"name":"a","securityContext":{"privileged":true,"runAsUser":0,"capabilities":{"add":["SYS_ADMIN"]}},
-"env":[{"name":"API_TOKEN","value":"CANARY"},{"name":"DB_URL","value":"Server=x;Password=y"}]}]}"#);
+"env":[{"name":"API_TOKEN","value":"CANARY"},{"name":"DB_URL","value":"Server=x;Password=y"}]}]}"#,
+        );
         let get = |id: &str| bad.iter().find(|c| c.id == id).unwrap();
-        assert_eq!(get("pod-privileged").pointer, "/spec/containers/0/securityContext/privileged");
+        assert_eq!(
+            get("pod-privileged").pointer,
+            "/spec/containers/0/securityContext/privileged"
+        );
         assert!(!get("pod-run-as-non-root").pass);
         assert!(!get("pod-dangerous-capabilities").pass);
         assert!(!get("pod-host-namespaces").pass);

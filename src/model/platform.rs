@@ -338,8 +338,18 @@ pub fn secret_looking_name(name: &str) -> bool {
     let upper = name.to_ascii_uppercase();
     // Anywhere in the name.
     const INSIDE: &[&str] = &[
-        "PASSWORD", "PASSWD", "SECRET", "TOKEN", "APIKEY", "API_KEY", "ACCESS_KEY",
-        "ACCOUNT_KEY", "PRIVATE_KEY", "CLIENT_KEY", "CONNECTION_STRING", "CONNECTIONSTRING",
+        "PASSWORD",
+        "PASSWD",
+        "SECRET",
+        "TOKEN",
+        "APIKEY",
+        "API_KEY",
+        "ACCESS_KEY",
+        "ACCOUNT_KEY",
+        "PRIVATE_KEY",
+        "CLIENT_KEY",
+        "CONNECTION_STRING",
+        "CONNECTIONSTRING",
         "CREDENTIAL",
     ];
     // As a whole word (`DB_PWD`, `STORAGE_SAS`).

@@ -2,8 +2,8 @@
 
 use super::vocab::vocabulary;
 use super::{
-    Attrs, Facts, Field, Format, ImageFacts, ImageRef, Interner, PlatformFacts, ScanClass, Severity,
-    Shared, Text, VulnFacts,
+    Attrs, Facts, Field, Format, ImageFacts, ImageRef, Interner, PlatformFacts, ScanClass,
+    Severity, Shared, Text, VulnFacts,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
