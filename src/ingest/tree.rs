@@ -74,27 +74,6 @@ impl<'v> Node<'v> {
             .unwrap_or_default()
     }
 
-    /// The members of an object, in document order.
-    pub fn members(&self) -> Vec<(&'v str, Node<'v>)> {
-        self.value
-            .as_object()
-            .map(|o| {
-                o.iter()
-                    .filter(|(_, v)| !v.is_null())
-                    .map(|(k, v)| {
-                        (
-                            k.as_str(),
-                            Node {
-                                value: v,
-                                pointer: format!("{}/{}", self.pointer, escape(k)),
-                            },
-                        )
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
     /// Whether the value is an object.
     pub fn is_object(&self) -> bool {
         self.value.is_object()

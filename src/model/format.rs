@@ -201,6 +201,16 @@ pub(crate) mod test_formats {
         signature: &[],
         channel: Channel::RuntimeSensor(Sensor::Defender),
     };
+    static PLATFORM_INFO: FormatInfo = FormatInfo {
+        id: "aks",
+        name: "test platform export",
+        tested: "",
+        detection: "",
+        signature: &[],
+        channel: Channel::Platform,
+    };
+    /// A platform export named aks.
+    pub const PLATFORM: Format = Format::of(&PLATFORM_INFO);
     /// An audit log named k8s-audit.
     pub const K8S_AUDIT: Format = Format::of(&AUDIT_INFO);
     /// A cloud runtime sensor named defender (proves no node liveness).

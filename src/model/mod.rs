@@ -26,9 +26,9 @@ pub(crate) use format::test_formats;
 pub use format::{register_formats, Channel, Format, FormatInfo};
 pub use image::ImageRef;
 pub use platform::{
-    secret_looking_name, ClusterFacts, ContainerGroupFacts, Fact, NodePoolFacts, PlatformFacts,
-    PlatformSetting, PolicyStateFacts, RegistryFacts, RoleAssignmentFacts, RoleDefinitionFacts,
-    Setting,
+    registry_access, secret_looking_name, ClusterFacts, ContainerGroupFacts, Fact, NodePoolFacts,
+    PlatformFacts, PlatformSetting, PolicyStateFacts, RegistryAccess, RegistryFacts,
+    RoleAssignmentFacts, RoleDefinitionFacts, Setting,
 };
 pub use record::{Outcome, Provenance, Record, RecordKind, Subject};
 pub use severity::Severity;

@@ -332,6 +332,70 @@ impl PlatformSetting {
     }
 }
 
+impl PlatformSetting {
+    /// The resource types (platform record check ids) the setting is judged on.
+    pub fn resources(self) -> &'static str {
+        use PlatformSetting as S;
+        match self {
+            S::TrustedLaunch | S::NoNodePublicIp | S::NodeSshDisabled | S::EncryptionAtHost => {
+                "node-pool"
+            }
+            S::PrivateNetwork => "node-pool, container-group",
+            S::ContainerLogs | S::NoPlainSecretEnv | S::RegistryCredentialsByIdentity => {
+                "container-group"
+            }
+            S::KubernetesPolicyCompliance => "policy-state",
+            S::RegistryAdminUserDisabled
+            | S::RegistryAnonymousPullDisabled
+            | S::RegistryNetworkRestricted => "registry",
+            S::RegistryPullOnlyClusters | S::RegistryPushCiOnly => {
+                "role-assignment (with managed-cluster, registry, role-definition)"
+            }
+            _ => "managed-cluster",
+        }
+    }
+}
+
+/// What a role lets its holder do with a container registry's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistryAccess {
+    /// Pull only.
+    Pull,
+    /// Push, delete, sign, or administer (which yields push: admin credentials, role grants).
+    Push,
+    /// No registry data access.
+    None,
+}
+
+/// The registry access of an Azure built-in role, by name (case-insensitive).
+pub fn registry_access(role: &str) -> RegistryAccess {
+    const PULL: &[&str] = &[
+        "AcrPull",
+        "AcrQuarantineReader",
+        "Container Registry Repository Reader",
+    ];
+    const PUSH: &[&str] = &[
+        "AcrPush",
+        "AcrDelete",
+        "AcrImageSigner",
+        "AcrQuarantineWriter",
+        "Owner",
+        "Contributor",
+        "User Access Administrator",
+        "Container Registry Repository Writer",
+        "Container Registry Repository Contributor",
+        "Container Registry Contributor and Data Access Configuration Administrator",
+    ];
+    let is = |list: &[&str]| list.iter().any(|r| r.eq_ignore_ascii_case(role.trim()));
+    if is(PUSH) {
+        RegistryAccess::Push
+    } else if is(PULL) {
+        RegistryAccess::Pull
+    } else {
+        RegistryAccess::None
+    }
+}
+
 /// Whether an environment variable's name says it holds a secret (`DB_PASSWORD`,
 /// `API_TOKEN`, `STORAGE_CONNECTION_STRING`): the one rule for pods and container groups.
 pub fn secret_looking_name(name: &str) -> bool {

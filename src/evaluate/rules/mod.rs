@@ -9,6 +9,7 @@ mod base_image;
 mod evidence;
 mod image_age;
 mod image_count;
+mod platform;
 mod registry;
 mod runtime_mapping;
 mod scan_coverage;
@@ -37,6 +38,7 @@ pub fn evaluator(rule: Rule) -> &'static dyn Evaluator {
         Rule::ImageCount => &image_count::ImageCount,
         Rule::SensorCoverage => &sensor_coverage::SensorCoverage,
         Rule::AuditCoverage => &audit_coverage::AuditCoverage,
+        Rule::Platform => &platform::Platform,
     }
 }
 
