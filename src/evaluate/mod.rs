@@ -111,7 +111,8 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
                 r.status,
                 Status::Pass | Status::Fail | Status::Warning | Status::Waived
             );
-            (r.required && c.rule == Rule::Platform && settled).then_some(r)
+            let contradicts = r.status != att.status;
+            (r.required && c.rule == Rule::Platform && settled && contradicts).then_some(r)
         });
         let settles = if valid {
             (inconclusive || att.status == Status::Fail) && fact.is_none()
