@@ -150,6 +150,7 @@ fn pipeline(c: &mut Criterion) {
                 config: &config,
                 waivers: &[],
                 attestations: &[],
+                triage: &[],
                 diagnostics: Vec::new(),
             },
             as_of,

@@ -176,6 +176,9 @@ pub struct Scope {
     pub production_namespaces: Vec<String>,
     /// Production clusters (globs).
     pub production_clusters: Vec<String>,
+    /// Whether evidence that names no cluster (and that no `[[sources.files]]` entry
+    /// places) is about production; the site says which.
+    pub unknown_cluster: Environment,
 }
 
 impl Default for Scope {
@@ -195,6 +198,7 @@ impl Default for Scope {
             .to_vec(),
             production_namespaces: vec!["*".to_string()],
             production_clusters: vec!["*".to_string()],
+            unknown_cluster: Environment::Production,
         }
     }
 }
@@ -206,14 +210,60 @@ pub struct Sources {
     /// Date records that carry no time from an ISO date in their file's path
     /// (`2026-11-20/kube-bench.json`); the evidence row then says "dated from path".
     pub date_from_path: bool,
+    /// What files say nothing about themselves: the cluster and environment of the
+    /// files a path glob matches (first match wins).
+    pub files: Vec<FileScope>,
 }
 
 impl Default for Sources {
     fn default() -> Self {
         Sources {
             date_from_path: true,
+            files: Vec::new(),
         }
     }
+}
+
+/// Production or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Environment {
+    /// Production: failures fail.
+    Production,
+    /// Not production: failures warn.
+    NonProduction,
+}
+
+/// The cluster and environment of a set of files (`[[sources.files]]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileScope {
+    /// Glob on the file's path, as shown on the sources page or relative to its input
+    /// folder (`k8s-audit/aks-stage-*`).
+    pub path: String,
+    /// The cluster its records are about, when they do not say.
+    #[serde(default)]
+    pub cluster: Option<String>,
+    /// Whether its records are about production, whatever their cluster.
+    #[serde(default)]
+    pub environment: Option<Environment>,
+}
+
+impl Sources {
+    /// The first `[[sources.files]]` entry matching a file path.
+    pub fn scope_of(&self, path: &str) -> Option<&FileScope> {
+        self.files.iter().find(|f| path_matches(&f.path, path))
+    }
+}
+
+/// Whether a path glob matches a path or any of its trailing parts (so globs can be
+/// written relative to the input folder).
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let glob = crate::catalog::selector_glob;
+    glob(pattern, path)
+        || path
+            .match_indices('/')
+            .any(|(i, _)| path.get(i + 1..).is_some_and(|rest| glob(pattern, rest)))
 }
 
 /// Registry policy.

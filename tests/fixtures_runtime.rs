@@ -123,6 +123,10 @@ const DIRS: &[&str] = &[
 #[test]
 fn real_fixtures_are_detected_and_counted() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+    assert!(
+        root.is_dir() || std::env::var_os("MUSTER_REQUIRE_FIXTURES").is_none(),
+        "../shared/fixtures is missing and MUSTER_REQUIRE_FIXTURES is set"
+    );
     if !root.is_dir() {
         println!("skipped: ../shared/fixtures not found");
         return;

@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 
 fn fixtures() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures");
+    assert!(
+        dir.is_dir() || std::env::var_os("MUSTER_REQUIRE_FIXTURES").is_none(),
+        "../shared/fixtures is missing and MUSTER_REQUIRE_FIXTURES is set"
+    );
     dir.is_dir().then_some(dir)
 }
 

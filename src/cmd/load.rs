@@ -5,6 +5,7 @@ use super::args::InputArgs;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::diag::{Diagnostic, Level};
+use crate::evaluate::triage::parse_triage;
 use crate::evaluate::waivers::{parse_attestation, parse_waivers};
 use crate::evaluate::{evaluate, Inputs, Report};
 use crate::ingest::parse_time;
@@ -75,6 +76,7 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
         bail!("the catalog has no valid control; see the diagnostics above");
     }
     let mut waivers = Vec::new();
+    let mut triage = Vec::new();
     let mut attestations = Vec::new();
     if let Some(base) = &base {
         let wpath = base.join("waivers.csv");
@@ -82,6 +84,12 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
             let text = std::fs::read_to_string(&wpath)
                 .with_context(|| format!("reading {}", wpath.display()))?;
             waivers = parse_waivers(&wpath.display().to_string(), &text, &mut diagnostics);
+        }
+        let tpath = base.join("triage.csv");
+        if tpath.is_file() {
+            let text = std::fs::read_to_string(&tpath)
+                .with_context(|| format!("reading {}", tpath.display()))?;
+            triage = parse_triage(&tpath.display().to_string(), &text, &mut diagnostics);
         }
         let adir = base.join("attestations");
         if adir.is_dir() {
@@ -106,6 +114,12 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
         redact: !args.no_redact,
         progress: super::progress::Bar::for_terminal(quiet),
         date_from_path: config.sources.date_from_path,
+        file_clusters: config
+            .sources
+            .files
+            .iter()
+            .filter_map(|f| Some((f.path.clone(), f.cluster.clone()?)))
+            .collect(),
         ..IngestOptions::default()
     };
     let mut clock = std::time::Instant::now();
@@ -129,6 +143,7 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
             config: &config,
             waivers: &waivers,
             attestations: &attestations,
+            triage: &triage,
             diagnostics,
         },
         as_of,

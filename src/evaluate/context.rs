@@ -3,12 +3,13 @@
 //! target ids, scope, the checks whose selectors match it, triage) so that each of the
 //! ~26 history dates does not recompute it.
 
+use super::triage::Triage;
 use super::waivers::{Attestation, Waiver};
 use super::{findings, view};
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::model::{ImageRef, Interner, Record, Text};
-use chrono::{DateTime, Duration, Utc};
+use crate::model::{ImageRef, Interner, Record, RecordKind, ScanClass, Text};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,9 +24,41 @@ pub struct Ctx<'a> {
     pub waivers: &'a [Waiver],
     /// Attestations.
     pub attestations: &'a [Attestation],
+    /// The triage register.
+    pub triage: &'a [Triage],
     /// The evaluation date.
     pub at: DateTime<Utc>,
     pub(super) index: &'a Index,
+}
+
+/// Which freshness limit a snapshot is held to (`[freshness]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnapshotKind {
+    /// Vulnerability, configuration and secret scans, signatures.
+    Scan,
+    /// Benchmark runs.
+    Benchmark,
+    /// Policy engine reports.
+    PolicyReport,
+    /// Platform configuration exports (`az aks show`, `kubectl get … -o json`, …).
+    Platform,
+}
+
+impl SnapshotKind {
+    /// The kind of snapshot a record is, or `None` for events (which count in a window).
+    pub fn of(r: &Record) -> Option<SnapshotKind> {
+        match (r.kind, r.scan_class()) {
+            (RecordKind::Benchmark, _) | (_, Some(ScanClass::Benchmark)) => {
+                Some(SnapshotKind::Benchmark)
+            }
+            (RecordKind::Policy, _) | (_, Some(ScanClass::PolicyAudit)) => {
+                Some(SnapshotKind::PolicyReport)
+            }
+            (RecordKind::Platform, _) => Some(SnapshotKind::Platform),
+            (kind, _) if kind.is_snapshot() => Some(SnapshotKind::Scan),
+            _ => None,
+        }
+    }
 }
 
 /// Per-record facts computed once per report.
@@ -42,6 +75,16 @@ pub struct Index {
     /// Per record, the `gid`s of the checks whose selectors match it (predicates aside).
     /// (Shared: most records have the same list as many others.)
     selected: Vec<Arc<[u32]>>,
+    /// Per record: for runtime alerts, the day they are closed by triage
+    /// (`NaiveDate::MAX` while nobody triaged them): they stand until then, whatever
+    /// their age. `None` for every other record.
+    pub(super) open_until: Vec<Option<NaiveDate>>,
+    /// Per record, the triage entry that closes it (alerts only).
+    triaged_by: Vec<Option<u32>>,
+    /// Per target id, the times of its reports (sorted, distinct).
+    report_times: Vec<Vec<DateTime<Utc>>>,
+    /// Per node, the dated reports of node sensors.
+    pub(super) sensor_reports: super::coverage::SensorReports,
 }
 
 /// Which checks' selectors match each record, computed once per report and memoised
@@ -87,7 +130,12 @@ fn dense_ids(keys: Vec<String>) -> (Vec<u32>, usize) {
 }
 
 impl Index {
-    pub(super) fn build(records: &[Record], config: &Config, catalog: &Catalog) -> Index {
+    pub(super) fn build(
+        records: &[Record],
+        config: &Config,
+        catalog: &Catalog,
+        triage: &[Triage],
+    ) -> Index {
         // Keys are computed in parallel; equal finding keys share one string.
         let interner = Interner::default();
         let finding_keys: Vec<Text> = records
@@ -109,6 +157,22 @@ impl Index {
                 }
             }
         }
+        let mut report_times: Vec<Vec<DateTime<Utc>>> = vec![Vec::new(); target_count];
+        for (r, t) in records.iter().zip(&target_ids) {
+            if let (true, Some(at), Some(times)) = (
+                r.kind.is_snapshot(),
+                r.observed_at,
+                report_times.get_mut(*t as usize),
+            ) {
+                times.push(at);
+            }
+        }
+        for times in &mut report_times {
+            times.sort();
+            times.dedup();
+        }
+        let triage_dates: Vec<(Option<u32>, Option<NaiveDate>)> =
+            records.par_iter().map(|r| triage_of(r, triage)).collect();
         let mut digest_names = HashMap::new();
         for r in records {
             if let Some(i) = &r.subject.image {
@@ -134,8 +198,29 @@ impl Index {
                 .collect(),
             digest_names,
             selected: selections(records, catalog),
+            open_until: triage_dates.iter().map(|(_, until)| *until).collect(),
+            triaged_by: triage_dates.into_iter().map(|(by, _)| by).collect(),
+            sensor_reports: super::coverage::sensor_reports(records),
+            report_times,
         }
     }
+}
+
+/// The triage entry closing an alert (the earliest triage day that covers it), and
+/// the day the alert stops standing (never, while nobody triaged it).
+fn triage_of(r: &Record, triage: &[Triage]) -> (Option<u32>, Option<NaiveDate>) {
+    if r.kind != RecordKind::Alert {
+        return (None, None);
+    }
+    let by = triage
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| r.observed_at.is_none_or(|o| o.date_naive() <= t.on) && t.covers(r))
+        .min_by_key(|(_, t)| t.on);
+    (
+        by.map(|(i, _)| i as u32),
+        Some(by.map_or(NaiveDate::MAX, |(_, t)| t.on)),
+    )
 }
 
 impl Index {
@@ -169,6 +254,15 @@ impl Ctx<'_> {
                 .is_some_and(|r| check.predicates.iter().all(|(f, p)| p.holds(*f, r)))
     }
 
+    /// Whether a check's predicates other than severity hold for `r` (a scan record,
+    /// which has no severity of its own, is about the subject the check asks about).
+    pub fn subject_predicates_hold(&self, check: &crate::catalog::Check, r: &Record) -> bool {
+        check
+            .predicates
+            .iter()
+            .all(|(f, p)| *f == crate::model::Field::Severity || p.holds(*f, r))
+    }
+
     /// The finding identity of record `i` (kind, id, target, package).
     pub fn finding_key(&self, i: usize) -> &str {
         self.index
@@ -178,16 +272,67 @@ impl Ctx<'_> {
             .unwrap_or("")
     }
 
-    /// Indices of the records standing at `self.at` (newest scans, events in the window).
+    /// Indices of the records standing at `self.at` (newest scans, events in the window,
+    /// runtime alerts until triaged).
     pub fn standing(&self) -> Vec<usize> {
         let window = Duration::days(self.config.report.window_days.max(1));
         view::current(
             self.records,
             &self.index.target_ids,
             self.index.target_count,
+            &self.index.open_until,
             self.at,
             window,
         )
+    }
+
+    /// The first report of target `target` after `after`, up to `self.at`.
+    pub fn next_report(&self, target: usize, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let times = self.index.report_times.get(target)?;
+        let i = times.partition_point(|t| *t <= after);
+        times.get(i).copied().filter(|t| *t <= self.at)
+    }
+
+    /// The triage entry that has closed alert `i` by `self.at`, if any.
+    pub fn triaged(&self, i: usize) -> Option<&Triage> {
+        let t = self
+            .index
+            .triaged_by
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|t| self.triage.get(t as usize))?;
+        (t.on <= self.at.date_naive()).then_some(t)
+    }
+
+    /// How old a snapshot like `r` may be and still prove a current pass; `None` for
+    /// events.
+    pub fn freshness(&self, r: &Record) -> Option<Duration> {
+        let f = &self.config.freshness;
+        let days = match SnapshotKind::of(r)? {
+            SnapshotKind::Scan => f.scans,
+            SnapshotKind::Benchmark => f.benchmarks,
+            SnapshotKind::PolicyReport => f.policy_reports,
+            SnapshotKind::Platform => f.platform,
+        };
+        Some(Duration::days(
+            days.unwrap_or(self.config.report.freshness_days).max(0),
+        ))
+    }
+
+    /// Whether `r` can prove something now: it is dated, and, if a snapshot, no older
+    /// than its freshness limit in days (a 7-day limit: a scan of the 13th still proves
+    /// on the 20th, not on the 21st). Undated or stale evidence is shown, never a proof.
+    pub fn proves_now(&self, r: &Record) -> bool {
+        r.observed_at.is_some_and(|t| {
+            self.freshness(r)
+                .is_none_or(|f| t.date_naive() >= self.at.date_naive() - f)
+        })
+    }
+
+    /// The first day a snapshot observed at `t` no longer proves anything.
+    pub fn stale_since(&self, t: DateTime<Utc>, limit: Duration) -> NaiveDate {
+        t.date_naive() + limit + Duration::days(1)
     }
 
     /// Per target id, the newest snapshot time at or before `self.at`.

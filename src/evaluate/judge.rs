@@ -24,6 +24,8 @@ pub struct Judged {
     pub evidence: Vec<EvidenceItem>,
     /// Evidence considered, before capping.
     pub total: usize,
+    /// The newest dated evidence considered (shown or not), at or before the date.
+    pub newest: Option<DateTime<Utc>>,
 }
 
 impl Judged {
@@ -34,6 +36,7 @@ impl Judged {
             reason: Reason::new(code, params),
             evidence: Vec::new(),
             total: 0,
+            newest: None,
         }
     }
 
@@ -46,8 +49,10 @@ impl Judged {
         )
     }
 
-    /// The same judgement with its evidence rows.
+    /// The same judgement with its evidence rows (all of them: the newest date is
+    /// taken from them).
     pub fn with_evidence(mut self, evidence: Vec<EvidenceItem>) -> Judged {
+        self.newest = last_time(&evidence);
         self.evidence = evidence;
         self
     }
@@ -67,17 +72,29 @@ pub fn judge(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current)
     j
 }
 
-/// Grace days for a failing record, or `None` when no grace applies.
-fn grace_days(ctx: &Ctx<'_>, control: &Control, r: &Record) -> Option<i64> {
+/// Grace days for a failing record, or `None` when no grace applies. Runtime alerts
+/// get the triage deadlines of `[grace.alerts]` instead of fix deadlines.
+fn grace_days(ctx: &Ctx<'_>, control: Option<&Control>, r: &Record) -> Option<i64> {
     let graced_kind = matches!(
         r.kind,
         RecordKind::Vulnerability
             | RecordKind::Misconfiguration
             | RecordKind::Policy
             | RecordKind::Benchmark
+            | RecordKind::Alert
     );
-    if control.high_risk || !graced_kind {
+    if control.is_some_and(|c| c.high_risk) || !graced_kind {
         return None;
+    }
+    if r.kind == RecordKind::Alert {
+        let a = &ctx.config.grace.alerts;
+        return Some(match r.severity {
+            _ if ctx.config.strict() => 0,
+            Severity::Critical => a.critical,
+            Severity::High => a.high,
+            Severity::Medium | Severity::Unknown => a.medium,
+            Severity::Low | Severity::None => a.low,
+        });
     }
     if r.known_exploited() {
         return Some(ctx.config.grace.known_exploited);
@@ -106,31 +123,35 @@ pub fn waiver_for<'w>(
         .find(|w| w.valid_on(date) && w.covers(control, r))
 }
 
-/// Classify a failing record: waived, no fix, in grace or overdue (with its due date).
+/// Classify a failing record under a control (or under none, for a failure no control
+/// maps): waived, triaged (alerts), no fix, in grace or overdue (with its due date). A
+/// failure no report dated has unknown age: it is overdue, with no due date, and never
+/// starts a grace clock.
 pub fn classify(
     ctx: &Ctx<'_>,
-    control: &Control,
+    control: Option<&Control>,
     r: &Record,
     idx: usize,
 ) -> (FindingState, Option<NaiveDate>, Option<String>) {
     let date = ctx.at.date_naive();
-    if let Some(w) = waiver_for(ctx.waivers, &control.id, r, date) {
+    let control_id = control.map_or("*", |c| c.id.as_str());
+    if let Some(w) = waiver_for(ctx.waivers, control_id, r, date) {
         return (FindingState::Waived, None, Some(w.id.clone()));
+    }
+    if ctx.triaged(idx).is_some() {
+        return (FindingState::Triaged, None, None);
     }
     if r.vuln().is_some_and(|v| !v.fixable) {
         return (FindingState::NoFix, None, None);
     }
-    match grace_days(ctx, control, r) {
-        None => (FindingState::Overdue, None, None),
-        Some(days) => {
-            let first = ctx.first_seen(idx).unwrap_or(ctx.at);
-            let due = (first + Duration::days(days)).date_naive();
-            if date > due {
-                (FindingState::Overdue, Some(due), None)
-            } else {
-                (FindingState::InGrace, Some(due), None)
-            }
-        }
+    let (Some(days), Some(first)) = (grace_days(ctx, control, r), ctx.first_seen(idx)) else {
+        return (FindingState::Overdue, None, None);
+    };
+    let due = (first + Duration::days(days)).date_naive();
+    if date > due {
+        (FindingState::Overdue, Some(due), None)
+    } else {
+        (FindingState::InGrace, Some(due), None)
     }
 }
 

@@ -5,12 +5,14 @@
 //! history date, which is where trends and "what changed" come from.
 
 mod context;
+mod coverage;
 mod findings;
 mod judge;
 mod period;
 mod register;
 mod report;
 mod rules;
+mod summaries;
 mod timeline;
 pub mod triage;
 mod view;
@@ -42,6 +44,8 @@ pub struct Inputs<'a> {
     pub waivers: &'a [Waiver],
     /// Attestations.
     pub attestations: &'a [Attestation],
+    /// The triage register (`triage.csv`).
+    pub triage: &'a [triage::Triage],
     /// Diagnostics gathered so far (inputs, config, catalog).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -63,8 +67,10 @@ fn controls_over(ctx: &Ctx<'_>, catalog: &Catalog, standing: Vec<usize>) -> Vec<
 
 fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -> ControlResult {
     let mut results = Vec::new();
+    let mut last_evidence: Option<DateTime<Utc>> = None;
     for check in &control.checks {
         let j = judge::judge(ctx, control, check, current);
+        last_evidence = last_evidence.max(j.newest);
         let total = j.total;
         let mut evidence = j.evidence;
         evidence.truncate(judge::EVIDENCE_CAP);
@@ -143,10 +149,6 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
         .max_by_key(|a| a.date)
         .map(|a| timeline::attestation_state(a, ctx.at.date_naive()));
     let evidence_count = results.iter().map(|c| c.evidence_total).sum();
-    let last_evidence = results
-        .iter()
-        .filter_map(|c| judge::last_time(&c.evidence))
-        .max();
     ControlResult {
         id: control.id.clone(),
         domain: control.domain.clone(),
@@ -174,46 +176,50 @@ pub fn score(statuses: &std::collections::BTreeMap<Status, usize>) -> f64 {
 
 /// Evaluate everything as of `as_of`, with trends back to the first evidence and changes since `since`.
 pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime<Utc>>) -> Report {
-    let index = Index::build(inputs.records, inputs.config, inputs.catalog);
+    let index = Index::build(inputs.records, inputs.config, inputs.catalog, inputs.triage);
     let ctx_at = |at| Ctx {
         records: inputs.records,
         config: inputs.config,
         waivers: inputs.waivers,
         attestations: inputs.attestations,
+        triage: inputs.triage,
         at,
         index: &index,
     };
     let ctx = ctx_at(as_of);
     let standing = ctx.standing();
-    let findings = findings::track(&ctx, inputs.catalog, &standing);
-    let waivers = findings::waiver_states(&ctx, inputs.catalog, &standing);
+    let mut findings = findings::track(&ctx, inputs.catalog, &standing);
+    let waivers = summaries::waiver_states(&ctx, inputs.catalog, &standing);
     let mut controls = controls_over(&ctx, inputs.catalog, standing);
     let dates = timeline::history_dates(inputs.records, inputs.config, as_of);
     let mut history = Vec::new();
-    // Each history date is an independent evaluation: run them in parallel, combine in order.
-    let per_date: Vec<Vec<ControlResult>> = {
+    // Each history date is an independent evaluation of the controls and the findings
+    // by the same rules as the report date (so trends and the current page agree):
+    // run them in parallel, combine in order.
+    let per_date: Vec<(Vec<ControlResult>, HistoryPoint)> = {
         use rayon::prelude::*;
         dates
             .par_iter()
             .map(|d| {
+                let at = ctx_at(*d);
                 if *d == as_of {
-                    controls.clone()
+                    let point = timeline::point(&at, &controls, &findings, inputs.config);
+                    (controls.clone(), point)
                 } else {
-                    evaluate_controls(&ctx_at(*d), inputs.catalog)
+                    let standing = at.standing();
+                    let found = findings::track(&at, inputs.catalog, &standing);
+                    let results = controls_over(&at, inputs.catalog, standing);
+                    let point = timeline::point(&at, &results, &found, inputs.config);
+                    (results, point)
                 }
             })
             .collect()
     };
-    for (d, results) in dates.iter().zip(&per_date) {
-        for (ctrl, r) in controls.iter_mut().zip(results) {
+    for (d, (results, point)) in dates.iter().zip(per_date) {
+        for (ctrl, r) in controls.iter_mut().zip(&results) {
             ctrl.history.push((d.date_naive(), r.status));
         }
-        history.push(timeline::point(
-            &ctx_at(*d),
-            results,
-            &findings,
-            inputs.config,
-        ));
+        history.push(point);
     }
     let since = since
         .or_else(|| dates.iter().rev().nth(1).copied())
@@ -230,8 +236,9 @@ pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime
         None => Changes::default(),
     };
     let statuses = timeline::count_statuses(&controls);
-    let images = findings::images(&ctx, &findings, &controls);
-    let teams = findings::teams(inputs.config, &findings);
+    let images = summaries::images(&ctx, &findings, &controls);
+    summaries::link_images(&ctx, &mut findings, &images);
+    let teams = summaries::teams(inputs.config, &findings);
     let attestations = inputs
         .attestations
         .iter()

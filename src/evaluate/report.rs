@@ -112,6 +112,20 @@ vocabulary! {
         NotEvidenced = "reason.not-evidenced",
         /// A platform fact contradicts a valid attestation and decides.
         FactOverAttestation = "reason.fact-over-attestation",
+        /// Nodes no runtime sensor ever reported from.
+        UncoveredNodes = "reason.uncovered-nodes",
+        /// No alert, and sensors able to raise it covered every node.
+        NoAlerts = "reason.no-alerts",
+        /// No alert, but the sensors able to raise it did not cover every node.
+        SensorGaps = "reason.sensor-gaps",
+        /// No sensor able to raise the alerts covered any node.
+        NoCapableSensor = "reason.no-capable-sensor",
+        /// The only evidence that could prove a pass is older than its freshness limit.
+        StaleEvidence = "reason.stale-evidence",
+        /// The only evidence that could prove a pass carries no date.
+        UndatedEvidence = "reason.undated-evidence",
+        /// Days of the window without audit events.
+        AuditGaps = "reason.audit-gaps",
     }
 }
 
@@ -148,12 +162,25 @@ vocabulary! {
         NoFix = "no-fix",
         /// Covered by a valid waiver.
         Waived = "waived",
+        /// A runtime alert closed by an entry of the triage register.
+        Triaged = "triaged",
         /// Seen before, absent from the newest scan of its target.
         Fixed = "fixed",
         /// Positive evidence (passing check).
         Passed = "passed",
         /// Informational.
         Info = "info",
+    }
+}
+
+impl FindingState {
+    /// Whether a finding in this state is open: overdue, in grace, or waiting for a
+    /// fix. The one definition every page, export and trend uses.
+    pub fn is_open(self) -> bool {
+        matches!(
+            self,
+            FindingState::Overdue | FindingState::InGrace | FindingState::NoFix
+        )
     }
 }
 
@@ -282,8 +309,8 @@ pub struct Finding {
     /// First seen; `None` when no report of it carried a time ("age unknown": it is
     /// never "new", and counts as past any grace period).
     pub first_seen: Option<DateTime<Utc>>,
-    /// Last seen.
-    pub last_seen: DateTime<Utc>,
+    /// Last seen (`None` when no report of it was dated).
+    pub last_seen: Option<DateTime<Utc>>,
     /// Due date.
     pub due: Option<NaiveDate>,
     /// When it was found fixed (the first scan of its target without it).

@@ -75,6 +75,7 @@ fn scan(image: &str, at: chrono::DateTime<Utc>) -> Record {
         Outcome::Pass,
     );
     r.facts = Facts::Scan {
+        families: Default::default(),
         class: ScanClass::Vulnerability,
         image: None,
     };
@@ -115,6 +116,7 @@ fn run(
             config: &config,
             waivers,
             attestations: atts,
+            triage: &[],
             diagnostics: Vec::new(),
         },
         as_of,
@@ -327,6 +329,7 @@ fn a_platform_fact_decides_over_a_contradicting_attestation_and_both_are_shown()
                 config: &config,
                 waivers: &[],
                 attestations: atts,
+                triage: &[],
                 diagnostics: Vec::new(),
             },
             day(2, 11),

@@ -1,7 +1,6 @@
 //! Time: the dates trends are evaluated at, one history point per date, and what
 //! changed between two dates.
 
-use super::findings::is_open;
 use super::waivers::Attestation;
 use super::{
     score, AttestationState, Changes, ControlResult, Ctx, Finding, FindingState, HistoryPoint,
@@ -55,13 +54,7 @@ pub fn count_statuses(controls: &[ControlResult]) -> BTreeMap<Status, usize> {
     m
 }
 
-fn open_at(f: &Finding, d: NaiveDate) -> bool {
-    f.first_seen.is_none_or(|t| t.date_naive() <= d)
-        && f.fixed_on.is_none_or(|x| x > d)
-        && (is_open(f) || f.fixed_on.is_some() || f.state == FindingState::Waived)
-}
-
-/// One point of the trend.
+/// One point of the trend, from the findings as evaluated at that date.
 pub fn point(
     ctx: &Ctx<'_>,
     results: &[ControlResult],
@@ -77,9 +70,9 @@ pub fn point(
     let statuses = count_statuses(results);
     let mut open_by_severity = BTreeMap::new();
     let mut overdue = 0;
-    for f in findings.iter().filter(|f| open_at(f, d)) {
+    for f in findings.iter().filter(|f| f.state.is_open()) {
         *open_by_severity.entry(f.severity).or_insert(0) += 1;
-        if f.due.is_some_and(|due| due < d) && f.state != FindingState::Waived {
+        if f.state == FindingState::Overdue {
             overdue += 1;
         }
     }

@@ -2,11 +2,12 @@
 //! events count inside a window, excluded namespaces are left out.
 
 use crate::catalog::selector_glob as glob;
-use crate::config::Config;
+use crate::config::{Config, Environment};
 use crate::model::{Record, RecordKind};
 use chrono::{DateTime, Duration, Utc};
 
-/// The key under which scans of one target supersede each other.
+/// The key under which reports of one target supersede each other: the same tool,
+/// the same kind of report, the same target.
 pub fn target_key(r: &Record) -> String {
     let s = &r.subject;
     let target = if let Some(w) = s.workload() {
@@ -20,7 +21,8 @@ pub fn target_key(r: &Record) -> String {
     } else {
         format!("file:{}", r.provenance.file)
     };
-    format!("{}|{}", r.format.id(), target)
+    let class = r.report_class().map_or("", |c| c.as_str());
+    format!("{}|{}|{}", r.format.id(), class, target)
 }
 
 /// Whether a record is out of scope (an excluded namespace).
@@ -31,8 +33,17 @@ pub fn excluded(r: &Record, config: &Config) -> bool {
         .is_some_and(|ns| config.scope.exclude_namespaces.iter().any(|p| glob(p, ns)))
 }
 
-/// Whether a record is about production (by namespace and cluster patterns).
+/// Whether a record is about production: the environment its file is placed in by
+/// `[[sources.files]]`, else its namespace and cluster patterns; a record that names
+/// no cluster follows `[scope] unknown_cluster`.
 pub fn in_production(r: &Record, config: &Config) -> bool {
+    if let Some(env) = config
+        .sources
+        .scope_of(&r.provenance.file)
+        .and_then(|s| s.environment)
+    {
+        return env == Environment::Production;
+    }
     let ns_ok = r.subject.namespace.as_deref().is_none_or(|ns| {
         config
             .scope
@@ -40,20 +51,22 @@ pub fn in_production(r: &Record, config: &Config) -> bool {
             .iter()
             .any(|p| glob(p, ns))
     });
-    let cl_ok = r
-        .subject
-        .cluster
-        .as_deref()
-        .is_none_or(|c| config.scope.production_clusters.iter().any(|p| glob(p, c)));
+    let cl_ok = match r.subject.cluster.as_deref() {
+        Some(c) => config.scope.production_clusters.iter().any(|p| glob(p, c)),
+        None => config.scope.unknown_cluster == Environment::Production,
+    };
     ns_ok && cl_ok
 }
 
 /// Indices of the records that stand as of `at`: the newest scan of every target
-/// (records without a time always stand) and events within `window` before `at`.
+/// (records without a time always stand), events within `window` before `at`, and
+/// events whose `open_until` day (alerts nobody triaged yet) is after `at`: an alert
+/// does not age into compliance.
 pub fn current(
     records: &[Record],
     target_ids: &[u32],
     target_count: usize,
+    open_until: &[Option<chrono::NaiveDate>],
     at: DateTime<Utc>,
     window: Duration,
 ) -> Vec<usize> {
@@ -71,7 +84,15 @@ pub fn current(
                         .and_then(|k| newest.get(*k as usize).copied().flatten())
                         .is_some_and(|n| n == t)
             }
-            Some(t) => t <= at && t > start,
+            Some(t) => {
+                t <= at
+                    && (t > start
+                        || open_until
+                            .get(*i)
+                            .copied()
+                            .flatten()
+                            .is_some_and(|until| at.date_naive() < until))
+            }
         })
         .map(|(i, _)| i)
         .collect()

@@ -48,8 +48,9 @@ impl Waiver {
                 }))
             && (self.workload.is_empty()
                 || r.subject
-                    .workload()
-                    .is_some_and(|w| self.workload_matches(r, &w)))
+                    .workloads()
+                    .iter()
+                    .any(|w| self.workload_matches(r, w)))
     }
 
     /// Match the workload glob; a subject whose export names no cluster matches a

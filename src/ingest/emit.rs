@@ -9,7 +9,8 @@
 
 use super::{Doc, FileCtx};
 use crate::model::{
-    Facts, Format, ImageFacts, Outcome, PlatformFacts, Provenance, Record, RecordKind, ScanClass,
+    ConfigFamilies, Facts, Format, ImageFacts, Outcome, PlatformFacts, Provenance, Record,
+    RecordKind, ScanClass,
     Sensor, Severity, Shared, Text, VexFacts, VulnFacts, AUDIT_LOG, SIGHTING,
 };
 use crate::redact;
@@ -151,7 +152,11 @@ impl Origin {
             RecordKind::Scan,
             Text::from(class.as_str()),
             Outcome::Pass,
-            Facts::Scan { class, image: None },
+            Facts::Scan {
+                class,
+                families: ConfigFamilies::default(),
+                image: None,
+            },
         )
     }
 
@@ -271,6 +276,14 @@ impl Draft {
     /// Observation time of this record (overrides the document's).
     pub fn observed(mut self, at: Option<DateTime<Utc>>) -> Draft {
         self.record.observed_at = at;
+        self
+    }
+
+    /// For a configuration scan, the families of checks it ran (scan drafts only).
+    pub fn families(mut self, ran: ConfigFamilies) -> Draft {
+        if let Facts::Scan { families, .. } = &mut self.record.facts {
+            *families = ran;
+        }
         self
     }
 

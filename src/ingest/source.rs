@@ -45,6 +45,8 @@ pub struct IngestOptions {
     /// Date records the export gives no time from an ISO date in the file's path
     /// (`[sources] date_from_path`, on by default).
     pub date_from_path: bool,
+    /// The cluster of records that name none, by file path glob (`[[sources.files]]`).
+    pub file_clusters: Vec<(String, String)>,
 }
 
 /// Default for [`IngestOptions::stream_above_bytes`]: smaller files are read whole,
@@ -71,6 +73,7 @@ impl Default for IngestOptions {
             stream_above_bytes: STREAM_ABOVE_BYTES,
             max_decoded_bytes: MAX_FILE_BYTES,
             date_from_path: true,
+            file_clusters: Vec::new(),
         }
     }
 }
@@ -488,6 +491,16 @@ pub(super) fn finish(
     ctx.fold_events();
     let (mut records, diagnostics) = ctx.finish();
     records.shrink_to_fit();
+    if let Some((_, cluster)) = opts
+        .file_clusters
+        .iter()
+        .find(|(glob, _)| crate::config::path_matches(glob, &summary.path))
+    {
+        let cluster = crate::model::Text::from(cluster.as_str());
+        for r in records.iter_mut().filter(|r| r.subject.cluster.is_none()) {
+            r.subject.cluster = Some(cluster.clone());
+        }
+    }
     if opts.date_from_path {
         if let Some(day) = date_in_path(&summary.path) {
             for r in records.iter_mut().filter(|r| r.observed_at.is_none()) {

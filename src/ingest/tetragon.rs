@@ -235,7 +235,6 @@ impl Ingestor for Tetragon {
         };
         let node = non_empty(ev.node_name.as_deref());
         let cluster = non_empty(ev.cluster_name.as_deref());
-        let time = ev.time.as_deref().and_then(parse_time);
         let event_type = EVENT_TYPES
             .iter()
             .copied()
@@ -252,9 +251,16 @@ impl Ingestor for Tetragon {
             "process_loader" => ev.process_loader.as_ref(),
             _ => None,
         };
+        let process = body.and_then(|b| b.process.as_ref());
+        // An event without `time` (older exports, some docs samples) is dated by the
+        // start of the process it reports, which cannot be later than the event.
+        let time = ev.time.as_deref().and_then(parse_time).or_else(|| {
+            process
+                .and_then(|p| p.start_time.as_deref())
+                .and_then(parse_time)
+        });
         let origin = Origin::new(FORMAT).tool("tetragon").observed(time);
         let place = doc.whole();
-        let process = body.and_then(|b| b.process.as_ref());
         let pod = process.and_then(|p| p.pod.as_ref());
         let container = pod.and_then(|p| p.container.as_ref());
         let subject = Subject {
@@ -294,13 +300,9 @@ impl Ingestor for Tetragon {
             .as_ref()
             .filter(|_| event_type == "process_exec")
         {
-            let start = process
-                .and_then(|p| p.start_time.as_deref())
-                .and_then(parse_time);
             let mut r = origin
                 .sighting()
-                .title(&format!("Image {} running", image.tagged()))
-                .observed(time.or(start));
+                .title(&format!("Image {} running", image.tagged()));
             r.subject = subject.clone().into();
             ctx.emit(r, &place);
         }
@@ -456,6 +458,20 @@ mod tests {
         assert_eq!(recs.len(), 1);
         assert_eq!(recs[0].kind, RecordKind::Heartbeat);
         assert!(recs[0].observed_at.is_none());
+    }
+
+    #[test]
+    fn an_event_without_time_is_dated_by_its_process_start() {
+        let no_time = EXEC.replace(r#","time":"2022-10-18T03:16:21.373327754Z""#, "");
+        let (_, recs) = run(&format!("{no_time}\n"));
+        assert!(!recs.is_empty());
+        for r in &recs {
+            assert_eq!(
+                r.observed_at.map(|t| t.to_rfc3339()),
+                Some("2022-10-18T03:16:18.273546829+00:00".to_string()),
+                "{r:?}"
+            );
+        }
     }
 
     #[test]

@@ -129,7 +129,8 @@ fn report<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             target: res.target().map(Text::from),
             ..base.clone()
         };
-        emit_result(doc, ctx, &res, &ptr, &origin, &subject);
+        let seen = emit_result(doc, ctx, &res, &ptr, &origin, &subject);
+        classes.families = classes.families.union(seen);
     }
     let artifact = rep.artifact_name.unwrap_or_default();
     let scan_subject = Subject {
@@ -167,7 +168,11 @@ fn emit_scans(
         (classes.secret, ScanClass::Secret),
     ] {
         if on {
-            let mut d = extra(scan(origin, class).image_facts(facts.clone()));
+            let mut d = extra(
+                scan(origin, class)
+                    .image_facts(facts.clone())
+                    .families(classes.families),
+            );
             d.subject = subject.clone().into();
             ctx.emit(d, &doc.whole());
         }
@@ -198,7 +203,8 @@ fn legacy<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             target: target.map(Text::from),
             ..Subject::default()
         };
-        emit_result(doc, ctx, &res, &ptr, &origin, &subject);
+        let seen = emit_result(doc, ctx, &res, &ptr, &origin, &subject);
+        classes.families = classes.families.union(seen);
     }
     let subject = Subject {
         image: first_image,

@@ -119,7 +119,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         (state.classes.secret, ScanClass::Secret),
     ] {
         if on {
-            let mut d = scan(&origin, class);
+            let mut d = scan(&origin, class).families(state.classes.families);
             d.subject = cluster_subject.clone().into();
             ctx.emit(d, &doc.whole());
         }
@@ -212,6 +212,7 @@ fn resource<'a>(
     for (rptr, r) in &results {
         let classes = r.classes();
         state.classes.config |= classes.config;
+        state.classes.families = state.classes.families.union(classes.families);
         state.classes.secret |= classes.secret;
         let target = r.target();
         let image = if classes.config {
@@ -244,7 +245,8 @@ fn resource<'a>(
             target: target.map(Text::from),
             ..workload.clone()
         };
-        emit_result(doc, ctx, r, rptr, origin, &subject);
+        let seen = emit_result(doc, ctx, r, rptr, origin, &subject);
+        state.classes.families = state.classes.families.union(seen);
     }
     // One sighting per workload × image.
     for (img, _) in &images {

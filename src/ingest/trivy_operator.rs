@@ -17,7 +17,8 @@ use super::trivy_results::{check_id_of, scan, severity, tool_name};
 use super::util::parse_time;
 use super::{Doc, Draft, FileCtx, Ingestor, Origin, Place, Probe};
 use crate::model::{
-    Channel, Format, FormatInfo, ImageFacts, ImageRef, Outcome, ScanClass, Subject, Text, VulnFacts,
+    Channel, ConfigFamilies, ConfigFamily, Format, FormatInfo, ImageFacts, ImageRef, Outcome,
+    ScanClass, Subject, Text, VulnFacts,
 };
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -528,18 +529,11 @@ fn vulnerabilities<'a>(
 }
 
 /// trivy-operator scans ReplicaSets (`web-7d9f8c6b5`); the workload a user knows, and
-/// other tools name, is the Deployment that owns it. Strip the pod-template hash.
+/// other tools name, is the Deployment that owns it.
 fn owning_workload(kind: Option<String>, name: Option<String>) -> (Option<String>, Option<String>) {
     if let (Some("ReplicaSet"), Some(n)) = (kind.as_deref(), name.as_deref()) {
-        if let Some((base, hash)) = n.rsplit_once('-') {
-            let looks_generated = (6..=10).contains(&hash.len())
-                && hash
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-                && !base.is_empty();
-            if looks_generated {
-                return (Some("Deployment".to_string()), Some(base.to_string()));
-            }
+        if let Some(base) = crate::model::workload::deployment_of_replicaset(n) {
+            return (Some("Deployment".to_string()), Some(base.to_string()));
         }
     }
     (kind, name)
@@ -552,6 +546,9 @@ fn checks<'a>(
     report: &RawReport<'a>,
     rptr: &str,
 ) {
+    // The operator audits live workloads with the Kubernetes checks, and reports the
+    // cluster checks it ran (infra assessments) by id.
+    let mut families = ConfigFamilies::default().with(ConfigFamily::Kubernetes);
     for (i, raw) in report.checks.iter().flatten().enumerate() {
         let ptr = format!("{rptr}/checks/{i}");
         let Some(chk) = doc.parse_raw::<RawCheck>(ctx, raw, &ptr) else {
@@ -560,6 +557,9 @@ fn checks<'a>(
         let Some((id, aliases)) = check_id_of(chk.id.as_deref(), None) else {
             continue;
         };
+        if let Some(f) = ConfigFamily::of_check(&id) {
+            families = families.with(f);
+        }
         let outcome = match chk.success {
             Some(true) => Outcome::Pass,
             _ => Outcome::Fail,
@@ -581,7 +581,7 @@ fn checks<'a>(
         d.subject.image = None;
         ctx.emit(d, &doc.at(raw.get(), &ptr));
     }
-    let mut d = c.about(scan(&c.origin, ScanClass::Configuration));
+    let mut d = c.about(scan(&c.origin, ScanClass::Configuration).families(families));
     d.subject.image = None;
     ctx.emit(d, &c.place(doc));
 }

@@ -9,7 +9,10 @@
 use super::util::parse_time;
 use super::{Doc, Draft, FileCtx, Origin};
 use crate::diag::Code;
-use crate::model::{ImageFacts, ImageRef, Outcome, ScanClass, Severity, Subject, Text, VulnFacts};
+use crate::model::{
+    ConfigFamilies, ConfigFamily, ImageFacts, ImageRef, Outcome, ScanClass, Severity, Subject,
+    Text, VulnFacts,
+};
 use crate::redact;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
@@ -23,6 +26,8 @@ pub(super) struct RawResult<'a> {
     pub target: Option<String>,
     #[serde(rename = "Class", default)]
     pub class: Option<String>,
+    #[serde(rename = "Type", default)]
+    pub kind: Option<String>,
     #[serde(rename = "Vulnerabilities", default, borrow)]
     pub vulnerabilities: Option<Vec<&'a RawValue>>,
     #[serde(rename = "Misconfigurations", default, borrow)]
@@ -39,6 +44,8 @@ pub(super) struct Classes {
     pub vuln: bool,
     pub config: bool,
     pub secret: bool,
+    /// The configuration check families the configuration results show were run.
+    pub families: ConfigFamilies,
 }
 
 impl Classes {
@@ -46,6 +53,23 @@ impl Classes {
         self.vuln |= other.vuln;
         self.config |= other.config;
         self.secret |= other.secret;
+        self.families = self.families.union(other.families);
+    }
+}
+
+/// The check family a configuration result's `Type` runs: Dockerfile checks for a
+/// Dockerfile, workload checks for Kubernetes manifests, cloud checks for
+/// infrastructure code. Cluster checks (`KCV`) count only where they were reported.
+fn family_of_type(kind: &str) -> Option<ConfigFamily> {
+    match kind.to_ascii_lowercase().as_str() {
+        "dockerfile" => Some(ConfigFamily::Dockerfile),
+        "kubernetes" | "helm" => Some(ConfigFamily::Kubernetes),
+        "terraform"
+        | "terraformplan-json"
+        | "terraformplan-snapshot"
+        | "cloudformation"
+        | "azure-arm" => Some(ConfigFamily::Cloud),
+        _ => None,
     }
 }
 
@@ -59,6 +83,12 @@ impl RawResult<'_> {
             },
             Some("config") => Classes {
                 config: true,
+                families: self
+                    .kind
+                    .as_deref()
+                    .and_then(family_of_type)
+                    .into_iter()
+                    .collect(),
                 ..Classes::default()
             },
             Some("secret") => Classes {
@@ -73,6 +103,7 @@ impl RawResult<'_> {
                     vuln: self.vulnerabilities.is_some() || (!config && !secret),
                     config,
                     secret,
+                    families: ConfigFamilies::default(),
                 }
             }
         }
@@ -206,6 +237,7 @@ pub(super) fn severity(word: Option<&str>) -> Severity {
 }
 
 /// Emit the records of one result. `subject` already names the target and image.
+/// Returns the configuration check families of the misconfigurations it reported.
 pub(super) fn emit_result<'a>(
     doc: &Doc<'a>,
     ctx: &mut FileCtx<'_>,
@@ -213,7 +245,8 @@ pub(super) fn emit_result<'a>(
     pointer: &str,
     origin: &Origin,
     subject: &Subject,
-) {
+) -> ConfigFamilies {
+    let mut families = ConfigFamilies::default();
     for (i, raw) in res.vulnerabilities.iter().flatten().enumerate() {
         let ptr = format!("{pointer}/Vulnerabilities/{i}");
         if let Some(v) = doc.parse_raw::<RawVuln>(ctx, raw, &ptr) {
@@ -223,7 +256,9 @@ pub(super) fn emit_result<'a>(
     for (i, raw) in res.misconfigurations.iter().flatten().enumerate() {
         let ptr = format!("{pointer}/Misconfigurations/{i}");
         if let Some(m) = doc.parse_raw::<RawMisconf>(ctx, raw, &ptr) {
-            misconfiguration(doc, ctx, m, raw, &ptr, origin, subject);
+            if let Some(f) = misconfiguration(doc, ctx, m, raw, &ptr, origin, subject) {
+                families = families.with(f);
+            }
         }
     }
     for (i, raw) in res.secrets.iter().flatten().enumerate() {
@@ -232,6 +267,7 @@ pub(super) fn emit_result<'a>(
             secret(doc, ctx, s, raw, &ptr, origin, subject);
         }
     }
+    families
 }
 
 fn missing_id(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, raw: &RawValue, ptr: &str, what: &str) {
@@ -293,11 +329,12 @@ fn misconfiguration(
     ptr: &str,
     origin: &Origin,
     subject: &Subject,
-) {
+) -> Option<ConfigFamily> {
     let Some((check, aliases)) = check_id_of(m.id.as_deref(), m.avd_id.as_deref()) else {
         missing_id(doc, ctx, raw, ptr, "misconfiguration");
-        return;
+        return None;
     };
+    let family = ConfigFamily::of_check(&check);
     let (resource, line) = m
         .cause
         .map(|c| (c.resource.unwrap_or_default(), c.start_line))
@@ -321,6 +358,7 @@ fn misconfiguration(
     d.aliases = aliases.into_iter().map(Text::from).collect();
     d.subject = subject.clone().into();
     ctx.emit(d, &doc.at(raw.get(), ptr));
+    family
 }
 
 /// `PASS` → pass, `FAIL` (or missing) → fail, `EXCEPTION` → skip.

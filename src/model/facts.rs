@@ -37,6 +37,102 @@ impl ScanClass {
 }
 
 vocabulary! {
+    /// The family of configuration checks a configuration scan ran: a scan of
+    /// Dockerfiles cannot see how an API server is configured.
+    pub enum ConfigFamily {
+        /// Dockerfile checks (`DS-…`).
+        Dockerfile = "dockerfile",
+        /// Kubernetes workload and manifest checks (`KSV-…`, Kubescape `C-…`, Polaris).
+        Kubernetes = "kubernetes",
+        /// Cluster and control-plane checks (`KCV-…`).
+        Cluster = "cluster",
+        /// Cloud infrastructure checks (`AVD-AWS-…`, `AVD-AZU-…`, `AVD-GCP-…`).
+        Cloud = "cloud",
+    }
+}
+
+impl ConfigFamily {
+    /// The family a misconfiguration check id belongs to, from its numbering
+    /// (`KSV-0017`, `AVD-KSV-0017`, `KSV017`, `DS002`, `KCV-0001`, `C-0057`,
+    /// `polaris:…`); `None` when the numbering says nothing.
+    pub fn of_check(id: &str) -> Option<ConfigFamily> {
+        let id = id.trim().to_ascii_uppercase();
+        let id = id.strip_prefix("AVD-").unwrap_or(&id);
+        let family = |prefix: &str| {
+            id.strip_prefix(prefix)
+                .is_some_and(|rest| rest.starts_with(|c: char| c == '-' || c.is_ascii_digit()))
+        };
+        if family("DS") {
+            Some(ConfigFamily::Dockerfile)
+        } else if family("KSV") || family("C") || id.starts_with("POLARIS:") {
+            Some(ConfigFamily::Kubernetes)
+        } else if family("KCV") {
+            Some(ConfigFamily::Cluster)
+        } else if ["AWS", "AZU", "GCP", "GIT", "DIG", "OCI", "CLOUDSTACK"]
+            .iter()
+            .any(|p| family(p))
+        {
+            Some(ConfigFamily::Cloud)
+        } else {
+            None
+        }
+    }
+}
+
+/// The configuration check families a scan ran (a small set).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ConfigFamilies(u8);
+
+impl ConfigFamilies {
+    /// The set with `f` added.
+    pub fn with(self, f: ConfigFamily) -> ConfigFamilies {
+        ConfigFamilies(self.0 | (1 << f as u8))
+    }
+
+    /// Both sets together.
+    pub fn union(self, other: ConfigFamilies) -> ConfigFamilies {
+        ConfigFamilies(self.0 | other.0)
+    }
+
+    /// Whether `f` is in the set.
+    pub fn contains(self, f: ConfigFamily) -> bool {
+        self.0 & (1 << f as u8) != 0
+    }
+
+    /// Whether the set is empty (the scan did not say which checks it ran).
+    pub fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    /// The families in the set.
+    pub fn iter(self) -> impl Iterator<Item = ConfigFamily> {
+        ConfigFamily::VARIANTS
+            .iter()
+            .copied()
+            .filter(move |f| self.contains(*f))
+    }
+}
+
+impl FromIterator<ConfigFamily> for ConfigFamilies {
+    fn from_iter<I: IntoIterator<Item = ConfigFamily>>(iter: I) -> Self {
+        iter.into_iter()
+            .fold(ConfigFamilies::default(), ConfigFamilies::with)
+    }
+}
+
+impl Serialize for ConfigFamilies {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfigFamilies {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Vec::<ConfigFamily>::deserialize(d)?.into_iter().collect())
+    }
+}
+
+vocabulary! {
     /// A runtime sensor that watches nodes and containers.
     pub enum Sensor {
         /// Falco.
@@ -183,6 +279,9 @@ pub enum Facts {
     Scan {
         /// What it looked for.
         class: ScanClass,
+        /// For configuration scans, the families of checks it ran.
+        #[serde(default, skip_serializing_if = "ConfigFamilies::is_empty")]
+        families: ConfigFamilies,
         /// What it learnt about the image it scanned.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         image: Option<Shared<ImageFacts>>,

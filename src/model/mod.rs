@@ -16,9 +16,11 @@ mod severity;
 mod source;
 mod text;
 mod vocab;
+pub mod workload;
 
 pub use facts::{
-    Facts, ImageFacts, ScanClass, Sensor, VexFacts, VexStatus, VulnFacts, AUDIT_LOG, SIGHTING,
+    ConfigFamilies, ConfigFamily, Facts, ImageFacts, ScanClass, Sensor, VexFacts, VexStatus,
+    VulnFacts, AUDIT_LOG, SIGHTING,
 };
 pub use field::Field;
 #[cfg(test)]

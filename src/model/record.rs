@@ -128,6 +128,27 @@ impl Subject {
         Some(parts.join("/"))
     }
 
+    /// The workloads this subject belongs to, as `cluster/namespace/kind/name`: itself,
+    /// and for a pod, the workloads that may own it (see `model::workload`).
+    pub fn workloads(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.workload().into_iter().collect();
+        let is_pod = self
+            .kind
+            .as_deref()
+            .is_some_and(|k| k.eq_ignore_ascii_case("pod"));
+        if let (true, Some(name)) = (is_pod, self.name.as_deref()) {
+            for (kind, owner) in super::workload::owners_of_pod(name) {
+                let owner = Subject {
+                    kind: Some(Text::from(kind)),
+                    name: Some(Text::from(owner)),
+                    ..self.clone()
+                };
+                out.extend(owner.workload());
+            }
+        }
+        out
+    }
+
     /// A short human label: the workload, else the image, else the node, else the target.
     pub fn label(&self) -> String {
         if let Some(w) = self.workload() {
@@ -335,6 +356,21 @@ impl Record {
                 Facts::Alert { action } => text(action),
                 _ => None,
             },
+        }
+    }
+
+    /// What kind of report a snapshot record belongs to: a newer report supersedes an
+    /// older one only when both are of the same kind (a secret report says nothing
+    /// about the vulnerabilities of the same workload). `None` for events.
+    pub fn report_class(&self) -> Option<ScanClass> {
+        match self.kind {
+            RecordKind::Vulnerability => Some(ScanClass::Vulnerability),
+            RecordKind::Misconfiguration => Some(ScanClass::Configuration),
+            RecordKind::Secret => Some(ScanClass::Secret),
+            RecordKind::Benchmark => Some(ScanClass::Benchmark),
+            RecordKind::Policy => Some(ScanClass::PolicyAudit),
+            RecordKind::Scan => self.scan_class(),
+            _ => None,
         }
     }
 

@@ -99,15 +99,16 @@ impl<'a> Ctx<'a> {
 
     /// A finding state label.
     pub fn state(&self, s: FindingState) -> StatusView {
-        let (id, icon) = match s {
-            FindingState::Overdue => ("overdue", "✗"),
-            FindingState::InGrace => ("in-grace", "⏳"),
-            FindingState::NoFix => ("no-fix", "⚠"),
-            FindingState::Waived => ("waived", "⊘"),
-            FindingState::Fixed => ("fixed", "✓"),
-            FindingState::Passed => ("passed", "✓"),
-            FindingState::Info => ("info", "ℹ"),
+        let icon = match s {
+            FindingState::Overdue => "✗",
+            FindingState::InGrace => "⏳",
+            FindingState::NoFix => "⚠",
+            FindingState::Waived => "⊘",
+            FindingState::Triaged => "☑",
+            FindingState::Fixed | FindingState::Passed => "✓",
+            FindingState::Info => "ℹ",
         };
+        let id = s.as_str();
         StatusView {
             id,
             label: self.i18n.t(&format!("state.{id}")),
@@ -321,14 +322,6 @@ impl<'a> Ctx<'a> {
             file: a.file.clone(),
         }
     }
-}
-
-/// Whether a finding still needs work.
-pub fn is_open(s: FindingState) -> bool {
-    matches!(
-        s,
-        FindingState::Overdue | FindingState::InGrace | FindingState::NoFix | FindingState::Waived
-    )
 }
 
 /// `file:line` (or `file#pointer`).

@@ -1,7 +1,7 @@
 //! View builders for the list pages: findings, images, teams, waivers, diagnostics
 //! and input files.
 
-use super::build::{control_href, image_href, is_open, location, source_anchor, Ctx};
+use super::build::{control_href, image_href, location, source_anchor, Ctx};
 use super::views::*;
 use crate::diag::{Diagnostic, Level};
 use crate::evaluate::*;
@@ -48,9 +48,11 @@ impl Ctx<'_> {
         }
     }
 
-    /// Open findings (not fixed, passed or informational), by due date then severity.
+    /// Open findings and waived ones (marked as such), by due date then severity.
     pub fn open_findings<'r>(&self, of: impl Iterator<Item = &'r Finding>) -> Vec<FindingView> {
-        let mut open: Vec<&Finding> = of.filter(|f| is_open(f.state)).collect();
+        let mut open: Vec<&Finding> = of
+            .filter(|f| f.state.is_open() || f.state == FindingState::Waived)
+            .collect();
         open.sort_by(|a, b| {
             (
                 a.due.is_none(),

@@ -124,7 +124,7 @@ pub fn exports(
                 f.fixed_version.clone().unwrap_or_default(),
                 f.known_exploited.to_string(),
                 iso_time(f.first_seen),
-                iso_time(Some(f.last_seen)),
+                iso_time(f.last_seen),
                 iso_date(f.due),
                 id_of(&f.state),
                 f.team.clone().unwrap_or_default(),

@@ -1,6 +1,6 @@
 //! Rendering every HTML page through its template.
 
-use super::build::{image_href, is_open, Ctx};
+use super::build::{image_href, Ctx};
 use super::slug::slug;
 use super::views::*;
 use super::RenderError;
@@ -149,7 +149,7 @@ pub fn render_pages(
     let r = ctx.report;
     let i = ctx.i18n;
     let score = i.number(r.score, 1);
-    let open = r.findings.iter().filter(|f| is_open(f.state)).count();
+    let open = r.findings.iter().filter(|f| f.state.is_open()).count();
     let overdue_total = r
         .findings
         .iter()

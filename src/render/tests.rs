@@ -125,7 +125,7 @@ pub fn report() -> Report {
         fixed_version: Some("3.0.2".into()),
         known_exploited: false,
         first_seen: Some(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()),
-        last_seen: Utc.with_ymd_and_hms(2026, 11, 19, 0, 0, 0).unwrap(),
+        last_seen: Some(Utc.with_ymd_and_hms(2026, 11, 19, 0, 0, 0).unwrap()),
         due: Some(day(30)),
         fixed_on: None,
         state: FindingState::InGrace,

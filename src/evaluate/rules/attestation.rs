@@ -65,12 +65,13 @@ mod tests {
     ) -> Judged {
         let cat = control(r#"rule = "attestation""#, false);
         let config = Config::default();
-        let index = Index::build(&[], &config, &cat);
+        let index = Index::build(&[], &config, &cat, &[]);
         let ctx = Ctx {
             records: &[],
             config: &config,
             waivers: &[],
             attestations: atts,
+            triage: &[],
             at,
             index: &index,
         };

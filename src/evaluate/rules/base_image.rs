@@ -3,7 +3,7 @@
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, ReasonCode, Status};
-use super::{current_scans, image_label, n};
+use super::{current_scans, image_label, n, unproven};
 use crate::catalog::selector_glob as glob;
 use crate::catalog::{Check, Control};
 use crate::model::Record;
@@ -55,6 +55,13 @@ fn base_image(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
             evidence.push(item(r, FindingState::Overdue, None, None));
         } else {
             evidence.push(item(r, FindingState::Passed, None, None));
+        }
+    }
+    // What a stale or undated scan says is wrong stays wrong; what it says is right
+    // proves nothing.
+    if bad.is_empty() {
+        if let Some(j) = unproven(ctx, with_os.iter().map(|r| **r)) {
+            return j.with_evidence(evidence);
         }
     }
     let j = if !bad.is_empty() {

@@ -1,18 +1,27 @@
 //! `evidence` (and `vulnerabilities`): the selected records decide. An open failure
-//! past its grace period fails, failures in grace or without a fix warn, tool warnings
-//! warn, waived failures waive, and a pass needs positive evidence: a passing result,
-//! a scan able to report the selected kind, or, for alert-only checks, a live sensor.
+//! past its grace period fails; failures in grace or without a fix warn; tool warnings
+//! warn; waived failures waive; triaged alerts are closed. A pass needs proof of the
+//! right kind, dated and fresh: a passing result, or a scan whose class can see the
+//! selected kind (and that did not itself report a failure for this check), or, for
+//! checks that select only runtime alerts, sensors able to raise them watching every
+//! node in scope for the whole window. Informational records prove nothing; undated
+//! or stale positive evidence is shown and turns the check "not assessed".
 
+use super::super::coverage::{self, NodeState};
 use super::super::judge::{classify, item, Evaluator, Judged, EVIDENCE_CAP};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, Reason, ReasonCode, Status};
+use super::n;
 use crate::catalog::{Check, Control};
-use crate::model::RecordKind;
-use crate::model::{Outcome, ScanClass, Severity};
-use chrono::NaiveDate;
+use crate::model::{ConfigFamily, Facts, Outcome, Record, RecordKind, ScanClass, Severity};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use std::collections::{BTreeSet, HashSet};
 
 /// The `evidence` evaluator.
 pub struct Evidence;
+
+/// Which scan a record came from: its file, time and target.
+type ScanId<'r> = (&'r str, Option<DateTime<Utc>>, Option<usize>);
 
 /// A piece of evidence before it is shown: state, severity, record index, due date, waiver.
 type Candidate = (
@@ -25,136 +34,312 @@ type Candidate = (
 
 impl Evaluator for Evidence {
     fn judge(&self, ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
-        judge_evidence(ctx, control, check, current)
+        let mut t = Tally::default();
+        t.select(ctx, control, check, current);
+        let alert_only = check.selectors.iter().all(|s| s.kind == RecordKind::Alert);
+        if alert_only {
+            t.alert_coverage(ctx, check, current);
+        } else {
+            t.able_scans(ctx, check, current);
+        }
+        t.judge(ctx, check)
     }
 }
 
-fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
-    // Light candidates first (state, severity, record index); items are built only for the shown ones.
-    let mut picked: Vec<Candidate> = Vec::new();
-    let (mut open, mut grace, mut nofix, mut waived, mut warned, mut passed) =
-        (0, 0, 0, 0, 0, 0usize);
-    let mut earliest_due: Option<NaiveDate> = None;
-    let mut sources = std::collections::BTreeSet::new();
-    let mut counted: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let mut kinds: Vec<RecordKind> = check.selectors.iter().map(|s| s.kind).collect();
-    kinds.sort();
-    kinds.dedup();
-    for kind in &kinds {
-        for &i in current.of_kind(*kind) {
-            let Some(r) = ctx.records.get(i) else {
-                continue;
-            };
-            if !ctx.selects(check, i) || ctx.excluded(i) {
-                continue;
-            }
-            sources.insert(r.format.id());
-            match r.outcome {
-                Outcome::Fail => {
-                    let (state, due, waiver) = classify(ctx, control, r, i);
-                    // Two tools reporting the same finding count once (both stay as evidence).
-                    if !counted.insert(ctx.finding_key(i)) {
-                        picked.push((state, r.severity, i, due, waiver));
-                        continue;
-                    }
-                    match state {
-                        FindingState::Waived => waived += 1,
-                        FindingState::NoFix => nofix += 1,
-                        FindingState::InGrace => {
-                            grace += 1;
-                            earliest_due = earliest_due.min(due).or(due);
+/// What the selected evidence says, counted.
+#[derive(Default)]
+struct Tally<'r> {
+    picked: Vec<Candidate>,
+    open: usize,
+    grace: usize,
+    nofix: usize,
+    waived: usize,
+    triaged: usize,
+    warned: usize,
+    passed: usize,
+    earliest_due: Option<NaiveDate>,
+    /// Formats whose records proved the pass.
+    sources: BTreeSet<&'static str>,
+    /// Positive evidence that proves nothing: undated records, and the newest stale one.
+    undated: usize,
+    newest_stale: Option<(DateTime<Utc>, Duration)>,
+    /// The scans (file, time, target) that reported a failure for this check.
+    failing_scans: HashSet<ScanId<'r>>,
+    /// A judgement decided by sensor coverage, for alert-only checks.
+    coverage: Option<(Status, Reason)>,
+}
+
+impl<'r> Tally<'r> {
+    /// Count every selected standing record.
+    fn select(&mut self, ctx: &'r Ctx<'_>, control: &Control, check: &Check, current: &Current) {
+        let mut counted: HashSet<&str> = HashSet::new();
+        let mut kinds: Vec<RecordKind> = check.selectors.iter().map(|s| s.kind).collect();
+        kinds.sort();
+        kinds.dedup();
+        for kind in &kinds {
+            for &i in current.of_kind(*kind) {
+                let Some(r) = ctx.records.get(i) else {
+                    continue;
+                };
+                if !ctx.selects(check, i) || ctx.excluded(i) {
+                    continue;
+                }
+                match r.outcome {
+                    Outcome::Fail => {
+                        self.failing_scans.insert(scan_of(ctx, r, i));
+                        let (state, due, waiver) = classify(ctx, Some(control), r, i);
+                        // Two tools reporting the same finding count once (both stay as evidence).
+                        if counted.insert(ctx.finding_key(i)) {
+                            match state {
+                                FindingState::Waived => self.waived += 1,
+                                FindingState::Triaged => self.triaged += 1,
+                                FindingState::NoFix => self.nofix += 1,
+                                FindingState::InGrace => {
+                                    self.grace += 1;
+                                    self.earliest_due = self.earliest_due.min(due).or(due);
+                                }
+                                _ if !ctx.production(i) => self.warned += 1,
+                                _ => self.open += 1,
+                            }
                         }
-                        _ if !ctx.production(i) => warned += 1,
-                        _ => open += 1,
+                        self.picked.push((state, r.severity, i, due, waiver));
                     }
-                    picked.push((state, r.severity, i, due, waiver));
+                    Outcome::Warn => {
+                        self.warned += 1;
+                        self.picked
+                            .push((FindingState::Info, r.severity, i, None, None));
+                    }
+                    Outcome::Pass => self.positive(ctx, r, i),
+                    _ => {}
                 }
-                Outcome::Warn => {
-                    warned += 1;
-                    picked.push((FindingState::Info, r.severity, i, None, None));
-                }
-                Outcome::Pass => {
-                    passed += 1;
-                    picked.push((FindingState::Passed, r.severity, i, None, None));
-                }
-                _ => {}
             }
         }
     }
-    // Evidence of absence: a scan or a live sensor that could have reported a failure.
-    let alert_only = check.selectors.iter().all(|s| s.kind == RecordKind::Alert);
-    let capability: Vec<ScanClass> = check
-        .selectors
-        .iter()
-        .filter_map(|s| ScanClass::able_to_report(s.kind))
-        .collect();
-    let mut capable_kinds = Vec::new();
-    if !capability.is_empty() {
-        capable_kinds.push(RecordKind::Scan);
+
+    /// A record that could prove a pass: it does when dated and fresh.
+    fn positive(&mut self, ctx: &Ctx<'_>, r: &Record, i: usize) {
+        if ctx.proves_now(r) {
+            self.passed += 1;
+            self.sources.insert(r.format.id());
+            self.picked
+                .push((FindingState::Passed, r.severity, i, None, None));
+            return;
+        }
+        match (r.observed_at, ctx.freshness(r)) {
+            (Some(t), Some(limit)) => {
+                if self.newest_stale.is_none_or(|(n, _)| t > n) {
+                    self.newest_stale = Some((t, limit));
+                }
+            }
+            _ => self.undated += 1,
+        }
+        self.picked
+            .push((FindingState::Info, r.severity, i, None, None));
     }
-    if alert_only {
-        capable_kinds.push(RecordKind::Heartbeat);
-    }
-    for kind in capable_kinds {
-        for &i in current.of_kind(kind) {
+
+    /// Scans able to see what the check selects are evidence of absence, unless the
+    /// same scan reported a failure for this check. Able means: the right class; for
+    /// configuration checks, the family of checks the scan ran (a Dockerfile scan says
+    /// nothing about an API server); and the check's subject predicates hold for it.
+    fn able_scans(&mut self, ctx: &'r Ctx<'_>, check: &Check, current: &Current) {
+        let needs: Vec<(ScanClass, Option<ConfigFamily>, bool)> = check
+            .selectors
+            .iter()
+            .filter_map(|s| {
+                let class = ScanClass::able_to_report(s.kind)?;
+                let family = s.glob.as_deref().and_then(ConfigFamily::of_check);
+                // A configuration check id of no known family cannot be proven absent.
+                let provable =
+                    class != ScanClass::Configuration || s.glob.is_none() || family.is_some();
+                Some((class, family, provable))
+            })
+            .collect();
+        if needs.is_empty() {
+            return;
+        }
+        for &i in current.of_kind(RecordKind::Scan) {
             let Some(r) = ctx.records.get(i) else {
                 continue;
             };
-            let capable = kind == RecordKind::Heartbeat
-                || r.scan_class().is_some_and(|c| capability.contains(&c));
-            if capable && !ctx.excluded(i) {
-                passed += 1;
-                sources.insert(r.format.id());
-                picked.push((FindingState::Passed, r.severity, i, None, None));
+            let Facts::Scan {
+                class, families, ..
+            } = &r.facts
+            else {
+                continue;
+            };
+            let able = needs.iter().any(|(c, family, provable)| {
+                *provable
+                    && c == class
+                    && (*c != ScanClass::Configuration
+                        || family.map_or(!families.is_empty(), |f| families.contains(f)))
+            });
+            if able
+                && !ctx.excluded(i)
+                && ctx.subject_predicates_hold(check, r)
+                && !self.failing_scans.contains(&scan_of(ctx, r, i))
+            {
+                self.positive(ctx, r, i);
             }
         }
     }
-    let total = picked.len();
-    picked.sort_by_key(|c| (c.0, std::cmp::Reverse(c.1), c.2));
-    picked.truncate(EVIDENCE_CAP);
-    let evidence = picked
-        .into_iter()
-        .filter_map(|(state, _, i, due, waiver)| {
-            ctx.records.get(i).map(|r| item(r, state, due, waiver))
-        })
-        .collect();
-    let n = |x: usize| x.to_string();
-    let (status, reason) = if open > 0 {
-        (
-            Status::Fail,
-            Reason::new(ReasonCode::OpenFailures, &[("count", n(open))]),
-        )
-    } else if grace > 0 {
-        let due = earliest_due.map(|d| d.to_string()).unwrap_or_default();
-        (
-            Status::Warning,
-            Reason::new(ReasonCode::InGrace, &[("count", n(grace)), ("due", due)]),
-        )
-    } else if nofix > 0 {
-        (
-            Status::Warning,
-            Reason::new(ReasonCode::NoFix, &[("count", n(nofix))]),
-        )
-    } else if warned > 0 {
-        (
-            Status::Warning,
-            Reason::new(ReasonCode::Warnings, &[("count", n(warned))]),
-        )
-    } else if waived > 0 {
-        (
-            Status::Waived,
-            Reason::new(ReasonCode::Waived, &[("count", n(waived))]),
-        )
-    } else if passed > 0 {
-        let s: Vec<&str> = sources.into_iter().collect();
-        (
-            Status::Pass,
-            Reason::new(
-                ReasonCode::Passed,
-                &[("count", n(passed)), ("sources", s.join(", "))],
-            ),
-        )
-    } else {
+
+    /// No alert proves nothing by itself: sensors able to raise the selected alerts must
+    /// have watched every node in scope for the whole window.
+    fn alert_coverage(&mut self, ctx: &Ctx<'_>, check: &Check, current: &Current) {
+        let capable = |s| check.sensors.is_empty() || check.sensors.contains(&s);
+        let nodes = coverage::nodes(ctx, &current.all, &capable);
+        let sensors = if check.sensors.is_empty() {
+            "any runtime sensor on the nodes".to_string()
+        } else {
+            check
+                .sensors
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut gaps = Vec::new();
+        for c in &nodes {
+            let state = if c.state == NodeState::Covered {
+                FindingState::Passed
+            } else {
+                gaps.push(c.label());
+                FindingState::Overdue
+            };
+            self.picked
+                .push((state, Severity::None, c.shown_by, None, None));
+        }
+        let watched = nodes.iter().any(|c| c.state != NodeState::Uncovered);
+        self.coverage = Some(if !watched {
+            (
+                Status::NotAssessed,
+                Reason::new(ReasonCode::NoCapableSensor, &[("sensors", sensors)]),
+            )
+        } else if gaps.is_empty() {
+            (
+                Status::Pass,
+                Reason::new(
+                    ReasonCode::NoAlerts,
+                    &[
+                        ("days", n(ctx.config.report.window_days.max(1) as usize)),
+                        ("sensors", sensors),
+                        ("nodes", n(nodes.len())),
+                    ],
+                ),
+            )
+        } else {
+            (
+                Status::Warning,
+                Reason::new(
+                    ReasonCode::SensorGaps,
+                    &[
+                        ("sensors", sensors),
+                        ("count", n(gaps.len())),
+                        ("items", gaps.join(", ")),
+                    ],
+                ),
+            )
+        });
+    }
+
+    /// The status, its reason and the evidence shown.
+    fn judge(mut self, ctx: &Ctx<'_>, check: &Check) -> Judged {
+        let total = self.picked.len();
+        let newest = self
+            .picked
+            .iter()
+            .filter_map(|c| ctx.records.get(c.2).and_then(|r| r.observed_at))
+            .filter(|t| *t <= ctx.at)
+            .max();
+        self.picked
+            .sort_by_key(|c| (c.0, std::cmp::Reverse(c.1), c.2));
+        self.picked.truncate(EVIDENCE_CAP);
+        let evidence = self
+            .picked
+            .iter()
+            .filter_map(|(state, _, i, due, waiver)| {
+                ctx.records
+                    .get(*i)
+                    .map(|r| item(r, *state, *due, waiver.clone()))
+            })
+            .collect();
+        let (status, reason) = self.verdict(ctx, check);
+        Judged {
+            status,
+            reason,
+            evidence,
+            total,
+            newest,
+        }
+    }
+
+    fn verdict(self, ctx: &Ctx<'_>, check: &Check) -> (Status, Reason) {
+        if self.open > 0 {
+            return (
+                Status::Fail,
+                Reason::new(ReasonCode::OpenFailures, &[("count", n(self.open))]),
+            );
+        }
+        if self.grace > 0 {
+            let due = self.earliest_due.map(|d| d.to_string()).unwrap_or_default();
+            return (
+                Status::Warning,
+                Reason::new(
+                    ReasonCode::InGrace,
+                    &[("count", n(self.grace)), ("due", due)],
+                ),
+            );
+        }
+        if self.nofix > 0 {
+            return (
+                Status::Warning,
+                Reason::new(ReasonCode::NoFix, &[("count", n(self.nofix))]),
+            );
+        }
+        if self.warned > 0 {
+            return (
+                Status::Warning,
+                Reason::new(ReasonCode::Warnings, &[("count", n(self.warned))]),
+            );
+        }
+        if self.waived > 0 {
+            return (
+                Status::Waived,
+                Reason::new(ReasonCode::Waived, &[("count", n(self.waived))]),
+            );
+        }
+        if let Some(decided) = self.coverage {
+            return decided;
+        }
+        if self.passed > 0 {
+            let s: Vec<&str> = self.sources.into_iter().collect();
+            return (
+                Status::Pass,
+                Reason::new(
+                    ReasonCode::Passed,
+                    &[("count", n(self.passed)), ("sources", s.join(", "))],
+                ),
+            );
+        }
+        if let Some((t, limit)) = self.newest_stale {
+            return (
+                Status::NotAssessed,
+                Reason::new(
+                    ReasonCode::StaleEvidence,
+                    &[
+                        ("date", t.date_naive().to_string()),
+                        ("days", n(limit.num_days() as usize)),
+                        ("stale_since", ctx.stale_since(t, limit).to_string()),
+                    ],
+                ),
+            );
+        }
+        if self.undated > 0 {
+            return (
+                Status::NotAssessed,
+                Reason::new(ReasonCode::UndatedEvidence, &[("count", n(self.undated))]),
+            );
+        }
         (
             Status::NotAssessed,
             Reason::new(
@@ -162,13 +347,12 @@ fn judge_evidence(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Cur
                 &[("selectors", check.selector_texts().join(", "))],
             ),
         )
-    };
-    Judged {
-        status,
-        reason,
-        evidence,
-        total,
     }
+}
+
+/// Which scan a record came from: its file, time and target.
+fn scan_of<'r>(ctx: &Ctx<'_>, r: &'r Record, i: usize) -> ScanId<'r> {
+    (r.provenance.file.as_str(), r.observed_at, ctx.target_id(i))
 }
 
 #[cfg(test)]
@@ -179,7 +363,7 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::evaluate::waivers::parse_waivers;
-    use crate::model::{Facts, RecordKind, VulnFacts};
+    use crate::model::{Facts, VulnFacts};
 
     const VULNS: &str = r#"rule = "vulnerabilities"
 select = ["vulnerability"]"#;
@@ -286,18 +470,194 @@ select = ["vulnerability"]"#;
     }
 
     #[test]
-    fn alert_only_checks_pass_on_a_live_sensor_and_fail_on_an_alert() {
+    fn alert_only_checks_pass_only_when_capable_sensors_watched_every_node() {
         let sel = r#"select = ["alert:Terminal shell in container"]"#;
         let at = day(11, 20);
         let j = judge_rule(sel, &[heartbeat("node-1", day(11, 19))], at);
-        assert_eq!(j.status, Status::Pass);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Pass, ReasonCode::NoAlerts)
+        );
+        // Heartbeats are coverage, never "passing results".
+        assert!(j.evidence.iter().all(|e| e.kind == "heartbeat"));
+        // A second node the sensor never reported from: no alert there proves nothing.
+        let mut other = result(
+            RecordKind::Benchmark,
+            "cis-1.10:4.1.1",
+            Outcome::Pass,
+            day(11, 19),
+        );
+        other.subject.node = Some("node-2".into());
+        let j = judge_rule(sel, &[heartbeat("node-1", day(11, 19)), other], at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Warning, ReasonCode::SensorGaps)
+        );
+        assert_eq!(j.reason.params["items"], "node-2 (no sensor)");
+        // A rule only Tetragon can raise: a Falco heartbeat covers nothing.
+        let tet = "select = [\"alert:block-shell\"]\nsensors = [\"tetragon\"]";
+        let j = judge_rule(tet, &[heartbeat("node-1", day(11, 19))], at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::NotAssessed, ReasonCode::NoCapableSensor)
+        );
+    }
+
+    #[test]
+    fn an_untriaged_high_alert_is_in_triage_grace_then_overdue_even_after_the_window() {
+        let sel = r#"select = ["alert:Terminal shell in container"]"#;
         let shell = alert(
             "Terminal shell in container",
             Severity::High,
             "node-1",
+            day(10, 1),
+        );
+        let records = [shell.clone(), heartbeat("node-1", day(11, 19))];
+        // Three days to triage a high alert.
+        let j = judge_rule(sel, &records, day(10, 4));
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Warning, ReasonCode::InGrace)
+        );
+        let j = judge_rule(sel, &records, day(10, 5));
+        assert_eq!(j.status, Status::Fail);
+        // 50 days later, far past the 30-day window, it is still open.
+        let j = judge_rule(sel, &records, day(11, 20));
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Fail, ReasonCode::OpenFailures)
+        );
+    }
+
+    #[test]
+    fn a_triage_entry_closes_the_alert_from_its_day_on() {
+        use crate::evaluate::triage::parse_triage;
+        let sel = r#"select = ["alert:Terminal shell in container"]"#;
+        let mut diags = Vec::new();
+        let triage = parse_triage(
+            "triage.csv",
+            "rule,subject,disposition,by,on\nTerminal shell*,node-1,benign,Ann,2026-10-10\n",
+            &mut diags,
+        );
+        let shell = alert(
+            "Terminal shell in container",
+            Severity::High,
+            "node-1",
+            day(10, 1),
+        );
+        let beats = [day(10, 5), day(10, 9), day(10, 14)].map(|d| heartbeat("node-1", d));
+        let records = [vec![shell], beats.to_vec()].concat();
+        let cat = control(sel, false);
+        let at = |d| {
+            super::super::testing::judge_with_triage(
+                &cat,
+                &records,
+                &Config::default(),
+                &[],
+                &triage,
+                d,
+            )
+        };
+        assert_eq!(at(day(10, 9)).status, Status::Fail, "before the triage day");
+        let j = at(day(10, 14));
+        assert_eq!(j.status, Status::Pass, "{:?}", j.reason);
+        assert!(j.evidence.iter().any(|e| e.state == FindingState::Triaged));
+    }
+
+    #[test]
+    fn stale_or_undated_positive_evidence_is_shown_but_proves_nothing() {
+        let sel = r#"select = ["benchmark:cis-1.10:4.1.1"]"#;
+        let at = day(11, 20);
+        // 7-day freshness by default: an 8-day-old benchmark pass is stale.
+        let old = result(
+            RecordKind::Benchmark,
+            "cis-1.10:4.1.1",
+            Outcome::Pass,
+            day(11, 12),
+        );
+        let j = judge_rule(sel, std::slice::from_ref(&old), at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::NotAssessed, ReasonCode::StaleEvidence)
+        );
+        assert_eq!(j.reason.params["date"], "2026-11-12");
+        assert_eq!(j.reason.params["stale_since"], "2026-11-20");
+        assert_eq!(j.evidence.len(), 1, "shown all the same");
+        let mut undated = old.clone();
+        undated.observed_at = None;
+        let j = judge_rule(sel, &[undated], at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::NotAssessed, ReasonCode::UndatedEvidence)
+        );
+        // A stale failure stays a failure.
+        let mut fail = old;
+        fail.outcome = Outcome::Fail;
+        fail.observed_at = Some(day(9, 1));
+        assert_eq!(judge_rule(sel, &[fail], at).status, Status::Fail);
+        // [freshness] benchmarks = 30 makes the same run fresh.
+        let mut config = Config::default();
+        config.freshness.benchmarks = Some(30);
+        let fresh = [result(
+            RecordKind::Benchmark,
+            "cis-1.10:4.1.1",
+            Outcome::Pass,
+            day(11, 1),
+        )];
+        assert_eq!(
+            judge_at(&control(sel, false), &fresh, &config, &[], at).status,
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn a_scan_that_found_a_failure_for_the_check_is_not_its_proof() {
+        let sel = r#"select = ["secret"]"#;
+        let at = day(11, 20);
+        let mut found = result(
+            RecordKind::Secret,
+            "aws-access-key-id",
+            Outcome::Fail,
             day(11, 19),
         );
-        assert_eq!(judge_rule(sel, &[shell], at).status, Status::Fail);
+        found.severity = Severity::Critical;
+        let mut secret_scan = scan(IMG, day(11, 19));
+        secret_scan.facts = Facts::Scan {
+            families: Default::default(),
+            class: ScanClass::Secret,
+            image: None,
+        };
+        secret_scan.subject = found.subject.clone();
+        let j = judge_rule(sel, &[secret_scan.clone(), found], at);
+        assert!(
+            j.evidence.iter().all(|e| e.state != FindingState::Passed),
+            "{:?}",
+            j.evidence
+        );
+        // Alone (nothing found), the same scan is evidence of absence.
+        assert_eq!(judge_rule(sel, &[secret_scan], at).status, Status::Pass);
+    }
+
+    #[test]
+    fn a_scan_proves_only_what_its_checks_and_subject_can_see() {
+        let at = day(11, 20);
+        let mut dockerfiles = scan(IMG, day(11, 19));
+        dockerfiles.facts = Facts::Scan {
+            families: [ConfigFamily::Dockerfile].into_iter().collect(),
+            class: ScanClass::Configuration,
+            image: None,
+        };
+        // API-server audit settings are cluster checks: a Dockerfile scan cannot see them.
+        let audit = r#"select = ["misconfiguration:KCV-0019"]"#;
+        let j = judge_rule(audit, std::slice::from_ref(&dockerfiles), at);
+        assert_eq!(j.status, Status::NotAssessed, "{:?}", j.reason);
+        // … but it can see Dockerfile checks.
+        let user = r#"select = ["misconfiguration:DS-0002"]"#;
+        assert_eq!(judge_rule(user, &[dockerfiles], at).status, Status::Pass);
+        // A vulnerability scan of an image says nothing about node components.
+        let nodes = "rule = \"vulnerabilities\"\nselect = [\"vulnerability\"]\nwhere = { resource_kind = \"Node|Cluster\" }";
+        let j = judge_rule(nodes, &[scan(IMG, day(11, 19))], at);
+        assert_eq!(j.status, Status::NotAssessed);
     }
 
     #[test]

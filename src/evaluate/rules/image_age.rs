@@ -4,7 +4,7 @@
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, ReasonCode, Status};
-use super::{current_scans, image_label, n};
+use super::{current_scans, image_label, n, unproven};
 use crate::catalog::{Check, Control};
 use chrono::Duration;
 
@@ -29,10 +29,12 @@ fn image_age(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let max = Duration::days(ctx.config.images.max_age_days.max(1));
     let mut evidence = Vec::new();
     let (mut old, mut aging, mut ok) = (Vec::new(), 0, 0);
+    let mut judged = Vec::new();
     for r in scans.values() {
         let Some(created) = r.image_facts().and_then(|f| f.created) else {
             continue;
         };
+        judged.push(*r);
         let age = ctx.at - created;
         if age > max {
             old.push(image_label(r));
@@ -47,6 +49,11 @@ fn image_age(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     }
     if evidence.is_empty() {
         return Judged::not_assessed("scan:vulnerability-scan (image_created)");
+    }
+    if old.is_empty() {
+        if let Some(j) = unproven(ctx, judged) {
+            return j.with_evidence(evidence);
+        }
     }
     let j = if !old.is_empty() {
         Judged::new(

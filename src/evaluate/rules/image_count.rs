@@ -1,13 +1,15 @@
 //! `image-count` (IMG-09): the set of production images seen running stays under
-//! `[images] max_production_images`.
+//! `[images] max_production_images`. Each image counted is an evidence row; without a
+//! ceiling the check is not assessed ("not configured", as for every setting muster
+//! needs and the configuration lacks).
 
-use super::super::judge::{Evaluator, Judged};
+use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
-use super::super::{Ctx, ReasonCode, Status};
-use super::{n, running_images};
+use super::super::{Ctx, FindingState, ReasonCode, Status};
+use super::{n, standing};
 use crate::catalog::{Check, Control};
-use crate::model::ImageRef;
-use std::collections::BTreeSet;
+use crate::model::{Record, RecordKind};
+use std::collections::BTreeMap;
 
 /// The `image-count` evaluator.
 pub struct ImageCount;
@@ -29,24 +31,33 @@ fn image_count(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let max = ctx.config.images.max_production_images;
     if max == 0 {
         return Judged::new(
-            Status::Manual,
+            Status::NotAssessed,
             ReasonCode::NotConfigured,
             &[("setting", "[images] max_production_images".into())],
         );
     }
-    let repos: BTreeSet<String> = running_images(ctx, current)
-        .values()
-        .filter_map(|r| r.subject.image.as_ref().map(ImageRef::name))
-        .collect();
+    // Production images seen running, by repository (a new tag is the same image).
+    let mut repos: BTreeMap<String, &Record> = BTreeMap::new();
+    for (i, r) in standing(ctx, current) {
+        if r.kind == RecordKind::Sighting && ctx.production(i) && ctx.proves_now(r) {
+            if let Some(img) = &r.subject.image {
+                repos.entry(img.name()).or_insert(r);
+            }
+        }
+    }
     if repos.is_empty() {
-        return Judged::not_assessed("sighting:running");
+        return Judged::not_assessed("sighting:running (production)");
     }
     let params = [("count", n(repos.len())), ("max", n(max))];
-    if repos.len() > max {
+    let over = repos.len() > max;
+    let state = if over { FindingState::Overdue } else { FindingState::Passed };
+    let evidence = repos.values().map(|r| item(r, state, None, None)).collect();
+    let j = if over {
         Judged::new(Status::Warning, ReasonCode::TooManyImages, &params)
     } else {
         Judged::new(Status::Pass, ReasonCode::ImageCount, &params)
-    }
+    };
+    j.with_evidence(evidence)
 }
 
 #[cfg(test)]
@@ -79,12 +90,12 @@ mod tests {
     }
 
     #[test]
-    fn no_ceiling_configured_is_manual_and_nothing_running_is_not_assessed() {
+    fn no_ceiling_configured_and_nothing_running_are_not_assessed() {
         let cat = control(RULE, false);
         let j = judge_at(&cat, &[], &Config::default(), &[], day(11, 20));
         assert_eq!(
             (j.status, j.reason.code),
-            (Status::Manual, ReasonCode::NotConfigured)
+            (Status::NotAssessed, ReasonCode::NotConfigured)
         );
         let mut config = Config::default();
         config.images.max_production_images = 5;

@@ -20,7 +20,8 @@ mod testing;
 pub use attestation::attestation;
 
 use super::judge::Evaluator;
-use super::Ctx;
+use super::judge::Judged;
+use super::{Ctx, ReasonCode, Status};
 use crate::catalog::Rule;
 use crate::model::{Record, RecordKind, ScanClass};
 use std::collections::BTreeMap;
@@ -71,12 +72,13 @@ fn running_images<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String
     out
 }
 
-/// Newest vulnerability-scan record per canonical image (all scans up to now, not only current).
+/// Newest dated vulnerability-scan record per canonical image (all scans up to now,
+/// not only current). An undated scan shows nothing about when an image was scanned.
 fn scans<'a>(ctx: &'a Ctx<'_>) -> BTreeMap<String, &'a Record> {
     let mut out: BTreeMap<String, &Record> = BTreeMap::new();
     for r in ctx.records {
         if r.scan_class() != Some(ScanClass::Vulnerability)
-            || r.observed_at.is_some_and(|t| t > ctx.at)
+            || r.observed_at.is_none_or(|t| t > ctx.at)
         {
             continue;
         }
@@ -102,6 +104,42 @@ fn current_scans<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String,
         }
     }
     out
+}
+
+/// "Not assessed" when none of the records that could prove a pass is dated and
+/// fresh, saying why: the newest one went stale on a date, or none carries a date.
+/// `None` when one of them proves it.
+fn unproven<'a>(ctx: &Ctx<'_>, candidates: impl IntoIterator<Item = &'a Record>) -> Option<Judged> {
+    let mut newest: Option<&Record> = None;
+    let mut undated = 0;
+    for r in candidates {
+        if ctx.proves_now(r) {
+            return None;
+        }
+        if r.observed_at.is_none() {
+            undated += 1;
+        } else if newest.is_none_or(|n| r.observed_at > n.observed_at) {
+            newest = Some(r);
+        }
+    }
+    let stale = newest.and_then(|r| Some((r.observed_at?, ctx.freshness(r)?)));
+    Some(match stale {
+        Some((t, limit)) => Judged::new(
+            Status::NotAssessed,
+            ReasonCode::StaleEvidence,
+            &[
+                ("date", t.date_naive().to_string()),
+                ("days", n(limit.num_days() as usize)),
+                ("stale_since", ctx.stale_since(t, limit).to_string()),
+            ],
+        ),
+        None if undated > 0 => Judged::new(
+            Status::NotAssessed,
+            ReasonCode::UndatedEvidence,
+            &[("count", n(undated))],
+        ),
+        None => return None,
+    })
 }
 
 /// The image label of a record (`registry/repository:tag`), empty when it has none.

@@ -13,7 +13,7 @@ mod verdict;
 use super::super::judge::{classify, item, Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, EvidenceItem, FindingState, ReasonCode, Status};
-use super::{n, standing};
+use super::{n, standing, unproven};
 use crate::catalog::{Check, Control};
 use crate::model::{PlatformSetting, Record};
 use verdict::{verdict, Join, Verdict};
@@ -79,6 +79,7 @@ fn platform(
         0usize,
         0usize,
     );
+    let mut unproven_holds: Vec<&Record> = Vec::new();
     let mut earliest_due = None;
     let mut rows: Vec<(u8, EvidenceItem)> = Vec::new();
     for (i, r) in resources {
@@ -92,12 +93,17 @@ fn platform(
                 absent.push(label);
                 rows.push((3, row(r, FindingState::Info, None, "not evidenced")));
             }
+            Verdict::Holds(pointer, says) if !ctx.proves_now(r) => {
+                // A snapshot: an undated or stale export shows the setting, never proves it.
+                unproven_holds.push(r);
+                rows.push((3, row(r, FindingState::Info, Some(&pointer), &says)));
+            }
             Verdict::Holds(pointer, says) => {
                 holds.push(label);
                 rows.push((4, row(r, FindingState::Passed, Some(&pointer), &says)));
             }
             Verdict::Fails(pointer, says) => {
-                let (state, due, waiver) = classify(ctx, control, r, i);
+                let (state, due, waiver) = classify(ctx, Some(control), r, i);
                 let mut e = row(r, state, Some(&pointer), &says);
                 e.due = due;
                 e.waiver = waiver;
@@ -149,6 +155,12 @@ fn platform(
         )
     } else if waived > 0 {
         Judged::new(Status::Waived, ReasonCode::Waived, &[("count", n(waived))])
+    } else if let Some(mut stale) = unproven(ctx, unproven_holds.iter().copied()) {
+        // Holding but stale or undated: not assessed, or a warning beside fresh passes.
+        if !holds.is_empty() {
+            stale.status = Status::Warning;
+        }
+        stale
     } else if !holds.is_empty() && !absent.is_empty() {
         Judged::new(
             Status::Warning,

@@ -1,14 +1,13 @@
-//! `sensor-coverage` (MON-01, RUN-03): every node seen has a runtime sensor that
-//! reported recently; a sensor whose last word is older than the freshness limit is silent.
+//! `sensor-coverage` (MON-01, RUN-03): every node in scope was watched by a runtime
+//! sensor that runs on the nodes, for the whole window (see `coverage`). A node no
+//! sensor ever reported from fails; one whose sensor went silent warns.
 
+use super::super::coverage::{self, NodeState};
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, ReasonCode, Status};
-use super::{n, standing};
+use super::n;
 use crate::catalog::{Check, Control};
-use crate::model::{Format, Record, Sensor};
-use chrono::Duration;
-use std::collections::BTreeMap;
 
 /// The `sensor-coverage` evaluator.
 pub struct SensorCoverage;
@@ -25,45 +24,57 @@ impl Evaluator for SensorCoverage {
     }
 }
 
-/// MON-01: every node seen has a runtime sensor that reported recently
-/// (within `freshness_days` of the report date; an older last word is a silent sensor).
 fn sensor_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
-    let runtime = |f: Format| f.sensor().is_some_and(Sensor::proves_node_liveness);
-    let fresh = ctx.at - Duration::days(ctx.config.report.freshness_days.max(1));
-    let mut last: BTreeMap<String, &Record> = BTreeMap::new();
-    for (_, r) in standing(ctx, current) {
-        if let (Some(node), true) = (&r.subject.node, runtime(r.format)) {
-            let e = last.entry(node.clone().to_string()).or_insert(r);
-            if r.observed_at > e.observed_at {
-                *e = r;
-            }
-        }
-    }
-    if last.is_empty() {
-        return Judged::not_assessed("heartbeat:falco, heartbeat:tetragon");
+    let nodes = coverage::nodes(ctx, current, &|_| true);
+    if nodes.is_empty() {
+        return Judged::not_assessed("heartbeat, alert (nodes named by any evidence)");
     }
     let mut evidence = Vec::new();
-    let mut silent = Vec::new();
-    for (node, r) in &last {
-        if r.observed_at.is_some_and(|t| t < fresh) {
-            silent.push(node.clone());
-            evidence.push(item(r, FindingState::Overdue, None, None));
-        } else {
-            evidence.push(item(r, FindingState::Passed, None, None));
+    let (mut silent, mut uncovered) = (Vec::new(), Vec::new());
+    for c in &nodes {
+        let state = match c.state {
+            NodeState::Covered => FindingState::Passed,
+            NodeState::Silent { .. } => {
+                silent.push(c.label());
+                FindingState::Overdue
+            }
+            NodeState::Uncovered => {
+                uncovered.push(c.label());
+                FindingState::Overdue
+            }
+        };
+        if let Some(r) = ctx.records.get(c.shown_by) {
+            evidence.push(item(r, state, None, None));
         }
     }
-    let covered = last.len() - silent.len();
-    let j = if silent.is_empty() {
+    let j = if !uncovered.is_empty() {
         Judged::new(
-            Status::Pass,
-            ReasonCode::Covered,
-            &[("covered", n(covered)), ("total", n(last.len()))],
+            Status::Fail,
+            ReasonCode::UncoveredNodes,
+            &[
+                ("count", n(uncovered.len())),
+                ("total", n(nodes.len())),
+                (
+                    "items",
+                    uncovered
+                        .into_iter()
+                        .chain(silent)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ],
         )
-    } else {
+    } else if !silent.is_empty() {
         Judged::new(
             Status::Warning,
             ReasonCode::SilentSensors,
             &[("count", n(silent.len())), ("items", silent.join(", "))],
+        )
+    } else {
+        Judged::new(
+            Status::Pass,
+            ReasonCode::Covered,
+            &[("covered", n(nodes.len())), ("total", n(nodes.len()))],
         )
     };
     j.with_evidence(evidence)
@@ -71,9 +82,10 @@ fn sensor_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{day, heartbeat, judge_rule};
+    use super::super::testing::{day, heartbeat, judge_rule, result};
     use super::*;
     use crate::model::test_formats::DEFENDER;
+    use crate::model::{Outcome, RecordKind};
 
     const RULE: &str = r#"rule = "sensor-coverage""#;
 
@@ -95,7 +107,59 @@ mod tests {
             (j.status, j.reason.code),
             (Status::Warning, ReasonCode::SilentSensors)
         );
-        assert_eq!(j.reason.params["items"], "node-2");
+        assert_eq!(j.reason.params["items"], "node-2 (silent since 2026-11-12)");
+    }
+
+    #[test]
+    fn a_silence_inside_the_window_is_a_gap_even_if_the_sensor_is_back() {
+        let at = day(11, 20);
+        let back = [
+            heartbeat("node-1", day(10, 22)),
+            heartbeat("node-1", day(11, 1)),
+            heartbeat("node-1", day(11, 19)),
+        ];
+        let j = judge_rule(RULE, &back, at);
+        assert_eq!(
+            j.status,
+            Status::Warning,
+            "18 days without a word from node-1"
+        );
+        let steady: Vec<_> = (0..5)
+            .map(|w| heartbeat("node-1", day(10, 22) + chrono::Duration::days(7 * w)))
+            .collect();
+        assert_eq!(judge_rule(RULE, &steady, at).status, Status::Pass);
+    }
+
+    #[test]
+    fn an_undated_heartbeat_proves_nothing() {
+        let mut undated = heartbeat("node-1", day(11, 19));
+        undated.observed_at = None;
+        let j = judge_rule(RULE, &[undated], day(11, 20));
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Fail, ReasonCode::UncoveredNodes)
+        );
+    }
+
+    #[test]
+    fn a_node_named_by_other_evidence_but_never_by_a_sensor_is_uncovered() {
+        let mut bench = result(
+            RecordKind::Benchmark,
+            "cis-1.10:4.1.1",
+            Outcome::Pass,
+            day(11, 19),
+        );
+        bench.subject.node = Some("node-2".into());
+        let j = judge_rule(
+            RULE,
+            &[heartbeat("node-1", day(11, 19)), bench],
+            day(11, 20),
+        );
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Fail, ReasonCode::UncoveredNodes)
+        );
+        assert_eq!(j.reason.params["items"], "node-2 (no sensor)");
     }
 
     #[test]
@@ -103,6 +167,17 @@ mod tests {
         let mut cloud = heartbeat("node-1", day(11, 19));
         cloud.format = DEFENDER;
         let j = judge_rule(RULE, &[cloud], day(11, 20));
-        assert_eq!(j.status, Status::NotAssessed);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Fail, ReasonCode::UncoveredNodes)
+        );
+    }
+
+    #[test]
+    fn no_node_named_anywhere_is_not_assessed() {
+        assert_eq!(
+            judge_rule(RULE, &[], day(11, 20)).status,
+            Status::NotAssessed
+        );
     }
 }

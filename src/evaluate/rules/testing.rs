@@ -2,6 +2,7 @@
 //! it, exactly as a report would judge it.
 
 use super::super::judge::{judge, Judged};
+use super::super::triage::Triage;
 use super::super::view::Current;
 use super::super::waivers::Waiver;
 use super::super::{Ctx, Index};
@@ -31,6 +32,7 @@ fn record(kind: RecordKind, format: Format, check: &str, outcome: Outcome) -> Re
 pub fn scan(image: &str, at: DateTime<Utc>) -> Record {
     let mut r = record(RecordKind::Scan, TRIVY, "vulnerability-scan", Outcome::Pass);
     r.facts = Facts::Scan {
+        families: Default::default(),
         class: ScanClass::Vulnerability,
         image: None,
     };
@@ -43,6 +45,7 @@ pub fn scan(image: &str, at: DateTime<Utc>) -> Record {
 pub fn scan_with(image: &str, at: DateTime<Utc>, facts: ImageFacts) -> Record {
     let mut r = scan(image, at);
     r.facts = Facts::Scan {
+        families: Default::default(),
         class: ScanClass::Vulnerability,
         image: Some(facts.into()),
     };
@@ -146,12 +149,25 @@ pub fn judge_at(
     waivers: &[Waiver],
     at: DateTime<Utc>,
 ) -> Judged {
-    let index = Index::build(records, config, catalog);
+    judge_with_triage(catalog, records, config, waivers, &[], at)
+}
+
+/// [`judge_at`] with a triage register.
+pub fn judge_with_triage(
+    catalog: &Catalog,
+    records: &[Record],
+    config: &Config,
+    waivers: &[Waiver],
+    triage: &[Triage],
+    at: DateTime<Utc>,
+) -> Judged {
+    let index = Index::build(records, config, catalog, triage);
     let ctx = Ctx {
         records,
         config,
         waivers,
         attestations: &[],
+        triage,
         at,
         index: &index,
     };

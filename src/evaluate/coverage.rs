@@ -1,0 +1,153 @@
+//! Which nodes a runtime sensor watched, as of one date. The nodes in scope are those
+//! the standing evidence names (any tool: alerts, heartbeats, benchmark runs, node
+//! reports). A node is *covered* when a sensor able to raise the rules in question
+//! reported from it, with a dated event or heartbeat, with no silence longer than the
+//! freshness limit anywhere in the window; *silent* when it reported but went quiet
+//! (the last report is given); *uncovered* when no such sensor ever reported from it.
+//! The absence of an alert proves something only on covered nodes.
+
+use super::Ctx;
+use crate::model::{Record, Sensor};
+use chrono::{DateTime, Duration, Utc};
+use std::collections::BTreeMap;
+
+/// A node's coverage at one date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeState {
+    /// Watched for the whole window.
+    Covered,
+    /// Watched once, silent for longer than the freshness limit since `last`.
+    Silent {
+        /// The last report from a capable sensor.
+        last: DateTime<Utc>,
+    },
+    /// No capable sensor ever reported from it.
+    Uncovered,
+}
+
+/// One node in scope.
+#[derive(Debug, Clone)]
+pub struct NodeCoverage {
+    /// The node name.
+    pub node: String,
+    /// Its coverage.
+    pub state: NodeState,
+    /// The record that shows it: the newest capable report, else a record naming it.
+    pub shown_by: usize,
+}
+
+impl NodeCoverage {
+    /// `node`, `node (silent since DATE)` or `node (no sensor)`, for reasons.
+    pub fn label(&self) -> String {
+        match self.state {
+            NodeState::Covered => self.node.clone(),
+            NodeState::Silent { last } => {
+                format!("{} (silent since {})", self.node, last.date_naive())
+            }
+            NodeState::Uncovered => format!("{} (no sensor)", self.node),
+        }
+    }
+}
+
+/// Coverage of the nodes named by the standing records `current`, by the sensors for
+/// which `capable` holds (only sensors that run on the nodes can prove coverage).
+pub fn nodes(
+    ctx: &Ctx<'_>,
+    current: &[usize],
+    capable: &dyn Fn(Sensor) -> bool,
+) -> Vec<NodeCoverage> {
+    let window_start = ctx.at - Duration::days(ctx.config.report.window_days.max(1));
+    let fresh = Duration::days(ctx.config.report.freshness_days.max(1));
+    // Nodes in scope, with the earliest dated evidence naming them in the window.
+    let mut scope: BTreeMap<&str, (usize, Option<DateTime<Utc>>)> = BTreeMap::new();
+    for &i in current {
+        let Some(r) = ctx.records.get(i).filter(|_| !ctx.excluded(i)) else {
+            continue;
+        };
+        if let Some(node) = node_of(r) {
+            let e = scope.entry(node).or_insert((i, None));
+            if let Some(t) = first_time(r).filter(|t| *t > window_start) {
+                e.1 = Some(e.1.map_or(t, |s| s.min(t)));
+            }
+        }
+    }
+    scope
+        .into_iter()
+        .map(|(node, (named_by, first))| {
+            let seen: Vec<(DateTime<Utc>, usize)> = ctx
+                .index
+                .sensor_reports
+                .get(node)
+                .into_iter()
+                .flatten()
+                .filter(|(t, _, s)| *t <= ctx.at && capable(*s))
+                .map(|(t, i, _)| (*t, *i as usize))
+                .collect();
+            let Some(&(last, newest)) = seen.last() else {
+                return NodeCoverage {
+                    node: node.to_string(),
+                    state: NodeState::Uncovered,
+                    shown_by: named_by,
+                };
+            };
+            // Silences: from the start of the window (or the node's first appearance in
+            // it), between reports, and from the last report to the date.
+            let start = first.map_or(window_start, |f| f.max(window_start));
+            let mut previous = start;
+            let mut longest = Duration::zero();
+            for (t, _) in seen.iter().filter(|(t, _)| *t > start) {
+                longest = longest.max(*t - previous);
+                previous = *t;
+            }
+            longest = longest.max(ctx.at - previous.max(last));
+            let covered = last > start - fresh && longest <= fresh;
+            NodeCoverage {
+                node: node.to_string(),
+                state: if covered {
+                    NodeState::Covered
+                } else {
+                    NodeState::Silent { last }
+                },
+                shown_by: newest,
+            }
+        })
+        .collect()
+}
+
+/// Per node, the dated reports (time, record, sensor) of the sensors that run on the
+/// nodes, sorted by time: computed once per report.
+pub type SensorReports = BTreeMap<crate::model::Text, Vec<(DateTime<Utc>, u32, Sensor)>>;
+
+/// Collect [`SensorReports`] from every record.
+pub fn sensor_reports(records: &[Record]) -> SensorReports {
+    let mut out = SensorReports::new();
+    for (i, r) in records.iter().enumerate() {
+        let sensor = r.format.sensor().filter(|s| s.proves_node_liveness());
+        if let (Some(s), Some(node), Some(t)) = (sensor, &r.subject.node, r.observed_at) {
+            let e = out.entry(node.clone()).or_default();
+            e.push((t, i as u32, s));
+            if let Some(f) = r.first_observed_at {
+                e.push((f, i as u32, s));
+            }
+        }
+    }
+    for v in out.values_mut() {
+        v.sort();
+    }
+    out
+}
+
+/// The node a record is about: its node, or the resource itself when it is a Node.
+fn node_of(r: &Record) -> Option<&str> {
+    r.subject.node.as_deref().or_else(|| {
+        r.subject
+            .kind
+            .as_deref()
+            .filter(|k| k.eq_ignore_ascii_case("node"))
+            .and(r.subject.name.as_deref())
+    })
+}
+
+fn first_time(r: &Record) -> Option<DateTime<Utc>> {
+    r.first_observed_at.or(r.observed_at)
+}

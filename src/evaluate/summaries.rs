@@ -1,0 +1,206 @@
+//! What the site summarises from the findings and the evidence: one row per image,
+//! per team and per waiver, and who owns a subject.
+
+use super::{ControlResult, Ctx, Finding, FindingState, ImageSummary, TeamSummary, WaiverState};
+use crate::catalog::{selector_glob as glob, Catalog};
+use crate::config::{Config, Owner};
+use crate::model::{Outcome, RecordKind, ScanClass, Subject};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The team owning a subject (first matching owner).
+pub fn owner_of<'c>(config: &'c Config, s: &Subject) -> Option<&'c Owner> {
+    config.owners.iter().find(|o| {
+        s.namespace
+            .as_deref()
+            .is_some_and(|ns| o.namespaces.iter().any(|p| glob(p, ns)))
+            || s.cluster
+                .as_deref()
+                .is_some_and(|c| o.clusters.iter().any(|p| glob(p, c)))
+            || s.image.as_ref().is_some_and(|i| {
+                o.images
+                    .iter()
+                    .any(|p| glob(p, &i.tagged()) || glob(p, &i.name()))
+            })
+    })
+}
+
+/// Per-image summaries.
+pub fn images(
+    ctx: &Ctx<'_>,
+    findings: &[Finding],
+    controls: &[ControlResult],
+) -> Vec<ImageSummary> {
+    let mut map: BTreeMap<String, ImageSummary> = BTreeMap::new();
+    // Workloads and aliases per image, as sets: an image may run in thousands of pods.
+    let mut running: HashMap<String, BTreeSet<String>> = HashMap::new();
+    let mut aliases: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for (i, r) in ctx.records.iter().enumerate() {
+        let Some(img) = &r.subject.image else {
+            continue;
+        };
+        if ctx.excluded(i) || r.observed_at.is_some_and(|t| t > ctx.at) {
+            continue;
+        }
+        let name = ctx.canonical(img);
+        let e = map.entry(name.clone()).or_insert_with(|| ImageSummary {
+            image: crate::model::ImageRef::parse(&name).unwrap_or_else(|| img.clone()),
+            aliases: Vec::new(),
+            open_by_severity: BTreeMap::new(),
+            last_scanned: None,
+            os: None,
+            running_in: Vec::new(),
+            seen_by: Vec::new(),
+            controls: Vec::new(),
+            team: owner_of(ctx.config, &r.subject).map(|o| o.team.clone()),
+            signed: false,
+        });
+        let alias = img.to_string();
+        if alias != name {
+            aliases.entry(name.clone()).or_default().insert(alias);
+        }
+        if e.image.digest.is_none() {
+            e.image.digest = img.digest.clone();
+        }
+        let fmt = r.format.id().to_string();
+        if !e.seen_by.contains(&fmt) {
+            e.seen_by.push(fmt);
+        }
+        match r.kind {
+            RecordKind::Scan
+                if r.scan_class() == Some(ScanClass::Vulnerability)
+                    && r.observed_at >= e.last_scanned =>
+            {
+                e.last_scanned = r.observed_at.or(e.last_scanned);
+                if let Some(facts) = r.image_facts() {
+                    if let Some(os) = facts.os_family.as_deref().filter(|f| !f.is_empty()) {
+                        let version = facts.os_name.as_deref().unwrap_or("");
+                        e.os = Some(format!("{os} {version}").trim().to_string());
+                    }
+                }
+            }
+            RecordKind::Sighting => {
+                if let Some(w) = r.subject.workload() {
+                    running.entry(name).or_default().insert(w);
+                }
+            }
+            RecordKind::Signature if r.outcome == Outcome::Pass => e.signed = true,
+            _ => {}
+        }
+    }
+    for f in findings.iter().filter(|f| f.state.is_open()) {
+        if let Some(img) = &f.image {
+            if let Some(e) = map.get_mut(&ctx.canonical(img)) {
+                *e.open_by_severity.entry(f.severity).or_insert(0) += 1;
+                for c in &f.controls {
+                    if !e.controls.contains(c) {
+                        e.controls.push(c.clone());
+                    }
+                }
+            }
+        }
+    }
+    for c in controls {
+        for ev in c.checks.iter().flat_map(|ch| &ch.evidence) {
+            if let Some(e) = map.get_mut(&ev.subject) {
+                if !e.controls.contains(&c.id) {
+                    e.controls.push(c.id.clone());
+                }
+            }
+        }
+    }
+    for (name, e) in &mut map {
+        e.aliases = aliases
+            .remove(name)
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        e.running_in = running
+            .remove(name)
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        e.seen_by.sort();
+        e.controls.sort();
+    }
+    map.into_values().collect()
+}
+
+/// Point each finding at the image as its image page names it (the same image may be
+/// reported by tag by one tool and by digest by another).
+pub fn link_images(ctx: &Ctx<'_>, findings: &mut [Finding], images: &[ImageSummary]) {
+    let by_name: HashMap<String, &ImageSummary> =
+        images.iter().map(|i| (i.image.tagged(), i)).collect();
+    for f in findings.iter_mut() {
+        if let Some(img) = &f.image {
+            if let Some(s) = by_name.get(&ctx.canonical(img)) {
+                f.image = Some(s.image.clone());
+            }
+        }
+    }
+}
+
+/// Per-team remediation summaries.
+pub fn teams(config: &Config, findings: &[Finding]) -> Vec<TeamSummary> {
+    let mut out: Vec<TeamSummary> = config
+        .owners
+        .iter()
+        .map(|o| {
+            let mine: Vec<&Finding> = findings
+                .iter()
+                .filter(|f| f.team.as_deref() == Some(o.team.as_str()))
+                .collect();
+            let fixed: Vec<f64> = mine
+                .iter()
+                .filter_map(|f| {
+                    f.fixed_on
+                        .zip(f.first_seen)
+                        .map(|(d, first)| (d - first.date_naive()).num_days() as f64)
+                })
+                .collect();
+            TeamSummary {
+                team: o.team.clone(),
+                contact: o.contact.clone(),
+                open: mine.iter().filter(|f| f.state.is_open()).count(),
+                overdue: mine
+                    .iter()
+                    .filter(|f| f.state == FindingState::Overdue)
+                    .count(),
+                fixed: fixed.len(),
+                mean_days_to_fix: (!fixed.is_empty()).then(|| {
+                    (fixed.iter().sum::<f64>() / fixed.len() as f64 * 10.0).round() / 10.0
+                }),
+            }
+        })
+        .collect();
+    out.dedup_by(|a, b| a.team == b.team);
+    out
+}
+
+/// Waiver states: expired, and how much standing evidence each covers.
+pub fn waiver_states(ctx: &Ctx<'_>, catalog: &Catalog, current: &[usize]) -> Vec<WaiverState> {
+    let date = ctx.at.date_naive();
+    ctx.waivers
+        .iter()
+        .map(|w| {
+            let matched = current
+                .iter()
+                .filter_map(|&i| ctx.records.get(i).map(|r| (i, r)))
+                .filter(|(_, r)| r.outcome == Outcome::Fail || r.kind == RecordKind::Sighting)
+                .filter(|(_, r)| w.covers("*", r))
+                .filter(|(i, r)| {
+                    catalog.controls.iter().any(|c| {
+                        w.covers(&c.id, r)
+                            && c.checks
+                                .iter()
+                                .any(|ch| ctx.selects(ch, *i) || ch.selectors.is_empty())
+                    })
+                })
+                .count();
+            WaiverState {
+                waiver: w.clone(),
+                expired: w.expires_on < date,
+                matched,
+            }
+        })
+        .collect()
+}
