@@ -10,8 +10,8 @@
 use super::{Doc, FileCtx};
 use crate::model::{
     ConfigFamilies, Facts, Format, ImageFacts, Outcome, PlatformFacts, Provenance, Record,
-    RecordKind, ScanClass,
-    Sensor, Severity, Shared, Text, VexFacts, VulnFacts, AUDIT_LOG, SIGHTING,
+    RecordKind, ScanClass, Sensor, Severity, Shared, Text, VexFacts, VulnFacts, AUDIT_LOG,
+    SIGHTING,
 };
 use crate::redact;
 use chrono::{DateTime, Utc};

@@ -50,7 +50,11 @@ fn image_count(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     }
     let params = [("count", n(repos.len())), ("max", n(max))];
     let over = repos.len() > max;
-    let state = if over { FindingState::Overdue } else { FindingState::Passed };
+    let state = if over {
+        FindingState::Overdue
+    } else {
+        FindingState::Passed
+    };
     let evidence = repos.values().map(|r| item(r, state, None, None)).collect();
     let j = if over {
         Judged::new(Status::Warning, ReasonCode::TooManyImages, &params)
