@@ -104,9 +104,24 @@ fn sample_estate_shows_every_status_the_story_needs() {
     );
     assert_eq!(
         status("NODE-03").as_deref(),
-        Some("manual"),
-        "no attestation"
+        Some("warning"),
+        "no node public IPs anywhere, but SSH with local keys on the staging pools (az aks show)"
     );
+    assert_eq!(
+        status("NODE-02").as_deref(),
+        Some("warning"),
+        "the staging pools have no trusted launch: the platform fact decides over the attestation"
+    );
+    assert_eq!(
+        status("K8S-05").as_deref(),
+        Some("manual"),
+        "no attestation, and no export says whether tenants are hostile"
+    );
+    let open = ["not-assessed", "manual"]
+        .iter()
+        .map(|s| v["statuses"][s].as_u64().unwrap_or(0))
+        .sum::<u64>();
+    assert!(open <= 3, "manual or not assessed: {}", v["statuses"]);
 }
 
 #[test]

@@ -125,6 +125,15 @@ impl Ingestor for AzureRbac {
                 who,
                 scope.value
             );
+            let role_label = role_name.as_ref().map_or_else(
+                || {
+                    p.str("roleDefinitionId")
+                        .and_then(|d| d.rsplit('/').next())
+                        .unwrap_or(node.str("name").unwrap_or(id))
+                        .to_string()
+                },
+                |r| r.value.to_string(),
+            );
             let facts = RoleAssignmentFacts {
                 principal_id: Text::from(principal),
                 principal_type,
@@ -137,7 +146,8 @@ impl Ingestor for AzureRbac {
                 .title(&title);
             d.subject = Subject {
                 kind: Some(Text::from("RoleAssignment")),
-                name: Some(Text::from(node.str("name").unwrap_or(id))),
+                // Who holds which role (the assignment's own name is a GUID nobody reads).
+                name: Some(Text::from(format!("{who} as {role_label}").as_str())),
                 target: Some(scope.value),
                 ..Subject::default()
             }

@@ -93,13 +93,19 @@ fn scans<'a>(ctx: &'a Ctx<'_>) -> BTreeMap<String, &'a Record> {
 }
 
 /// Newest vulnerability-scan record per image among the standing records (carries
-/// the image facts: OS, end of life, build time).
+/// the image facts: OS, end of life, build time). A scan that carries image facts is
+/// preferred over one that carries none (a registry's sub-assessments name no OS or
+/// build time), so that another tool's scan of the same image cannot hide them.
 fn current_scans<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String, &'a Record> {
+    let has_facts = |r: &Record| r.image_facts().is_some_and(|f| !f.is_empty());
     let mut out: BTreeMap<String, &Record> = BTreeMap::new();
     for (_, r) in standing(ctx, current) {
         if r.scan_class() == Some(ScanClass::Vulnerability) {
             if let Some(img) = &r.subject.image {
-                out.entry(ctx.canonical(img)).or_insert(r);
+                let e = out.entry(ctx.canonical(img)).or_insert(r);
+                if !has_facts(e) && has_facts(r) {
+                    *e = r;
+                }
             }
         }
     }
