@@ -46,10 +46,17 @@ fn names(labels: &[String]) -> String {
     s
 }
 
-/// An evidence row for `r` whose place is the fact that decided.
-fn row(r: &Record, state: FindingState, pointer: Option<&str>, says: &str) -> EvidenceItem {
+/// An evidence row for `r` whose place is the fact that decided ("<resource> —
+/// <setting>: <what the export says>").
+fn row(
+    r: &Record,
+    setting: PlatformSetting,
+    state: FindingState,
+    pointer: Option<&str>,
+    says: &str,
+) -> EvidenceItem {
     let mut e = item(r, state, None, None);
-    e.title = format!("{}: {says}", r.title);
+    e.title = format!("{} — {}: {says}", r.title, setting.as_str());
     if let Some(p) = pointer {
         e.provenance.pointer = Some(p.into());
     }
@@ -91,20 +98,29 @@ fn platform(
             Verdict::NotApplicable => {}
             Verdict::Absent => {
                 absent.push(label);
-                rows.push((3, row(r, FindingState::Info, None, "not evidenced")));
+                rows.push((
+                    3,
+                    row(r, setting, FindingState::Info, None, "not evidenced"),
+                ));
             }
             Verdict::Holds(pointer, says) if !ctx.proves_now(r) => {
                 // A snapshot: an undated or stale export shows the setting, never proves it.
                 unproven_holds.push(r);
-                rows.push((3, row(r, FindingState::Info, Some(&pointer), &says)));
+                rows.push((
+                    3,
+                    row(r, setting, FindingState::Info, Some(&pointer), &says),
+                ));
             }
             Verdict::Holds(pointer, says) => {
                 holds.push(label);
-                rows.push((4, row(r, FindingState::Passed, Some(&pointer), &says)));
+                rows.push((
+                    4,
+                    row(r, setting, FindingState::Passed, Some(&pointer), &says),
+                ));
             }
             Verdict::Fails(pointer, says) => {
                 let (state, due, waiver) = classify(ctx, Some(control), r, i);
-                let mut e = row(r, state, Some(&pointer), &says);
+                let mut e = row(r, setting, state, Some(&pointer), &says);
                 e.due = due;
                 e.waiver = waiver;
                 let rank = match state {

@@ -83,11 +83,21 @@ impl Join {
     }
 }
 
+/// "<field>: <value as written>", the field being the last segment of the pointer.
+fn says(f: &Fact<bool>) -> String {
+    let field = f.pointer.rsplit('/').next().unwrap_or_default();
+    if field.is_empty() || field.chars().all(|c| c.is_ascii_digit()) {
+        f.shown.to_string()
+    } else {
+        format!("{field}: {}", f.shown)
+    }
+}
+
 fn flag(f: &Setting<bool>, good: bool) -> Verdict {
     match f {
         None => Verdict::Absent,
-        Some(f) if f.value == good => Verdict::Holds(f.pointer.clone(), f.shown.to_string()),
-        Some(f) => Verdict::Fails(f.pointer.clone(), f.shown.to_string()),
+        Some(f) if f.value == good => Verdict::Holds(f.pointer.clone(), says(f)),
+        Some(f) => Verdict::Fails(f.pointer.clone(), says(f)),
     }
 }
 
@@ -317,7 +327,7 @@ mod tests {
         ));
         assert_eq!(
             verdict(t, &pool(f(true, "/a"), f(false, "/b")), &j),
-            Verdict::Fails("/b".into(), "x".into())
+            Verdict::Fails("/b".into(), "b: x".into())
         );
         assert_eq!(verdict(t, &pool(f(true, "/a"), None), &j), Verdict::Absent);
         let reg = PlatformFacts::Registry(RegistryFacts::default());
