@@ -74,7 +74,7 @@ def aks(cluster):
         "count": len(E.NODES[cluster]),
         "currentOrchestratorVersion": version,
         "enableAutoScaling": prod,
-        "enableEncryptionAtHost": prod,
+        "enableEncryptionAtHost": True,
         "enableFips": False,
         "enableNodePublicIp": False,
         "kubeletDiskType": "OS",
@@ -99,10 +99,9 @@ def aks(cluster):
         "vnetSubnetId": subnet,
     }
     security = {
-        "azureKeyVaultKms": ({"enabled": True, "keyId": "https://kv-contoso-platform.vault.azure.net/keys/aks-etcd/7c1e0d2b9a8f4e6d",
+        "azureKeyVaultKms": {"enabled": True, "keyId": "https://kv-contoso-platform.vault.azure.net/keys/aks-etcd/7c1e0d2b9a8f4e6d",
                               "keyVaultNetworkAccess": "Private",
-                              "keyVaultResourceId": f"{SUB}/resourceGroups/rg-platform-weu/providers/Microsoft.KeyVault/vaults/kv-contoso-platform"}
-                             if prod else None),
+                              "keyVaultResourceId": f"{SUB}/resourceGroups/rg-platform-weu/providers/Microsoft.KeyVault/vaults/kv-contoso-platform"},
         "defender": ({"logAnalyticsWorkspaceResourceId": WORKSPACE, "securityMonitoring": {"enabled": True}} if prod else None),
         "imageCleaner": {"enabled": True, "intervalHours": 48} if prod else None,
         "workloadIdentity": {"enabled": True},
@@ -512,7 +511,7 @@ they were taken, and muster dates them from that path.
 | file | command | what it shows |
 |---|---|---|
 | `{DAY}/aks/{PROD}.json` | `az aks show -g rg-{PROD} -n {PROD}` | the compliant cluster: authorized IP ranges, Entra ID with Azure RBAC and local accounts disabled, stable upgrade and NodeImage OS channels, trusted launch, SSH disabled, encryption at host, no node public IPs, KMS, Key Vault provider, Azure Policy and Defender, Calico |
-| `{DAY}/aks/{STAGE}.json` | `az aks show -g rg-{STAGE} -n {STAGE}` | the cluster with gaps: public API server with no authorized ranges, local accounts enabled, no automatic upgrades, no trusted launch, SSH with local keys, no encryption at host, no Key Vault provider, no KMS, no Defender profile. It is not production (`[scope]`), so its gaps warn |
+| `{DAY}/aks/{STAGE}.json` | `az aks show -g rg-{STAGE} -n {STAGE}` | the cluster with gaps: public API server with no authorized ranges, local accounts enabled, no automatic upgrades, no trusted launch, SSH with local keys, no Key Vault provider, no Defender profile (encryption at host and KMS are on, as on production). It is not production (`[scope]`), so its gaps warn |
 | `{DAY}/acr/contosoacr.json` | `az acr show -n contosoacr` | admin user and anonymous pull disabled, network rules deny by default |
 | `{DAY}/rbac/role-assignments.json` | `az role assignment list --scope <registry id>` | both kubelet identities with AcrPull, the build pipeline's service principal with AcrPush, the ACI identity with AcrPull, a reader group |
 | `{DAY}/aci/container-groups.json` | `az container list` | `shop-promo-renderer` on a public IP; `batch-report-export` passing `SFTP_PASSWORD` as a plain `value` and pulling with the registry password; `payments-webhook` private, identity-based, logging to Log Analytics |

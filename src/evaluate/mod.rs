@@ -125,7 +125,28 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
         } else {
             required.is_empty()
         };
-        if settles {
+        // An optional platform check that fails still contradicts a passing attestation:
+        // the control warns, citing the fact.
+        let optional_fact = results.iter().zip(&control.checks).find_map(|(r, c)| {
+            (!r.required
+                && c.rule == Rule::Platform
+                && matches!(r.status, Status::Fail | Status::Warning))
+            .then_some(r)
+        });
+        if settles && att.status == Status::Pass && optional_fact.is_some() {
+            let f = optional_fact.unwrap_or_else(|| unreachable!());
+            let param = |k: &str| att.reason.params.get(k).cloned().unwrap_or_default();
+            status = Status::Warning;
+            reason = Reason::new(
+                ReasonCode::FactOverAttestation,
+                &[
+                    ("check", f.id.clone()),
+                    ("status", f.status.as_str().to_string()),
+                    ("by", param("by")),
+                    ("date", param("date")),
+                ],
+            );
+        } else if settles {
             status = att.status;
             reason = att.reason;
         } else if let Some(f) = fact.filter(|f| valid && att.status != status && f.status == status)
