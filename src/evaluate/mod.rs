@@ -133,8 +133,7 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
                 && matches!(r.status, Status::Fail | Status::Warning))
             .then_some(r)
         });
-        if settles && att.status == Status::Pass && optional_fact.is_some() {
-            let f = optional_fact.unwrap_or_else(|| unreachable!());
+        if let Some(f) = optional_fact.filter(|_| settles && att.status == Status::Pass) {
             let param = |k: &str| att.reason.params.get(k).cloned().unwrap_or_default();
             status = Status::Warning;
             reason = Reason::new(
