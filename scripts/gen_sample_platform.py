@@ -519,20 +519,20 @@ they were taken, and muster dates them from that path.
 | `defender/registry-sub-assessments.json` | `az graph query` of Defender for Cloud registry sub-assessments (MDVM rows, `Unhealthy` only) | the vulnerabilities of the private images as of the 2026-11-16 scans, one row per image and CVE |
 | `{DAY}/kubectl/<cluster>.json` | `kubectl get namespaces,deployments,daemonsets,networkpolicies,clusterrolebindings -A -o json` | what runs: the twelve workloads with the security contexts the trivy k8s reports describe, Pod Security Admission labels (missing on identity and batch in staging, and on default), default-deny ingress policies in every namespace but default, and a `dev-admins` cluster-admin binding in staging |
 
-Which control each export settles, and the three controls no export settles:
+Which control each export settles, and the controls no export settles:
 
 - NET-02, NODE-01…04, K8S-01, REG-02, NET-03, SEC-01, SEC-04 read these facts; the
   attestations for NODE-02, NODE-04, NET-02 and REG-02 remain, and the control pages
   show each beside the platform fact (the fact decides where they disagree: the staging
-  pools have no trusted launch although the NODE-02 attestation says they do).
-- **IMG-07** (signatures verified before running) stays *not assessed*: the only
-  signature evidence, `cosign verify` output, is older than the freshness limit; no
-  platform export says that signatures are verified at admission in this estate.
+  pools have no trusted launch although the NODE-02 attestation says they do, and a
+  container group pulls with the registry password although REG-02 is attested).
 - **IMG-08** (provenance) stays *not assessed*: build provenance lives in the build
-  system (SLSA attestations, SBOMs), not in any platform or scanner export here.
-- **K8S-05** (isolation of hostile multi-tenant workloads) stays *manual*: whether
-  tenants are hostile and which isolation model fits is a design decision that only
-  an attestation can state.
+  system (SLSA attestations, SBOMs verified at admission), not in any platform or
+  scanner export of this estate.
+- **MON-03** (audit logging of administrative access) stays *manual*: the cluster audit
+  trail is covered, but registry resource logs are diagnostic settings
+  (`az monitor diagnostic-settings list`), which `az acr show` does not carry and muster
+  does not read, and nobody attested them.
 """
 
 

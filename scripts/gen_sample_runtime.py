@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Generate the runtime, admission, benchmark and configuration part of the muster sample data.
 
-Writes (under sample-data/): falco/, tetragon/, k8s-audit/, policy-report/, gatekeeper/,
-defender/, kube-bench/, docker-bench/, attestations/, muster.toml, waivers.csv and RUNTIME.md.
+Writes (under sample-data/): falco/, tetragon/, k8s-audit/, aks-audit/, policy-report/,
+gatekeeper/, defender/, kube-bench/, docker-bench/, attestations/, muster.toml and waivers.csv
+(RUNTIME.md describes them and is written by hand).
 The scanner folders (trivy, grype, …) come from another generator and are not touched.
 
 Stdlib only and deterministic: every "random" choice comes from sample_estate.rng(name),
@@ -24,7 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sample_estate as E  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sample-data"))
-DIRS = ["falco", "tetragon", "k8s-audit", "policy-report", "gatekeeper", "defender",
+DIRS = ["falco", "tetragon", "k8s-audit", "aks-audit", "policy-report", "gatekeeper", "defender",
         "kube-bench", "docker-bench", "attestations"]
 UTC = dt.timezone.utc
 PROD, STAGE = E.CLUSTERS
@@ -607,6 +608,28 @@ def pod_create(cluster, workload, gen, replica, t, *, privileged=False, env=None
                        ua=KCM.format(v=KUBE_VERSION[cluster]), req=req, resp=resp, annotations=ann, latency_ms=14)
 
 
+AKS_RESOURCE_ID = (f"/SUBSCRIPTIONS/{SUBSCRIPTION.upper()}/RESOURCEGROUPS/RG-AKS-PROD-WEU/PROVIDERS/"
+                   f"MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/{PROD.upper()}")
+
+
+def aks_diagnostics(evs):
+    """The same audit events as AKS diagnostic settings deliver them to an Event Hub (and as
+    storage blobs held them before JSON Lines): `{"records": [...]}`, category `kube-audit`,
+    the event as a JSON string in `properties.log`, the resource id upper-cased by Azure.
+    One record per line, as Azure writes them."""
+    recs = []
+    for ev in evs:
+        pod = f"kube-apiserver-{kname(10, 'apiserver', PROD)}-{kname(5, 'apiserver-pod', PROD, ev['stageTimestamp'][:10])}"
+        recs.append({"operationName": "Microsoft.ContainerService/managedClusters/diagnosticLogs/Read",
+                     "category": "kube-audit", "ccpNamespace": "6571c3e5b5a2d00001c8e7f4",
+                     "resourceId": AKS_RESOURCE_ID,
+                     "properties": {"log": compact(ev), "stream": "stdout", "pod": pod,
+                                    "containerID": h("container", pod)},
+                     "time": ev["stageTimestamp"][:-1] + "0Z", "Cloud": "AzureCloud", "Environment": "prod",
+                     "UnderlayClass": "hcp-underlay", "UnderlayName": "hcp-underlay-westeurope-cx-412"})
+    return '{"records": [\n' + ",\n".join(compact(r) for r in recs) + "\n]}\n"
+
+
 def gen_audit():
     per_file = {}
 
@@ -749,6 +772,8 @@ def gen_audit():
     for (cl, sd), evs in sorted(per_file.items()):
         evs.sort(key=lambda e: (e["requestReceivedTimestamp"], e["auditID"]))
         put(f"k8s-audit/{cl}-audit-{sd.isoformat()}.jsonl", jsonl(evs))
+        if cl == PROD:
+            put(f"aks-audit/{cl}-kube-audit-{sd.isoformat()}.json", aks_diagnostics(evs))
 
     # v1beta1 (Kubernetes ≤ 1.18 era) archive from the old on-premises cluster, as an EventList
     old = []
@@ -1441,6 +1466,9 @@ approved_os = ["alpine", "debian", "distroless", "ubuntu"]  # base OS families a
 max_age_days = 90                                           # images built more than 90 days ago are too old
 max_production_images = 15                                  # more distinct production images than this warns
 
+[vex]
+accept = true                   # the platform team's not_affected / fixed VEX statements close findings
+
 # Owners: the first matching entry wins. Findings outside every entry show as "unowned".
 [[owners]]
 team = "Shop"                                   # storefront: web, cart, edge proxy, session cache
@@ -1470,6 +1498,17 @@ namespaces = ["batch"]
 clusters = []
 images = ["contosoacr.azurecr.io/batch/*"]
 '''
+
+# The SOC's triage register: the 2021 alerts of legacy-2021.json were looked at and
+# closed then; every later alert is still waiting (they stand until triaged).
+TRIAGE = [
+    ["Terminal shell in container", "shop", "remediated", "Ann Lee (SOC)", "2021-06-04",
+     "INC-0212: debugging session on web 1.0.4; exec rights removed from the shop team"],
+    ["Write below etc", "shop", "remediated", "Ann Lee (SOC)", "2021-06-04",
+     "INC-0212: the same session wrote /etc/hosts; pod replaced"],
+    ["Launch Privileged Container", "batch", "benign", "Ann Lee (SOC)", "2021-06-14",
+     "INC-0230: node-debug job approved by the platform team"],
+]
 
 WAIVERS = [
     ("W-001", "IMG-04", "CVE-2025-48811", "contosoacr.azurecr.io/payments/api:*", "",
@@ -1549,6 +1588,12 @@ def gen_config():
     for row in WAIVERS:
         w.writerow(row)
     put("waivers.csv", buf.getvalue())
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["rule", "subject", "disposition", "by", "on", "note"])
+    for row in TRIAGE:
+        w.writerow(row)
+    put("triage.csv", buf.getvalue())
     for control, a in ATTESTATIONS.items():
         lines = ["+++", f"control = {toml_str(control)}", f"status = {toml_str(a['status'])}",
                  f"attested_by = {toml_str(a['attested_by'])}", f"date = {toml_str(a['date'])}"]

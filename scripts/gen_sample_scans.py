@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Generate the scanner exports of the muster sample data (stdlib only, deterministic).
 
-Writes sample-data/{trivy,grype,trivy-k8s,trivy-operator,sarif,cosign}/ from the
-Contoso estate in sample_estate.py. Every value is invented; only the shapes follow
-the tools (Trivy, Grype, trivy k8s, trivy-operator, SARIF 2.1.0, cosign verify).
+Writes sample-data/{trivy,grype,trivy-k8s,trivy-operator,sarif,cosign,kubescape,vex}/
+from the Contoso estate in sample_estate.py. Every value is invented; only the shapes
+follow the tools (Trivy, Grype, trivy k8s, trivy-operator, SARIF 2.1.0, cosign verify,
+Kubescape, OpenVEX).
 Run it twice: the bytes are identical (no clock, no randomness except seeded rng).
 
     python3 scripts/gen_sample_scans.py [--out sample-data]
@@ -20,7 +21,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sample_estate as E  # noqa: E402
 
-FOLDERS = ["trivy", "grype", "trivy-k8s", "trivy-operator", "sarif", "cosign"]
+FOLDERS = ["trivy", "grype", "trivy-k8s", "trivy-operator", "sarif", "cosign", "kubescape", "vex"]
 STALE_AFTER = dt.date(2026, 10, 19)          # identity/auth: last scan on this day
 LEGACY = ("contosoacr.azurecr.io/batch/reporter", 0)   # pre-0.20 Trivy array shape
 GZIPPED = ("contosoacr.azurecr.io/payments/ledger", 1)  # the one .json.gz report
@@ -818,6 +819,146 @@ def cosign(img, mode):
     return [crit]
 
 
+# ---------------------------------------------------------------- Kubescape
+
+KUBESCAPE_TIME = dt_at(dt.date(2026, 11, 19), 5, 12, 40)
+# controlID, name, scoreFactor, category, the workloads that fail it. The story matches the
+# other exports: etl is privileged and runs as root (so does ledger), cart, reporter and
+# admin-ui write to their root filesystem, node-exporter has no limits and lives in
+# default, and no NetworkPolicy covers batch or default (the audit log shows none created).
+KS_CONTROLS = [
+    ("C-0057", "Privileged container", 8, "Workload", {"etl"}),
+    ("C-0016", "Allow privilege escalation", 6, "Workload", {"etl"}),
+    ("C-0013", "Non-root containers", 6, "Workload", {"etl", "ledger"}),
+    ("C-0017", "Immutable container filesystem", 3, "Workload", {"cart", "reporter", "admin-ui"}),
+    ("C-0009", "Resource limits", 7, "Workload", {"node-exporter"}),
+    ("C-0041", "HostNetwork access", 7, "Network", set()),
+    ("C-0038", "Host PID/IPC privileges", 7, "Workload", set()),
+    ("C-0044", "Container hostPort", 4, "Network", set()),
+    ("C-0260", "Missing network policy", 5, "Network",
+     {i["workload"] for i in E.IMAGES if i["ns"] in ("batch", "default")}),
+    ("C-0061", "Pods in default namespace", 3, "Workload", {"node-exporter"}),
+]
+# RBAC findings the audit log also shows: anonymous access is bound, Argo CD is cluster-admin.
+KS_RBAC = [
+    ("C-0262", "Anonymous access enabled", 9, "anonymous-view"),
+    ("C-0035", "Administrative Roles", 6, "argocd-application-controller"),
+]
+KS_FAILED_PATHS = {
+    "C-0057": "spec.template.spec.containers[0].securityContext.privileged",
+    "C-0016": "spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation",
+    "C-0013": "spec.template.spec.containers[0].securityContext.runAsNonRoot",
+    "C-0017": "spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem",
+    "C-0009": "spec.template.spec.containers[0].resources.limits",
+    "C-0262": "subjects[0].name",
+    "C-0035": "roleRef.name",
+}
+
+
+def ks_control(cid, name, failed):
+    c = {"controlID": cid, "name": name, "status": {"status": "failed" if failed else "passed"}}
+    rule = {"name": f"rule-{cid.lower()}", "status": "failed" if failed else "passed", "subStatus": ""}
+    if failed and cid in KS_FAILED_PATHS:
+        rule["paths"] = [{"failedPath": KS_FAILED_PATHS[cid]}]
+    c["rules"] = [rule]
+    return c
+
+
+def kubescape_run(cluster):
+    """`kubescape scan framework nsa,mitre --format json` of a cluster (formatVersion v2)."""
+    results, resources = [], []
+    failed_controls = {}
+    for img in E.IMAGES:
+        wl, ns = img["workload"], img["ns"]
+        rid = f"apps/v1/{ns}/Deployment/{wl}"
+        controls = []
+        for cid, name, _, _, fails in KS_CONTROLS:
+            controls.append(ks_control(cid, name, wl in fails))
+            if wl in fails:
+                failed_controls.setdefault(cid, set()).add(rid)
+        results.append({"resourceID": rid, "controls": controls})
+        resources.append({"resourceID": rid, "object": {"apiVersion": "apps/v1", "kind": "Deployment",
+                                                        "metadata": {"name": wl, "namespace": ns}}})
+    for cid, name, _, crb in KS_RBAC:
+        rid = f"rbac.authorization.k8s.io/v1//ClusterRoleBinding/{crb}"
+        results.append({"resourceID": rid, "controls": [ks_control(cid, name, True)]})
+        resources.append({"resourceID": rid, "object": {"apiVersion": "rbac.authorization.k8s.io/v1",
+                                                        "kind": "ClusterRoleBinding", "metadata": {"name": crb}}})
+        failed_controls.setdefault(cid, set()).add(rid)
+    summary = {}
+    for cid, name, score, cat, _ in KS_CONTROLS + [(c, n, sc, "Access control", None) for c, n, sc, _ in KS_RBAC]:
+        failed = len(failed_controls.get(cid, ()))
+        total = sum(1 for r in results if any(c["controlID"] == cid for c in r["controls"]))
+        summary[cid] = {"statusInfo": {"status": "failed" if failed else "passed"}, "controlID": cid, "name": name,
+                        "status": "failed" if failed else "passed",
+                        "ResourceCounters": {"passedResources": total - failed, "failedResources": failed,
+                                             "skippedResources": 0, "excludedResources": 0},
+                        "score": round(100.0 * failed / max(total, 1), 2), "complianceScore": round(100.0 * (total - failed) / max(total, 1), 2),
+                        "scoreFactor": score, "category": {"name": cat}}
+    failing = sum(1 for r in results if any(c["status"]["status"] == "failed" for c in r["controls"]))
+    counters = {"passedResources": len(results) - failing, "failedResources": failing, "skippedResources": 0,
+                "excludedResources": 0}
+    return {
+        "generationTime": KUBESCAPE_TIME.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "clusterAPIServerInfo": {"major": "1", "minor": "30", "gitVersion": "v1.30.5"},
+        "clusterCloudProvider": "aks", "customerGUID": "", "clusterName": cluster,
+        "reportGUID": uuid("kubescape", cluster), "jobID": "",
+        "summaryDetails": {"controls": summary, "status": "failed",
+                           "frameworks": [{"name": fw, "status": "failed", "version": "v1.0.3",
+                                           "ResourceCounters": counters} for fw in ("NSA", "MITRE")],
+                           "ResourceCounters": counters},
+        "resources": resources,
+        "results": results,
+        "metadata": {"scanMetadata": {"targetType": "Framework", "kubescapeVersion": "v3.0.19", "formatVersion": "v2",
+                                      "formats": ["json"], "targetNames": ["nsa", "mitre"], "failThreshold": 100}},
+    }
+
+
+# ---------------------------------------------------------------- VEX
+
+def oci_purl(img):
+    """`pkg:oci/<name>@<digest>?repository_url=<repo>&tag=<tag>`, percent-encoded."""
+    enc = lambda v: v.replace("%", "%25").replace(":", "%3A").replace("/", "%2F").replace("+", "%2B")  # noqa: E731
+    name = img["repo"].rsplit("/", 1)[1]
+    return f"pkg:oci/{name}@{enc(img['digest'])}?repository_url={enc(img['repo'])}&tag={enc(img['tag'])}"
+
+
+def platform_vex():
+    """The platform team's OpenVEX 0.2 document: libxml2 in edge-proxy's nginx is not
+    affected by CVE-2026-1170 (its waiver W-003 expired on 2026-11-01), and the nodejs
+    CVE of identity/admin-ui is under investigation."""
+    nginx, admin = E.image("docker.io/library/nginx"), E.image("contosoacr.azurecr.io/identity/admin-ui")
+    find = lambda img, cve: next(f for f in E.STORY[img["repo"]] if f[0] == cve)  # noqa: E731
+    x, n = find(nginx, "CVE-2026-1170"), find(admin, "CVE-2026-22455")
+    sub = lambda img, f: purl(img, f[1], f[2]).replace("+", "%2B")  # noqa: E731
+    return {
+        "@context": "https://openvex.dev/ns/v0.2.0",
+        "@id": "https://vex.contoso.example/platform/2026-11-12-001",
+        "author": "Contoso Platform Team <platform-security@contoso.example>",
+        "role": "Platform engineering",
+        "timestamp": "2026-11-12T09:30:00Z",
+        "last_updated": "2026-11-12T09:30:00Z",
+        "version": 1,
+        "tooling": "vexctl 0.3.0",
+        "statements": [
+            {"vulnerability": {"@id": f"https://nvd.nist.gov/vuln/detail/{x[0]}", "name": x[0]},
+             "timestamp": "2026-11-12T09:30:00Z",
+             "products": [{"@id": oci_purl(nginx), "subcomponents": [{"@id": sub(nginx, x)}]}],
+             "status": "not_affected",
+             "justification": "vulnerable_code_not_in_execute_path",
+             "impact_statement": "edge-proxy serves static files and proxies HTTP. It loads neither the XSLT nor "
+                                 "any XML module, so nginx never reaches the libxml2 parser that the flaw is in. "
+                                 "Reviewed by platform security on 2026-11-12 (PLAT-1388)."},
+            {"vulnerability": {"@id": f"https://nvd.nist.gov/vuln/detail/{n[0]}", "name": n[0]},
+             "timestamp": "2026-11-12T09:30:00Z",
+             "products": [{"@id": oci_purl(admin), "subcomponents": [{"@id": sub(admin, n)}]}],
+             "status": "under_investigation",
+             "status_notes": "The identity team is checking whether admin-ui's server-side rendering reaches the "
+                             "affected HTTP/2 code path (PLAT-1392)."},
+        ],
+    }
+
+
 # ---------------------------------------------------------------- main
 
 def write(root, rel, obj, compact=False, gz=False):
@@ -866,6 +1007,9 @@ def main(argv):
     for repo, mode in (("contosoacr.azurecr.io/shop/web", "key"), ("contosoacr.azurecr.io/payments/api", "keyless"),
                        ("contosoacr.azurecr.io/identity/auth", "annotations")):
         write(root, f"cosign/{slug(repo)}.json", cosign(E.image(repo), mode), compact=True)
+
+    write(root, f"kubescape/{E.CLUSTERS[0]}-{KUBESCAPE_TIME.date().isoformat()}.json", kubescape_run(E.CLUSTERS[0]))
+    write(root, "vex/platform-team.openvex.json", platform_vex())
 
     total = 0
     for d in FOLDERS:

@@ -334,6 +334,23 @@ pub struct Config {
     pub images: Images,
     /// Owners.
     pub owners: Vec<Owner>,
+    /// VEX statements.
+    pub vex: VexSettings,
+}
+
+/// What VEX statements may do (`[vex]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VexSettings {
+    /// Whether a `not_affected` or `fixed` statement closes the findings it covers
+    /// (`false`: statements are shown on their findings and close nothing).
+    pub accept: bool,
+}
+
+impl Default for VexSettings {
+    fn default() -> VexSettings {
+        VexSettings { accept: true }
+    }
 }
 
 impl Config {

@@ -10,12 +10,7 @@ use muster::evaluate::Status;
 use std::path::PathBuf;
 
 fn fixtures() -> Option<PathBuf> {
-    let dir = common::root().join("../shared/fixtures");
-    assert!(
-        dir.is_dir() || std::env::var_os("MUSTER_REQUIRE_FIXTURES").is_none(),
-        "../shared/fixtures is missing and MUSTER_REQUIRE_FIXTURES is set"
-    );
-    dir.is_dir().then_some(dir)
+    common::fixtures_dir()
 }
 
 #[test]

@@ -36,14 +36,14 @@ const EXPECTED: &[Expect] = &[
     Expect {
         file: "k8s-audit/audit-validating-admission-policy.json",
         format: muster::ingest::k8s_audit::FORMAT,
-        total: 1,
-        kinds: &[(RecordKind::Policy, 1)],
+        total: 2,
+        kinds: &[(RecordKind::Policy, 1), (RecordKind::Heartbeat, 1)],
     },
     Expect {
         file: "k8s-audit/pods_blocked.json",
         format: muster::ingest::k8s_audit::FORMAT,
-        total: 2,
-        kinds: &[(RecordKind::Admission, 2)],
+        total: 3,
+        kinds: &[(RecordKind::Admission, 2), (RecordKind::Heartbeat, 1)],
     },
     Expect {
         file: "policy-report/kyverno-docs_reports.md_openreports-list.json",

@@ -5,7 +5,7 @@
 
 use muster::ingest::source::ingest_bytes;
 use muster::ingest::IngestOptions;
-use muster::model::{Format, Record, RecordKind};
+use muster::model::{Facts as MFacts, Format, Record, RecordKind};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -210,5 +210,154 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
         "sarif/alpine-310.sarif.golden",
         muster::ingest::sarif::FORMAT,
         &[("vulnerability", 4), ("scan", 1)],
+    );
+}
+
+/// A fixture, its format and its record counts by kind.
+type Expected = (&'static str, Format, &'static [(&'static str, usize)]);
+
+/// Kubescape, Polaris, GitLab, Snyk, CycloneDX and VEX samples; every file in their
+/// folders must be listed here.
+#[test]
+fn more_scanner_and_vex_fixtures_parse_with_the_expected_counts() {
+    let Some(dir) = fixtures() else {
+        println!("skipped: ../shared/fixtures not found");
+        return;
+    };
+    let expected: &[Expected] = &[
+        (
+            "kubescape/defectdojo-kubescape-v3.0.3-results.json",
+            muster::ingest::kubescape::FORMAT,
+            &[("misconfiguration", 20), ("scan", 2)],
+        ),
+        (
+            "polaris/polaris-audit-output.json",
+            muster::ingest::polaris::FORMAT,
+            &[("misconfiguration", 76), ("scan", 5)],
+        ),
+        (
+            "gitlab/trivy-gitlab-tpl-schema-15.0.7.golden.json",
+            muster::ingest::gitlab::FORMAT,
+            &[("vulnerability", 4), ("scan", 1)],
+        ),
+        (
+            "snyk/defectdojo-snyk-container-test.json",
+            muster::ingest::snyk::FORMAT,
+            &[("vulnerability", 13), ("scan", 2)],
+        ),
+        (
+            "cyclonedx/trivy-cdx-1.7-with-vulns.golden.json",
+            muster::ingest::cyclonedx::FORMAT,
+            &[("vulnerability", 3), ("scan", 1)],
+        ),
+        (
+            "vex/cyclonedx-vex-1.4-not_affected.json",
+            muster::ingest::cyclonedx_vex::FORMAT,
+            &[("vex", 1)],
+        ),
+        (
+            "vex/trivy-openvex-v0.2.0.json",
+            muster::ingest::openvex::FORMAT,
+            &[("vex", 21)],
+        ),
+    ];
+    for folder in ["kubescape", "polaris", "gitlab", "snyk", "cyclonedx", "vex"] {
+        for entry in std::fs::read_dir(dir.join(folder))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let rel = format!("{folder}/{}", entry.file_name().to_string_lossy());
+            assert!(
+                expected.iter().any(|(f, _, _)| *f == rel),
+                "fixture {rel} has no expectation"
+            );
+        }
+    }
+    let mut by_file = std::collections::HashMap::new();
+    for (file, format, counts) in expected {
+        by_file.insert(*file, check(&dir, file, *format, counts));
+    }
+
+    // Kubescape: the privileged-container control on the file-scanned Deployment.
+    let k = &by_file["kubescape/defectdojo-kubescape-v3.0.3-results.json"];
+    let c57 = k.iter().find(|r| r.check == "C-0057").unwrap();
+    assert_eq!(c57.outcome, muster::model::Outcome::Pass);
+    assert_eq!(c57.severity, muster::model::Severity::High);
+    assert_eq!(c57.subject.kind.as_deref(), Some("Deployment"));
+    assert_eq!(c57.subject.name.as_deref(), Some("nginx-deployment"));
+    assert_eq!(c57.tool, "kubescape v3.0.3");
+    assert_eq!(c57.observed_at, None, "generationTime is the zero time");
+
+    // Polaris: per-container checks name the container.
+    let p = &by_file["polaris/polaris-audit-output.json"];
+    let esc = p
+        .iter()
+        .find(|r| r.check == "polaris:privilegeEscalationAllowed")
+        .unwrap();
+    assert_eq!(esc.subject.container.as_deref(), Some("dashboard"));
+    assert_eq!(esc.subject.namespace.as_deref(), Some("polaris"));
+    assert!(
+        p.iter().all(|r| r.subject.cluster.is_none()),
+        "a path audit"
+    );
+
+    // GitLab via Trivy's template: a scanned archive, so a target and no image.
+    let g = &by_file["gitlab/trivy-gitlab-tpl-schema-15.0.7.golden.json"];
+    let v = first(g, RecordKind::Vulnerability);
+    assert_eq!(v.check, "CVE-2019-1549");
+    assert_eq!(v.vuln().unwrap().package, "libcrypto1.1");
+    assert_eq!(v.vuln().unwrap().fixed_in, "1.1.1d-r0");
+    assert!(v.subject.image.is_none());
+    assert!(v.observed_at.is_some(), "scan.end_time");
+
+    // Snyk: the binary package of the OS project, the CVE as id, no time.
+    let s = &by_file["snyk/defectdojo-snyk-container-test.json"];
+    let v = first(s, RecordKind::Vulnerability);
+    assert_eq!(v.check, "CVE-2023-4039");
+    assert!(v.has_id("SNYK-DEBIAN11-GCC10-5901313"));
+    assert_eq!(v.vuln().unwrap().package, "libgcc-s1");
+    assert_eq!(
+        v.subject.image.as_ref().map(|i| i.tagged()).as_deref(),
+        Some("docker.io/sarim04/juiceshop:latest")
+    );
+    assert!(s.iter().all(|r| r.observed_at.is_none()));
+
+    // CycloneDX from Trivy: packages through bom-ref, fixed versions from the advice.
+    let c = &by_file["cyclonedx/trivy-cdx-1.7-with-vulns.golden.json"];
+    let v = first(c, RecordKind::Vulnerability);
+    assert_eq!(v.check, "CVE-2019-18224");
+    assert_eq!(v.vuln().unwrap().package, "libidn2-0");
+    assert_eq!(v.vuln().unwrap().fixed_in, "2.0.5-1+deb10u1");
+    assert_eq!(v.tool, "trivy dev");
+
+    // VEX: the statement's facts, the product, the document's time.
+    let x = &by_file["vex/cyclonedx-vex-1.4-not_affected.json"];
+    let MFacts::Vex(f) = &x[0].facts else {
+        panic!("not a VEX record")
+    };
+    assert_eq!(f.status, muster::model::VexStatus::NotAffected);
+    assert_eq!(f.justification.as_deref(), Some("code_not_present"));
+    assert_eq!(x[0].subject.target.as_deref(), Some("ABC@4.2"));
+    let o = &by_file["vex/trivy-openvex-v0.2.0.json"];
+    let first_vex = &o[0];
+    assert_eq!(first_vex.check, "CVE-2024-26147");
+    assert!(first_vex.has_id("GO-2024-2575"));
+    assert_eq!(
+        first_vex.subject.target.as_deref(),
+        Some("pkg:golang/github.com/aquasecurity/trivy")
+    );
+    assert_eq!(first_vex.attrs["component"], "pkg:golang/helm.sh/helm/v3");
+    assert_eq!(
+        first_vex.observed_at.map(|t| t.to_rfc3339()).as_deref(),
+        Some("2024-07-09T07:38:00.115697+00:00")
+    );
+    let MFacts::Vex(f) = &first_vex.facts else {
+        panic!("not a VEX record")
+    };
+    assert_eq!(f.author.as_deref(), Some("Aqua Security"));
+    assert_eq!(
+        f.justification.as_deref(),
+        Some("vulnerable_code_not_in_execute_path")
     );
 }

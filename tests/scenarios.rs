@@ -70,6 +70,18 @@ struct ExpectedFinding {
     fixed_on: Option<String>,
     /// `true`: no report of it was dated.
     undated: Option<bool>,
+    /// The formats that reported it, in name order.
+    sources: Option<Vec<String>>,
+    /// The vulnerable package (also narrows which finding is meant).
+    package: Option<String>,
+    /// The valid waiver covering it (`"none"`: none).
+    waiver: Option<String>,
+    /// The expired waiver shown on it (`"none"`: none).
+    expired_waiver: Option<String>,
+    /// The status of the VEX statement deciding about it (`"none"`: none).
+    vex: Option<String>,
+    /// Its justification (`"none"`: none given).
+    justification: Option<String>,
 }
 
 fn scenarios_dir() -> PathBuf {
@@ -144,6 +156,10 @@ fn finding_matches(f: &Finding, want: &ExpectedFinding) -> bool {
             .subject
             .as_ref()
             .is_none_or(|s| f.subject.contains(s.as_str()))
+        && want
+            .package
+            .as_ref()
+            .is_none_or(|p| f.package.as_deref() == Some(p.as_str()))
 }
 
 fn run_scenario(dir: &Path) -> Vec<String> {
@@ -190,7 +206,12 @@ fn run_scenario(dir: &Path) -> Vec<String> {
             errors.push(format!("finding {}: not found among {have:?}", w.check));
             continue;
         };
-        let what = format!("finding {} · {}", f.check, f.subject);
+        let what = format!(
+            "finding {} · {} · {}",
+            f.check,
+            f.subject,
+            f.package.as_deref().unwrap_or("")
+        );
         if let Some(s) = &w.state {
             if f.state.as_str() != s {
                 errors.push(format!("{what}: state {}, expected {s}", f.state));
@@ -216,6 +237,41 @@ fn run_scenario(dir: &Path) -> Vec<String> {
             let got = date(f.first_seen.map(|t| t.date_naive()));
             if &got != d {
                 errors.push(format!("{what}: first seen {got}, expected {d}"));
+            }
+        }
+        if let Some(want) = &w.sources {
+            if &f.sources != want {
+                errors.push(format!(
+                    "{what}: sources {:?}, expected {want:?}",
+                    f.sources
+                ));
+            }
+        }
+        let text = |t: Option<&str>| t.unwrap_or("none").to_string();
+        let vex = f.vex.as_ref();
+        let pins = [
+            ("waiver", &w.waiver, text(f.waiver.as_deref())),
+            (
+                "expired waiver",
+                &w.expired_waiver,
+                text(f.expired_waiver.as_deref()),
+            ),
+            (
+                "VEX status",
+                &w.vex,
+                text(vex.map(|v| v.facts.status.as_str())),
+            ),
+            (
+                "VEX justification",
+                &w.justification,
+                text(vex.and_then(|v| v.facts.justification.as_deref())),
+            ),
+        ];
+        for (name, want, got) in pins {
+            if let Some(want) = want {
+                if &got != want {
+                    errors.push(format!("{what}: {name} {got}, expected {want}"));
+                }
             }
         }
         if let Some(u) = w.undated {

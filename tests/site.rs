@@ -1,5 +1,6 @@
 //! End to end on the sample estate: the built site, its links, its statuses, its
-//! reproducibility, its languages, shards, and a build killed half-way.
+//! reproducibility, its languages, how it shows the time of evidence, shards, and a
+//! build killed half-way.
 
 mod common;
 use common::*;
@@ -86,7 +87,7 @@ fn platform_facts_sit_beside_other_evidence(files: &std::collections::BTreeMap<S
     );
     let fact = rows
         .iter()
-        .find(|r| r.contains("k8s-inventory") && r.contains("pod-privileged"))
+        .find(|r| r.contains("k8s-inventory") && r.contains("/securityContext/privileged"))
         .unwrap_or_else(|| panic!("no inventory row for the privileged etl container"));
     assert!(
         fact.contains("href=\"../sources.html#src-")
@@ -151,9 +152,9 @@ fn sample_estate_shows_every_status_the_story_needs() {
         "the staging pools have no trusted launch: the platform fact decides over the attestation"
     );
     assert_eq!(
-        status("K8S-05").as_deref(),
+        status("MON-03").as_deref(),
         Some("manual"),
-        "no attestation, and no export says whether tenants are hostile"
+        "registry audit logs are diagnostic settings, in no export muster reads, and nobody attested them"
     );
     let open = ["not-assessed", "manual"]
         .iter()
@@ -191,6 +192,32 @@ fn spanish_and_french_sites_have_no_english_interface_strings_left() {
             index.contains(&format!("lang=\"{lang}\"")),
             "{lang}: html lang attribute"
         );
+        // Evidence time, translated: undated rows, rows dated from their path, stale checks.
+        let (unknown, from_path, stale) = match lang {
+            "es" => (
+                "fecha desconocida",
+                "fecha tomada de la ruta",
+                "obsoleta desde el",
+            ),
+            _ => ("date inconnue", "date tirée du chemin", "périmée depuis le"),
+        };
+        let img04 = page(&out, "controls/IMG-04.html");
+        assert!(
+            img04.contains(&format!(">{unknown}</td>")),
+            "{lang}: {unknown}"
+        );
+        assert!(img04.contains(from_path), "{lang}: {from_path}");
+        // A stale check (the scenario of a benchmark run older than its freshness limit).
+        let stale_site = dir.path().join(format!("stale-{lang}"));
+        build_dir(
+            &stale_scenario(),
+            &stale_site,
+            &["--as-of", "2026-11-20", "--lang", lang],
+        );
+        assert!(
+            page(&stale_site, "controls/CFG-01.html").contains(stale),
+            "{lang}: {stale}"
+        );
         for english in [
             "Controls",
             "Evidence",
@@ -217,6 +244,70 @@ fn spanish_and_french_sites_have_no_english_interface_strings_left() {
             }
         }
     }
+}
+
+/// A scenario whose only benchmark run is older than its freshness limit on 2026-11-20.
+fn stale_scenario() -> std::path::PathBuf {
+    common::root().join("tests/scenarios/benchmark-stale-the-day-after")
+}
+
+/// The cell of an evidence row that says when it was observed, for every row of a page.
+fn observed_cells(html: &str) -> Vec<&str> {
+    html.split("data-label=\"Observed\">")
+        .skip(1)
+        .map(|c| c.split("</td>").next().unwrap_or(""))
+        .collect()
+}
+
+#[test]
+fn evidence_time_shows_on_rows_checks_and_the_overview() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    build_sample(&site, &[]);
+    // IMG-04 has undated rows, a row dated from its file's path and rows with a time.
+    let cells = page(&site, "controls/IMG-04.html");
+    let cells = observed_cells(&cells);
+    assert!(
+        cells.contains(&"date unknown"),
+        "an undated row says date unknown: {cells:?}"
+    );
+    assert!(
+        cells
+            .iter()
+            .any(|c| c.starts_with("2026-") && c.contains("dated from path")),
+        "a row dated from the path says so: {cells:?}"
+    );
+    assert!(
+        cells
+            .iter()
+            .all(|c| *c == "date unknown" || c.starts_with("20")),
+        "every row has a date or says it has none: {cells:?}"
+    );
+    // A check whose newest evidence is older than the freshness limit says since when.
+    let stale_site = dir.path().join("stale");
+    build_dir(&stale_scenario(), &stale_site, &["--as-of", "2026-11-20"]);
+    let cfg01 = page(&stale_site, "controls/CFG-01.html");
+    assert!(
+        cfg01.contains(
+            "from 2026-11-12, older than its freshness limit of 7 days: stale since 2026-11-20."
+        ),
+        "CFG-01 says its evidence is stale since 2026-11-20"
+    );
+    // The evidence period leads the overview and the executive summary.
+    for p in ["index.html", "executive.html"] {
+        let html = page(&site, p);
+        let period = html
+            .split("Evidence from ")
+            .nth(1)
+            .and_then(|r| r.split('.').next())
+            .unwrap_or_else(|| panic!("{p} shows no evidence period"));
+        assert!(period.ends_with(" to 2026-11-20"), "{p}: {period}");
+        assert!(
+            html.contains("evidence-time.html"),
+            "{p}: no link to how evidence is dated"
+        );
+    }
+    assert!(page(&site, "index.html").contains("of them from their file"));
 }
 
 /// Text outside tags, roughly: enough to find interface words.
@@ -308,4 +399,66 @@ fn a_build_killed_half_way_leaves_the_previous_site_intact() {
         .filter(|n| n.to_string_lossy().contains("muster-tmp"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn sample_vex_statement_closes_the_nginx_finding_everywhere_and_shows_its_expired_waiver() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    build_sample(&site, &[]);
+    let read = |f: &str| std::fs::read_to_string(site.join(f)).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&read("report.json")).unwrap();
+    let findings = v["report"]["findings"]
+        .as_array()
+        .or_else(|| v["findings"].as_array())
+        .unwrap()
+        .clone();
+    let find = |id: &str| {
+        findings
+            .iter()
+            .find(|f| f["check"] == id)
+            .unwrap_or_else(|| panic!("no finding {id}"))
+            .clone()
+    };
+    // not_affected (2026-11-12): closed by VEX, the expired waiver W-003 beside it.
+    let nginx = find("CVE-2026-1170");
+    assert_eq!(nginx["state"], "vex-closed");
+    assert_eq!(nginx["expired_waiver"], "W-003");
+    assert_eq!(nginx["vex"]["status"], "not_affected");
+    assert_eq!(
+        nginx["vex"]["justification"],
+        "vulnerable_code_not_in_execute_path"
+    );
+    // under_investigation: still open, the statement shown.
+    let admin = find("CVE-2026-22455");
+    assert_eq!(admin["state"], "overdue");
+    assert_eq!(admin["vex"]["status"], "under_investigation");
+    // Open and overdue agree between report.json, the overview and the last trend point.
+    let open = findings
+        .iter()
+        .filter(|f| ["overdue", "in-grace", "no-fix"].contains(&f["state"].as_str().unwrap()))
+        .count();
+    let overdue = findings.iter().filter(|f| f["state"] == "overdue").count();
+    let index = read("index.html");
+    assert!(index.contains(&format!(
+        "href=\"findings.html?state=open\" data-count=\"{open}\""
+    )));
+    assert!(index.contains(&format!(
+        "href=\"findings.html?state=overdue\" data-count=\"{overdue}\""
+    )));
+    let history = v["report"]["history"]
+        .as_array()
+        .or_else(|| v["history"].as_array())
+        .unwrap();
+    assert_eq!(history.last().unwrap()["overdue"], overdue);
+    // The exports and the waivers page show the statement.
+    let csv = read("findings.csv");
+    let row = csv.lines().find(|l| l.contains("CVE-2026-1170")).unwrap();
+    assert!(
+        row.contains(",vex-closed,")
+            && row.contains("W-003,not_affected,vulnerable_code_not_in_execute_path,")
+    );
+    let waivers = read("waivers.html");
+    assert!(waivers.contains("vulnerable_code_not_in_execute_path"));
+    assert!(waivers.contains("https://vex.contoso.example/platform/2026-11-12-001"));
 }

@@ -2,8 +2,10 @@
 //! replaceable with `--catalog DIR`. Owns loading, validation and selector matching;
 //! judging evidence against controls is `evaluate`'s job.
 
+pub mod benchmarks;
 mod selector;
 
+pub use benchmarks::BenchmarkMapping;
 pub use selector::{glob_match as selector_glob, Predicate, Selector};
 
 use crate::diag::{Code, Diagnostic, Level};
@@ -69,6 +71,8 @@ pub enum Rule {
     SensorCoverage,
     /// Audit logs cover the window.
     AuditCoverage,
+    /// Images running now have a verified signature of their digest.
+    SignatureCoverage,
     /// Only an attestation settles it.
     Attestation,
     /// A platform setting (`setting = …`) over every resource that has it.
@@ -120,9 +124,13 @@ pub struct Check {
     /// The evaluator.
     #[serde(default)]
     pub rule: Rule,
-    /// Evidence selectors (`kind:glob`), parsed as the file is read.
-    #[serde(default, rename = "select")]
+    /// Evidence selectors (`kind:glob`), parsed as the file is read; after loading, also
+    /// the exact selectors of the `benchmark` mappings (marked `mapped`).
+    #[serde(default, rename = "select", serialize_with = "written_selectors")]
     pub selectors: Vec<Selector>,
+    /// Benchmark items read by (benchmark, version, item) (see `benchmarks`).
+    #[serde(default, rename = "benchmark", skip_serializing_if = "Vec::is_empty")]
+    pub benchmarks: Vec<BenchmarkMapping>,
     /// Field predicates, parsed as the file is read (an unknown field is an error
     /// with its line).
     #[serde(default, rename = "where")]
@@ -146,6 +154,11 @@ pub struct Check {
 
 fn yes() -> bool {
     true
+}
+
+/// The selectors as written in the file (the mapped ones serialize as `benchmark`).
+fn written_selectors<S: serde::Serializer>(sel: &[Selector], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(sel.iter().filter(|x| !x.mapped))
 }
 
 /// What a manual attestation must state.
@@ -220,9 +233,15 @@ pub struct Catalog {
 static BUILTIN: &[(&str, &str)] = &include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 
 impl Check {
-    /// The selectors as written (for reasons and listings).
-    pub fn selector_texts(&self) -> Vec<&str> {
-        self.selectors.iter().map(|s| s.text.as_str()).collect()
+    /// The selectors as written, then one summary per benchmark mapping (for reasons
+    /// and listings).
+    pub fn selector_texts(&self) -> Vec<String> {
+        self.selectors
+            .iter()
+            .filter(|s| !s.mapped)
+            .map(|s| s.text.clone())
+            .chain(self.benchmarks.iter().map(BenchmarkMapping::summary))
+            .collect()
     }
 }
 
@@ -259,7 +278,7 @@ impl Catalog {
             hasher.update(name.rsplit('/').next().unwrap_or(name).as_bytes());
             hasher.update(text.as_bytes());
             match toml::from_str::<Control>(text) {
-                Ok(c) => match validate(&c) {
+                Ok(mut c) => match validate(&c) {
                     Ok(()) => {
                         if controls.iter().any(|o| o.id == c.id) {
                             diags.push(Diagnostic::file(
@@ -269,6 +288,11 @@ impl Catalog {
                                 format!("duplicate control id {}; this file was ignored", c.id),
                             ));
                         } else {
+                            for ch in &mut c.checks {
+                                let mapped: Vec<Selector> =
+                                    ch.benchmarks.iter().flat_map(|m| m.selectors()).collect();
+                                ch.selectors.extend(mapped);
+                            }
                             controls.push(c);
                         }
                     }
@@ -402,6 +426,9 @@ fn validate(c: &Control) -> Result<(), String> {
         }
         if !seen.insert(ch.id.clone()) {
             return Err(format!("control {}: duplicate check id {}", c.id, ch.id));
+        }
+        if let Some(p) = ch.benchmarks.iter().find_map(BenchmarkMapping::problem) {
+            return Err(format!("control {} check {}: {p}", c.id, ch.id));
         }
     }
     Ok(())

@@ -13,6 +13,8 @@ pub struct Selector {
     pub glob: Option<String>,
     /// The selector as written.
     pub text: String,
+    /// Made from a `[[checks.benchmark]]` id rather than written in `select`.
+    pub mapped: bool,
 }
 
 impl Selector {
@@ -36,6 +38,7 @@ impl Selector {
             kind,
             glob,
             text: s.to_string(),
+            mapped: false,
         })
     }
 

@@ -1,6 +1,12 @@
 //! The site's trend charts, drawn from the report's history points.
+//!
+//! A history point before the first evidence of what a chart counts has no value
+//! (`None`), so its series starts where the data starts: the findings charts begin at
+//! the first history date on or after the first dated finding (`first_findings`), and
+//! the score has no value at a date where no control could be judged.
 
-use super::{bar_chart, line_chart, Chart, ChartError, Series};
+use super::palette::*;
+use super::{bar_chart, line_chart, stacked_chart, Chart, ChartError, Series};
 use crate::evaluate::{HistoryPoint, Status};
 use crate::model::Severity;
 
@@ -11,28 +17,44 @@ pub struct Words<'a> {
     pub dates: Vec<String>,
     /// Label lookup.
     pub name: &'a dyn Fn(&str) -> String,
+    /// Index of the first history point at which findings were known (earlier
+    /// points have no findings data).
+    pub first_findings: usize,
 }
 
-/// Colour of a status series.
+/// Colour of a status (Okabe–Ito).
 pub fn status_colour(s: Status) -> (u8, u8, u8) {
     match s {
-        Status::Pass => (26, 127, 55),
-        Status::Fail => (191, 34, 34),
-        Status::Warning => (176, 110, 0),
-        Status::NotAssessed => (110, 110, 110),
-        Status::Manual => (80, 80, 170),
-        Status::Waived => (120, 60, 140),
+        Status::Pass => GREEN,
+        Status::Fail => VERMILLION,
+        Status::Warning => ORANGE,
+        Status::NotAssessed => GREY,
+        Status::Manual => SKY,
+        Status::Waived => PURPLE,
     }
 }
 
-fn severity_colour(s: Severity) -> (u8, u8, u8) {
+/// Colour of a severity (Okabe–Ito, darkest for the worst).
+pub fn severity_colour(s: Severity) -> (u8, u8, u8) {
     match s {
-        Severity::Critical => (140, 0, 0),
-        Severity::High => (210, 60, 30),
-        Severity::Medium => (200, 140, 0),
-        Severity::Low => (60, 110, 180),
-        Severity::Unknown | Severity::None => (120, 120, 120),
+        Severity::Critical => DARK,
+        Severity::High => VERMILLION,
+        Severity::Medium => ORANGE,
+        Severity::Low => BLUE,
+        Severity::Unknown | Severity::None => GREY,
     }
+}
+
+/// Whether any control could be judged at a point (the score means something).
+pub fn judged(p: &HistoryPoint) -> bool {
+    [Status::Pass, Status::Waived, Status::Fail, Status::Warning]
+        .iter()
+        .any(|s| p.statuses.get(s).copied().unwrap_or(0) > 0)
+}
+
+/// The score at each point, `None` where nothing was judged.
+pub fn scores(h: &[HistoryPoint]) -> Vec<Option<f64>> {
+    h.iter().map(|p| judged(p).then_some(p.score)).collect()
 }
 
 fn chart(w: &Words, title: &str, y: &str, y_max: Option<f64>, series: Vec<Series>) -> Chart {
@@ -45,12 +67,24 @@ fn chart(w: &Words, title: &str, y: &str, y_max: Option<f64>, series: Vec<Series
     }
 }
 
+/// A findings count per point, `None` before the first findings data.
+fn findings_series(
+    h: &[HistoryPoint],
+    w: &Words,
+    f: impl Fn(&HistoryPoint) -> usize,
+) -> Vec<Option<f64>> {
+    h.iter()
+        .enumerate()
+        .map(|(i, p)| (i >= w.first_findings).then(|| f(p) as f64))
+        .collect()
+}
+
 /// Compliance score (0–100) over time.
 pub fn score(h: &[HistoryPoint], w: &Words) -> Result<String, ChartError> {
     let s = Series {
         label: (w.name)("chart.score"),
-        values: h.iter().map(|p| p.score).collect(),
-        colour: (26, 90, 160),
+        values: scores(h),
+        colour: BLUE,
     };
     line_chart(&chart(
         w,
@@ -61,7 +95,7 @@ pub fn score(h: &[HistoryPoint], w: &Words) -> Result<String, ChartError> {
     ))
 }
 
-/// Controls by status over time.
+/// Controls by status over time, stacked (failures at the bottom).
 pub fn statuses(h: &[HistoryPoint], w: &Words) -> Result<String, ChartError> {
     let series = Status::ALL
         .iter()
@@ -69,12 +103,12 @@ pub fn statuses(h: &[HistoryPoint], w: &Words) -> Result<String, ChartError> {
             label: (w.name)(&format!("status.{}", s.as_str())),
             values: h
                 .iter()
-                .map(|p| p.statuses.get(s).copied().unwrap_or(0) as f64)
+                .map(|p| Some(p.statuses.get(s).copied().unwrap_or(0) as f64))
                 .collect(),
             colour: status_colour(*s),
         })
         .collect();
-    line_chart(&chart(
+    stacked_chart(&chart(
         w,
         "chart.status-title",
         "chart.controls",
@@ -89,10 +123,7 @@ pub fn severities(h: &[HistoryPoint], w: &Words) -> Result<String, ChartError> {
         .iter()
         .map(|s| Series {
             label: (w.name)(&format!("severity.{}", s.as_str())),
-            values: h
-                .iter()
-                .map(|p| p.open_by_severity.get(s).copied().unwrap_or(0) as f64)
-                .collect(),
+            values: findings_series(h, w, |p| p.open_by_severity.get(s).copied().unwrap_or(0)),
             colour: severity_colour(*s),
         })
         .collect();
@@ -110,13 +141,13 @@ pub fn new_vs_fixed(h: &[HistoryPoint], w: &Words) -> Result<String, ChartError>
     let series = vec![
         Series {
             label: (w.name)("chart.new"),
-            values: h.iter().map(|p| p.new as f64).collect(),
-            colour: (191, 34, 34),
+            values: findings_series(h, w, |p| p.new),
+            colour: VERMILLION,
         },
         Series {
             label: (w.name)("chart.fixed"),
-            values: h.iter().map(|p| p.fixed as f64).collect(),
-            colour: (26, 127, 55),
+            values: findings_series(h, w, |p| p.fixed),
+            colour: BLUE,
         },
     ];
     bar_chart(&chart(
@@ -132,8 +163,8 @@ pub fn new_vs_fixed(h: &[HistoryPoint], w: &Words) -> Result<String, ChartError>
 pub fn overdue(h: &[HistoryPoint], w: &Words) -> Result<String, ChartError> {
     let s = Series {
         label: (w.name)("state.overdue"),
-        values: h.iter().map(|p| p.overdue as f64).collect(),
-        colour: (191, 34, 34),
+        values: findings_series(h, w, |p| p.overdue),
+        colour: VERMILLION,
     };
     line_chart(&chart(
         w,

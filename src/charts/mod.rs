@@ -2,22 +2,51 @@
 //! series the caller supplies. Plotters' SVG backend writes styling as attributes and
 //! escapes every label, so the output is safe to serve under a strict CSP.
 //!
-//! [`history`] turns the report's history into the site's five trend charts.
+//! Charts tell the truth: a value that does not exist yet (`None`, before the first
+//! evidence) is left out, never drawn as zero. Series are told apart by more than
+//! colour (a colour-blind-safe palette, marker shapes, dash patterns and labels written
+//! next to the data), and every SVG carries a `prefers-color-scheme: dark` style so the
+//! charts follow the page into dark mode.
+//!
+//! [`history`] turns the report's history into the site's trend charts; [`summary`]
+//! draws the small charts of the overview (sparkline, status bars, team bars).
 
+mod draw;
 pub mod history;
+pub mod summary;
 
-use plotters::prelude::*;
+pub use draw::{bar_chart, line_chart, stacked_chart};
 
 /// Chart size in pixels.
 pub const SIZE: (u32, u32) = (720, 320);
 
+/// The Okabe–Ito palette: distinguishable with every common colour-vision deficiency.
+pub mod palette {
+    /// Vermillion.
+    pub const VERMILLION: (u8, u8, u8) = (213, 94, 0);
+    /// Orange.
+    pub const ORANGE: (u8, u8, u8) = (230, 159, 0);
+    /// Sky blue.
+    pub const SKY: (u8, u8, u8) = (86, 180, 233);
+    /// Bluish green.
+    pub const GREEN: (u8, u8, u8) = (0, 158, 115);
+    /// Blue.
+    pub const BLUE: (u8, u8, u8) = (0, 114, 178);
+    /// Reddish purple.
+    pub const PURPLE: (u8, u8, u8) = (204, 121, 167);
+    /// Grey (not part of Okabe–Ito's hues; for "unknown").
+    pub const GREY: (u8, u8, u8) = (153, 153, 153);
+    /// Dark red, for the most severe category (distinct from vermillion by lightness).
+    pub const DARK: (u8, u8, u8) = (120, 28, 40);
+}
+
 /// One named series.
 #[derive(Debug, Clone)]
 pub struct Series {
-    /// Legend label.
+    /// Label (legend and direct label).
     pub label: String,
-    /// One value per x position.
-    pub values: Vec<f64>,
+    /// One value per x position; `None` where no data exists (nothing is drawn).
+    pub values: Vec<Option<f64>>,
     /// Colour (RGB).
     pub colour: (u8, u8, u8),
 }
@@ -47,122 +76,59 @@ pub struct ChartError {
     pub message: String,
 }
 
-fn y_top(chart: &Chart) -> f64 {
-    let data_max = chart
-        .series
-        .iter()
-        .flat_map(|s| s.values.iter().copied())
-        .fold(0.0_f64, f64::max);
-    chart
-        .y_max
-        .unwrap_or_else(|| (data_max * 1.1).ceil().max(1.0))
-}
+/// The style every chart carries: in dark mode the white background, black text and
+/// black axes of plotters' output turn dark, light and grey. Series colours stay (the
+/// palette reads on both backgrounds), except the darkest one, which is lightened.
+pub const DARK_STYLE: &str = "<style>@media (prefers-color-scheme: dark){\
+[fill=\"#FFFFFF\"]{fill:#0d1117}[fill=\"#000000\"]{fill:#e6edf3}\
+[stroke=\"#000000\"]{stroke:#8b949e}[stroke=\"#FFFFFF\"]{stroke:#0d1117}\
+[fill=\"#781C28\"]{fill:#e8707f}[stroke=\"#781C28\"]{stroke:#e8707f}}</style>";
 
-fn positions(chart: &Chart) -> usize {
-    chart
-        .series
-        .iter()
-        .map(|s| s.values.len())
-        .max()
-        .unwrap_or(0)
-        .max(chart.x_labels.len())
-}
-
-/// How the series are drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Lines,
-    Bars,
-}
-
-fn draw(chart: &Chart, kind: Kind) -> Result<String, ChartError> {
-    let err = |e: &dyn std::fmt::Display| ChartError {
-        title: chart.title.clone(),
-        message: e.to_string(),
-    };
-    let n = positions(chart);
-    let top = y_top(chart);
-    let x_range = -0.5..(n.max(1) as f64 - 0.5);
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| err(&e))?;
-        let mut ctx = ChartBuilder::on(&root)
-            .caption(&chart.title, ("sans-serif", 18))
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(48)
-            .build_cartesian_2d(x_range, 0.0..top)
-            .map_err(|e| err(&e))?;
-        let labels = &chart.x_labels;
-        let formatter = |x: &f64| {
-            let i = x.round();
-            if (x - i).abs() < 1e-6 && i >= 0.0 {
-                labels.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        };
-        let whole = |y: &f64| {
-            if (y - y.round()).abs() < 1e-6 {
-                format!("{y:.0}")
-            } else {
-                String::new()
-            }
-        };
-        ctx.configure_mesh()
-            .x_labels(n.clamp(2, 8))
-            .x_label_formatter(&formatter)
-            .y_label_formatter(&whole)
-            .y_desc(chart.y_label.as_str())
-            .disable_x_mesh()
-            .max_light_lines(1)
-            .draw()
-            .map_err(|e| err(&e))?;
-        let count = chart.series.len().max(1) as f64;
-        for (k, s) in chart.series.iter().enumerate() {
-            let colour = RGBColor(s.colour.0, s.colour.1, s.colour.2);
-            let drawn = match kind {
-                Kind::Lines => ctx
-                    .draw_series(LineSeries::new(
-                        s.values.iter().enumerate().map(|(i, v)| (i as f64, *v)),
-                        colour.stroke_width(2),
-                    ))
-                    .map_err(|e| err(&e))?,
-                Kind::Bars => {
-                    let width = 0.8 / count;
-                    ctx.draw_series(s.values.iter().enumerate().map(|(i, v)| {
-                        let x0 = i as f64 - 0.4 + width * k as f64;
-                        Rectangle::new([(x0, 0.0), (x0 + width, *v)], colour.filled())
-                    }))
-                    .map_err(|e| err(&e))?
-                }
-            };
-            drawn.label(s.label.as_str()).legend(move |(x, y)| {
-                Rectangle::new([(x, y - 4), (x + 14, y + 4)], colour.filled())
-            });
+/// Insert [`DARK_STYLE`] right after the opening `<svg …>` tag.
+pub fn with_dark_mode(svg: String) -> String {
+    match svg.find('>') {
+        Some(i) if svg.starts_with("<svg") => {
+            let mut out = String::with_capacity(svg.len() + DARK_STYLE.len() + 1);
+            out.push_str(&svg[..=i]);
+            out.push('\n');
+            out.push_str(DARK_STYLE);
+            out.push_str(&svg[i + 1..]);
+            out
         }
-        if !chart.series.is_empty() {
-            ctx.configure_series_labels()
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK)
-                .position(SeriesLabelPosition::UpperLeft)
-                .draw()
-                .map_err(|e| err(&e))?;
-        }
-        root.present().map_err(|e| err(&e))?;
+        _ => svg,
     }
-    Ok(svg)
 }
 
-/// A line chart.
-pub fn line_chart(chart: &Chart) -> Result<String, ChartError> {
-    draw(chart, Kind::Lines)
-}
-
-/// A grouped bar chart (one bar per series at each position).
-pub fn bar_chart(chart: &Chart) -> Result<String, ChartError> {
-    draw(chart, Kind::Bars)
+/// Spread label positions (pixel y, sorted or not) so that no two are closer than `gap`,
+/// keeping them inside `lo..=hi`. Returns the new positions in the input order.
+pub fn spread(ys: &[i32], gap: i32, lo: i32, hi: i32) -> Vec<i32> {
+    let mut order: Vec<usize> = (0..ys.len()).collect();
+    order.sort_by_key(|&i| (ys[i], i));
+    let mut placed: Vec<i32> = order.iter().map(|&i| ys[i].clamp(lo, hi)).collect();
+    for k in 1..placed.len() {
+        if placed[k] < placed[k - 1] + gap {
+            placed[k] = placed[k - 1] + gap;
+        }
+    }
+    // Pushed past the bottom: shift the run back up.
+    if let Some(last) = placed.last().copied() {
+        if last > hi {
+            let over = last - hi;
+            for p in placed.iter_mut() {
+                *p -= over;
+            }
+            for k in (0..placed.len().saturating_sub(1)).rev() {
+                if placed[k] > placed[k + 1] - gap {
+                    placed[k] = placed[k + 1] - gap;
+                }
+            }
+        }
+    }
+    let mut out = vec![0; ys.len()];
+    for (k, &i) in order.iter().enumerate() {
+        out[i] = placed[k];
+    }
+    out
 }
 
 #[cfg(test)]
@@ -172,26 +138,33 @@ mod tests {
     fn sample(title: &str) -> Chart {
         Chart {
             title: title.to_string(),
-            x_labels: vec!["2026-01-01".into(), "2026-01-08".into()],
+            x_labels: vec![
+                "2026-01-01".into(),
+                "2026-01-08".into(),
+                "2026-01-15".into(),
+            ],
             y_label: "n".into(),
             y_max: None,
             series: vec![Series {
                 label: "<b>x</b>".into(),
-                values: vec![1.0, 3.0],
+                values: vec![None, Some(1.0), Some(3.0)],
                 colour: (200, 0, 0),
             }],
         }
     }
 
     #[test]
-    fn charts_are_deterministic_and_escape_labels() {
+    fn charts_are_deterministic_escape_labels_and_follow_dark_mode() {
         let a = line_chart(&sample("<script>alert(1)</script>")).unwrap();
         let b = line_chart(&sample("<script>alert(1)</script>")).unwrap();
         assert_eq!(a, b);
         assert!(a.starts_with("<svg"));
+        assert!(a.contains("prefers-color-scheme: dark"));
         assert!(!a.contains("<script>") && !a.contains("<b>"));
         let bars = bar_chart(&sample("t")).unwrap();
         assert!(bars.contains("<rect"));
+        let stacked = stacked_chart(&sample("t")).unwrap();
+        assert!(stacked.contains("<rect"));
         let empty = line_chart(&Chart {
             series: vec![],
             x_labels: vec![],
@@ -199,5 +172,22 @@ mod tests {
         })
         .unwrap();
         assert!(empty.contains("</svg>"));
+    }
+
+    #[test]
+    fn a_missing_value_draws_nothing_where_a_zero_draws_a_point() {
+        let missing = line_chart(&sample("t")).unwrap();
+        let mut zero = sample("t");
+        zero.series[0].values[0] = Some(0.0);
+        let zero = line_chart(&zero).unwrap();
+        let markers = |s: &str| s.matches("<circle").count();
+        assert_eq!(markers(&missing) + 1, markers(&zero));
+    }
+
+    #[test]
+    fn labels_are_spread_apart_and_kept_in_range() {
+        assert_eq!(spread(&[10, 11, 12], 10, 0, 100), vec![10, 20, 30]);
+        assert_eq!(spread(&[100, 99], 10, 0, 100), vec![100, 90]);
+        assert_eq!(spread(&[50], 10, 0, 100), vec![50]);
     }
 }

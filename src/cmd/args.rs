@@ -128,6 +128,10 @@ pub struct CatalogArgs {
     /// Language to check with --check-translations.
     #[arg(long)]
     pub lang: Option<String>,
+    /// Print docs/benchmark-mappings.md (benchmark items per version, their titles and
+    /// controls) generated from the catalog; exit 1 if a mapped id's title does not fit.
+    #[arg(long)]
+    pub benchmark_mappings: bool,
 }
 
 /// `muster formats`.

@@ -16,6 +16,17 @@ pub fn catalog(args: CatalogArgs) -> anyhow::Result<i32> {
     for d in &diags {
         eprintln!("{d}");
     }
+    if args.benchmark_mappings {
+        print!(
+            "{}",
+            crate::catalog::benchmarks::mappings_markdown(&catalog)
+        );
+        let problems = crate::catalog::benchmarks::title_problems(&catalog);
+        for p in &problems {
+            eprintln!("{p}");
+        }
+        return Ok(i32::from(!problems.is_empty()));
+    }
     if args.check_translations {
         let langs: Vec<String> = match &args.lang {
             Some(l) => vec![l.clone()],
@@ -92,13 +103,15 @@ pub fn formats(args: FormatArgs) -> anyhow::Result<i32> {
             println!("{}", serde_json::to_string_pretty(&rows)?)
         }
         OutputFormat::Text => {
+            // The first column is as wide as the longest format id.
+            let w = formats.iter().map(|f| f.id.len()).max().unwrap_or(0).max(6);
             println!(
-                "{:<17} {:<44} {:<40} DETECTION",
+                "{:<w$} {:<44} {:<40} DETECTION",
                 "FORMAT", "EXPORT", "TESTED WITH"
             );
             for f in formats {
                 println!(
-                    "{:<17} {:<44} {:<40} {}",
+                    "{:<w$} {:<44} {:<40} {}",
                     f.id, f.name, f.tested, f.detection
                 );
             }

@@ -3,9 +3,10 @@
 //! target ids, scope, the checks whose selectors match it, triage) so that each of the
 //! ~26 history dates does not recompute it.
 
+use super::identity::ImageIdentity;
 use super::triage::Triage;
 use super::waivers::{Attestation, Waiver};
-use super::{findings, view};
+use super::{findings, vex, view};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::model::{ImageRef, Interner, Record, RecordKind, ScanClass, Text};
@@ -71,7 +72,8 @@ pub struct Index {
     first_seen: HashMap<Text, DateTime<Utc>>,
     excluded: Vec<bool>,
     production: Vec<bool>,
-    digest_names: HashMap<String, String>,
+    /// One image across the names tools give it.
+    identity: ImageIdentity,
     /// Per record, the `gid`s of the checks whose selectors match it (predicates aside).
     /// (Shared: most records have the same list as many others.)
     selected: Vec<Arc<[u32]>>,
@@ -83,8 +85,12 @@ pub struct Index {
     triaged_by: Vec<Option<u32>>,
     /// Per target id, the times of its reports (sorted, distinct).
     report_times: Vec<Vec<DateTime<Utc>>>,
+    /// Per record, the time of the report it belongs to (see [`view::Targets`]).
+    report_at: Vec<Option<DateTime<Utc>>>,
     /// Per node, the dated reports of node sensors.
     pub(super) sensor_reports: super::coverage::SensorReports,
+    /// Per vulnerability record, the VEX statements about it.
+    vex: vex::Candidates,
 }
 
 /// Which checks' selectors match each record, computed once per report and memoised
@@ -138,10 +144,11 @@ impl Index {
     ) -> Index {
         // Keys are computed in parallel; equal finding keys share one string.
         let interner = Interner::default();
+        let identity = ImageIdentity::build(records);
         let finding_keys: Vec<Text> = records
             .par_iter()
             .map(|r| {
-                let mut key = Text::from(findings::finding_key(r));
+                let mut key = Text::from(findings::finding_key(r, &identity));
                 interner.share(&mut key);
                 key
             })
@@ -157,14 +164,35 @@ impl Index {
                 }
             }
         }
-        let mut report_times: Vec<Vec<DateTime<Utc>>> = vec![Vec::new(); target_count];
+        // One report per file and target: results a tool dates one by one (Kyverno
+        // stamps each result) belong to the report, dated by its newest result.
+        let mut report_of: HashMap<(&str, u32), DateTime<Utc>> = HashMap::new();
         for (r, t) in records.iter().zip(&target_ids) {
-            if let (true, Some(at), Some(times)) = (
-                r.kind.is_snapshot(),
-                r.observed_at,
-                report_times.get_mut(*t as usize),
-            ) {
-                times.push(at);
+            if let (true, Some(at)) = (r.kind.is_snapshot(), r.observed_at) {
+                let e = report_of
+                    .entry((r.provenance.file.as_str(), *t))
+                    .or_insert(at);
+                if at > *e {
+                    *e = at;
+                }
+            }
+        }
+        let report_at: Vec<Option<DateTime<Utc>>> = records
+            .iter()
+            .zip(&target_ids)
+            .map(|(r, t)| match (r.kind.is_snapshot(), r.observed_at) {
+                (true, Some(_)) => report_of
+                    .get(&(r.provenance.file.as_str(), *t))
+                    .copied()
+                    .or(r.observed_at),
+                _ => r.observed_at,
+            })
+            .collect();
+        drop(report_of);
+        let mut report_times: Vec<Vec<DateTime<Utc>>> = vec![Vec::new(); target_count];
+        for (t, at) in target_ids.iter().zip(&report_at) {
+            if let (Some(at), Some(times)) = (at, report_times.get_mut(*t as usize)) {
+                times.push(*at);
             }
         }
         for times in &mut report_times {
@@ -173,17 +201,9 @@ impl Index {
         }
         let triage_dates: Vec<(Option<u32>, Option<NaiveDate>)> =
             records.par_iter().map(|r| triage_of(r, triage)).collect();
-        let mut digest_names = HashMap::new();
-        for r in records {
-            if let Some(i) = &r.subject.image {
-                if let (Some(d), Some(t)) = (&i.digest, &i.tag) {
-                    digest_names
-                        .entry(format!("{}@{}", i.name(), d))
-                        .or_insert(format!("{}:{}", i.name(), t));
-                }
-            }
-        }
+        let vex = vex::candidates(records, &|i| identity.of_ref(i).tagged());
         Index {
+            vex,
             target_ids,
             target_count,
             finding_keys,
@@ -196,12 +216,13 @@ impl Index {
                 .par_iter()
                 .map(|r| view::in_production(r, config))
                 .collect(),
-            digest_names,
+            identity,
             selected: selections(records, catalog),
             open_until: triage_dates.iter().map(|(_, until)| *until).collect(),
             triaged_by: triage_dates.into_iter().map(|(by, _)| by).collect(),
             sensor_reports: super::coverage::sensor_reports(records),
             report_times,
+            report_at,
         }
     }
 }
@@ -224,6 +245,15 @@ fn triage_of(r: &Record, triage: &[Triage]) -> (Option<u32>, Option<NaiveDate>) 
 }
 
 impl Index {
+    /// What a newer report replaces, per record.
+    fn targets(&self) -> view::Targets<'_> {
+        view::Targets {
+            ids: &self.target_ids,
+            count: self.target_count,
+            report_at: &self.report_at,
+        }
+    }
+
     /// Records left out of scope (an excluded namespace).
     pub fn excluded_count(&self) -> usize {
         self.excluded.iter().filter(|e| **e).count()
@@ -278,8 +308,7 @@ impl Ctx<'_> {
         let window = Duration::days(self.config.report.window_days.max(1));
         view::current(
             self.records,
-            &self.index.target_ids,
-            self.index.target_count,
+            &self.index.targets(),
             &self.index.open_until,
             self.at,
             window,
@@ -337,12 +366,12 @@ impl Ctx<'_> {
 
     /// Per target id, the newest snapshot time at or before `self.at`.
     pub fn newest_snapshots(&self) -> Vec<Option<DateTime<Utc>>> {
-        view::newest_snapshots(
-            self.records,
-            &self.index.target_ids,
-            self.index.target_count,
-            self.at,
-        )
+        view::newest_snapshots(self.records, &self.index.targets(), self.at)
+    }
+
+    /// The time of the report record `i` belongs to.
+    pub fn report_at(&self, i: usize) -> Option<DateTime<Utc>> {
+        self.index.report_at.get(i).copied().flatten()
     }
 
     /// The target id of record `i` (what a newer scan of the same target replaces).
@@ -362,11 +391,25 @@ impl Ctx<'_> {
 
     /// One name per image across tools: `registry/repo:tag`, resolving digest-only references.
     pub fn canonical(&self, image: &ImageRef) -> String {
-        if image.tag.is_none() {
-            if let Some(name) = self.index.digest_names.get(&image.key()) {
-                return name.clone();
-            }
-        }
-        image.tagged()
+        self.index.identity.of_ref(image).tagged()
+    }
+
+    /// The canonical name of record `r`'s image (see [`ImageIdentity`]).
+    pub fn image_name(&self, r: &Record) -> Option<String> {
+        self.index.identity.of_record(r).map(ImageRef::tagged)
+    }
+
+    /// The canonical reference of record `r`'s image.
+    pub fn image_of<'a>(&'a self, r: &'a Record) -> Option<&'a ImageRef> {
+        self.index.identity.of_record(r)
+    }
+
+    /// The VEX statements about vulnerability record `i` (whatever their dates), with
+    /// how specific each is.
+    pub fn vex_candidates(&self, i: usize) -> &[(u32, vex::Specificity)] {
+        u32::try_from(i)
+            .ok()
+            .and_then(|i| self.index.vex.get(&i))
+            .map_or(&[], |c| c)
     }
 }

@@ -2,19 +2,21 @@
 //! seen, last seen, due, fixed), with one definition of open, overdue and fixed shared
 //! by every page, export and trend.
 
-use super::judge::classify;
+use super::identity::ImageIdentity;
+use super::judge::{classify, expired_waiver_for};
 use super::summaries::owner_of;
-use super::{Ctx, Finding, FindingState};
+use super::{vex, Ctx, Finding, FindingState, VexNote};
 use crate::catalog::{Catalog, Control};
 use crate::model::{Outcome, Record, RecordKind, Text};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// Identity of a finding across scans: kind, id, and the target at repository level
-/// (so a rebuild without a fix does not reset the grace clock).
-pub fn finding_key(r: &Record) -> String {
+/// (so a rebuild without a fix does not reset the grace clock), the image named as
+/// its identity names it (one image scanned under two names is one target).
+pub fn finding_key(r: &Record, identity: &ImageIdentity) -> String {
     // A vulnerability belongs to the image (every workload running it shares it);
     // a misconfiguration or secret to the workload or file it was found in.
-    let image = || r.subject.image.as_ref().map(|i| i.name());
+    let image = || identity.of_record(r).map(|i| i.name());
     let by_image = r.kind == RecordKind::Vulnerability;
     let target = (if by_image { image() } else { None })
         .or_else(|| r.subject.workload())
@@ -118,7 +120,7 @@ fn finding(
         // Fixed on the first later report of the same kind and target without it.
         let fixed = ctx
             .target_id(latest)
-            .and_then(|t| ctx.next_report(t, last?));
+            .and_then(|t| ctx.next_report(t, ctx.report_at(latest).or(last)?));
         (
             FindingState::Fixed,
             None,
@@ -126,6 +128,24 @@ fn finding(
             fixed.map(|t| t.date_naive()),
         )
     };
+    // A waiver that expired stays visible while none covers it any more.
+    let expired_waiver = if open && waiver.is_none() {
+        let date = ctx.at.date_naive();
+        let ids: Vec<&str> = if controls.is_empty() {
+            vec!["*"]
+        } else {
+            controls.iter().map(|c| c.id.as_str()).collect()
+        };
+        ids.into_iter()
+            .filter_map(|c| expired_waiver_for(ctx.waivers, c, r, date))
+            .max_by_key(|w| w.expires_on)
+            .map(|w| w.id.clone())
+    } else {
+        None
+    };
+    let vex = (open && r.kind == RecordKind::Vulnerability)
+        .then(|| vex_note(ctx, latest))
+        .flatten();
     let mut sources: BTreeSet<String> = BTreeSet::new();
     let mut severity = r.severity;
     for o in idxs.iter().filter_map(|i| ctx.records.get(*i)) {
@@ -139,7 +159,7 @@ fn finding(
         title: r.title.to_string(),
         severity,
         subject: r.subject.label(),
-        image: r.subject.image.clone(),
+        image: ctx.image_of(r).cloned(),
         package: r.vuln().and_then(|v| non_empty(&v.package)),
         installed_version: r.vuln().and_then(|v| non_empty(&v.installed)),
         fixed_version: r.vuln().and_then(|v| non_empty(&v.fixed_in)),
@@ -151,8 +171,23 @@ fn finding(
         state,
         team: owner_of(ctx.config, &r.subject).map(|o| o.team.clone()),
         waiver,
+        expired_waiver,
+        vex,
         sources: sources.into_iter().collect(),
         controls: controls.iter().map(|c| c.id.clone()).collect(),
         provenance: r.provenance.clone(),
+    })
+}
+
+/// The VEX statement deciding about vulnerability record `idx`, as shown on its finding.
+fn vex_note(ctx: &Ctx<'_>, idx: usize) -> Option<VexNote> {
+    let (s, facts) = vex::deciding(ctx, idx)?;
+    let statement = ctx.records.get(s)?;
+    Some(VexNote {
+        facts: facts.clone(),
+        closes: vex::closes(ctx, idx),
+        date: statement.observed_at,
+        format: statement.format.id().to_string(),
+        provenance: statement.provenance.clone(),
     })
 }

@@ -3,9 +3,9 @@
 //! lives here: the waiver covering a record, a failing record's place in its
 //! remediation life cycle (waived, no fix, in grace, overdue), and evidence rows.
 
-use super::rules;
 use super::view::Current;
 use super::waivers::Waiver;
+use super::{rules, vex};
 use super::{Ctx, EvidenceItem, FindingState, Reason, ReasonCode, Status};
 use crate::catalog::{Check, Control};
 use crate::model::{Record, RecordKind, Severity};
@@ -111,6 +111,20 @@ fn grace_days(ctx: &Ctx<'_>, control: Option<&Control>, r: &Record) -> Option<i6
     })
 }
 
+/// The waiver that covered a record under a control and expired before `date` (the
+/// latest to expire), if any: shown on findings no valid waiver covers.
+pub fn expired_waiver_for<'w>(
+    waivers: &'w [Waiver],
+    control: &str,
+    r: &Record,
+    date: NaiveDate,
+) -> Option<&'w Waiver> {
+    waivers
+        .iter()
+        .filter(|w| w.expires_on < date && w.covers(control, r))
+        .max_by_key(|w| w.expires_on)
+}
+
 /// The waiver covering a record on a date, if any.
 pub fn waiver_for<'w>(
     waivers: &'w [Waiver],
@@ -124,7 +138,7 @@ pub fn waiver_for<'w>(
 }
 
 /// Classify a failing record under a control (or under none, for a failure no control
-/// maps): waived, triaged (alerts), no fix, in grace or overdue (with its due date). A
+/// maps): closed by VEX, waived, triaged (alerts), no fix, in grace or overdue (with its due date). A
 /// failure no report dated has unknown age: it is overdue, with no due date, and never
 /// starts a grace clock.
 pub fn classify(
@@ -135,7 +149,13 @@ pub fn classify(
 ) -> (FindingState, Option<NaiveDate>, Option<String>) {
     let date = ctx.at.date_naive();
     let control_id = control.map_or("*", |c| c.id.as_str());
-    if let Some(w) = waiver_for(ctx.waivers, control_id, r, date) {
+    let waiver = waiver_for(ctx.waivers, control_id, r, date);
+    // A VEX statement that the product is not affected (or fixed) closes it, waived or
+    // not (the waiver stays shown).
+    if r.kind == RecordKind::Vulnerability && vex::closes(ctx, idx) {
+        return (FindingState::VexClosed, None, waiver.map(|w| w.id.clone()));
+    }
+    if let Some(w) = waiver {
         return (FindingState::Waived, None, Some(w.id.clone()));
     }
     if ctx.triaged(idx).is_some() {

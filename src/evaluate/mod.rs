@@ -7,6 +7,7 @@
 mod context;
 mod coverage;
 mod findings;
+mod identity;
 mod judge;
 mod period;
 mod register;
@@ -15,6 +16,7 @@ mod rules;
 mod summaries;
 mod timeline;
 pub mod triage;
+pub mod vex;
 mod view;
 pub mod waivers;
 

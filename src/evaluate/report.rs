@@ -126,6 +126,10 @@ vocabulary! {
         UndatedEvidence = "reason.undated-evidence",
         /// Days of the window without audit events.
         AuditGaps = "reason.audit-gaps",
+        /// Every running image has a verified signature of its digest.
+        SignedImages = "reason.signed-images",
+        /// Running images without a verified signature of their digest.
+        UnsignedImages = "reason.unsigned-images",
     }
 }
 
@@ -164,6 +168,9 @@ vocabulary! {
         Waived = "waived",
         /// A runtime alert closed by an entry of the triage register.
         Triaged = "triaged",
+        /// A vulnerability a VEX statement says the product is not affected by (or
+        /// has fixed), dated no later than the report date: closed, never open.
+        VexClosed = "vex-closed",
         /// Seen before, absent from the newest scan of its target.
         Fixed = "fixed",
         /// Positive evidence (passing check).
@@ -321,11 +328,44 @@ pub struct Finding {
     pub team: Option<String>,
     /// Waiver id.
     pub waiver: Option<String>,
+    /// A waiver that covered it and has expired (when no valid waiver covers it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expired_waiver: Option<String>,
+    /// The VEX statement that decides it as of the report date (whatever its status:
+    /// only `not_affected` and `fixed` close it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vex: Option<VexNote>,
     /// Formats that reported it.
     pub sources: Vec<String>,
     /// Controls it affects.
     pub controls: Vec<String>,
     /// Where it was seen last.
+    pub provenance: Provenance,
+}
+
+impl Finding {
+    /// An open high or critical finding that no control of the catalog counts: shown on
+    /// its own page and export (`unmapped.html`, `unmapped.csv`) and counted on the
+    /// overview, so that a failure outside the catalog is never invisible.
+    pub fn is_unmapped_serious(&self) -> bool {
+        self.state.is_open() && self.controls.is_empty() && self.severity >= Severity::High
+    }
+}
+
+/// A VEX statement as shown on the finding it applies to: what it says, who said it,
+/// when, and where it was read.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VexNote {
+    /// What the statement says, with its justification, impact and action.
+    #[serde(flatten)]
+    pub facts: crate::model::VexFacts,
+    /// Whether it closes the finding (`not_affected` or `fixed`, and `[vex] accept`).
+    pub closes: bool,
+    /// When the statement was made.
+    pub date: Option<DateTime<Utc>>,
+    /// The format of its document.
+    pub format: String,
+    /// Its document's file, line and pointer.
     pub provenance: Provenance,
 }
 
@@ -413,6 +453,9 @@ pub struct Changes {
     pub new_findings: Vec<String>,
     /// Findings fixed after `since`, as "CHECK · subject".
     pub fixed_findings: Vec<String>,
+    /// Findings a VEX statement dated after `since` closes, as "CHECK · subject".
+    #[serde(default)]
+    pub vex_closed_findings: Vec<String>,
     /// Waivers approved after `since`.
     pub new_waivers: Vec<String>,
     /// Waivers that expired after `since`.

@@ -35,13 +35,15 @@ pub fn images(
     let mut running: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut aliases: HashMap<String, BTreeSet<String>> = HashMap::new();
     for (i, r) in ctx.records.iter().enumerate() {
-        let Some(img) = &r.subject.image else {
+        let (Some(img), Some(name)) = (&r.subject.image, ctx.image_name(r)) else {
             continue;
         };
-        if ctx.excluded(i) || r.observed_at.is_some_and(|t| t > ctx.at) {
+        // A VEX statement names a product, not an image of the estate (a vendor's
+        // document may name hundreds): it neither adds an image nor saw one.
+        if r.kind == RecordKind::Vex || ctx.excluded(i) || r.observed_at.is_some_and(|t| t > ctx.at)
+        {
             continue;
         }
-        let name = ctx.canonical(img);
         let e = map.entry(name.clone()).or_insert_with(|| ImageSummary {
             image: crate::model::ImageRef::parse(&name).unwrap_or_else(|| img.clone()),
             aliases: Vec::new(),

@@ -260,6 +260,146 @@ fn history_has_one_point_per_week_and_same_inputs_give_identical_reports() {
     );
 }
 
+fn vex_statement(
+    image: &str,
+    cve: &str,
+    status: crate::model::VexStatus,
+    at: chrono::DateTime<Utc>,
+) -> Record {
+    let mut r = Record::new(
+        RecordKind::Vex,
+        crate::model::test_formats::TRIVY,
+        cve,
+        Outcome::Info,
+    );
+    r.facts = Facts::Vex(
+        crate::model::VexFacts {
+            status,
+            justification: Some("vulnerable_code_not_in_execute_path".into()),
+            impact: None,
+            action: None,
+            author: Some("platform".into()),
+            document: Some("vex-1".into()),
+            package: Some("openssl".into()),
+        }
+        .into(),
+    );
+    r.subject.image = ImageRef::parse(image);
+    r.observed_at = Some(at);
+    r.provenance.file = "vex.json".into();
+    r
+}
+
+#[test]
+fn a_not_affected_statement_closes_the_finding_from_its_date_until_a_newer_one_reopens_it() {
+    use crate::model::VexStatus;
+    let img = "docker.io/library/nginx:1.25";
+    let mut records = vec![
+        scan(img, day(1, 9)),
+        vuln(img, "CVE-2026-0002", Severity::Critical, day(1, 9)),
+        vex_statement(img, "CVE-2026-0002", VexStatus::NotAffected, day(20, 9)),
+        scan(img, day(24, 9)),
+        vuln(img, "CVE-2026-0002", Severity::Critical, day(24, 9)),
+    ];
+    // Before the statement's date: overdue, the statement not shown.
+    let before = run(&records, &[], &[], day(15, 9));
+    assert_eq!(before.findings[0].state, FindingState::Overdue);
+    assert!(before.findings[0].vex.is_none());
+    // From its date: closed, not open anywhere, and the (fresh) scan that reported it
+    // proves the control.
+    let after = run(&records, &[], &[], day(25, 9));
+    let f = &after.findings[0];
+    assert_eq!(f.state, FindingState::VexClosed);
+    assert!(!f.state.is_open());
+    let note = f.vex.as_ref().map(|v| (v.facts.status, v.closes));
+    assert_eq!(note, Some((VexStatus::NotAffected, true)));
+    assert_eq!(status(&after, "IMG-04"), Status::Pass);
+    let last = after
+        .history
+        .last()
+        .map(|p| (p.overdue, p.open_by_severity.len()));
+    assert_eq!(last, Some((0, 0)));
+    // "What changed" since the previous weekly point (18 September) lists it.
+    assert_eq!(after.changes.since, Some(day(18, 9).date_naive()));
+    assert_eq!(after.changes.vex_closed_findings.len(), 1);
+    // A newer statement under investigation reopens it, and is shown.
+    records.push(vex_statement(
+        img,
+        "CVE-2026-0002",
+        VexStatus::UnderInvestigation,
+        day(22, 9),
+    ));
+    let reopened = run(&records, &[], &[], day(25, 9));
+    let f = &reopened.findings[0];
+    assert_eq!(f.state, FindingState::Overdue);
+    let note = f.vex.as_ref().map(|v| (v.facts.status, v.closes));
+    assert_eq!(note, Some((VexStatus::UnderInvestigation, false)));
+}
+
+#[test]
+fn vex_closes_nothing_when_not_accepted_and_a_closed_finding_keeps_its_expired_waiver() {
+    use crate::model::VexStatus;
+    let img = "docker.io/library/redis:7.2";
+    let records = vec![
+        scan(img, day(1, 9)),
+        vuln(img, "CVE-2026-0003", Severity::Critical, day(1, 9)),
+        vex_statement(img, "CVE-2026-0003", VexStatus::Fixed, day(2, 9)),
+    ];
+    let csv = "id,control,finding,image,workload,reason,category,approver,approved_on,expires_on\n\
+W1,IMG-04,CVE-2026-0003,docker.io/library/redis:*,,accepted,risk-accepted,CISO,2026-09-01,2026-09-30\n";
+    let mut d = Vec::new();
+    let w = parse_waivers("waivers.csv", csv, &mut d);
+    // While the waiver is valid, the finding is closed by VEX and shows the waiver.
+    let r = run(&records, &w, &[], day(20, 9));
+    let f = &r.findings[0];
+    assert_eq!(f.state, FindingState::VexClosed);
+    assert_eq!(
+        (f.waiver.as_deref(), f.expired_waiver.as_deref()),
+        (Some("W1"), None)
+    );
+    // Once it expired, the expired waiver is shown beside the statement.
+    let r = run(&records, &w, &[], day(2, 10));
+    let f = &r.findings[0];
+    assert_eq!(f.state, FindingState::VexClosed);
+    assert_eq!(
+        (f.waiver.as_deref(), f.expired_waiver.as_deref()),
+        (None, Some("W1"))
+    );
+    let cat = catalog();
+    let mut config = Config::default();
+    config.vex.accept = false;
+    let r = evaluate(
+        Inputs {
+            records: &records,
+            sources: &[],
+            catalog: &cat,
+            config: &config,
+            waivers: &w,
+            attestations: &[],
+            triage: &[],
+            diagnostics: Vec::new(),
+        },
+        day(2, 10),
+        None,
+    );
+    let f = &r.findings[0];
+    assert_eq!(f.state, FindingState::Overdue);
+    assert_eq!(f.vex.as_ref().map(|v| v.closes), Some(false));
+}
+
+#[test]
+fn an_image_only_a_vex_statement_names_is_not_an_image_of_the_estate() {
+    use crate::model::VexStatus;
+    let records = vec![vex_statement(
+        "docker.io/library/postgres:16",
+        "CVE-2026-0009",
+        VexStatus::NotAffected,
+        day(1, 9),
+    )];
+    let r = run(&records, &[], &[], day(2, 9));
+    assert!(r.images.is_empty(), "{:?}", r.images);
+}
+
 const PLATFORM_CONTROL: &str = r#"
 id = "NET-02"
 domain = "network"

@@ -127,6 +127,10 @@ pub fn changes(
         if f.fixed_on.is_some_and(|x| x > s && x <= n) {
             c.fixed_findings.push(label(f));
         }
+        let closed_since = f.vex.as_ref().filter(|v| v.closes).and_then(|v| v.date);
+        if f.state == FindingState::VexClosed && closed_since.is_some_and(|t| t.date_naive() > s) {
+            c.vex_closed_findings.push(label(f));
+        }
     }
     for w in waivers {
         if w.waiver.approved_on > s {

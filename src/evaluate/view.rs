@@ -64,20 +64,22 @@ pub fn in_production(r: &Record, config: &Config) -> bool {
 /// does not age into compliance.
 pub fn current(
     records: &[Record],
-    target_ids: &[u32],
-    target_count: usize,
+    targets: &Targets<'_>,
     open_until: &[Option<chrono::NaiveDate>],
     at: DateTime<Utc>,
     window: Duration,
 ) -> Vec<usize> {
-    let newest = newest_snapshots(records, target_ids, target_count, at);
+    let newest = newest_snapshots(records, targets, at);
     let start = at - window;
+    let target_ids = targets.ids;
     records
         .iter()
         .enumerate()
         .filter(|(i, r)| match r.observed_at {
             None => true,
-            Some(t) if r.kind.is_snapshot() => {
+            Some(_) if r.kind.is_snapshot() => {
+                let t = targets.report_at.get(*i).copied().flatten();
+                let Some(t) = t else { return true };
                 t <= at
                     && target_ids
                         .get(*i)
@@ -98,22 +100,33 @@ pub fn current(
         .collect()
 }
 
-/// Per target id, the time of its newest snapshot observed at or before `at`.
+/// What a newer report replaces: per record, its target's dense id and the time of
+/// the report it belongs to (see `Index::build`).
+pub struct Targets<'a> {
+    /// Per record, the dense id of its target.
+    pub ids: &'a [u32],
+    /// How many distinct targets there are.
+    pub count: usize,
+    /// Per record, the time of its report (for snapshots: the newest time of the
+    /// records of the same file and target, so that results dated one by one inside
+    /// one report do not replace each other).
+    pub report_at: &'a [Option<DateTime<Utc>>],
+}
+
+/// Per target id, the time of its newest report at or before `at`.
 pub fn newest_snapshots(
     records: &[Record],
-    target_ids: &[u32],
-    target_count: usize,
+    targets: &Targets<'_>,
     at: DateTime<Utc>,
 ) -> Vec<Option<DateTime<Utc>>> {
-    let mut newest: Vec<Option<DateTime<Utc>>> = vec![None; target_count];
-    for (r, id) in records.iter().zip(target_ids) {
+    let mut newest: Vec<Option<DateTime<Utc>>> = vec![None; targets.count];
+    for ((r, id), report_at) in records.iter().zip(targets.ids).zip(targets.report_at) {
         if !r.kind.is_snapshot() {
             continue;
         }
-        if let (Some(t), Some(slot)) = (
-            r.observed_at.filter(|t| *t <= at),
-            newest.get_mut(*id as usize),
-        ) {
+        if let (Some(t), Some(slot)) =
+            (report_at.filter(|t| *t <= at), newest.get_mut(*id as usize))
+        {
             if slot.is_none_or(|n| t > n) {
                 *slot = Some(t);
             }

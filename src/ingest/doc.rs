@@ -67,13 +67,15 @@ impl<'f> FileCtx<'f> {
     /// UTC day) recorded since the last call into one record with a count and a first/last
     /// time, keeping the first occurrence's message, attributes and provenance as the sample.
     /// Memory then grows with distinct events per day, not with the number of lines.
+    /// Snapshots and VEX statements never fold: two statements about the same product on
+    /// the same day may say different things, and each must stay as written.
     pub fn fold_events(&mut self) {
         if self.folded_upto >= self.records.len() {
             return;
         }
         let tail = self.records.split_off(self.folded_upto);
         for r in tail {
-            if r.kind.is_snapshot() {
+            if r.kind.is_snapshot() || r.kind == RecordKind::Vex {
                 self.records.push(r);
                 continue;
             }

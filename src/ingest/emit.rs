@@ -9,9 +9,9 @@
 
 use super::{Doc, FileCtx};
 use crate::model::{
-    ConfigFamilies, Facts, Format, ImageFacts, Outcome, PlatformFacts, Provenance, Record,
-    RecordKind, ScanClass, Sensor, Severity, Shared, Text, VexFacts, VulnFacts, AUDIT_LOG,
-    SIGHTING,
+    checks_pod_security, BenchmarkFacts, ConfigFamilies, Facts, Format, ImageFacts, Outcome,
+    PlatformFacts, Provenance, Record, RecordKind, ScanClass, Sensor, Severity, Shared, Text,
+    VexFacts, VulnFacts, AUDIT_LOG, SIGHTING,
 };
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -108,19 +108,32 @@ impl Origin {
         self.draft(RecordKind::Secret, rule.into(), Outcome::Fail, Facts::None)
     }
 
-    /// A benchmark test result.
-    pub fn benchmark(&self, id: impl Into<Text>, outcome: Outcome) -> Draft {
-        self.draft(RecordKind::Benchmark, id.into(), outcome, Facts::None)
+    /// A benchmark test result. Its check id is the versioned id of `facts`
+    /// (`cis-1.10:5.2.2`), or the tool's own id when it has one (`trivy-compliance:…`).
+    pub fn benchmark(&self, id: impl Into<Text>, facts: BenchmarkFacts, outcome: Outcome) -> Draft {
+        self.draft(
+            RecordKind::Benchmark,
+            id.into(),
+            outcome,
+            Facts::Benchmark(Shared::from(facts)),
+        )
     }
 
-    /// A policy engine result.
+    /// A policy engine result. Whether the policy checks pod security is decided on
+    /// emit, from its rule, title, message and category ([`checks_pod_security`]).
     pub fn policy(&self, id: impl Into<Text>, outcome: Outcome) -> Draft {
-        self.draft(RecordKind::Policy, id.into(), outcome, Facts::None)
+        let facts = Facts::Policy {
+            pod_security: false,
+        };
+        self.draft(RecordKind::Policy, id.into(), outcome, facts)
     }
 
-    /// An admission decision from the audit log.
+    /// An admission decision from the audit log (pod security decided on emit, as for policies).
     pub fn admission(&self, code: impl Into<Text>, outcome: Outcome) -> Draft {
-        self.draft(RecordKind::Admission, code.into(), outcome, Facts::None)
+        let facts = Facts::Policy {
+            pod_security: false,
+        };
+        self.draft(RecordKind::Admission, code.into(), outcome, facts)
     }
 
     /// Administrative activity from the audit log.
@@ -353,6 +366,11 @@ impl FileCtx<'_> {
             message_limit,
             redacted_attrs,
         } = draft;
+        if matches!(record.facts, Facts::Policy { .. }) {
+            record.facts = Facts::Policy {
+                pod_security: about_pod_security(&record),
+            };
+        }
         record.title = self.clean(&record.title, limits::TITLE);
         record.message = self.clean(&record.message, message_limit);
         for key in &redacted_attrs {
@@ -362,14 +380,22 @@ impl FileCtx<'_> {
                     .insert(key.clone(), self.clean(&v, limits::ATTRIBUTE));
             }
         }
+        let (line, pointer) = self.place_of(place);
         record.provenance = Provenance {
             file: Text::from(self.file),
-            line: place
-                .line
-                .or_else(|| self.offset_of(place.slice).map(|o| self.line_at(o))),
-            pointer: (!place.pointer.is_empty()).then(|| Text::from(place.pointer.as_str())),
+            line,
+            pointer: pointer.map(Text::from),
         };
         self.push_record(record);
+    }
+
+    /// The line and JSON pointer of `place` (for a record's provenance or a diagnostic).
+    pub fn place_of(&self, place: &Place<'_>) -> (Option<u64>, Option<String>) {
+        let line = place
+            .line
+            .or_else(|| self.offset_of(place.slice).map(|o| self.line_at(o)));
+        let pointer = (!place.pointer.is_empty()).then(|| place.pointer.clone());
+        (line, pointer)
     }
 
     /// `text` trimmed, redacted (unless `--no-redact`) and cut to `max` characters.
@@ -389,6 +415,15 @@ impl FileCtx<'_> {
             None => Text::from(&*redacted),
         }
     }
+}
+
+/// Whether a policy or admission record is about pod security: its rule (check id),
+/// title, message or category name pod-security fields (the words are in the model).
+fn about_pod_security(r: &Record) -> bool {
+    let category = r.attrs.get("category").map(|c| c.as_str()).unwrap_or("");
+    [r.check.as_str(), &r.title, &r.message, category]
+        .iter()
+        .any(|t| checks_pod_security(t))
 }
 
 /// `text` cut to `max` characters and marked, or `None` when it fits.

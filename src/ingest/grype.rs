@@ -44,6 +44,8 @@ struct RawTarget {
     user_input: Option<String>,
     #[serde(rename = "manifestDigest", default)]
     manifest_digest: Option<String>,
+    #[serde(rename = "imageID", default)]
+    image_id: Option<String>,
     #[serde(default)]
     tags: Option<Vec<String>>,
     #[serde(rename = "repoDigests", default)]
@@ -95,6 +97,9 @@ struct RawVuln {
     data_source: Option<String>,
     #[serde(default)]
     fix: Option<RawFix>,
+    /// Early releases (before `fix`): one fixed version, or absent.
+    #[serde(rename = "fixedInVersion", default)]
+    fixed_in_version: Option<String>,
     #[serde(rename = "knownExploited", default)]
     known_exploited: Option<Vec<serde::de::IgnoredAny>>,
     #[serde(default)]
@@ -171,6 +176,15 @@ impl Ingestor for Grype {
 
 fn nonempty(s: Option<&str>) -> Option<&str> {
     s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The scanned image's config digest (`imageID`), its identity across names.
+fn config_digest(source: Option<&RawSource<'_>>) -> Option<Text> {
+    let raw = source?.target?.get().trim_start();
+    let target: RawTarget = serde_json::from_str(raw).ok()?;
+    nonempty(target.image_id.as_deref())
+        .filter(|d| d.contains(':'))
+        .map(Text::from)
 }
 
 /// The scanned image (for image sources) or directory (for others).
@@ -309,7 +323,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
                 .to_string()
         };
         let fix = v.fix.unwrap_or(RawFix {
-            versions: None,
+            versions: v.fixed_in_version.map(|f| vec![f]),
             state: None,
         });
         let state = fix.state.unwrap_or_default();
@@ -381,6 +395,10 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             }
         })
         .unwrap_or_default();
+    let facts = ImageFacts {
+        config_digest: config_digest(rep.source.as_ref()),
+        ..facts
+    };
     let source_type = rep.source.as_ref().and_then(|s| s.kind.as_deref());
     let mut d = scan(&origin, ScanClass::Vulnerability)
         .image_facts(facts)
@@ -502,6 +520,26 @@ mod tests {
             recs[0].subject.image.as_ref().unwrap().tagged(),
             "docker.io/library/debian:10"
         );
+    }
+
+    #[test]
+    fn early_reports_name_the_fixed_version_in_fixed_in_version() {
+        // Releases before `fix` existed: `vulnerability.fixedInVersion`, matchDetails an object.
+        let text = r#"{"matches": [
+  {"vulnerability": {"id": "CVE-2020-1", "severity": "High", "fixedInVersion": "1.2.3"},
+   "matchDetails": {"matcher": "dpkg-matcher", "searchKey": "k", "matchedOn": {}},
+   "artifact": {"name": "libssl", "version": "1.2.0", "type": "deb"}},
+  {"vulnerability": {"id": "CVE-2020-2", "severity": "Low", "fixedInVersion": ""},
+   "artifact": {"name": "zlib", "version": "1.0", "type": "deb"}}],
+ "source": {"type": "image", "target": {"userInput": "acme/app:1"}}}"#;
+        let (_, recs) = ingest_bytes("g.json", text.as_bytes(), &IngestOptions::default());
+        let vulns: Vec<_> = recs.iter().filter_map(|r| r.vuln()).collect();
+        assert_eq!(vulns.len(), 2);
+        assert_eq!(
+            (vulns[0].fixed_in.as_str(), vulns[0].fixable),
+            ("1.2.3", true)
+        );
+        assert_eq!((vulns[1].fixed_in.as_str(), vulns[1].fixable), ("", false));
     }
 
     #[test]

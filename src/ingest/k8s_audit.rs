@@ -1,8 +1,13 @@
 //! Kubernetes API-server audit events (`audit.k8s.io/v1` and `v1beta1` `Event`), one per
-//! JSON line, pretty-printed, or inside an `EventList` (unwrapped by `source`).
+//! JSON line, pretty-printed, or inside an `EventList` (unwrapped by `source`). This
+//! module owns what one audit event proves ([`emit_event`]); the cloud envelopes
+//! (`audit_aks`, `audit_gke`, `audit_eks`) unwrap their events and call it.
 //!
-//! Only completed stages are read (`ResponseComplete`, `ResponseStarted`, `Panic`);
-//! `RequestReceived` duplicates are skipped. An event can yield:
+//! Every event, whatever its stage, yields one `heartbeat` record `audit-log` about its
+//! cluster (when known) and nothing else, so that folding per day leaves one record per
+//! cluster and day: the days the log covers. Beyond that, only completed stages are read
+//! (`ResponseComplete`, `ResponseStarted`, `Panic`); `RequestReceived` duplicates are
+//! skipped. An event can yield:
 //! * `admission` records: `psa-enforce`, `psa-violation`, `psa-exempt` from the Pod
 //!   Security annotations, `webhook-denied` for a webhook refusal (enforcement works,
 //!   so it passes) and `vap-denied` for a ValidatingAdmissionPolicy denial;
@@ -36,7 +41,7 @@ const ANN_DECISION: &str = "authorization.k8s.io/decision";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawEvent<'a> {
+pub(super) struct RawEvent<'a> {
     #[serde(default, rename = "auditID")]
     audit_id: Option<String>,
     #[serde(default)]
@@ -268,448 +273,341 @@ impl Ingestor for K8sAudit {
         let Some(ev) = doc.parse::<RawEvent<'_>>(ctx) else {
             return;
         };
-        let stage = ev.stage.as_deref().unwrap_or_default();
-        if stage == "RequestReceived" {
-            return;
-        }
-        let observed = [
-            ev.stage_timestamp.as_deref(),
-            ev.request_received_timestamp.as_deref(),
-            ev.timestamp.as_deref(),
-            ev.metadata
-                .as_ref()
-                .and_then(|m| m.creation_timestamp.as_deref()),
-        ]
+        let at = EventAt {
+            slice: doc.text,
+            pointer: String::new(),
+            cluster: None,
+        };
+        emit_event(doc, ctx, FORMAT, ev, &at);
+    }
+}
+
+/// Where one audit event was found, and what its envelope says about it.
+pub(super) struct EventAt<'s> {
+    /// A slice of the file holding the event (gives the line): the document itself for
+    /// a bare event, the envelope record for a wrapped one.
+    pub slice: &'s str,
+    /// JSON pointer of the event inside the document (`""` for a bare event; for an
+    /// event carried as a JSON string, the pointer of that string).
+    pub pointer: String,
+    /// The cluster the envelope names.
+    pub cluster: Option<Text>,
+}
+
+/// Every record one parsed audit event proves, read as `format` (the bare event format
+/// or the envelope it came in), found at `at`.
+pub(super) fn emit_event(
+    doc: &Doc<'_>,
+    ctx: &mut FileCtx<'_>,
+    format: Format,
+    ev: RawEvent<'_>,
+    at: &EventAt<'_>,
+) {
+    let observed = [
+        ev.stage_timestamp.as_deref(),
+        ev.request_received_timestamp.as_deref(),
+        ev.timestamp.as_deref(),
+        ev.metadata
+            .as_ref()
+            .and_then(|m| m.creation_timestamp.as_deref()),
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(parse_time);
+    let origin = Origin::new(format)
+        .tool("kube-apiserver")
+        .observed(observed);
+    let place = doc.at(at.slice, &at.pointer);
+    // The log recorded an event: about its cluster only, so that a day folds to one.
+    let mut heartbeat = origin.audit_heartbeat();
+    heartbeat.subject = Subject {
+        cluster: at.cluster.clone(),
+        ..Subject::default()
+    }
+    .into();
+    ctx.emit(heartbeat, &place);
+    let stage = ev.stage.as_deref().unwrap_or_default();
+    if stage == "RequestReceived" {
+        return;
+    }
+    let verb = ev.verb.clone().unwrap_or_default();
+    let username = ev
+        .user
+        .as_ref()
+        .and_then(|u| u.username.clone())
+        .unwrap_or_default();
+    let groups = ev
+        .user
+        .as_ref()
+        .and_then(|u| u.groups.clone())
+        .unwrap_or_default();
+    let oref = ev.object_ref.as_ref();
+    let resource = oref.and_then(|o| o.resource.clone()).unwrap_or_default();
+    let subresource = oref.and_then(|o| o.subresource.clone()).unwrap_or_default();
+    let code = ev.response_status.as_ref().and_then(|s| s.code);
+    let succeeded = code.is_none_or(|c| c < 400);
+    let status_message = ev
+        .response_status
+        .as_ref()
+        .and_then(|s| s.message.clone())
+        .unwrap_or_default();
+    let annotations: BTreeMap<String, String> = ev
+        .annotations
+        .unwrap_or_default()
         .into_iter()
-        .flatten()
-        .find_map(parse_time);
-        let verb = ev.verb.clone().unwrap_or_default();
-        let username = ev
-            .user
+        .filter_map(|(k, v)| match v {
+            serde_json::Value::String(s) => Some((k, s)),
+            _ => None,
+        })
+        .collect();
+    let subject = Subject {
+        cluster: at.cluster.clone(),
+        namespace: (oref
+            .and_then(|o| o.namespace.clone())
+            .filter(|s| !s.is_empty()))
+        .map(Text::from),
+        kind: Some(kind_of(&resource))
+            .filter(|s| !s.is_empty())
+            .map(Text::from),
+        name: oref
+            .and_then(|o| o.name.clone())
+            .filter(|s| !s.is_empty())
+            .map(Text::from),
+        ..Subject::default()
+    };
+    // Every record but the sightings is about the request: its object and who made it.
+    let about = |d: Draft| -> Draft {
+        let mut d = d
+            .attr("user", username.as_str())
+            .attr("verb", verb.as_str())
+            .attr("resource", resource.as_str())
+            .attr("subresource", subresource.as_str())
+            .attr("code", code.map(|c| c.to_string()).unwrap_or_default())
+            .attr("audit_id", ev.audit_id.clone().unwrap_or_default());
+        d.subject = subject.clone().into();
+        d
+    };
+
+    // Admission: Pod Security.
+    if let Some(policy) = annotations.get(ANN_PSA_ENFORCE) {
+        let level = policy.split(':').next().unwrap_or_default().trim();
+        let outcome = match level {
+            "baseline" | "restricted" => Outcome::Pass,
+            _ => Outcome::Warn,
+        };
+        let r = about(origin.admission("psa-enforce", outcome))
+            .title(&format!("Pod Security enforce policy {policy}"))
+            .attr("psa_level", level)
+            .attr("psa_policy", policy);
+        ctx.emit(r, &place);
+    }
+    if let Some(v) = annotations.get(ANN_PSA_VIOLATIONS) {
+        let r = about(origin.admission("psa-violation", Outcome::Fail))
+            .title("Pod Security audit violation")
+            .message(v);
+        ctx.emit(r, &place);
+    }
+    if let Some(v) = annotations.get(ANN_PSA_EXEMPT) {
+        let r = about(origin.admission("psa-exempt", Outcome::Warn))
+            .title(&format!("Pod Security exemption ({v})"))
+            .attr("exempt", v);
+        ctx.emit(r, &place);
+    }
+    // Admission: webhook denial.
+    if code.is_some_and(|c| (400..=403).contains(&c))
+        && status_message.contains("admission webhook")
+    {
+        let r = about(origin.admission("webhook-denied", Outcome::Pass))
+            .title("Admission webhook denied the request")
+            .message(&status_message)
+            .attr("webhook", webhook_name(&status_message).unwrap_or_default());
+        ctx.emit(r, &place);
+    }
+    // ValidatingAdmissionPolicy failures.
+    if let Some(encoded) = annotations.get(ANN_VAP_FAILURE) {
+        let pointer = format!(
+            "{}/annotations/{}",
+            at.pointer,
+            escape_pointer(ANN_VAP_FAILURE)
+        );
+        if let Some(failures) = doc.parse_owned::<Vec<RawVapFailure>>(ctx, encoded, &pointer) {
+            let vap_at = doc.at(at.slice, &pointer);
+            for f in failures {
+                let policy = f.policy.clone().unwrap_or_default();
+                let actions: Vec<String> = f
+                    .validation_actions
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|a| a.to_ascii_lowercase())
+                    .collect();
+                let enforcement = ["deny", "warn", "audit"]
+                    .into_iter()
+                    .find(|a| actions.iter().any(|x| x == a))
+                    .unwrap_or_default();
+                let message = f.message.unwrap_or_default();
+                let check = if policy.is_empty() {
+                    "vap:unknown".to_string()
+                } else {
+                    format!("vap:{policy}")
+                };
+                let r = about(origin.policy(check, Outcome::Fail))
+                    .title(&format!("ValidatingAdmissionPolicy {policy}"))
+                    .message(&message)
+                    .attr("policy", policy.as_str())
+                    .attr("binding", f.binding.unwrap_or_default())
+                    .attr("enforcement", enforcement)
+                    .attr("validation_actions", actions.join(","))
+                    .attr("source", "ValidatingAdmissionPolicy");
+                ctx.emit(r, &vap_at);
+                if enforcement == "deny" && !succeeded {
+                    let d = about(origin.admission("vap-denied", Outcome::Pass))
+                        .title(&format!(
+                            "ValidatingAdmissionPolicy {policy} denied the request"
+                        ))
+                        .message(&message)
+                        .attr("policy", policy.as_str());
+                    ctx.emit(d, &place);
+                }
+            }
+        }
+    }
+
+    // Activity.
+    let activity = |code: &str, outcome: Outcome, title: &str| {
+        about(origin.activity(code, outcome)).title(title)
+    };
+    match subresource.as_str() {
+        "exec" | "attach" | "portforward" => {
+            let title = format!("kubectl {subresource} into a pod");
+            ctx.emit(activity(&subresource, Outcome::Info, &title), &place);
+        }
+        "ephemeralcontainers" if is_write(&verb) => {
+            let title = "Ephemeral container added to a pod";
+            ctx.emit(
+                activity("ephemeral-container", Outcome::Info, title),
+                &place,
+            );
+        }
+        _ => {}
+    }
+    if resource == "secrets" && matches!(verb.as_str(), "get" | "list" | "watch") && succeeded {
+        ctx.emit(
+            activity("secret-read", Outcome::Info, "Secret read"),
+            &place,
+        );
+    }
+    if username == "system:anonymous"
+        && annotations.get(ANN_DECISION).map(String::as_str) == Some("allow")
+    {
+        let title = "Anonymous request was authorised";
+        ctx.emit(activity("anonymous-allowed", Outcome::Fail, title), &place);
+    }
+    if groups.iter().any(|g| g == "system:masters") {
+        let title = "Request by a member of system:masters";
+        ctx.emit(activity("system-masters", Outcome::Warn, title), &place);
+    }
+    let pod_create = resource == "pods" && subresource.is_empty() && verb == "create";
+    if pod_create && succeeded {
+        let request = parse_pod(ev.request_object);
+        let privileged: Vec<String> = request
             .as_ref()
-            .and_then(|u| u.username.clone())
-            .unwrap_or_default();
-        let groups = ev
-            .user
-            .as_ref()
-            .and_then(|u| u.groups.clone())
-            .unwrap_or_default();
-        let oref = ev.object_ref.as_ref();
-        let resource = oref.and_then(|o| o.resource.clone()).unwrap_or_default();
-        let subresource = oref.and_then(|o| o.subresource.clone()).unwrap_or_default();
-        let code = ev.response_status.as_ref().and_then(|s| s.code);
-        let succeeded = code.is_none_or(|c| c < 400);
-        let status_message = ev
-            .response_status
-            .as_ref()
-            .and_then(|s| s.message.clone())
-            .unwrap_or_default();
-        let annotations: BTreeMap<String, String> = ev
-            .annotations
+            .map(pod_containers)
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|(k, v)| match v {
-                serde_json::Value::String(s) => Some((k, s)),
-                _ => None,
+            .filter(|c| {
+                c.security_context
+                    .as_ref()
+                    .and_then(|s| s.privileged)
+                    .unwrap_or(false)
             })
+            .map(|c| c.name.clone().unwrap_or_default())
             .collect();
-        let subject = Subject {
-            namespace: (oref
-                .and_then(|o| o.namespace.clone())
-                .filter(|s| !s.is_empty()))
-            .map(Text::from),
-            kind: Some(kind_of(&resource))
-                .filter(|s| !s.is_empty())
-                .map(Text::from),
-            name: oref
-                .and_then(|o| o.name.clone())
-                .filter(|s| !s.is_empty())
-                .map(Text::from),
-            ..Subject::default()
-        };
-        let origin = Origin::new(FORMAT)
-            .tool("kube-apiserver")
-            .observed(observed);
-        let place = doc.whole();
-        // Every record but the sightings is about the request: its object and who made it.
-        let about = |d: Draft| -> Draft {
-            let mut d = d
-                .attr("user", username.as_str())
-                .attr("verb", verb.as_str())
-                .attr("resource", resource.as_str())
-                .attr("subresource", subresource.as_str())
-                .attr("code", code.map(|c| c.to_string()).unwrap_or_default())
-                .attr("audit_id", ev.audit_id.clone().unwrap_or_default());
-            d.subject = subject.clone().into();
-            d
-        };
+        if !privileged.is_empty() {
+            let mut r = activity("privileged-pod", Outcome::Fail, "Privileged pod created")
+                .attr("containers", privileged.join(","));
+            r.subject.container = privileged
+                .first()
+                .cloned()
+                .filter(|c| !c.is_empty())
+                .map(Text::from);
+            ctx.emit(r, &place);
+        }
+    }
+    if resource == "networkpolicies" && is_write(&verb) && succeeded {
+        let title = format!("NetworkPolicy {verb}");
+        ctx.emit(
+            activity("networkpolicy-change", Outcome::Info, &title),
+            &place,
+        );
+    }
+    if matches!(
+        resource.as_str(),
+        "roles" | "clusterroles" | "rolebindings" | "clusterrolebindings"
+    ) && is_write(&verb)
+        && succeeded
+    {
+        let title = format!("{} {verb}", kind_of(&resource));
+        ctx.emit(activity("rbac-change", Outcome::Info, &title), &place);
+    }
 
-        // Admission: Pod Security.
-        if let Some(policy) = annotations.get(ANN_PSA_ENFORCE) {
-            let level = policy.split(':').next().unwrap_or_default().trim();
-            let outcome = match level {
-                "baseline" | "restricted" => Outcome::Pass,
-                _ => Outcome::Warn,
-            };
-            let r = about(origin.admission("psa-enforce", outcome))
-                .title(&format!("Pod Security enforce policy {policy}"))
-                .attr("psa_level", level)
-                .attr("psa_policy", policy);
-            ctx.emit(r, &place);
-        }
-        if let Some(v) = annotations.get(ANN_PSA_VIOLATIONS) {
-            let r = about(origin.admission("psa-violation", Outcome::Fail))
-                .title("Pod Security audit violation")
-                .message(v);
-            ctx.emit(r, &place);
-        }
-        if let Some(v) = annotations.get(ANN_PSA_EXEMPT) {
-            let r = about(origin.admission("psa-exempt", Outcome::Warn))
-                .title(&format!("Pod Security exemption ({v})"))
-                .attr("exempt", v);
-            ctx.emit(r, &place);
-        }
-        // Admission: webhook denial.
-        if code.is_some_and(|c| (400..=403).contains(&c))
-            && status_message.contains("admission webhook")
-        {
-            let r = about(origin.admission("webhook-denied", Outcome::Pass))
-                .title("Admission webhook denied the request")
-                .message(&status_message)
-                .attr("webhook", webhook_name(&status_message).unwrap_or_default());
-            ctx.emit(r, &place);
-        }
-        // ValidatingAdmissionPolicy failures.
-        if let Some(encoded) = annotations.get(ANN_VAP_FAILURE) {
-            let pointer = format!("/annotations/{}", escape_pointer(ANN_VAP_FAILURE));
-            if let Some(failures) = doc.parse_owned::<Vec<RawVapFailure>>(ctx, encoded, &pointer) {
-                let at = doc.at(doc.text, &pointer);
-                for f in failures {
-                    let policy = f.policy.clone().unwrap_or_default();
-                    let actions: Vec<String> = f
-                        .validation_actions
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|a| a.to_ascii_lowercase())
-                        .collect();
-                    let enforcement = ["deny", "warn", "audit"]
-                        .into_iter()
-                        .find(|a| actions.iter().any(|x| x == a))
-                        .unwrap_or_default();
-                    let message = f.message.unwrap_or_default();
-                    let check = if policy.is_empty() {
-                        "vap:unknown".to_string()
-                    } else {
-                        format!("vap:{policy}")
-                    };
-                    let r = about(origin.policy(check, Outcome::Fail))
-                        .title(&format!("ValidatingAdmissionPolicy {policy}"))
-                        .message(&message)
-                        .attr("policy", policy.as_str())
-                        .attr("binding", f.binding.unwrap_or_default())
-                        .attr("enforcement", enforcement)
-                        .attr("validation_actions", actions.join(","))
-                        .attr("source", "ValidatingAdmissionPolicy");
-                    ctx.emit(r, &at);
-                    if enforcement == "deny" && !succeeded {
-                        let d = about(origin.admission("vap-denied", Outcome::Pass))
-                            .title(&format!(
-                                "ValidatingAdmissionPolicy {policy} denied the request"
-                            ))
-                            .message(&message)
-                            .attr("policy", policy.as_str());
-                        ctx.emit(d, &place);
-                    }
-                }
-            }
-        }
-
-        // Activity.
-        let activity = |code: &str, outcome: Outcome, title: &str| {
-            about(origin.activity(code, outcome)).title(title)
+    // Sightings: the images of a pod that was created.
+    if pod_create && succeeded && stage == "ResponseComplete" {
+        let response = parse_pod(ev.response_object);
+        let request = parse_pod(ev.request_object);
+        let body = match (&response, &request) {
+            (Some(r), _) if !pod_containers(r).is_empty() => Some(r),
+            (_, Some(r)) => Some(r),
+            _ => None,
         };
-        match subresource.as_str() {
-            "exec" | "attach" | "portforward" => {
-                let title = format!("kubectl {subresource} into a pod");
-                ctx.emit(activity(&subresource, Outcome::Info, &title), &place);
-            }
-            "ephemeralcontainers" if is_write(&verb) => {
-                let title = "Ephemeral container added to a pod";
-                ctx.emit(
-                    activity("ephemeral-container", Outcome::Info, title),
-                    &place,
-                );
-            }
-            _ => {}
-        }
-        if resource == "secrets" && matches!(verb.as_str(), "get" | "list" | "watch") && succeeded {
-            ctx.emit(
-                activity("secret-read", Outcome::Info, "Secret read"),
-                &place,
-            );
-        }
-        if username == "system:anonymous"
-            && annotations.get(ANN_DECISION).map(String::as_str) == Some("allow")
-        {
-            let title = "Anonymous request was authorised";
-            ctx.emit(activity("anonymous-allowed", Outcome::Fail, title), &place);
-        }
-        if groups.iter().any(|g| g == "system:masters") {
-            let title = "Request by a member of system:masters";
-            ctx.emit(activity("system-masters", Outcome::Warn, title), &place);
-        }
-        let pod_create = resource == "pods" && subresource.is_empty() && verb == "create";
-        if pod_create && succeeded {
-            let request = parse_pod(ev.request_object);
-            let privileged: Vec<String> = request
-                .as_ref()
-                .map(pod_containers)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|c| {
-                    c.security_context
+        if let Some(pod) = body {
+            let meta = |p: &Option<RawPod>| {
+                p.as_ref().and_then(|p| {
+                    p.metadata
                         .as_ref()
-                        .and_then(|s| s.privileged)
-                        .unwrap_or(false)
+                        .map(|m| (m.name.clone(), m.generate_name.clone(), m.namespace.clone()))
                 })
-                .map(|c| c.name.clone().unwrap_or_default())
-                .collect();
-            if !privileged.is_empty() {
-                let mut r = activity("privileged-pod", Outcome::Fail, "Privileged pod created")
-                    .attr("containers", privileged.join(","));
-                r.subject.container = privileged
-                    .first()
-                    .cloned()
-                    .filter(|c| !c.is_empty())
-                    .map(Text::from);
-                ctx.emit(r, &place);
-            }
-        }
-        if resource == "networkpolicies" && is_write(&verb) && succeeded {
-            let title = format!("NetworkPolicy {verb}");
-            ctx.emit(
-                activity("networkpolicy-change", Outcome::Info, &title),
-                &place,
-            );
-        }
-        if matches!(
-            resource.as_str(),
-            "roles" | "clusterroles" | "rolebindings" | "clusterrolebindings"
-        ) && is_write(&verb)
-            && succeeded
-        {
-            let title = format!("{} {verb}", kind_of(&resource));
-            ctx.emit(activity("rbac-change", Outcome::Info, &title), &place);
-        }
-
-        // Sightings: the images of a pod that was created.
-        if pod_create && succeeded && stage == "ResponseComplete" {
-            let response = parse_pod(ev.response_object);
-            let request = parse_pod(ev.request_object);
-            let body = match (&response, &request) {
-                (Some(r), _) if !pod_containers(r).is_empty() => Some(r),
-                (_, Some(r)) => Some(r),
-                _ => None,
             };
-            if let Some(pod) = body {
-                let meta = |p: &Option<RawPod>| {
-                    p.as_ref().and_then(|p| {
-                        p.metadata
-                            .as_ref()
-                            .map(|m| (m.name.clone(), m.generate_name.clone(), m.namespace.clone()))
-                    })
+            let (resp_name, _, resp_ns) = meta(&response).unwrap_or_default();
+            let (_, req_generate, req_ns) = meta(&request).unwrap_or_default();
+            let name = subject
+                .name
+                .clone()
+                .or(resp_name.map(Text::from))
+                .or(req_generate.map(Text::from))
+                .filter(|n| !n.is_empty());
+            let namespace = subject
+                .namespace
+                .clone()
+                .or(resp_ns.map(Text::from))
+                .or(req_ns.map(Text::from))
+                .filter(|n| !n.is_empty());
+            let mut seen = std::collections::BTreeSet::new();
+            for c in pod_containers(pod) {
+                let Some(image) = c.image.as_deref().and_then(ImageRef::parse) else {
+                    continue;
                 };
-                let (resp_name, _, resp_ns) = meta(&response).unwrap_or_default();
-                let (_, req_generate, req_ns) = meta(&request).unwrap_or_default();
-                let name = subject
-                    .name
-                    .clone()
-                    .or(resp_name.map(Text::from))
-                    .or(req_generate.map(Text::from))
-                    .filter(|n| !n.is_empty());
-                let namespace = subject
-                    .namespace
-                    .clone()
-                    .or(resp_ns.map(Text::from))
-                    .or(req_ns.map(Text::from))
-                    .filter(|n| !n.is_empty());
-                let mut seen = std::collections::BTreeSet::new();
-                for c in pod_containers(pod) {
-                    let Some(image) = c.image.as_deref().and_then(ImageRef::parse) else {
-                        continue;
-                    };
-                    if !seen.insert((c.name.clone(), image.key())) {
-                        continue;
-                    }
-                    let mut r = origin
-                        .sighting()
-                        .title(&format!("Image {} admitted in a pod", image.tagged()));
-                    r.subject = Subject {
-                        namespace: namespace.clone(),
-                        kind: Some(Text::from("Pod")),
-                        name: name.clone(),
-                        container: c.name.clone().filter(|n| !n.is_empty()).map(Text::from),
-                        image: Some(image),
-                        ..Subject::default()
-                    }
-                    .into();
-                    ctx.emit(r, &place);
+                if !seen.insert((c.name.clone(), image.key())) {
+                    continue;
                 }
+                let mut r = origin
+                    .sighting()
+                    .title(&format!("Image {} admitted in a pod", image.tagged()));
+                r.subject = Subject {
+                    cluster: at.cluster.clone(),
+                    namespace: namespace.clone(),
+                    kind: Some(Text::from("Pod")),
+                    name: name.clone(),
+                    container: c.name.clone().filter(|n| !n.is_empty()).map(Text::from),
+                    image: Some(image),
+                    ..Subject::default()
+                }
+                .into();
+                ctx.emit(r, &place);
             }
         }
     }
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
-mod tests {
-    use crate::ingest::source::ingest_bytes;
-    use crate::ingest::IngestOptions;
-    use crate::model::{Outcome, Record, RecordKind};
-
-    fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
-        ingest_bytes("audit.log", text.as_bytes(), &IngestOptions::default())
-    }
-
-    fn checks(recs: &[Record]) -> Vec<String> {
-        recs.iter()
-            .map(|r| format!("{}:{}", r.kind.as_str(), r.check))
-            .collect()
-    }
-
-    const POD_CREATE: &str = r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"a1","stage":"ResponseComplete","verb":"create","user":{"username":"admin","groups":["system:masters","system:authenticated"]},"objectRef":{"resource":"pods","namespace":"shop","name":"web-1","apiVersion":"v1"},"responseStatus":{"code":201},"requestObject":{"kind":"Pod","metadata":{"name":"web-1"},"spec":{"initContainers":[{"name":"init","image":"busybox:1.36"}],"containers":[{"name":"app","image":"nginx:1.25","env":[{"name":"DB_PASSWORD","value":"CANARY-ENV-2"}],"securityContext":{"privileged":true}}]}},"requestReceivedTimestamp":"2026-10-01T10:00:00.000000Z","stageTimestamp":"2026-10-01T10:00:00.100000Z","annotations":{"authorization.k8s.io/decision":"allow","pod-security.kubernetes.io/enforce-policy":"baseline:latest"}}"#;
-
-    #[test]
-    fn pod_create_yields_sightings_privileged_masters_and_psa() {
-        let text = format!(
-            "{}\n{}\n",
-            POD_CREATE.replace("ResponseComplete", "RequestReceived"),
-            POD_CREATE
-        );
-        let (s, recs) = run(&text);
-        assert_eq!(s.formats, vec![super::FORMAT]);
-        assert_eq!(
-            checks(&recs),
-            vec![
-                "admission:psa-enforce",
-                "activity:system-masters",
-                "activity:privileged-pod",
-                "sighting:running",
-                "sighting:running"
-            ]
-        );
-        assert!(recs.iter().all(|r| r.provenance.line == Some(2)));
-        assert_eq!(recs[0].outcome, Outcome::Pass);
-        assert_eq!(recs[0].attrs["psa_level"], "baseline");
-        assert_eq!(recs[0].attrs["audit_id"], "a1");
-        assert_eq!(recs[2].outcome, Outcome::Fail);
-        assert_eq!(recs[2].subject.container.as_deref(), Some("app"));
-        let sighting = &recs[3];
-        assert_eq!(recs[4].subject.container.as_deref(), Some("init"));
-        assert_eq!(sighting.subject.namespace.as_deref(), Some("shop"));
-        assert_eq!(sighting.subject.kind.as_deref(), Some("Pod"));
-        assert_eq!(sighting.subject.name.as_deref(), Some("web-1"));
-        assert_eq!(sighting.subject.container.as_deref(), Some("app"));
-        assert_eq!(
-            sighting.subject.image.as_ref().unwrap().tagged(),
-            "docker.io/library/nginx:1.25"
-        );
-        assert_eq!(
-            sighting.observed_at.unwrap().to_rfc3339(),
-            "2026-10-01T10:00:00.100+00:00"
-        );
-    }
-
-    #[test]
-    fn v1beta1_exec_and_event_list() {
-        let text = r#"{"kind":"EventList","apiVersion":"audit.k8s.io/v1beta1","items":[
-{"kind":"Event","apiVersion":"audit.k8s.io/v1beta1","metadata":{"creationTimestamp":"2019-03-01T10:00:00Z"},"level":"Metadata","timestamp":"2019-03-01T10:00:00Z","auditID":"b1","stage":"ResponseComplete","requestURI":"/api/v1/namespaces/shop/pods/web-1/exec?command=sh","verb":"create","user":{"username":"bob"},"objectRef":{"resource":"pods","namespace":"shop","name":"web-1","subresource":"exec"},"responseStatus":{"code":101}},
-{"kind":"Event","apiVersion":"audit.k8s.io/v1beta1","timestamp":"2019-03-01T10:01:00Z","auditID":"b2","stage":"ResponseComplete","verb":"get","user":{"username":"system:anonymous","groups":["system:unauthenticated"]},"objectRef":{"resource":"secrets","namespace":"shop","name":"db"},"responseStatus":{"code":200},"annotations":{"authorization.k8s.io/decision":"allow"}},
-{"kind":"Event","apiVersion":"audit.k8s.io/v1beta1","timestamp":"2019-03-01T10:02:00Z","auditID":"b3","stage":"ResponseComplete","verb":"patch","user":{"username":"carol"},"objectRef":{"resource":"clusterrolebindings","name":"x"},"responseStatus":{"code":200}},
-{"kind":"Event","apiVersion":"audit.k8s.io/v1beta1","timestamp":"2019-03-01T10:03:00Z","auditID":"b4","stage":"ResponseComplete","verb":"delete","user":{"username":"carol"},"objectRef":{"resource":"networkpolicies","namespace":"shop","name":"deny-all"},"responseStatus":{"code":200}}
-]}"#;
-        let (s, recs) = run(text);
-        assert_eq!(s.formats, vec![super::FORMAT]);
-        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
-        assert_eq!(
-            checks(&recs),
-            vec![
-                "activity:exec",
-                "activity:secret-read",
-                "activity:anonymous-allowed",
-                "activity:rbac-change",
-                "activity:networkpolicy-change"
-            ]
-        );
-        assert_eq!(recs[0].attrs["user"], "bob");
-        assert_eq!(recs[0].attrs["verb"], "create");
-        assert_eq!(recs[0].provenance.line, Some(2));
-        assert_eq!(recs[0].provenance.pointer.as_deref(), Some("/items/0"));
-        assert_eq!(
-            recs[0].observed_at.unwrap().to_rfc3339(),
-            "2019-03-01T10:00:00+00:00"
-        );
-        assert_eq!(recs[2].outcome, Outcome::Fail);
-        assert_eq!(recs[1].attrs["user"], "system:anonymous");
-    }
-
-    #[test]
-    fn webhook_denial_psa_and_vap() {
-        let denied = r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"c1","stage":"ResponseComplete","verb":"create","user":{"username":"ci"},"objectRef":{"resource":"pods","namespace":"shop"},"responseStatus":{"status":"Failure","message":"admission webhook \"validate.kyverno.svc-fail\" denied the request: token=abcdefghijklmnop","code":400},"stageTimestamp":"2026-10-01T10:00:00Z","annotations":{"pod-security.kubernetes.io/enforce-policy":"privileged:latest","pod-security.kubernetes.io/audit-violations":"would violate PodSecurity \"restricted:latest\": privileged","pod-security.kubernetes.io/exempt":"namespace"}}"#;
-        let vap = r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"c2","stage":"ResponseComplete","verb":"create","user":{"username":"ci"},"objectRef":{"resource":"deployments","namespace":"shop","name":"api"},"responseStatus":{"code":403},"stageTimestamp":"2026-10-01T10:00:00Z","annotations":{"validation.policy.admission.k8s.io/validation_failure":"[{\"message\":\"failed expression: object.spec.replicas \\u003e= 5\",\"policy\":\"min-replicas\",\"binding\":\"min-replicas-binding\",\"expressionIndex\":0,\"validationActions\":[\"Deny\",\"Audit\"]}]"}}"#;
-        let (s, recs) = run(&format!("{denied}\n{vap}\n"));
-        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
-        assert_eq!(
-            checks(&recs),
-            vec![
-                "admission:psa-enforce",
-                "admission:psa-violation",
-                "admission:psa-exempt",
-                "admission:webhook-denied",
-                "policy:vap:min-replicas",
-                "admission:vap-denied"
-            ]
-        );
-        assert_eq!(recs[0].outcome, Outcome::Warn);
-        assert_eq!(recs[0].attrs["psa_level"], "privileged");
-        assert_eq!(recs[1].outcome, Outcome::Fail);
-        assert!(recs[1].message.contains("restricted:latest"));
-        assert_eq!(recs[2].outcome, Outcome::Warn);
-        let w = &recs[3];
-        assert_eq!(w.outcome, Outcome::Pass);
-        assert_eq!(w.attrs["webhook"], "validate.kyverno.svc-fail");
-        assert!(!w.message.contains("abcdefghijklmnop"));
-        let p = &recs[4];
-        assert_eq!(p.kind, RecordKind::Policy);
-        assert_eq!(p.outcome, Outcome::Fail);
-        assert_eq!(p.attrs["enforcement"], "deny");
-        assert_eq!(p.message, "failed expression: object.spec.replicas >= 5");
-        assert_eq!(p.provenance.line, Some(2));
-        assert_eq!(recs[5].outcome, Outcome::Pass);
-    }
-
-    #[test]
-    fn secrets_and_env_values_never_reach_records() {
-        let secret = r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"RequestResponse","auditID":"d1","stage":"ResponseComplete","verb":"create","user":{"username":"admin"},"objectRef":{"resource":"secrets","namespace":"shop","name":"db"},"responseStatus":{"code":201},"requestObject":{"kind":"Secret","apiVersion":"v1","metadata":{"name":"db"},"data":{"password":"CANARY-SECRET-1"},"stringData":{"token":"CANARY-SECRET-1"}},"responseObject":{"kind":"Secret","metadata":{"name":"db"},"data":{"password":"CANARY-SECRET-1"}},"stageTimestamp":"2026-10-01T10:00:00Z"}"#;
-        let read = secret.replace(r#""verb":"create""#, r#""verb":"get""#);
-        let text = format!("{secret}\n{read}\n{POD_CREATE}\n");
-        let (s, recs) = run(&text);
-        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
-        assert!(recs.iter().any(|r| r.check == "secret-read"));
-        assert!(recs.iter().any(|r| r.check == "running"));
-        let json = serde_json::to_string(&recs).unwrap();
-        assert!(!json.contains("CANARY-SECRET-1"));
-        assert!(!json.contains("CANARY-ENV-2"));
-    }
-
-    #[test]
-    fn wrong_type_line_costs_one_diagnostic() {
-        let bad = r#"{"kind":"Event","auditID":"e1","stage":"ResponseComplete","verb":"get","user":{"username":["not","a","string"]},"objectRef":{"resource":"secrets","name":"x"}}"#;
-        let good = bad.replace(r#"["not","a","string"]"#, r#""dave""#);
-        let (s, recs) = run(&format!("{good}\n{bad}\n{good}\n"));
-        // The two good lines are the same event: folded into one record counted twice.
-        assert_eq!(recs.iter().map(|r| r.count).sum::<u64>(), 2);
-        assert_eq!(s.diagnostics.len(), 1);
-        assert_eq!(s.diagnostics[0].line, Some(2));
-    }
-}
+#[path = "k8s_audit_tests.rs"]
+mod tests;

@@ -3,13 +3,19 @@
 //! Three shapes are read: the `{Controls, Totals}` object of current releases, a bare
 //! array of control objects, and control objects concatenated one after another
 //! (old releases printed one JSON value per target; `source` hands each one over).
-//! Every test result becomes a `benchmark` record, check `<benchmark>:<test_number>`
-//! (`cis-1.6:1.1.1`), and every control section a `scan` record `benchmark-run`.
+//! Every test result becomes a `benchmark` record, check `<numbering>:<test_number>`
+//! (`cis-1.6:1.1.1`, `aks-1.8:4.2.1`) with the benchmark and version as typed facts, read
+//! from `Controls[].version` (kube-bench's configuration name; `detected_version` is the
+//! Kubernetes version and says nothing about numbering). Versions some kube-bench
+//! releases printed wrongly are corrected (`numbering`, sources in
+//! docs/benchmark-versions.md), and a result whose title contradicts its numbering keeps
+//! its version unknown (`ingest::benchmark`). Every control section is a `scan` record
+//! `benchmark-run`.
 //! kube-bench writes neither a host name nor a time, so `observed_at` stays empty and
 //! the node type (`master`, `node`, `etcd`…) is the `node_type` attribute: the JSON names no host.
 
 use super::{Doc, FileCtx, Ingestor, Origin, Probe};
-use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass};
+use crate::model::{BenchmarkFacts, Channel, Format, FormatInfo, Outcome, ScanClass, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -56,15 +62,42 @@ struct RawResult {
     reason: Option<String>,
 }
 
-/// `1.6` → `cis-1.6`; `cis-1.10`, `aks-1.8`, `eks-1.2.0` are kept (lower-cased).
-fn benchmark_id(version: Option<&str>) -> String {
-    let v = version.map(str::trim).unwrap_or_default();
-    if v.is_empty() {
-        "cis".to_string()
-    } else if v.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("cis-{v}")
-    } else {
-        v.to_ascii_lowercase()
+/// The numbering a control's `version` names, as (benchmark, version): `cis-1.10` →
+/// (`cis`, `1.10`), `aks-1.8` → (`aks`, `1.8`), `1.6` → (`cis`, `1.6`). Four printed
+/// versions are corrected (docs/benchmark-versions.md, from kube-bench's history):
+/// `1.11` and `1.13` are the configurations later named cis-1.3 and cis-1.4; `1.15` is
+/// what cfg/cis-1.5/etcd.yaml printed until May 2021; `cis-1.25` is what cfg/cis-1.24
+/// printed in v0.6.11 and v0.6.12. No version at all is (`cis`, unknown).
+fn numbering(version: Option<&str>) -> (String, Option<Text>) {
+    let v = version
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let label = match v.as_str() {
+        "" => return ("cis".to_string(), None),
+        "1.11" => "cis-1.3".to_string(),
+        "1.13" => "cis-1.4".to_string(),
+        "1.15" => "cis-1.5".to_string(),
+        "cis-1.25" => "cis-1.24".to_string(),
+        v if v.starts_with(|c: char| c.is_ascii_digit()) => format!("cis-{v}"),
+        v => v.to_string(),
+    };
+    // The benchmark is what comes before the first "-<digit>": `k3s-cis-1.7` → `k3s-cis`.
+    let cut = label
+        .char_indices()
+        .find(|&(i, c)| {
+            c == '-'
+                && label
+                    .get(i + 1..)
+                    .is_some_and(|r| r.starts_with(|d: char| d.is_ascii_digit()))
+        })
+        .map(|(i, _)| i);
+    match cut {
+        Some(i) => (
+            label.get(..i).unwrap_or_default().to_string(),
+            label.get(i + 1..).map(Text::from),
+        ),
+        None => (label, None),
     }
 }
 
@@ -81,13 +114,15 @@ impl KubeBench {
         raw: &str,
         pointer: &str,
     ) {
-        let benchmark = benchmark_id(c.version.as_deref());
+        let printed = c.version.as_deref().unwrap_or_default().trim();
+        let (benchmark, version) = numbering(c.version.as_deref());
+        let label = BenchmarkFacts::new(benchmark.as_str(), version.clone(), "").numbering();
         let node_type = c.node_type.clone().filter(|n| !n.is_empty());
         let origin = Origin::new(FORMAT).tool("kube-bench");
         let scan = origin
             .scan(ScanClass::Benchmark)
             .title(c.text.as_deref().unwrap_or_default())
-            .attr("benchmark", benchmark.as_str())
+            .attr("benchmark", label.as_str())
             .attr("node_type", node_type.clone().unwrap_or_default());
         ctx.emit(scan, &doc.at(raw, pointer));
         for (gi, graw) in c.tests.unwrap_or_default().into_iter().enumerate() {
@@ -123,18 +158,29 @@ impl KubeBench {
                     "INFO" => Outcome::Info,
                     _ => Outcome::Unknown,
                 };
+                let place = doc.at(rraw.get(), &rptr);
+                let facts = BenchmarkFacts::new(benchmark.as_str(), version.clone(), number.trim());
+                let facts = super::benchmark::checked(ctx, &place, facts, &desc);
                 let rec = origin
-                    .benchmark(format!("{benchmark}:{}", number.trim()), outcome)
+                    .benchmark(facts.id(), facts, outcome)
                     .title(&desc)
                     .message(r.reason.as_deref().unwrap_or_default())
-                    .attr("benchmark", benchmark.as_str())
+                    .attr("benchmark", label.as_str())
+                    .attr(
+                        "version_printed",
+                        if printed.eq_ignore_ascii_case(&label) {
+                            ""
+                        } else {
+                            printed
+                        },
+                    )
                     .attr("test_type", if manual { "manual" } else { "automated" })
                     .attr(
                         "scored",
                         r.scored.map(|s| s.to_string()).unwrap_or_default(),
                     )
                     .attr("node_type", node_type.clone().unwrap_or_default());
-                ctx.emit(rec, &doc.at(rraw.get(), &rptr));
+                ctx.emit(rec, &place);
             }
         }
     }
@@ -145,7 +191,7 @@ impl KubeBench {
 pub static INFO: FormatInfo = FormatInfo {
     id: "kube-bench",
     name: "kube-bench --json",
-    tested: "kube-bench 0.6 (CIS 1.5, 1.6), current {Controls,Totals} output",
+    tested: "kube-bench 0.6 (CIS 1.5, 1.6), current {Controls,Totals} output; numbering cis-1.5 … cis-1.12, aks-, eks-, gke-",
     detection: "object with Controls and Totals, a control object with id, node_type and tests, or an array of them",
     signature: &["Controls", "Totals"],
     channel: Channel::Benchmark,
@@ -206,7 +252,7 @@ mod tests {
 {"test_number":"1.1.4","test_desc":"Ok","status":"PASS","scored":null},
 {"test_number":"1.1.5","test_desc":"Info","status":"INFO"}]}]}"#;
     const CONTROL_4: &str = r#"{"id":"4","version":"aks-1.8","text":"Worker","node_type":"node","tests":[{"section":"4.1","results":[
-{"test_number":"4.1.1","test_desc":"Kubelet (Automated)","status":"PASS","scored":true}]}]}"#;
+{"test_number":"4.1.1","test_desc":"Ensure that the cluster-admin role is only used where required (Automated)","status":"PASS","scored":true}]}]}"#;
 
     fn run(text: &str) -> (crate::ingest::SourceSummary, Vec<crate::model::Record>) {
         ingest_bytes("kb.json", text.as_bytes(), &IngestOptions::default())

@@ -15,9 +15,18 @@ pub mod aci;
 pub mod acr;
 pub mod aks;
 mod arm;
+pub mod audit_aks;
+pub mod audit_eks;
+mod audit_envelope;
+pub mod audit_gke;
 pub mod azure_policy;
 pub mod azure_rbac;
+mod benchmark;
 pub mod cosign;
+pub mod csaf;
+pub mod cyclonedx;
+mod cyclonedx_bom;
+pub mod cyclonedx_vex;
 pub mod defender;
 pub mod defender_cloud;
 mod doc;
@@ -27,16 +36,23 @@ mod emit;
 pub mod falco;
 pub mod gatekeeper;
 pub mod gatekeeper_log;
+pub mod gitlab;
 pub mod gke;
 pub mod grype;
 pub mod k8s_audit;
 pub mod k8s_inventory;
 pub mod kube_bench;
+pub mod kubescape;
+mod kubescape_v1;
+pub mod openvex;
+pub mod polaris;
 pub mod policy_report;
 pub mod probe;
+mod purl;
 mod read;
 pub mod sarif;
 pub mod shard;
+pub mod snyk;
 pub mod source;
 mod split;
 pub mod tetragon;
@@ -47,6 +63,7 @@ pub mod trivy_k8s;
 pub mod trivy_operator;
 mod trivy_results;
 mod util;
+mod vex;
 mod workload;
 
 pub use crate::model::SourceSummary;
@@ -86,6 +103,9 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &gatekeeper::Gatekeeper,
     &trivy_operator::TrivyOperator,
     &k8s_audit::K8sAudit,
+    &audit_aks::AksAudit,
+    &audit_gke::GkeAudit,
+    &audit_eks::EksAudit,
     &defender::Defender,
     &trivy_k8s::TrivyK8s,
     &trivy::Trivy,
@@ -106,6 +126,14 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &falco::Falco,
     &tetragon::Tetragon,
     &gatekeeper_log::GatekeeperLog,
+    &openvex::OpenVex,
+    &csaf::Csaf,
+    &cyclonedx_vex::CycloneDxVex,
+    &cyclonedx::CycloneDx,
+    &kubescape::Kubescape,
+    &polaris::Polaris,
+    &gitlab::GitLab,
+    &snyk::Snyk,
 ];
 
 /// The ingestor that claims a probed document, if any.

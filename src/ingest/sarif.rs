@@ -13,7 +13,8 @@ use super::trivy_results::{check_id_of, image_from_meta, looks_like_image, scan,
 use super::util::parse_time;
 use super::{Doc, FileCtx, Ingestor, Origin, Probe};
 use crate::model::{
-    Channel, Format, FormatInfo, ImageRef, Outcome, ScanClass, Severity, Subject, Text, VulnFacts,
+    Channel, Format, FormatInfo, ImageFacts, ImageRef, Outcome, ScanClass, Severity, Subject, Text,
+    VulnFacts,
 };
 use crate::redact;
 use serde::Deserialize;
@@ -63,6 +64,8 @@ struct RawDriver<'a> {
 struct RawRunProps {
     #[serde(rename = "imageName", default)]
     image_name: Option<String>,
+    #[serde(rename = "imageID", default)]
+    image_id: Option<String>,
     #[serde(rename = "repoTags", default)]
     repo_tags: Option<Vec<String>>,
     #[serde(rename = "repoDigests", default)]
@@ -479,7 +482,16 @@ fn one_run<'a>(
         ctx.emit(d, &doc.at(raw.get(), &rptr));
     }
     if (is_trivy || is_grype) && (any_vuln || first_image.is_some()) {
-        let mut d = scan(&origin, ScanClass::Vulnerability);
+        let config_digest = run
+            .properties
+            .as_ref()
+            .and_then(|p| p.image_id.as_deref())
+            .filter(|d| d.contains(':'))
+            .map(Text::from);
+        let mut d = scan(&origin, ScanClass::Vulnerability).image_facts(ImageFacts {
+            config_digest,
+            ..ImageFacts::default()
+        });
         d.subject.image = first_image;
         ctx.emit(d, &doc.at(raw_run.get(), ptr));
     }

@@ -5,11 +5,15 @@
 //! One `benchmark` record per control, check `trivy-compliance:<spec id>:<control id>`:
 //! fail when a nested finding failed (or `TotalFail > 0`), pass when checks ran and all
 //! passed, unknown when nothing was evaluated (manual controls). Plus one `scan` record
-//! (`benchmark-run`) per report.
+//! (`benchmark-run`) per report. A spec that follows a CIS numbering (`k8s-cis-1.23`,
+//! `docker-cis-1.6.0`, trivy-operator's `cis` titled "… v1.23") gives its controls the
+//! benchmark and version as typed facts and the benchmark's own id as an alias
+//! (`cis-1.23:5.2.2`, `cis-docker-1.6:4.1`), so the catalog maps them like kube-bench and
+//! docker-bench results of the same numbering (unless the control's name contradicts it).
 
 use super::trivy_results::{misconf_outcome, scan, severity, RawResult};
-use super::{Doc, Draft, FileCtx, Ingestor, Origin, Probe};
-use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass};
+use super::{Doc, Draft, FileCtx, Ingestor, Origin, Place, Probe};
+use crate::model::{BenchmarkFacts, Channel, Format, FormatInfo, Outcome, ScanClass, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -106,12 +110,94 @@ impl Ingestor for TrivyCompliance {
     }
 }
 
-/// The benchmark record of one control of a spec (check `trivy-compliance:<spec>:<control>`).
-pub(super) fn control(origin: &Origin, spec: &str, control: &str, outcome: Outcome) -> Draft {
-    origin
-        .benchmark(format!("trivy-compliance:{spec}:{control}"), outcome)
-        .attr("benchmark", spec)
-        .attr("control", control)
+/// A compliance spec and the benchmark numbering it follows.
+pub(super) struct Spec {
+    /// The spec id as the report names it (`k8s-cis-1.23`, `cis`).
+    pub id: String,
+    benchmark: String,
+    version: Option<Text>,
+}
+
+impl Spec {
+    /// The spec `id` titled `title`: `k8s-cis-1.23` follows CIS Kubernetes 1.23 (`cis`,
+    /// `1.23`), `docker-cis-1.6.0` CIS Docker 1.6 (`cis-docker`, `1.6`), trivy-operator's
+    /// bare `cis` the version in its title; other specs keep their own name and version
+    /// (`k8s-nsa`, `1.0`).
+    pub fn new(id: &str, title: &str) -> Spec {
+        let lower = id.trim().to_ascii_lowercase();
+        let major_minor = |v: &str| v.split('.').take(2).collect::<Vec<_>>().join(".");
+        let (benchmark, version) = if let Some(v) = lower.strip_prefix("k8s-cis-") {
+            ("cis".to_string(), Some(major_minor(v)))
+        } else if let Some(v) = lower.strip_prefix("docker-cis-") {
+            ("cis-docker".to_string(), Some(major_minor(v)))
+        } else if lower == "cis" && title.contains("Kubernetes") {
+            (
+                "cis".to_string(),
+                version_in(title).map(|v| major_minor(&v)),
+            )
+        } else {
+            split_versioned(&lower)
+        };
+        Spec {
+            id: id.to_string(),
+            benchmark,
+            version: version.map(Text::from),
+        }
+    }
+
+    /// The benchmark record of control `control` named `name` (check
+    /// `trivy-compliance:<spec>:<control>`), aliased to the benchmark's versioned id.
+    pub fn control(
+        &self,
+        ctx: &mut FileCtx<'_>,
+        place: &Place<'_>,
+        origin: &Origin,
+        control: &str,
+        name: &str,
+        outcome: Outcome,
+    ) -> Draft {
+        let facts = BenchmarkFacts::new(self.benchmark.as_str(), self.version.clone(), control);
+        let facts = super::benchmark::checked(ctx, place, facts, name);
+        let alias = facts.version.is_some().then(|| facts.id());
+        let mut d = origin
+            .benchmark(
+                format!("trivy-compliance:{}:{control}", self.id),
+                facts,
+                outcome,
+            )
+            .title(name)
+            .attr("benchmark", self.id.as_str())
+            .attr("control", control);
+        d.aliases.extend(alias.map(Text::from));
+        d
+    }
+}
+
+/// `k8s-nsa-1.0` → (`k8s-nsa`, `1.0`): the name before the first `-<digit>`, the rest.
+fn split_versioned(id: &str) -> (String, Option<String>) {
+    let cut = id.char_indices().find(|&(i, c)| {
+        c == '-'
+            && id
+                .get(i + 1..)
+                .is_some_and(|r| r.starts_with(|d: char| d.is_ascii_digit()))
+    });
+    match cut {
+        Some((i, _)) => (
+            id.get(..i).unwrap_or_default().to_string(),
+            id.get(i + 1..).map(str::to_string),
+        ),
+        None => (id.to_string(), None),
+    }
+}
+
+/// The version a title names (`CIS Kubernetes Benchmarks v1.23` → `1.23`).
+fn version_in(title: &str) -> Option<String> {
+    title.split_whitespace().find_map(|w| {
+        let v = w.strip_prefix('v').or_else(|| w.strip_prefix('V'))?;
+        (v.starts_with(|c: char| c.is_ascii_digit())
+            && v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .then(|| v.trim_end_matches('.').to_string())
+    })
 }
 
 /// The `benchmark-run` scan record of a spec.
@@ -140,6 +226,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .unwrap_or_else(|| "unknown".to_string());
     let origin = Origin::new(FORMAT).tool("trivy");
     let spec_title = rep.title.as_deref().unwrap_or_default();
+    let spec = Spec::new(&spec, spec_title);
     let mut controls = 0usize;
     for (i, raw) in rep.results.iter().flatten().enumerate() {
         let ptr = format!("/Results/{i}");
@@ -177,14 +264,16 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         } else {
             Outcome::Unknown
         };
-        let d = control(&origin, &spec, &id, outcome)
+        let place = doc.at(raw.get(), &ptr);
+        let name = c.name.as_deref().unwrap_or_default();
+        let d = spec
+            .control(ctx, &place, &origin, &id, name, outcome)
             .severity(severity(c.severity.as_deref()))
-            .title(c.name.as_deref().unwrap_or_default())
             .message(c.description.as_deref().unwrap_or_default())
             .attr("total_pass", pass.to_string())
             .attr("total_fail", fail.to_string())
             .attr_redacted("benchmark_title", spec_title);
-        ctx.emit(d, &doc.at(raw.get(), &ptr));
+        ctx.emit(d, &place);
         controls += 1;
     }
     for (i, raw) in rep.summary.iter().flatten().enumerate() {
@@ -202,17 +291,19 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             _ => Outcome::Unknown,
         };
         let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
-        let d = control(&origin, &spec, &id, outcome)
+        let place = doc.at(raw.get(), &ptr);
+        let name = c.name.as_deref().unwrap_or_default();
+        let d = spec
+            .control(ctx, &place, &origin, &id, name, outcome)
             .severity(severity(c.severity.as_deref()))
-            .title(c.name.as_deref().unwrap_or_default())
             .attr("total_pass", count(c.total_pass))
             .attr("total_fail", count(c.total_fail))
             .attr_redacted("benchmark_title", spec_title);
-        ctx.emit(d, &doc.at(raw.get(), &ptr));
+        ctx.emit(d, &place);
         controls += 1;
     }
     let version = rep.version.as_deref().unwrap_or_default();
-    let d = benchmark_run(&origin, &spec, spec_title, version, controls);
+    let d = benchmark_run(&origin, &spec.id, spec_title, version, controls);
     ctx.emit(d, &doc.whole());
 }
 
@@ -268,9 +359,9 @@ mod tests {
         let text = r#"{"ID": "k8s-cis-1.23", "Title": "CIS Kubernetes Benchmarks v1.23",
   "SummaryControls": [
     {"ID": "1.1.1", "Name": "API server pod spec perms", "Severity": "HIGH", "TotalPass": 1, "TotalFail": 0},
-    {"ID": "5.2.2", "Name": "Minimize privileged containers", "Severity": "HIGH", "TotalPass": 3, "TotalFail": 2},
-    {"ID": "5.7.1", "Name": "Namespaces", "Severity": "MEDIUM"},
-    {"ID": "5.7.2", "Name": "Seccomp", "Severity": "MEDIUM", "TotalFail": "x"}
+    {"ID": "5.2.2", "Name": "Minimize the admission of privileged containers", "Severity": "HIGH", "TotalPass": 3, "TotalFail": 2},
+    {"ID": "5.7.1", "Name": "Create administrative boundaries between resources using namespaces", "Severity": "MEDIUM"},
+    {"ID": "5.7.2", "Name": "Ensure that the seccomp profile is set to docker/default in your pod definitions", "Severity": "MEDIUM", "TotalFail": "x"}
   ]}"#;
         let (s, recs) = ingest(text);
         assert_eq!(s.formats, vec![super::FORMAT]);
@@ -282,6 +373,8 @@ mod tests {
         assert_eq!(bench[0].outcome, Outcome::Pass);
         assert_eq!(bench[1].check, "trivy-compliance:k8s-cis-1.23:5.2.2");
         assert_eq!(bench[1].outcome, Outcome::Fail);
+        assert!(bench[1].aliases.iter().any(|a| a == "cis-1.23:5.2.2"));
+        assert_eq!(bench[1].benchmark().unwrap().id(), "cis-1.23:5.2.2");
         assert_eq!(bench[2].outcome, Outcome::Unknown);
         assert_eq!(s.diagnostics.len(), 1);
         assert_eq!(s.diagnostics[0].line, Some(6));

@@ -12,7 +12,7 @@
 //! `scan` record per report and one `sighting` per workload × image. The subject comes
 //! from the `trivy-operator.resource.*` and `trivy-operator.container.name` labels.
 
-use super::trivy_compliance::{benchmark_run, control};
+use super::trivy_compliance::{benchmark_run, Spec};
 use super::trivy_results::{check_id_of, scan, severity, tool_name};
 use super::util::parse_time;
 use super::{Doc, Draft, FileCtx, Ingestor, Origin, Place, Probe};
@@ -688,6 +688,7 @@ fn compliance<'a>(
     let origin = Origin::new(FORMAT)
         .tool("trivy-operator")
         .observed(observed);
+    let spec = Spec::new(&spec_id, &spec_title);
     let mut controls = 0usize;
     if let Some(detail) = status.as_ref().and_then(|s| s.detail.as_ref()) {
         for (i, raw) in detail.results.iter().flatten().enumerate() {
@@ -708,14 +709,16 @@ fn compliance<'a>(
             } else {
                 Outcome::Unknown
             };
-            let d = control(&origin, &spec_id, &id, outcome)
+            let place = doc.at(raw.get(), &ptr);
+            let name = ctl.name.as_deref().unwrap_or_default();
+            let d = spec
+                .control(ctx, &place, &origin, &id, name, outcome)
                 .severity(severity(ctl.severity.as_deref()))
-                .title(ctl.name.as_deref().unwrap_or_default())
                 .message(ctl.description.as_deref().unwrap_or_default())
                 .attr_redacted("benchmark_title", &spec_title)
                 .attr("total_pass", pass.to_string())
                 .attr("total_fail", fail.to_string());
-            ctx.emit(d, &doc.at(raw.get(), &ptr));
+            ctx.emit(d, &place);
             controls += 1;
         }
     } else if let Some(summary) = status.as_ref().and_then(|s| s.summary.as_ref()) {
@@ -733,12 +736,14 @@ fn compliance<'a>(
                 None => Outcome::Unknown,
             };
             let total_fail = ctl.total_fail.map(|n| n.to_string()).unwrap_or_default();
-            let d = control(&origin, &spec_id, &id, outcome)
+            let place = doc.at(raw.get(), &ptr);
+            let name = ctl.name.as_deref().unwrap_or_default();
+            let d = spec
+                .control(ctx, &place, &origin, &id, name, outcome)
                 .severity(severity(ctl.severity.as_deref()))
-                .title(ctl.name.as_deref().unwrap_or_default())
                 .attr_redacted("benchmark_title", &spec_title)
                 .attr("total_fail", total_fail);
-            ctx.emit(d, &doc.at(raw.get(), &ptr));
+            ctx.emit(d, &place);
             controls += 1;
         }
     }

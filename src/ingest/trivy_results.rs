@@ -197,6 +197,8 @@ struct RawSecret {
 /// `Metadata` of a Trivy report (also one element of trivy k8s `Metadata`).
 #[derive(Deserialize, Default)]
 pub(super) struct RawMetadata {
+    #[serde(rename = "ImageID", default)]
+    pub image_id: Option<String>,
     #[serde(rename = "OS", default)]
     pub os: Option<RawOs>,
     #[serde(rename = "RepoTags", default)]
@@ -524,6 +526,7 @@ pub(super) fn image_facts(meta: &RawMetadata) -> ImageFacts {
     let os = meta.os.as_ref();
     let word = |s: Option<&String>| s.filter(|s| !s.is_empty()).map(Text::from);
     ImageFacts {
+        config_digest: word(meta.image_id.as_ref()).filter(|d| d.contains(':')),
         created: meta
             .image_config
             .as_ref()

@@ -32,6 +32,47 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| Utc.from_utc_datetime(&t))
 }
 
+/// The check id of a vulnerability known by several ids, and its aliases: the first
+/// CVE among them (what every scanner reports, so that one CVE is one finding across
+/// tools), else the first id; the others, deduplicated, are aliases.
+pub(super) fn cve_first(ids: impl IntoIterator<Item = String>) -> Option<(String, Vec<String>)> {
+    let mut all: Vec<String> = Vec::new();
+    for id in ids {
+        let id = id.trim().to_string();
+        if !id.is_empty() && !all.iter().any(|a| a.eq_ignore_ascii_case(&id)) {
+            all.push(id);
+        }
+    }
+    let pos = all
+        .iter()
+        .position(|a| a.to_ascii_uppercase().starts_with("CVE-"))
+        .unwrap_or(0);
+    if all.is_empty() {
+        return None;
+    }
+    let id = all.remove(pos);
+    Some((id, all))
+}
+
+/// The fixed version a scanner's advice names for `package`: `Upgrade <package> to
+/// <version>`, `Upgrade <package> to version <version>` (what Trivy writes in
+/// CycloneDX `recommendation` and GitLab `solution`) or `Upgrade <package> from <old>
+/// to <version>` (GitLab's own analyzers). `None` for any other advice.
+pub(super) fn fixed_from_advice(advice: &str, package: &str) -> Option<String> {
+    let rest = advice
+        .trim()
+        .strip_prefix("Upgrade ")?
+        .strip_prefix(package)?;
+    let rest = match rest.strip_prefix(" from ") {
+        Some(from) => from.split_once(" to ")?.1,
+        None => rest.strip_prefix(" to ")?,
+    };
+    let version = rest.strip_prefix("version ").unwrap_or(rest).trim();
+    let version = version.strip_suffix('.').unwrap_or(version).trim();
+    let one_word = |v: &str| !v.is_empty() && !v.contains(char::is_whitespace);
+    (!package.is_empty() && version.split(", ").all(one_word)).then(|| version.to_string())
+}
+
 /// Seconds (possibly fractional) since the Unix epoch.
 #[allow(dead_code)] // used by the docker-bench and Gatekeeper parsers
 pub fn from_epoch_secs(secs: f64) -> Option<DateTime<Utc>> {
@@ -64,6 +105,48 @@ pub fn error_text(e: &serde_json::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cve_is_the_id_and_the_rest_are_aliases() {
+        let (id, aliases) = cve_first([
+            "GHSA-r53h".to_string(),
+            "CVE-2024-26147".into(),
+            "GHSA-r53h".into(),
+        ])
+        .unwrap();
+        assert_eq!(id, "CVE-2024-26147");
+        assert_eq!(aliases, ["GHSA-r53h"]);
+        let (id, aliases) = cve_first(["GO-2024-1".to_string()]).unwrap();
+        assert_eq!((id.as_str(), aliases.len()), ("GO-2024-1", 0));
+        assert!(cve_first([" ".to_string()]).is_none());
+    }
+
+    #[test]
+    fn fixed_versions_from_upgrade_advice() {
+        let f = |a: &str, p: &str| fixed_from_advice(a, p);
+        assert_eq!(
+            f("Upgrade libcrypto1.1 to 1.1.1d-r0", "libcrypto1.1").as_deref(),
+            Some("1.1.1d-r0")
+        );
+        assert_eq!(
+            f(
+                "Upgrade activesupport to version 6.0.3.1, 5.2.4.3",
+                "activesupport"
+            )
+            .as_deref(),
+            Some("6.0.3.1, 5.2.4.3")
+        );
+        assert_eq!(f("Upgrade libcrypto1.1 to 1.1.1d-r0", "openssl"), None);
+        assert_eq!(
+            f("Upgrade apt from 1.4.8 to 1.4.9", "apt").as_deref(),
+            Some("1.4.9")
+        );
+        assert_eq!(f("No solution provided", "x"), None);
+        assert_eq!(
+            f("Upgrade x to the latest release when one exists", "x"),
+            None
+        );
+    }
 
     #[test]
     fn timestamps_in_the_shapes_tools_write() {

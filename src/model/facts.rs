@@ -208,6 +208,10 @@ impl VulnFacts {
 /// Facts about a scanned image, from the scan that read it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct ImageFacts {
+    /// The image's content identity: its config digest (Trivy `ImageID`, Grype
+    /// `imageID`), the same whatever name or registry the image was scanned under.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_digest: Option<Text>,
     /// When the image was built (its config's `created`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<DateTime<Utc>>,
@@ -264,6 +268,117 @@ pub struct VexFacts {
     /// The document's identifier (`@id`, serial number, tracking id).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<Text>,
+    /// The package the statement is narrowed to, by name (from its package URL, or as
+    /// written): the subcomponent of an image product, or a package product itself.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package: Option<Text>,
+}
+
+impl VexStatus {
+    /// Whether a statement with this status closes the findings it covers: the
+    /// product is not affected, or the vulnerability is fixed in it.
+    pub fn closes(self) -> bool {
+        matches!(self, VexStatus::NotAffected | VexStatus::Fixed)
+    }
+}
+
+/// What a benchmark result is: which benchmark, in which version's numbering, and the
+/// item number. Read from the export (kube-bench `Controls[].version`, the version
+/// docker-bench prints, a Trivy compliance spec), never assumed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct BenchmarkFacts {
+    /// The benchmark, as kube-bench names its families: `cis` (CIS Kubernetes), `aks`,
+    /// `eks`, `gke`, `cis-docker`, … (a Trivy spec without a CIS family keeps its own name).
+    pub benchmark: Text,
+    /// The version whose numbering `item` follows (`1.10`, `1.6`); `None` when the export
+    /// does not say, or says something its own titles contradict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<Text>,
+    /// The item number inside the benchmark (`5.2.2`).
+    pub item: Text,
+}
+
+impl BenchmarkFacts {
+    /// Facts of item `item` of `benchmark` in `version`'s numbering.
+    pub fn new(benchmark: impl Into<Text>, version: Option<Text>, item: impl Into<Text>) -> Self {
+        BenchmarkFacts {
+            benchmark: benchmark.into(),
+            version: version.filter(|v| !v.trim().is_empty()),
+            item: item.into(),
+        }
+    }
+
+    /// The numbering the item follows, spelt as kube-bench spells its configurations:
+    /// `cis-1.10`, `aks-1.8`, `cis-docker-1.6`; just the benchmark when the version is unknown.
+    pub fn numbering(&self) -> String {
+        match &self.version {
+            Some(v) => format!("{}-{v}", self.benchmark),
+            None => self.benchmark.to_string(),
+        }
+    }
+
+    /// The versioned id catalogs map: `cis-1.10:5.2.2` (`cis-docker:5.5` when the version is unknown).
+    pub fn id(&self) -> String {
+        format!("{}:{}", self.numbering(), self.item)
+    }
+}
+
+/// Words that show a policy, an admission decision or its message is about pod
+/// security: the Pod Security Standards' fields and the names of their policies.
+/// Matched in lower case, with `-` and `_` read as spaces.
+const POD_SECURITY_WORDS: &[&str] = &[
+    "pod security",
+    // the audit log's Pod Security admission decisions (`ingest::k8s_audit`)
+    "psa enforce",
+    "psa violation",
+    "psa exempt",
+    "securitycontext",
+    "security context",
+    "privileged",
+    "privilege escalation",
+    "privilegeescalation",
+    "hostnetwork",
+    "host network",
+    "hostpid",
+    "host pid",
+    "hostipc",
+    "host ipc",
+    "hostnamespace",
+    "host namespace",
+    "hostpath",
+    "host path",
+    "hostport",
+    "host port",
+    "hostprocess",
+    "host process",
+    "capabilit",
+    "apparmor",
+    "selinux",
+    "seccomp",
+    "procmount",
+    "proc mount",
+    "sysctl",
+    "runasnonroot",
+    "run as non",
+    "runasuser",
+    "runasgroup",
+    "non root",
+    "nonroot",
+    "k8spsp",
+];
+
+/// Whether `text` (a policy's rule and name, the message it gave) says the policy
+/// checks pod security: the one rule deciding which policy results count toward pod
+/// security admission, whatever engine ran the policy (docs/catalog-format.md).
+pub fn checks_pod_security(text: &str) -> bool {
+    let norm: String = text
+        .chars()
+        .map(|c| match c {
+            '-' | '_' => ' ',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect();
+    POD_SECURITY_WORDS.iter().any(|w| norm.contains(w))
 }
 
 /// The typed facts of a record, by what it is.
@@ -290,6 +405,13 @@ pub enum Facts {
     Vex(Shared<VexFacts>),
     /// A platform resource's configuration, or a policy state (`model::platform`).
     Platform(Shared<PlatformFacts>),
+    /// A benchmark result: benchmark, version and item.
+    Benchmark(Shared<BenchmarkFacts>),
+    /// A policy result or admission decision: what the policy checks.
+    Policy {
+        /// The policy's rule, name or message is about pod security ([`checks_pod_security`]).
+        pod_security: bool,
+    },
     /// A runtime alert.
     Alert {
         /// What the sensor did about it (Tetragon `SIGKILL`, `OVERRIDE`), when it acted.
@@ -302,5 +424,46 @@ impl Facts {
     /// Whether there are no facts.
     pub fn is_none(&self) -> bool {
         matches!(self, Facts::None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn benchmark_ids_carry_the_numbering() {
+        let b = BenchmarkFacts::new("cis", Some("1.10".into()), "5.2.2");
+        assert_eq!(b.id(), "cis-1.10:5.2.2");
+        let d = BenchmarkFacts::new("cis-docker", None, "5.5");
+        assert_eq!(d.numbering(), "cis-docker");
+        assert_eq!(d.id(), "cis-docker:5.5");
+        assert_eq!(
+            BenchmarkFacts::new("aks", Some(" ".into()), "4.2.1").version,
+            None
+        );
+    }
+
+    #[test]
+    fn pod_security_is_read_from_rule_and_message() {
+        for yes in [
+            "disallow-host-namespaces/host-namespaces",
+            "K8sPSPAllowedUsers/psp-pods-allowed-user-ranges",
+            "failed expression: object.spec.containers.all(c, c.securityContext.privileged != true)",
+            "Pod Security Standards (Baseline)",
+            "require-run-as-nonroot/run-as-non-root",
+            "psa-violation",
+        ] {
+            assert!(checks_pod_security(yes), "{yes}");
+        }
+        for no in [
+            "vap:min-replicas",
+            "failed expression: object.spec.replicas >= 5",
+            "require-labels/check-for-labels",
+            "K8sAllowedRepos/prod-repos",
+            "policy/v1beta1/PodSecurityPolicy is deprecated",
+        ] {
+            assert!(!checks_pod_security(no), "{no}");
+        }
     }
 }

@@ -48,5 +48,11 @@ vocabulary! {
         ScanClass = "scan_class",
         /// What a runtime sensor did about an alert (Tetragon `SIGKILL`, `OVERRIDE`).
         Action = "action",
+        /// The benchmark of a benchmark result (`cis`, `aks`, `cis-docker`).
+        Benchmark = "benchmark",
+        /// The version whose numbering a benchmark result follows (`1.10`); absent when unknown.
+        BenchmarkVersion = "benchmark_version",
+        /// Whether a policy result or admission decision is about pod security (`true`/`false`).
+        PodSecurity = "pod_security",
     }
 }

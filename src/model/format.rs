@@ -27,6 +27,9 @@ pub enum Channel {
     /// Platform configuration exports: cloud resources (AKS, EKS, GKE, ACR, ACI, role
     /// assignments, policy states, Defender for Cloud) and the Kubernetes inventory.
     Platform,
+    /// VEX documents: a supplier's or an owner's statements on whether vulnerabilities
+    /// affect their products (OpenVEX, CycloneDX VEX, CSAF VEX).
+    Vex,
     /// muster's own shards: records keep the format they were read from.
     Shard,
 }

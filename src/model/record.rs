@@ -2,8 +2,8 @@
 
 use super::vocab::vocabulary;
 use super::{
-    Attrs, Facts, Field, Format, ImageFacts, ImageRef, Interner, PlatformFacts, ScanClass,
-    Severity, Shared, Text, VulnFacts,
+    Attrs, BenchmarkFacts, Facts, Field, Format, ImageFacts, ImageRef, Interner, PlatformFacts,
+    ScanClass, Severity, Shared, Text, VexFacts, VulnFacts,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,7 @@ vocabulary! {
         Misconfiguration = "misconfiguration",
         /// An exposed secret found by a scanner (`check` = rule id; the value is never kept).
         Secret = "secret",
-        /// A benchmark test result (`check` = `cis-1.10:5.2.2`, `docker:5.5`).
+        /// A benchmark test result (`check` = `cis-1.10:5.2.2`, `cis-docker-1.6:5.5`).
         Benchmark = "benchmark",
         /// A policy engine result (`check` = `policy/rule` or `ConstraintKind/name`).
         Policy = "policy",
@@ -356,6 +356,22 @@ impl Record {
                 Facts::Alert { action } => text(action),
                 _ => None,
             },
+            Field::Benchmark => self
+                .benchmark()
+                .map(|b| Cow::Borrowed(b.benchmark.as_str())),
+            Field::BenchmarkVersion => self.benchmark().and_then(|b| text(&b.version)),
+            Field::PodSecurity => match &self.facts {
+                Facts::Policy { pod_security } => Some(yes_no(*pod_security)),
+                _ => None,
+            },
+        }
+    }
+
+    /// Benchmark, version and item, for benchmark records.
+    pub fn benchmark(&self) -> Option<&BenchmarkFacts> {
+        match &self.facts {
+            Facts::Benchmark(b) => Some(b),
+            _ => None,
         }
     }
 
@@ -378,6 +394,14 @@ impl Record {
     pub fn vuln(&self) -> Option<&VulnFacts> {
         match &self.facts {
             Facts::Vulnerability(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The statement, for VEX records.
+    pub fn vex(&self) -> Option<&VexFacts> {
+        match &self.facts {
+            Facts::Vex(v) => Some(v),
             _ => None,
         }
     }

@@ -20,6 +20,16 @@ pub fn image_href(image: &ImageRef) -> String {
     format!("images/{}.html", slug(&image.key()))
 }
 
+/// The anchor of a check on its control page.
+pub fn check_anchor(id: &str) -> String {
+    format!("check-{}", slug(id))
+}
+
+/// The page of a team, relative to the site root.
+pub fn team_href(team: &str) -> String {
+    format!("teams/{}.html", slug(team))
+}
+
 /// The anchor of an input file on sources.html.
 pub fn source_anchor(path: &str) -> String {
     format!("src-{}", slug(path))
@@ -105,6 +115,7 @@ impl<'a> Ctx<'a> {
             FindingState::NoFix => "⚠",
             FindingState::Waived => "⊘",
             FindingState::Triaged => "☑",
+            FindingState::VexClosed => "⊖",
             FindingState::Fixed | FindingState::Passed => "✓",
             FindingState::Info => "ℹ",
         };
@@ -135,6 +146,7 @@ impl<'a> Ctx<'a> {
             as_of: self.i18n.date(self.report.as_of.date_naive()),
             profile: self.i18n.t(&format!("profile.{}", self.report.profile)),
             redaction_disabled,
+            banners: self.banners(),
         }
     }
 
@@ -175,7 +187,7 @@ impl<'a> Ctx<'a> {
             status: self.status(c.status),
             reason: self.i18n.reason(&c.reason),
             evidence_count: c.evidence_count,
-            last_evidence: self.when(c.last_evidence),
+            last_evidence: self.last_evidence(c),
             references: def
                 .map(|d| self.references(&d.references))
                 .unwrap_or_default(),
@@ -224,13 +236,29 @@ impl<'a> Ctx<'a> {
         groups
     }
 
-    /// Counts per status in display order.
+    /// Newest evidence date of a control; "date unknown" when it has evidence but none
+    /// of it is dated (never blank when evidence exists).
+    pub fn last_evidence(&self, c: &ControlResult) -> String {
+        match c.last_evidence {
+            Some(t) => self.i18n.date(t.date_naive()),
+            None if c.evidence_count > 0 => self.i18n.t("date.unknown"),
+            None => self.i18n.t("common.none"),
+        }
+    }
+
+    /// Counts per status in display order, each linking to the filtered control index.
     pub fn status_counts(&self) -> Vec<Count> {
         Status::ALL
             .iter()
             .map(|s| Count {
                 status: self.status(*s),
-                count: self.report.statuses.get(s).copied().unwrap_or(0),
+                count: self
+                    .report
+                    .controls
+                    .iter()
+                    .filter(|c| c.status == *s)
+                    .count(),
+                href: Some(format!("controls.html?status={}", s.as_str())),
             })
             .collect()
     }
@@ -245,7 +273,11 @@ impl<'a> Ctx<'a> {
             outcome: e.outcome.clone(),
             severity: self.severity(e.severity),
             subject: e.subject.clone(),
-            observed: self.when(e.observed_at),
+            observed: match e.observed_at {
+                Some(t) => self.i18n.date(t.date_naive()),
+                None => self.i18n.t("date.unknown"),
+            },
+            dated_from_path: e.dated_from_path && e.observed_at.is_some(),
             count: e.count,
             state: self.state(e.state),
             due: self.i18n.opt_date(e.due),
@@ -265,16 +297,22 @@ impl<'a> Ctx<'a> {
         let checks = c
             .checks
             .iter()
-            .map(|ch| CheckView {
-                id: ch.id.clone(),
-                title: def
-                    .and_then(|d| d.checks.iter().find(|x| x.id == ch.id))
-                    .map_or_else(|| ch.id.clone(), |x| x.title.get(lang).to_string()),
-                status: self.status(ch.status),
-                reason: self.i18n.reason(&ch.reason),
-                required: ch.required,
-                evidence: ch.evidence.iter().map(|e| self.evidence(e)).collect(),
-                evidence_total: ch.evidence_total,
+            .map(|ch| {
+                let evidence: Vec<EvidenceView> =
+                    ch.evidence.iter().map(|e| self.evidence(e)).collect();
+                CheckView {
+                    id: ch.id.clone(),
+                    anchor: check_anchor(&ch.id),
+                    title: def
+                        .and_then(|d| d.checks.iter().find(|x| x.id == ch.id))
+                        .map_or_else(|| ch.id.clone(), |x| x.title.get(lang).to_string()),
+                    status: self.status(ch.status),
+                    reason: self.i18n.reason(&ch.reason),
+                    required: ch.required,
+                    groups: super::evidence::groups(&ch.evidence, &evidence, |s| self.state(s)),
+                    evidence,
+                    evidence_total: ch.evidence_total,
+                }
             })
             .collect();
         ControlDetail {

@@ -26,17 +26,92 @@ impl Ctx<'_> {
             known_exploited: f.known_exploited,
             first_seen: match f.first_seen {
                 Some(t) => self.i18n.date(t.date_naive()),
-                None => self.i18n.t("date.unknown"),
+                None => self.i18n.t("date.age-unknown"),
             },
+            age_unknown: f.first_seen.is_none(),
             due_iso: f.due.map(|d| d.to_string()).unwrap_or_default(),
             due: self.i18n.opt_date(f.due),
             state: self.state(f.state),
             team: self.text_or_dash(f.team.as_deref()),
-            waiver: self.text_or_dash(f.waiver.as_deref()),
+            team_value: f.team.clone().unwrap_or_else(|| "-".into()),
+            state_tokens: {
+                let s = self.state(f.state);
+                if f.state.is_open() {
+                    format!("{} open", s.id)
+                } else {
+                    s.id.to_string()
+                }
+            },
+            waiver: self.waiver_text(f),
+            vex: f.vex.as_ref().map(|v| self.vex_line(v)).unwrap_or_default(),
             controls: f.controls.iter().map(|c| self.control_link(c)).collect(),
             location: location(&f.provenance),
             source_href: format!("sources.html#{}", source_anchor(&f.provenance.file)),
         }
+    }
+
+    /// The waivers on a finding: the valid one, else the expired one, marked.
+    fn waiver_text(&self, f: &Finding) -> String {
+        match (&f.waiver, &f.expired_waiver) {
+            (Some(w), _) => w.clone(),
+            (None, Some(w)) => self.i18n.tf("vex.expired-waiver", &[("id", w.clone())]),
+            (None, None) => self.text_or_dash(None),
+        }
+    }
+
+    /// A VEX statement in one line: status (justification), document.
+    fn vex_line(&self, v: &VexNote) -> String {
+        let mut s = self.i18n.t(&format!("vex.{}", v.facts.status.as_str()));
+        if let Some(j) = v.facts.justification.as_deref() {
+            s.push_str(&format!(" ({j})"));
+        }
+        if let Some(d) = v.facts.document.as_deref() {
+            s.push_str(&format!(" — {d}"));
+        }
+        s
+    }
+
+    /// Every finding a VEX statement is about, by finding state (open ones first), then key.
+    pub fn vex_rows(&self) -> Vec<VexView> {
+        let mut rows: Vec<&Finding> = self
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.vex.is_some())
+            .collect();
+        rows.sort_by(|a, b| (a.state, &a.key).cmp(&(b.state, &b.key)));
+        rows.into_iter()
+            .filter_map(|f| {
+                let v = f.vex.as_ref()?;
+                let statement = [v.facts.impact.as_deref(), v.facts.action.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                Some(VexView {
+                    check: f.check.clone(),
+                    image: f.image.as_ref().map(|i| LinkView {
+                        text: i.tagged(),
+                        href: Some(image_href(i)),
+                    }),
+                    subject: f.subject.clone(),
+                    package: f.package.clone().unwrap_or_default(),
+                    state: self.state(f.state),
+                    status: self.i18n.t(&format!("vex.{}", v.facts.status.as_str())),
+                    justification: self.text_or_dash(v.facts.justification.as_deref()),
+                    statement,
+                    author: self.text_or_dash(v.facts.author.as_deref()),
+                    document: self.text_or_dash(v.facts.document.as_deref()),
+                    date: match v.date {
+                        Some(t) => self.i18n.date(t.date_naive()),
+                        None => self.i18n.t("date.unknown"),
+                    },
+                    waiver: self.waiver_text(f),
+                    location: location(&v.provenance),
+                    source_href: format!("sources.html#{}", source_anchor(&v.provenance.file)),
+                })
+            })
+            .collect()
     }
 
     /// A link to a control page, or text when the id is not a control of the report.
@@ -83,6 +158,7 @@ impl Ctx<'_> {
                 .map(|sev| Count {
                     status: self.severity(*sev),
                     count: s.open_by_severity.get(sev).copied().unwrap_or(0),
+                    href: None,
                 })
                 .collect(),
             open: s.open_by_severity.values().sum(),
@@ -129,6 +205,7 @@ impl Ctx<'_> {
         };
         WaiverView {
             id: w.waiver.id.clone(),
+            anchor: format!("w-{}", super::slug::slug(&w.waiver.id)),
             control: self.control_link(&w.waiver.control),
             scope: vec![
                 pair("waivers.finding", &w.waiver.finding),
@@ -198,6 +275,8 @@ impl Ctx<'_> {
             total: s.record_count(),
             first: self.when(s.first_observed),
             last: self.when(s.last_observed),
+            undated: s.undated_records,
+            dated_from_path: s.dated_from_path,
             diagnostics: s.diagnostics.iter().map(|d| self.diagnostic(d)).collect(),
         }
     }

@@ -28,6 +28,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("image.html", include_str!("../../templates/image.html")),
     ("teams.html", include_str!("../../templates/teams.html")),
     ("waivers.html", include_str!("../../templates/waivers.html")),
+    (
+        "unmapped.html",
+        include_str!("../../templates/unmapped.html"),
+    ),
     ("changes.html", include_str!("../../templates/changes.html")),
     ("sources.html", include_str!("../../templates/sources.html")),
     (
@@ -35,7 +39,13 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/executive.html"),
     ),
     ("report.html", include_str!("../../templates/report.html")),
+    ("team.html", include_str!("../../templates/team.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("doc.html", include_str!("../../templates/doc.html")),
 ];
+
+/// How muster dates evidence, for readers of the site (rendered as `evidence-time.html`).
+pub const EVIDENCE_TIME_MD: &str = include_str!("../../docs/evidence-time.md");
 
 /// Every static asset, by name (written under `assets/`).
 pub const ASSETS: &[(&str, &str)] = &[

@@ -1,4 +1,5 @@
 //! Data exports for spreadsheets and scripts: `controls.csv`, `findings.csv`,
+//! `unmapped.csv` (open high and critical findings no control counts),
 //! `waivers.csv`, `sources.csv` and `report.json`.
 //!
 //! CSV files are UTF-8 with a header row, one record per row, dates in ISO 8601.
@@ -10,7 +11,7 @@ use super::i18n::I18n;
 use super::RenderError;
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::evaluate::Report;
+use crate::evaluate::{Finding, Report};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 
@@ -34,6 +35,79 @@ pub struct ReportJson<'a> {
     /// The evaluation.
     #[serde(flatten)]
     pub report: &'a Report,
+}
+
+/// The columns of findings.csv and unmapped.csv.
+const FINDING_COLUMNS: &[&str] = &[
+    "key",
+    "kind",
+    "check",
+    "title",
+    "severity",
+    "subject",
+    "image",
+    "package",
+    "installed_version",
+    "fixed_version",
+    "known_exploited",
+    "first_seen",
+    "last_seen",
+    "due",
+    "state",
+    "team",
+    "waiver",
+    "sources",
+    "controls",
+    "location",
+    "expired_waiver",
+    "vex_status",
+    "vex_justification",
+    "vex_document",
+];
+
+/// One findings.csv (and unmapped.csv) row, in the order of [`FINDING_COLUMNS`].
+fn finding_row(f: &Finding) -> Vec<String> {
+    vec![
+        f.key.clone(),
+        f.kind.clone(),
+        f.check.clone(),
+        f.title.clone(),
+        f.severity.as_str().to_string(),
+        f.subject.clone(),
+        f.image.as_ref().map(|i| i.tagged()).unwrap_or_default(),
+        f.package.clone().unwrap_or_default(),
+        f.installed_version.clone().unwrap_or_default(),
+        f.fixed_version.clone().unwrap_or_default(),
+        f.known_exploited.to_string(),
+        iso_time(f.first_seen),
+        iso_time(f.last_seen),
+        iso_date(f.due),
+        id_of(&f.state),
+        f.team.clone().unwrap_or_default(),
+        f.waiver.clone().unwrap_or_default(),
+        f.sources.join(" "),
+        f.controls.join(" "),
+        location(&f.provenance),
+        f.expired_waiver.clone().unwrap_or_default(),
+        f.vex
+            .as_ref()
+            .map(|v| v.facts.status.as_str().to_string())
+            .unwrap_or_default(),
+        f.vex
+            .as_ref()
+            .and_then(|v| v.facts.justification.as_deref())
+            .unwrap_or_default()
+            .to_string(),
+        f.vex
+            .as_ref()
+            .map(|v| {
+                v.facts
+                    .document
+                    .as_deref()
+                    .map_or_else(|| location(&v.provenance), str::to_string)
+            })
+            .unwrap_or_default(),
+    ]
 }
 
 /// Neutralise spreadsheet formula injection in one cell.
@@ -107,33 +181,12 @@ pub fn exports(
             ]
         })
         .collect();
-    let findings = report
+    let findings: Vec<Vec<String>> = report.findings.iter().map(finding_row).collect();
+    let unmapped: Vec<Vec<String>> = report
         .findings
         .iter()
-        .map(|f| {
-            vec![
-                f.key.clone(),
-                f.kind.clone(),
-                f.check.clone(),
-                f.title.clone(),
-                f.severity.as_str().to_string(),
-                f.subject.clone(),
-                f.image.as_ref().map(|i| i.tagged()).unwrap_or_default(),
-                f.package.clone().unwrap_or_default(),
-                f.installed_version.clone().unwrap_or_default(),
-                f.fixed_version.clone().unwrap_or_default(),
-                f.known_exploited.to_string(),
-                iso_time(f.first_seen),
-                iso_time(f.last_seen),
-                iso_date(f.due),
-                id_of(&f.state),
-                f.team.clone().unwrap_or_default(),
-                f.waiver.clone().unwrap_or_default(),
-                f.sources.join(" "),
-                f.controls.join(" "),
-                location(&f.provenance),
-            ]
-        })
+        .filter(|f| f.is_unmapped_serious())
+        .map(finding_row)
         .collect();
     let waivers = report
         .waivers
@@ -215,32 +268,11 @@ pub fn exports(
         ),
         (
             "findings.csv".into(),
-            csv_file(
-                "findings.csv",
-                &[
-                    "key",
-                    "kind",
-                    "check",
-                    "title",
-                    "severity",
-                    "subject",
-                    "image",
-                    "package",
-                    "installed_version",
-                    "fixed_version",
-                    "known_exploited",
-                    "first_seen",
-                    "last_seen",
-                    "due",
-                    "state",
-                    "team",
-                    "waiver",
-                    "sources",
-                    "controls",
-                    "location",
-                ],
-                findings,
-            )?,
+            csv_file("findings.csv", FINDING_COLUMNS, findings)?,
+        ),
+        (
+            "unmapped.csv".into(),
+            csv_file("unmapped.csv", FINDING_COLUMNS, unmapped)?,
         ),
         (
             "waivers.csv".into(),

@@ -6,18 +6,31 @@
 //! and HTML auto-escaping, and are embedded but overridable one file at a time.
 //! Untrusted text reaches pages only escaped, or as Markdown sanitised by [`markdown`];
 //! file names from untrusted ids go through [`slug()`].
+//!
+//! Modules: [`views`] and [`views_summary`] (what templates see), `build`,
+//! `build_lists`, `summary`, `risks`, `teams`, `evidence` (building them), `pages`,
+//! `pages_summary`, `pages_lists` (rendering), `charts` (chart files), [`search`]
+//! (the search index), `exports` and `oscal` (data files).
 
 mod build;
 mod build_lists;
 mod charts;
 mod embedded;
+mod evidence;
 mod exports;
 mod i18n;
 pub mod markdown;
 mod oscal;
 mod pages;
+mod pages_lists;
+mod pages_summary;
+mod risks;
+pub mod search;
 mod slug;
+mod summary;
+mod teams;
 pub mod views;
+pub mod views_summary;
 
 #[cfg(test)]
 mod tests;
@@ -98,10 +111,14 @@ pub fn render_site(
     let mut out = Vec::new();
     let (chart_views, chart_files) = charts::trend_charts(&ctx)?;
     out.extend(chart_files);
+    let (summary_charts, summary_files) = charts::summary_charts(&ctx)?;
+    out.extend(summary_files);
+    let (team_chart, team_files) = charts::team_chart(&ctx, &ctx.team_rows())?;
+    out.extend(team_files);
     let pages = pages::Pages::new(&env, ctx.site(opts.redaction_disabled));
     // Pages and the data exports are independent: build them side by side.
     let (html, data) = rayon::join(
-        || pages::render_pages(&pages, &ctx, &chart_views),
+        || pages::render_pages(&pages, &ctx, &chart_views, &summary_charts, &team_chart),
         || -> Result<_, RenderError> {
             let mut data = exports::exports(report, catalog, config, &i18n)?;
             data.push((

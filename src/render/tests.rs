@@ -131,6 +131,8 @@ pub fn report() -> Report {
         state: FindingState::InGrace,
         team: Some(XSS.into()),
         waiver: None,
+        expired_waiver: None,
+        vex: None,
         sources: vec!["trivy".into()],
         controls: vec!["IMG-01".into()],
         provenance: prov,
@@ -404,7 +406,7 @@ fn templates_and_assets_can_be_overridden_one_file_at_a_time() {
 fn remediation_list_shows_the_most_urgent_and_points_to_the_csv_for_the_rest() {
     let mut report = report();
     let first = report.findings[0].clone();
-    report.findings = (0..pages::FINDINGS_SHOWN + 5)
+    report.findings = (0..pages_lists::FINDINGS_SHOWN + 5)
         .map(|i| Finding {
             key: format!("vulnerability|CVE-2026-{i:05}|x"),
             check: format!("CVE-2026-{i:05}"),
@@ -424,14 +426,14 @@ fn remediation_list_shows_the_most_urgent_and_points_to_the_csv_for_the_rest() {
     let html = text(&site, "findings.html");
     assert_eq!(
         html.matches("<tr data-severity=").count(),
-        pages::FINDINGS_SHOWN
+        pages_lists::FINDINGS_SHOWN
     );
     assert!(html.contains(&format!(
         "This page lists the {} most urgent; all {} open findings are in",
-        pages::FINDINGS_SHOWN,
-        pages::FINDINGS_SHOWN + 5
+        pages_lists::FINDINGS_SHOWN,
+        pages_lists::FINDINGS_SHOWN + 5
     )));
-    let last = format!("CVE-2026-{:05}", pages::FINDINGS_SHOWN + 4);
+    let last = format!("CVE-2026-{:05}", pages_lists::FINDINGS_SHOWN + 4);
     assert!(!html.contains(&last));
     assert!(text(&site, "findings.csv").contains(&last));
 }

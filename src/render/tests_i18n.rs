@@ -37,8 +37,16 @@ const ENGLISH: &[&str] = &[
     "Printable report",
 ];
 
-/// Visible text: tags removed, so class names and URLs do not count.
+/// Visible text: tags removed, so class names and URLs do not count. A document
+/// embedded in English (`<article … lang="en">`, said to be English-only) is left out.
 fn visible(html: &str) -> String {
+    let mut html = html.to_string();
+    while let Some(start) = html.find("<article class=\"prose doc\" lang=\"en\">") {
+        let end = html[start..]
+            .find("</article>")
+            .map_or(html.len(), |e| start + e + "</article>".len());
+        html.replace_range(start..end, "");
+    }
     let mut out = String::with_capacity(html.len());
     let mut in_tag = false;
     for ch in html.chars() {

@@ -29,6 +29,8 @@ pub struct SiteView {
     pub profile: String,
     /// Show the "redaction disabled" banner.
     pub redaction_disabled: bool,
+    /// Stale evidence and unreadable inputs: banners on every page.
+    pub banners: super::views_summary::BannersView,
 }
 
 /// A status with its text label and glyph (never colour alone).
@@ -49,6 +51,8 @@ pub struct Count {
     pub status: StatusView,
     /// How many.
     pub count: usize,
+    /// The list it counts, pre-filtered, relative to the root (shows exactly `count` rows).
+    pub href: Option<String>,
 }
 
 /// A link whose target was checked; `href` is `None` when it must be shown as text.
@@ -133,8 +137,10 @@ pub struct EvidenceView {
     pub severity: StatusView,
     /// Subject.
     pub subject: String,
-    /// Observed.
+    /// Observed ("date unknown" when the record has no time).
     pub observed: String,
+    /// The date was taken from the file's path ("dated from path").
+    pub dated_from_path: bool,
     /// Folded events.
     pub count: u64,
     /// State label.
@@ -149,11 +155,29 @@ pub struct EvidenceView {
     pub source_href: String,
 }
 
+/// Evidence records of one rule (CVE, benchmark check, alert rule) within a check,
+/// ordered by subject.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceGroup {
+    /// Rule / CVE id.
+    pub check: String,
+    /// Its title (of the first record).
+    pub title: String,
+    /// Records in the group.
+    pub rows: Vec<EvidenceView>,
+    /// The most urgent state among them.
+    pub state: StatusView,
+    /// Shown expanded (the first groups); the rest start collapsed.
+    pub open: bool,
+}
+
 /// A check's result.
 #[derive(Debug, Clone, Serialize)]
 pub struct CheckView {
     /// Id.
     pub id: String,
+    /// Anchor on the control page (`check-<slug>`).
+    pub anchor: String,
     /// Title.
     pub title: String,
     /// Status.
@@ -164,6 +188,8 @@ pub struct CheckView {
     pub required: bool,
     /// Evidence shown.
     pub evidence: Vec<EvidenceView>,
+    /// The same evidence grouped by rule, then subject.
+    pub groups: Vec<EvidenceGroup>,
     /// Evidence before capping.
     pub evidence_total: usize,
 }
@@ -242,8 +268,10 @@ pub struct FindingView {
     pub fixed: String,
     /// Known exploited.
     pub known_exploited: bool,
-    /// First seen.
+    /// First seen ("age unknown" when no report of it carried a time).
     pub first_seen: String,
+    /// No report of it carried a time: its age is unknown.
+    pub age_unknown: bool,
     /// Due date (ISO, sortable) and localised.
     pub due_iso: String,
     /// Due date, localised.
@@ -252,8 +280,14 @@ pub struct FindingView {
     pub state: StatusView,
     /// Team.
     pub team: String,
+    /// Team filter value (`-` when unowned).
+    pub team_value: String,
+    /// State filter values: the state id, plus `open` when it still needs work and is not waived.
+    pub state_tokens: String,
     /// Waiver.
     pub waiver: String,
+    /// The VEX statement deciding about it, in one line (empty: none).
+    pub vex: String,
     /// Controls.
     pub controls: Vec<LinkView>,
     /// `file:line`.
@@ -315,6 +349,8 @@ pub struct TeamView {
 pub struct WaiverView {
     /// Id.
     pub id: String,
+    /// Anchor on waivers.html (`w-<slug>`).
+    pub anchor: String,
     /// Control link (or the glob as text).
     pub control: LinkView,
     /// Scope: finding, image and workload globs.
@@ -337,6 +373,39 @@ pub struct WaiverView {
     pub matched: usize,
     /// Line in waivers.csv.
     pub line: u64,
+}
+
+/// A finding a VEX statement is about, with the statement as its evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct VexView {
+    /// Vulnerability id.
+    pub check: String,
+    /// Image page, or the subject as text.
+    pub image: Option<LinkView>,
+    /// Subject.
+    pub subject: String,
+    /// Package.
+    pub package: String,
+    /// The finding's state.
+    pub state: StatusView,
+    /// The statement's status, localised.
+    pub status: String,
+    /// Justification, as the document gives it.
+    pub justification: String,
+    /// Impact statement or notes, and action.
+    pub statement: String,
+    /// Author.
+    pub author: String,
+    /// Document id.
+    pub document: String,
+    /// Statement date, localised.
+    pub date: String,
+    /// Waivers on the same finding (valid, or expired and marked).
+    pub waiver: String,
+    /// `file:line` of the statement.
+    pub location: String,
+    /// Source anchor.
+    pub source_href: String,
 }
 
 /// A diagnostic.
@@ -377,6 +446,10 @@ pub struct SourceView {
     pub first: String,
     /// Time range end.
     pub last: String,
+    /// Records with no time ("date unknown").
+    pub undated: u64,
+    /// Its records were dated from the file's path.
+    pub dated_from_path: bool,
     /// Diagnostics.
     pub diagnostics: Vec<DiagView>,
 }
@@ -405,13 +478,26 @@ pub struct StatusChange {
     pub after: StatusView,
 }
 
+/// A titled list on the changes page (its anchor is what "what changed" links to).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeList {
+    /// Anchor.
+    pub id: &'static str,
+    /// Title.
+    pub title: String,
+    /// Items.
+    pub items: Vec<String>,
+}
+
 /// The changes page.
 #[derive(Debug, Clone, Serialize)]
 pub struct ChangesView {
     /// Earlier date.
     pub since: String,
-    /// Status changes.
-    pub controls: Vec<StatusChange>,
-    /// Lists: (title, items).
-    pub lists: Vec<(String, Vec<String>)>,
+    /// Controls whose status got better.
+    pub better: Vec<StatusChange>,
+    /// Controls whose status got worse.
+    pub worse: Vec<StatusChange>,
+    /// Lists of findings, waivers and evidence.
+    pub lists: Vec<ChangeList>,
 }

@@ -44,6 +44,33 @@ pub fn build_sample(out: &Path, extra: &[&str]) {
     assert_eq!(code, 0, "build failed: {err}");
 }
 
+/// Build the site of folder `input` (a scenario, say) into `out`, with extra arguments.
+#[allow(dead_code)]
+pub fn build_dir(input: &Path, out: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 0, "build failed: {err}");
+}
+
+/// `../shared/fixtures` (the real tool outputs), or `None` when it is absent and
+/// MUSTER_REQUIRE_FIXTURES is not set (CI sets it: there, a missing folder fails).
+#[allow(dead_code)]
+pub fn fixtures_dir() -> Option<PathBuf> {
+    let dir = root().join("../shared/fixtures");
+    assert!(
+        dir.is_dir() || std::env::var_os("MUSTER_REQUIRE_FIXTURES").is_none(),
+        "../shared/fixtures is missing and MUSTER_REQUIRE_FIXTURES is set"
+    );
+    dir.is_dir().then_some(dir)
+}
+
 /// Every file of a folder, relative path → bytes.
 pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut out = std::collections::BTreeMap::new();

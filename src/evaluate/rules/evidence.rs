@@ -1,6 +1,7 @@
 //! `evidence` (and `vulnerabilities`): the selected records decide. An open failure
 //! past its grace period fails; failures in grace or without a fix warn; tool warnings
-//! warn; waived failures waive; triaged alerts are closed. A pass needs proof of the
+//! warn; waived failures waive; triaged alerts are closed; vulnerabilities a VEX
+//! statement closes are not failures (the scan that reported them still proves). A pass needs proof of the
 //! right kind, dated and fresh: a passing result, or a scan whose class can see the
 //! selected kind (and that did not itself report a failure for this check), or, for
 //! checks that select only runtime alerts, sensors able to raise them watching every
@@ -55,6 +56,8 @@ struct Tally<'r> {
     nofix: usize,
     waived: usize,
     triaged: usize,
+    /// Failures a VEX statement closes (they neither fail nor prove).
+    vex_closed: usize,
     warned: usize,
     passed: usize,
     earliest_due: Option<NaiveDate>,
@@ -86,11 +89,16 @@ impl<'r> Tally<'r> {
                 }
                 match r.outcome {
                     Outcome::Fail => {
-                        self.failing_scans.insert(scan_of(ctx, r, i));
                         let (state, due, waiver) = classify(ctx, Some(control), r, i);
+                        // A failure a VEX statement closes is not one: its scan can
+                        // still prove that nothing else is open.
+                        if state != FindingState::VexClosed {
+                            self.failing_scans.insert(scan_of(ctx, r, i));
+                        }
                         // Two tools reporting the same finding count once (both stay as evidence).
                         if counted.insert(ctx.finding_key(i)) {
                             match state {
+                                FindingState::VexClosed => self.vex_closed += 1,
                                 FindingState::Waived => self.waived += 1,
                                 FindingState::Triaged => self.triaged += 1,
                                 FindingState::NoFix => self.nofix += 1,

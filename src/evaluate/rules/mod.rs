@@ -14,6 +14,7 @@ mod registry;
 mod runtime_mapping;
 mod scan_coverage;
 mod sensor_coverage;
+mod signature_coverage;
 #[cfg(test)]
 mod testing;
 
@@ -40,6 +41,7 @@ pub fn evaluator(rule: Rule) -> &'static dyn Evaluator {
         Rule::SensorCoverage => &sensor_coverage::SensorCoverage,
         Rule::AuditCoverage => &audit_coverage::AuditCoverage,
         Rule::Platform => &platform::Platform,
+        Rule::SignatureCoverage => &signature_coverage::SignatureCoverage,
     }
 }
 
@@ -64,8 +66,8 @@ fn running_images<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String
     let mut out = BTreeMap::new();
     for (_, r) in standing(ctx, current) {
         if r.kind == RecordKind::Sighting {
-            if let Some(img) = &r.subject.image {
-                out.entry(ctx.canonical(img)).or_insert(r);
+            if let Some(name) = ctx.image_name(r) {
+                out.entry(name).or_insert(r);
             }
         }
     }
@@ -82,8 +84,8 @@ fn scans<'a>(ctx: &'a Ctx<'_>) -> BTreeMap<String, &'a Record> {
         {
             continue;
         }
-        if let Some(img) = &r.subject.image {
-            let e = out.entry(ctx.canonical(img)).or_insert(r);
+        if let Some(name) = ctx.image_name(r) {
+            let e = out.entry(name).or_insert(r);
             if r.observed_at > e.observed_at {
                 *e = r;
             }
@@ -101,8 +103,8 @@ fn current_scans<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String,
     let mut out: BTreeMap<String, &Record> = BTreeMap::new();
     for (_, r) in standing(ctx, current) {
         if r.scan_class() == Some(ScanClass::Vulnerability) {
-            if let Some(img) = &r.subject.image {
-                let e = out.entry(ctx.canonical(img)).or_insert(r);
+            if let Some(name) = ctx.image_name(r) {
+                let e = out.entry(name).or_insert(r);
                 if !has_facts(e) && has_facts(r) {
                     *e = r;
                 }

@@ -32,7 +32,13 @@ fn registry(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> Judged {
     for (i, r) in standing(ctx, current) {
         if matches!(r.kind, RecordKind::Sighting | RecordKind::Scan) {
             if let Some(img) = &r.subject.image {
-                seen.entry(ctx.canonical(img)).or_insert((i, r));
+                // The image's canonical name, unless that names another registry: the
+                // registry an image is pulled from is what this check is about.
+                let name = ctx
+                    .image_of(r)
+                    .filter(|c| c.registry == img.registry)
+                    .unwrap_or(img);
+                seen.entry(name.tagged()).or_insert((i, r));
             }
         }
     }

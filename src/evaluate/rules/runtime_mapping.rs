@@ -1,11 +1,14 @@
 //! `runtime-mapping` (IMG-03): every image seen running maps to a vulnerability
-//! scan of the same image; a match by tag only (no digest on both sides) warns.
+//! scan of the same content: digests are compared when both sides carry one (a
+//! running digest no scan saw fails); a match by tag only warns.
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, ReasonCode, Status};
 use super::{n, running_images, scans};
 use crate::catalog::{Check, Control};
+use crate::model::ScanClass;
+use std::collections::{HashMap, HashSet};
 
 /// The `runtime-mapping` evaluator.
 pub struct RuntimeMapping;
@@ -22,38 +25,56 @@ impl Evaluator for RuntimeMapping {
     }
 }
 
-/// IMG-03: every running image maps to a scan, by digest (tag-only matches warn).
+/// The manifest digests each image was scanned at (dated scans up to the report date).
+fn scanned_digests<'a>(ctx: &'a Ctx<'_>) -> HashMap<String, HashSet<&'a str>> {
+    let mut out: HashMap<String, HashSet<&str>> = HashMap::new();
+    for r in ctx.records {
+        if r.scan_class() != Some(ScanClass::Vulnerability)
+            || r.observed_at.is_none_or(|t| t > ctx.at)
+        {
+            continue;
+        }
+        if let (Some(name), Some(d)) = (
+            ctx.image_name(r),
+            r.subject.image.as_ref().and_then(|i| i.digest.as_deref()),
+        ) {
+            out.entry(name).or_default().insert(d);
+        }
+    }
+    out
+}
+
+/// IMG-03: every running image maps to a scan of the content that runs: the digests
+/// are compared when both sides have one; a match by tag only warns.
 fn runtime_mapping(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let running = running_images(ctx, current);
     if running.is_empty() {
         return Judged::not_assessed("sighting:running");
     }
     let scans = scans(ctx);
+    let scanned = scanned_digests(ctx);
     let (mut unmapped, mut by_tag, mut by_digest) = (Vec::new(), 0, 0);
     let mut evidence = Vec::new();
     for (name, r) in &running {
-        match scans.get(name) {
-            None => {
+        let running_digest = r.subject.image.as_ref().and_then(|i| i.digest.as_ref());
+        let digests = scanned.get(name);
+        match (scans.get(name), running_digest, digests) {
+            (None, _, _) => {
                 unmapped.push(name.clone());
                 evidence.push(item(r, FindingState::Overdue, None, None));
             }
-            Some(s) => {
-                let digest_match = r
-                    .subject
-                    .image
-                    .as_ref()
-                    .and_then(|i| i.digest.as_ref())
-                    .is_some()
-                    && s.subject
-                        .image
-                        .as_ref()
-                        .and_then(|i| i.digest.as_ref())
-                        .is_some();
-                if digest_match {
-                    by_digest += 1;
-                } else {
-                    by_tag += 1;
-                }
+            // The scans named digests and the running one is not among them: the
+            // content that runs was never scanned (the tag moved).
+            (Some(_), Some(d), Some(ds)) if !ds.contains(d.as_str()) => {
+                unmapped.push(format!("{name}@{d}"));
+                evidence.push(item(r, FindingState::Overdue, None, None));
+            }
+            (Some(_), Some(_), Some(_)) => {
+                by_digest += 1;
+                evidence.push(item(r, FindingState::Passed, None, None));
+            }
+            (Some(_), _, _) => {
+                by_tag += 1;
                 evidence.push(item(r, FindingState::Passed, None, None));
             }
         }
@@ -100,6 +121,26 @@ mod tests {
             day(11, 20),
         );
         assert_eq!(j.status, Status::Pass);
+    }
+
+    #[test]
+    fn a_running_digest_no_scan_saw_fails() {
+        let other = "@sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+        let j = judge_rule(
+            RULE,
+            &[
+                sighting(
+                    &format!("acr.io/shop/web:1.0{other}"),
+                    "shop",
+                    "web",
+                    day(11, 19),
+                ),
+                scan(&format!("acr.io/shop/web:1.0{DIGEST}"), day(11, 18)),
+            ],
+            day(11, 20),
+        );
+        assert_eq!(j.status, Status::Fail);
+        assert_eq!(j.reason.code, ReasonCode::Unscanned);
     }
 
     #[test]

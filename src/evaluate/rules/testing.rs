@@ -73,6 +73,13 @@ pub fn sighting(image: &str, namespace: &str, name: &str, at: DateTime<Utc>) -> 
     r
 }
 
+/// A verified (undated) cosign signature of `image`.
+pub fn signature(image: &str) -> Record {
+    let mut r = record(RecordKind::Signature, TRIVY, "cosign", Outcome::Pass);
+    r.subject.image = ImageRef::parse(image);
+    r
+}
+
 /// A Falco heartbeat from `node` at `at`.
 pub fn heartbeat(node: &str, at: DateTime<Utc>) -> Record {
     let mut r = record(RecordKind::Heartbeat, FALCO, "falco", Outcome::Info);

@@ -1,0 +1,204 @@
+//! Teams: each team's row (counts that link to the lists they count), its page (its
+//! controls, open findings, what is new and fixed since the previous period, and its
+//! mean time to fix over time), computed from the report's findings.
+//!
+//! Every count is the length of the list it links to: open means overdue, in grace or
+//! without a fix (not waived), as the findings list's `state=open` filter shows.
+
+use super::build::{team_href, Ctx};
+use super::views::FindingView;
+use super::views_summary::*;
+use crate::evaluate::{Finding, FindingState, TeamSummary};
+use chrono::NaiveDate;
+
+/// Percent-encode a query-string value (everything but unreserved characters).
+pub fn query_value(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// Days from first seen to fixed, when both are known.
+fn fix_days(f: &Finding) -> Option<i64> {
+    let fixed = f.fixed_on?;
+    let first = f.first_seen?;
+    Some((fixed - first.date_naive()).num_days())
+}
+
+impl Ctx<'_> {
+    /// The findings of a team (`None`: unowned).
+    fn team_findings<'r>(&'r self, team: Option<&str>) -> impl Iterator<Item = &'r Finding> + 'r {
+        let team = team.map(str::to_string);
+        self.report
+            .findings
+            .iter()
+            .filter(move |f| f.team.as_deref() == team.as_deref())
+    }
+
+    /// The period "new" and "fixed" count over: after the previous period's date, up
+    /// to the report date.
+    fn in_period(&self, d: NaiveDate) -> bool {
+        self.report
+            .changes
+            .since
+            .is_some_and(|s| d > s && d <= self.report.as_of.date_naive())
+    }
+
+    fn new_in_period(&self, f: &Finding) -> bool {
+        f.first_seen.is_some_and(|t| self.in_period(t.date_naive()))
+    }
+
+    fn fixed_in_period(&self, f: &Finding) -> bool {
+        f.fixed_on.is_some_and(|d| self.in_period(d))
+    }
+
+    /// A team's row; `summary` is `None` for unowned findings.
+    pub fn team_row(&self, summary: Option<&TeamSummary>) -> TeamRow {
+        let name = summary.map(|t| t.team.as_str());
+        let mine: Vec<&Finding> = self.team_findings(name).collect();
+        let value = name.map_or_else(|| "-".to_string(), query_value);
+        let list = |state: &str, pred: &dyn Fn(&Finding) -> bool| CountLink {
+            count: mine.iter().filter(|f| pred(f)).count(),
+            href: format!("findings.html?team={value}&state={state}"),
+        };
+        let page = name.map(team_href);
+        let anchored = |anchor: &str, pred: &dyn Fn(&Finding) -> bool| {
+            page.as_ref().map(|p| CountLink {
+                count: mine.iter().filter(|f| pred(f)).count(),
+                href: format!("{p}#{anchor}"),
+            })
+        };
+        let has_since = self.report.changes.since.is_some();
+        TeamRow {
+            team: name.map_or_else(|| self.i18n.t("teams.unowned"), str::to_string),
+            href: page.clone(),
+            contact: summary.map(|t| t.contact.clone()).unwrap_or_default(),
+            open: list("open", &|f| f.state.is_open()),
+            overdue: list("overdue", &|f| f.state == FindingState::Overdue),
+            new: anchored("new", &|f| self.new_in_period(f)).filter(|_| has_since),
+            fixed: anchored("fixed", &|f| self.fixed_in_period(f)).filter(|_| has_since),
+            fixed_total: anchored("fixed-all", &|f| f.fixed_on.is_some()),
+            mean_days: summary
+                .and_then(|t| t.mean_days_to_fix)
+                .map_or_else(|| self.i18n.t("common.none"), |d| self.i18n.number(d, 1)),
+        }
+    }
+
+    /// Every configured team's row, then unowned findings when any is open.
+    pub fn team_rows(&self) -> Vec<TeamRow> {
+        let mut rows: Vec<TeamRow> = self
+            .report
+            .teams
+            .iter()
+            .map(|t| self.team_row(Some(t)))
+            .collect();
+        let unowned = self.team_row(None);
+        if unowned.open.count > 0 || unowned.overdue.count > 0 {
+            rows.push(unowned);
+        }
+        rows
+    }
+
+    /// Mean days to fix at each history date, over the team's findings fixed by then
+    /// (`None` before its first fix).
+    pub fn mttr_series(&self, team: &str) -> Vec<Option<f64>> {
+        let fixes: Vec<(NaiveDate, i64)> = self
+            .team_findings(Some(team))
+            .filter_map(|f| Some((f.fixed_on?, fix_days(f)?)))
+            .collect();
+        self.report
+            .history
+            .iter()
+            .map(|p| {
+                let upto: Vec<i64> = fixes
+                    .iter()
+                    .filter(|(d, _)| *d <= p.date)
+                    .map(|x| x.1)
+                    .collect();
+                (!upto.is_empty()).then(|| {
+                    (upto.iter().sum::<i64>() as f64 / upto.len() as f64 * 10.0).round() / 10.0
+                })
+            })
+            .collect()
+    }
+
+    fn fixed_view(&self, f: &Finding) -> FixedView {
+        FixedView {
+            finding: self.finding(f),
+            fixed_on: self.i18n.opt_date(f.fixed_on),
+            days: fix_days(f).map_or_else(|| self.i18n.t("common.none"), |d| d.to_string()),
+        }
+    }
+
+    /// A team's page.
+    pub fn team_page(
+        &self,
+        t: &TeamSummary,
+        mttr: Option<super::views::ChartView>,
+    ) -> TeamPageView {
+        let mine: Vec<&Finding> = self.team_findings(Some(&t.team)).collect();
+        let open: Vec<FindingView> = self
+            .open_findings(mine.iter().copied().filter(|f| f.state.is_open()))
+            .into_iter()
+            .collect();
+        let mut ids: Vec<&str> = mine
+            .iter()
+            .filter(|f| f.state.is_open())
+            .flat_map(|f| f.controls.iter().map(String::as_str))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let controls = self
+            .report
+            .controls
+            .iter()
+            .filter(|c| ids.binary_search(&c.id.as_str()).is_ok())
+            .map(|c| self.control_row(c))
+            .collect();
+        let mut fixed_all: Vec<&Finding> = mine
+            .iter()
+            .copied()
+            .filter(|f| f.fixed_on.is_some())
+            .collect();
+        fixed_all.sort_by(|a, b| (b.fixed_on, &a.key).cmp(&(a.fixed_on, &b.key)));
+        TeamPageView {
+            row: self.team_row(Some(t)),
+            controls,
+            open,
+            new: mine
+                .iter()
+                .copied()
+                .filter(|f| self.new_in_period(f))
+                .map(|f| self.finding(f))
+                .collect(),
+            fixed: fixed_all
+                .iter()
+                .copied()
+                .filter(|f| self.fixed_in_period(f))
+                .map(|f| self.fixed_view(f))
+                .collect(),
+            fixed_all: fixed_all.iter().map(|f| self.fixed_view(f)).collect(),
+            since: self.i18n.opt_date(self.report.changes.since),
+            mttr,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(query_value("Payments"), "Payments");
+        assert_eq!(query_value("Team A&B#1"), "Team%20A%26B%231");
+        assert_eq!(query_value("Équipe"), "%C3%89quipe");
+    }
+}
