@@ -14,6 +14,18 @@ const CANARIES: &[&str] = &[
     "CANARY-ENV-VALUE-42aa",
     "CANARY-FALCO-PASS-8c1d",
     "CANARY-BEARER-TOKEN-aa17bb",
+    // Platform documents: ACI plain values, connection strings and registry passwords,
+    // AKS and GKE credentials in cluster profiles, literal env values in the inventory.
+    "CANARY-ACI-PLAIN-VALUE-5d21",
+    "CANARY-ACI-ACCOUNT-KEY-77e0",
+    "CANARY-ACI-REGISTRY-PASS-c3f9",
+    "CANARY-AKS-SP-SECRET-1a2b",
+    "CANARY-AKS-WIN-PASS-9e8d",
+    "CANARY-AKS-ADDON-KEY-6f4c",
+    "CANARY-GKE-PASSWORD-0c7a",
+    "CANARY-GKE-CLIENT-KEY-b512",
+    "CANARY-K8S-ENV-LITERAL-3e3e",
+    "CANARY-K8S-LAST-APPLIED-d00d",
 ];
 
 fn write(dir: &Path, rel: &str, text: &str) {
@@ -67,6 +79,7 @@ fn hostile_estate(dir: &Path) {
             )
         ),
     );
+    platform_documents(dir);
     write(dir, "waivers.csv", "id,control,finding,image,workload,reason,category,approver,approved_on,expires_on\n\
 W-1,*,,,,<img src=x onerror=alert(7)>,risk-accepted,<script>alert(8)</script>,2026-01-01,2027-01-01\n\
 W-2,*,,,,\"=HYPERLINK(\"\"http://evil.example\"\")\",risk-accepted,CISO,2026-01-01,2027-01-01\n");
@@ -75,6 +88,64 @@ W-2,*,,,,\"=HYPERLINK(\"\"http://evil.example\"\")\",risk-accepted,CISO,2026-01-
         dir,
         "muster.toml",
         "[report]\nas_of = \"2026-11-20\"\n[site]\ntitle = \"<script>alert(14)</script>\"\n",
+    );
+}
+
+/// Platform exports with secrets where real ones put them, and markup in names.
+fn platform_documents(dir: &Path) {
+    let x = "\\u003cimg src=x onerror=alert(20)\\u003e";
+    let rg = "/subscriptions/0/resourceGroups/rg/providers";
+    write(
+        dir,
+        "platform/2026-11-19/aci.json",
+        &format!(
+            r#"[{{"id":"{rg}/Microsoft.ContainerInstance/containerGroups/cg{x}","name":"cg{x}","type":"Microsoft.ContainerInstance/containerGroups","location":"westeurope",
+"containers":[{{"name":"app{x}","image":"contosoacr.azurecr.io/app:1.0","environmentVariables":[
+{{"name":"DB_PASSWORD","value":"{v}"}},
+{{"name":"STORAGE_CONNECTION_STRING","value":"DefaultEndpointsProtocol=https;AccountName=st;AccountKey={k};EndpointSuffix=core.windows.net"}},
+{{"name":"GREETING{x}","value":"hello"}},
+{{"name":"API_KEY","secureValue":null}}]}}],
+"imageRegistryCredentials":[{{"server":"contosoacr.azurecr.io","username":"contosoacr","password":"{r}"}}],
+"ipAddress":{{"type":"Public","ip":"203.0.113.7","ports":[{{"port":80}}]}},"osType":"Linux"}}]"#,
+            v = CANARIES[8],
+            k = CANARIES[9],
+            r = CANARIES[10],
+        ),
+    );
+    write(
+        dir,
+        "platform/2026-11-19/aks.json",
+        &format!(
+            r#"{{"id":"{rg}/Microsoft.ContainerService/managedClusters/aks{x}","name":"aks{x}","type":"Microsoft.ContainerService/ManagedClusters","location":"westeurope",
+"kubernetesVersion":"1.30.5","enableRbac":true,"servicePrincipalProfile":{{"clientId":"msi","secret":"{sp}"}},
+"windowsProfile":{{"adminUsername":"azureuser","adminPassword":"{win}"}},
+"addonProfiles":{{"omsagent":{{"enabled":true,"config":{{"logAnalyticsWorkspaceResourceID":"x","sharedKey":"{addon}"}}}}}},
+"agentPoolProfiles":[{{"name":"pool{x}","enableNodePublicIp":true}}]}}"#,
+            sp = CANARIES[11],
+            win = CANARIES[12],
+            addon = CANARIES[13],
+        ),
+    );
+    write(
+        dir,
+        "platform/2026-11-19/gke.json",
+        &format!(
+            r#"{{"name":"gke{x}","currentMasterVersion":"1.30.5-gke.1","masterAuth":{{"username":"admin","password":"{pw}","clientKey":"{ck}","clientCertificateConfig":{{"issueClientCertificate":true}}}},
+"nodePools":[{{"name":"pool{x}"}}]}}"#,
+            pw = CANARIES[14],
+            ck = CANARIES[15],
+        ),
+    );
+    write(
+        dir,
+        "platform/2026-11-19/kubectl.json",
+        &format!(
+            r#"{{"apiVersion":"v1","kind":"List","items":[{{"apiVersion":"v1","kind":"Pod","metadata":{{"name":"web{x}","namespace":"shop",
+"annotations":{{"kubectl.kubernetes.io/last-applied-configuration":"{{\"kind\":\"Secret\",\"stringData\":{{\"token\":\"{la}\"}}}}"}}}},
+"spec":{{"containers":[{{"name":"app","image":"nginx:1.25","env":[{{"name":"API_KEY","value":"{env}"}}]}}]}}}}]}}"#,
+            la = CANARIES[17],
+            env = CANARIES[16],
+        ),
     );
 }
 
@@ -149,6 +220,58 @@ fn hostile_payloads_never_become_markup_and_no_secret_is_republished() {
     for c in CANARIES {
         assert!(!text.contains(c), "the shard carries {c}");
     }
+}
+
+/// The platform documents of the hostile estate are read as their formats (so the
+/// canary test above covers them), and the secret-looking plain values are reported
+/// by name only.
+#[test]
+fn hostile_platform_documents_are_read_and_secrets_kept_by_name_only() {
+    let dir = tempfile::tempdir().unwrap();
+    hostile_estate(dir.path());
+    let (_, out, err) = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "--as-of",
+        "2026-11-20",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {err}"));
+    let inputs = v["inputs"].as_array().unwrap();
+    for (file, format) in [
+        ("platform/2026-11-19/aci.json", "aci"),
+        ("platform/2026-11-19/aks.json", "aks"),
+        ("platform/2026-11-19/gke.json", "gke"),
+        ("platform/2026-11-19/kubectl.json", "k8s-inventory"),
+    ] {
+        let i = inputs
+            .iter()
+            .find(|i| i["path"].as_str().is_some_and(|p| p.ends_with(file)))
+            .unwrap_or_else(|| panic!("{file} not listed"));
+        assert_eq!(i["formats"], serde_json::json!([format]), "{file}: {i}");
+    }
+    for c in CANARIES {
+        assert!(!out.contains(c), "check output carries {c}");
+    }
+    let site = dir.path().join("site");
+    let (code, _, err) = run(&[
+        "build",
+        dir.path().to_str().unwrap(),
+        "-o",
+        site.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let page = read_tree(&site)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("SEC-04.html"))
+        .map(|(_, b)| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_else(|| panic!("no SEC-04 page"));
+    assert!(
+        page.contains("DB_PASSWORD") && page.contains("STORAGE_CONNECTION_STRING"),
+        "the SEC-04 page does not name the plain values"
+    );
 }
 
 #[test]

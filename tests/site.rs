@@ -63,6 +63,44 @@ fn sample_site_has_every_page_it_links_to_and_every_control() {
         }
     }
     assert!(broken.is_empty(), "broken links: {broken:#?}");
+    platform_facts_sit_beside_other_evidence(&files);
+}
+
+/// A control page lists platform facts beside scanner, admission and runtime evidence
+/// about the same workload, each row linking to its file, with the fact's JSON pointer.
+fn platform_facts_sit_beside_other_evidence(files: &std::collections::BTreeMap<String, Vec<u8>>) {
+    let page = String::from_utf8_lossy(&files["controls/RUN-02.html"]).into_owned();
+    let rows: Vec<&str> = page
+        .split("<tr>")
+        .filter(|r| r.contains("batch/Deployment/etl") || r.contains("/Pod/etl-"))
+        .collect();
+    for format in ["k8s-inventory", "trivy-k8s", "falco"] {
+        assert!(
+            rows.iter()
+                .any(|r| r.contains(&format!("<span class=\"muted\">{format}</span>"))),
+            "RUN-02 shows no {format} row about the etl workload"
+        );
+    }
+    assert!(
+        page.contains("<span class=\"muted\">k8s-audit</span>"),
+        "no admission row on RUN-02"
+    );
+    let fact = rows
+        .iter()
+        .find(|r| r.contains("k8s-inventory") && r.contains("/securityContext/privileged"))
+        .unwrap_or_else(|| panic!("no inventory row for the privileged etl container"));
+    assert!(
+        fact.contains("href=\"../sources.html#src-")
+            && fact.contains("#/items/")
+            && fact.contains("/securityContext/privileged"),
+        "{fact}"
+    );
+    // A cluster setting: the NODE-02 row of the staging pool cites the field that failed.
+    let node = String::from_utf8_lossy(&files["controls/NODE-02.html"]).into_owned();
+    assert!(
+        node.contains("aks-stage-weu.json:1#/agentPoolProfiles/0/securityProfile/enableSecureBoot"),
+        "NODE-02 cites no pointer"
+    );
 }
 
 fn normalise(p: &Path) -> String {
@@ -105,9 +143,24 @@ fn sample_estate_shows_every_status_the_story_needs() {
     );
     assert_eq!(
         status("NODE-03").as_deref(),
-        Some("manual"),
-        "no attestation"
+        Some("warning"),
+        "no node public IPs anywhere, but SSH with local keys on the staging pools (az aks show)"
     );
+    assert_eq!(
+        status("NODE-02").as_deref(),
+        Some("warning"),
+        "the staging pools have no trusted launch: the platform fact decides over the attestation"
+    );
+    assert_eq!(
+        status("MON-03").as_deref(),
+        Some("manual"),
+        "registry audit logs are diagnostic settings, in no export muster reads, and nobody attested them"
+    );
+    let open = ["not-assessed", "manual"]
+        .iter()
+        .map(|s| v["statuses"][s].as_u64().unwrap_or(0))
+        .sum::<u64>();
+    assert!(open <= 3, "manual or not assessed: {}", v["statuses"]);
 }
 
 #[test]

@@ -9,7 +9,7 @@ pub use benchmarks::BenchmarkMapping;
 pub use selector::{glob_match as selector_glob, Predicate, Selector};
 
 use crate::diag::{Code, Diagnostic, Level};
-use crate::model::{Field, Sensor};
+use crate::model::{Field, PlatformSetting, Sensor};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -75,6 +75,8 @@ pub enum Rule {
     SignatureCoverage,
     /// Only an attestation settles it.
     Attestation,
+    /// A platform setting (`setting = …`) over every resource that has it.
+    Platform,
 }
 
 /// Framework cross-references.
@@ -138,6 +140,10 @@ pub struct Check {
     /// where such a sensor covered the node for the whole window.
     #[serde(default)]
     pub sensors: Vec<Sensor>,
+    /// For `rule = "platform"`: the platform setting judged (an unknown name is an error
+    /// with its line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setting: Option<PlatformSetting>,
     /// Whether the check decides the control's status (optional checks can only lower a pass to a warning).
     #[serde(default = "yes")]
     pub required: bool,
@@ -403,6 +409,21 @@ fn validate(c: &Control) -> Result<(), String> {
     }
     let mut seen = std::collections::BTreeSet::new();
     for ch in &c.checks {
+        match (ch.rule == Rule::Platform, ch.setting.is_some()) {
+            (true, false) => {
+                return Err(format!(
+                    "control {}: check {} has rule \"platform\" but no setting",
+                    c.id, ch.id
+                ))
+            }
+            (false, true) => {
+                return Err(format!(
+                    "control {}: check {} names a setting but its rule is not \"platform\"",
+                    c.id, ch.id
+                ))
+            }
+            _ => {}
+        }
         if !seen.insert(ch.id.clone()) {
             return Err(format!("control {}: duplicate check id {}", c.id, ch.id));
         }

@@ -41,6 +41,8 @@ pub enum SnapshotKind {
     Benchmark,
     /// Policy engine reports.
     PolicyReport,
+    /// Platform configuration exports (`az aks show`, `kubectl get … -o json`, …).
+    Platform,
 }
 
 impl SnapshotKind {
@@ -53,6 +55,7 @@ impl SnapshotKind {
             (RecordKind::Policy, _) | (_, Some(ScanClass::PolicyAudit)) => {
                 Some(SnapshotKind::PolicyReport)
             }
+            (RecordKind::Platform, _) => Some(SnapshotKind::Platform),
             (kind, _) if kind.is_snapshot() => Some(SnapshotKind::Scan),
             _ => None,
         }
@@ -375,6 +378,7 @@ impl Ctx<'_> {
             SnapshotKind::Scan => f.scans,
             SnapshotKind::Benchmark => f.benchmarks,
             SnapshotKind::PolicyReport => f.policy_reports,
+            SnapshotKind::Platform => f.platform,
         };
         Some(Duration::days(
             days.unwrap_or(self.config.report.freshness_days).max(0),

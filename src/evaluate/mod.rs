@@ -24,7 +24,7 @@ pub use context::Ctx;
 use context::Index;
 pub use report::*;
 
-use crate::catalog::{Catalog, Control};
+use crate::catalog::{Catalog, Control, Rule};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::model::Record;
@@ -112,14 +112,56 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
         let valid = matches!(att.status, Status::Pass | Status::Fail | Status::Warning);
         let inconclusive =
             matches!(status, Status::NotAssessed | Status::Manual) || required.is_empty();
+        // A platform fact that settles a required check decides over an attestation that
+        // contradicts it (the control page shows both).
+        let fact = results.iter().zip(&control.checks).find_map(|(r, c)| {
+            let settled = matches!(
+                r.status,
+                Status::Pass | Status::Fail | Status::Warning | Status::Waived
+            );
+            let contradicts = r.status != att.status;
+            (r.required && c.rule == Rule::Platform && settled && contradicts).then_some(r)
+        });
         let settles = if valid {
-            inconclusive || att.status == Status::Fail
+            (inconclusive || att.status == Status::Fail) && fact.is_none()
         } else {
             required.is_empty()
         };
-        if settles {
+        // An optional platform check that fails still contradicts a passing attestation:
+        // the control warns, citing the fact.
+        let optional_fact = results.iter().zip(&control.checks).find_map(|(r, c)| {
+            (!r.required
+                && c.rule == Rule::Platform
+                && matches!(r.status, Status::Fail | Status::Warning))
+            .then_some(r)
+        });
+        if let Some(f) = optional_fact.filter(|_| settles && att.status == Status::Pass) {
+            let param = |k: &str| att.reason.params.get(k).cloned().unwrap_or_default();
+            status = Status::Warning;
+            reason = Reason::new(
+                ReasonCode::FactOverAttestation,
+                &[
+                    ("check", f.id.clone()),
+                    ("status", f.status.as_str().to_string()),
+                    ("by", param("by")),
+                    ("date", param("date")),
+                ],
+            );
+        } else if settles {
             status = att.status;
             reason = att.reason;
+        } else if let Some(f) = fact.filter(|f| valid && att.status != status && f.status == status)
+        {
+            let param = |k: &str| att.reason.params.get(k).cloned().unwrap_or_default();
+            reason = Reason::new(
+                ReasonCode::FactOverAttestation,
+                &[
+                    ("check", f.id.clone()),
+                    ("status", f.status.as_str().to_string()),
+                    ("by", param("by")),
+                    ("date", param("date")),
+                ],
+            );
         }
     }
     let applied = ctx

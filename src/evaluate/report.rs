@@ -100,6 +100,18 @@ vocabulary! {
         ImageCount = "reason.image-count",
         /// Nodes whose runtime sensor went silent.
         SilentSensors = "reason.silent-sensors",
+        /// A platform setting holds on every resource that has it.
+        PlatformHolds = "reason.platform-holds",
+        /// A platform setting fails on production resources.
+        PlatformFails = "reason.platform-fails",
+        /// A platform setting fails only outside production.
+        PlatformOutside = "reason.platform-outside-production",
+        /// A platform setting holds where evidenced; some resources do not evidence it.
+        PlatformPartial = "reason.platform-partial",
+        /// No resource's export carries the fields a platform setting reads.
+        NotEvidenced = "reason.not-evidenced",
+        /// A platform fact contradicts a valid attestation and decides.
+        FactOverAttestation = "reason.fact-over-attestation",
         /// Nodes no runtime sensor ever reported from.
         UncoveredNodes = "reason.uncovered-nodes",
         /// No alert, and sensors able to raise it covered every node.

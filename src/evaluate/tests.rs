@@ -504,3 +504,111 @@ fn an_image_only_a_vex_statement_names_is_not_an_image_of_the_estate() {
     let r = run(&records, &[], &[], day(2, 9));
     assert!(r.images.is_empty(), "{:?}", r.images);
 }
+
+const PLATFORM_CONTROL: &str = r#"
+id = "NET-02"
+domain = "network"
+evaluation = "automatic"
+title.en = "API server restricted"
+summary.en = "s"
+[[checks]]
+id = "api-endpoint"
+rule = "platform"
+setting = "api-server-private-or-restricted"
+title.en = "The API server is private or restricted"
+[attestation]
+question.en = "The API server is restricted"
+"#;
+
+/// A cluster whose API server is private (`true`) or public without ranges (`false`).
+fn cluster(private: Option<bool>) -> Record {
+    use crate::model::{ClusterFacts, Fact, PlatformFacts};
+    let mut r = Record::new(
+        RecordKind::Platform,
+        crate::model::test_formats::PLATFORM,
+        "managed-cluster",
+        Outcome::Info,
+    );
+    r.subject.cluster = Some("aks-prod".into());
+    r.observed_at = Some(day(1, 11));
+    r.facts = Facts::Platform(
+        PlatformFacts::Cluster(ClusterFacts {
+            private_endpoint: private.map(|p| {
+                Fact::new(
+                    p,
+                    "/properties/apiServerAccessProfile/enablePrivateCluster",
+                    "x",
+                )
+            }),
+            authorized_ranges: private
+                .map(|_| Fact::new(Vec::new(), "/properties/apiServerAccessProfile", "none")),
+            ..ClusterFacts::default()
+        })
+        .into(),
+    );
+    r
+}
+
+#[test]
+fn a_platform_fact_decides_over_a_contradicting_attestation_and_both_are_shown() {
+    let mut d = Vec::new();
+    let cat = Catalog::from_files(
+        vec![("NET-02.toml".into(), PLATFORM_CONTROL.into())],
+        &mut d,
+    );
+    assert!(d.is_empty(), "{d:?}");
+    let att = |status: &str| {
+        parse_attestation(
+            "attestations/NET-02.md",
+            &format!("+++\ncontrol = \"NET-02\"\nstatus = \"{status}\"\nattested_by = \"Omar\"\ndate = 2026-10-01\n+++\nok"),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let config = Config::default();
+    let judge = |records: &[Record], atts: &[waivers::Attestation]| {
+        let r = evaluate(
+            Inputs {
+                records,
+                sources: &[],
+                catalog: &cat,
+                config: &config,
+                waivers: &[],
+                attestations: atts,
+                triage: &[],
+                diagnostics: Vec::new(),
+            },
+            day(2, 11),
+            None,
+        );
+        r.controls
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| panic!("no control"))
+    };
+    // No fact: the attestation is the fallback.
+    let c = judge(&[cluster(None)], &[att("pass")]);
+    assert_eq!(
+        (c.status, c.reason.code),
+        (Status::Pass, ReasonCode::Attested)
+    );
+    // A failing fact beats a passing attestation; a passing fact beats a failing one.
+    let c = judge(&[cluster(Some(false))], &[att("pass")]);
+    assert_eq!(
+        (c.status, c.reason.code),
+        (Status::Fail, ReasonCode::FactOverAttestation)
+    );
+    assert_eq!(c.reason.params["by"], "Omar");
+    assert!(c.attestation.is_some(), "the attestation is still shown");
+    assert_eq!(c.checks[0].evidence.len(), 1, "and so is the fact");
+    let c = judge(&[cluster(Some(true))], &[att("fail")]);
+    assert_eq!(
+        (c.status, c.reason.code),
+        (Status::Pass, ReasonCode::FactOverAttestation)
+    );
+    // Agreeing evidence keeps the check's own reason.
+    let c = judge(&[cluster(Some(true))], &[att("pass")]);
+    assert_eq!(
+        (c.status, c.reason.code),
+        (Status::Pass, ReasonCode::PlatformHolds)
+    );
+}

@@ -10,8 +10,8 @@
 use super::{Doc, FileCtx};
 use crate::model::{
     checks_pod_security, BenchmarkFacts, ConfigFamilies, Facts, Format, ImageFacts, Outcome,
-    Provenance, Record, RecordKind, ScanClass, Sensor, Severity, Shared, Text, VexFacts, VulnFacts,
-    AUDIT_LOG, SIGHTING,
+    PlatformFacts, Provenance, Record, RecordKind, ScanClass, Sensor, Severity, Shared, Text,
+    VexFacts, VulnFacts, AUDIT_LOG, SIGHTING,
 };
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -191,6 +191,33 @@ impl Origin {
             id.into(),
             Outcome::Info,
             Facts::Vex(Shared::from(facts)),
+        )
+    }
+
+    /// A platform resource's configuration (outcome info: evaluators judge its settings;
+    /// check = its resource type, `managed-cluster`, `registry`, …).
+    pub fn platform(&self, facts: PlatformFacts) -> Draft {
+        self.draft(
+            RecordKind::Platform,
+            Text::from(facts.resource_type()),
+            Outcome::Info,
+            Facts::Platform(Shared::from(facts)),
+        )
+    }
+
+    /// The compliance state of policy `id` on a resource (a policy result whose facts
+    /// say which resource, whether compliant, and whether the policy is about Kubernetes).
+    pub fn policy_state(
+        &self,
+        id: impl Into<Text>,
+        outcome: Outcome,
+        facts: crate::model::PolicyStateFacts,
+    ) -> Draft {
+        self.draft(
+            RecordKind::Policy,
+            id.into(),
+            outcome,
+            Facts::Platform(Shared::from(PlatformFacts::PolicyState(facts))),
         )
     }
 

@@ -11,10 +11,16 @@
     allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+pub mod aci;
+pub mod acr;
+pub mod aks;
+mod arm;
 pub mod audit_aks;
 pub mod audit_eks;
 mod audit_envelope;
 pub mod audit_gke;
+pub mod azure_policy;
+pub mod azure_rbac;
 mod benchmark;
 pub mod cosign;
 pub mod csaf;
@@ -22,15 +28,19 @@ pub mod cyclonedx;
 mod cyclonedx_bom;
 pub mod cyclonedx_vex;
 pub mod defender;
+pub mod defender_cloud;
 mod doc;
 pub mod docker_bench;
+pub mod eks;
 mod emit;
 pub mod falco;
 pub mod gatekeeper;
 pub mod gatekeeper_log;
 pub mod gitlab;
+pub mod gke;
 pub mod grype;
 pub mod k8s_audit;
+pub mod k8s_inventory;
 pub mod kube_bench;
 pub mod kubescape;
 mod kubescape_v1;
@@ -46,6 +56,7 @@ pub mod snyk;
 pub mod source;
 mod split;
 pub mod tetragon;
+mod tree;
 pub mod trivy;
 pub mod trivy_compliance;
 pub mod trivy_k8s;
@@ -53,6 +64,7 @@ pub mod trivy_operator;
 mod trivy_results;
 mod util;
 mod vex;
+mod workload;
 
 pub use crate::model::SourceSummary;
 pub use doc::{Doc, FileCtx};
@@ -102,6 +114,15 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &kube_bench::KubeBench,
     &docker_bench::DockerBench,
     &cosign::Cosign,
+    &aks::Aks,
+    &acr::Acr,
+    &aci::Aci,
+    &azure_rbac::AzureRbac,
+    &azure_policy::AzurePolicy,
+    &defender_cloud::DefenderCloud,
+    &eks::Eks,
+    &gke::Gke,
+    &k8s_inventory::K8sInventory,
     &falco::Falco,
     &tetragon::Tetragon,
     &gatekeeper_log::GatekeeperLog,

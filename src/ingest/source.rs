@@ -241,6 +241,29 @@ fn ingest_read_file(
     })
 }
 
+/// Records that name no cluster take the one `[[sources.files]]` gives their file
+/// (raw files when read, shards when merged: both give the same records).
+fn place_clusters(records: &mut [Record], opts: &IngestOptions) {
+    if opts.file_clusters.is_empty() {
+        return;
+    }
+    // A file's records are contiguous: match each file once.
+    let mut last: Option<(crate::model::Text, Option<crate::model::Text>)> = None;
+    for r in records.iter_mut().filter(|r| r.subject.cluster.is_none()) {
+        if last.as_ref().is_none_or(|(f, _)| *f != r.provenance.file) {
+            let cluster = opts
+                .file_clusters
+                .iter()
+                .find(|(glob, _)| crate::config::path_matches(glob, &r.provenance.file))
+                .map(|(_, c)| crate::model::Text::from(c.as_str()));
+            last = Some((r.provenance.file.clone(), cluster));
+        }
+        if let Some((_, Some(cluster))) = &last {
+            r.subject.cluster = Some(cluster.clone());
+        }
+    }
+}
+
 /// A shard's sources and records; problems with the shard itself (bad lines, a cut
 /// stream) are reported against the shard file.
 fn ingest_shard(
@@ -252,6 +275,8 @@ fn ingest_shard(
     let text = String::from_utf8_lossy(stored.text);
     let (mut sources, mut records, mut diags) = super::shard::read(display, &text);
     records.iter_mut().for_each(|r| r.share(&opts.interner));
+    // A shard may have been written without the configuration that places its files.
+    place_clusters(&mut records, opts);
     diags.splice(0..0, stored.diagnostics);
     if !diags.is_empty() {
         let mut s = empty_summary(display, &hex(&Sha256::digest(bytes)), bytes.len() as u64);
@@ -491,16 +516,7 @@ pub(super) fn finish(
     ctx.fold_events();
     let (mut records, diagnostics) = ctx.finish();
     records.shrink_to_fit();
-    if let Some((_, cluster)) = opts
-        .file_clusters
-        .iter()
-        .find(|(glob, _)| crate::config::path_matches(glob, &summary.path))
-    {
-        let cluster = crate::model::Text::from(cluster.as_str());
-        for r in records.iter_mut().filter(|r| r.subject.cluster.is_none()) {
-            r.subject.cluster = Some(cluster.clone());
-        }
-    }
+    place_clusters(&mut records, opts);
     if opts.date_from_path {
         if let Some(day) = date_in_path(&summary.path) {
             for r in records.iter_mut().filter(|r| r.observed_at.is_none()) {

@@ -3,7 +3,7 @@
 //! for every scanner); evaluation never reads a string attribute to decide anything.
 
 use super::vocab::vocabulary;
-use super::{RecordKind, Shared, Text};
+use super::{PlatformFacts, RecordKind, Shared, Text};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -403,6 +403,8 @@ pub enum Facts {
     },
     /// A VEX statement.
     Vex(Shared<VexFacts>),
+    /// A platform resource's configuration, or a policy state (`model::platform`).
+    Platform(Shared<PlatformFacts>),
     /// A benchmark result: benchmark, version and item.
     Benchmark(Shared<BenchmarkFacts>),
     /// A policy result or admission decision: what the policy checks.

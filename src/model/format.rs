@@ -24,6 +24,9 @@ pub enum Channel {
     RuntimeSensor(Sensor),
     /// Signature verification (cosign).
     Signing,
+    /// Platform configuration exports: cloud resources (AKS, EKS, GKE, ACR, ACI, role
+    /// assignments, policy states, Defender for Cloud) and the Kubernetes inventory.
+    Platform,
     /// VEX documents: a supplier's or an owner's statements on whether vulnerabilities
     /// affect their products (OpenVEX, CycloneDX VEX, CSAF VEX).
     Vex,
@@ -201,6 +204,16 @@ pub(crate) mod test_formats {
         signature: &[],
         channel: Channel::RuntimeSensor(Sensor::Defender),
     };
+    static PLATFORM_INFO: FormatInfo = FormatInfo {
+        id: "aks",
+        name: "test platform export",
+        tested: "",
+        detection: "",
+        signature: &[],
+        channel: Channel::Platform,
+    };
+    /// A platform export named aks.
+    pub const PLATFORM: Format = Format::of(&PLATFORM_INFO);
     /// An audit log named k8s-audit.
     pub const K8S_AUDIT: Format = Format::of(&AUDIT_INFO);
     /// A cloud runtime sensor named defender (proves no node liveness).

@@ -10,6 +10,7 @@ mod facts;
 mod field;
 mod format;
 mod image;
+mod platform;
 mod record;
 mod severity;
 mod source;
@@ -26,6 +27,11 @@ pub use field::Field;
 pub(crate) use format::test_formats;
 pub use format::{register_formats, Channel, Format, FormatInfo};
 pub use image::ImageRef;
+pub use platform::{
+    registry_access, secret_looking_name, ClusterFacts, ContainerGroupFacts, Fact, NodePoolFacts,
+    PlatformFacts, PlatformSetting, PolicyStateFacts, RegistryAccess, RegistryFacts,
+    RoleAssignmentFacts, RoleDefinitionFacts, Setting,
+};
 pub use record::{Outcome, Provenance, Record, RecordKind, Subject};
 pub use severity::Severity;
 pub use source::SourceSummary;

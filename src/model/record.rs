@@ -2,8 +2,8 @@
 
 use super::vocab::vocabulary;
 use super::{
-    Attrs, BenchmarkFacts, Facts, Field, Format, ImageFacts, ImageRef, Interner, ScanClass,
-    Severity, Shared, Text, VexFacts, VulnFacts,
+    Attrs, BenchmarkFacts, Facts, Field, Format, ImageFacts, ImageRef, Interner, PlatformFacts,
+    ScanClass, Severity, Shared, Text, VexFacts, VulnFacts,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -37,6 +37,9 @@ vocabulary! {
         Heartbeat = "heartbeat",
         /// A VEX statement about a vulnerability in a product (`check` = vulnerability id).
         Vex = "vex",
+        /// A platform resource's configuration (`check` = resource type: `managed-cluster`,
+        /// `node-pool`, `registry`, `container-group`, `role-assignment`, `role-definition`).
+        Platform = "platform",
     }
 }
 
@@ -53,6 +56,7 @@ impl RecordKind {
                 | RecordKind::Policy
                 | RecordKind::Signature
                 | RecordKind::Scan
+                | RecordKind::Platform
         )
     }
 }
@@ -414,6 +418,14 @@ impl Record {
     pub fn image_facts(&self) -> Option<&ImageFacts> {
         match &self.facts {
             Facts::Scan { image, .. } => image.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The platform facts of a platform or policy-state record.
+    pub fn platform(&self) -> Option<&PlatformFacts> {
+        match &self.facts {
+            Facts::Platform(p) => Some(p),
             _ => None,
         }
     }

@@ -282,7 +282,7 @@ impl<'a> Ctx<'a> {
             state: self.state(e.state),
             due: self.i18n.opt_date(e.due),
             waiver: self.text_or_dash(e.waiver.as_deref()),
-            location: location(&e.provenance),
+            location: evidence_location(e),
             source_href: format!("sources.html#{}", source_anchor(&e.provenance.file)),
         }
     }
@@ -359,6 +359,19 @@ impl<'a> Ctx<'a> {
             evidence: a.evidence.iter().map(|e| link(e, e)).collect(),
             file: a.file.clone(),
         }
+    }
+}
+
+/// Where an evidence row was read: a platform fact (a setting inside a cluster,
+/// registry or workload document) is cited as `file:line#pointer`, the line of its
+/// resource and the JSON pointer of the field itself; other evidence as [`location`].
+fn evidence_location(e: &crate::evaluate::EvidenceItem) -> String {
+    let platform = crate::ingest::formats()
+        .iter()
+        .any(|f| f.id == e.format && f.channel == crate::model::Channel::Platform);
+    match (&e.provenance.line, &e.provenance.pointer) {
+        (Some(l), Some(ptr)) if platform => format!("{}:{l}#{ptr}", e.provenance.file),
+        _ => location(&e.provenance),
     }
 }
 

@@ -9,6 +9,7 @@ mod base_image;
 mod evidence;
 mod image_age;
 mod image_count;
+mod platform;
 mod registry;
 mod runtime_mapping;
 mod scan_coverage;
@@ -39,6 +40,7 @@ pub fn evaluator(rule: Rule) -> &'static dyn Evaluator {
         Rule::ImageCount => &image_count::ImageCount,
         Rule::SensorCoverage => &sensor_coverage::SensorCoverage,
         Rule::AuditCoverage => &audit_coverage::AuditCoverage,
+        Rule::Platform => &platform::Platform,
         Rule::SignatureCoverage => &signature_coverage::SignatureCoverage,
     }
 }
@@ -93,13 +95,19 @@ fn scans<'a>(ctx: &'a Ctx<'_>) -> BTreeMap<String, &'a Record> {
 }
 
 /// Newest vulnerability-scan record per image among the standing records (carries
-/// the image facts: OS, end of life, build time).
+/// the image facts: OS, end of life, build time). A scan that carries image facts is
+/// preferred over one that carries none (a registry's sub-assessments name no OS or
+/// build time), so that another tool's scan of the same image cannot hide them.
 fn current_scans<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String, &'a Record> {
+    let has_facts = |r: &Record| r.image_facts().is_some_and(|f| !f.is_empty());
     let mut out: BTreeMap<String, &Record> = BTreeMap::new();
     for (_, r) in standing(ctx, current) {
         if r.scan_class() == Some(ScanClass::Vulnerability) {
             if let Some(name) = ctx.image_name(r) {
-                out.entry(name).or_insert(r);
+                let e = out.entry(name).or_insert(r);
+                if !has_facts(e) && has_facts(r) {
+                    *e = r;
+                }
             }
         }
     }

@@ -8,10 +8,10 @@ use super::super::waivers::Waiver;
 use super::super::{Ctx, Index};
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::model::test_formats::{FALCO, K8S_AUDIT, TRIVY};
+use crate::model::test_formats::{FALCO, K8S_AUDIT, PLATFORM, TRIVY};
 use crate::model::{
-    Facts, Format, ImageFacts, ImageRef, Outcome, Record, RecordKind, ScanClass, Severity,
-    VulnFacts, SIGHTING,
+    Facts, Format, ImageFacts, ImageRef, Outcome, PlatformFacts, Record, RecordKind, ScanClass,
+    Severity, VulnFacts, SIGHTING,
 };
 use chrono::{DateTime, TimeZone, Utc};
 
@@ -94,6 +94,26 @@ pub fn alert(rule: &str, sev: Severity, node: &str, at: DateTime<Utc>) -> Record
     r.facts = Facts::Alert { action: None };
     r.severity = sev;
     r.subject.node = Some(node.into());
+    r.observed_at = Some(at);
+    r
+}
+
+/// A platform record of `facts` about `name` (on cluster `cluster`, when given), read at `at`.
+pub fn platform(
+    facts: PlatformFacts,
+    cluster: Option<&str>,
+    name: &str,
+    at: DateTime<Utc>,
+) -> Record {
+    let kind = facts.resource_type();
+    let mut r = record(RecordKind::Platform, PLATFORM, kind, Outcome::Info);
+    r.title = format!("{kind} {name}").into();
+    r.subject.cluster = cluster.map(Into::into);
+    if kind != "managed-cluster" {
+        r.subject.kind = Some(kind.into());
+        r.subject.name = Some(name.into());
+    }
+    r.facts = Facts::Platform(facts.into());
     r.observed_at = Some(at);
     r
 }

@@ -1,0 +1,209 @@
+//! `platform`: one platform setting (`setting = "trusted-launch"`) judged over every
+//! resource in scope that the setting concerns (clusters, node pools, registries,
+//! container groups, role assignments, policy states). It passes when every such
+//! resource's fact holds; it fails when one fails on a production resource (the row
+//! names the resource and the fact's JSON pointer); failures outside production, in
+//! grace or waived warn or waive as elsewhere; it is *not assessed* — "not evidenced:
+//! <fields> absent" — when no resource's export carries the fields, and warns when
+//! only some do. Configuration failures have no grace period (policy states keep the
+//! policy grace); no absence is ever read as a pass or a fail.
+
+mod verdict;
+
+use super::super::judge::{classify, item, Evaluator, Judged};
+use super::super::view::Current;
+use super::super::{Ctx, EvidenceItem, FindingState, ReasonCode, Status};
+use super::{n, standing, unproven};
+use crate::catalog::{Check, Control};
+use crate::model::{PlatformSetting, Record};
+use verdict::{verdict, Join, Verdict};
+
+/// The `platform` evaluator.
+pub struct Platform;
+
+impl Evaluator for Platform {
+    fn judge(&self, ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
+        match check.setting {
+            Some(setting) => platform(ctx, control, setting, &current.all),
+            None => Judged::not_assessed("platform setting"),
+        }
+    }
+}
+
+/// At most this many resources are named in a reason (the evidence rows list all).
+const NAMED: usize = 8;
+
+fn names(labels: &[String]) -> String {
+    let mut s = labels
+        .iter()
+        .take(NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if labels.len() > NAMED {
+        s.push_str(&format!(" and {} more", labels.len() - NAMED));
+    }
+    s
+}
+
+/// An evidence row for `r` whose place is the fact that decided ("<resource> —
+/// <setting>: <what the export says>").
+fn row(
+    r: &Record,
+    setting: PlatformSetting,
+    state: FindingState,
+    pointer: Option<&str>,
+    says: &str,
+) -> EvidenceItem {
+    let mut e = item(r, state, None, None);
+    e.title = format!("{} — {}: {says}", r.title, setting.as_str());
+    if let Some(p) = pointer {
+        e.provenance.pointer = Some(p.into());
+    }
+    e
+}
+
+fn platform(
+    ctx: &Ctx<'_>,
+    control: &Control,
+    setting: PlatformSetting,
+    current: &[usize],
+) -> Judged {
+    let resources: Vec<(usize, &Record)> = standing(ctx, current)
+        .filter(|(_, r)| r.platform().is_some())
+        .collect();
+    let mut join = Join::default();
+    for (_, r) in &resources {
+        if let Some(p) = r.platform() {
+            join.add(p);
+        }
+    }
+    let (mut holds, mut absent, mut open, mut outside, mut grace, mut waived) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        0usize,
+        0usize,
+    );
+    let mut unproven_holds: Vec<&Record> = Vec::new();
+    let mut earliest_due = None;
+    let mut rows: Vec<(u8, EvidenceItem)> = Vec::new();
+    for (i, r) in resources {
+        let Some(facts) = r.platform() else {
+            continue;
+        };
+        let label = r.subject.label();
+        match verdict(setting, facts, &join) {
+            Verdict::NotApplicable => {}
+            Verdict::Absent => {
+                absent.push(label);
+                rows.push((
+                    3,
+                    row(r, setting, FindingState::Info, None, "not evidenced"),
+                ));
+            }
+            Verdict::Holds(pointer, says) if !ctx.proves_now(r) => {
+                // A snapshot: an undated or stale export shows the setting, never proves it.
+                unproven_holds.push(r);
+                rows.push((
+                    3,
+                    row(r, setting, FindingState::Info, Some(&pointer), &says),
+                ));
+            }
+            Verdict::Holds(pointer, says) => {
+                holds.push(label);
+                rows.push((
+                    4,
+                    row(r, setting, FindingState::Passed, Some(&pointer), &says),
+                ));
+            }
+            Verdict::Fails(pointer, says) => {
+                let (state, due, waiver) = classify(ctx, Some(control), r, i);
+                let mut e = row(r, setting, state, Some(&pointer), &says);
+                e.due = due;
+                e.waiver = waiver;
+                let rank = match state {
+                    FindingState::Waived => {
+                        waived += 1;
+                        2
+                    }
+                    FindingState::InGrace => {
+                        grace += 1;
+                        earliest_due = earliest_due.min(due).or(due);
+                        1
+                    }
+                    _ if !ctx.production(i) => {
+                        outside.push(label);
+                        e.state = FindingState::Info;
+                        1
+                    }
+                    _ => {
+                        open.push(label);
+                        0
+                    }
+                };
+                rows.push((rank, e));
+            }
+        }
+    }
+    rows.sort_by_key(|(rank, _)| *rank);
+    let evidence: Vec<EvidenceItem> = rows.into_iter().map(|(_, e)| e).collect();
+    let field = setting.reads().to_string();
+    let j = if !open.is_empty() {
+        Judged::new(
+            Status::Fail,
+            ReasonCode::PlatformFails,
+            &[("count", n(open.len())), ("items", names(&open))],
+        )
+    } else if grace > 0 {
+        let due = earliest_due.map(|d| d.to_string()).unwrap_or_default();
+        Judged::new(
+            Status::Warning,
+            ReasonCode::InGrace,
+            &[("count", n(grace)), ("due", due)],
+        )
+    } else if !outside.is_empty() {
+        Judged::new(
+            Status::Warning,
+            ReasonCode::PlatformOutside,
+            &[("count", n(outside.len())), ("items", names(&outside))],
+        )
+    } else if waived > 0 {
+        Judged::new(Status::Waived, ReasonCode::Waived, &[("count", n(waived))])
+    } else if let Some(mut stale) = unproven(ctx, unproven_holds.iter().copied()) {
+        // Holding but stale or undated: not assessed, or a warning beside fresh passes.
+        if !holds.is_empty() {
+            stale.status = Status::Warning;
+        }
+        stale
+    } else if !holds.is_empty() && !absent.is_empty() {
+        Judged::new(
+            Status::Warning,
+            ReasonCode::PlatformPartial,
+            &[
+                ("count", n(absent.len())),
+                ("items", names(&absent)),
+                ("field", field),
+            ],
+        )
+    } else if !holds.is_empty() {
+        Judged::new(
+            Status::Pass,
+            ReasonCode::PlatformHolds,
+            &[("count", n(holds.len())), ("items", names(&holds))],
+        )
+    } else if !absent.is_empty() {
+        Judged::new(
+            Status::NotAssessed,
+            ReasonCode::NotEvidenced,
+            &[("field", field), ("count", n(absent.len()))],
+        )
+    } else {
+        Judged::not_assessed(&format!("platform: {}", setting.resources()))
+    };
+    j.with_evidence(evidence)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,385 @@
+//! What one resource's facts say about one platform setting: it holds, it fails, the
+//! export does not evidence it, or the setting does not concern the resource. Each
+//! verdict that says something cites the fact's JSON pointer. Registry role checks
+//! read the [`Join`] of clusters, registries and role definitions standing beside the
+//! role assignments.
+
+use crate::model::{
+    registry_access, ClusterFacts, Fact, PlatformFacts, PlatformSetting, RegistryAccess,
+    RoleAssignmentFacts, Setting, Text,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One resource's verdict on a setting.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// The setting does not concern this resource.
+    NotApplicable,
+    /// The export does not carry the fields the setting reads.
+    Absent,
+    /// The setting holds (pointer, what the export says).
+    Holds(Text, String),
+    /// The setting fails (pointer, what the export says).
+    Fails(Text, String),
+}
+
+/// What role assignments are judged against: the clusters' pull identities, the
+/// registries' ids and the role names of role definitions (all lower-case ids).
+#[derive(Debug, Default)]
+pub struct Join {
+    /// Object ids of identities clusters pull images with.
+    pub pull_identities: BTreeSet<String>,
+    /// Registry resource ids.
+    pub registries: Vec<String>,
+    /// Role name by definition id and by its trailing GUID.
+    pub roles: BTreeMap<String, Text>,
+}
+
+impl Join {
+    /// Add what one platform record contributes.
+    pub fn add(&mut self, facts: &PlatformFacts) {
+        match facts {
+            PlatformFacts::Cluster(c) => {
+                if let Some(id) = &c.pull_identity {
+                    self.pull_identities.insert(id.to_ascii_lowercase());
+                }
+            }
+            PlatformFacts::Registry(r) if !r.resource_id.is_empty() => {
+                self.registries.push(r.resource_id.to_ascii_lowercase())
+            }
+            PlatformFacts::RoleDefinition(d) => {
+                let id = d.id.to_ascii_lowercase();
+                if let Some(guid) = id.rsplit('/').next() {
+                    self.roles
+                        .insert(guid.to_string(), d.role_name.value.clone());
+                }
+                self.roles.insert(id, d.role_name.value.clone());
+            }
+            _ => {}
+        }
+    }
+
+    /// The role name of an assignment: its own, or its definition's.
+    fn role(&self, a: &RoleAssignmentFacts) -> Option<Text> {
+        if let Some(r) = &a.role_name {
+            return Some(r.value.clone());
+        }
+        let id = a.role_definition_id.to_ascii_lowercase();
+        self.roles
+            .get(&id)
+            .or_else(|| id.rsplit('/').next().and_then(|g| self.roles.get(g)))
+            .cloned()
+    }
+
+    /// Whether a scope covers a registry (a known registry under it, or a registry scope).
+    fn covers_registry(&self, scope: &str) -> bool {
+        let scope = scope.trim_end_matches('/').to_ascii_lowercase();
+        scope.contains("/providers/microsoft.containerregistry/registries/")
+            || self.registries.iter().any(|r| {
+                scope.is_empty()
+                    || (r.starts_with(&scope)
+                        && r.as_bytes().get(scope.len()).is_none_or(|b| *b == b'/'))
+            })
+    }
+}
+
+/// "<field>: <value as written>", the field being the last segment of the pointer.
+fn says(f: &Fact<bool>) -> String {
+    let field = f.pointer.rsplit('/').next().unwrap_or_default();
+    if field.is_empty() || field.chars().all(|c| c.is_ascii_digit()) {
+        f.shown.to_string()
+    } else {
+        format!("{field}: {}", f.shown)
+    }
+}
+
+fn flag(f: &Setting<bool>, good: bool) -> Verdict {
+    match f {
+        None => Verdict::Absent,
+        Some(f) if f.value == good => Verdict::Holds(f.pointer.clone(), says(f)),
+        Some(f) => Verdict::Fails(f.pointer.clone(), says(f)),
+    }
+}
+
+fn open_range(r: &str) -> bool {
+    matches!(r.trim(), "0.0.0.0/0" | "::/0" | "*" | "0.0.0.0")
+}
+
+fn api_server(c: &ClusterFacts) -> Verdict {
+    let hold = |f: &Fact<bool>, what: &str| {
+        Verdict::Holds(f.pointer.clone(), format!("{what} ({})", f.shown))
+    };
+    if let Some(p) = c.private_endpoint.as_ref().filter(|f| f.value) {
+        return hold(p, "private endpoint");
+    }
+    if let Some(p) = c.public_endpoint.as_ref().filter(|f| !f.value) {
+        return hold(p, "no public endpoint");
+    }
+    let Some(ranges) = &c.authorized_ranges else {
+        return Verdict::Absent;
+    };
+    let open = ranges.value.iter().any(|r| open_range(r));
+    if !ranges.value.is_empty() && !open {
+        return Verdict::Holds(
+            ranges.pointer.clone(),
+            format!("authorized ranges {}", ranges.shown),
+        );
+    }
+    let public = c.public_endpoint.as_ref().is_some_and(|f| f.value)
+        || c.private_endpoint.as_ref().is_some_and(|f| !f.value);
+    if open || public {
+        let what = if open {
+            "admits every address"
+        } else {
+            "public, no authorized ranges"
+        };
+        Verdict::Fails(ranges.pointer.clone(), format!("{what} ({})", ranges.shown))
+    } else {
+        Verdict::Absent
+    }
+}
+
+fn both(a: &Setting<bool>, b: &Setting<bool>) -> Verdict {
+    match (flag(a, true), flag(b, true)) {
+        (f @ Verdict::Fails(..), _) | (_, f @ Verdict::Fails(..)) => f,
+        (Verdict::Holds(p, x), Verdict::Holds(_, y)) => Verdict::Holds(p, format!("{x}; {y}")),
+        _ => Verdict::Absent,
+    }
+}
+
+/// The verdict of `setting` on one resource.
+pub fn verdict(setting: PlatformSetting, facts: &PlatformFacts, join: &Join) -> Verdict {
+    use PlatformFacts as P;
+    use PlatformSetting as S;
+    match (setting, facts) {
+        (S::ApiServerRestricted, P::Cluster(c)) => api_server(c),
+        (S::DirectoryAuthentication, P::Cluster(c)) => flag(&c.directory_auth, true),
+        (S::LocalAccountsDisabled, P::Cluster(c)) => flag(&c.local_accounts_disabled, true),
+        (S::KubernetesRbac, P::Cluster(c)) => flag(&c.rbac, true),
+        (S::AutomaticUpgrades, P::Cluster(c)) => both(&c.auto_upgrade, &c.node_os_auto_upgrade),
+        (S::NetworkPolicyEngine, P::Cluster(c)) => flag(&c.network_policy, true),
+        (S::ThreatDetection, P::Cluster(c)) => flag(&c.threat_detection, true),
+        (S::ControlPlaneAuditLogs, P::Cluster(c)) => flag(&c.audit_logs, true),
+        (S::SecretsStoreDriver, P::Cluster(c)) => flag(&c.secrets_store, true),
+        (S::SecretsKms, P::Cluster(c)) => flag(&c.secrets_kms, true),
+        (S::PolicyAddon, P::Cluster(c)) => flag(&c.policy_addon, true),
+        (S::TrustedLaunch, P::NodePool(p)) => both(&p.secure_boot, &p.vtpm),
+        (S::NoNodePublicIp, P::NodePool(p)) => flag(&p.node_public_ip, false),
+        (S::NodeSshDisabled, P::NodePool(p)) => flag(&p.ssh_local_keys, false),
+        (S::EncryptionAtHost, P::NodePool(p)) => flag(&p.encryption_at_host, true),
+        (S::PrivateNetwork, P::NodePool(p)) => match &p.private_network {
+            Some(f) if f.value => Verdict::Holds(f.pointer.clone(), "own subnet".into()),
+            _ => Verdict::Absent,
+        },
+        (S::PrivateNetwork, P::ContainerGroup(g)) => match (&g.public_ip, &g.private_network) {
+            (Some(ip), _) => flag(&Some(ip.clone()), false),
+            (None, Some(n)) if n.value => Verdict::Holds(n.pointer.clone(), "subnet".into()),
+            _ => Verdict::Absent,
+        },
+        (S::ContainerLogs, P::ContainerGroup(g)) => flag(&g.log_analytics, true),
+        (S::NoPlainSecretEnv, P::ContainerGroup(g)) => match &g.plain_secret_env {
+            None => Verdict::Absent,
+            Some(f) if f.value.is_empty() => Verdict::Holds(f.pointer.clone(), f.shown.to_string()),
+            Some(f) => Verdict::Fails(f.pointer.clone(), f.shown.to_string()),
+        },
+        (S::RegistryCredentialsByIdentity, P::ContainerGroup(g)) => match &g.registry_password {
+            None => Verdict::NotApplicable,
+            some => flag(some, false),
+        },
+        (S::KubernetesPolicyCompliance, P::PolicyState(s)) if s.kubernetes => {
+            flag(&s.compliant, true)
+        }
+        (S::RegistryAdminUserDisabled, P::Registry(r)) => flag(&r.admin_user, false),
+        (S::RegistryAnonymousPullDisabled, P::Registry(r)) => flag(&r.anonymous_pull, false),
+        (S::RegistryNetworkRestricted, P::Registry(r)) => {
+            match (&r.public_network, &r.network_default_deny) {
+                (Some(p), _) if !p.value => Verdict::Holds(p.pointer.clone(), p.shown.to_string()),
+                (_, Some(d)) if d.value => Verdict::Holds(d.pointer.clone(), d.shown.to_string()),
+                (_, Some(d)) => {
+                    Verdict::Fails(d.pointer.clone(), format!("defaultAction {}", d.shown))
+                }
+                (Some(p), None) => Verdict::Fails(
+                    p.pointer.clone(),
+                    format!("publicNetworkAccess {}", p.shown),
+                ),
+                (None, None) => Verdict::Absent,
+            }
+        }
+        (S::RegistryPullOnlyClusters, P::RoleAssignment(a)) => pull_only(a, join),
+        (S::RegistryPushCiOnly, P::RoleAssignment(a)) => push_ci_only(a, join),
+        _ => Verdict::NotApplicable,
+    }
+}
+
+/// A cluster pull identity's assignment on a registry must grant pull only.
+fn pull_only(a: &RoleAssignmentFacts, join: &Join) -> Verdict {
+    if !join
+        .pull_identities
+        .contains(&a.principal_id.to_ascii_lowercase())
+        || !join.covers_registry(&a.scope.value)
+    {
+        return Verdict::NotApplicable;
+    }
+    let at = a
+        .role_name
+        .as_ref()
+        .map_or(&a.scope.pointer, |r| &r.pointer)
+        .clone();
+    match join.role(a) {
+        None => Verdict::Absent,
+        Some(role) => match registry_access(&role) {
+            RegistryAccess::Pull => Verdict::Holds(at, format!("cluster identity holds {role}")),
+            RegistryAccess::Push => {
+                Verdict::Fails(at, format!("cluster identity holds {role}, which can push"))
+            }
+            RegistryAccess::None => Verdict::NotApplicable,
+        },
+    }
+}
+
+/// Whoever can push to a registry must be a non-human, non-cluster identity (CI).
+fn push_ci_only(a: &RoleAssignmentFacts, join: &Join) -> Verdict {
+    if !join.covers_registry(&a.scope.value) {
+        return Verdict::NotApplicable;
+    }
+    let Some(role) = join.role(a) else {
+        return Verdict::Absent;
+    };
+    if registry_access(&role) != RegistryAccess::Push {
+        return Verdict::NotApplicable;
+    }
+    if join
+        .pull_identities
+        .contains(&a.principal_id.to_ascii_lowercase())
+    {
+        return Verdict::Fails(
+            a.scope.pointer.clone(),
+            format!("{role} held by a cluster pull identity"),
+        );
+    }
+    match &a.principal_type {
+        None => Verdict::Absent,
+        Some(t)
+            if matches!(
+                t.value.to_ascii_lowercase().as_str(),
+                "user" | "group" | "foreignuser" | "foreigngroup"
+            ) =>
+        {
+            Verdict::Fails(t.pointer.clone(), format!("{role} held by a {}", t.value))
+        }
+        Some(t) => Verdict::Holds(t.pointer.clone(), format!("{role} held by a {}", t.value)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{NodePoolFacts, RegistryFacts};
+
+    fn f<T>(v: T, p: &str) -> Setting<T> {
+        Some(Fact::new(v, p, "x"))
+    }
+
+    #[test]
+    fn api_server_restriction_from_each_provider_shape() {
+        let aks_private = ClusterFacts {
+            private_endpoint: f(true, "/p"),
+            ..ClusterFacts::default()
+        };
+        assert!(matches!(api_server(&aks_private), Verdict::Holds(..)));
+        let eks_open = ClusterFacts {
+            public_endpoint: f(true, "/pub"),
+            authorized_ranges: f(vec![Text::from("0.0.0.0/0")], "/cidrs"),
+            ..ClusterFacts::default()
+        };
+        assert_eq!(
+            api_server(&eks_open),
+            Verdict::Fails("/cidrs".into(), "admits every address (x)".into())
+        );
+        let aks_open = ClusterFacts {
+            private_endpoint: f(false, "/p"),
+            authorized_ranges: f(vec![], "/profile"),
+            ..ClusterFacts::default()
+        };
+        assert!(matches!(api_server(&aks_open), Verdict::Fails(..)));
+        let restricted = ClusterFacts {
+            authorized_ranges: f(vec![Text::from("198.51.100.0/26")], "/r"),
+            ..ClusterFacts::default()
+        };
+        assert!(matches!(api_server(&restricted), Verdict::Holds(..)));
+        assert_eq!(api_server(&ClusterFacts::default()), Verdict::Absent);
+    }
+
+    #[test]
+    fn trusted_launch_needs_both_flags() {
+        let pool = |s, v| {
+            PlatformFacts::NodePool(NodePoolFacts {
+                secure_boot: s,
+                vtpm: v,
+                ..NodePoolFacts::default()
+            })
+        };
+        let j = Join::default();
+        let t = PlatformSetting::TrustedLaunch;
+        assert!(matches!(
+            verdict(t, &pool(f(true, "/a"), f(true, "/b")), &j),
+            Verdict::Holds(..)
+        ));
+        assert_eq!(
+            verdict(t, &pool(f(true, "/a"), f(false, "/b")), &j),
+            Verdict::Fails("/b".into(), "b: x".into())
+        );
+        assert_eq!(verdict(t, &pool(f(true, "/a"), None), &j), Verdict::Absent);
+        let reg = PlatformFacts::Registry(RegistryFacts::default());
+        assert_eq!(verdict(t, &reg, &j), Verdict::NotApplicable);
+    }
+
+    #[test]
+    fn registry_roles_join_clusters_registries_and_definitions() {
+        let mut j = Join::default();
+        j.pull_identities.insert("kubelet".into());
+        j.registries.push("/subscriptions/s/resourcegroups/rg/providers/microsoft.containerregistry/registries/acr".into());
+        j.roles.insert("guid-push".into(), "AcrPush".into());
+        let a = |who: &str, kind: &str, role: Option<&str>, def: &str, scope: &str| {
+            RoleAssignmentFacts {
+                principal_id: who.into(),
+                principal_type: Some(Fact::new(Text::from(kind), "/t", kind)),
+                role_definition_id: def.into(),
+                role_name: role.map(|r| Fact::new(Text::from(r), "/r", r)),
+                scope: Fact::new(Text::from(scope), "/s", scope),
+            }
+        };
+        let sub = "/subscriptions/s";
+        let pull = PlatformSetting::RegistryPullOnlyClusters;
+        let kubelet_pull = a("kubelet", "ServicePrincipal", Some("AcrPull"), "", sub);
+        assert!(matches!(pull_only(&kubelet_pull, &j), Verdict::Holds(..)));
+        let kubelet_push = a(
+            "kubelet",
+            "ServicePrincipal",
+            None,
+            "/x/roleDefinitions/GUID-PUSH",
+            sub,
+        );
+        assert!(matches!(
+            verdict(
+                pull,
+                &PlatformFacts::RoleAssignment(kubelet_push.clone()),
+                &j
+            ),
+            Verdict::Fails(..)
+        ));
+        let push = PlatformSetting::RegistryPushCiOnly;
+        let facts = PlatformFacts::RoleAssignment(kubelet_push);
+        assert!(matches!(verdict(push, &facts, &j), Verdict::Fails(..)));
+        let ci = a("ci", "ServicePrincipal", Some("AcrPush"), "", sub);
+        assert!(matches!(push_ci_only(&ci, &j), Verdict::Holds(..)));
+        let person = a("ann", "User", Some("Owner"), "", sub);
+        assert!(matches!(push_ci_only(&person, &j), Verdict::Fails(..)));
+        let unresolved = a("bob", "User", None, "/x/roleDefinitions/unknown", sub);
+        assert_eq!(push_ci_only(&unresolved, &j), Verdict::Absent);
+        let elsewhere = a("ann", "User", Some("Owner"), "", "/subscriptions/other");
+        assert_eq!(push_ci_only(&elsewhere, &j), Verdict::NotApplicable);
+        let reader = a("ann", "User", Some("Reader"), "", sub);
+        assert_eq!(push_ci_only(&reader, &j), Verdict::NotApplicable);
+    }
+}

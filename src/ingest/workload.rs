@@ -1,0 +1,449 @@
+//! Security checks on the specification of what runs: one container (Kubernetes pod
+//! containers, init and ephemeral containers included; Azure Container Instances
+//! containers) and one pod spec. Shared by the Kubernetes inventory and ACI.
+//!
+//! A Kubernetes pod spec is complete: a field left out takes the API default (not
+//! privileged, privilege escalation allowed, root filesystem writable, the service
+//! account token mounted), which these checks apply. An ACI container is checked only
+//! on the `securityContext` it declares. Each check has a stable id (the check id of
+//! the `misconfiguration` record the caller emits) and a fixed severity. Environment
+//! variable *values* are read only to tell whether they hold credentials, and never kept.
+
+use super::tree::Node;
+use crate::model::{secret_looking_name, Severity};
+
+/// One check's result on one container or pod.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    /// The check id.
+    pub id: &'static str,
+    /// What passing means.
+    pub title: &'static str,
+    /// Its severity.
+    pub severity: Severity,
+    /// Whether it passed.
+    pub pass: bool,
+    /// The pointer of the field that decided (the container or pod when omitted).
+    pub pointer: String,
+    /// Why, in a few words (names only, never values).
+    pub detail: String,
+}
+
+/// Capabilities that give a container host-level power.
+const DANGEROUS_CAPS: &[&str] = &[
+    "ALL",
+    "SYS_ADMIN",
+    "NET_ADMIN",
+    "SYS_PTRACE",
+    "SYS_MODULE",
+    "SYS_RAWIO",
+    "DAC_READ_SEARCH",
+    "BPF",
+    "PERFMON",
+];
+
+fn checked(
+    id: &'static str,
+    title: &'static str,
+    severity: Severity,
+    pass: bool,
+    at: &Node<'_>,
+    detail: impl Into<String>,
+) -> Checked {
+    Checked {
+        id,
+        title,
+        severity,
+        pass,
+        pointer: at.pointer.clone(),
+        detail: detail.into(),
+    }
+}
+
+/// Whether an environment value carries credentials (a connection string with a key,
+/// password or signature); the value itself is not kept.
+fn credential_value(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    [
+        "password=",
+        "pwd=",
+        "accountkey=",
+        "sharedaccesskey=",
+        "sig=",
+        "secret=",
+    ]
+    .iter()
+    .any(|k| l.contains(k))
+        || l.contains("-----begin")
+}
+
+/// Names (and pointers) of the variables of `env` given as a plain `value` that hold
+/// a secret by their name or their value.
+pub fn plain_secret_env(env: &Node<'_>) -> Vec<(String, String)> {
+    env.items()
+        .iter()
+        .filter_map(|e| {
+            let name = e.str("name")?;
+            let value = e.get("value")?;
+            let secret = secret_looking_name(name) || value.text().is_some_and(credential_value);
+            secret.then(|| (name.to_string(), value.pointer))
+        })
+        .collect()
+}
+
+/// The checks on one Kubernetes container (`pod`: its pod spec, for pod-level defaults).
+pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
+    let sc = c.get("securityContext");
+    let psc = pod.get("securityContext");
+    let field = |key: &str| sc.as_ref().and_then(|s| s.get(key));
+    let pod_field = |key: &str| psc.as_ref().and_then(|s| s.get(key));
+    let is_true = |n: &Option<Node<'_>>| n.as_ref().and_then(Node::boolean) == Some(true);
+    let mut out = Vec::new();
+
+    let privileged = field("privileged");
+    out.push(checked(
+        "pod-privileged",
+        "Container is not privileged",
+        Severity::High,
+        !is_true(&privileged),
+        privileged.as_ref().unwrap_or(c),
+        if is_true(&privileged) {
+            "privileged: true"
+        } else {
+            "not privileged"
+        },
+    ));
+
+    let escalation = field("allowPrivilegeEscalation");
+    let no_escalation = escalation.as_ref().and_then(Node::boolean) == Some(false);
+    out.push(checked(
+        "pod-privilege-escalation",
+        "Privilege escalation is disabled",
+        Severity::Medium,
+        no_escalation,
+        escalation.as_ref().unwrap_or(c),
+        if no_escalation {
+            "allowPrivilegeEscalation: false"
+        } else {
+            "allowPrivilegeEscalation not false (the default allows it)"
+        },
+    ));
+
+    let user = field("runAsUser").or_else(|| pod_field("runAsUser"));
+    let non_root = field("runAsNonRoot").or_else(|| pod_field("runAsNonRoot"));
+    let uid = user.as_ref().and_then(|u| u.value.as_i64());
+    let (pass, at, detail) = match (uid, non_root.as_ref().and_then(Node::boolean)) {
+        (Some(0), _) => (false, user.clone(), "runAsUser: 0"),
+        (Some(_), _) => (true, user.clone(), "runAsUser is not 0"),
+        (None, Some(true)) => (true, non_root.clone(), "runAsNonRoot: true"),
+        _ => (false, None, "no runAsNonRoot or non-zero runAsUser"),
+    };
+    out.push(checked(
+        "pod-run-as-non-root",
+        "Container runs as a non-root user",
+        Severity::Medium,
+        pass,
+        at.as_ref().unwrap_or(c),
+        detail,
+    ));
+
+    let caps = sc.as_ref().and_then(|s| s.get("capabilities"));
+    let added: Vec<String> = caps
+        .as_ref()
+        .and_then(|k| k.get("add"))
+        .map(|a| a.items())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|n| n.text())
+        .map(|s| s.trim_start_matches("CAP_").to_ascii_uppercase())
+        .collect();
+    let dangerous: Vec<&String> = added
+        .iter()
+        .filter(|a| DANGEROUS_CAPS.contains(&a.as_str()))
+        .collect();
+    out.push(checked(
+        "pod-dangerous-capabilities",
+        "No host-level capability (SYS_ADMIN, NET_ADMIN, ALL, …) is added",
+        Severity::High,
+        dangerous.is_empty(),
+        caps.as_ref()
+            .and_then(|k| k.get("add"))
+            .as_ref()
+            .unwrap_or(c),
+        if dangerous.is_empty() {
+            "no dangerous capability added".to_string()
+        } else {
+            format!(
+                "adds {}",
+                dangerous
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        },
+    ));
+    let drop = caps.as_ref().and_then(|k| k.get("drop"));
+    let drops_all = drop.as_ref().is_some_and(|d| {
+        d.items()
+            .iter()
+            .any(|n| n.text().is_some_and(|t| t.eq_ignore_ascii_case("ALL")))
+    });
+    out.push(checked(
+        "pod-capabilities-dropped",
+        "All capabilities are dropped",
+        Severity::Low,
+        drops_all,
+        drop.as_ref().unwrap_or(c),
+        if drops_all {
+            "drops ALL"
+        } else {
+            "does not drop ALL"
+        },
+    ));
+
+    let seccomp = field("seccompProfile")
+        .or_else(|| pod_field("seccompProfile"))
+        .and_then(|s| s.get("type"));
+    let confined = seccomp.as_ref().and_then(Node::text).is_some_and(|t| {
+        t.eq_ignore_ascii_case("RuntimeDefault") || t.eq_ignore_ascii_case("Localhost")
+    });
+    out.push(checked(
+        "pod-seccomp",
+        "A RuntimeDefault or Localhost seccomp profile applies",
+        Severity::Low,
+        confined,
+        seccomp.as_ref().unwrap_or(c),
+        if confined {
+            "seccomp profile set"
+        } else {
+            "no seccomp profile (Unconfined)"
+        },
+    ));
+
+    let ro = field("readOnlyRootFilesystem");
+    let read_only = is_true(&ro);
+    out.push(checked(
+        "pod-read-only-root-fs",
+        "The root filesystem is read-only",
+        Severity::Low,
+        read_only,
+        ro.as_ref().unwrap_or(c),
+        if read_only {
+            "readOnlyRootFilesystem: true"
+        } else {
+            "root filesystem writable"
+        },
+    ));
+
+    let limits = c.at(&["resources", "limits"]);
+    let has = |k: &str| limits.as_ref().is_some_and(|l| l.get(k).is_some());
+    let limited = has("cpu") && has("memory");
+    out.push(checked(
+        "pod-resource-limits",
+        "CPU and memory limits are set",
+        Severity::Low,
+        limited,
+        limits.as_ref().unwrap_or(c),
+        if limited {
+            "cpu and memory limits"
+        } else {
+            "cpu or memory limit missing"
+        },
+    ));
+
+    let env = c.get("env");
+    let secrets = env.as_ref().map(plain_secret_env).unwrap_or_default();
+    out.push(Checked {
+        id: "pod-secret-env-literal",
+        title: "No secret is passed as a literal environment value",
+        severity: Severity::High,
+        pass: secrets.is_empty(),
+        pointer: secrets
+            .first()
+            .map(|(_, p)| p.clone())
+            .unwrap_or_else(|| c.pointer.clone()),
+        detail: if secrets.is_empty() {
+            "no literal secret in env".to_string()
+        } else {
+            let names: Vec<&str> = secrets.iter().map(|(n, _)| n.as_str()).collect();
+            format!("literal value for {}", names.join(", "))
+        },
+    });
+    out
+}
+
+/// The pod-level checks (`sa_automount`: the service account's own setting, when known).
+pub fn pod(spec: &Node<'_>, sa_automount: Option<bool>) -> Vec<Checked> {
+    let mut out = Vec::new();
+    let host: Vec<Node<'_>> = ["hostNetwork", "hostPID", "hostIPC"]
+        .iter()
+        .filter_map(|k| spec.get(k))
+        .filter(|n| n.boolean() == Some(true))
+        .collect();
+    out.push(checked(
+        "pod-host-namespaces",
+        "The pod does not share the host's network, PID or IPC namespace",
+        Severity::High,
+        host.is_empty(),
+        host.first().unwrap_or(spec),
+        if host.is_empty() {
+            "no host namespace".to_string()
+        } else {
+            let names: Vec<&str> = host
+                .iter()
+                .filter_map(|n| n.pointer.rsplit('/').next())
+                .collect();
+            format!("{}: true", names.join(", "))
+        },
+    ));
+    let host_paths: Vec<Node<'_>> = spec
+        .get("volumes")
+        .map(|v| v.items())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.get("hostPath"))
+        .collect();
+    out.push(checked(
+        "pod-host-path",
+        "The pod mounts no hostPath volume",
+        Severity::High,
+        host_paths.is_empty(),
+        host_paths.first().unwrap_or(spec),
+        if host_paths.is_empty() {
+            "no hostPath volume".to_string()
+        } else {
+            format!("{} hostPath volume(s)", host_paths.len())
+        },
+    ));
+    let own = spec.get("automountServiceAccountToken");
+    let (mounted, at) = match own.as_ref().and_then(Node::boolean) {
+        Some(b) => (b, own.as_ref()),
+        None => (sa_automount.unwrap_or(true), None),
+    };
+    out.push(checked(
+        "pod-sa-token-automount",
+        "The service-account token is not mounted automatically",
+        Severity::Low,
+        !mounted,
+        at.unwrap_or(spec),
+        if mounted {
+            "service-account token mounted (automountServiceAccountToken not false)"
+        } else {
+            "automountServiceAccountToken: false"
+        },
+    ));
+    out
+}
+
+/// The checks an ACI container declares in its `securityContext` (none without one).
+pub fn aci_container(c: &Node<'_>) -> Vec<Checked> {
+    let Some(sc) = c.get("securityContext") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(p) = sc.get("privileged") {
+        let on = p.boolean() == Some(true);
+        out.push(checked(
+            "pod-privileged",
+            "Container is not privileged",
+            Severity::High,
+            !on,
+            &p,
+            if on {
+                "privileged: true"
+            } else {
+                "privileged: false"
+            },
+        ));
+    }
+    if let Some(e) = sc.get("allowPrivilegeEscalation") {
+        let off = e.boolean() == Some(false);
+        out.push(checked(
+            "pod-privilege-escalation",
+            "Privilege escalation is disabled",
+            Severity::Medium,
+            off,
+            &e,
+            if off {
+                "allowPrivilegeEscalation: false"
+            } else {
+                "allowPrivilegeEscalation: true"
+            },
+        ));
+    }
+    if let Some(u) = sc.get("runAsUser").filter(|u| u.value.is_i64()) {
+        let root = u.value.as_i64() == Some(0);
+        out.push(checked(
+            "pod-run-as-non-root",
+            "Container runs as a non-root user",
+            Severity::Medium,
+            !root,
+            &u,
+            if root {
+                "runAsUser: 0"
+            } else {
+                "runAsUser is not 0"
+            },
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn run(pod_json: &str) -> Vec<Checked> {
+        let v: Value = serde_json::from_str(pod_json).unwrap();
+        let spec = Node::root(&v, "/spec");
+        let c = spec.get("containers").unwrap().items().remove(0);
+        let mut all = container(&c, &spec);
+        all.extend(pod(&spec, None));
+        all
+    }
+
+    fn pass(all: &[Checked], id: &str) -> bool {
+        all.iter().find(|c| c.id == id).unwrap().pass
+    }
+
+    #[test]
+    fn defaults_of_an_empty_spec_fail_the_hardening_checks() {
+        let all = run(r#"{"containers":[{"name":"a","image":"x"}]}"#);
+        assert!(pass(&all, "pod-privileged"));
+        assert!(!pass(&all, "pod-privilege-escalation"));
+        assert!(!pass(&all, "pod-run-as-non-root"));
+        assert!(!pass(&all, "pod-read-only-root-fs"));
+        assert!(!pass(&all, "pod-sa-token-automount"));
+        assert!(pass(&all, "pod-host-path"));
+    }
+
+    #[test]
+    fn a_hardened_spec_passes_and_a_hostile_one_fails_with_pointers() {
+        let good = run(
+            r#"{"automountServiceAccountToken":false,"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},
+"containers":[{"name":"a","securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},
+"resources":{"limits":{"cpu":"1","memory":"1Gi"}},"env":[{"name":"DB_PASSWORD","valueFrom":{"secretKeyRef":{"name":"db","key":"p"}}}]}]}"#,
+        );
+        assert!(good.iter().all(|c| c.pass), "{good:?}");
+        let bad = run(
+            r#"{"hostNetwork":true,"volumes":[{"name":"v","hostPath":{"path":"/"}}],
+"containers":[{"name":"a","securityContext":{"privileged":true,"runAsUser":0,"capabilities":{"add":["SYS_ADMIN"]}},
+"env":[{"name":"API_TOKEN","value":"CANARY"},{"name":"DB_URL","value":"Server=x;Password=y"}]}]}"#,
+        );
+        let get = |id: &str| bad.iter().find(|c| c.id == id).unwrap();
+        assert_eq!(
+            get("pod-privileged").pointer,
+            "/spec/containers/0/securityContext/privileged"
+        );
+        assert!(!get("pod-run-as-non-root").pass);
+        assert!(!get("pod-dangerous-capabilities").pass);
+        assert!(!get("pod-host-namespaces").pass);
+        assert!(!get("pod-host-path").pass);
+        let env = get("pod-secret-env-literal");
+        assert_eq!(env.detail, "literal value for API_TOKEN, DB_URL");
+        assert!(!format!("{bad:?}").contains("CANARY"));
+    }
+}
