@@ -20,7 +20,18 @@ pub struct ImageIdentity {
     names: Vec<ImageRef>,
     /// (file, repository) → config digest, from the scan record of that file: the
     /// other records of a report about the same image share its identity.
-    file_config: HashMap<(Text, String), Text>,
+    file_config: HashMap<FileImage, Text>,
+}
+
+/// A file and the repository (registry, path) of an image it reports on.
+type FileImage = (Text, Text, Text);
+
+fn file_image(r: &Record, img: &ImageRef) -> FileImage {
+    (
+        r.provenance.file.clone(),
+        img.registry.clone(),
+        img.repository.clone(),
+    )
 }
 
 /// Union-find over content identifiers.
@@ -64,7 +75,7 @@ fn rank(image: &ImageRef, running: bool) -> Rank {
 impl ImageIdentity {
     /// Group every image reference in `records` by shared content identifiers.
     pub fn build(records: &[Record]) -> ImageIdentity {
-        let mut file_config: HashMap<(Text, String), Text> = HashMap::new();
+        let mut file_config: HashMap<FileImage, Text> = HashMap::new();
         for r in records {
             let (Some(img), Some(id)) = (
                 &r.subject.image,
@@ -72,9 +83,7 @@ impl ImageIdentity {
             ) else {
                 continue;
             };
-            file_config
-                .entry((r.provenance.file.clone(), img.name()))
-                .or_insert(id);
+            file_config.entry(file_image(r, img)).or_insert(id);
         }
         // Distinct references with the identifiers they carry, and whether they run.
         let mut refs: HashMap<&ImageRef, (Option<Text>, bool)> = HashMap::new();
@@ -85,9 +94,7 @@ impl ImageIdentity {
             let config = if file_config.is_empty() {
                 None
             } else {
-                file_config
-                    .get(&(r.provenance.file.clone(), img.name()))
-                    .cloned()
+                file_config.get(&file_image(r, img)).cloned()
             };
             let e = refs.entry(img).or_insert((None, false));
             if e.0.is_none() {
@@ -164,10 +171,7 @@ impl ImageIdentity {
             return Some(found);
         }
         if !self.file_config.is_empty() {
-            if let Some(c) = self
-                .file_config
-                .get(&(r.provenance.file.clone(), img.name()))
-            {
+            if let Some(c) = self.file_config.get(&file_image(r, img)) {
                 if let Some(found) = self.by_content.get(c).and_then(|s| self.names.get(*s)) {
                     return Some(found);
                 }
