@@ -5,7 +5,13 @@
 //! cargo run --release --example gen_workload -- --out bench-data/1GB --size 1GB
 //! cargo run --release --example gen_workload -- --out DIR --seed 1 --images 500 --days 90 \
 //!     --falco-alerts 2000000 --audit-events 2000000 [--gzip]
+//! cargo run --release --example gen_workload -- --out bench-data/fleet --preset trivy-fleet \
+//!     [--images 400 --vulns-per-image 300]
 //! ```
+//!
+//! `--preset trivy-fleet` is the other shape users have: an image fleet scanned once, one
+//! Trivy report per image with many vulnerabilities each, and nothing else (no runtime,
+//! audit, benchmark or policy files).
 //!
 //! Layout written under `--out`:
 //!
@@ -65,6 +71,13 @@ struct Args {
     /// Write JSON Lines files gzip-compressed (`.jsonl.gz`).
     #[arg(long)]
     gzip: bool,
+    /// A workload shape instead of a size: `trivy-fleet` (one Trivy report per image).
+    #[arg(long)]
+    preset: Option<String>,
+    /// Vulnerabilities in every image (default: long-tailed around the OS mean; the
+    /// fleet preset uses 300).
+    #[arg(long)]
+    vulns_per_image: Option<u64>,
 }
 
 /// The resolved knobs.
@@ -75,6 +88,10 @@ struct Knobs {
     falco_alerts: u64,
     audit_events: u64,
     tetragon_events: u64,
+    /// Every image has this many vulnerabilities, all present in every week.
+    vulns_per_image: Option<u64>,
+    /// Only Trivy reports, one per image (the last week's).
+    trivy_only: bool,
 }
 
 /// Preset knobs per size, calibrated so that the plain (uncompressed) output is close to
@@ -93,18 +110,39 @@ fn preset(size: &str) -> Option<Knobs> {
         falco_alerts: falco,
         audit_events: audit,
         tetragon_events: falco / 6,
+        vulns_per_image: None,
+        trivy_only: false,
     })
 }
 
+/// The image fleet: 400 images scanned once, 300 vulnerabilities each.
+fn fleet() -> Knobs {
+    Knobs {
+        images: 400,
+        days: 7,
+        falco_alerts: 0,
+        audit_events: 0,
+        tetragon_events: 0,
+        vulns_per_image: Some(300),
+        trivy_only: true,
+    }
+}
+
 fn resolve(args: &Args) -> Result<Knobs, String> {
-    let base = match &args.size {
-        Some(s) => preset(s).ok_or_else(|| format!("unknown --size {s} (10MB|100MB|1GB|5GB)"))?,
-        None => Knobs {
+    let base = match (&args.preset, &args.size) {
+        (Some(p), _) if p == "trivy-fleet" => fleet(),
+        (Some(p), _) => return Err(format!("unknown --preset {p} (trivy-fleet)")),
+        (None, Some(s)) => {
+            preset(s).ok_or_else(|| format!("unknown --size {s} (10MB|100MB|1GB|5GB)"))?
+        }
+        (None, None) => Knobs {
             images: 500,
             days: 90,
             falco_alerts: 2_000_000,
             audit_events: 2_000_000,
             tetragon_events: 2_000_000 / 6,
+            vulns_per_image: None,
+            trivy_only: false,
         },
     };
     let falco_alerts = args.falco_alerts.unwrap_or(base.falco_alerts);
@@ -120,6 +158,8 @@ fn resolve(args: &Args) -> Result<Knobs, String> {
             } else {
                 base.tetragon_events
             }),
+        vulns_per_image: args.vulns_per_image.or(base.vulns_per_image),
+        trivy_only: base.trivy_only,
     };
     Ok(k)
 }
@@ -965,7 +1005,11 @@ fn build_estate(seed: u64, knobs: Knobs) -> Estate {
             .collect();
         // Vulnerability count: long-tailed around the OS mean.
         let mean = OSES[os].mean_vulns as f64;
-        let n = (mean * (-(1.0 - rng.f64()).ln()) * 0.9) as usize;
+        let n = match knobs.vulns_per_image {
+            Some(n) => n as usize,
+            None => (mean * (-(1.0 - rng.f64()).ln()) * 0.9) as usize,
+        };
+        let fixed_count = knobs.vulns_per_image.is_some();
         let mut vulns = Vec::with_capacity(n);
         let os_pool = eco_pool(os);
         for _ in 0..n {
@@ -974,8 +1018,12 @@ fn build_estate(seed: u64, knobs: Knobs) -> Estate {
             } else {
                 *rng.pick(os_pool)
             };
-            let from_week = if rng.chance(0.8) { 0 } else { rng.below(weeks) };
-            let to_week = if rng.chance(0.7) {
+            let from_week = if fixed_count || rng.chance(0.8) {
+                0
+            } else {
+                rng.below(weeks)
+            };
+            let to_week = if fixed_count || rng.chance(0.7) {
                 weeks + 1
             } else {
                 from_week + 1 + rng.below(weeks)
@@ -2498,7 +2546,15 @@ fn main() {
     let e = build_estate(args.seed, knobs);
     let mut rng = Rng::new(args.seed, 1);
     let mut jobs = Vec::new();
-    for w in 0..e.weeks {
+    if knobs.trivy_only {
+        for i in 0..e.images.len() {
+            jobs.push(Job::Trivy {
+                image: i,
+                week: e.weeks - 1,
+            });
+        }
+    }
+    for w in (0..e.weeks).filter(|_| !knobs.trivy_only) {
         for i in 0..e.images.len() {
             jobs.push(Job::Trivy { image: i, week: w });
         }
@@ -2507,19 +2563,29 @@ fn main() {
         }
         jobs.push(Job::Policy { week: w });
     }
-    for i in 0..e.images.len() {
+    for i in (0..e.images.len()).filter(|_| !knobs.trivy_only) {
         jobs.push(Job::Grype { image: i });
     }
     let counts = |rng: &mut Rng, total| daily_counts(rng, total, &e.days);
-    for (d, c) in counts(&mut rng, knobs.falco_alerts).into_iter().enumerate() {
+    let events = !knobs.trivy_only;
+    for (d, c) in counts(&mut rng, knobs.falco_alerts)
+        .into_iter()
+        .enumerate()
+        .filter(|_| events)
+    {
         jobs.push(Job::Falco { day: d, count: c });
     }
-    for (d, c) in counts(&mut rng, knobs.audit_events).into_iter().enumerate() {
+    for (d, c) in counts(&mut rng, knobs.audit_events)
+        .into_iter()
+        .enumerate()
+        .filter(|_| events)
+    {
         jobs.push(Job::Audit { day: d, count: c });
     }
     for (d, c) in counts(&mut rng, knobs.tetragon_events)
         .into_iter()
         .enumerate()
+        .filter(|_| events)
     {
         jobs.push(Job::Tetragon { day: d, count: c });
     }

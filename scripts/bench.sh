@@ -13,6 +13,7 @@
 #         SIZES="10MB 100MB" scripts/bench.sh   # a subset (SIZES="" times only the sample data)
 #         GZIP=1 scripts/bench.sh               # gzip-compressed JSON Lines (<size>-gz)
 #         RUNS=3 scripts/bench.sh               # repeat each measurement, report the median
+#         SIZES="fleet" scripts/bench.sh        # the image fleet (gen_workload --preset trivy-fleet)
 # Environment: BENCH_DATA (default bench-data/ in the repository, ignored by git),
 #              CARGO_TARGET_DIR (default target),
 #              SEED (default 1), SAMPLE_DIR (default sample-data), AS_OF (default 2026-11-20).
@@ -81,10 +82,15 @@ for size in $SIZES; do
         gen_flags=(--gzip)
     fi
     dir="$BENCH_DATA/$label"
+    if [ "$size" = fleet ]; then
+        shape=(--preset trivy-fleet)
+    else
+        shape=(--size "$size")
+    fi
     if [ ! -f "$dir/.complete" ]; then
         echo "bench: generating $label into $dir" >&2
         rm -rf "$dir"
-        "$GEN" --out "$dir" --seed "$SEED" --size "$size" "${gen_flags[@]}"
+        "$GEN" --out "$dir" --seed "$SEED" "${shape[@]}" "${gen_flags[@]}"
         touch "$dir/.complete"
     fi
     bytes=$(find "$dir" -type f ! -name '.*' -printf '%s\n' | awk '{s += $1} END {printf "%.0f\n", s}')
