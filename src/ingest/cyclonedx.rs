@@ -13,8 +13,8 @@
 use super::cyclonedx_bom::{self as bom, Components, RawBom, RawVuln};
 use super::cyclonedx_vex::statements;
 use super::trivy_results::scan;
-use super::util::{cve_first, fixed_from_advice, parse_time};
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::util::{cve_first, fixed_from_advice};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::Code;
 use crate::model::{Channel, Format, FormatInfo, ImageFacts, ScanClass, Text, VulnFacts};
 use serde_json::Value;
@@ -64,15 +64,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
     };
     let comps = Components::of(&b);
     let subject = comps.subject();
-    let meta = b.metadata.as_ref();
-    let observed = meta
-        .and_then(|m| m.timestamp.as_deref())
-        .and_then(parse_time);
-    let origin = Origin::new(FORMAT)
-        .tool(bom::tool(meta, "cyclonedx"))
-        .observed(observed);
-    let author = bom::author(meta);
-    let document = b.serial.as_deref().map(Text::from);
+    let (origin, author, document) = bom::context(&b, FORMAT);
     for (i, raw) in b.vulnerabilities.iter().flatten().enumerate() {
         let ptr = format!("/vulnerabilities/{i}");
         let Some(v) = doc.parse_raw::<RawVuln>(ctx, raw, &ptr) else {

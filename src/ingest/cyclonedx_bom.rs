@@ -6,7 +6,9 @@
 
 use super::purl::{Product, Purl};
 use super::trivy_results::{looks_like_image, tool_name};
-use crate::model::{ImageRef, Severity, Subject, Text};
+use super::util::parse_time;
+use super::Origin;
+use crate::model::{Format, ImageRef, Severity, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -316,6 +318,19 @@ fn label_product(c: &Component) -> Product {
 }
 
 /// The tool that wrote the BOM, from either shape of `metadata.tools`.
+/// What every record read from one BOM shares: its origin (format, tool, timestamp),
+/// its author and its serial number.
+pub(super) fn context(b: &RawBom<'_>, format: Format) -> (Origin, Option<Text>, Option<Text>) {
+    let meta = b.metadata.as_ref();
+    let observed = meta
+        .and_then(|m| m.timestamp.as_deref())
+        .and_then(parse_time);
+    let origin = Origin::new(format)
+        .tool(tool(meta, "cyclonedx"))
+        .observed(observed);
+    (origin, author(meta), b.serial.as_deref().map(Text::from))
+}
+
 pub(super) fn tool(metadata: Option<&RawMetadata>, default: &str) -> String {
     let tools = metadata.and_then(|m| m.tools.as_ref());
     let first = match tools {

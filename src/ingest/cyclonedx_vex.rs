@@ -54,15 +54,7 @@ impl Ingestor for CycloneDxVex {
             return;
         };
         let comps = Components::of(&b);
-        let meta = b.metadata.as_ref();
-        let observed = meta
-            .and_then(|m| m.timestamp.as_deref())
-            .and_then(parse_time);
-        let origin = Origin::new(FORMAT)
-            .tool(bom::tool(meta, "cyclonedx"))
-            .observed(observed);
-        let author = bom::author(meta);
-        let document = b.serial.as_deref().map(Text::from);
+        let (origin, author, document) = bom::context(&b, FORMAT);
         for (i, raw) in b.vulnerabilities.iter().flatten().enumerate() {
             let ptr = format!("/vulnerabilities/{i}");
             let Some(v) = doc.parse_raw::<RawVuln>(ctx, raw, &ptr) else {
