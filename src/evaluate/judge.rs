@@ -40,6 +40,30 @@ impl Judged {
         }
     }
 
+    /// A judgement naming the subjects it is about: `count` and the `items` listed.
+    pub fn listed(status: Status, code: ReasonCode, items: &[String]) -> Judged {
+        Judged::new(
+            status,
+            code,
+            &[
+                ("count", items.len().to_string()),
+                ("items", items.join(", ")),
+            ],
+        )
+    }
+
+    /// A pass: every one of `total` subjects is covered by current evidence.
+    pub fn covered(covered: usize, total: usize) -> Judged {
+        Judged::new(
+            Status::Pass,
+            ReasonCode::Covered,
+            &[
+                ("covered", covered.to_string()),
+                ("total", total.to_string()),
+            ],
+        )
+    }
+
     /// Nothing that could assess the check was found (`what`: the evidence looked for).
     pub fn not_assessed(what: &str) -> Judged {
         Judged::new(

@@ -3,7 +3,7 @@
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, ReasonCode, Status};
-use super::{current_scans, image_label, n, unproven};
+use super::{current_scans, image_label, unproven};
 use crate::catalog::selector_glob as glob;
 use crate::catalog::{Check, Control};
 use crate::model::Record;
@@ -65,24 +65,12 @@ fn base_image(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
         }
     }
     let j = if !bad.is_empty() {
-        Judged::new(
-            Status::Fail,
-            ReasonCode::Unapproved,
-            &[("count", n(bad.len())), ("items", bad.join(", "))],
-        )
+        Judged::listed(Status::Fail, ReasonCode::Unapproved, &bad)
     } else if families.len() > 1 {
         let f: Vec<String> = families.into_iter().collect();
-        Judged::new(
-            Status::Warning,
-            ReasonCode::ManyFamilies,
-            &[("count", n(f.len())), ("items", f.join(", "))],
-        )
+        Judged::listed(Status::Warning, ReasonCode::ManyFamilies, &f)
     } else {
-        Judged::new(
-            Status::Pass,
-            ReasonCode::Covered,
-            &[("covered", n(with_os.len())), ("total", n(with_os.len()))],
-        )
+        Judged::covered(with_os.len(), with_os.len())
     };
     j.with_evidence(evidence)
 }

@@ -72,11 +72,7 @@ fn image_age(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
             &[("count", n(aging))],
         )
     } else {
-        Judged::new(
-            Status::Pass,
-            ReasonCode::Covered,
-            &[("covered", n(ok)), ("total", n(ok))],
-        )
+        Judged::covered(ok, ok)
     };
     j.with_evidence(evidence)
 }

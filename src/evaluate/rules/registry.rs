@@ -76,11 +76,7 @@ fn registry(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> Judged {
         }
     }
     let j = if !bad.is_empty() {
-        Judged::new(
-            Status::Fail,
-            ReasonCode::Unapproved,
-            &[("count", n(bad.len())), ("items", bad.join(", "))],
-        )
+        Judged::listed(Status::Fail, ReasonCode::Unapproved, &bad)
     } else if outside > 0 {
         Judged::new(
             Status::Warning,
@@ -90,11 +86,7 @@ fn registry(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> Judged {
     } else if waived > 0 {
         Judged::new(Status::Waived, ReasonCode::Waived, &[("count", n(waived))])
     } else {
-        Judged::new(
-            Status::Pass,
-            ReasonCode::Covered,
-            &[("covered", n(seen.len())), ("total", n(seen.len()))],
-        )
+        Judged::covered(seen.len(), seen.len())
     };
     j.with_evidence(evidence)
 }

@@ -80,11 +80,7 @@ fn runtime_mapping(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
         }
     }
     let j = if !unmapped.is_empty() {
-        Judged::new(
-            Status::Fail,
-            ReasonCode::Unscanned,
-            &[("count", n(unmapped.len())), ("items", unmapped.join(", "))],
-        )
+        Judged::listed(Status::Fail, ReasonCode::Unscanned, &unmapped)
     } else if by_tag > 0 {
         Judged::new(
             Status::Warning,
@@ -92,11 +88,7 @@ fn runtime_mapping(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
             &[("count", n(by_tag))],
         )
     } else {
-        Judged::new(
-            Status::Pass,
-            ReasonCode::Covered,
-            &[("covered", n(by_digest)), ("total", n(running.len()))],
-        )
+        Judged::covered(by_digest, running.len())
     };
     j.with_evidence(evidence)
 }

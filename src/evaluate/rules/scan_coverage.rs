@@ -4,7 +4,7 @@
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
-use super::super::{Ctx, FindingState, Reason, ReasonCode, Status};
+use super::super::{Ctx, FindingState, ReasonCode, Status};
 use super::{n, running_images, scans};
 use crate::catalog::{Check, Control};
 use chrono::Duration;
@@ -61,12 +61,8 @@ fn scan_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
         }
     }
     let total = ok + stale + missing.len();
-    let mut j = if !missing.is_empty() {
-        Judged::new(
-            Status::Fail,
-            ReasonCode::Unapproved,
-            &[("count", n(missing.len())), ("items", missing.join(", "))],
-        )
+    let j = if !missing.is_empty() {
+        Judged::listed(Status::Fail, ReasonCode::Unscanned, &missing)
     } else if stale > 0 {
         Judged::new(
             Status::Warning,
@@ -74,18 +70,8 @@ fn scan_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
             &[("count", n(stale))],
         )
     } else {
-        Judged::new(
-            Status::Pass,
-            ReasonCode::Covered,
-            &[("covered", n(ok)), ("total", n(total))],
-        )
+        Judged::covered(ok, total)
     };
-    if !missing.is_empty() {
-        j.reason = Reason::new(
-            ReasonCode::Unscanned,
-            &[("count", n(missing.len())), ("items", missing.join(", "))],
-        );
-    }
     j.with_evidence(evidence)
 }
 

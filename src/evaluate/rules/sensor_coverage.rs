@@ -65,17 +65,9 @@ fn sensor_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
             ],
         )
     } else if !silent.is_empty() {
-        Judged::new(
-            Status::Warning,
-            ReasonCode::SilentSensors,
-            &[("count", n(silent.len())), ("items", silent.join(", "))],
-        )
+        Judged::listed(Status::Warning, ReasonCode::SilentSensors, &silent)
     } else {
-        Judged::new(
-            Status::Pass,
-            ReasonCode::Covered,
-            &[("covered", n(nodes.len())), ("total", n(nodes.len()))],
-        )
+        Judged::covered(nodes.len(), nodes.len())
     };
     j.with_evidence(evidence)
 }
