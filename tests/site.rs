@@ -264,6 +264,26 @@ fn evidence_time_shows_on_rows_checks_and_the_overview() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     build_sample(&site, &[]);
+    // controls.csv: last_evidence is never blank when a control has evidence (a
+    // control whose evidence is all undated says so).
+    let mut rdr = csv::Reader::from_path(site.join("controls.csv")).unwrap();
+    let head = rdr.headers().unwrap().clone();
+    let col = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let (count, last) = (col("evidence_count"), col("last_evidence"));
+    let mut undated = 0;
+    for row in rdr.records().map(Result::unwrap) {
+        if row.get(count) != Some("0") {
+            assert!(
+                !row.get(last).unwrap().is_empty(),
+                "blank last_evidence: {row:?}"
+            );
+        }
+        undated += usize::from(row.get(last) == Some("undated"));
+    }
+    assert!(
+        undated > 0,
+        "the sample has a control whose evidence is all undated"
+    );
     // IMG-04 has undated rows, a row dated from its file's path and rows with a time.
     let cells = page(&site, "controls/IMG-04.html");
     let cells = observed_cells(&cells);
