@@ -117,14 +117,14 @@ fn reconcile(site: &Path) {
     assert_eq!(csv_counts, json, "findings.csv vs report.json");
 
     // The overview and the executive summary link each count to its list.
-    for page in ["index.html", "executive.html"] {
-        let html = read_text(&site.join(page));
+    for page_name in ["index.html", "executive.html"] {
+        let html = page(site, page_name);
         let shown = Counts {
             open: count_link(&html, "findings.html?state=open"),
             overdue: count_link(&html, "findings.html?state=overdue"),
             waived: count_link(&html, "findings.html?state=waived"),
         };
-        assert_eq!(shown, json, "{page} vs report.json");
+        assert_eq!(shown, json, "{page_name} vs report.json");
         let unmapped = findings
             .iter()
             .filter(|f| {
@@ -136,13 +136,13 @@ fn reconcile(site: &Path) {
         assert_eq!(
             count_link(&html, "unmapped.html"),
             unmapped,
-            "{page} unmapped"
+            "{page_name} unmapped"
         );
     }
 
     // Teams: every open and overdue finding is in one row (the unowned row included),
     // and report.json's teams agree with the rows of findings they own.
-    let rows = team_rows(&read_text(&site.join("teams.html")));
+    let rows = team_rows(&page(site, "teams.html"));
     let (open, overdue) = rows.iter().fold((0, 0), |(a, b), (o, d)| (a + o, b + d));
     assert_eq!(
         (open, overdue),
@@ -189,7 +189,7 @@ fn reconcile(site: &Path) {
         json.overdue,
         "history at the report date: overdue"
     );
-    let index = read_text(&site.join("index.html"));
+    let index = page(site, "index.html");
     let (_, overdue_rows) = chart_table(&index, "Overdue findings over time");
     let (sev_head, sev_rows) = chart_table(&index, "Open findings by severity over time");
     let by_date: BTreeMap<&str, &Value> = history
@@ -227,10 +227,6 @@ fn reconcile(site: &Path) {
         .map(|p| p["fixed"].as_u64().unwrap() as usize)
         .sum();
     assert_eq!(fixed_points, fixed_in_periods, "fixed per period");
-}
-
-fn read_text(p: &Path) -> String {
-    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 #[test]
