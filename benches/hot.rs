@@ -114,6 +114,10 @@ fn model(c: &mut Criterion) {
     g.bench_function("redact_alert_output", |b| {
         b.iter(|| muster::redact::text(black_box(output)).len())
     });
+    let clean = "10:00:00.1: Warning Sensitive file opened for reading by non-trusted program (user=root user_loginuid=-1 program=cat command=cat /etc/shadow pid=4242 file=/etc/shadow parent=bash gparent=containerd-shim container_id=3f2a9c1b7d4e image=registry.example.com/shop/api k8s_ns=shop k8s_pod_name=api-7d9f8b6c5d-x2x9z)";
+    g.bench_function("redact_clean_output", |b| {
+        b.iter(|| muster::redact::text(black_box(clean)).len())
+    });
     let interner = Interner::default();
     let words: Vec<String> = (0..1000).map(|i| format!("shop/api-{}", i % 50)).collect();
     g.throughput(Throughput::Elements(words.len() as u64));

@@ -2,7 +2,7 @@
 //! and where its records and diagnostics go.
 
 use crate::diag::{Code, Diagnostic, Diagnostics, Level};
-use crate::model::{Outcome, Record, RecordKind, Severity, Subject};
+use crate::model::{Outcome, Record, RecordKind, Severity, Subject, Text};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -24,6 +24,10 @@ pub struct FileCtx<'f> {
     pub diagnostics: Diagnostics,
     /// Whether secrets and credential shapes are redacted (default true).
     pub redact: bool,
+    /// Text already cleaned in this run (titles, descriptions), when shared across files.
+    pub memo: Option<std::sync::Arc<super::memo::CleanMemo>>,
+    /// The file as shown to users, once for all its records' provenance.
+    pub(super) file_text: Text,
     /// Indices of the records that hold each folded event, by the hash of its fold key
     /// (compared field by field on lookup: no key is built or cloned per event).
     folds: hashbrown::HashTable<usize>,
@@ -42,6 +46,8 @@ impl<'f> FileCtx<'f> {
             records: Vec::new(),
             diagnostics: Diagnostics::default(),
             redact: true,
+            memo: None,
+            file_text: Text::from(file),
             folds: hashbrown::HashTable::new(),
             fold_hasher: foldhash::fast::RandomState::default(),
             folded_upto: 0,
@@ -118,13 +124,7 @@ impl<'f> FileCtx<'f> {
     pub fn line_at(&self, offset: usize) -> u64 {
         let starts = self.line_starts.get_or_init(|| {
             let mut v = vec![0];
-            v.extend(
-                self.text
-                    .bytes()
-                    .enumerate()
-                    .filter(|(_, b)| *b == b'\n')
-                    .map(|(i, _)| i + 1),
-            );
+            v.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
             v
         });
         match starts.binary_search(&offset) {

@@ -371,8 +371,13 @@ impl FileCtx<'_> {
                 pod_security: about_pod_security(&record),
             };
         }
-        record.title = self.clean(&record.title, limits::TITLE);
-        record.message = self.clean(&record.message, message_limit);
+        record.title = self.clean_repeated(&record.title, limits::TITLE);
+        // An event's message is its own (times, process ids): cleaning it is not repeated.
+        record.message = if record.kind.is_snapshot() {
+            self.clean_repeated(&record.message, message_limit)
+        } else {
+            self.clean(&record.message, message_limit)
+        };
         for key in &redacted_attrs {
             if let Some(v) = record.attrs.get(key).cloned() {
                 record
@@ -382,7 +387,7 @@ impl FileCtx<'_> {
         }
         let (line, pointer) = self.place_of(place);
         record.provenance = Provenance {
-            file: Text::from(self.file),
+            file: self.file_text.clone(),
             line,
             pointer: pointer.map(Text::from),
         };
@@ -396,6 +401,17 @@ impl FileCtx<'_> {
             .or_else(|| self.offset_of(place.slice).map(|o| self.line_at(o)));
         let pointer = (!place.pointer.is_empty()).then(|| place.pointer.clone());
         (line, pointer)
+    }
+
+    /// [`FileCtx::clean`] for text that repeats across records and files (titles,
+    /// descriptions): cleaned once per run when the run shares a memo.
+    fn clean_repeated(&self, text: &Text, max: usize) -> Text {
+        match &self.memo {
+            Some(memo) if self.redact && !text.is_empty() => {
+                memo.get_or_clean(text, max, || self.clean(text, max))
+            }
+            _ => self.clean(text, max),
+        }
     }
 
     /// `text` trimmed, redacted (unless `--no-redact`) and cut to `max` characters.
@@ -428,6 +444,10 @@ fn about_pod_security(r: &Record) -> bool {
 
 /// `text` cut to `max` characters and marked, or `None` when it fits.
 fn clip_to(text: &str, max: usize) -> Option<String> {
+    // A text of at most `max` bytes has at most `max` characters: it fits.
+    if text.len() <= max {
+        return None;
+    }
     text.char_indices()
         .nth(max)
         .map(|(i, _)| format!("{}…", text.get(..i).unwrap_or_default()))

@@ -36,6 +36,8 @@ pub struct IngestOptions {
     pub progress: Option<std::sync::Arc<dyn Progress>>,
     /// The shared copy of every string kept (one per run, shared by all threads).
     pub interner: std::sync::Arc<Interner>,
+    /// Titles and descriptions already cleaned in this run (shared by all threads).
+    pub clean_memo: std::sync::Arc<super::memo::CleanMemo>,
     /// JSON Lines files larger than this (as stored) are read line by line from a
     /// buffered stream instead of whole, so memory does not grow with the file.
     pub stream_above_bytes: u64,
@@ -70,6 +72,7 @@ impl Default for IngestOptions {
             redact: true,
             progress: None,
             interner: Default::default(),
+            clean_memo: Default::default(),
             stream_above_bytes: STREAM_ABOVE_BYTES,
             max_decoded_bytes: MAX_FILE_BYTES,
             date_from_path: true,
@@ -501,6 +504,7 @@ fn ingest_decoded(
     };
     let mut ctx = FileCtx::new(display, &text);
     ctx.redact = opts.redact;
+    ctx.memo = Some(opts.clean_memo.clone());
     let mut formats = BTreeSet::new();
     super::split::split_documents(&text, &mut ctx, &mut formats);
     finish(summary, ctx, formats, opts)
