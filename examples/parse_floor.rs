@@ -12,6 +12,9 @@
 //! (`from_slice`). Files are processed in parallel with rayon over files, the same
 //! parallelism as `muster` (`par_iter` over the sorted file list, default thread pool).
 //!
+//! `PARSE_FLOOR_PARSER=sonic-rs` or `simd-json` (with `--features json-parsers`) measures
+//! another JSON parser on the same typed structs (the comparison in BENCHMARKS.md).
+//!
 //! The format is taken from the first folder under the root (`trivy/`, `falco/`, …);
 //! unknown folders are parsed as `IgnoredAny`. Output: files, bytes on disk, bytes
 //! parsed, records, seconds, MB/s (MB = 10^6 bytes on disk), and CPU seconds by format.
@@ -496,9 +499,50 @@ struct TetragonImage {
 // Driver
 // ---------------------------------------------------------------------------------------
 
+/// The JSON parser to measure (`PARSE_FLOOR_PARSER`; the others need `--features json-parsers`).
+#[derive(Clone, Copy, PartialEq)]
+enum Parser {
+    SerdeJson,
+    #[cfg(feature = "json-parsers")]
+    SonicRs,
+    #[cfg(feature = "json-parsers")]
+    SimdJson,
+}
+
+fn parser() -> Parser {
+    static CHOSEN: std::sync::OnceLock<Parser> = std::sync::OnceLock::new();
+    *CHOSEN.get_or_init(|| {
+        match std::env::var("PARSE_FLOOR_PARSER").as_deref() {
+            Ok("serde_json") | Err(_) => Parser::SerdeJson,
+            #[cfg(feature = "json-parsers")]
+            Ok("sonic-rs") => Parser::SonicRs,
+            #[cfg(feature = "json-parsers")]
+            Ok("simd-json") => Parser::SimdJson,
+            Ok(other) => {
+                eprintln!("parse_floor: unknown parser {other} (serde_json; sonic-rs and simd-json with --features json-parsers)");
+                std::process::exit(2);
+            }
+        }
+    })
+}
+
+/// Deserialise `bytes` as `T` with the chosen parser (simd-json parses a copy in place).
+fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T, String> {
+    match parser() {
+        Parser::SerdeJson => serde_json::from_slice::<T>(bytes).map_err(|e| e.to_string()),
+        #[cfg(feature = "json-parsers")]
+        Parser::SonicRs => sonic_rs::from_slice::<T>(bytes).map_err(|e| e.to_string()),
+        #[cfg(feature = "json-parsers")]
+        Parser::SimdJson => {
+            let mut copy = bytes.to_vec();
+            simd_json::serde::from_slice::<T>(&mut copy).map_err(|e| e.to_string())
+        }
+    }
+}
+
 /// Parse a whole document as `T`; returns records parsed (1 or 0) and errors.
 fn whole<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> (u64, u64) {
-    match serde_json::from_slice::<T>(bytes) {
+    match decode::<T>(bytes) {
         Ok(v) => {
             drop(std::hint::black_box(v));
             (1, 0)
@@ -514,7 +558,7 @@ fn lines<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> (u64, u64) {
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match serde_json::from_slice::<T>(line) {
+        match decode::<T>(line) {
             Ok(v) => {
                 drop(std::hint::black_box(v));
                 ok += 1;
@@ -544,7 +588,7 @@ fn parse(format: &str, bytes: &[u8]) -> (u64, u64) {
         "trivy" => whole::<TrivyReport>(bytes),
         "grype" => whole::<GrypeReport>(bytes),
         "kube-bench" => whole::<KubeBench>(bytes),
-        "policy-report" => match serde_json::from_slice::<PolicyReportList>(bytes) {
+        "policy-report" => match decode::<PolicyReportList>(bytes) {
             Ok(list) => (list.items.len() as u64, 0),
             Err(_) => (0, 1),
         },
@@ -631,6 +675,14 @@ fn main() {
     let parsed: u64 = results.iter().map(|r| r.parsed).sum();
     let records: u64 = results.iter().map(|r| r.records).sum();
     let errors: u64 = results.iter().map(|r| r.errors).sum();
+    let name = match parser() {
+        Parser::SerdeJson => "serde_json",
+        #[cfg(feature = "json-parsers")]
+        Parser::SonicRs => "sonic-rs",
+        #[cfg(feature = "json-parsers")]
+        Parser::SimdJson => "simd-json",
+    };
+    println!("parser: {name}");
     println!("format          files    MB parsed    records  errors  cpu s   MB/s/core");
     for (f, (n, b, rec, err, cpu)) in &by_format {
         println!(
