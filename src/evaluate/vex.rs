@@ -7,7 +7,9 @@
 //! alias) is one of the record's, and its product is the record's: the same image
 //! repository and, where both name them, the same digest (else the same tag, a digest
 //! and a tag being joined through the images other records name both ways); a product
-//! naming neither tag nor digest is every version of the repository. A statement
+//! naming neither tag nor digest is every version of the repository. Under another
+//! repository name (a mirror), only a digest makes it the same image: the record's
+//! own digest, or one the image identity joins to it. A statement
 //! narrowed to a package (an image's subcomponent) is about that package only; a
 //! package product without an image is about that package in every image.
 //!
@@ -118,7 +120,14 @@ pub fn same_image(
     canonical: &dyn Fn(&ImageRef) -> String,
 ) -> bool {
     if !product.name().eq_ignore_ascii_case(&image.name()) {
-        return false;
+        // Another repository name (a mirror, a copy in another registry) is the same
+        // image only when a digest says so: the same digest, or a digest the image
+        // identity joins to the image (same manifest or config).
+        return match (&product.digest, &image.digest) {
+            (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+            (Some(_), None) => canonical(product) == canonical(image),
+            _ => false,
+        };
     }
     match (&product.digest, &image.digest, &product.tag, &image.tag) {
         (Some(a), Some(b), _, _) => a.eq_ignore_ascii_case(b),
@@ -245,6 +254,30 @@ mod tests {
             }
         };
         assert!(same_image(&by_digest, &by_tag, &joined));
+    }
+
+    #[test]
+    fn under_another_repository_name_only_a_digest_makes_it_the_same_image() {
+        let d1 = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+        let d2 = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
+        let scanned = image(&format!("registry.example.com/shop/web:2.4.1@{d1}"));
+        let mirror_same = image(&format!("mirror.example.com/shop/web@{d1}"));
+        let mirror_other = image(&format!("mirror.example.com/shop/web@{d2}"));
+        let mirror_tag = image("mirror.example.com/shop/web:2.4.1");
+        assert!(same_image(&mirror_same, &scanned, &tagged));
+        assert!(!same_image(&mirror_other, &scanned, &tagged));
+        assert!(!same_image(&mirror_tag, &scanned, &tagged), "a tag is not enough");
+        // The scan named only a tag: the identity joins the mirror's digest to it.
+        let scanned_by_tag = image("registry.example.com/shop/web:2.4.1");
+        assert!(!same_image(&mirror_same, &scanned_by_tag, &tagged));
+        let joined = |i: &ImageRef| {
+            if i.digest.as_deref() == Some(d1) || i.tag.as_deref() == Some("2.4.1") {
+                "registry.example.com/shop/web:2.4.1".to_string()
+            } else {
+                i.tagged()
+            }
+        };
+        assert!(same_image(&mirror_same, &scanned_by_tag, &joined));
     }
 
     #[test]
