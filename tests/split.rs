@@ -172,7 +172,7 @@ fn gen_workload() -> PathBuf {
 fn a_generated_workload_split_eight_ways_builds_the_same_site() {
     let tmp = tempfile::tempdir().expect("temp dir");
     // A small estate of every generated kind (trivy, grype, kube-bench, falco, audit,
-    // policy reports, tetragon): about 2 MB in some 50 files, so CI's debug build is quick.
+    // policy reports, tetragon): 2.5 MB in 33 files, so that CI's debug build is quick.
     let out = Command::new(gen_workload())
         .args([
             "--out",
@@ -180,11 +180,11 @@ fn a_generated_workload_split_eight_ways_builds_the_same_site() {
             "--images",
             "4",
             "--days",
-            "14",
+            "7",
             "--falco-alerts",
-            "1200",
+            "600",
             "--audit-events",
-            "800",
+            "400",
         ])
         .current_dir(tmp.path())
         .output()
