@@ -233,6 +233,7 @@ fn the_deploy_examples_run_the_tested_command_lines() {
     for line in [
         "completionMode: Indexed",
         r#"mapfile -t files < <(muster-shard-part exports "$k" "$PARTS")"#,
+        "wait $!",
         r#"muster ingest --quiet "${files[@]}" -o "shards/part-$k.muster.jsonl.gz""#,
         "k=$JOB_COMPLETION_INDEX",
     ] {
@@ -259,6 +260,7 @@ fn the_deploy_examples_run_the_tested_command_lines() {
     let actions = read("deploy/github-actions/muster.yml");
     for line in [
         r#"mapfile -t files < <(tools/scripts/shard-part.sh exports "$PART" "$PARTS")"#,
+        "wait $!",
         r#"tools/target/release/muster ingest --quiet "${files[@]}" -o "shards/part-$PART.muster.jsonl.gz""#,
         "tools/target/release/muster build shards --config repo/muster.toml",
     ] {
