@@ -64,7 +64,10 @@ fn ingest_parts(cwd: &Path, dir: &str, shards: &Path) -> usize {
         })
         .collect();
     for child in children {
-        ok(child.wait_with_output().expect("muster ingest"), "muster ingest");
+        ok(
+            child.wait_with_output().expect("muster ingest"),
+            "muster ingest",
+        );
     }
     parts.iter().map(Vec::len).sum()
 }
@@ -133,7 +136,10 @@ fn assert_split_is_identical(cwd: &Path, dir: &str, extra: &[&str], work: &Path)
     let manifest: serde_json::Value =
         serde_json::from_slice(&single["manifest.json"]).expect("manifest.json");
     let inputs = manifest["inputs"].as_object().map_or(0, |m| m.len());
-    assert_eq!(inputs, files, "{dir}: files in the parts vs inputs of the site");
+    assert_eq!(
+        inputs, files,
+        "{dir}: files in the parts vs inputs of the site"
+    );
 
     let (split_check, single_check) = (
         check_json(cwd, &shards, extra),
@@ -319,16 +325,19 @@ fn the_kubernetes_manifests_parse_and_pass_musters_own_pod_checks() {
     let inventory = tmp.path().join("deploy.json");
     std::fs::write(&inventory, &out.stdout).expect("write inventory");
 
-    let ingested = muster::ingest::ingest_paths(
-        &[inventory],
-        &muster::ingest::IngestOptions::default(),
-    );
+    let ingested =
+        muster::ingest::ingest_paths(&[inventory], &muster::ingest::IngestOptions::default());
     let checks: Vec<_> = ingested
         .records
         .iter()
         .filter(|r| r.kind == muster::model::RecordKind::Misconfiguration)
         .collect();
-    let kinds = |prefix: &str| checks.iter().filter(|r| r.check.starts_with(prefix)).count();
+    let kinds = |prefix: &str| {
+        checks
+            .iter()
+            .filter(|r| r.check.starts_with(prefix))
+            .count()
+    };
     // Two pod templates (ingest, build), the namespace's two checks.
     assert!(kinds("pod-") >= 2 * 10, "{} pod checks", kinds("pod-"));
     assert_eq!(kinds("namespace-"), 2);
