@@ -50,6 +50,7 @@ timed() {
 }
 peak() {
     if [ -f "$OUT/$1.time" ]; then
+        # kB / 1024, as scripts/bench.sh reports it
         awk -F': ' '/Maximum resident set size/ { printf "%.0f MB", $2 / 1024 }' "$OUT/$1.time"
     else
         echo "n/a (no /usr/bin/time)"
@@ -75,9 +76,9 @@ timed split-build "$MUSTER" build "$OUT/shards" "${config[@]}" --as-of "$AS_OF" 
 t2=$(now)
 timed single-build "$MUSTER" build "$dir" "${config[@]}" --as-of "$AS_OF" --quiet -o "$OUT/site-single"
 t3=$(now)
-rc=0
-"$MUSTER" check "$OUT/shards" "${config[@]}" --as-of "$AS_OF" --format json >"$OUT/check-split.json" || rc=$?
-"$MUSTER" check "$dir" "${config[@]}" --as-of "$AS_OF" --format json >"$OUT/check-single.json" || rc=$?
+# check exits 1 when controls fail: only its output is compared.
+"$MUSTER" check "$OUT/shards" "${config[@]}" --as-of "$AS_OF" --format json >"$OUT/check-split.json" || true
+"$MUSTER" check "$dir" "${config[@]}" --as-of "$AS_OF" --format json >"$OUT/check-single.json" || true
 
 shards=$(find "$OUT/shards" -name '*.muster.jsonl.gz' | wc -l)
 echo "split-build: $dir, $parts parts ($shards shards), $JOBS parallel ingest processes"
