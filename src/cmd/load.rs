@@ -114,6 +114,8 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
         redact: !args.no_redact,
         progress: super::progress::Bar::for_terminal(quiet),
         date_from_path: config.sources.date_from_path,
+        // Neither the site nor check reads a record's message or display attributes.
+        keep_text: false,
         file_clusters: config
             .sources
             .files

@@ -266,7 +266,10 @@ mod tests {
         let mirror_tag = image("mirror.example.com/shop/web:2.4.1");
         assert!(same_image(&mirror_same, &scanned, &tagged));
         assert!(!same_image(&mirror_other, &scanned, &tagged));
-        assert!(!same_image(&mirror_tag, &scanned, &tagged), "a tag is not enough");
+        assert!(
+            !same_image(&mirror_tag, &scanned, &tagged),
+            "a tag is not enough"
+        );
         // The scan named only a tag: the identity joins the mirror's digest to it.
         let scanned_by_tag = image("registry.example.com/shop/web:2.4.1");
         assert!(!same_image(&mirror_same, &scanned_by_tag, &tagged));

@@ -24,6 +24,9 @@ pub struct FileCtx<'f> {
     pub diagnostics: Diagnostics,
     /// Whether secrets and credential shapes are redacted (default true).
     pub redact: bool,
+    /// Whether records keep their message and display attributes (see
+    /// `IngestOptions::keep_text`; default true).
+    pub keep_text: bool,
     /// Text already cleaned in this run (titles, descriptions), when shared across files.
     pub memo: Option<std::sync::Arc<super::memo::CleanMemo>>,
     /// The file as shown to users, once for all its records' provenance.
@@ -46,6 +49,7 @@ impl<'f> FileCtx<'f> {
             records: Vec::new(),
             diagnostics: Diagnostics::default(),
             redact: true,
+            keep_text: true,
             memo: None,
             file_text: Text::from(file),
             folds: hashbrown::HashTable::new(),

@@ -372,18 +372,23 @@ impl FileCtx<'_> {
             };
         }
         record.title = self.clean_repeated(&record.title, limits::TITLE);
-        // An event's message is its own (times, process ids): cleaning it is not repeated.
-        record.message = if record.kind.is_snapshot() {
-            self.clean_repeated(&record.message, message_limit)
-        } else {
-            self.clean(&record.message, message_limit)
-        };
-        for key in &redacted_attrs {
-            if let Some(v) = record.attrs.get(key).cloned() {
-                record
-                    .attrs
-                    .insert(key.clone(), self.clean(&v, limits::ATTRIBUTE));
+        if self.keep_text {
+            // An event's message is its own (times, process ids): cleaning it is not repeated.
+            record.message = if record.kind.is_snapshot() {
+                self.clean_repeated(&record.message, message_limit)
+            } else {
+                self.clean(&record.message, message_limit)
+            };
+            for key in &redacted_attrs {
+                if let Some(v) = record.attrs.get(key).cloned() {
+                    record
+                        .attrs
+                        .insert(key.clone(), self.clean(&v, limits::ATTRIBUTE));
+                }
             }
+        } else {
+            record.message = Text::default();
+            record.attrs = Shared::default();
         }
         let (line, pointer) = self.place_of(place);
         record.provenance = Provenance {

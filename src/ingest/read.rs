@@ -91,6 +91,7 @@ pub(super) fn ingest_streamed(
     summary.compressed = gz;
     let mut ctx = FileCtx::new(display, "");
     ctx.redact = opts.redact;
+    ctx.keep_text = opts.keep_text;
     ctx.memo = Some(opts.clean_memo.clone());
     let mut formats = BTreeSet::new();
     let mut lines = super::split::JsonLines::default();

@@ -36,6 +36,11 @@ pub struct IngestOptions {
     pub progress: Option<std::sync::Arc<dyn Progress>>,
     /// The shared copy of every string kept (one per run, shared by all threads).
     pub interner: std::sync::Arc<Interner>,
+    /// Keep each record's message and display attributes (on by default). Shards carry
+    /// them for inspection; no evaluation and no page reads them, so `build` and
+    /// `check` turn this off and spend neither memory nor redaction on them (a runtime
+    /// alert's message is most of its record).
+    pub keep_text: bool,
     /// Titles and descriptions already cleaned in this run (shared by all threads).
     pub clean_memo: std::sync::Arc<super::memo::CleanMemo>,
     /// JSON Lines files larger than this (as stored) are read line by line from a
@@ -72,6 +77,7 @@ impl Default for IngestOptions {
             redact: true,
             progress: None,
             interner: Default::default(),
+            keep_text: true,
             clean_memo: Default::default(),
             stream_above_bytes: STREAM_ABOVE_BYTES,
             max_decoded_bytes: MAX_FILE_BYTES,
@@ -277,6 +283,12 @@ fn ingest_shard(
 ) -> (Vec<SourceSummary>, Vec<Record>) {
     let text = String::from_utf8_lossy(stored.text);
     let (mut sources, mut records, mut diags) = super::shard::read(display, &text);
+    if !opts.keep_text {
+        for r in &mut records {
+            r.message = crate::model::Text::default();
+            r.attrs = crate::model::Shared::default();
+        }
+    }
     records.iter_mut().for_each(|r| r.share(&opts.interner));
     // A shard may have been written without the configuration that places its files.
     place_clusters(&mut records, opts);
@@ -504,6 +516,7 @@ fn ingest_decoded(
     };
     let mut ctx = FileCtx::new(display, &text);
     ctx.redact = opts.redact;
+    ctx.keep_text = opts.keep_text;
     ctx.memo = Some(opts.clean_memo.clone());
     let mut formats = BTreeSet::new();
     super::split::split_documents(&text, &mut ctx, &mut formats);
