@@ -32,7 +32,7 @@ impl Resource<'_> {
 }
 
 /// The probe of the resource a document is about, or of the first resource of its list.
-pub fn first(probe: &Probe) -> Option<&Probe> {
+pub fn first<'p>(probe: &'p Probe<'p>) -> Option<&'p Probe<'p>> {
     if probe.is_array {
         return probe.first.as_deref();
     }

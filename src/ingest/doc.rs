@@ -191,7 +191,7 @@ pub struct Doc<'a> {
     /// The document's JSON text (a slice of the file text).
     pub text: &'a str,
     /// Its probe.
-    pub probe: &'a Probe,
+    pub probe: &'a Probe<'a>,
     /// JSON pointer of the document inside the file (`""` for the whole file, `/items/3` for a List item).
     pub pointer: String,
     /// The line the document is on, when it is one JSON line.

@@ -1,10 +1,13 @@
 //! A cheap structural look at a JSON document, enough to tell which tool wrote it.
 //!
 //! The probe reads the top-level keys, short scalar values and the shape of nested
-//! objects two levels deep, skipping everything else without allocating. Detection
+//! objects two levels deep, skipping everything else without allocating. Keys and
+//! strings are borrowed from the text when they have no escapes (every JSON line of
+//! a runtime or audit log is probed, so this is on the hot path). Detection
 //! rules (`Ingestor::detect`) test the probe, never the file name.
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -15,15 +18,15 @@ const MAX_DEPTH: u8 = 3;
 
 /// The shape of one JSON value, probed.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Probe {
+pub struct Probe<'a> {
     /// Top-level keys of an object, in document order.
-    pub keys: Vec<String>,
+    pub keys: Vec<Cow<'a, str>>,
     /// Short scalar values by key (strings, numbers and booleans as text; `null` is absent).
-    pub scalars: BTreeMap<String, String>,
+    pub scalars: BTreeMap<Cow<'a, str>, Cow<'a, str>>,
     /// Nested objects and arrays by key (depth-limited).
-    pub children: BTreeMap<String, Probe>,
+    pub children: BTreeMap<Cow<'a, str>, Probe<'a>>,
     /// For an array: the probe of its first element.
-    pub first: Option<Box<Probe>>,
+    pub first: Option<Box<Probe<'a>>>,
     /// For an array: its length.
     pub len: usize,
     /// Whether the value is an array.
@@ -32,9 +35,9 @@ pub struct Probe {
     pub is_object: bool,
 }
 
-impl Probe {
+impl<'a> Probe<'a> {
     /// Probe a JSON text. Returns the parse error when the text is not one JSON value.
-    pub fn of(text: &str) -> Result<Probe, serde_json::Error> {
+    pub fn of(text: &'a str) -> Result<Probe<'a>, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_str(text);
         let p = ProbeSeed(0).deserialize(&mut de)?;
         de.end()?;
@@ -43,7 +46,7 @@ impl Probe {
 
     /// Probe only the top level: keys and short scalars, nested values skipped
     /// (for [`super::Ingestor::detects_from_top_level`] formats).
-    pub fn top_level(text: &str) -> Result<Probe, serde_json::Error> {
+    pub fn top_level(text: &'a str) -> Result<Probe<'a>, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_str(text);
         let p = ProbeSeed(MAX_DEPTH - 1).deserialize(&mut de)?;
         de.end()?;
@@ -57,16 +60,16 @@ impl Probe {
 
     /// A short scalar value as text.
     pub fn str(&self, key: &str) -> Option<&str> {
-        self.scalars.get(key).map(String::as_str)
+        self.scalars.get(key).map(|v| &**v)
     }
 
     /// A nested probe.
-    pub fn child(&self, key: &str) -> Option<&Probe> {
+    pub fn child(&self, key: &str) -> Option<&Probe<'a>> {
         self.children.get(key)
     }
 
     /// The probe of the first array element (for arrays), or of the first element of `key`.
-    pub fn first_of(&self, key: &str) -> Option<&Probe> {
+    pub fn first_of(&self, key: &str) -> Option<&Probe<'a>> {
         self.child(key).and_then(|c| c.first.as_deref())
     }
 
@@ -80,8 +83,8 @@ impl Probe {
 struct ProbeSeed(u8);
 
 impl<'de> DeserializeSeed<'de> for ProbeSeed {
-    type Value = Probe;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Probe, D::Error> {
+    type Value = Probe<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Probe<'de>, D::Error> {
         d.deserialize_any(ProbeVisitor(self.0))
     }
 }
@@ -89,17 +92,42 @@ impl<'de> DeserializeSeed<'de> for ProbeSeed {
 struct ProbeVisitor(u8);
 
 /// A scalar or a nested probe, for one map value.
-enum Slot {
-    Scalar(Option<String>),
-    Nested(Probe),
+enum Slot<'a> {
+    Scalar(Option<Cow<'a, str>>),
+    Nested(Probe<'a>),
     Skipped,
+}
+
+/// A key or string, borrowed from the text when it has no escapes.
+struct TextSeed;
+
+impl<'de> DeserializeSeed<'de> for TextSeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+        d.deserialize_str(TextVisitor)
+    }
+}
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
 }
 
 struct SlotSeed(u8);
 
 impl<'de> DeserializeSeed<'de> for SlotSeed {
-    type Value = Slot;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Slot, D::Error> {
+    type Value = Slot<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Slot<'de>, D::Error> {
         d.deserialize_any(SlotVisitor(self.0))
     }
 }
@@ -107,39 +135,50 @@ impl<'de> DeserializeSeed<'de> for SlotSeed {
 struct SlotVisitor(u8);
 
 impl<'de> Visitor<'de> for SlotVisitor {
-    type Value = Slot;
+    type Value = Slot<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_bool<E>(self, v: bool) -> Result<Slot, E> {
-        Ok(Slot::Scalar(Some(v.to_string())))
+    fn visit_bool<E>(self, v: bool) -> Result<Slot<'de>, E> {
+        Ok(Slot::Scalar(Some(Cow::Borrowed(if v {
+            "true"
+        } else {
+            "false"
+        }))))
     }
-    fn visit_i64<E>(self, v: i64) -> Result<Slot, E> {
-        Ok(Slot::Scalar(Some(v.to_string())))
+    fn visit_i64<E>(self, v: i64) -> Result<Slot<'de>, E> {
+        Ok(Slot::Scalar(Some(Cow::Owned(v.to_string()))))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Slot, E> {
-        Ok(Slot::Scalar(Some(v.to_string())))
+    fn visit_u64<E>(self, v: u64) -> Result<Slot<'de>, E> {
+        Ok(Slot::Scalar(Some(Cow::Owned(v.to_string()))))
     }
-    fn visit_f64<E>(self, v: f64) -> Result<Slot, E> {
-        Ok(Slot::Scalar(Some(v.to_string())))
+    fn visit_f64<E>(self, v: f64) -> Result<Slot<'de>, E> {
+        Ok(Slot::Scalar(Some(Cow::Owned(v.to_string()))))
     }
-    fn visit_str<E>(self, v: &str) -> Result<Slot, E> {
-        Ok(Slot::Scalar((v.len() <= MAX_SCALAR).then(|| v.to_string())))
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Slot<'de>, E> {
+        Ok(Slot::Scalar(
+            (v.len() <= MAX_SCALAR).then_some(Cow::Borrowed(v)),
+        ))
     }
-    fn visit_unit<E>(self) -> Result<Slot, E> {
+    fn visit_str<E>(self, v: &str) -> Result<Slot<'de>, E> {
+        Ok(Slot::Scalar(
+            (v.len() <= MAX_SCALAR).then(|| Cow::Owned(v.to_string())),
+        ))
+    }
+    fn visit_unit<E>(self) -> Result<Slot<'de>, E> {
         Ok(Slot::Scalar(None))
     }
-    fn visit_none<E>(self) -> Result<Slot, E> {
+    fn visit_none<E>(self) -> Result<Slot<'de>, E> {
         Ok(Slot::Scalar(None))
     }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Slot, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Slot<'de>, A::Error> {
         if self.0 >= MAX_DEPTH {
             IgnoredAny.visit_map(map)?;
             return Ok(Slot::Skipped);
         }
         ProbeVisitor(self.0).visit_map(map).map(Slot::Nested)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Slot, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Slot<'de>, A::Error> {
         if self.0 >= MAX_DEPTH {
             IgnoredAny.visit_seq(seq)?;
             return Ok(Slot::Skipped);
@@ -149,16 +188,16 @@ impl<'de> Visitor<'de> for SlotVisitor {
 }
 
 impl<'de> Visitor<'de> for ProbeVisitor {
-    type Value = Probe;
+    type Value = Probe<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object or array")
     }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Probe, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Probe<'de>, A::Error> {
         let mut p = Probe {
             is_object: true,
             ..Probe::default()
         };
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(key) = map.next_key_seed(TextSeed)? {
             match map.next_value_seed(SlotSeed(self.0 + 1))? {
                 Slot::Scalar(Some(v)) => {
                     p.scalars.insert(key.clone(), v);
@@ -172,7 +211,7 @@ impl<'de> Visitor<'de> for ProbeVisitor {
         }
         Ok(p)
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Probe, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Probe<'de>, A::Error> {
         let mut p = Probe {
             is_array: true,
             ..Probe::default()
@@ -188,22 +227,22 @@ impl<'de> Visitor<'de> for ProbeVisitor {
         }
         Ok(p)
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Probe, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Probe<'de>, E> {
         Ok(Probe::default())
     }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Probe, E> {
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Probe<'de>, E> {
         Ok(Probe::default())
     }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Probe, E> {
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Probe<'de>, E> {
         Ok(Probe::default())
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Probe, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Probe<'de>, E> {
         Ok(Probe::default())
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Probe, E> {
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Probe<'de>, E> {
         Ok(Probe::default())
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Probe, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Probe<'de>, E> {
         Ok(Probe::default())
     }
 }

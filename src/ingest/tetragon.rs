@@ -223,7 +223,7 @@ impl Ingestor for Tetragon {
             && probe
                 .keys
                 .iter()
-                .filter(|k| EVENT_TYPES.contains(&k.as_str()))
+                .filter(|k| EVENT_TYPES.contains(&k.as_ref()))
                 .count()
                 == 1
             && (probe.has("node_name") || probe.has("time"))
