@@ -485,7 +485,7 @@ pub struct ChangeList {
     pub id: &'static str,
     /// Title.
     pub title: String,
-    /// Items.
+    /// The first [`super::pages_lists::CHANGES_SHOWN`] items.
     pub items: Vec<String>,
 }
 
@@ -501,3 +501,5 @@ pub struct ChangesView {
     /// Lists of findings, waivers and evidence.
     pub lists: Vec<ChangeList>,
 }
+    /// Items in all, shown or not.
+    pub total: usize,
