@@ -73,7 +73,7 @@ fn fuller_report() -> Report {
         registry: "docker.io".into(),
         repository: "library/nginx".into(),
         tag: None,
-        digest: Some(format!("sha256:{}", "c".repeat(64))),
+        digest: Some(format!("sha256:{}", "c".repeat(64)).into()),
     });
     other.subject = other.image.as_ref().unwrap().tagged();
     other.known_exploited = true;
