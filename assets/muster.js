@@ -91,6 +91,21 @@
     return a.localeCompare(b, undefined, { numeric: true, sensitivity: "base" });
   }
 
+  // Card tables marked data-labels-from-head name each cell after its column header in
+  // the narrow layout (the page does not repeat the header in every cell).
+  function setupLabels() {
+    each(document.querySelectorAll("table[data-labels-from-head]"), function (table) {
+      var head = table.tHead && table.tHead.rows[0];
+      if (!head) { return; }
+      var labels = Array.prototype.map.call(head.cells, function (th) { return th.textContent.trim(); });
+      rowsOf(table).forEach(function (row) {
+        each(row.cells, function (cell, i) {
+          if (labels[i] && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", labels[i]); }
+        });
+      });
+    });
+  }
+
   function setupSorting() {
     each(document.querySelectorAll("table.sortable"), function (table) {
       var head = table.tHead && table.tHead.rows[0];
@@ -221,6 +236,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     setupFilters();
+    setupLabels();
     setupSorting();
     setupSearchBox();
     setupSearchPage();

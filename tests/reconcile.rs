@@ -273,7 +273,11 @@ fn sample_fixed_dates_and_mean_days_to_fix_follow_scans_md() {
         .filter(|f| f["state"] == "fixed")
         .map(|f| {
             (
-                f["check"].as_str().unwrap().to_string(),
+                // report.json names a finding's check by index into `checks`.
+                report["checks"][f["check"].as_u64().unwrap() as usize]["check"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
                 f["first_seen"].as_str().unwrap()[..10].to_string(),
                 f["fixed_on"].as_str().unwrap().to_string(),
             )

@@ -436,7 +436,7 @@ fn sample_vex_statement_closes_the_nginx_finding_everywhere_and_shows_its_expire
     let find = |id: &str| {
         findings
             .iter()
-            .find(|f| f["check"] == id)
+            .find(|f| v["checks"][f["check"].as_u64().unwrap() as usize]["check"] == id)
             .unwrap_or_else(|| panic!("no finding {id}"))
             .clone()
     };

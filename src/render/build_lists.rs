@@ -125,6 +125,14 @@ impl Ctx<'_> {
 
     /// Open findings and waived ones (marked as such), by due date then severity.
     pub fn open_findings<'r>(&self, of: impl Iterator<Item = &'r Finding>) -> Vec<FindingView> {
+        Self::most_urgent(of)
+            .into_iter()
+            .map(|f| self.finding(f))
+            .collect()
+    }
+
+    /// Open and waived findings, most urgent first.
+    fn most_urgent<'r>(of: impl Iterator<Item = &'r Finding>) -> Vec<&'r Finding> {
         let mut open: Vec<&Finding> = of
             .filter(|f| f.state.is_open() || f.state == FindingState::Waived)
             .collect();
@@ -142,12 +150,16 @@ impl Ctx<'_> {
                     &b.key,
                 ))
         });
-        open.into_iter().map(|f| self.finding(f)).collect()
+        open
     }
 
     /// An image.
     pub fn image(&self, s: &ImageSummary, with_findings: bool) -> ImageView {
-        let key = s.image.key();
+        let (findings, sources) = if with_findings {
+            self.image_findings(s)
+        } else {
+            (Vec::new(), Vec::new())
+        };
         ImageView {
             name: s.image.tagged(),
             href: image_href(&s.image),
@@ -169,18 +181,55 @@ impl Ctx<'_> {
             controls: s.controls.iter().map(|c| self.control_link(c)).collect(),
             team: self.text_or_dash(s.team.as_deref()),
             signed: s.signed,
-            findings: if with_findings {
-                self.open_findings(
-                    self.findings_by_image
-                        .get(&key)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|i| self.report.findings.get(*i)),
-                )
-            } else {
-                Vec::new()
-            },
+            findings,
+            sources,
         }
+    }
+
+    /// An image's open findings as compact rows, and the files they come from.
+    fn image_findings(&self, s: &ImageSummary) -> (Vec<ImageFindingRow>, Vec<ImageSource>) {
+        let of = self
+            .findings_by_image
+            .get(&s.image.key())
+            .into_iter()
+            .flatten()
+            .filter_map(|i| self.report.findings.get(*i));
+        let mut sources: Vec<ImageSource> = Vec::new();
+        let rows = Self::most_urgent(of)
+            .into_iter()
+            .map(|f| {
+                let file = f.provenance.file.as_ref();
+                let source = match sources.iter().find(|x| x.path == file) {
+                    Some(x) => x.n,
+                    None => {
+                        sources.push(ImageSource {
+                            n: sources.len() + 1,
+                            path: file.to_string(),
+                            href: format!("sources.html#{}", source_anchor(file)),
+                        });
+                        sources.len()
+                    }
+                };
+                ImageFindingRow {
+                    check: f.check.clone(),
+                    severity: self.severity(f.severity),
+                    package: f.package.clone().unwrap_or_default(),
+                    installed: f.installed_version.clone().unwrap_or_default(),
+                    fixed: self.text_or_dash(f.fixed_version.as_deref()),
+                    due_iso: f.due.map(|d| d.to_string()).unwrap_or_default(),
+                    due: self.i18n.opt_date(f.due),
+                    age_unknown: f.first_seen.is_none(),
+                    state: self.state(f.state),
+                    source,
+                    at: match (f.provenance.line, &f.provenance.pointer) {
+                        (Some(l), _) => format!(":{l}"),
+                        (None, Some(p)) => format!("#{p}"),
+                        (None, None) => String::new(),
+                    },
+                }
+            })
+            .collect();
+        (rows, sources)
     }
 
     /// A team.

@@ -8,34 +8,13 @@
 
 use super::build::location;
 use super::i18n::I18n;
+use super::report_json::ReportJson;
 use super::RenderError;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::evaluate::{Finding, Report};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
-
-/// Version tag of `report.json`; bumped on any incompatible change.
-pub const REPORT_SCHEMA: &str = "muster-report/1";
-
-/// `report.json`: the whole evaluation, as the site shows it.
-///
-/// Stable contract for scripts: `schema` is [`REPORT_SCHEMA`]; `site` and `catalog_digest`
-/// say what produced it; every other field is the [`Report`] serialised as is
-/// (statuses and severities as kebab-case ids, dates ISO 8601, times RFC 3339 UTC;
-/// reasons as `{code, params}` untranslated).
-#[derive(Debug, Serialize)]
-pub struct ReportJson<'a> {
-    /// Always [`REPORT_SCHEMA`].
-    pub schema: &'static str,
-    /// Site title and organisation from the configuration.
-    pub site: &'a crate::config::Site,
-    /// SHA-256 over the catalog files.
-    pub catalog_digest: &'a str,
-    /// The evaluation.
-    #[serde(flatten)]
-    pub report: &'a Report,
-}
 
 /// The columns of findings.csv and unmapped.csv.
 const FINDING_COLUMNS: &[&str] = &[
@@ -240,13 +219,8 @@ pub fn exports(
             ]
         })
         .collect();
-    let json = ReportJson {
-        schema: REPORT_SCHEMA,
-        site: &config.site,
-        catalog_digest: &catalog.digest,
-        report,
-    };
-    let mut report_json = serde_json::to_vec_pretty(&json).map_err(|e| RenderError::Export {
+    let json = ReportJson::new(report, &config.site, &catalog.digest);
+    let mut report_json = serde_json::to_vec(&json).map_err(|e| RenderError::Export {
         file: "report.json".into(),
         message: e.to_string(),
     })?;

@@ -24,6 +24,7 @@ mod oscal;
 mod pages;
 mod pages_lists;
 mod pages_summary;
+mod report_json;
 mod risks;
 pub mod search;
 mod slug;
@@ -36,12 +37,15 @@ pub mod views_summary;
 mod tests;
 #[cfg(test)]
 mod tests_i18n;
+#[cfg(test)]
+mod tests_report_json;
 
 pub use build::{control_href, image_href, source_anchor};
 pub use embedded::{ASSETS, TEMPLATES};
-pub use exports::{cell as csv_cell, ReportJson, REPORT_SCHEMA};
+pub use exports::cell as csv_cell;
 pub use i18n::{languages, I18n};
 pub use oscal::{stable_uuid, OSCAL_VERSION};
+pub use report_json::{ReportJson, REPORT_SCHEMA};
 pub use slug::{slug, MAX_SLUG};
 
 use crate::catalog::Catalog;

@@ -17,6 +17,10 @@ use serde::Serialize;
 /// not readable in a browser; the CSV export has every finding.
 pub const FINDINGS_SHOWN: usize = 2000;
 
+/// How many items each list of the changes page shows (a first scan makes every finding
+/// new); the count stays exact and report.json and findings.csv have every one.
+pub const CHANGES_SHOWN: usize = 2000;
+
 #[derive(Serialize)]
 struct ListPage<'a, T: Serialize> {
     items: &'a [T],
@@ -416,7 +420,8 @@ fn changes(ctx: &Ctx) -> ChangesView {
     let list = |id: &'static str, key: &str, items: &[String]| ChangeList {
         id,
         title: i.t(key),
-        items: items.to_vec(),
+        items: items[..items.len().min(CHANGES_SHOWN)].to_vec(),
+        total: items.len(),
     };
     let change = |(id, before, after): &(String, Status, Status)| StatusChange {
         control: ctx.control_link(id),

@@ -323,8 +323,49 @@ pub struct ImageView {
     pub team: String,
     /// Signed.
     pub signed: bool,
-    /// Its open findings (image page only).
-    pub findings: Vec<FindingView>,
+    /// Its open findings (image page only), most urgent first.
+    pub findings: Vec<ImageFindingRow>,
+    /// The input files its findings were read from, numbered from 1 (image page only).
+    pub sources: Vec<ImageSource>,
+}
+
+/// One finding on an image page: only what differs between its findings (the image,
+/// team and controls are the page's; the file is a number into the page's sources).
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageFindingRow {
+    /// Check / CVE.
+    pub check: String,
+    /// Severity.
+    pub severity: StatusView,
+    /// Package.
+    pub package: String,
+    /// Installed version.
+    pub installed: String,
+    /// Fixed version.
+    pub fixed: String,
+    /// Due date (ISO, sortable).
+    pub due_iso: String,
+    /// Due date, localised.
+    pub due: String,
+    /// No report of it carried a time: its age is unknown.
+    pub age_unknown: bool,
+    /// State.
+    pub state: StatusView,
+    /// Number of its file in the page's sources (from 1).
+    pub source: usize,
+    /// Line (`:12`), pointer (`#/a/0`) or nothing.
+    pub at: String,
+}
+
+/// An input file an image's findings were read from.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageSource {
+    /// Number shown in the findings' source column (from 1).
+    pub n: usize,
+    /// Path.
+    pub path: String,
+    /// Its entry on the sources page, relative to the root.
+    pub href: String,
 }
 
 /// A team.
@@ -485,8 +526,10 @@ pub struct ChangeList {
     pub id: &'static str,
     /// Title.
     pub title: String,
-    /// Items.
+    /// The first [`super::pages_lists::CHANGES_SHOWN`] items.
     pub items: Vec<String>,
+    /// Items in all, shown or not.
+    pub total: usize,
 }
 
 /// The changes page.

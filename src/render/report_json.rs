@@ -1,0 +1,299 @@
+//! `report.json`: the whole evaluation for scripts, each fact once.
+//!
+//! Compact JSON (one line). Findings do not repeat what tables already hold: a finding
+//! names its check (kind, id and title) by index into `checks`, its image by index into
+//! `images`, and the input file it was read from by index into `sources`; the changes
+//! name findings by index into `findings`. Absent optional fields mean `null`, an absent
+//! `known_exploited` means `false`, an absent `subject` means the image's
+//! `registry/repository:tag`. Every value of the evaluation is recoverable
+//! (docs/report-json.md).
+
+use crate::evaluate::{Changes, Finding, FindingState, Report, VexNote};
+use crate::model::{ImageRef, Provenance, Severity};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Version tag of `report.json`; bumped on any incompatible change.
+pub const REPORT_SCHEMA: &str = "muster-report/2";
+
+/// `report.json`: the whole evaluation, as the site shows it.
+///
+/// Stable contract for scripts: `schema` is [`REPORT_SCHEMA`]; `site` and `catalog_digest`
+/// say what produced it; the other fields are the [`Report`]'s (statuses and severities as
+/// kebab-case ids, dates ISO 8601, times RFC 3339 UTC; reasons as `{code, params}`
+/// untranslated), with findings and changes normalised as the module documents.
+#[derive(Debug, Serialize)]
+pub struct ReportJson<'a> {
+    /// Always [`REPORT_SCHEMA`].
+    pub schema: &'static str,
+    /// Site title and organisation from the configuration.
+    pub site: &'a crate::config::Site,
+    /// SHA-256 over the catalog files.
+    pub catalog_digest: &'a str,
+    as_of: DateTime<Utc>,
+    profile: &'a str,
+    controls: &'a [crate::evaluate::ControlResult],
+    statuses: &'a std::collections::BTreeMap<crate::evaluate::Status, usize>,
+    score: f64,
+    history: &'a [crate::evaluate::HistoryPoint],
+    /// Each distinct (kind, check, title) once.
+    checks: Vec<CheckJson<'a>>,
+    findings: Vec<FindingJson<'a>>,
+    images: &'a [crate::evaluate::ImageSummary],
+    teams: &'a [crate::evaluate::TeamSummary],
+    waivers: &'a [crate::evaluate::WaiverState],
+    attestations: &'a [crate::evaluate::AttestationState],
+    changes: ChangesJson<'a>,
+    sources: &'a [crate::model::SourceSummary],
+    diagnostics: &'a [crate::diag::Diagnostic],
+    scope: &'a crate::evaluate::ScopeInfo,
+    evidence: &'a crate::evaluate::EvidencePeriod,
+}
+
+/// One entry of `checks`.
+#[derive(Debug, Serialize, PartialEq, Eq, Hash, Clone, Copy)]
+struct CheckJson<'a> {
+    kind: &'a str,
+    check: &'a str,
+    title: &'a str,
+}
+
+/// A finding, naming what tables hold by index.
+#[derive(Debug, Serialize)]
+struct FindingJson<'a> {
+    key: &'a str,
+    /// Index into `checks`.
+    check: usize,
+    severity: Severity,
+    /// Index into `images`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<usize>,
+    /// The image, when `images` does not list it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image_ref: Option<&'a ImageRef>,
+    /// Only when it differs from the image's tagged name (or there is no image).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    package: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    installed_version: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed_version: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    known_exploited: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_seen: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_seen: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    due: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fixed_on: Option<NaiveDate>,
+    state: FindingState,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    team: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiver: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expired_waiver: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vex: Option<&'a VexNote>,
+    sources: &'a [String],
+    controls: &'a [String],
+    provenance: ProvenanceJson<'a>,
+}
+
+/// Where a finding was seen last: its input file by index into `sources`.
+#[derive(Debug, Serialize)]
+struct ProvenanceJson<'a> {
+    /// Index into `sources`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<usize>,
+    /// The file, when `sources` does not list it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pointer: Option<&'a str>,
+}
+
+/// What changed, findings by index into `findings`.
+#[derive(Debug, Serialize)]
+struct ChangesJson<'a> {
+    since: Option<NaiveDate>,
+    controls: &'a [(String, crate::evaluate::Status, crate::evaluate::Status)],
+    new_findings: FindingList<'a>,
+    fixed_findings: FindingList<'a>,
+    vex_closed_findings: FindingList<'a>,
+    new_waivers: &'a [String],
+    expired_waivers: &'a [String],
+    unused_waivers: &'a [String],
+    lost_evidence: &'a [String],
+}
+
+/// Findings by index into `findings`; the evaluation's "CHECK · subject" labels in the
+/// (unexpected) case that they do not name findings one to one.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum FindingList<'a> {
+    Indices(Vec<usize>),
+    Labels(&'a [String]),
+}
+
+impl<'a> ReportJson<'a> {
+    /// The document for `report`.
+    pub fn new(report: &'a Report, site: &'a crate::config::Site, catalog_digest: &'a str) -> Self {
+        let images: HashMap<&ImageRef, usize> = report
+            .images
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (&s.image, i))
+            .collect();
+        let sources: HashMap<&str, usize> = report
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.path.as_str(), i))
+            .collect();
+        let mut checks: Vec<CheckJson> = Vec::new();
+        let mut check_ids: HashMap<CheckJson, usize> = HashMap::new();
+        let findings = report
+            .findings
+            .iter()
+            .map(|f| {
+                let c = CheckJson {
+                    kind: &f.kind,
+                    check: &f.check,
+                    title: &f.title,
+                };
+                let check = *check_ids.entry(c).or_insert_with(|| {
+                    checks.push(c);
+                    checks.len() - 1
+                });
+                finding(f, check, &images, &sources)
+            })
+            .collect();
+        ReportJson {
+            schema: REPORT_SCHEMA,
+            site,
+            catalog_digest,
+            as_of: report.as_of,
+            profile: &report.profile,
+            controls: &report.controls,
+            statuses: &report.statuses,
+            score: report.score,
+            history: &report.history,
+            checks,
+            findings,
+            images: &report.images,
+            teams: &report.teams,
+            waivers: &report.waivers,
+            attestations: &report.attestations,
+            changes: changes(&report.changes, &report.findings, report.as_of.date_naive()),
+            sources: &report.sources,
+            diagnostics: &report.diagnostics,
+            scope: &report.scope,
+            evidence: &report.evidence,
+        }
+    }
+}
+
+fn finding<'a>(
+    f: &'a Finding,
+    check: usize,
+    images: &HashMap<&ImageRef, usize>,
+    sources: &HashMap<&str, usize>,
+) -> FindingJson<'a> {
+    let image = f.image.as_ref().and_then(|i| images.get(i).copied());
+    let same_subject = f.image.as_ref().is_some_and(|i| i.tagged() == f.subject);
+    let source = sources.get(f.provenance.file.as_ref()).copied();
+    FindingJson {
+        key: &f.key,
+        check,
+        severity: f.severity,
+        image,
+        image_ref: if image.is_none() {
+            f.image.as_ref()
+        } else {
+            None
+        },
+        subject: (!same_subject).then_some(f.subject.as_str()),
+        package: f.package.as_deref(),
+        installed_version: f.installed_version.as_deref(),
+        fixed_version: f.fixed_version.as_deref(),
+        known_exploited: f.known_exploited,
+        first_seen: f.first_seen,
+        last_seen: f.last_seen,
+        due: f.due,
+        fixed_on: f.fixed_on,
+        state: f.state,
+        team: f.team.as_deref(),
+        waiver: f.waiver.as_deref(),
+        expired_waiver: f.expired_waiver.as_deref(),
+        vex: f.vex.as_ref(),
+        sources: &f.sources,
+        controls: &f.controls,
+        provenance: provenance(&f.provenance, source),
+    }
+}
+
+fn provenance(p: &Provenance, source: Option<usize>) -> ProvenanceJson<'_> {
+    ProvenanceJson {
+        source,
+        file: source.is_none().then_some(p.file.as_ref()),
+        line: p.line,
+        pointer: p.pointer.as_deref(),
+    }
+}
+
+/// The changes with findings by index: each list is the findings, in report order,
+/// that the evaluation's rule picks, checked against the labels it listed.
+fn changes<'a>(c: &'a Changes, findings: &[Finding], as_of: NaiveDate) -> ChangesJson<'a> {
+    let since = c.since;
+    let after = |d: Option<NaiveDate>| matches!((d, since), (Some(d), Some(s)) if d > s);
+    let pick = |labels: &'a [String], keep: &dyn Fn(&Finding) -> bool| {
+        let idx: Vec<usize> = findings
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| keep(f))
+            .map(|(i, _)| i)
+            .collect();
+        let same = idx.len() == labels.len()
+            && idx
+                .iter()
+                .zip(labels)
+                .all(|(&i, l)| *l == format!("{} · {}", findings[i].check, findings[i].subject));
+        if same {
+            FindingList::Indices(idx)
+        } else {
+            FindingList::Labels(labels)
+        }
+    };
+    ChangesJson {
+        since,
+        controls: &c.controls,
+        new_findings: pick(&c.new_findings, &|f| {
+            after(f.first_seen.map(|t| t.date_naive()))
+        }),
+        fixed_findings: pick(&c.fixed_findings, &|f| {
+            after(f.fixed_on) && f.fixed_on.is_some_and(|d| d <= as_of)
+        }),
+        vex_closed_findings: pick(&c.vex_closed_findings, &|f| {
+            f.state == FindingState::VexClosed
+                && after(
+                    f.vex
+                        .as_ref()
+                        .filter(|v| v.closes)
+                        .and_then(|v| v.date)
+                        .map(|t| t.date_naive()),
+                )
+        }),
+        new_waivers: &c.new_waivers,
+        expired_waivers: &c.expired_waivers,
+        unused_waivers: &c.unused_waivers,
+        lost_evidence: &c.lost_evidence,
+    }
+}

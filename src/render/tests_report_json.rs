@@ -1,0 +1,166 @@
+//! `report.json` holds each value once and loses none: expanding its tables back into
+//! every finding gives the evaluation's findings and changes exactly.
+
+use super::tests::{catalog, report, XSS};
+use super::*;
+use crate::evaluate::*;
+use crate::model::{ImageRef, Provenance};
+use chrono::{TimeZone, Utc};
+use serde_json::{json, Value};
+
+/// `registry/repository:tag` (or `@digest`), as `ImageRef::tagged`.
+fn tagged(i: &Value) -> String {
+    let name = format!(
+        "{}/{}",
+        i["registry"].as_str().unwrap(),
+        i["repository"].as_str().unwrap()
+    );
+    match (i["tag"].as_str(), i["digest"].as_str()) {
+        (Some(t), _) => format!("{name}:{t}"),
+        (None, Some(d)) => format!("{name}@{d}"),
+        (None, None) => name,
+    }
+}
+
+/// A finding of `report.json` with its check, image, subject and file filled back in
+/// and its absent fields as `null`: the evaluation's own serialisation.
+fn expand(doc: &Value, f: &Value) -> Value {
+    let mut out = f.as_object().unwrap().clone();
+    let check = &doc["checks"][f["check"].as_u64().unwrap() as usize];
+    for k in ["kind", "check", "title"] {
+        out.insert(k.into(), check[k].clone());
+    }
+    let image = match f["image"].as_u64() {
+        Some(i) => doc["images"][i as usize]["image"].clone(),
+        None => f["image_ref"].clone(),
+    };
+    out.remove("image_ref");
+    if !f["subject"].is_string() {
+        out.insert("subject".into(), json!(tagged(&image)));
+    }
+    out.insert("image".into(), image);
+    let mut prov = f["provenance"].as_object().unwrap().clone();
+    if let Some(i) = prov.remove("source") {
+        let path = doc["sources"][i.as_u64().unwrap() as usize]["path"].clone();
+        prov.insert("file".into(), path);
+    }
+    out.insert("provenance".into(), Value::Object(prov));
+    for k in [
+        "package",
+        "installed_version",
+        "fixed_version",
+        "first_seen",
+        "last_seen",
+        "due",
+        "fixed_on",
+        "team",
+        "waiver",
+    ] {
+        out.entry(k).or_insert(Value::Null);
+    }
+    out.entry("known_exploited").or_insert(json!(false));
+    Value::Object(out)
+}
+
+/// The fixture with a second finding whose image and file no table lists, and changes
+/// that name both findings.
+fn fuller_report() -> Report {
+    let mut r = report();
+    let mut other = r.findings[0].clone();
+    other.key = "vulnerability|CVE-2026-0002|y".into();
+    other.check = "CVE-2026-0002".into();
+    other.image = Some(ImageRef {
+        registry: "docker.io".into(),
+        repository: "library/nginx".into(),
+        tag: None,
+        digest: Some(format!("sha256:{}", "c".repeat(64)).into()),
+    });
+    other.subject = other.image.as_ref().unwrap().tagged();
+    other.known_exploited = true;
+    other.team = None;
+    other.package = None;
+    other.first_seen = Some(Utc.with_ymd_and_hms(2026, 11, 15, 0, 0, 0).unwrap());
+    other.provenance = Provenance {
+        file: "elsewhere/scan.json".into(),
+        line: None,
+        pointer: Some("/Results/0".into()),
+    };
+    r.findings.push(other);
+    let label = |f: &Finding| format!("{} · {}", f.check, f.subject);
+    r.changes.new_findings = r.findings.iter().skip(1).map(label).collect();
+    r
+}
+
+fn document(r: &Report) -> Value {
+    let bytes = render_site(
+        r,
+        &catalog(),
+        &Config::default(),
+        "en",
+        &RenderOptions::default(),
+    )
+    .unwrap()
+    .into_iter()
+    .find(|(p, _)| p == "report.json")
+    .unwrap()
+    .1;
+    assert_eq!(bytes.iter().filter(|b| **b == b'\n').count(), 1, "one line");
+    serde_json::from_slice(&bytes).unwrap()
+}
+
+#[test]
+fn every_finding_and_change_is_recoverable_and_nothing_else_moved() {
+    let r = fuller_report();
+    let doc = document(&r);
+    assert_eq!(doc["schema"], REPORT_SCHEMA);
+    let want = serde_json::to_value(&r).unwrap();
+    let got: Vec<Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| expand(&doc, f))
+        .collect();
+    assert_eq!(Value::Array(got.clone()), want["findings"]);
+    // The second finding's image and file are written out; the first's are indexes.
+    assert_eq!(doc["findings"][0]["image"], 0);
+    assert_eq!(doc["findings"][0]["provenance"]["source"], 0);
+    assert!(doc["findings"][1]["image_ref"].is_object());
+    assert_eq!(
+        doc["findings"][1]["provenance"]["file"],
+        "elsewhere/scan.json"
+    );
+    assert!(doc["findings"][1].get("subject").is_none());
+    assert_eq!(doc["checks"].as_array().unwrap().len(), 2);
+    // Changes: findings by index, their labels the evaluation's.
+    let labels: Vec<Value> = doc["changes"]["new_findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let f = &got[i.as_u64().unwrap() as usize];
+            json!(format!(
+                "{} · {}",
+                f["check"].as_str().unwrap(),
+                f["subject"].as_str().unwrap()
+            ))
+        })
+        .collect();
+    assert_eq!(Value::Array(labels), want["changes"]["new_findings"]);
+    // Every other field is the evaluation's, as it was.
+    for (k, v) in want.as_object().unwrap() {
+        if k != "findings" && k != "changes" {
+            assert_eq!(&doc[k], v, "{k}");
+        }
+    }
+    let mut changes = doc["changes"].clone();
+    changes["new_findings"] = want["changes"]["new_findings"].clone();
+    assert_eq!(changes, want["changes"]);
+}
+
+#[test]
+fn changes_that_name_no_finding_stay_as_labels() {
+    let r = report();
+    assert_eq!(r.changes.new_findings, vec![XSS.to_string()]);
+    let doc = document(&r);
+    assert_eq!(doc["changes"]["new_findings"], json!([XSS]));
+}
