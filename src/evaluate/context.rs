@@ -3,6 +3,7 @@
 //! target ids, scope, the checks whose selectors match it, triage) so that each of the
 //! ~26 history dates does not recompute it.
 
+use super::finding_ids::FindingIds;
 use super::identity::ImageIdentity;
 use super::triage::Triage;
 use super::waivers::{Attestation, Waiver};
@@ -68,8 +69,8 @@ pub struct Index {
     target_ids: Vec<u32>,
     /// How many distinct targets there are.
     target_count: usize,
-    finding_keys: Vec<Text>,
-    first_seen: HashMap<Text, DateTime<Utc>>,
+    /// Findings numbered densely, with their keys, first sightings and records.
+    findings: FindingIds,
     /// Per record, its image's group in `image_names` (`u32::MAX`: no image).
     image_group: Vec<u32>,
     /// Per image identity, every reference the records give it.
@@ -159,15 +160,11 @@ impl Index {
             .collect();
         let (target_ids, target_count) =
             dense_ids(records.par_iter().map(view::target_key).collect());
-        let mut first_seen: HashMap<Text, DateTime<Utc>> = HashMap::new();
-        for (r, k) in records.iter().zip(&finding_keys) {
-            if let Some(t) = r.first_observed_at.or(r.observed_at) {
-                let e = first_seen.entry(k.clone()).or_insert(t);
-                if t < *e {
-                    *e = t;
-                }
-            }
-        }
+        let excluded: Vec<bool> = records
+            .par_iter()
+            .map(|r| view::excluded(r, config))
+            .collect();
+        let findings = FindingIds::build(records, finding_keys, &excluded);
         let mut group_of: HashMap<String, u32> = HashMap::new();
         let mut image_names: Vec<Vec<ImageRef>> = Vec::new();
         let image_group: Vec<u32> = records
@@ -230,14 +227,10 @@ impl Index {
             vex,
             target_ids,
             target_count,
-            finding_keys,
-            first_seen,
+            findings,
             image_group,
             image_names,
-            excluded: records
-                .par_iter()
-                .map(|r| view::excluded(r, config))
-                .collect(),
+            excluded,
             production: records
                 .par_iter()
                 .map(|r| view::in_production(r, config))
@@ -289,11 +282,8 @@ impl Index {
 impl Ctx<'_> {
     /// When the finding of record `i` was first seen.
     pub fn first_seen(&self, i: usize) -> Option<DateTime<Utc>> {
-        self.index
-            .finding_keys
-            .get(i)
-            .and_then(|k| self.index.first_seen.get(k))
-            .copied()
+        let id = self.index.findings.of(i)?;
+        self.index.findings.first_seen(id)
     }
 
     /// Every name the records give record `i`'s image (one image identity: the same
@@ -332,10 +322,23 @@ impl Ctx<'_> {
     /// The finding identity of record `i` (kind, id, target, package).
     pub fn finding_key(&self, i: usize) -> &str {
         self.index
-            .finding_keys
-            .get(i)
-            .map(Text::as_str)
-            .unwrap_or("")
+            .findings
+            .of(i)
+            .map_or("", |id| self.index.findings.key(id))
+    }
+
+    /// The finding id of record `i` (one id per finding key, see [`FindingIds`]).
+    pub fn finding_id(&self, i: usize) -> Option<u32> {
+        self.index.findings.of(i)
+    }
+
+    /// Every finding with failing in-scope records, in key order: its key and those
+    /// records (whatever their dates), in record order.
+    pub fn tracked_findings(&self) -> impl Iterator<Item = (&str, &[u32])> + '_ {
+        self.index
+            .findings
+            .tracked()
+            .map(|(id, members)| (self.index.findings.key(id), members))
     }
 
     /// Indices of the records standing at `self.at` (newest scans, events in the window,

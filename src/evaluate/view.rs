@@ -140,6 +140,8 @@ pub struct Current {
     /// Every standing record index, in record order.
     pub all: Vec<usize>,
     by_kind: std::collections::HashMap<RecordKind, Vec<usize>>,
+    /// Per record, whether it stands.
+    stands: Vec<bool>,
 }
 
 impl Current {
@@ -147,12 +149,25 @@ impl Current {
     pub fn new(records: &[Record], all: Vec<usize>) -> Current {
         let mut by_kind: std::collections::HashMap<RecordKind, Vec<usize>> =
             std::collections::HashMap::new();
+        let mut stands = vec![false; records.len()];
         for &i in &all {
             if let Some(r) = records.get(i) {
                 by_kind.entry(r.kind).or_default().push(i);
             }
+            if let Some(s) = stands.get_mut(i) {
+                *s = true;
+            }
         }
-        Current { all, by_kind }
+        Current {
+            all,
+            by_kind,
+            stands,
+        }
+    }
+
+    /// Whether record `i` stands.
+    pub fn stands(&self, i: usize) -> bool {
+        self.stands.get(i).copied().unwrap_or(false)
     }
 
     /// Standing records of one kind.
