@@ -70,7 +70,7 @@ pub struct Index {
     /// How many distinct targets there are.
     target_count: usize,
     /// Findings numbered densely, with their keys, first sightings and records.
-    findings: FindingIds,
+    pub(super) findings: FindingIds,
     /// Per record, its image's group in `image_names` (`u32::MAX`: no image).
     image_group: Vec<u32>,
     /// Per image identity, every reference the records give it.
@@ -280,12 +280,6 @@ impl Index {
 }
 
 impl Ctx<'_> {
-    /// When the finding of record `i` was first seen.
-    pub fn first_seen(&self, i: usize) -> Option<DateTime<Utc>> {
-        let id = self.index.findings.of(i)?;
-        self.index.findings.first_seen(id)
-    }
-
     /// Every name the records give record `i`'s image (one image identity: the same
     /// content digest, whatever the name); empty when it has no image.
     pub fn image_names(&self, i: usize) -> &[ImageRef] {
@@ -298,16 +292,19 @@ impl Ctx<'_> {
 
     /// Whether check `check` selects record `i` (selectors from the index, then predicates).
     pub fn selects(&self, check: &crate::catalog::Check, i: usize) -> bool {
-        let by_id = self
-            .index
-            .selected
+        self.selected_gids(i).contains(&(check.gid as u32)) && self.predicates_hold(check, i)
+    }
+
+    /// The `gid`s of the checks whose selectors match record `i` (predicates aside).
+    pub fn selected_gids(&self, i: usize) -> &[u32] {
+        self.index.selected.get(i).map_or(&[], |s| s)
+    }
+
+    /// Whether every predicate of check `check` holds for record `i`.
+    pub fn predicates_hold(&self, check: &crate::catalog::Check, i: usize) -> bool {
+        self.records
             .get(i)
-            .is_some_and(|s| s.contains(&(check.gid as u32)));
-        by_id
-            && self
-                .records
-                .get(i)
-                .is_some_and(|r| check.predicates.iter().all(|(f, p)| p.holds(*f, r)))
+            .is_some_and(|r| check.predicates.iter().all(|(f, p)| p.holds(*f, r)))
     }
 
     /// Whether a check's predicates other than severity hold for `r` (a scan record,
@@ -317,28 +314,6 @@ impl Ctx<'_> {
             .predicates
             .iter()
             .all(|(f, p)| *f == crate::model::Field::Severity || p.holds(*f, r))
-    }
-
-    /// The finding identity of record `i` (kind, id, target, package).
-    pub fn finding_key(&self, i: usize) -> &str {
-        self.index
-            .findings
-            .of(i)
-            .map_or("", |id| self.index.findings.key(id))
-    }
-
-    /// The finding id of record `i` (one id per finding key, see [`FindingIds`]).
-    pub fn finding_id(&self, i: usize) -> Option<u32> {
-        self.index.findings.of(i)
-    }
-
-    /// Every finding with failing in-scope records, in key order: its key and those
-    /// records (whatever their dates), in record order.
-    pub fn tracked_findings(&self) -> impl Iterator<Item = (&str, &[u32])> + '_ {
-        self.index
-            .findings
-            .tracked()
-            .map(|(id, members)| (self.index.findings.key(id), members))
     }
 
     /// Indices of the records standing at `self.at` (newest scans, events in the window,

@@ -4,6 +4,7 @@
 //! each history date walks these groups instead of regrouping every record by its key.
 
 use super::findings::tracked;
+use super::Ctx;
 use crate::model::{Record, Text};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -115,6 +116,36 @@ impl FindingIds {
                 .unwrap_or(&[]);
             (id, members)
         })
+    }
+}
+
+impl Ctx<'_> {
+    /// When the finding of record `i` was first seen.
+    pub fn first_seen(&self, i: usize) -> Option<DateTime<Utc>> {
+        let id = self.index.findings.of(i)?;
+        self.index.findings.first_seen(id)
+    }
+
+    /// The finding identity of record `i` (kind, id, target, package).
+    pub fn finding_key(&self, i: usize) -> &str {
+        self.index
+            .findings
+            .of(i)
+            .map_or("", |id| self.index.findings.key(id))
+    }
+
+    /// The finding id of record `i` (one id per finding key).
+    pub fn finding_id(&self, i: usize) -> Option<u32> {
+        self.index.findings.of(i)
+    }
+
+    /// Every finding with failing in-scope records, in key order: its key and those
+    /// records (whatever their dates), in record order.
+    pub fn tracked_findings(&self) -> impl Iterator<Item = (&str, &[u32])> + '_ {
+        self.index
+            .findings
+            .tracked()
+            .map(|(id, members)| (self.index.findings.key(id), members))
     }
 }
 

@@ -81,11 +81,12 @@ pub(super) fn tracked(r: &Record) -> bool {
 /// one no control maps, so that it stays visible), grouped by identity, with one state
 /// decided the way the controls decide it. Sorted by state, due date and severity.
 pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Finding> {
+    let checks = Checks::new(catalog);
     let mut out = Vec::new();
     let mut seen = Vec::new();
     for (key, members) in ctx.tracked_findings() {
         if seen_by(ctx, members, &mut seen) {
-            out.extend(finding(ctx, catalog, current, key, &seen));
+            out.extend(finding(ctx, &checks, current, key, &seen));
         }
     }
     out.sort_by(|a, b| {
@@ -102,13 +103,14 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Finding
 /// What a history point counts of every finding as of `ctx.at` (the findings
 /// [`track`] would return, in no particular order, without describing them).
 pub fn counted(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Counted> {
+    let checks = Checks::new(catalog);
     let mut out = Vec::new();
     let mut seen = Vec::new();
     for (_, members) in ctx.tracked_findings() {
         if !seen_by(ctx, members, &mut seen) {
             continue;
         }
-        let Some(life) = life(ctx, catalog, current, &seen) else {
+        let Some(life) = life(ctx, &checks, current, &seen) else {
             continue;
         };
         out.push(Counted {
@@ -156,20 +158,67 @@ struct Life<'a, 'c> {
     fixed_on: Option<NaiveDate>,
 }
 
-/// The controls whose checks select record `latest`.
-fn counting<'c>(ctx: &Ctx<'_>, catalog: &'c Catalog, latest: usize) -> Vec<&'c Control> {
-    catalog
-        .controls
+/// The catalog's checks by `gid`: (control, check) positions, `None` when the gids do
+/// not number the checks one to one (then every check is asked, see [`counting`]).
+struct Checks<'c> {
+    catalog: &'c Catalog,
+    by_gid: Option<Vec<Option<(usize, usize)>>>,
+}
+
+impl<'c> Checks<'c> {
+    fn new(catalog: &'c Catalog) -> Checks<'c> {
+        let mut by_gid: Vec<Option<(usize, usize)>> = Vec::new();
+        let mut one_to_one = true;
+        for (c, control) in catalog.controls.iter().enumerate() {
+            for (k, check) in control.checks.iter().enumerate() {
+                if by_gid.len() <= check.gid {
+                    by_gid.resize(check.gid + 1, None);
+                }
+                match by_gid.get_mut(check.gid) {
+                    Some(slot @ None) => *slot = Some((c, k)),
+                    _ => one_to_one = false,
+                }
+            }
+        }
+        Checks {
+            catalog,
+            by_gid: one_to_one.then_some(by_gid),
+        }
+    }
+}
+
+/// The controls whose checks select record `latest`, in catalog order: from the
+/// checks whose selectors match it (see `Ctx::selected_gids`), whose predicates hold.
+fn counting<'c>(ctx: &Ctx<'_>, checks: &Checks<'c>, latest: usize) -> Vec<&'c Control> {
+    let controls = &checks.catalog.controls;
+    let Some(by_gid) = &checks.by_gid else {
+        return controls
+            .iter()
+            .filter(|c| c.checks.iter().any(|ch| ctx.selects(ch, latest)))
+            .collect();
+    };
+    let mut found: Vec<usize> = ctx
+        .selected_gids(latest)
         .iter()
-        .filter(|c| c.checks.iter().any(|ch| ctx.selects(ch, latest)))
-        .collect()
+        .filter_map(|g| by_gid.get(*g as usize).copied().flatten())
+        .filter(|&(c, k)| {
+            controls
+                .get(c)
+                .and_then(|control| control.checks.get(k))
+                .is_some_and(|check| ctx.predicates_hold(check, latest))
+        })
+        .map(|(c, _)| c)
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found.into_iter().filter_map(|c| controls.get(c)).collect()
 }
 
 /// The state of the finding made of records `idxs`; `None` for events that left the
 /// window (they were never fixed, they are only past).
 fn life<'a, 'c>(
     ctx: &Ctx<'a>,
-    catalog: &'c Catalog,
+    checks: &Checks<'c>,
     current: &Current,
     idxs: &[usize],
 ) -> Option<Life<'a, 'c>> {
@@ -202,7 +251,7 @@ fn life<'a, 'c>(
             fixed_on: fixed.map(|t| t.date_naive()),
         });
     }
-    let controls = counting(ctx, catalog, latest);
+    let controls = counting(ctx, checks, latest);
     // The strictest of the controls that count it decides (an unmapped failure is
     // judged with the grace of its severity), over every standing record of it: an
     // image's vulnerability waived for one workload stays open in another.
@@ -240,16 +289,16 @@ fn life<'a, 'c>(
 /// window (they were never fixed, they are only past).
 fn finding(
     ctx: &Ctx<'_>,
-    catalog: &Catalog,
+    checks: &Checks<'_>,
     current: &Current,
     key: &str,
     idxs: &[usize],
 ) -> Option<Finding> {
-    let life = life(ctx, catalog, current, idxs)?;
+    let life = life(ctx, checks, current, idxs)?;
     let (latest, r, open) = (life.latest, life.record, life.open);
     let controls = life
         .controls
-        .unwrap_or_else(|| counting(ctx, catalog, latest));
+        .unwrap_or_else(|| counting(ctx, checks, latest));
     let waiver = life.waiver;
     // A waiver that expired stays visible while none covers it any more.
     let expired_waiver = if open && waiver.is_none() {

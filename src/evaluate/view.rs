@@ -142,6 +142,8 @@ pub struct Current {
     by_kind: std::collections::HashMap<RecordKind, Vec<usize>>,
     /// Per record, whether it stands.
     stands: Vec<bool>,
+    /// The nodes the standing records name (see `coverage::node_scope`), once asked.
+    node_scope: std::sync::OnceLock<super::coverage::NodeScope>,
 }
 
 impl Current {
@@ -162,7 +164,16 @@ impl Current {
             all,
             by_kind,
             stands,
+            node_scope: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The nodes the standing records name, computed by `scope` the first time.
+    pub fn node_scope(
+        &self,
+        scope: impl FnOnce() -> super::coverage::NodeScope,
+    ) -> &super::coverage::NodeScope {
+        self.node_scope.get_or_init(scope)
     }
 
     /// Whether record `i` stands.

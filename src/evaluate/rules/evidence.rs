@@ -67,7 +67,7 @@ struct Tally<'r> {
     undated: usize,
     newest_stale: Option<(DateTime<Utc>, Duration)>,
     /// The scans (file, time, target) that reported a failure for this check.
-    failing_scans: HashSet<ScanId<'r>>,
+    failing_scans: HashSet<ScanId<'r>, foldhash::fast::RandomState>,
     /// A judgement decided by sensor coverage, for alert-only checks.
     coverage: Option<(Status, Reason)>,
 }
@@ -77,7 +77,8 @@ impl<'r> Tally<'r> {
     fn select(&mut self, ctx: &'r Ctx<'_>, control: &Control, check: &Check, current: &Current) {
         // Per finding, the strictest state of its records (two tools reporting it, or
         // two workloads running the image, count once), production first.
-        let mut counted: HashMap<&str, (FindingState, bool, Option<NaiveDate>)> = HashMap::new();
+        let mut counted: HashMap<u32, (FindingState, bool, Option<NaiveDate>), _> =
+            HashMap::with_hasher(foldhash::fast::RandomState::default());
         let mut kinds: Vec<RecordKind> = check.selectors.iter().map(|s| s.kind).collect();
         kinds.sort();
         kinds.dedup();
@@ -99,7 +100,7 @@ impl<'r> Tally<'r> {
                         }
                         let this = (state, !ctx.production(i), due);
                         counted
-                            .entry(ctx.finding_key(i))
+                            .entry(ctx.finding_id(i).unwrap_or(u32::MAX))
                             .and_modify(|e| {
                                 if (this.0, this.1) < (e.0, e.1) {
                                     *e = this;
@@ -205,7 +206,7 @@ impl<'r> Tally<'r> {
     /// have watched every node in scope for the whole window.
     fn alert_coverage(&mut self, ctx: &Ctx<'_>, check: &Check, current: &Current) {
         let capable = |s| check.sensors.is_empty() || check.sensors.contains(&s);
-        let nodes = coverage::nodes(ctx, &current.all, &capable);
+        let nodes = coverage::nodes(ctx, current, &capable);
         let sensors = if check.sensors.is_empty() {
             "any runtime sensor on the nodes".to_string()
         } else {
