@@ -75,6 +75,8 @@ pub struct Index {
     image_group: Vec<u32>,
     /// Per image identity, every reference the records give it.
     image_names: Vec<Vec<ImageRef>>,
+    /// Per record, where its canonical image reference is (see `ImageIdentity::at_slot`).
+    image_slots: Vec<u32>,
     excluded: Vec<bool>,
     production: Vec<bool>,
     /// One image across the names tools give it.
@@ -158,6 +160,10 @@ impl Index {
                 key
             })
             .collect();
+        let image_slots: Vec<u32> = records
+            .par_iter()
+            .map(|r| identity.slot_of_record(r))
+            .collect();
         let (target_ids, target_count) =
             dense_ids(records.par_iter().map(view::target_key).collect());
         let excluded: Vec<bool> = records
@@ -230,6 +236,7 @@ impl Index {
             findings,
             image_group,
             image_names,
+            image_slots,
             excluded,
             production: records
                 .par_iter()
@@ -279,7 +286,7 @@ impl Index {
     }
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
     /// Every name the records give record `i`'s image (one image identity: the same
     /// content digest, whatever the name); empty when it has no image.
     pub fn image_names(&self, i: usize) -> &[ImageRef] {
@@ -408,14 +415,16 @@ impl Ctx<'_> {
         self.index.identity.of_ref(image).tagged()
     }
 
-    /// The canonical name of record `r`'s image (see [`ImageIdentity`]).
-    pub fn image_name(&self, r: &Record) -> Option<String> {
-        self.index.identity.of_record(r).map(ImageRef::tagged)
+    /// The canonical reference of record `i`'s image (see [`ImageIdentity`]; looked up
+    /// once per report).
+    pub fn image_at(&self, i: usize) -> Option<&'a ImageRef> {
+        let slot = *self.index.image_slots.get(i)?;
+        self.index.identity.at_slot(slot, self.records.get(i)?)
     }
 
-    /// The canonical reference of record `r`'s image.
-    pub fn image_of<'a>(&'a self, r: &'a Record) -> Option<&'a ImageRef> {
-        self.index.identity.of_record(r)
+    /// The canonical name of record `i`'s image (see [`Ctx::image_at`]).
+    pub fn image_name_at(&self, i: usize) -> Option<String> {
+        self.image_at(i).map(ImageRef::tagged)
     }
 
     /// The VEX statements about vulnerability record `i` (whatever their dates), with

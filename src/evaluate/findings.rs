@@ -330,7 +330,7 @@ fn finding(
         title: r.title.to_string(),
         severity: severity(ctx, idxs, r),
         subject: r.subject.label(),
-        image: ctx.image_of(r).cloned(),
+        image: ctx.image_at(latest).cloned(),
         package: r.vuln().and_then(|v| non_empty(&v.package)),
         installed_version: r.vuln().and_then(|v| non_empty(&v.installed)),
         fixed_version: r.vuln().and_then(|v| non_empty(&v.fixed_in)),

@@ -135,11 +135,14 @@ pub fn newest_snapshots(
     newest
 }
 
+/// Standing record indices by kind (hashed once per standing record and date).
+type ByKind = std::collections::HashMap<RecordKind, Vec<usize>, foldhash::fast::RandomState>;
+
 /// The records standing at one date, also grouped by kind (checks select by kind).
 pub struct Current {
     /// Every standing record index, in record order.
     pub all: Vec<usize>,
-    by_kind: std::collections::HashMap<RecordKind, Vec<usize>>,
+    by_kind: ByKind,
     /// Per record, whether it stands.
     stands: Vec<bool>,
     /// The nodes the standing records name (see `coverage::node_scope`), once asked.
@@ -149,8 +152,7 @@ pub struct Current {
 impl Current {
     /// Group standing record indices by kind.
     pub fn new(records: &[Record], all: Vec<usize>) -> Current {
-        let mut by_kind: std::collections::HashMap<RecordKind, Vec<usize>> =
-            std::collections::HashMap::new();
+        let mut by_kind = ByKind::default();
         let mut stands = vec![false; records.len()];
         for &i in &all {
             if let Some(r) = records.get(i) {

@@ -270,9 +270,7 @@ impl<'r> Tally<'r> {
             .filter_map(|c| ctx.records.get(c.2).and_then(|r| r.observed_at))
             .filter(|t| *t <= ctx.at)
             .max();
-        self.picked
-            .sort_by_key(|c| (c.0, std::cmp::Reverse(c.1), c.2));
-        self.picked.truncate(EVIDENCE_CAP);
+        shown_first(&mut self.picked);
         let evidence = self
             .picked
             .iter()
@@ -367,6 +365,32 @@ impl<'r> Tally<'r> {
             ),
         )
     }
+}
+
+/// Keep the first [`EVIDENCE_CAP`] candidates by state, severity (highest first) and
+/// record, in that order (equal ones in the order they were picked), without sorting
+/// all of them.
+fn shown_first(picked: &mut Vec<Candidate>) {
+    let order = |c: &Candidate| (c.0, std::cmp::Reverse(c.1), c.2);
+    if picked.len() <= EVIDENCE_CAP {
+        picked.sort_by_key(order);
+        return;
+    }
+    // With its position, each key is distinct: the first EVIDENCE_CAP are those of a
+    // stable sort.
+    let mut keyed: Vec<_> = picked
+        .iter()
+        .enumerate()
+        .map(|(at, c)| (order(c), at))
+        .collect();
+    keyed.select_nth_unstable(EVIDENCE_CAP);
+    keyed.truncate(EVIDENCE_CAP);
+    keyed.sort_unstable();
+    let mut slots: Vec<Option<Candidate>> = std::mem::take(picked).into_iter().map(Some).collect();
+    *picked = keyed
+        .into_iter()
+        .filter_map(|(_, at)| slots.get_mut(at).and_then(Option::take))
+        .collect();
 }
 
 /// Which scan a record came from: its file, time and target.
