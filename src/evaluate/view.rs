@@ -147,6 +147,8 @@ pub struct Current {
     stands: Vec<bool>,
     /// The nodes the standing records name (see `coverage::node_scope`), once asked.
     node_scope: std::sync::OnceLock<super::coverage::NodeScope>,
+    /// Per check `gid`, the standing records its selectors match, once asked.
+    by_check: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
 
 impl Current {
@@ -167,7 +169,30 @@ impl Current {
             by_kind,
             stands,
             node_scope: std::sync::OnceLock::new(),
+            by_check: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The standing records the selectors of the check numbered `gid` match (predicates
+    /// aside), in record order; `selected` gives the `gid`s matching each record (the
+    /// same for every check at one date: grouped the first time).
+    pub fn selected_by<'c>(&self, gid: usize, selected: impl Fn(usize) -> &'c [u32]) -> &[usize] {
+        let lists = self.by_check.get_or_init(|| {
+            let mut lists: Vec<Vec<usize>> = Vec::new();
+            for &i in &self.all {
+                for &g in selected(i) {
+                    let g = g as usize;
+                    if lists.len() <= g {
+                        lists.resize_with(g + 1, Vec::new);
+                    }
+                    if let Some(list) = lists.get_mut(g).filter(|l| l.last() != Some(&i)) {
+                        list.push(i);
+                    }
+                }
+            }
+            lists
+        });
+        lists.get(gid).map_or(&[], Vec::as_slice)
     }
 
     /// The nodes the standing records name, computed by `scope` the first time.

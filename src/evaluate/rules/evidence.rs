@@ -82,12 +82,14 @@ impl<'r> Tally<'r> {
         let mut kinds: Vec<RecordKind> = check.selectors.iter().map(|s| s.kind).collect();
         kinds.sort();
         kinds.dedup();
+        // The standing records the check selects, kind by kind, in record order.
+        let selected = current.selected_by(check.gid, |i| ctx.selected_gids(i));
         for kind in &kinds {
-            for &i in current.of_kind(*kind) {
-                let Some(r) = ctx.records.get(i) else {
+            for &i in selected {
+                let Some(r) = ctx.records.get(i).filter(|r| r.kind == *kind) else {
                     continue;
                 };
-                if !ctx.selects(check, i) || ctx.excluded(i) {
+                if !ctx.predicates_hold(check, i) || ctx.excluded(i) {
                     continue;
                 }
                 match r.outcome {
