@@ -3,6 +3,7 @@
 //! target ids, scope, the checks whose selectors match it, triage) so that each of the
 //! ~26 history dates does not recompute it.
 
+use super::finding_ids::FindingIds;
 use super::identity::ImageIdentity;
 use super::triage::Triage;
 use super::waivers::{Attestation, Waiver};
@@ -68,12 +69,14 @@ pub struct Index {
     target_ids: Vec<u32>,
     /// How many distinct targets there are.
     target_count: usize,
-    finding_keys: Vec<Text>,
-    first_seen: HashMap<Text, DateTime<Utc>>,
+    /// Findings numbered densely, with their keys, first sightings and records.
+    pub(super) findings: FindingIds,
     /// Per record, its image's group in `image_names` (`u32::MAX`: no image).
     image_group: Vec<u32>,
     /// Per image identity, every reference the records give it.
     image_names: Vec<Vec<ImageRef>>,
+    /// Per record, where its canonical image reference is (see `ImageIdentity::at_slot`).
+    image_slots: Vec<u32>,
     excluded: Vec<bool>,
     production: Vec<bool>,
     /// One image across the names tools give it.
@@ -157,17 +160,17 @@ impl Index {
                 key
             })
             .collect();
+        let image_slots: Vec<u32> = records
+            .par_iter()
+            .map(|r| identity.slot_of_record(r))
+            .collect();
         let (target_ids, target_count) =
             dense_ids(records.par_iter().map(view::target_key).collect());
-        let mut first_seen: HashMap<Text, DateTime<Utc>> = HashMap::new();
-        for (r, k) in records.iter().zip(&finding_keys) {
-            if let Some(t) = r.first_observed_at.or(r.observed_at) {
-                let e = first_seen.entry(k.clone()).or_insert(t);
-                if t < *e {
-                    *e = t;
-                }
-            }
-        }
+        let excluded: Vec<bool> = records
+            .par_iter()
+            .map(|r| view::excluded(r, config))
+            .collect();
+        let findings = FindingIds::build(records, finding_keys, &excluded);
         let mut group_of: HashMap<String, u32> = HashMap::new();
         let mut image_names: Vec<Vec<ImageRef>> = Vec::new();
         let image_group: Vec<u32> = records
@@ -230,14 +233,11 @@ impl Index {
             vex,
             target_ids,
             target_count,
-            finding_keys,
-            first_seen,
+            findings,
             image_group,
             image_names,
-            excluded: records
-                .par_iter()
-                .map(|r| view::excluded(r, config))
-                .collect(),
+            image_slots,
+            excluded,
             production: records
                 .par_iter()
                 .map(|r| view::in_production(r, config))
@@ -286,16 +286,7 @@ impl Index {
     }
 }
 
-impl Ctx<'_> {
-    /// When the finding of record `i` was first seen.
-    pub fn first_seen(&self, i: usize) -> Option<DateTime<Utc>> {
-        self.index
-            .finding_keys
-            .get(i)
-            .and_then(|k| self.index.first_seen.get(k))
-            .copied()
-    }
-
+impl<'a> Ctx<'a> {
     /// Every name the records give record `i`'s image (one image identity: the same
     /// content digest, whatever the name); empty when it has no image.
     pub fn image_names(&self, i: usize) -> &[ImageRef] {
@@ -308,16 +299,19 @@ impl Ctx<'_> {
 
     /// Whether check `check` selects record `i` (selectors from the index, then predicates).
     pub fn selects(&self, check: &crate::catalog::Check, i: usize) -> bool {
-        let by_id = self
-            .index
-            .selected
+        self.selected_gids(i).contains(&(check.gid as u32)) && self.predicates_hold(check, i)
+    }
+
+    /// The `gid`s of the checks whose selectors match record `i` (predicates aside).
+    pub fn selected_gids(&self, i: usize) -> &[u32] {
+        self.index.selected.get(i).map_or(&[], |s| s)
+    }
+
+    /// Whether every predicate of check `check` holds for record `i`.
+    pub fn predicates_hold(&self, check: &crate::catalog::Check, i: usize) -> bool {
+        self.records
             .get(i)
-            .is_some_and(|s| s.contains(&(check.gid as u32)));
-        by_id
-            && self
-                .records
-                .get(i)
-                .is_some_and(|r| check.predicates.iter().all(|(f, p)| p.holds(*f, r)))
+            .is_some_and(|r| check.predicates.iter().all(|(f, p)| p.holds(*f, r)))
     }
 
     /// Whether a check's predicates other than severity hold for `r` (a scan record,
@@ -327,15 +321,6 @@ impl Ctx<'_> {
             .predicates
             .iter()
             .all(|(f, p)| *f == crate::model::Field::Severity || p.holds(*f, r))
-    }
-
-    /// The finding identity of record `i` (kind, id, target, package).
-    pub fn finding_key(&self, i: usize) -> &str {
-        self.index
-            .finding_keys
-            .get(i)
-            .map(Text::as_str)
-            .unwrap_or("")
     }
 
     /// Indices of the records standing at `self.at` (newest scans, events in the window,
@@ -430,14 +415,16 @@ impl Ctx<'_> {
         self.index.identity.of_ref(image).tagged()
     }
 
-    /// The canonical name of record `r`'s image (see [`ImageIdentity`]).
-    pub fn image_name(&self, r: &Record) -> Option<String> {
-        self.index.identity.of_record(r).map(ImageRef::tagged)
+    /// The canonical reference of record `i`'s image (see [`ImageIdentity`]; looked up
+    /// once per report).
+    pub fn image_at(&self, i: usize) -> Option<&'a ImageRef> {
+        let slot = *self.index.image_slots.get(i)?;
+        self.index.identity.at_slot(slot, self.records.get(i)?)
     }
 
-    /// The canonical reference of record `r`'s image.
-    pub fn image_of<'a>(&'a self, r: &'a Record) -> Option<&'a ImageRef> {
-        self.index.identity.of_record(r)
+    /// The canonical name of record `i`'s image (see [`Ctx::image_at`]).
+    pub fn image_name_at(&self, i: usize) -> Option<String> {
+        self.image_at(i).map(ImageRef::tagged)
     }
 
     /// The VEX statements about vulnerability record `i` (whatever their dates), with

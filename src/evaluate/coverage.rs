@@ -6,6 +6,7 @@
 //! (the last report is given); *uncovered* when no such sensor ever reported from it.
 //! The absence of an alert proves something only on covered nodes.
 
+use super::view::Current;
 use super::Ctx;
 use crate::model::{Record, Sensor};
 use chrono::{DateTime, Duration, Utc};
@@ -49,16 +50,13 @@ impl NodeCoverage {
     }
 }
 
-/// Coverage of the nodes named by the standing records `current`, by the sensors for
-/// which `capable` holds (only sensors that run on the nodes can prove coverage).
-pub fn nodes(
-    ctx: &Ctx<'_>,
-    current: &[usize],
-    capable: &dyn Fn(Sensor) -> bool,
-) -> Vec<NodeCoverage> {
+/// The nodes in scope at one date, in name order: per node, the first standing
+/// record naming it and the earliest dated evidence naming it in the window.
+pub type NodeScope = Vec<(usize, Option<DateTime<Utc>>)>;
+
+/// The [`NodeScope`] of the standing records `current` at `ctx.at`.
+pub fn node_scope(ctx: &Ctx<'_>, current: &[usize]) -> NodeScope {
     let window_start = ctx.at - Duration::days(ctx.config.report.window_days.max(1));
-    let fresh = Duration::days(ctx.config.report.freshness_days.max(1));
-    // Nodes in scope, with the earliest dated evidence naming them in the window.
     let mut scope: BTreeMap<&str, (usize, Option<DateTime<Utc>>)> = BTreeMap::new();
     for &i in current {
         let Some(r) = ctx.records.get(i).filter(|_| !ctx.excluded(i)) else {
@@ -71,8 +69,27 @@ pub fn nodes(
             }
         }
     }
+    scope.into_values().collect()
+}
+
+/// Coverage of the nodes named by the standing records `current`, by the sensors for
+/// which `capable` holds (only sensors that run on the nodes can prove coverage).
+pub fn nodes(
+    ctx: &Ctx<'_>,
+    current: &Current,
+    capable: &dyn Fn(Sensor) -> bool,
+) -> Vec<NodeCoverage> {
+    let window_start = ctx.at - Duration::days(ctx.config.report.window_days.max(1));
+    let fresh = Duration::days(ctx.config.report.freshness_days.max(1));
+    // Nodes in scope, with the earliest dated evidence naming them in the window (the
+    // same for every check at one date: computed once per date).
+    let scope = current.node_scope(|| node_scope(ctx, &current.all));
     scope
-        .into_iter()
+        .iter()
+        .filter_map(|&(named_by, first)| {
+            let node = ctx.records.get(named_by).and_then(node_of)?;
+            Some((node, (named_by, first)))
+        })
         .map(|(node, (named_by, first))| {
             let seen: Vec<(DateTime<Utc>, usize)> = ctx
                 .index

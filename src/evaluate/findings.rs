@@ -5,10 +5,37 @@
 use super::identity::ImageIdentity;
 use super::judge::{classify, expired_waiver_for};
 use super::summaries::owner_of;
+use super::view::Current;
 use super::{vex, Ctx, Finding, FindingState, VexNote};
 use crate::catalog::{Catalog, Control};
-use crate::model::{Outcome, Record, RecordKind, Text};
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use crate::model::{Outcome, Record, RecordKind, Severity, Text};
+use chrono::{DateTime, NaiveDate, Utc};
+use std::collections::BTreeSet;
+
+/// What a history point counts of one finding (see `timeline::point`).
+#[derive(Debug, Clone, Copy)]
+pub struct Counted {
+    /// Its state.
+    pub state: FindingState,
+    /// Its severity.
+    pub severity: Severity,
+    /// When it was first seen.
+    pub first_seen: Option<DateTime<Utc>>,
+    /// When it was fixed.
+    pub fixed_on: Option<NaiveDate>,
+}
+
+impl Counted {
+    /// What a history point counts of a described finding.
+    pub fn of(f: &Finding) -> Counted {
+        Counted {
+            state: f.state,
+            severity: f.severity,
+            first_seen: f.first_seen,
+            fixed_on: f.fixed_on,
+        }
+    }
+}
 
 /// Identity of a finding across scans: kind, id, and the target at repository level
 /// (so a rebuild without a fix does not reset the grace clock), the image named as
@@ -46,25 +73,22 @@ fn non_empty(t: &Text) -> Option<String> {
 
 /// A failing statement a control can count: every kind (vulnerability,
 /// misconfiguration, secret, benchmark, policy, admission, activity, alert).
-fn tracked(r: &Record) -> bool {
+pub(super) fn tracked(r: &Record) -> bool {
     r.outcome == Outcome::Fail
 }
 
 /// Every finding as of `ctx.at`: each failing record that a control counts (and each
 /// one no control maps, so that it stays visible), grouped by identity, with one state
 /// decided the way the controls decide it. Sorted by state, due date and severity.
-pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, standing: &[usize]) -> Vec<Finding> {
-    let current: HashSet<usize> = standing.iter().copied().collect();
-    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, r) in ctx.records.iter().enumerate() {
-        if tracked(r) && !ctx.excluded(i) && r.observed_at.is_none_or(|t| t <= ctx.at) {
-            groups.entry(ctx.finding_key(i)).or_default().push(i);
+pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Finding> {
+    let checks = Checks::new(catalog);
+    let mut out = Vec::new();
+    let mut seen = Vec::new();
+    for (key, members) in ctx.tracked_findings() {
+        if seen_by(ctx, members, &mut seen) {
+            out.extend(finding(ctx, &checks, current, key, &seen));
         }
     }
-    let mut out: Vec<Finding> = groups
-        .into_iter()
-        .filter_map(|(key, idxs)| finding(ctx, catalog, &current, key, &idxs))
-        .collect();
     out.sort_by(|a, b| {
         (a.state, a.due, std::cmp::Reverse(a.severity), &a.key).cmp(&(
             b.state,
@@ -76,67 +100,206 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, standing: &[usize]) -> Vec<Findin
     out
 }
 
-/// One finding from the records of one identity; `None` for events that left the
+/// What a history point counts of every finding as of `ctx.at` (the findings
+/// [`track`] would return, in no particular order, without describing them).
+pub fn counted(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Counted> {
+    let checks = Checks::new(catalog);
+    let mut out = Vec::new();
+    let mut seen = Vec::new();
+    for (_, members) in ctx.tracked_findings() {
+        if !seen_by(ctx, members, &mut seen) {
+            continue;
+        }
+        let Some(life) = life(ctx, &checks, current, &seen) else {
+            continue;
+        };
+        out.push(Counted {
+            state: life.state,
+            severity: severity(ctx, &seen, life.record),
+            first_seen: ctx.first_seen(life.latest),
+            fixed_on: life.fixed_on,
+        });
+    }
+    out
+}
+
+/// Put into `seen` the records of one finding observed by `ctx.at` (undated ones
+/// included); whether there are any.
+fn seen_by(ctx: &Ctx<'_>, members: &[u32], seen: &mut Vec<usize>) -> bool {
+    seen.clear();
+    seen.extend(members.iter().map(|&i| i as usize).filter(|&i| {
+        ctx.records
+            .get(i)
+            .is_some_and(|r| r.observed_at.is_none_or(|t| t <= ctx.at))
+    }));
+    !seen.is_empty()
+}
+
+/// The most severe of a finding's records (its latest record first).
+fn severity(ctx: &Ctx<'_>, idxs: &[usize], latest: &Record) -> Severity {
+    idxs.iter()
+        .filter_map(|i| ctx.records.get(*i))
+        .fold(latest.severity, |s, o| s.max(o.severity))
+}
+
+/// Where one finding stands in its life cycle at `ctx.at`.
+struct Life<'a, 'c> {
+    /// Its latest record.
+    latest: usize,
+    record: &'a Record,
+    /// Whether one of its records stands.
+    open: bool,
+    /// The controls that count it, when it is open.
+    controls: Option<Vec<&'c Control>>,
+    last: Option<DateTime<Utc>>,
+    state: FindingState,
+    due: Option<NaiveDate>,
+    waiver: Option<String>,
+    fixed_on: Option<NaiveDate>,
+}
+
+/// The catalog's checks by `gid`: (control, check) positions, `None` when the gids do
+/// not number the checks one to one (then every check is asked, see [`counting`]).
+struct Checks<'c> {
+    catalog: &'c Catalog,
+    by_gid: Option<Vec<Option<(usize, usize)>>>,
+}
+
+impl<'c> Checks<'c> {
+    fn new(catalog: &'c Catalog) -> Checks<'c> {
+        let mut by_gid: Vec<Option<(usize, usize)>> = Vec::new();
+        let mut one_to_one = true;
+        for (c, control) in catalog.controls.iter().enumerate() {
+            for (k, check) in control.checks.iter().enumerate() {
+                if by_gid.len() <= check.gid {
+                    by_gid.resize(check.gid + 1, None);
+                }
+                match by_gid.get_mut(check.gid) {
+                    Some(slot @ None) => *slot = Some((c, k)),
+                    _ => one_to_one = false,
+                }
+            }
+        }
+        Checks {
+            catalog,
+            by_gid: one_to_one.then_some(by_gid),
+        }
+    }
+}
+
+/// The controls whose checks select record `latest`, in catalog order: from the
+/// checks whose selectors match it (see `Ctx::selected_gids`), whose predicates hold.
+fn counting<'c>(ctx: &Ctx<'_>, checks: &Checks<'c>, latest: usize) -> Vec<&'c Control> {
+    let controls = &checks.catalog.controls;
+    let Some(by_gid) = &checks.by_gid else {
+        return controls
+            .iter()
+            .filter(|c| c.checks.iter().any(|ch| ctx.selects(ch, latest)))
+            .collect();
+    };
+    let mut found: Vec<usize> = ctx
+        .selected_gids(latest)
+        .iter()
+        .filter_map(|g| by_gid.get(*g as usize).copied().flatten())
+        .filter(|&(c, k)| {
+            controls
+                .get(c)
+                .and_then(|control| control.checks.get(k))
+                .is_some_and(|check| ctx.predicates_hold(check, latest))
+        })
+        .map(|(c, _)| c)
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found.into_iter().filter_map(|c| controls.get(c)).collect()
+}
+
+/// The state of the finding made of records `idxs`; `None` for events that left the
 /// window (they were never fixed, they are only past).
-fn finding(
-    ctx: &Ctx<'_>,
-    catalog: &Catalog,
-    current: &HashSet<usize>,
-    key: &str,
+fn life<'a, 'c>(
+    ctx: &Ctx<'a>,
+    checks: &Checks<'c>,
+    current: &Current,
     idxs: &[usize],
-) -> Option<Finding> {
+) -> Option<Life<'a, 'c>> {
     let &latest = idxs
         .iter()
         .max_by_key(|i| ctx.records.get(**i).and_then(|r| r.observed_at))?;
     let r = ctx.records.get(latest)?;
-    let open = idxs.iter().any(|i| current.contains(i));
-    let snapshot = r.kind.is_snapshot();
-    if !open && !snapshot {
+    let open = idxs.iter().any(|i| current.stands(*i));
+    if !open && !r.kind.is_snapshot() {
         return None;
     }
-    let controls: Vec<&Control> = catalog
-        .controls
-        .iter()
-        .filter(|c| c.checks.iter().any(|ch| ctx.selects(ch, latest)))
-        .collect();
     let last = idxs
         .iter()
         .filter_map(|i| ctx.records.get(*i).and_then(|r| r.observed_at))
         .max();
-    let (state, due, waiver, fixed_on) = if open {
-        // The strictest of the controls that count it decides (an unmapped failure is
-        // judged with the grace of its severity), over every standing record of it: an
-        // image's vulnerability waived for one workload stays open in another.
-        let standing: Vec<(usize, &Record)> = idxs
-            .iter()
-            .filter(|i| current.contains(i))
-            .filter_map(|&i| ctx.records.get(i).map(|r| (i, r)))
-            .collect();
-        let judged: Vec<_> = if controls.is_empty() {
-            standing
-                .iter()
-                .map(|&(i, o)| classify(ctx, None, o, i))
-                .collect()
-        } else {
-            controls
-                .iter()
-                .flat_map(|c| standing.iter().map(|&(i, o)| classify(ctx, Some(c), o, i)))
-                .collect()
-        };
-        let (s, d, w) = judged.into_iter().min_by_key(|(s, d, _)| (*s, *d))?;
-        (s, d, w, None)
-    } else {
+    if !open {
         // Fixed on the first later report of the same kind and target without it.
         let fixed = ctx
             .target_id(latest)
             .and_then(|t| ctx.next_report(t, ctx.report_at(latest).or(last)?));
-        (
-            FindingState::Fixed,
-            None,
-            None,
-            fixed.map(|t| t.date_naive()),
-        )
+        return Some(Life {
+            latest,
+            record: r,
+            open,
+            controls: None,
+            last,
+            state: FindingState::Fixed,
+            due: None,
+            waiver: None,
+            fixed_on: fixed.map(|t| t.date_naive()),
+        });
+    }
+    let controls = counting(ctx, checks, latest);
+    // The strictest of the controls that count it decides (an unmapped failure is
+    // judged with the grace of its severity), over every standing record of it: an
+    // image's vulnerability waived for one workload stays open in another.
+    let standing: Vec<(usize, &Record)> = idxs
+        .iter()
+        .filter(|i| current.stands(**i))
+        .filter_map(|&i| ctx.records.get(i).map(|r| (i, r)))
+        .collect();
+    let judged: Vec<_> = if controls.is_empty() {
+        standing
+            .iter()
+            .map(|&(i, o)| classify(ctx, None, o, i))
+            .collect()
+    } else {
+        controls
+            .iter()
+            .flat_map(|c| standing.iter().map(|&(i, o)| classify(ctx, Some(c), o, i)))
+            .collect()
     };
+    let (state, due, waiver) = judged.into_iter().min_by_key(|(s, d, _)| (*s, *d))?;
+    Some(Life {
+        latest,
+        record: r,
+        open,
+        controls: Some(controls),
+        last,
+        state,
+        due,
+        waiver,
+        fixed_on: None,
+    })
+}
+
+/// One finding from the records of one identity; `None` for events that left the
+/// window (they were never fixed, they are only past).
+fn finding(
+    ctx: &Ctx<'_>,
+    checks: &Checks<'_>,
+    current: &Current,
+    key: &str,
+    idxs: &[usize],
+) -> Option<Finding> {
+    let life = life(ctx, checks, current, idxs)?;
+    let (latest, r, open) = (life.latest, life.record, life.open);
+    let controls = life
+        .controls
+        .unwrap_or_else(|| counting(ctx, checks, latest));
+    let waiver = life.waiver;
     // A waiver that expired stays visible while none covers it any more.
     let expired_waiver = if open && waiver.is_none() {
         let date = ctx.at.date_naive();
@@ -155,29 +318,28 @@ fn finding(
     let vex = (open && r.kind == RecordKind::Vulnerability)
         .then(|| vex_note(ctx, latest))
         .flatten();
-    let mut sources: BTreeSet<String> = BTreeSet::new();
-    let mut severity = r.severity;
-    for o in idxs.iter().filter_map(|i| ctx.records.get(*i)) {
-        sources.insert(o.format.id().to_string());
-        severity = severity.max(o.severity);
-    }
+    let sources: BTreeSet<String> = idxs
+        .iter()
+        .filter_map(|i| ctx.records.get(*i))
+        .map(|o| o.format.id().to_string())
+        .collect();
     Some(Finding {
         key: key.to_string(),
         kind: r.kind.as_str().to_string(),
         check: r.check.to_string(),
         title: r.title.to_string(),
-        severity,
+        severity: severity(ctx, idxs, r),
         subject: r.subject.label(),
-        image: ctx.image_of(r).cloned(),
+        image: ctx.image_at(latest).cloned(),
         package: r.vuln().and_then(|v| non_empty(&v.package)),
         installed_version: r.vuln().and_then(|v| non_empty(&v.installed)),
         fixed_version: r.vuln().and_then(|v| non_empty(&v.fixed_in)),
         known_exploited: r.known_exploited(),
         first_seen: ctx.first_seen(latest),
-        last_seen: last,
-        due,
-        fixed_on,
-        state,
+        last_seen: life.last,
+        due: life.due,
+        fixed_on: life.fixed_on,
+        state: life.state,
         team: owner_of(ctx.config, &r.subject).map(|o| o.team.clone()),
         waiver,
         expired_waiver,

@@ -23,6 +23,11 @@ pub struct ImageIdentity {
     file_config: HashMap<FileImage, Text>,
 }
 
+/// The slot of a record without an image (see [`ImageIdentity::slot_of_record`]).
+pub const NO_IMAGE: u32 = u32::MAX;
+/// The slot of a record whose image is named by its own reference.
+pub const OWN_NAME: u32 = u32::MAX - 1;
+
 /// A file and the repository (registry, path) of an image it reports on.
 type FileImage = (Text, Text, Text);
 
@@ -166,18 +171,38 @@ impl ImageIdentity {
 
     /// The canonical reference of record `r`'s image (its file's config digest counts).
     pub fn of_record<'a>(&'a self, r: &'a Record) -> Option<&'a ImageRef> {
-        let img = r.subject.image.as_ref()?;
-        if let Some(found) = self.by_digest(img) {
-            return Some(found);
+        self.at_slot(self.slot_of_record(r), r)
+    }
+
+    /// Where the canonical reference of record `r`'s image is: a slot of this identity's
+    /// names, [`OWN_NAME`] (its own reference) or [`NO_IMAGE`]. See [`Self::at_slot`].
+    pub fn slot_of_record(&self, r: &Record) -> u32 {
+        let Some(img) = r.subject.image.as_ref() else {
+            return NO_IMAGE;
+        };
+        let named = |s: &usize| (*s < self.names.len()).then_some(*s as u32);
+        if let Some(found) = img.digest.as_ref().and_then(|d| self.by_content.get(d)) {
+            if let Some(slot) = named(found) {
+                return slot;
+            }
         }
         if !self.file_config.is_empty() {
             if let Some(c) = self.file_config.get(&file_image(r, img)) {
-                if let Some(found) = self.by_content.get(c).and_then(|s| self.names.get(*s)) {
-                    return Some(found);
+                if let Some(slot) = self.by_content.get(c).and_then(named) {
+                    return slot;
                 }
             }
         }
-        Some(img)
+        OWN_NAME
+    }
+
+    /// The canonical reference at `slot` (from [`Self::slot_of_record`]) of record `r`.
+    pub fn at_slot<'a>(&'a self, slot: u32, r: &'a Record) -> Option<&'a ImageRef> {
+        match slot {
+            NO_IMAGE => None,
+            OWN_NAME => r.subject.image.as_ref(),
+            s => self.names.get(s as usize),
+        }
     }
 
     /// The canonical reference of an image known only by its reference.

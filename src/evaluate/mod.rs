@@ -6,6 +6,7 @@
 
 mod context;
 mod coverage;
+mod finding_ids;
 mod findings;
 mod identity;
 mod judge;
@@ -54,16 +55,19 @@ pub struct Inputs<'a> {
 
 /// Evaluate every control at one date.
 pub fn evaluate_controls(ctx: &Ctx<'_>, catalog: &Catalog) -> Vec<ControlResult> {
-    controls_over(ctx, catalog, ctx.standing())
+    controls_over(
+        ctx,
+        catalog,
+        &view::Current::new(ctx.records, ctx.standing()),
+    )
 }
 
 /// Evaluate every control over an already computed standing set.
-fn controls_over(ctx: &Ctx<'_>, catalog: &Catalog, standing: Vec<usize>) -> Vec<ControlResult> {
-    let current = view::Current::new(ctx.records, standing);
+fn controls_over(ctx: &Ctx<'_>, catalog: &Catalog, current: &view::Current) -> Vec<ControlResult> {
     catalog
         .controls
         .iter()
-        .map(|c| evaluate_control(ctx, c, &current))
+        .map(|c| evaluate_control(ctx, c, current))
         .collect()
 }
 
@@ -209,46 +213,58 @@ pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime
         index: &index,
     };
     let ctx = ctx_at(as_of);
-    let standing = ctx.standing();
-    let mut findings = findings::track(&ctx, inputs.catalog, &standing);
-    let waivers = summaries::waiver_states(&ctx, inputs.catalog, &standing);
-    let mut controls = controls_over(&ctx, inputs.catalog, standing);
+    let current = view::Current::new(inputs.records, ctx.standing());
+    let mut findings = findings::track(&ctx, inputs.catalog, &current);
+    let waivers = summaries::waiver_states(&ctx, inputs.catalog, &current.all);
+    let mut controls = controls_over(&ctx, inputs.catalog, &current);
+    drop(current);
     let dates = timeline::history_dates(inputs.records, inputs.config, as_of);
     let mut history = Vec::new();
     // Each history date is an independent evaluation of the controls and the findings
     // by the same rules as the report date (so trends and the current page agree):
-    // run them in parallel, combine in order.
-    let per_date: Vec<(Vec<ControlResult>, HistoryPoint)> = {
+    // run them in parallel, combine in order. A history point counts findings by
+    // state, severity and dates only, so they are not described there.
+    let per_date: Vec<(Option<Vec<ControlResult>>, HistoryPoint)> = {
         use rayon::prelude::*;
         dates
             .par_iter()
             .map(|d| {
                 let at = ctx_at(*d);
                 if *d == as_of {
-                    let point = timeline::point(&at, &controls, &findings, inputs.config);
-                    (controls.clone(), point)
+                    let found: Vec<_> = findings.iter().map(findings::Counted::of).collect();
+                    let point = timeline::point(&at, &controls, &found, inputs.config);
+                    (None, point)
                 } else {
-                    let standing = at.standing();
-                    let found = findings::track(&at, inputs.catalog, &standing);
-                    let results = controls_over(&at, inputs.catalog, standing);
+                    let current = view::Current::new(inputs.records, at.standing());
+                    let found = findings::counted(&at, inputs.catalog, &current);
+                    let results = controls_over(&at, inputs.catalog, &current);
                     let point = timeline::point(&at, &results, &found, inputs.config);
-                    (results, point)
+                    (Some(results), point)
                 }
             })
             .collect()
     };
-    for (d, (results, point)) in dates.iter().zip(per_date) {
-        for (ctrl, r) in controls.iter_mut().zip(&results) {
-            ctrl.history.push((d.date_naive(), r.status));
-        }
-        history.push(point);
-    }
     let since = since
         .or_else(|| dates.iter().rev().nth(1).copied())
         .filter(|s| *s < as_of);
+    // The controls at `since`, when it is a history date (evaluated there already).
+    let mut before: Option<Vec<ControlResult>> = None;
+    for (d, (results, point)) in dates.iter().zip(per_date) {
+        let statuses: Vec<Status> = match &results {
+            Some(results) => results.iter().map(|r| r.status).collect(),
+            None => controls.iter().map(|r| r.status).collect(),
+        };
+        for (ctrl, status) in controls.iter_mut().zip(statuses) {
+            ctrl.history.push((d.date_naive(), status));
+        }
+        if Some(*d) == since {
+            before = results;
+        }
+        history.push(point);
+    }
     let changes = match since {
         Some(s) => timeline::changes(
-            &evaluate_controls(&ctx_at(s), inputs.catalog),
+            &before.unwrap_or_else(|| evaluate_controls(&ctx_at(s), inputs.catalog)),
             &controls,
             &findings,
             &waivers,

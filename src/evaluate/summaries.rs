@@ -35,7 +35,7 @@ pub fn images(
     let mut running: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut aliases: HashMap<String, BTreeSet<String>> = HashMap::new();
     for (i, r) in ctx.records.iter().enumerate() {
-        let (Some(img), Some(name)) = (&r.subject.image, ctx.image_name(r)) else {
+        let (Some(img), Some(name)) = (&r.subject.image, ctx.image_name_at(i)) else {
             continue;
         };
         // A VEX statement names a product, not an image of the estate (a vendor's

@@ -1,6 +1,7 @@
 //! Time: the dates trends are evaluated at, one history point per date, and what
 //! changed between two dates.
 
+use super::findings::Counted;
 use super::waivers::Attestation;
 use super::{
     score, AttestationState, Changes, ControlResult, Ctx, Finding, FindingState, HistoryPoint,
@@ -58,7 +59,7 @@ pub fn count_statuses(controls: &[ControlResult]) -> BTreeMap<Status, usize> {
 pub fn point(
     ctx: &Ctx<'_>,
     results: &[ControlResult],
-    findings: &[Finding],
+    findings: &[Counted],
     config: &Config,
 ) -> HistoryPoint {
     let d = ctx.at.date_naive();

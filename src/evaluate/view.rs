@@ -135,24 +135,77 @@ pub fn newest_snapshots(
     newest
 }
 
+/// Standing record indices by kind (hashed once per standing record and date).
+type ByKind = std::collections::HashMap<RecordKind, Vec<usize>, foldhash::fast::RandomState>;
+
 /// The records standing at one date, also grouped by kind (checks select by kind).
 pub struct Current {
     /// Every standing record index, in record order.
     pub all: Vec<usize>,
-    by_kind: std::collections::HashMap<RecordKind, Vec<usize>>,
+    by_kind: ByKind,
+    /// Per record, whether it stands.
+    stands: Vec<bool>,
+    /// The nodes the standing records name (see `coverage::node_scope`), once asked.
+    node_scope: std::sync::OnceLock<super::coverage::NodeScope>,
+    /// Per check `gid`, the standing records its selectors match, once asked.
+    by_check: std::sync::OnceLock<Vec<Vec<usize>>>,
 }
 
 impl Current {
     /// Group standing record indices by kind.
     pub fn new(records: &[Record], all: Vec<usize>) -> Current {
-        let mut by_kind: std::collections::HashMap<RecordKind, Vec<usize>> =
-            std::collections::HashMap::new();
+        let mut by_kind = ByKind::default();
+        let mut stands = vec![false; records.len()];
         for &i in &all {
             if let Some(r) = records.get(i) {
                 by_kind.entry(r.kind).or_default().push(i);
             }
+            if let Some(s) = stands.get_mut(i) {
+                *s = true;
+            }
         }
-        Current { all, by_kind }
+        Current {
+            all,
+            by_kind,
+            stands,
+            node_scope: std::sync::OnceLock::new(),
+            by_check: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The standing records the selectors of the check numbered `gid` match (predicates
+    /// aside), in record order; `selected` gives the `gid`s matching each record (the
+    /// same for every check at one date: grouped the first time).
+    pub fn selected_by<'c>(&self, gid: usize, selected: impl Fn(usize) -> &'c [u32]) -> &[usize] {
+        let lists = self.by_check.get_or_init(|| {
+            let mut lists: Vec<Vec<usize>> = Vec::new();
+            for &i in &self.all {
+                for &g in selected(i) {
+                    let g = g as usize;
+                    if lists.len() <= g {
+                        lists.resize_with(g + 1, Vec::new);
+                    }
+                    if let Some(list) = lists.get_mut(g).filter(|l| l.last() != Some(&i)) {
+                        list.push(i);
+                    }
+                }
+            }
+            lists
+        });
+        lists.get(gid).map_or(&[], Vec::as_slice)
+    }
+
+    /// The nodes the standing records name, computed by `scope` the first time.
+    pub fn node_scope(
+        &self,
+        scope: impl FnOnce() -> super::coverage::NodeScope,
+    ) -> &super::coverage::NodeScope {
+        self.node_scope.get_or_init(scope)
+    }
+
+    /// Whether record `i` stands.
+    pub fn stands(&self, i: usize) -> bool {
+        self.stands.get(i).copied().unwrap_or(false)
     }
 
     /// Standing records of one kind.

@@ -67,7 +67,7 @@ struct Tally<'r> {
     undated: usize,
     newest_stale: Option<(DateTime<Utc>, Duration)>,
     /// The scans (file, time, target) that reported a failure for this check.
-    failing_scans: HashSet<ScanId<'r>>,
+    failing_scans: HashSet<ScanId<'r>, foldhash::fast::RandomState>,
     /// A judgement decided by sensor coverage, for alert-only checks.
     coverage: Option<(Status, Reason)>,
 }
@@ -77,16 +77,19 @@ impl<'r> Tally<'r> {
     fn select(&mut self, ctx: &'r Ctx<'_>, control: &Control, check: &Check, current: &Current) {
         // Per finding, the strictest state of its records (two tools reporting it, or
         // two workloads running the image, count once), production first.
-        let mut counted: HashMap<&str, (FindingState, bool, Option<NaiveDate>)> = HashMap::new();
+        let mut counted: HashMap<u32, (FindingState, bool, Option<NaiveDate>), _> =
+            HashMap::with_hasher(foldhash::fast::RandomState::default());
         let mut kinds: Vec<RecordKind> = check.selectors.iter().map(|s| s.kind).collect();
         kinds.sort();
         kinds.dedup();
+        // The standing records the check selects, kind by kind, in record order.
+        let selected = current.selected_by(check.gid, |i| ctx.selected_gids(i));
         for kind in &kinds {
-            for &i in current.of_kind(*kind) {
-                let Some(r) = ctx.records.get(i) else {
+            for &i in selected {
+                let Some(r) = ctx.records.get(i).filter(|r| r.kind == *kind) else {
                     continue;
                 };
-                if !ctx.selects(check, i) || ctx.excluded(i) {
+                if !ctx.predicates_hold(check, i) || ctx.excluded(i) {
                     continue;
                 }
                 match r.outcome {
@@ -99,7 +102,7 @@ impl<'r> Tally<'r> {
                         }
                         let this = (state, !ctx.production(i), due);
                         counted
-                            .entry(ctx.finding_key(i))
+                            .entry(ctx.finding_id(i).unwrap_or(u32::MAX))
                             .and_modify(|e| {
                                 if (this.0, this.1) < (e.0, e.1) {
                                     *e = this;
@@ -205,7 +208,7 @@ impl<'r> Tally<'r> {
     /// have watched every node in scope for the whole window.
     fn alert_coverage(&mut self, ctx: &Ctx<'_>, check: &Check, current: &Current) {
         let capable = |s| check.sensors.is_empty() || check.sensors.contains(&s);
-        let nodes = coverage::nodes(ctx, &current.all, &capable);
+        let nodes = coverage::nodes(ctx, current, &capable);
         let sensors = if check.sensors.is_empty() {
             "any runtime sensor on the nodes".to_string()
         } else {
@@ -269,9 +272,7 @@ impl<'r> Tally<'r> {
             .filter_map(|c| ctx.records.get(c.2).and_then(|r| r.observed_at))
             .filter(|t| *t <= ctx.at)
             .max();
-        self.picked
-            .sort_by_key(|c| (c.0, std::cmp::Reverse(c.1), c.2));
-        self.picked.truncate(EVIDENCE_CAP);
+        shown_first(&mut self.picked);
         let evidence = self
             .picked
             .iter()
@@ -366,6 +367,32 @@ impl<'r> Tally<'r> {
             ),
         )
     }
+}
+
+/// Keep the first [`EVIDENCE_CAP`] candidates by state, severity (highest first) and
+/// record, in that order (equal ones in the order they were picked), without sorting
+/// all of them.
+fn shown_first(picked: &mut Vec<Candidate>) {
+    let order = |c: &Candidate| (c.0, std::cmp::Reverse(c.1), c.2);
+    if picked.len() <= EVIDENCE_CAP {
+        picked.sort_by_key(order);
+        return;
+    }
+    // With its position, each key is distinct: the first EVIDENCE_CAP are those of a
+    // stable sort.
+    let mut keyed: Vec<_> = picked
+        .iter()
+        .enumerate()
+        .map(|(at, c)| (order(c), at))
+        .collect();
+    keyed.select_nth_unstable(EVIDENCE_CAP);
+    keyed.truncate(EVIDENCE_CAP);
+    keyed.sort_unstable();
+    let mut slots: Vec<Option<Candidate>> = std::mem::take(picked).into_iter().map(Some).collect();
+    *picked = keyed
+        .into_iter()
+        .filter_map(|(_, at)| slots.get_mut(at).and_then(Option::take))
+        .collect();
 }
 
 /// Which scan a record came from: its file, time and target.

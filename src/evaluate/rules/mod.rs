@@ -64,9 +64,9 @@ fn standing<'a>(
 /// Images seen running, keyed by canonical name.
 fn running_images<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String, &'a Record> {
     let mut out = BTreeMap::new();
-    for (_, r) in standing(ctx, current) {
+    for (i, r) in standing(ctx, current) {
         if r.kind == RecordKind::Sighting {
-            if let Some(name) = ctx.image_name(r) {
+            if let Some(name) = ctx.image_name_at(i) {
                 out.entry(name).or_insert(r);
             }
         }
@@ -78,13 +78,13 @@ fn running_images<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String
 /// not only current). An undated scan shows nothing about when an image was scanned.
 fn scans<'a>(ctx: &'a Ctx<'_>) -> BTreeMap<String, &'a Record> {
     let mut out: BTreeMap<String, &Record> = BTreeMap::new();
-    for r in ctx.records {
+    for (i, r) in ctx.records.iter().enumerate() {
         if r.scan_class() != Some(ScanClass::Vulnerability)
             || r.observed_at.is_none_or(|t| t > ctx.at)
         {
             continue;
         }
-        if let Some(name) = ctx.image_name(r) {
+        if let Some(name) = ctx.image_name_at(i) {
             let e = out.entry(name).or_insert(r);
             if r.observed_at > e.observed_at {
                 *e = r;
@@ -101,9 +101,9 @@ fn scans<'a>(ctx: &'a Ctx<'_>) -> BTreeMap<String, &'a Record> {
 fn current_scans<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String, &'a Record> {
     let has_facts = |r: &Record| r.image_facts().is_some_and(|f| !f.is_empty());
     let mut out: BTreeMap<String, &Record> = BTreeMap::new();
-    for (_, r) in standing(ctx, current) {
+    for (i, r) in standing(ctx, current) {
         if r.scan_class() == Some(ScanClass::Vulnerability) {
-            if let Some(name) = ctx.image_name(r) {
+            if let Some(name) = ctx.image_name_at(i) {
                 let e = out.entry(name).or_insert(r);
                 if !has_facts(e) && has_facts(r) {
                     *e = r;

@@ -35,7 +35,7 @@ fn registry(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> Judged {
                 // The image's canonical name, unless that names another registry: the
                 // registry an image is pulled from is what this check is about.
                 let name = ctx
-                    .image_of(r)
+                    .image_at(i)
                     .filter(|c| c.registry == img.registry)
                     .unwrap_or(img);
                 seen.entry(name.tagged()).or_insert((i, r));

@@ -28,14 +28,14 @@ impl Evaluator for RuntimeMapping {
 /// The manifest digests each image was scanned at (dated scans up to the report date).
 fn scanned_digests<'a>(ctx: &'a Ctx<'_>) -> HashMap<String, HashSet<&'a str>> {
     let mut out: HashMap<String, HashSet<&str>> = HashMap::new();
-    for r in ctx.records {
+    for (i, r) in ctx.records.iter().enumerate() {
         if r.scan_class() != Some(ScanClass::Vulnerability)
             || r.observed_at.is_none_or(|t| t > ctx.at)
         {
             continue;
         }
         if let (Some(name), Some(d)) = (
-            ctx.image_name(r),
+            ctx.image_name_at(i),
             r.subject.image.as_ref().and_then(|i| i.digest.as_deref()),
         ) {
             out.entry(name).or_default().insert(d);

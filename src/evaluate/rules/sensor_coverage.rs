@@ -20,11 +20,11 @@ impl Evaluator for SensorCoverage {
         _check: &Check,
         current: &Current,
     ) -> Judged {
-        sensor_coverage(ctx, &current.all)
+        sensor_coverage(ctx, current)
     }
 }
 
-fn sensor_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
+fn sensor_coverage(ctx: &Ctx<'_>, current: &Current) -> Judged {
     let nodes = coverage::nodes(ctx, current, &|_| true);
     if nodes.is_empty() {
         return Judged::not_assessed("heartbeat, alert (nodes named by any evidence)");

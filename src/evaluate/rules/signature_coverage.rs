@@ -52,9 +52,9 @@ struct Running<'a> {
 /// IMG-07: every image running now has a verified signature of each digest it runs.
 fn signature_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
     let mut running: BTreeMap<String, Running<'_>> = BTreeMap::new();
-    for (_, r) in standing(ctx, current) {
+    for (i, r) in standing(ctx, current) {
         if r.kind == RecordKind::Sighting && ctx.proves_now(r) {
-            if let (Some(name), Some(img)) = (ctx.image_name(r), &r.subject.image) {
+            if let (Some(name), Some(img)) = (ctx.image_name_at(i), &r.subject.image) {
                 let e = running.entry(name).or_default();
                 e.sighting.get_or_insert(r);
                 e.digests.extend(img.digest.as_deref());
