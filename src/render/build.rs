@@ -47,6 +47,9 @@ pub struct Ctx<'a> {
     pub i18n: &'a I18n,
     /// Indices of `report.findings` by image key (for the image pages).
     pub findings_by_image: std::collections::HashMap<String, Vec<usize>>,
+    /// The page of every image a finding names, made once (a fleet's findings name
+    /// each of its images hundreds of times).
+    image_hrefs: std::collections::HashMap<&'a ImageRef, String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -59,8 +62,12 @@ impl<'a> Ctx<'a> {
     ) -> Ctx<'a> {
         let mut findings_by_image: std::collections::HashMap<String, Vec<usize>> =
             std::collections::HashMap::new();
+        let mut image_hrefs = std::collections::HashMap::new();
         for (i, f) in report.findings.iter().enumerate() {
             if let Some(image) = &f.image {
+                image_hrefs
+                    .entry(image)
+                    .or_insert_with(|| image_href(image));
                 findings_by_image.entry(image.key()).or_default().push(i);
             }
         }
@@ -70,7 +77,16 @@ impl<'a> Ctx<'a> {
             config,
             i18n,
             findings_by_image,
+            image_hrefs,
         }
+    }
+
+    /// [`image_href`], from the pages made once for the findings' images.
+    pub fn image_page(&self, image: &ImageRef) -> String {
+        self.image_hrefs
+            .get(image)
+            .cloned()
+            .unwrap_or_else(|| image_href(image))
     }
 
     /// A status label.

@@ -157,7 +157,7 @@ pub fn index(ctx: &Ctx, shared: &Shared) -> (Vec<u8>, SearchPageView) {
         }
         if let Some(img) = &f.image {
             if f.state.is_open() || f.state == FindingState::Waived {
-                targets.push(b.page(&image_href(img), &img.tagged()));
+                targets.push(b.page(&ctx.image_page(img), &img.tagged()));
             }
         }
         if targets.is_empty() {
