@@ -132,7 +132,7 @@ impl Ctx<'_> {
     }
 
     /// Open and waived findings, most urgent first.
-    fn most_urgent<'r>(of: impl Iterator<Item = &'r Finding>) -> Vec<&'r Finding> {
+    pub fn most_urgent<'r>(of: impl Iterator<Item = &'r Finding>) -> Vec<&'r Finding> {
         let mut open: Vec<&Finding> = of
             .filter(|f| f.state.is_open() || f.state == FindingState::Waived)
             .collect();

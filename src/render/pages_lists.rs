@@ -8,7 +8,7 @@ use super::pages::{crumbs, Job, Pages};
 use super::slug::slug;
 use super::views::*;
 use super::views_summary::*;
-use crate::evaluate::Status;
+use crate::evaluate::{Finding, Status};
 use crate::model::Severity;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -69,24 +69,25 @@ struct DocPage {
 }
 
 /// Views several pages share, built once.
-pub struct Shared {
+pub struct Shared<'r> {
     /// Every control's row.
     pub rows: Vec<ControlRow>,
-    /// Every open finding (waived included), most urgent first.
-    pub all_open: Vec<FindingView>,
+    /// Every open finding (waived included), most urgent first (a view is built only
+    /// for the ones a page shows: an estate may have a hundred thousand).
+    pub all_open: Vec<&'r Finding>,
     /// Every input file.
     pub sources: Vec<SourceView>,
     /// Every team's row (and unowned findings).
     pub teams: Vec<TeamRow>,
 }
 
-impl Shared {
+impl<'r> Shared<'r> {
     /// Build the shared views.
-    pub fn new(ctx: &Ctx) -> Shared {
+    pub fn new(ctx: &Ctx<'r>) -> Shared<'r> {
         let r = ctx.report;
         Shared {
             rows: r.controls.iter().map(|c| ctx.control_row(c)).collect(),
-            all_open: ctx.open_findings(r.findings.iter()),
+            all_open: Ctx::most_urgent(r.findings.iter()),
             sources: r.sources.iter().map(|s| ctx.source(s)).collect(),
             teams: ctx.team_rows(),
         }
@@ -197,7 +198,7 @@ fn title(ctx: &Ctx, key: &str) -> Vec<LinkView> {
 }
 
 /// Queue the list and detail pages.
-pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared: &'a Shared) {
+pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared: &'a Shared<'a>) {
     let r = ctx.report;
     let i = ctx.i18n;
     jobs.push(Box::new(move || {
@@ -243,14 +244,16 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
             .collect()
     }));
     jobs.push(Box::new(move || {
-        let shown = shared
+        let shown: Vec<FindingView> = shared
             .all_open
-            .get(..FINDINGS_SHOWN)
-            .unwrap_or(&shared.all_open);
+            .iter()
+            .take(FINDINGS_SHOWN)
+            .map(|f| ctx.finding(f))
+            .collect();
         let page = FindingsPage {
             total: shared.all_open.len(),
-            filters: finding_filters(ctx, shown),
-            items: shown,
+            filters: finding_filters(ctx, &shown),
+            items: &shown,
         };
         Ok(vec![pages.page(
             "findings.html",

@@ -7,6 +7,7 @@ use super::pages_lists::Shared;
 use super::summary::SummaryCharts;
 use super::views::*;
 use super::views_summary::*;
+use crate::evaluate::FindingState;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -59,7 +60,7 @@ pub fn jobs<'a>(
     jobs: &mut Vec<Job<'a>>,
     pages: &'a Pages,
     ctx: &'a Ctx,
-    shared: &'a Shared,
+    shared: &'a Shared<'a>,
     charts: &'a [ChartView],
     summary_charts: &'a SummaryCharts,
     team_chart: &'a Option<ChartView>,
@@ -109,9 +110,9 @@ pub fn jobs<'a>(
             overdue: shared
                 .all_open
                 .iter()
-                .filter(|f| f.state.id == "overdue")
+                .filter(|f| f.state == FindingState::Overdue)
                 .take(EXEC_OVERDUE)
-                .cloned()
+                .map(|f| ctx.finding(f))
                 .collect(),
             teams: shared.teams.clone(),
             team_chart: team_chart.clone(),

@@ -123,8 +123,11 @@ pub fn index(ctx: &Ctx, shared: &Shared) -> (Vec<u8>, SearchPageView) {
         .collect();
     let open_subjects: BTreeSet<&str> =
         shared.all_open.iter().map(|f| f.subject.as_str()).collect();
-    let open_packages: BTreeSet<&str> =
-        shared.all_open.iter().map(|f| f.package.as_str()).collect();
+    let open_packages: BTreeSet<&str> = shared
+        .all_open
+        .iter()
+        .map(|f| f.package.as_deref().unwrap_or_default())
+        .collect();
     for c in &r.controls {
         let title = ctx
             .catalog
