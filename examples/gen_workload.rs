@@ -193,9 +193,14 @@ impl Rng {
         self.0 = x;
         x.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
-    /// Uniform in `0..n` (n > 0).
+    /// Uniform in `0..n` (n > 0). Below 2^32 from the high 32 bits (the streams every
+    /// workload so far was generated with); above, from all 64 bits.
     fn below(&mut self, n: u64) -> u64 {
-        ((self.next() >> 32) * n) >> 32
+        if n <= 1 << 32 {
+            ((self.next() >> 32) * n) >> 32
+        } else {
+            ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
+        }
     }
     fn range(&mut self, lo: u64, hi: u64) -> u64 {
         lo + self.below(hi - lo + 1)
