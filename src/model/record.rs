@@ -173,7 +173,10 @@ impl Subject {
 /// Where a record came from: the input file and the place inside it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Provenance {
-    /// Input file path as shown to users (relative to its input root).
+    /// Input file path as shown to users: the path the file was reached by, starting
+    /// with the input as given (`exports/trivy/web.json` for `muster build exports`; an
+    /// absolute input gives an absolute path, so shards merge with a single build only
+    /// when made from the same paths, docs/shards.md).
     pub file: Text,
     /// 1-based line number, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
