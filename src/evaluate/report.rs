@@ -373,6 +373,11 @@ impl Report {
 }
 
 impl Finding {
+    /// How lists of changes name it: `CHECK · subject`.
+    pub fn label(&self) -> String {
+        format!("{} · {}", self.check, self.subject)
+    }
+
     /// An open high or critical finding that no control of the catalog counts: shown on
     /// its own page and export (`unmapped.html`, `unmapped.csv`) and counted on the
     /// overview, so that a failure outside the catalog is never invisible.
@@ -478,13 +483,14 @@ pub struct Changes {
     pub since: Option<NaiveDate>,
     /// Controls whose status changed: (id, before, after).
     pub controls: Vec<(String, Status, Status)>,
-    /// Findings first seen after `since`, as "CHECK · subject".
-    pub new_findings: Vec<String>,
-    /// Findings fixed after `since`, as "CHECK · subject".
-    pub fixed_findings: Vec<String>,
-    /// Findings a VEX statement dated after `since` closes, as "CHECK · subject".
+    /// Findings first seen after `since`, as indices into [`Report::findings`].
+    pub new_findings: Vec<usize>,
+    /// Findings fixed after `since`, as indices into [`Report::findings`].
+    pub fixed_findings: Vec<usize>,
+    /// Findings a VEX statement dated after `since` closes, as indices into
+    /// [`Report::findings`].
     #[serde(default)]
-    pub vex_closed_findings: Vec<String>,
+    pub vex_closed_findings: Vec<usize>,
     /// Waivers approved after `since`.
     pub new_waivers: Vec<String>,
     /// Waivers that expired after `since`.

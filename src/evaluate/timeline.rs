@@ -120,17 +120,16 @@ pub fn changes(
             c.lost_evidence.push(a.id.clone());
         }
     }
-    let label = |f: &Finding| format!("{} · {}", f.check, f.subject);
-    for f in findings {
+    for (i, f) in findings.iter().enumerate() {
         if f.first_seen.is_some_and(|t| t.date_naive() > s) {
-            c.new_findings.push(label(f));
+            c.new_findings.push(i);
         }
         if f.fixed_on.is_some_and(|x| x > s && x <= n) {
-            c.fixed_findings.push(label(f));
+            c.fixed_findings.push(i);
         }
         let closed_since = f.vex.as_ref().filter(|v| v.closes).and_then(|v| v.date);
         if f.state == FindingState::VexClosed && closed_since.is_some_and(|t| t.date_naive() > s) {
-            c.vex_closed_findings.push(label(f));
+            c.vex_closed_findings.push(i);
         }
     }
     for w in waivers {

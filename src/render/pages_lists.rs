@@ -426,6 +426,17 @@ fn changes(ctx: &Ctx) -> ChangesView {
         items: items[..items.len().min(CHANGES_SHOWN)].to_vec(),
         total: items.len(),
     };
+    let findings = |id: &'static str, key: &str, idx: &[usize]| ChangeList {
+        id,
+        title: i.t(key),
+        items: idx
+            .iter()
+            .take(CHANGES_SHOWN)
+            .filter_map(|f| ctx.report.findings.get(*f))
+            .map(Finding::label)
+            .collect(),
+        total: idx.len(),
+    };
     let change = |(id, before, after): &(String, Status, Status)| StatusChange {
         control: ctx.control_link(id),
         before: ctx.status(*before),
@@ -446,13 +457,13 @@ fn changes(ctx: &Ctx) -> ChangesView {
             .map(change)
             .collect(),
         lists: vec![
-            list("new-findings", "changes.new-findings", &c.new_findings),
-            list(
+            findings("new-findings", "changes.new-findings", &c.new_findings),
+            findings(
                 "fixed-findings",
                 "changes.fixed-findings",
                 &c.fixed_findings,
             ),
-            list(
+            findings(
                 "vex-closed-findings",
                 "changes.vex-closed-findings",
                 &c.vex_closed_findings,

@@ -3,7 +3,7 @@
 //! Compact JSON (one line). Findings do not repeat what tables already hold: a finding
 //! names its check (kind, id and title) by index into `checks`, its image by index into
 //! `images`, and the input file it was read from by index into `sources`; the changes
-//! name findings by index into `findings`. Absent optional fields mean `null`, an absent
+//! name findings by index into `findings`, as the evaluation does. Absent optional fields mean `null`, an absent
 //! `known_exploited` means `false`, an absent `subject` means the image's
 //! `registry/repository:tag`. Every value of the evaluation is recoverable
 //! (docs/report-json.md).
@@ -44,7 +44,7 @@ pub struct ReportJson<'a> {
     teams: &'a [crate::evaluate::TeamSummary],
     waivers: &'a [crate::evaluate::WaiverState],
     attestations: &'a [crate::evaluate::AttestationState],
-    changes: ChangesJson<'a>,
+    changes: &'a Changes,
     sources: &'a [crate::model::SourceSummary],
     diagnostics: &'a [crate::diag::Diagnostic],
     scope: &'a crate::evaluate::ScopeInfo,
@@ -120,29 +120,6 @@ struct ProvenanceJson<'a> {
     pointer: Option<&'a str>,
 }
 
-/// What changed, findings by index into `findings`.
-#[derive(Debug, Serialize)]
-struct ChangesJson<'a> {
-    since: Option<NaiveDate>,
-    controls: &'a [(String, crate::evaluate::Status, crate::evaluate::Status)],
-    new_findings: FindingList<'a>,
-    fixed_findings: FindingList<'a>,
-    vex_closed_findings: FindingList<'a>,
-    new_waivers: &'a [String],
-    expired_waivers: &'a [String],
-    unused_waivers: &'a [String],
-    lost_evidence: &'a [String],
-}
-
-/// Findings by index into `findings`; the evaluation's "CHECK · subject" labels in the
-/// (unexpected) case that they do not name findings one to one.
-#[derive(Debug, Serialize)]
-#[serde(untagged)]
-enum FindingList<'a> {
-    Indices(Vec<usize>),
-    Labels(&'a [String]),
-}
-
 impl<'a> ReportJson<'a> {
     /// The document for `report`.
     pub fn new(report: &'a Report, site: &'a crate::config::Site, catalog_digest: &'a str) -> Self {
@@ -192,7 +169,7 @@ impl<'a> ReportJson<'a> {
             teams: &report.teams,
             waivers: &report.waivers,
             attestations: &report.attestations,
-            changes: changes(&report.changes, &report.findings, report.as_of.date_naive()),
+            changes: &report.changes,
             sources: &report.sources,
             diagnostics: &report.diagnostics,
             scope: &report.scope,
@@ -246,54 +223,5 @@ fn provenance(p: &Provenance, source: Option<usize>) -> ProvenanceJson<'_> {
         file: source.is_none().then_some(p.file.as_ref()),
         line: p.line,
         pointer: p.pointer.as_deref(),
-    }
-}
-
-/// The changes with findings by index: each list is the findings, in report order,
-/// that the evaluation's rule picks, checked against the labels it listed.
-fn changes<'a>(c: &'a Changes, findings: &[Finding], as_of: NaiveDate) -> ChangesJson<'a> {
-    let since = c.since;
-    let after = |d: Option<NaiveDate>| matches!((d, since), (Some(d), Some(s)) if d > s);
-    let pick = |labels: &'a [String], keep: &dyn Fn(&Finding) -> bool| {
-        let idx: Vec<usize> = findings
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| keep(f))
-            .map(|(i, _)| i)
-            .collect();
-        let same = idx.len() == labels.len()
-            && idx
-                .iter()
-                .zip(labels)
-                .all(|(&i, l)| *l == format!("{} · {}", findings[i].check, findings[i].subject));
-        if same {
-            FindingList::Indices(idx)
-        } else {
-            FindingList::Labels(labels)
-        }
-    };
-    ChangesJson {
-        since,
-        controls: &c.controls,
-        new_findings: pick(&c.new_findings, &|f| {
-            after(f.first_seen.map(|t| t.date_naive()))
-        }),
-        fixed_findings: pick(&c.fixed_findings, &|f| {
-            after(f.fixed_on) && f.fixed_on.is_some_and(|d| d <= as_of)
-        }),
-        vex_closed_findings: pick(&c.vex_closed_findings, &|f| {
-            f.state == FindingState::VexClosed
-                && after(
-                    f.vex
-                        .as_ref()
-                        .filter(|v| v.closes)
-                        .and_then(|v| v.date)
-                        .map(|t| t.date_naive()),
-                )
-        }),
-        new_waivers: &c.new_waivers,
-        expired_waivers: &c.expired_waivers,
-        unused_waivers: &c.unused_waivers,
-        lost_evidence: &c.lost_evidence,
     }
 }
