@@ -81,15 +81,19 @@ pub struct Index {
     production: Vec<bool>,
     /// One image across the names tools give it.
     identity: ImageIdentity,
-    /// Per record, the `gid`s of the checks whose selectors match it (predicates aside).
-    /// (Shared: most records have the same list as many others.)
-    selected: Vec<Arc<[u32]>>,
+    /// Per record, which of `selection_lists` holds the `gid`s of the checks whose
+    /// selectors match it (predicates aside): most records have the same list as many
+    /// others, so each distinct list is kept once.
+    selected: Vec<u32>,
+    /// The distinct lists of check `gid`s that `selected` points into.
+    selection_lists: Vec<Arc<[u32]>>,
     /// Per record: for runtime alerts, the day they are closed by triage
     /// (`NaiveDate::MAX` while nobody triaged them): they stand until then, whatever
     /// their age. `None` for every other record.
     pub(super) open_until: Vec<Option<NaiveDate>>,
-    /// Per record, the triage entry that closes it (alerts only).
-    triaged_by: Vec<Option<u32>>,
+    /// Per record, the triage entry that closes it (alerts only; [`NOT_TRIAGED`] when
+    /// none does).
+    triaged_by: Vec<u32>,
     /// Per target id, the times of its reports (sorted, distinct).
     report_times: Vec<Vec<DateTime<Utc>>>,
     /// Per record, the time of the report it belongs to (see [`view::Targets`]).
@@ -100,14 +104,17 @@ pub struct Index {
     vex: vex::Candidates,
 }
 
+/// In `Index::triaged_by`: no triage entry closes the record.
+const NOT_TRIAGED: u32 = u32::MAX;
+
 /// Which checks' selectors match each record, computed once per report and memoised
 /// by (kind, id, aliases): most records share their id with many others.
 /// What decides which checks' selectors match a record: its kind, id and aliases.
 type SelectionKey<'r> = (crate::model::RecordKind, &'r str, &'r [Text]);
 
-fn selections(records: &[Record], catalog: &Catalog) -> Vec<Arc<[u32]>> {
+fn selections(records: &[Record], catalog: &Catalog) -> (Vec<u32>, Vec<Arc<[u32]>>) {
     let checks: Vec<&crate::catalog::Check> = catalog.checks().collect();
-    records
+    let per_record: Vec<Arc<[u32]>> = records
         .par_chunks(16 * 1024)
         .flat_map_iter(|chunk| {
             let mut memo: HashMap<SelectionKey<'_>, Arc<[u32]>> = HashMap::new();
@@ -126,7 +133,21 @@ fn selections(records: &[Record], catalog: &Catalog) -> Vec<Arc<[u32]>> {
                 })
                 .collect::<Vec<_>>()
         })
-        .collect()
+        .collect();
+    // Number the distinct lists (each chunk memoised its own, so equal lists may be
+    // separate allocations: compare them by content).
+    let mut ids: HashMap<Arc<[u32]>, u32> = HashMap::new();
+    let mut lists: Vec<Arc<[u32]>> = Vec::new();
+    let selected = per_record
+        .into_iter()
+        .map(|list| {
+            *ids.entry(list).or_insert_with_key(|list| {
+                lists.push(list.clone());
+                (lists.len() - 1) as u32
+            })
+        })
+        .collect();
+    (selected, lists)
 }
 
 /// Number distinct keys densely, in order of first appearance: (id per key, count).
@@ -229,6 +250,7 @@ impl Index {
         let triage_dates: Vec<(Option<u32>, Option<NaiveDate>)> =
             records.par_iter().map(|r| triage_of(r, triage)).collect();
         let vex = vex::candidates(records, &|i| identity.of_ref(i).tagged());
+        let (selected, selection_lists) = selections(records, catalog);
         Index {
             vex,
             target_ids,
@@ -243,9 +265,13 @@ impl Index {
                 .map(|r| view::in_production(r, config))
                 .collect(),
             identity,
-            selected: selections(records, catalog),
+            selected,
+            selection_lists,
             open_until: triage_dates.iter().map(|(_, until)| *until).collect(),
-            triaged_by: triage_dates.into_iter().map(|(by, _)| by).collect(),
+            triaged_by: triage_dates
+                .into_iter()
+                .map(|(by, _)| by.unwrap_or(NOT_TRIAGED))
+                .collect(),
             sensor_reports: super::coverage::sensor_reports(records),
             report_times,
             report_at,
@@ -304,7 +330,11 @@ impl<'a> Ctx<'a> {
 
     /// The `gid`s of the checks whose selectors match record `i` (predicates aside).
     pub fn selected_gids(&self, i: usize) -> &[u32] {
-        self.index.selected.get(i).map_or(&[], |s| s)
+        self.index
+            .selected
+            .get(i)
+            .and_then(|l| self.index.selection_lists.get(*l as usize))
+            .map_or(&[], |s| s)
     }
 
     /// Whether every predicate of check `check` holds for record `i`.
@@ -349,9 +379,7 @@ impl<'a> Ctx<'a> {
             .index
             .triaged_by
             .get(i)
-            .copied()
-            .flatten()
-            .and_then(|t| self.triage.get(t as usize))?;
+            .and_then(|t| self.triage.get(*t as usize))?;
         (t.on <= self.at.date_naive()).then_some(t)
     }
 

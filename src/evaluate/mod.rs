@@ -224,7 +224,13 @@ pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime
     // by the same rules as the report date (so trends and the current page agree):
     // run them in parallel, combine in order. A history point counts findings by
     // state, severity and dates only, so they are not described there.
-    let per_date: Vec<(Option<Vec<ControlResult>>, HistoryPoint)> = {
+    let since = since
+        .or_else(|| dates.iter().rev().nth(1).copied())
+        .filter(|s| *s < as_of);
+    // Only the statuses of a history date are kept, and its full results only at
+    // `since` (what changed compares against them): the evidence lists of every other
+    // date are dropped as soon as they are judged.
+    let per_date: Vec<(Option<Vec<ControlResult>>, Vec<Status>, HistoryPoint)> = {
         use rayon::prelude::*;
         dates
             .par_iter()
@@ -233,31 +239,26 @@ pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime
                 if *d == as_of {
                     let found: Vec<_> = findings.iter().map(findings::Counted::of).collect();
                     let point = timeline::point(&at, &controls, &found, inputs.config);
-                    (None, point)
+                    let statuses = controls.iter().map(|r| r.status).collect();
+                    (None, statuses, point)
                 } else {
                     let current = view::Current::new(inputs.records, at.standing());
                     let found = findings::counted(&at, inputs.catalog, &current);
                     let results = controls_over(&at, inputs.catalog, &current);
                     let point = timeline::point(&at, &results, &found, inputs.config);
-                    (Some(results), point)
+                    let statuses = results.iter().map(|r| r.status).collect();
+                    (Some(results).filter(|_| Some(*d) == since), statuses, point)
                 }
             })
             .collect()
     };
-    let since = since
-        .or_else(|| dates.iter().rev().nth(1).copied())
-        .filter(|s| *s < as_of);
     // The controls at `since`, when it is a history date (evaluated there already).
     let mut before: Option<Vec<ControlResult>> = None;
-    for (d, (results, point)) in dates.iter().zip(per_date) {
-        let statuses: Vec<Status> = match &results {
-            Some(results) => results.iter().map(|r| r.status).collect(),
-            None => controls.iter().map(|r| r.status).collect(),
-        };
+    for (d, (results, statuses, point)) in dates.iter().zip(per_date) {
         for (ctrl, status) in controls.iter_mut().zip(statuses) {
             ctrl.history.push((d.date_naive(), status));
         }
-        if Some(*d) == since {
+        if results.is_some() {
             before = results;
         }
         history.push(point);
