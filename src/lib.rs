@@ -5,6 +5,8 @@
 //! [`ingest`] (exports → [`model::Record`]s) → [`evaluate`] (records × [`catalog`] → statuses)
 //! → [`render`] (statuses → site). [`cmd`] holds the command-line front ends.
 
+#![forbid(unsafe_code)]
+
 pub mod catalog;
 pub mod charts;
 pub mod cmd;
