@@ -14,7 +14,9 @@
 //! `allLogs`, …), whether it is enabled, and whether its setting has a destination
 //! (`workspaceId`, `storageAccountId`, `eventHubAuthorizationRuleId`,
 //! `marketplacePartnerId`, or the legacy `serviceBusRuleId`; an empty string is
-//! none). Metrics and retention are not judged. The export carries no time, so records
+//! none). A `logs` field or entry of the wrong type is a diagnostic (file and pointer)
+//! and is kept in `unread`: a category it may hold is then not evidenced, never failed.
+//! Metrics and retention are not judged. The export carries no time, so records
 //! are dated from the file path (or undated). An empty list names no resource and is
 //! not recognised: say which resource has no setting by exporting the resource itself.
 
@@ -151,6 +153,7 @@ fn emit(
     let mut names = Vec::new();
     let mut logs = Vec::new();
     let mut dest: Option<Fact<bool>> = None;
+    let mut unread: Vec<Text> = Vec::new();
     for res in settings {
         let node = res.node();
         let p = arm::settings(&node);
@@ -163,20 +166,29 @@ fn emit(
         let entries = match p.get("logs") {
             Some(l) if l.value.is_array() => l.items(),
             Some(l) => {
+                unread.push(Text::from(l.pointer.as_str()));
                 bad.0.push(l.pointer);
                 Vec::new()
             }
             None => Vec::new(),
         };
         for entry in entries {
-            let Some(log) = entry
-                .str("category")
-                .or_else(|| entry.str("categoryGroup"))
-                .and_then(ResourceLog::parse)
-            else {
+            let name = ["category", "categoryGroup"]
+                .iter()
+                .find_map(|k| entry.get(k));
+            let Some(name) = name else {
+                continue;
+            };
+            let Some(text) = name.text() else {
+                unread.push(Text::from(entry.pointer.as_str()));
+                bad.0.push(name.pointer);
+                continue;
+            };
+            let Some(log) = ResourceLog::parse(text) else {
                 continue;
             };
             let Some(enabled) = entry.flag("enabled", &mut bad) else {
+                unread.push(Text::from(entry.pointer.as_str()));
                 continue;
             };
             logs.push(Fact::new(
@@ -205,6 +217,7 @@ fn emit(
         logs,
         destination: dest
             .unwrap_or_else(|| Fact::new(false, first_node.pointer.as_str(), "no destination")),
+        unread,
     };
     let what = match resource {
         MonitoredResource::Registry => "container registry",

@@ -313,6 +313,10 @@ pub struct DiagnosticFacts {
     /// Some setting has a destination (at the first destination field; `false` at the
     /// first setting when none has one).
     pub destination: Fact<bool>,
+    /// Places of `logs` fields or entries of the wrong type: what they say is not
+    /// evidenced, so a category missing from `logs` may be one of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<Text>,
 }
 
 /// The facts of one platform resource. A record holds them behind `Shared`

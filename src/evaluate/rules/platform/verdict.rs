@@ -184,6 +184,10 @@ fn resource_logs(setting: PlatformSetting, d: &DiagnosticFacts) -> Verdict {
     };
     let facts = PlatformFacts::Diagnostics(d.clone());
     if let Some(missing) = missing_logs(setting, &facts) {
+        if !d.unread.is_empty() {
+            // An entry the export wrote wrongly may be the missing category.
+            return Verdict::Absent;
+        }
         let listed = d
             .logs
             .iter()
@@ -504,6 +508,7 @@ mod tests {
                 })
                 .collect(),
             destination: Fact::new(logs.iter().any(|l| l.2), "/0/workspaceId", "w"),
+            unread: Vec::new(),
         })
     }
 
@@ -558,6 +563,12 @@ mod tests {
         assert!(matches!(verdict(cp, &no_audit, &j), Verdict::Fails(..)));
         let registry = PlatformFacts::Registry(RegistryFacts::default());
         assert_eq!(verdict(reg, &registry, &j), Verdict::Absent);
+        let PlatformFacts::Diagnostics(mut d) = unlisted else {
+            unreachable!()
+        };
+        d.unread.push("/0/logs/3".into());
+        let unreadable = PlatformFacts::Diagnostics(d);
+        assert_eq!(verdict(reg, &unreadable, &j), Verdict::Absent);
     }
 
     #[test]
