@@ -216,10 +216,15 @@ fn resource_logs(setting: PlatformSetting, d: &DiagnosticFacts) -> Verdict {
         return Verdict::Absent;
     };
     let by = |f: &Fact<crate::model::LogFlow>| {
-        if f.value.setting.is_empty() {
-            f.value.log.as_str().to_string()
+        let setting = if f.value.setting.is_empty() {
+            "a setting".to_string()
         } else {
-            format!("{} of setting {}", f.value.log, f.value.setting)
+            format!("setting {}", f.value.setting)
+        };
+        if wanted.contains(&f.value.log) {
+            format!("by {setting}")
+        } else {
+            format!("by the {} group of {setting}", f.value.log)
         }
     };
     let list: Vec<ResourceLog> = collected.iter().map(|(w, _)| *w).collect();
