@@ -9,7 +9,8 @@ runtime folders come from the other generators and are not touched; run this one
 gen_sample_runtime.py, which rewrites muster.toml.
 
 - `az aks show` for aks-prod-weu (compliant) and aks-stage-weu (with gaps),
-- `az acr show` for contosoacr and `az role assignment list` on it,
+- `az acr show` for contosoacr, `az role assignment list` on it, and
+  `az monitor diagnostic-settings list --resource <registry id>` (its resource logs),
 - `az container list` with three container groups (one public, one passing a secret as a
   plain `value` and pulling with the registry password, one private and compliant),
 - `az policy state list` for the Kubernetes policies of both clusters,
@@ -179,6 +180,33 @@ def acr():
         "type": "Microsoft.ContainerRegistry/registries",
         "zoneRedundancy": "Enabled",
     }
+
+
+def acr_diagnostic_settings():
+    """`az monitor diagnostic-settings list --resource <registry id>` as Azure CLI 2.4x and
+    later print it: a bare array, `properties` flattened, unset fields `null`."""
+    return [{
+        "eventHubAuthorizationRuleId": None,
+        "eventHubName": None,
+        "id": f"{ACR_ID}/providers/microsoft.insights/diagnosticSettings/acr-audit-to-law",
+        "logAnalyticsDestinationType": "Dedicated",
+        "logs": [
+            {"category": "ContainerRegistryRepositoryEvents", "categoryGroup": None, "enabled": True,
+             "retentionPolicy": {"days": 0, "enabled": False}},
+            {"category": "ContainerRegistryLoginEvents", "categoryGroup": None, "enabled": True,
+             "retentionPolicy": {"days": 0, "enabled": False}},
+        ],
+        "marketplacePartnerId": None,
+        "metrics": [{"category": "AllMetrics", "enabled": True, "retentionPolicy": {"days": 0, "enabled": False},
+                     "timeGrain": None}],
+        "name": "acr-audit-to-law",
+        "resourceGroup": "rg-platform-weu",
+        "serviceBusRuleId": None,
+        "storageAccountId": None,
+        "systemData": None,
+        "type": "Microsoft.Insights/diagnosticSettings",
+        "workspaceId": WORKSPACE,
+    }]
 
 
 ROLE_IDS = {"AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d", "AcrPush": "8311e382-0749-4cb8-b61a-304f252e45ec",
@@ -513,6 +541,7 @@ they were taken, and muster dates them from that path.
 | `{DAY}/aks/{PROD}.json` | `az aks show -g rg-{PROD} -n {PROD}` | the compliant cluster: authorized IP ranges, Entra ID with Azure RBAC and local accounts disabled, stable upgrade and NodeImage OS channels, trusted launch, SSH disabled, encryption at host, no node public IPs, KMS, Key Vault provider, Azure Policy and Defender, Calico |
 | `{DAY}/aks/{STAGE}.json` | `az aks show -g rg-{STAGE} -n {STAGE}` | the cluster with gaps: public API server with no authorized ranges, local accounts enabled, no automatic upgrades, no trusted launch, SSH with local keys, no Key Vault provider, no Defender profile (encryption at host and KMS are on, as on production). It is not production (`[scope]`), so its gaps warn |
 | `{DAY}/acr/contosoacr.json` | `az acr show -n contosoacr` | admin user and anonymous pull disabled, network rules deny by default |
+| `{DAY}/acr/contosoacr-diagnostic-settings.json` | `az monitor diagnostic-settings list --resource <registry id>` | one setting sending `ContainerRegistryLoginEvents` and `ContainerRegistryRepositoryEvents` to the Log Analytics workspace |
 | `{DAY}/rbac/role-assignments.json` | `az role assignment list --scope <registry id>` | both kubelet identities with AcrPull, the build pipeline's service principal with AcrPush, the ACI identity with AcrPull, a reader group |
 | `{DAY}/aci/container-groups.json` | `az container list` | `shop-promo-renderer` on a public IP; `batch-report-export` passing `SFTP_PASSWORD` as a plain `value` and pulling with the registry password; `payments-webhook` private, identity-based, logging to Log Analytics |
 | `policy/policy-states.json` | `az policy state list --filter "policyDefinitionCategory eq 'Kubernetes'"` | the pod-security baseline initiative: all compliant on {PROD}; privileged containers and allowed images non-compliant on {STAGE} |
@@ -529,10 +558,13 @@ Which control each export settles, and the controls no export settles:
 - **IMG-08** (provenance) stays *not assessed*: build provenance lives in the build
   system (SLSA attestations, SBOMs verified at admission), not in any platform or
   scanner export of this estate.
-- **MON-03** (audit logging of administrative access) stays *manual*: the cluster audit
-  trail is covered, but registry resource logs are diagnostic settings
-  (`az monitor diagnostic-settings list`), which `az acr show` does not carry and muster
-  does not read, and nobody attested them.
+- **MON-03** (audit logging of administrative access) reads the registry's diagnostic
+  settings (`az monitor diagnostic-settings list`): login and repository events go to
+  the Log Analytics workspace, so its registry-logs check passes and the control is
+  evidenced rather than *manual*. It warns: two container groups do not send their logs
+  to Log Analytics (the optional container-instance-logs check). The clusters' own
+  diagnostic settings are not in the sample, so the optional control-plane-logs check
+  stays not evidenced (the cluster audit trail itself is covered by the audit logs).
 """
 
 
@@ -541,6 +573,7 @@ def main():
         put(f"{DAY}/aks/{c}.json", aks(c))
         put(f"{DAY}/kubectl/{c}.json", inventory(c))
     put(f"{DAY}/acr/contosoacr.json", acr())
+    put(f"{DAY}/acr/contosoacr-diagnostic-settings.json", acr_diagnostic_settings())
     put(f"{DAY}/rbac/role-assignments.json", role_assignments())
     put(f"{DAY}/aci/container-groups.json", container_groups())
     put("policy/policy-states.json", policy_states())

@@ -131,7 +131,7 @@ fn formats_lists_every_supported_format_and_the_readme_agrees() {
     let (code, out, _) = run(&["formats", "--format", "json"]);
     assert_eq!(code, 0);
     let formats: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
-    assert_eq!(formats.len(), 36);
+    assert_eq!(formats.len(), 37);
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     for f in &formats {
         let id = f["format"].as_str().unwrap();

@@ -106,6 +106,8 @@ vocabulary! {
         PlatformFails = "reason.platform-fails",
         /// A platform setting fails only outside production.
         PlatformOutside = "reason.platform-outside-production",
+        /// Resource logs a setting needs are not collected (the items name the categories).
+        LogsNotCollected = "reason.logs-not-collected",
         /// A platform setting holds where evidenced; some resources do not evidence it.
         PlatformPartial = "reason.platform-partial",
         /// No resource's export carries the fields a platform setting reads.

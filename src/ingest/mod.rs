@@ -19,6 +19,7 @@ pub mod audit_aks;
 pub mod audit_eks;
 mod audit_envelope;
 pub mod audit_gke;
+pub mod azure_diagnostics;
 pub mod azure_policy;
 pub mod azure_rbac;
 mod benchmark;
@@ -120,6 +121,7 @@ pub static REGISTRY: &[&dyn Ingestor] = &[
     &aci::Aci,
     &azure_rbac::AzureRbac,
     &azure_policy::AzurePolicy,
+    &azure_diagnostics::AzureDiagnostics,
     &defender_cloud::DefenderCloud,
     &eks::Eks,
     &gke::Gke,

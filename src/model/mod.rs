@@ -28,9 +28,9 @@ pub(crate) use format::test_formats;
 pub use format::{register_formats, Channel, Format, FormatInfo};
 pub use image::ImageRef;
 pub use platform::{
-    registry_access, secret_looking_name, ClusterFacts, ContainerGroupFacts, Fact, NodePoolFacts,
-    PlatformFacts, PlatformSetting, PolicyStateFacts, RegistryAccess, RegistryFacts,
-    RoleAssignmentFacts, RoleDefinitionFacts, Setting,
+    registry_access, secret_looking_name, ClusterFacts, ContainerGroupFacts, DiagnosticFacts, Fact,
+    LogFlow, MonitoredResource, NodePoolFacts, PlatformFacts, PlatformSetting, PolicyStateFacts,
+    RegistryAccess, RegistryFacts, ResourceLog, RoleAssignmentFacts, RoleDefinitionFacts, Setting,
 };
 pub use record::{Outcome, Provenance, Record, RecordKind, Subject};
 pub use severity::Severity;

@@ -206,6 +206,119 @@ pub struct PolicyStateFacts {
     pub resource_id: Text,
 }
 
+vocabulary! {
+    /// A resource-log category, or category group, of Azure Monitor diagnostic settings
+    /// that a control asks about (as Azure spells it; read case-insensitively).
+    pub enum ResourceLog {
+        /// ACR: authentication to the registry.
+        RegistryLoginEvents = "ContainerRegistryLoginEvents",
+        /// ACR: push, pull and delete of repositories and artifacts.
+        RegistryRepositoryEvents = "ContainerRegistryRepositoryEvents",
+        /// AKS: every API-server audit event.
+        KubeAudit = "kube-audit",
+        /// AKS: API-server audit events without get and list.
+        KubeAuditAdmin = "kube-audit-admin",
+        /// AKS: Entra ID and Azure RBAC authentication and authorization decisions.
+        Guard = "guard",
+        /// Category group: every log category of the resource.
+        AllLogs = "allLogs",
+        /// Category group: the resource's audit categories.
+        Audit = "audit",
+    }
+}
+
+impl ResourceLog {
+    /// The category or group written as `name` (ASCII case-insensitive).
+    pub fn parse(name: &str) -> Option<ResourceLog> {
+        ResourceLog::VARIANTS
+            .iter()
+            .copied()
+            .find(|v| v.as_str().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// Whether collecting `self` collects category `wanted`: a category itself, or a
+    /// group that contains it (`allLogs` every category; `audit` the audit categories
+    /// of registries and clusters).
+    pub fn covers(self, wanted: ResourceLog) -> bool {
+        use ResourceLog as L;
+        match self {
+            L::AllLogs => true,
+            L::Audit => matches!(
+                wanted,
+                L::RegistryLoginEvents
+                    | L::RegistryRepositoryEvents
+                    | L::KubeAudit
+                    | L::KubeAuditAdmin
+                    | L::Guard
+            ),
+            category => category == wanted,
+        }
+    }
+}
+
+vocabulary! {
+    /// The kind of resource a diagnostic setting belongs to (read from its resource id).
+    pub enum MonitoredResource {
+        /// A container registry (`Microsoft.ContainerRegistry/registries`).
+        Registry = "registry",
+        /// A managed cluster (`Microsoft.ContainerService/managedClusters`).
+        ManagedCluster = "managed-cluster",
+        /// A container group (`Microsoft.ContainerInstance/containerGroups`).
+        ContainerGroup = "container-group",
+        /// Any other resource.
+        Other = "other",
+    }
+}
+
+/// One log category or category group a diagnostic setting lists.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LogFlow {
+    /// The category or group.
+    pub log: ResourceLog,
+    /// `enabled` as the setting says.
+    pub enabled: bool,
+    /// The setting sends its logs somewhere (a workspace, storage account, event hub or
+    /// partner solution).
+    pub destination: bool,
+    /// The name of the setting it belongs to.
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub setting: Text,
+}
+
+impl LogFlow {
+    /// Whether this entry collects category `wanted`: enabled, sent somewhere, and
+    /// that category or a group containing it.
+    pub fn collects(&self, wanted: ResourceLog) -> bool {
+        self.enabled && self.destination && self.log.covers(wanted)
+    }
+}
+
+/// The Azure Monitor diagnostic settings of one resource (`az monitor
+/// diagnostic-settings list --resource <id>`): which log categories are collected, and
+/// where to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DiagnosticFacts {
+    /// The resource id the settings belong to.
+    pub resource_id: Text,
+    /// The kind of that resource.
+    pub resource: MonitoredResource,
+    /// Its name (the last segment of its id).
+    pub resource_name: Text,
+    /// The names of its settings, at the first setting's place.
+    pub settings: Fact<Vec<Text>>,
+    /// Every listed category or group muster knows, at its entry in `logs[]` (entries of
+    /// other categories are not kept).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub logs: Vec<Fact<LogFlow>>,
+    /// Some setting has a destination (at the first destination field; `false` at the
+    /// first setting when none has one).
+    pub destination: Fact<bool>,
+    /// Places of `logs` fields or entries of the wrong type: what they say is not
+    /// evidenced, so a category missing from `logs` may be one of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<Text>,
+}
+
 /// The facts of one platform resource. A record holds them behind `Shared`
 /// (`Facts::Platform`), so the cluster variant's size does not grow records.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -226,6 +339,8 @@ pub enum PlatformFacts {
     RoleDefinition(RoleDefinitionFacts),
     /// A policy compliance state.
     PolicyState(PolicyStateFacts),
+    /// The diagnostic settings of a resource.
+    Diagnostics(DiagnosticFacts),
 }
 
 impl PlatformFacts {
@@ -239,6 +354,7 @@ impl PlatformFacts {
             PlatformFacts::RoleAssignment(_) => "role-assignment",
             PlatformFacts::RoleDefinition(_) => "role-definition",
             PlatformFacts::PolicyState(_) => "policy-state",
+            PlatformFacts::Diagnostics(_) => "diagnostic-settings",
         }
     }
 }
@@ -297,6 +413,8 @@ vocabulary! {
         RegistryPullOnlyClusters = "registry-pull-only-clusters",
         /// REG-02: only non-human (CI) identities can push to registries.
         RegistryPushCiOnly = "registry-push-ci-only",
+        /// MON-03: registries send their login and repository events to a destination.
+        RegistryResourceLogs = "registry-resource-logs",
     }
 }
 
@@ -317,7 +435,7 @@ impl PlatformSetting {
             S::PrivateNetwork => "agentPoolProfiles[].vnetSubnetId (AKS); ipAddress.type, subnetIds (ACI)",
             S::NetworkPolicyEngine => "networkProfile.networkPolicy (AKS); networkPolicy.enabled, networkConfig.datapathProvider (GKE)",
             S::ThreatDetection => "securityProfile.defender.securityMonitoring.enabled (AKS)",
-            S::ControlPlaneAuditLogs => "logging.clusterLogging[].types audit (EKS)",
+            S::ControlPlaneAuditLogs => "logging.clusterLogging[].types audit (EKS); logs[] kube-audit or kube-audit-admin enabled, with a destination, in the cluster's diagnostic settings (AKS)",
             S::ContainerLogs => "diagnostics.logAnalytics (ACI)",
             S::SecretsStoreDriver => "addonProfiles.azureKeyvaultSecretsProvider.enabled (AKS); secretManagerConfig.enabled (GKE)",
             S::SecretsKms => "securityProfile.azureKeyVaultKms.enabled (AKS); encryptionConfig[].resources (EKS); databaseEncryption.state (GKE)",
@@ -330,6 +448,7 @@ impl PlatformSetting {
             S::RegistryCredentialsByIdentity => "imageRegistryCredentials[].identity/username (ACI)",
             S::RegistryPullOnlyClusters => "role assignments of the clusters' kubelet identities (identityProfile.kubeletidentity.objectId) on registries",
             S::RegistryPushCiOnly => "role assignments granting push (AcrPush, Contributor, Owner) on registries, and their principalType",
+            S::RegistryResourceLogs => "logs[] ContainerRegistryLoginEvents and ContainerRegistryRepositoryEvents (or the allLogs/audit group) enabled, with a workspaceId, storageAccountId, eventHubAuthorizationRuleId or marketplacePartnerId, in the registry's diagnostic settings (az monitor diagnostic-settings list)",
         }
     }
 }
@@ -353,6 +472,8 @@ impl PlatformSetting {
             S::RegistryPullOnlyClusters | S::RegistryPushCiOnly => {
                 "role-assignment (with managed-cluster, registry, role-definition)"
             }
+            S::RegistryResourceLogs => "diagnostic-settings (with registry)",
+            S::ControlPlaneAuditLogs => "managed-cluster, diagnostic-settings",
             _ => "managed-cluster",
         }
     }

@@ -16,7 +16,7 @@ use super::super::{Ctx, EvidenceItem, FindingState, ReasonCode, Status};
 use super::{n, standing, unproven};
 use crate::catalog::{Check, Control};
 use crate::model::{PlatformSetting, Record};
-use verdict::{verdict, Join, Verdict};
+use verdict::{judged_elsewhere, missing_logs, verdict, Join, Verdict};
 
 /// The `platform` evaluator.
 pub struct Platform;
@@ -87,6 +87,7 @@ fn platform(
         0usize,
     );
     let mut unproven_holds: Vec<&Record> = Vec::new();
+    let mut missing: Vec<String> = Vec::new();
     let mut earliest_due = None;
     let mut rows: Vec<(u8, EvidenceItem)> = Vec::new();
     for (i, r) in resources {
@@ -94,6 +95,9 @@ fn platform(
             continue;
         };
         let label = r.subject.label();
+        if judged_elsewhere(setting, r, &join) {
+            continue;
+        }
         match verdict(setting, facts, &join) {
             Verdict::NotApplicable => {}
             Verdict::Absent => {
@@ -139,6 +143,16 @@ fn platform(
                         1
                     }
                     _ => {
+                        // Resource logs: the reason names the categories not collected.
+                        match missing_logs(setting, facts) {
+                            Some(m) if !m.is_empty() => {
+                                missing.push(format!(
+                                    "{label} — {}",
+                                    m.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
+                                ));
+                            }
+                            _ => {}
+                        }
                         open.push(label);
                         0
                     }
@@ -150,7 +164,13 @@ fn platform(
     rows.sort_by_key(|(rank, _)| *rank);
     let evidence: Vec<EvidenceItem> = rows.into_iter().map(|(_, e)| e).collect();
     let field = setting.reads().to_string();
-    let j = if !open.is_empty() {
+    let j = if !open.is_empty() && missing.len() == open.len() {
+        Judged::new(
+            Status::Fail,
+            ReasonCode::LogsNotCollected,
+            &[("count", n(open.len())), ("items", names(&missing))],
+        )
+    } else if !open.is_empty() {
         Judged::new(
             Status::Fail,
             ReasonCode::PlatformFails,

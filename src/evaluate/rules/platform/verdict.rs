@@ -5,8 +5,8 @@
 //! role assignments.
 
 use crate::model::{
-    registry_access, ClusterFacts, Fact, PlatformFacts, PlatformSetting, RegistryAccess,
-    RoleAssignmentFacts, Setting, Text,
+    registry_access, ClusterFacts, DiagnosticFacts, Fact, MonitoredResource, PlatformFacts,
+    PlatformSetting, Record, RegistryAccess, ResourceLog, RoleAssignmentFacts, Setting, Text,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,6 +33,11 @@ pub struct Join {
     pub registries: Vec<String>,
     /// Role name by definition id and by its trailing GUID.
     pub roles: BTreeMap<String, Text>,
+    /// Resources whose diagnostic settings stand: lower-case ids, and (kind, lower-case
+    /// name) pairs for resources whose other exports carry no id.
+    pub diagnosed_ids: BTreeSet<String>,
+    /// See `diagnosed_ids`.
+    pub diagnosed_names: BTreeSet<(MonitoredResource, String)>,
 }
 
 impl Join {
@@ -54,6 +59,12 @@ impl Join {
                         .insert(guid.to_string(), d.role_name.value.clone());
                 }
                 self.roles.insert(id, d.role_name.value.clone());
+            }
+            PlatformFacts::Diagnostics(d) => {
+                self.diagnosed_ids
+                    .insert(d.resource_id.to_ascii_lowercase());
+                self.diagnosed_names
+                    .insert((d.resource, d.resource_name.to_ascii_lowercase()));
             }
             _ => {}
         }
@@ -81,6 +92,149 @@ impl Join {
                         && r.as_bytes().get(scope.len()).is_none_or(|b| *b == b'/'))
             })
     }
+}
+
+impl Join {
+    /// Whether the diagnostic settings of the resource `id` (or of the `kind` resource
+    /// named `name`) stand beside it.
+    fn diagnosed(&self, kind: MonitoredResource, id: Option<&str>, name: Option<&str>) -> bool {
+        id.is_some_and(|id| self.diagnosed_ids.contains(&id.to_ascii_lowercase()))
+            || name.is_some_and(|n| {
+                self.diagnosed_names
+                    .contains(&(kind, n.to_ascii_lowercase()))
+            })
+    }
+}
+
+/// Whether another record (the resource's diagnostic settings) judges `setting` for the
+/// resource `r`, whose own export does not carry it.
+pub fn judged_elsewhere(setting: PlatformSetting, r: &Record, join: &Join) -> bool {
+    use PlatformSetting as S;
+    let s = &r.subject;
+    match (setting, r.platform()) {
+        (S::RegistryResourceLogs, Some(PlatformFacts::Registry(reg))) => join.diagnosed(
+            MonitoredResource::Registry,
+            Some(reg.resource_id.as_str()).filter(|i| !i.is_empty()),
+            s.name.as_deref(),
+        ),
+        (S::ControlPlaneAuditLogs, Some(PlatformFacts::Cluster(c))) if c.audit_logs.is_none() => {
+            join.diagnosed(
+                MonitoredResource::ManagedCluster,
+                s.target.as_deref(),
+                s.cluster.as_deref(),
+            )
+        }
+        _ => false,
+    }
+}
+
+/// The categories a setting needs collected from a resource's diagnostic settings, and
+/// whether it needs all of them (or any one).
+fn wanted_logs(
+    setting: PlatformSetting,
+    d: &DiagnosticFacts,
+) -> Option<(&'static [ResourceLog], bool)> {
+    use MonitoredResource as M;
+    use PlatformSetting as S;
+    use ResourceLog as L;
+    match (setting, d.resource) {
+        (S::RegistryResourceLogs, M::Registry) => {
+            Some((&[L::RegistryLoginEvents, L::RegistryRepositoryEvents], true))
+        }
+        (S::ControlPlaneAuditLogs, M::ManagedCluster) => {
+            Some((&[L::KubeAudit, L::KubeAuditAdmin], false))
+        }
+        _ => None,
+    }
+}
+
+/// The categories `setting` needs that the resource's diagnostic settings do not
+/// collect (`None`: the setting does not read these facts, or nothing is missing).
+pub fn missing_logs(setting: PlatformSetting, facts: &PlatformFacts) -> Option<Vec<ResourceLog>> {
+    let PlatformFacts::Diagnostics(d) = facts else {
+        return None;
+    };
+    let (wanted, all) = wanted_logs(setting, d)?;
+    let missing: Vec<ResourceLog> = wanted
+        .iter()
+        .copied()
+        .filter(|w| !d.logs.iter().any(|f| f.value.collects(*w)))
+        .collect();
+    let ok = if all {
+        missing.is_empty()
+    } else {
+        missing.len() < wanted.len()
+    };
+    (!ok).then_some(missing)
+}
+
+fn names(logs: &[ResourceLog]) -> String {
+    logs.iter()
+        .map(|l| l.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Whether the diagnostic settings collect the categories `setting` needs: each
+/// collecting entry cites its place; a failure cites the entry that lists a missing
+/// category disabled or without a destination, else the settings.
+fn resource_logs(setting: PlatformSetting, d: &DiagnosticFacts) -> Verdict {
+    let Some((wanted, _)) = wanted_logs(setting, d) else {
+        return Verdict::NotApplicable;
+    };
+    let facts = PlatformFacts::Diagnostics(d.clone());
+    if let Some(missing) = missing_logs(setting, &facts) {
+        if !d.unread.is_empty() {
+            // An entry the export wrote wrongly may be the missing category.
+            return Verdict::Absent;
+        }
+        let listed = d
+            .logs
+            .iter()
+            .find(|f| missing.iter().any(|m| f.value.log.covers(*m)));
+        let (pointer, why) = match listed {
+            Some(f) if !f.value.enabled => (f.pointer.clone(), "disabled"),
+            Some(f) => (f.pointer.clone(), "no destination"),
+            None if !d.destination.value => (d.destination.pointer.clone(), "no destination"),
+            None => (d.settings.pointer.clone(), "not listed"),
+        };
+        return Verdict::Fails(
+            pointer,
+            format!("{} not collected ({why})", names(&missing)),
+        );
+    }
+    let collected: Vec<(ResourceLog, &Fact<crate::model::LogFlow>)> = wanted
+        .iter()
+        .filter_map(|w| {
+            d.logs
+                .iter()
+                .find(|f| f.value.collects(*w))
+                .map(|f| (*w, f))
+        })
+        .collect();
+    let Some((_, first)) = collected.first() else {
+        return Verdict::Absent;
+    };
+    let by = |f: &Fact<crate::model::LogFlow>| {
+        let setting = if f.value.setting.is_empty() {
+            "a setting".to_string()
+        } else {
+            format!("setting {}", f.value.setting)
+        };
+        if wanted.contains(&f.value.log) {
+            format!("by {setting}")
+        } else {
+            format!("by the {} group of {setting}", f.value.log)
+        }
+    };
+    let list: Vec<ResourceLog> = collected.iter().map(|(w, _)| *w).collect();
+    let mut says = format!("{} collected ({})", names(&list), by(first));
+    if setting == PlatformSetting::ControlPlaneAuditLogs
+        && !d.logs.iter().any(|f| f.value.collects(ResourceLog::Guard))
+    {
+        says.push_str("; guard not collected");
+    }
+    Verdict::Holds(first.pointer.clone(), says)
 }
 
 /// "<field>: <value as written>", the field being the last segment of the pointer.
@@ -160,6 +314,10 @@ pub fn verdict(setting: PlatformSetting, facts: &PlatformFacts, join: &Join) -> 
         (S::NetworkPolicyEngine, P::Cluster(c)) => flag(&c.network_policy, true),
         (S::ThreatDetection, P::Cluster(c)) => flag(&c.threat_detection, true),
         (S::ControlPlaneAuditLogs, P::Cluster(c)) => flag(&c.audit_logs, true),
+        (S::ControlPlaneAuditLogs | S::RegistryResourceLogs, P::Diagnostics(d)) => {
+            resource_logs(setting, d)
+        }
+        (S::RegistryResourceLogs, P::Registry(_)) => Verdict::Absent,
         (S::SecretsStoreDriver, P::Cluster(c)) => flag(&c.secrets_store, true),
         (S::SecretsKms, P::Cluster(c)) => flag(&c.secrets_kms, true),
         (S::PolicyAddon, P::Cluster(c)) => flag(&c.policy_addon, true),
@@ -332,6 +490,90 @@ mod tests {
         assert_eq!(verdict(t, &pool(f(true, "/a"), None), &j), Verdict::Absent);
         let reg = PlatformFacts::Registry(RegistryFacts::default());
         assert_eq!(verdict(t, &reg, &j), Verdict::NotApplicable);
+    }
+
+    fn diag(resource: MonitoredResource, logs: &[(ResourceLog, bool, bool)]) -> PlatformFacts {
+        use crate::model::{DiagnosticFacts, LogFlow};
+        PlatformFacts::Diagnostics(DiagnosticFacts {
+            resource_id: "/r".into(),
+            resource,
+            resource_name: "r".into(),
+            settings: Fact::new(vec![Text::from("s")], "/0", "s"),
+            logs: logs
+                .iter()
+                .enumerate()
+                .map(|(i, (log, enabled, destination))| {
+                    let flow = LogFlow {
+                        log: *log,
+                        enabled: *enabled,
+                        destination: *destination,
+                        setting: "s".into(),
+                    };
+                    Fact::new(flow, format!("/0/logs/{i}"), "x")
+                })
+                .collect(),
+            destination: Fact::new(logs.iter().any(|l| l.2), "/0/workspaceId", "w"),
+            unread: Vec::new(),
+        })
+    }
+
+    #[test]
+    fn resource_logs_need_every_category_enabled_and_sent_somewhere() {
+        use MonitoredResource as M;
+        use ResourceLog as L;
+        let j = Join::default();
+        let reg = PlatformSetting::RegistryResourceLogs;
+        let both = diag(
+            M::Registry,
+            &[
+                (L::RegistryLoginEvents, true, true),
+                (L::RegistryRepositoryEvents, true, true),
+            ],
+        );
+        assert!(matches!(verdict(reg, &both, &j), Verdict::Holds(p, _) if p == "/0/logs/0"));
+        let group = diag(M::Registry, &[(L::Audit, true, true)]);
+        assert!(matches!(verdict(reg, &group, &j), Verdict::Holds(..)));
+        let disabled = diag(
+            M::Registry,
+            &[
+                (L::RegistryLoginEvents, false, true),
+                (L::RegistryRepositoryEvents, true, true),
+            ],
+        );
+        assert_eq!(
+            verdict(reg, &disabled, &j),
+            Verdict::Fails(
+                "/0/logs/0".into(),
+                "ContainerRegistryLoginEvents not collected (disabled)".into()
+            )
+        );
+        assert_eq!(
+            missing_logs(reg, &disabled),
+            Some(vec![L::RegistryLoginEvents])
+        );
+        let nowhere = diag(M::Registry, &[(L::AllLogs, true, false)]);
+        assert!(
+            matches!(verdict(reg, &nowhere, &j), Verdict::Fails(_, s) if s.ends_with("(no destination)"))
+        );
+        let unlisted = diag(M::Registry, &[(L::Guard, true, true)]);
+        assert!(matches!(verdict(reg, &unlisted, &j), Verdict::Fails(p, _) if p == "/0"));
+        // A cluster's settings are judged by the control-plane setting, not the registry's.
+        let aks = diag(M::ManagedCluster, &[(L::KubeAuditAdmin, true, true)]);
+        assert_eq!(verdict(reg, &aks, &j), Verdict::NotApplicable);
+        let cp = PlatformSetting::ControlPlaneAuditLogs;
+        assert!(
+            matches!(verdict(cp, &aks, &j), Verdict::Holds(_, s) if s.contains("guard not collected"))
+        );
+        let no_audit = diag(M::ManagedCluster, &[(L::Guard, true, true)]);
+        assert!(matches!(verdict(cp, &no_audit, &j), Verdict::Fails(..)));
+        let registry = PlatformFacts::Registry(RegistryFacts::default());
+        assert_eq!(verdict(reg, &registry, &j), Verdict::Absent);
+        let PlatformFacts::Diagnostics(mut d) = unlisted else {
+            unreachable!()
+        };
+        d.unread.push("/0/logs/3".into());
+        let unreadable = PlatformFacts::Diagnostics(d);
+        assert_eq!(verdict(reg, &unreadable, &j), Verdict::Absent);
     }
 
     #[test]
