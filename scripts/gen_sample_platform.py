@@ -5,8 +5,8 @@ about the Contoso estate's configuration.
 Writes (under sample-data/): platform/ and PLATFORM.md, and keeps one marked
 `[[sources.files]]` block at the end of muster.toml (the kubectl inventories name no
 cluster, so the configuration says which cluster each file is about). The scanner and
-runtime folders come from the other generators and are not touched; run this one after
-gen_sample_runtime.py, which rewrites muster.toml.
+runtime folders come from the other generators and are not touched; gen_sample_runtime.py
+rewrites muster.toml but keeps this block, so the generators run in any order.
 
 - `az aks show` for aks-prod-weu (compliant) and aks-stage-weu (with gaps),
 - `az acr show` for contosoacr, `az role assignment list` on it, and
@@ -530,8 +530,8 @@ def update_config():
 PLATFORM_MD = f"""# Platform exports in the sample data
 
 `scripts/gen_sample_platform.py` writes `platform/` from the Contoso estate in
-`scripts/sample_estate.py`. Run it after the other two generators (it appends a marked
-`[[sources.files]]` block to `muster.toml`, which `gen_sample_runtime.py` rewrites).
+`scripts/sample_estate.py`. It keeps a marked `[[sources.files]]` block at the end of
+`muster.toml`, which `gen_sample_runtime.py` rewrites around it (any order works).
 Every value is invented; only the shapes follow the tools. The exports that carry no
 time of their own (`az … show`, `kubectl`) sit under `platform/{DAY}/`, the day
 they were taken, and muster dates them from that path.

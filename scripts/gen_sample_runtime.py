@@ -1579,8 +1579,25 @@ def toml_str(s):
     return json.dumps(s, ensure_ascii=False)
 
 
+# gen_sample_platform.py appends its block to muster.toml between these lines; keep it
+# when rewriting the file, so that the generators can run in any order.
+PLATFORM_BLOCK_BEGIN = "# --- platform exports (scripts/gen_sample_platform.py) ---"
+
+
+def platform_block():
+    """The block gen_sample_platform.py appended to the current muster.toml, if any."""
+    try:
+        with open(os.path.join(ROOT, "muster.toml"), encoding="utf-8") as f:
+            text = f.read()
+    except FileNotFoundError:
+        return ""
+    start = text.find(PLATFORM_BLOCK_BEGIN)
+    return text[start:] if start >= 0 else ""
+
+
 def gen_config():
-    put("muster.toml", MUSTER_TOML)
+    block = platform_block()
+    put("muster.toml", MUSTER_TOML.rstrip("\n") + "\n\n" + block if block else MUSTER_TOML)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["id", "control", "finding", "image", "workload", "reason", "category", "approver", "approved_on",
