@@ -12,6 +12,7 @@ mod format;
 mod image;
 mod platform;
 mod record;
+mod record_serde;
 mod severity;
 mod source;
 mod text;
@@ -32,7 +33,7 @@ pub use platform::{
     LogFlow, MonitoredResource, NodePoolFacts, PlatformFacts, PlatformSetting, PolicyStateFacts,
     RegistryAccess, RegistryFacts, ResourceLog, RoleAssignmentFacts, RoleDefinitionFacts, Setting,
 };
-pub use record::{Outcome, Provenance, Record, RecordKind, Subject};
+pub use record::{Outcome, Provenance, Record, RecordKind, Statement, Subject};
 pub use severity::Severity;
 pub use source::SourceSummary;
 pub use text::{Attrs, Interner, Shared, Text};

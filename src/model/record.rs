@@ -199,67 +199,85 @@ impl std::fmt::Display for Provenance {
     }
 }
 
-/// One normalised piece of evidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Record {
+/// What a record says, apart from when it was seen and where it was read: the
+/// kind, check, verdict and subject. The records of one event seen on many days, and
+/// of one finding in many scans, share one `Statement` (see [`Interner`]), so memory
+/// follows distinct statements, not observations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
     /// What kind of statement this is.
     pub kind: RecordKind,
     /// The input format it was read from.
     pub format: Format,
     /// The tool and version that produced it, when the export says (`trivy 0.50.1`).
-    #[serde(default, skip_serializing_if = "str::is_empty")]
     pub tool: Text,
     /// The canonical identifier of the check, rule or vulnerability.
     pub check: Text,
     /// Other spellings of the same identifier (`KSV017`, `AVD-KSV-0017`, a GHSA for a CVE).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<Text>,
     /// The verdict.
     pub outcome: Outcome,
     /// Severity on muster's scale.
-    #[serde(default)]
     pub severity: Severity,
     /// One-line title.
-    #[serde(default, skip_serializing_if = "str::is_empty")]
     pub title: Text,
     /// Longer message (already redacted).
-    #[serde(default, skip_serializing_if = "str::is_empty")]
     pub message: Text,
     /// What it is about.
-    #[serde(default)]
     pub subject: Shared<Subject>,
-    /// When the tool observed it (scan time, event time). `None` when the export has no time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observed_at: Option<DateTime<Utc>>,
-    /// The export gave no time, and `observed_at` is the date in the file's path.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub dated_from_path: bool,
-    /// How many identical events were folded into this record (1 for snapshots).
-    #[serde(default = "one", skip_serializing_if = "is_one")]
-    pub count: u64,
-    /// Earliest observation of folded events, when `count > 1`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub first_observed_at: Option<DateTime<Utc>>,
     /// Typed facts the evaluators read (vulnerable package, scan class, image facts…).
-    #[serde(default, skip_serializing_if = "Facts::is_none")]
     pub facts: Facts,
     /// Format-specific extras kept for display and shards only; no decision reads them.
-    #[serde(default, skip_serializing_if = "no_attrs")]
     pub attrs: Shared<Attrs>,
+}
+
+// Equality is reflexive: no fact holds a floating-point NaN (JSON has none).
+impl Eq for Statement {}
+
+impl std::hash::Hash for Statement {
+    /// Hashes what tells statements apart most cheaply; equality decides the rest.
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.kind.hash(state);
+        self.format.hash(state);
+        self.check.hash(state);
+        self.outcome.hash(state);
+        self.severity.hash(state);
+        self.title.hash(state);
+        self.subject.hash(state);
+    }
+}
+
+/// One normalised piece of evidence: a [`Statement`] (read through `Deref`, so
+/// `record.check` is its check) and when and where it was observed. Serialised flat,
+/// as one object (see `record_serde`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// What it says (shared with every record that says the same).
+    said: std::sync::Arc<Statement>,
+    /// When the tool observed it (scan time, event time). `None` when the export has no time.
+    pub observed_at: Option<DateTime<Utc>>,
+    /// The export gave no time, and `observed_at` is the date in the file's path.
+    pub dated_from_path: bool,
+    /// How many identical events were folded into this record (1 for snapshots).
+    pub count: u64,
+    /// Earliest observation of folded events, when `count > 1`.
+    pub first_observed_at: Option<DateTime<Utc>>,
     /// Where it came from.
     pub provenance: Provenance,
 }
 
-fn no_attrs(attrs: &Shared<Attrs>) -> bool {
-    attrs.is_empty()
+impl std::ops::Deref for Record {
+    type Target = Statement;
+    fn deref(&self) -> &Statement {
+        &self.said
+    }
 }
 
-fn one() -> u64 {
-    1
-}
-
-fn is_one(n: &u64) -> bool {
-    *n == 1
+impl std::ops::DerefMut for Record {
+    /// Changing what a shared record says gives it its own copy first.
+    fn deref_mut(&mut self) -> &mut Statement {
+        std::sync::Arc::make_mut(&mut self.said)
+    }
 }
 
 impl Record {
@@ -271,22 +289,24 @@ impl Record {
         outcome: Outcome,
     ) -> Record {
         Record {
-            kind,
-            format,
-            tool: Text::default(),
-            check: check.into(),
-            aliases: Vec::new(),
-            outcome,
-            severity: Severity::None,
-            title: Text::default(),
-            message: Text::default(),
-            subject: Shared::default(),
+            said: std::sync::Arc::new(Statement {
+                kind,
+                format,
+                tool: Text::default(),
+                check: check.into(),
+                aliases: Vec::new(),
+                outcome,
+                severity: Severity::None,
+                title: Text::default(),
+                message: Text::default(),
+                subject: Shared::default(),
+                facts: Facts::None,
+                attrs: Shared::default(),
+            }),
             observed_at: None,
             dated_from_path: false,
             count: 1,
             first_observed_at: None,
-            facts: Facts::None,
-            attrs: Shared::default(),
             provenance: Provenance::default(),
         }
     }
@@ -303,20 +323,27 @@ impl Record {
     /// Swap every string for the interner's shared copy (after parsing, before the
     /// record is kept): memory then follows distinct strings, not records.
     pub fn share(&mut self, interner: &Interner) {
-        interner.share(&mut self.tool);
-        interner.share(&mut self.check);
-        self.aliases.shrink_to_fit();
-        self.aliases.iter_mut().for_each(|a| interner.share(a));
-        interner.share(&mut self.title);
+        let said = std::sync::Arc::make_mut(&mut self.said);
+        interner.share(&mut said.tool);
+        interner.share(&mut said.check);
+        said.aliases.shrink_to_fit();
+        said.aliases.iter_mut().for_each(|a| interner.share(a));
+        interner.share(&mut said.title);
         // An event's message is its sample (timestamps, process ids): nearly always
         // unique, so sharing it would only grow the table.
-        if self.kind.is_snapshot() {
-            interner.share(&mut self.message);
+        if said.kind.is_snapshot() {
+            interner.share(&mut said.message);
         }
-        interner.share_subject(&mut self.subject);
-        interner.share_attrs(&mut self.attrs);
-        if let Facts::Vulnerability(v) = &mut self.facts {
+        interner.share_subject(&mut said.subject);
+        interner.share_attrs(&mut said.attrs);
+        if let Facts::Vulnerability(v) = &mut said.facts {
             interner.share_vuln(v);
+        }
+        // Then the statement itself: an event seen on many days, or a finding in
+        // every scan, is stored once. (A statement with its own message, an event
+        // sample, is nearly always unique: it is not kept in the table.)
+        if said.kind.is_snapshot() || said.message.is_empty() {
+            interner.share_statement(&mut self.said);
         }
         interner.share(&mut self.provenance.file);
         interner.share_opt(&mut self.provenance.pointer);

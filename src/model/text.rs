@@ -324,14 +324,15 @@ impl<T: ?Sized + Eq + std::hash::Hash> ShardedSet<T> {
     }
 }
 
-/// Hands out one shared copy of each distinct string, subject, attribute map and
-/// vulnerable package.
+/// Hands out one shared copy of each distinct string, subject, attribute map,
+/// vulnerable package and statement.
 /// Safe to use from many threads.
 pub struct Interner {
     texts: ShardedSet<str>,
     subjects: ShardedSet<super::Subject>,
     attrs: ShardedSet<Attrs>,
     vulns: ShardedSet<super::VulnFacts>,
+    statements: ShardedSet<super::Statement>,
 }
 
 impl Default for Interner {
@@ -341,6 +342,7 @@ impl Default for Interner {
             subjects: ShardedSet::new(),
             attrs: ShardedSet::new(),
             vulns: ShardedSet::new(),
+            statements: ShardedSet::new(),
         }
     }
 }
@@ -400,6 +402,12 @@ impl Interner {
             self.share(&mut v.installed);
             self.share(&mut v.fixed_in);
         });
+    }
+
+    /// Replace a record's statement by the shared copy of an equal one (its parts
+    /// already shared, see `Record::share`).
+    pub fn share_statement(&self, statement: &mut Arc<super::Statement>) {
+        self.statements.share(statement, |_| {});
     }
 
     /// Distinct strings held.

@@ -1,0 +1,102 @@
+//! How a [`Record`] is written to and read from shards: one flat object, in the field
+//! order and with the defaults it had before statements were shared (see
+//! [`super::Statement`]), so shards stay as they were.
+
+use super::record::{Outcome, Provenance, Record, RecordKind, Statement, Subject};
+use super::{Attrs, Facts, Format, Severity, Shared, Text};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A record as one flat object.
+#[derive(Serialize, Deserialize)]
+struct Flat {
+    kind: RecordKind,
+    format: Format,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    tool: Text,
+    check: Text,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    aliases: Vec<Text>,
+    outcome: Outcome,
+    #[serde(default)]
+    severity: Severity,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    title: Text,
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    message: Text,
+    #[serde(default)]
+    subject: Shared<Subject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    observed_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    dated_from_path: bool,
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    count: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    first_observed_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Facts::is_none")]
+    facts: Facts,
+    #[serde(default, skip_serializing_if = "no_attrs")]
+    attrs: Shared<Attrs>,
+    provenance: Provenance,
+}
+
+fn no_attrs(attrs: &Shared<Attrs>) -> bool {
+    attrs.is_empty()
+}
+
+fn one() -> u64 {
+    1
+}
+
+fn is_one(n: &u64) -> bool {
+    *n == 1
+}
+
+impl Serialize for Record {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let s: &Statement = self;
+        Flat {
+            kind: s.kind,
+            format: s.format,
+            tool: s.tool.clone(),
+            check: s.check.clone(),
+            aliases: s.aliases.clone(),
+            outcome: s.outcome,
+            severity: s.severity,
+            title: s.title.clone(),
+            message: s.message.clone(),
+            subject: s.subject.clone(),
+            observed_at: self.observed_at,
+            dated_from_path: self.dated_from_path,
+            count: self.count,
+            first_observed_at: self.first_observed_at,
+            facts: s.facts.clone(),
+            attrs: s.attrs.clone(),
+            provenance: self.provenance.clone(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Record, D::Error> {
+        let f = Flat::deserialize(deserializer)?;
+        let mut r = Record::new(f.kind, f.format, f.check, f.outcome);
+        let s: &mut Statement = &mut r;
+        s.tool = f.tool;
+        s.aliases = f.aliases;
+        s.severity = f.severity;
+        s.title = f.title;
+        s.message = f.message;
+        s.subject = f.subject;
+        s.facts = f.facts;
+        s.attrs = f.attrs;
+        r.observed_at = f.observed_at;
+        r.dated_from_path = f.dated_from_path;
+        r.count = f.count;
+        r.first_observed_at = f.first_observed_at;
+        r.provenance = f.provenance;
+        Ok(r)
+    }
+}
