@@ -100,3 +100,56 @@ impl<'de> Deserialize<'de> for Record {
         Ok(r)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Interner;
+
+    fn alert(day: &str, line: u64) -> Record {
+        let mut r = Record::new(
+            RecordKind::Alert,
+            Format::of(&crate::ingest::falco::INFO),
+            "Terminal shell in container",
+            Outcome::Fail,
+        );
+        r.severity = Severity::High;
+        r.title = "A shell was spawned".into();
+        r.observed_at = Some(format!("{day}T10:00:00Z").parse().unwrap_or_default());
+        r.provenance.file = format!("falco/{day}.jsonl").into();
+        r.provenance.line = Some(line);
+        r
+    }
+
+    #[test]
+    fn a_record_is_written_flat_and_read_back_the_same() {
+        crate::ingest::register_formats();
+        let mut r = alert("2026-11-02", 7);
+        r.count = 3;
+        let json = serde_json::to_string(&r).unwrap_or_default();
+        assert!(json.starts_with(r#"{"kind":"alert","format":"falco","check":"Terminal shell in container","outcome":"fail","severity":"high","title":"A shell was spawned","subject":{},"observed_at":"2026-11-02T10:00:00Z","count":3,"#), "{json}");
+        let back: Record = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(back, r);
+    }
+
+    #[test]
+    fn records_that_say_the_same_share_one_statement_and_stay_small() {
+        let interner = Interner::default();
+        let (mut a, mut b) = (alert("2026-11-02", 7), alert("2026-11-03", 9));
+        a.share(&interner);
+        b.share(&interner);
+        assert!(
+            std::ptr::eq::<Statement>(&*a, &*b),
+            "one statement for both days"
+        );
+        assert_ne!(a.provenance, b.provenance);
+        // Changing one gives it its own copy; the other is untouched.
+        b.severity = Severity::Critical;
+        assert_eq!(a.severity, Severity::High);
+        assert!(
+            std::mem::size_of::<Record>() <= 96,
+            "{}",
+            std::mem::size_of::<Record>()
+        );
+    }
+}
