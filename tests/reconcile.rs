@@ -214,12 +214,23 @@ fn reconcile(site: &Path) {
         }
     }
     // A fixed finding is fixed on a history date no earlier than its fix: the history's
-    // fixed counts per period add up to the findings fixed in those periods.
+    // fixed counts per period add up to the fixes in those periods (a finding fixed
+    // and back again keeps its earlier fixes in `previous_episodes`).
     let first = history.first().unwrap()["date"].as_str().unwrap();
     let fixed_in_periods = findings
         .iter()
-        .filter_map(|f| f["fixed_on"].as_str())
-        .filter(|d| *d > first)
+        .flat_map(|f| {
+            let earlier = f["previous_episodes"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            earlier
+                .into_iter()
+                .filter_map(|e| e["fixed_on"].as_str().map(str::to_string))
+                .chain(f["fixed_on"].as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        })
+        .filter(|d| d.as_str() > first)
         .count();
     let fixed_points: usize = history
         .iter()
@@ -246,6 +257,53 @@ fn real_exports_numbers_agree_everywhere() {
     let site = dir.path().join("site");
     build_dir(&fixtures, &site, &["--as-of", "2026-12-04"]);
     reconcile(&site);
+}
+
+/// Findings fixed and back again (a new episode each time) keep every count in
+/// agreement: the earlier fix in the trend's fixed counts, the team's fixed count and
+/// the rows its page lists.
+#[test]
+fn findings_fixed_and_back_numbers_agree_everywhere() {
+    for (scenario, as_of) in [
+        (
+            "reintroduced-finding-starts-a-new-grace-period",
+            "2026-10-25",
+        ),
+        (
+            "fixed-and-back-in-one-period-is-new-and-fixed",
+            "2026-10-25",
+        ),
+        (
+            "reintroduced-known-exploited-is-overdue-at-once",
+            "2026-10-25",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let input = root().join("tests/scenarios").join(scenario);
+        build_dir(&input, &site, &["--as-of", as_of]);
+        reconcile(&site);
+        let report: Value =
+            serde_json::from_slice(&std::fs::read(site.join("report.json")).unwrap()).unwrap();
+        let episodes: usize = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["previous_episodes"].as_array())
+            .map(Vec::len)
+            .sum();
+        assert_eq!(episodes, 1, "{scenario}: one earlier episode");
+        let fixed: u64 = report["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["fixed"].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            fixed, 1,
+            "{scenario}: the earlier fix counts once in the trend"
+        );
+    }
 }
 
 /// The sample's fixed dates and mean days to fix, computed by hand from the story in

@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeSet;
 
 /// What a history point counts of one finding (see `timeline::point`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Counted {
     /// Its state.
     pub state: FindingState,
@@ -23,6 +23,8 @@ pub struct Counted {
     pub first_seen: Option<DateTime<Utc>>,
     /// When it was fixed.
     pub fixed_on: Option<NaiveDate>,
+    /// When its earlier episodes were fixed (it was fixed and came back).
+    pub earlier_fixes: Vec<NaiveDate>,
 }
 
 impl Counted {
@@ -33,6 +35,7 @@ impl Counted {
             severity: f.severity,
             first_seen: f.first_seen,
             fixed_on: f.fixed_on,
+            earlier_fixes: f.previous_episodes.iter().map(|e| e.fixed_on).collect(),
         }
     }
 }
@@ -118,6 +121,11 @@ pub fn counted(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Count
             severity: severity(ctx, &seen, life.record),
             first_seen: ctx.first_seen(life.latest),
             fixed_on: life.fixed_on,
+            earlier_fixes: ctx
+                .earlier_episodes(life.latest)
+                .into_iter()
+                .map(|e| e.fixed_on)
+                .collect(),
         });
     }
     out
@@ -339,6 +347,14 @@ fn finding(
         last_seen: life.last,
         due: life.due,
         fixed_on: life.fixed_on,
+        previous_episodes: ctx
+            .earlier_episodes(latest)
+            .into_iter()
+            .map(|e| super::FixedEpisode {
+                first_seen: e.first_seen,
+                fixed_on: e.fixed_on,
+            })
+            .collect(),
         state: life.state,
         team: owner_of(ctx.config, &r.subject).map(|o| o.team.clone()),
         waiver,

@@ -29,6 +29,7 @@ impl Ctx<'_> {
                 None => self.i18n.t("date.age-unknown"),
             },
             age_unknown: f.first_seen.is_none(),
+            previously_fixed: self.previously_fixed(f),
             due_iso: f.due.map(|d| d.to_string()).unwrap_or_default(),
             due: self.i18n.opt_date(f.due),
             state: self.state(f.state),
@@ -48,6 +49,15 @@ impl Ctx<'_> {
             location: location(&f.provenance),
             source_href: format!("sources.html#{}", source_anchor(&f.provenance.file)),
         }
+    }
+
+    /// "previously fixed on DATE" for a finding that was fixed and came back, so that a
+    /// regression shows wherever the finding does (empty otherwise).
+    pub fn previously_fixed(&self, f: &Finding) -> String {
+        f.previously_fixed_on().map_or_else(String::new, |d| {
+            self.i18n
+                .tf("finding.previously-fixed", &[("date", self.i18n.date(d))])
+        })
     }
 
     /// The waivers on a finding: the valid one, else the expired one, marked.
@@ -219,6 +229,7 @@ impl Ctx<'_> {
                     due_iso: f.due.map(|d| d.to_string()).unwrap_or_default(),
                     due: self.i18n.opt_date(f.due),
                     age_unknown: f.first_seen.is_none(),
+                    previously_fixed: self.previously_fixed(f),
                     state: self.state(f.state),
                     source,
                     at: match (f.provenance.line, &f.provenance.pointer) {

@@ -433,7 +433,15 @@ fn changes(ctx: &Ctx) -> ChangesView {
             .iter()
             .take(CHANGES_SHOWN)
             .filter_map(|f| ctx.report.findings.get(*f))
-            .map(Finding::label)
+            .map(|f| match f.previously_fixed_on() {
+                // A regression says so wherever it is listed.
+                Some(d) => format!(
+                    "{} ({})",
+                    f.label(),
+                    i.tf("finding.previously-fixed", &[("date", i.date(d))])
+                ),
+                None => f.label(),
+            })
             .collect(),
         total: idx.len(),
     };

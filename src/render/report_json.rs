@@ -8,7 +8,7 @@
 //! `registry/repository:tag`. Every value of the evaluation is recoverable
 //! (docs/report-json.md).
 
-use crate::evaluate::{Changes, Finding, FindingState, Report, VexNote};
+use crate::evaluate::{Changes, Finding, FindingState, FixedEpisode, Report, VexNote};
 use crate::model::{ImageRef, Provenance, Severity};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -91,6 +91,8 @@ struct FindingJson<'a> {
     due: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fixed_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    previous_episodes: &'a [FixedEpisode],
     state: FindingState,
     #[serde(skip_serializing_if = "Option::is_none")]
     team: Option<&'a str>,
@@ -206,6 +208,7 @@ fn finding<'a>(
         last_seen: f.last_seen,
         due: f.due,
         fixed_on: f.fixed_on,
+        previous_episodes: &f.previous_episodes,
         state: f.state,
         team: f.team.as_deref(),
         waiver: f.waiver.as_deref(),

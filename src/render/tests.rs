@@ -128,6 +128,7 @@ pub fn report() -> Report {
         last_seen: Some(Utc.with_ymd_and_hms(2026, 11, 19, 0, 0, 0).unwrap()),
         due: Some(day(30)),
         fixed_on: None,
+        previous_episodes: Vec::new(),
         state: FindingState::InGrace,
         team: Some(XSS.into()),
         waiver: None,

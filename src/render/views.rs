@@ -272,6 +272,8 @@ pub struct FindingView {
     pub first_seen: String,
     /// No report of it carried a time: its age is unknown.
     pub age_unknown: bool,
+    /// "previously fixed on DATE" when it was fixed and came back (empty otherwise).
+    pub previously_fixed: String,
     /// Due date (ISO, sortable) and localised.
     pub due_iso: String,
     /// Due date, localised.
@@ -349,6 +351,8 @@ pub struct ImageFindingRow {
     pub due: String,
     /// No report of it carried a time: its age is unknown.
     pub age_unknown: bool,
+    /// "previously fixed on DATE" when it was fixed and came back (empty otherwise).
+    pub previously_fixed: String,
     /// State.
     pub state: StatusView,
     /// Number of its file in the page's sources (from 1).
