@@ -243,10 +243,16 @@ fn life<'a, 'c>(
         .filter_map(|i| ctx.records.get(*i).and_then(|r| r.observed_at))
         .max();
     if !open {
-        // Fixed on the first later report of the same kind and target without it.
-        let fixed = ctx
-            .target_id(latest)
-            .and_then(|t| ctx.next_report(t, ctx.report_at(latest).or(last)?));
+        // Fixed on the first later report of the same kind and target without it; when
+        // several tools or targets had it, on the report that replaced the last of them
+        // to stand (until then one of them still had it).
+        let fixed = idxs
+            .iter()
+            .filter_map(|&i| {
+                let at = ctx.report_at(i).or(ctx.records.get(i)?.observed_at)?;
+                ctx.next_report(ctx.target_id(i)?, at)
+            })
+            .max();
         return Some(Life {
             latest,
             record: r,
