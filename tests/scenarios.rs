@@ -86,6 +86,8 @@ struct ExpectedFinding {
     previously_fixed_on: Option<String>,
     /// The lists of "what changed" that name it, of `new` and `fixed`, in that order.
     changes: Option<Vec<String>>,
+    /// `true`: open only outside production scope (counted apart in the headline).
+    outside_production: Option<bool>,
     /// `true`: no report of it was dated.
     undated: Option<bool>,
     /// The formats that reported it, in name order.
@@ -250,6 +252,14 @@ fn run_scenario(dir: &Path) -> Vec<String> {
                 errors.push(format!(
                     "{what}: fixed on {}, expected {d}",
                     date(f.fixed_on)
+                ));
+            }
+        }
+        if let Some(want) = w.outside_production {
+            if f.outside_production != want {
+                errors.push(format!(
+                    "{what}: outside production {}, expected {want}",
+                    f.outside_production
                 ));
             }
         }

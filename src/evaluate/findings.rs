@@ -164,6 +164,8 @@ struct Life<'a, 'c> {
     due: Option<NaiveDate>,
     waiver: Option<String>,
     fixed_on: Option<NaiveDate>,
+    /// No standing record in production scope gives it its state.
+    outside_production: bool,
 }
 
 /// The catalog's checks by `gid`: (control, check) positions, `None` when the gids do
@@ -263,6 +265,7 @@ fn life<'a, 'c>(
             due: None,
             waiver: None,
             fixed_on: fixed.map(|t| t.date_naive()),
+            outside_production: false,
         });
     }
     let controls = counting(ctx, checks, latest);
@@ -274,18 +277,35 @@ fn life<'a, 'c>(
         .filter(|i| current.stands(**i))
         .filter_map(|&i| ctx.records.get(i).map(|r| (i, r)))
         .collect();
+    // Each judgement with whether its record is in production scope.
     let judged: Vec<_> = if controls.is_empty() {
         standing
             .iter()
-            .map(|&(i, o)| classify(ctx, None, o, i))
+            .map(|&(i, o)| (classify(ctx, None, o, i), ctx.production(i)))
             .collect()
     } else {
         controls
             .iter()
-            .flat_map(|c| standing.iter().map(|&(i, o)| classify(ctx, Some(c), o, i)))
+            .flat_map(|c| {
+                standing
+                    .iter()
+                    .map(|&(i, o)| (classify(ctx, Some(c), o, i), ctx.production(i)))
+            })
             .collect()
     };
-    let (state, due, waiver) = judged.into_iter().min_by_key(|(s, d, _)| (*s, *d))?;
+    // Outside production when no production record reaches its state (as a control
+    // counts it: the strictest state, production first).
+    let (state, due, _) = judged
+        .iter()
+        .map(|(j, _)| j)
+        .min_by_key(|(s, d, _)| (*s, *d))?;
+    let (state, due) = (*state, *due);
+    let outside_production =
+        state.is_open() && !judged.iter().any(|((s, _, _), p)| *s == state && *p);
+    let (_, _, waiver) = judged
+        .into_iter()
+        .map(|(j, _)| j)
+        .find(|(s, d, _)| *s == state && *d == due)?;
     Some(Life {
         latest,
         record: r,
@@ -296,6 +316,7 @@ fn life<'a, 'c>(
         due,
         waiver,
         fixed_on: None,
+        outside_production,
     })
 }
 
@@ -362,6 +383,7 @@ fn finding(
             })
             .collect(),
         state: life.state,
+        outside_production: life.outside_production,
         team: owner_of(ctx.config, &r.subject).map(|o| o.team.clone()),
         waiver,
         expired_waiver,

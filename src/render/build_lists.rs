@@ -8,6 +8,16 @@ use crate::evaluate::*;
 use crate::model::Severity;
 use crate::model::SourceSummary;
 
+/// The filter value of an overdue finding's scope: the headline counts overdue
+/// findings in production and outside production apart, each linking to its list.
+pub fn overdue_scope(f: &Finding) -> &'static str {
+    if f.outside_production {
+        "overdue-outside-production"
+    } else {
+        "overdue-production"
+    }
+}
+
 impl Ctx<'_> {
     /// A finding.
     pub fn finding(&self, f: &Finding) -> FindingView {
@@ -37,12 +47,13 @@ impl Ctx<'_> {
             team_value: f.team.clone().unwrap_or_else(|| "-".into()),
             state_tokens: {
                 let s = self.state(f.state);
-                if f.state.is_open() {
-                    format!("{} open", s.id)
-                } else {
-                    s.id.to_string()
+                match f.state {
+                    FindingState::Overdue => format!("{} open {}", s.id, overdue_scope(f)),
+                    _ if f.state.is_open() => format!("{} open", s.id),
+                    _ => s.id.to_string(),
                 }
             },
+            outside_production: f.outside_production,
             waiver: self.waiver_text(f),
             vex: f.vex.as_ref().map(|v| self.vex_line(v)).unwrap_or_default(),
             controls: f.controls.iter().map(|c| self.control_link(c)).collect(),

@@ -44,6 +44,7 @@ const FINDING_COLUMNS: &[&str] = &[
     "vex_document",
     "fixed_on",
     "previously_fixed_on",
+    "outside_production",
 ];
 
 /// One findings.csv (and unmapped.csv) row, in the order of [`FINDING_COLUMNS`].
@@ -90,6 +91,7 @@ fn finding_row(f: &Finding) -> Vec<String> {
             .unwrap_or_default(),
         iso_date(f.fixed_on),
         iso_date(f.previously_fixed_on()),
+        f.outside_production.to_string(),
     ]
 }
 

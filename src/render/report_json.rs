@@ -94,6 +94,8 @@ struct FindingJson<'a> {
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     previous_episodes: &'a [FixedEpisode],
     state: FindingState,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    outside_production: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     team: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -210,6 +212,7 @@ fn finding<'a>(
         fixed_on: f.fixed_on,
         previous_episodes: &f.previous_episodes,
         state: f.state,
+        outside_production: f.outside_production,
         team: f.team.as_deref(),
         waiver: f.waiver.as_deref(),
         expired_waiver: f.expired_waiver.as_deref(),

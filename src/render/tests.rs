@@ -130,6 +130,7 @@ pub fn report() -> Report {
         fixed_on: None,
         previous_episodes: Vec::new(),
         state: FindingState::InGrace,
+        outside_production: false,
         team: Some(XSS.into()),
         waiver: None,
         expired_waiver: None,

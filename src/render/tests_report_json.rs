@@ -169,14 +169,14 @@ fn a_finding_fixed_and_back_says_so_on_its_pages_and_in_its_exports() {
     let csv = text("findings.csv");
     let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
     assert_eq!(
-        &header[header.len() - 2..],
-        ["fixed_on", "previously_fixed_on"]
+        &header[header.len() - 3..],
+        ["fixed_on", "previously_fixed_on", "outside_production"]
     );
     let row = csv
         .lines()
         .find(|l| l.contains("CVE-2026-0002"))
         .expect("the finding's row");
-    assert!(row.ends_with(",2026-10-12"), "{row}");
+    assert!(row.ends_with(",2026-10-12,false"), "{row}");
     let findings = text("findings.html");
     assert!(findings.contains("previously fixed on"), "findings page");
     let changes = text("changes.html");

@@ -284,8 +284,11 @@ pub struct FindingView {
     pub team: String,
     /// Team filter value (`-` when unowned).
     pub team_value: String,
-    /// State filter values: the state id, plus `open` when it still needs work and is not waived.
+    /// State filter values: the state id, plus `open` when it still needs work and is not
+    /// waived, plus `overdue-production` or `overdue-outside-production` when overdue.
     pub state_tokens: String,
+    /// Open only outside production scope (the controls count it as a warning).
+    pub outside_production: bool,
     /// Waiver.
     pub waiver: String,
     /// The VEX statement deciding about it, in one line (empty: none).
