@@ -226,8 +226,16 @@ impl Ctx<'_> {
 /// that date is recorded the same way at every later date).
 fn episodes<'c>(ctx: &'c Ctx<'_>) -> &'c HashMap<u32, Vec<Span>> {
     ctx.index.findings.episodes.get_or_init(|| {
+        use rayon::prelude::*;
         let ids = &ctx.index.findings;
-        ids.tracked()
+        // Only findings with records of two reports or more can have been fixed and
+        // come back.
+        let candidates: Vec<(u32, &[u32])> = ids
+            .tracked()
+            .filter(|(_, members)| members.len() > 1)
+            .collect();
+        candidates
+            .into_par_iter()
             .filter_map(|(id, members)| {
                 let spans = spans_of(ctx, ids.first_seen(id), members)?;
                 Some((id, spans))
