@@ -330,9 +330,9 @@ pub struct Finding {
     /// State as of the report date.
     pub state: FindingState,
     /// An open finding (overdue, in grace, no fix) whose state comes only from records
-    /// outside production scope
-    /// (`[scope]`, `[[sources.files]] environment`): the controls count it as a
-    /// warning when overdue, and the headline counts it apart from production.
+    /// outside production scope (`[scope]`, `[[sources.files]] environment`): the
+    /// controls count it as a warning when overdue, and the headline counts it apart
+    /// from production.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub outside_production: bool,
     /// Owning team.
