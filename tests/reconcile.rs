@@ -19,6 +19,8 @@ use std::path::Path;
 struct Counts {
     open: usize,
     overdue: usize,
+    /// Of the overdue, those only outside production scope.
+    overdue_outside: usize,
     waived: usize,
 }
 
@@ -26,11 +28,13 @@ fn is_open(state: &str) -> bool {
     matches!(state, "overdue" | "in-grace" | "no-fix")
 }
 
-fn counts_of<'a>(states: impl Iterator<Item = &'a str>) -> Counts {
+/// Counts of findings given as (state, outside production scope).
+fn counts_of<'a>(states: impl Iterator<Item = (&'a str, bool)>) -> Counts {
     let mut c = Counts::default();
-    for s in states {
+    for (s, outside) in states {
         c.open += usize::from(is_open(s));
         c.overdue += usize::from(s == "overdue");
+        c.overdue_outside += usize::from(s == "overdue" && outside);
         c.waived += usize::from(s == "waived");
     }
     c
@@ -101,27 +105,39 @@ fn reconcile(site: &Path) {
     let report: Value =
         serde_json::from_slice(&std::fs::read(site.join("report.json")).unwrap()).unwrap();
     let findings = report["findings"].as_array().unwrap();
-    let json = counts_of(findings.iter().map(|f| f["state"].as_str().unwrap()));
+    let json = counts_of(findings.iter().map(|f| {
+        (
+            f["state"].as_str().unwrap(),
+            f["outside_production"].as_bool().unwrap_or(false),
+        )
+    }));
 
     // findings.csv: the same findings in the same states.
     let mut rdr = csv::Reader::from_path(site.join("findings.csv")).unwrap();
-    let state_col = rdr
-        .headers()
-        .unwrap()
-        .iter()
-        .position(|h| h == "state")
-        .unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name);
+    let state_col = column("state").unwrap();
+    let outside_col = column("outside_production").unwrap();
     let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), findings.len(), "findings.csv rows");
-    let csv_counts = counts_of(rows.iter().map(|r| r.get(state_col).unwrap()));
+    let csv_counts = counts_of(rows.iter().map(|r| {
+        (
+            r.get(state_col).unwrap(),
+            r.get(outside_col).unwrap() == "true",
+        )
+    }));
     assert_eq!(csv_counts, json, "findings.csv vs report.json");
 
     // The overview and the executive summary link each count to its list.
     for page_name in ["index.html", "executive.html"] {
         let html = page(site, page_name);
+        // The headline counts overdue findings in production and outside it apart.
+        let production = count_link(&html, "findings.html?state=overdue-production");
+        let outside = count_link(&html, "findings.html?state=overdue-outside-production");
         let shown = Counts {
             open: count_link(&html, "findings.html?state=open"),
-            overdue: count_link(&html, "findings.html?state=overdue"),
+            overdue: production + outside,
+            overdue_outside: outside,
             waived: count_link(&html, "findings.html?state=waived"),
         };
         assert_eq!(shown, json, "{page_name} vs report.json");
@@ -155,7 +171,7 @@ fn reconcile(site: &Path) {
             findings
                 .iter()
                 .filter(|f| f["team"].as_str() == Some(name))
-                .map(|f| f["state"].as_str().unwrap()),
+                .map(|f| (f["state"].as_str().unwrap(), false)),
         );
         assert_eq!(
             (
@@ -214,12 +230,23 @@ fn reconcile(site: &Path) {
         }
     }
     // A fixed finding is fixed on a history date no earlier than its fix: the history's
-    // fixed counts per period add up to the findings fixed in those periods.
+    // fixed counts per period add up to the fixes in those periods (a finding fixed
+    // and back again keeps its earlier fixes in `previous_episodes`).
     let first = history.first().unwrap()["date"].as_str().unwrap();
     let fixed_in_periods = findings
         .iter()
-        .filter_map(|f| f["fixed_on"].as_str())
-        .filter(|d| *d > first)
+        .flat_map(|f| {
+            let earlier = f["previous_episodes"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            earlier
+                .into_iter()
+                .filter_map(|e| e["fixed_on"].as_str().map(str::to_string))
+                .chain(f["fixed_on"].as_str().map(str::to_string))
+                .collect::<Vec<_>>()
+        })
+        .filter(|d| d.as_str() > first)
         .count();
     let fixed_points: usize = history
         .iter()
@@ -246,6 +273,74 @@ fn real_exports_numbers_agree_everywhere() {
     let site = dir.path().join("site");
     build_dir(&fixtures, &site, &["--as-of", "2026-12-04"]);
     reconcile(&site);
+}
+
+/// Findings fixed and back again (a new episode each time) keep every count in
+/// agreement: the earlier fix in the trend's fixed counts, the team's fixed count and
+/// the rows its page lists.
+#[test]
+fn findings_fixed_and_back_numbers_agree_everywhere() {
+    // (scenario, earlier episodes, fixes in the trend)
+    for (scenario, earlier, fixes) in [
+        ("reintroduced-finding-starts-a-new-grace-period", 1, 1),
+        ("fixed-and-back-in-one-period-is-new-and-fixed", 1, 1),
+        ("reintroduced-known-exploited-is-overdue-at-once", 1, 1),
+        ("fixed-twice-counts-two-fixes", 2, 2),
+    ] {
+        let as_of = "2026-10-25";
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let input = root().join("tests/scenarios").join(scenario);
+        build_dir(&input, &site, &["--as-of", as_of]);
+        reconcile(&site);
+        let report: Value =
+            serde_json::from_slice(&std::fs::read(site.join("report.json")).unwrap()).unwrap();
+        let episodes: usize = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["previous_episodes"].as_array())
+            .map(Vec::len)
+            .sum();
+        assert_eq!(episodes, earlier, "{scenario}: earlier episodes");
+        let fixed: u64 = report["history"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["fixed"].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            fixed, fixes,
+            "{scenario}: each fix counts once in the trend"
+        );
+    }
+}
+
+/// Overdue findings in production and outside it are counted apart on the overview and
+/// the executive summary, and together they are every overdue finding (the teams, the
+/// trend and the executive summary's "all overdue" link).
+#[test]
+fn overdue_in_and_outside_production_numbers_agree_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let input = root().join("tests/scenarios/overdue-in-production-fails-beside-one-outside");
+    build_dir(&input, &site, &["--as-of", "2026-11-05"]);
+    reconcile(&site);
+    for page_name in ["index.html", "executive.html"] {
+        let html = page(&site, page_name);
+        assert_eq!(
+            count_link(&html, "findings.html?state=overdue-production"),
+            1,
+            "{page_name}"
+        );
+        assert_eq!(
+            count_link(&html, "findings.html?state=overdue-outside-production"),
+            1,
+            "{page_name}"
+        );
+    }
+    let exec = page(&site, "executive.html");
+    assert_eq!(count_link(&exec, "findings.html?state=overdue"), 2);
 }
 
 /// The sample's fixed dates and mean days to fix, computed by hand from the story in

@@ -81,6 +81,13 @@ struct ExpectedFinding {
     due: Option<String>,
     first_seen: Option<String>,
     fixed_on: Option<String>,
+    /// When it was last fixed before its current episode (`"none"`: never fixed and
+    /// seen again).
+    previously_fixed_on: Option<String>,
+    /// The lists of "what changed" that name it, of `new` and `fixed`, in that order.
+    changes: Option<Vec<String>>,
+    /// `true`: open only outside production scope (counted apart in the headline).
+    outside_production: Option<bool>,
     /// `true`: no report of it was dated.
     undated: Option<bool>,
     /// The formats that reported it, in name order.
@@ -245,6 +252,35 @@ fn run_scenario(dir: &Path) -> Vec<String> {
                 errors.push(format!(
                     "{what}: fixed on {}, expected {d}",
                     date(f.fixed_on)
+                ));
+            }
+        }
+        if let Some(want) = w.outside_production {
+            if f.outside_production != want {
+                errors.push(format!(
+                    "{what}: outside production {}, expected {want}",
+                    f.outside_production
+                ));
+            }
+        }
+        if let Some(d) = &w.previously_fixed_on {
+            let got = date(f.previously_fixed_on());
+            if &got != d {
+                errors.push(format!("{what}: previously fixed on {got}, expected {d}"));
+            }
+        }
+        if let Some(want) = &w.changes {
+            let i = report.findings.iter().position(|x| std::ptr::eq(x, f));
+            let c = &report.changes;
+            let got: Vec<String> = [("new", &c.new_findings), ("fixed", &c.fixed_findings)]
+                .into_iter()
+                .filter(|(_, l)| i.is_some_and(|i| l.contains(&i)))
+                .map(|(n, _)| n.to_string())
+                .collect();
+            if &got != want {
+                errors.push(format!(
+                    "{what}: listed in changes as {got:?} (since {:?}), expected {want:?}",
+                    c.since
                 ));
             }
         }

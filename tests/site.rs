@@ -463,12 +463,21 @@ fn sample_vex_statement_closes_the_nginx_finding_everywhere_and_shows_its_expire
         .filter(|f| ["overdue", "in-grace", "no-fix"].contains(&f["state"].as_str().unwrap()))
         .count();
     let overdue = findings.iter().filter(|f| f["state"] == "overdue").count();
+    // The headline counts overdue findings in production and outside it apart.
+    let outside = findings
+        .iter()
+        .filter(|f| f["state"] == "overdue" && f["outside_production"] == true)
+        .count();
     let index = read("index.html");
     assert!(index.contains(&format!(
         "href=\"findings.html?state=open\" data-count=\"{open}\""
     )));
     assert!(index.contains(&format!(
-        "href=\"findings.html?state=overdue\" data-count=\"{overdue}\""
+        "href=\"findings.html?state=overdue-production\" data-count=\"{}\"",
+        overdue - outside
+    )));
+    assert!(index.contains(&format!(
+        "href=\"findings.html?state=overdue-outside-production\" data-count=\"{outside}\""
     )));
     let history = v["report"]["history"]
         .as_array()

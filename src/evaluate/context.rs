@@ -373,6 +373,12 @@ impl<'a> Ctx<'a> {
         times.get(i).copied().filter(|t| *t <= self.at)
     }
 
+    /// The first report of target `target` after `after`, whatever its date.
+    pub fn report_after(&self, target: usize, after: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let times = self.index.report_times.get(target)?;
+        times.get(times.partition_point(|t| *t <= after)).copied()
+    }
+
     /// The triage entry that has closed alert `i` by `self.at`, if any.
     pub fn triaged(&self, i: usize) -> Option<&Triage> {
         let t = self

@@ -2,12 +2,40 @@
 //! [`super::findings::finding_key`]) as a dense id, ids in key order, and per finding
 //! its key, its first sighting and the failing in-scope records it groups, so that
 //! each history date walks these groups instead of regrouping every record by its key.
+//!
+//! A finding that was fixed (no report standing had it any more) and later came back
+//! lives in episodes: each reappearance after a recorded fix starts a new episode,
+//! with its own first sighting (and so its own grace clock), see [`Span`].
 
 use super::findings::tracked;
 use super::Ctx;
 use crate::model::{Record, Text};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// One episode of a finding that was fixed and came back (kept only for findings with
+/// two episodes or more): from its first report to the report that fixed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// The time of the first report of the episode (records are placed in their
+    /// episode by the time of their report).
+    pub from: DateTime<Utc>,
+    /// Its first sighting: where its grace clock starts.
+    pub first_seen: DateTime<Utc>,
+    /// The first report after which no report had it (until the next episode), or
+    /// `None` while nothing fixed it.
+    pub fixed_at: Option<DateTime<Utc>>,
+}
+
+/// An earlier episode of a finding, fixed before the current one began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Earlier {
+    /// Its first sighting.
+    pub first_seen: DateTime<Utc>,
+    /// The day it was found fixed.
+    pub fixed_on: NaiveDate,
+}
 
 /// Per record its finding id; per finding id its key, first sighting and members.
 pub struct FindingIds {
@@ -25,6 +53,9 @@ pub struct FindingIds {
     /// Tracked in-scope record indices, grouped by finding id, in record order within
     /// a finding.
     members: Vec<u32>,
+    /// Per finding id that was fixed and came back, its episodes in time order
+    /// (computed once, on first use: see [`episodes`]).
+    episodes: OnceLock<HashMap<u32, Vec<Span>>>,
 }
 
 impl FindingIds {
@@ -87,6 +118,7 @@ impl FindingIds {
             tracked_ids,
             starts,
             members,
+            episodes: OnceLock::new(),
         }
     }
 
@@ -120,10 +152,50 @@ impl FindingIds {
 }
 
 impl Ctx<'_> {
-    /// When the finding of record `i` was first seen.
+    /// When the episode of the finding that record `i` belongs to was first seen: the
+    /// finding's first sighting, or, when it was fixed and came back, the first sighting
+    /// of the episode record `i` is part of (an undated record: the episode standing
+    /// at `self.at`).
     pub fn first_seen(&self, i: usize) -> Option<DateTime<Utc>> {
         let id = self.index.findings.of(i)?;
-        self.index.findings.first_seen(id)
+        match self.episode_of(id, i) {
+            Some((spans, k)) if k > 0 => spans.get(k).map(|s| s.first_seen),
+            _ => self.index.findings.first_seen(id),
+        }
+    }
+
+    /// The episodes of finding `id` (when it was fixed and came back) and the one
+    /// record `i` belongs to.
+    fn episode_of(&self, id: u32, i: usize) -> Option<(&[Span], usize)> {
+        let spans = episodes(self).get(&id)?;
+        let at = self.report_at(i).unwrap_or(self.at);
+        let k = spans.partition_point(|s| s.from <= at).saturating_sub(1);
+        Some((spans.as_slice(), k))
+    }
+
+    /// The earlier episodes of record `i`'s finding, fixed before the episode record
+    /// `i` belongs to began, oldest first (empty for a finding never fixed and seen
+    /// again).
+    pub fn earlier_episodes(&self, i: usize) -> Vec<Earlier> {
+        let Some((spans, k)) = self
+            .index
+            .findings
+            .of(i)
+            .and_then(|id| self.episode_of(id, i))
+        else {
+            return Vec::new();
+        };
+        spans
+            .get(..k)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|s| {
+                Some(Earlier {
+                    first_seen: s.first_seen,
+                    fixed_on: s.fixed_at?.date_naive(),
+                })
+            })
+            .collect()
     }
 
     /// The finding identity of record `i` (kind, id, target, package).
@@ -147,6 +219,97 @@ impl Ctx<'_> {
             .tracked()
             .map(|(id, members)| (self.index.findings.key(id), members))
     }
+}
+
+/// Per finding that was fixed and came back, its episodes (computed once per report,
+/// on first use; the same whatever date `ctx` evaluates at, since a fix on or before
+/// that date is recorded the same way at every later date).
+fn episodes<'c>(ctx: &'c Ctx<'_>) -> &'c HashMap<u32, Vec<Span>> {
+    ctx.index.findings.episodes.get_or_init(|| {
+        use rayon::prelude::*;
+        let ids = &ctx.index.findings;
+        // Only findings with records of two reports or more can have been fixed and
+        // come back.
+        let candidates: Vec<(u32, &[u32])> = ids
+            .tracked()
+            .filter(|(_, members)| members.len() > 1)
+            .collect();
+        candidates
+            .into_par_iter()
+            .filter_map(|(id, members)| {
+                let spans = spans_of(ctx, ids.first_seen(id), members)?;
+                Some((id, spans))
+            })
+            .collect()
+    })
+}
+
+/// One record of a finding in time: the time of its report, until when it stands
+/// (`None`: no later report of its target), and its first sighting.
+type Presence = (DateTime<Utc>, Option<DateTime<Utc>>, DateTime<Utc>);
+
+/// The episodes of one finding made of records `members`, when there are two or more:
+/// a finding is present from each report that has it until the next report of the
+/// same target (any report of that target replaces it, with the finding or without);
+/// a moment when no report has it standing is a fix, and a later report with it again
+/// starts a new episode. Events (alerts, activity) leave a window instead of being
+/// fixed, and undated records cannot be placed in time: neither starts an episode.
+fn spans_of(
+    ctx: &Ctx<'_>,
+    first_seen: Option<DateTime<Utc>>,
+    members: &[u32],
+) -> Option<Vec<Span>> {
+    let mut items: Vec<Presence> = members
+        .iter()
+        .filter_map(|&i| {
+            let i = i as usize;
+            let r = ctx.records.get(i).filter(|r| r.kind.is_snapshot())?;
+            let t = ctx.report_at(i)?;
+            let until = ctx.target_id(i).and_then(|g| ctx.report_after(g, t));
+            let first = r.first_observed_at.or(r.observed_at).unwrap_or(t).min(t);
+            Some((t, until, first))
+        })
+        .collect();
+    if items.len() < 2 {
+        return None;
+    }
+    items.sort_unstable();
+    let mut spans: Vec<Span> = Vec::new();
+    let mut cur: Option<Span> = None;
+    for (t, until, first) in items {
+        match cur.as_mut() {
+            Some(c) if c.fixed_at.is_some_and(|e| t > e) => {
+                // Gone at `e`, back at `t`: a new episode, first seen no earlier than
+                // the report that fixed the last one.
+                let fixed = c.fixed_at.unwrap_or(t);
+                spans.push(*c);
+                let first = if first > fixed { first } else { t };
+                cur = Some(Span {
+                    from: t,
+                    first_seen: first,
+                    fixed_at: until,
+                });
+            }
+            Some(c) => {
+                c.fixed_at = match (c.fixed_at, until) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                if spans.is_empty() || spans.last().and_then(|s| s.fixed_at) < Some(first) {
+                    c.first_seen = c.first_seen.min(first);
+                }
+            }
+            None => {
+                cur = Some(Span {
+                    from: t,
+                    first_seen: first_seen.unwrap_or(first).min(first),
+                    fixed_at: until,
+                })
+            }
+        }
+    }
+    spans.extend(cur);
+    (spans.len() > 1).then_some(spans)
 }
 
 /// Whether record `i` belongs to its finding's group: tracked and in scope.

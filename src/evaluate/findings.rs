@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeSet;
 
 /// What a history point counts of one finding (see `timeline::point`).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Counted {
     /// Its state.
     pub state: FindingState,
@@ -23,6 +23,8 @@ pub struct Counted {
     pub first_seen: Option<DateTime<Utc>>,
     /// When it was fixed.
     pub fixed_on: Option<NaiveDate>,
+    /// When its earlier episodes were fixed (it was fixed and came back).
+    pub earlier_fixes: Vec<NaiveDate>,
 }
 
 impl Counted {
@@ -33,6 +35,7 @@ impl Counted {
             severity: f.severity,
             first_seen: f.first_seen,
             fixed_on: f.fixed_on,
+            earlier_fixes: f.previous_episodes.iter().map(|e| e.fixed_on).collect(),
         }
     }
 }
@@ -118,6 +121,11 @@ pub fn counted(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Count
             severity: severity(ctx, &seen, life.record),
             first_seen: ctx.first_seen(life.latest),
             fixed_on: life.fixed_on,
+            earlier_fixes: ctx
+                .earlier_episodes(life.latest)
+                .into_iter()
+                .map(|e| e.fixed_on)
+                .collect(),
         });
     }
     out
@@ -156,6 +164,8 @@ struct Life<'a, 'c> {
     due: Option<NaiveDate>,
     waiver: Option<String>,
     fixed_on: Option<NaiveDate>,
+    /// No standing record in production scope gives it its state.
+    outside_production: bool,
 }
 
 /// The catalog's checks by `gid`: (control, check) positions, `None` when the gids do
@@ -235,10 +245,16 @@ fn life<'a, 'c>(
         .filter_map(|i| ctx.records.get(*i).and_then(|r| r.observed_at))
         .max();
     if !open {
-        // Fixed on the first later report of the same kind and target without it.
-        let fixed = ctx
-            .target_id(latest)
-            .and_then(|t| ctx.next_report(t, ctx.report_at(latest).or(last)?));
+        // Fixed on the first later report of the same kind and target without it; when
+        // several tools or targets had it, on the report that replaced the last of them
+        // to stand (until then one of them still had it).
+        let fixed = idxs
+            .iter()
+            .filter_map(|&i| {
+                let at = ctx.report_at(i).or(ctx.records.get(i)?.observed_at)?;
+                ctx.next_report(ctx.target_id(i)?, at)
+            })
+            .max();
         return Some(Life {
             latest,
             record: r,
@@ -249,6 +265,7 @@ fn life<'a, 'c>(
             due: None,
             waiver: None,
             fixed_on: fixed.map(|t| t.date_naive()),
+            outside_production: false,
         });
     }
     let controls = counting(ctx, checks, latest);
@@ -260,18 +277,35 @@ fn life<'a, 'c>(
         .filter(|i| current.stands(**i))
         .filter_map(|&i| ctx.records.get(i).map(|r| (i, r)))
         .collect();
+    // Each judgement with whether its record is in production scope.
     let judged: Vec<_> = if controls.is_empty() {
         standing
             .iter()
-            .map(|&(i, o)| classify(ctx, None, o, i))
+            .map(|&(i, o)| (classify(ctx, None, o, i), ctx.production(i)))
             .collect()
     } else {
         controls
             .iter()
-            .flat_map(|c| standing.iter().map(|&(i, o)| classify(ctx, Some(c), o, i)))
+            .flat_map(|c| {
+                standing
+                    .iter()
+                    .map(|&(i, o)| (classify(ctx, Some(c), o, i), ctx.production(i)))
+            })
             .collect()
     };
-    let (state, due, waiver) = judged.into_iter().min_by_key(|(s, d, _)| (*s, *d))?;
+    // Outside production when no production record reaches its state (as a control
+    // counts it: the strictest state, production first).
+    let (state, due, _) = judged
+        .iter()
+        .map(|(j, _)| j)
+        .min_by_key(|(s, d, _)| (*s, *d))?;
+    let (state, due) = (*state, *due);
+    let outside_production =
+        state.is_open() && !judged.iter().any(|((s, _, _), p)| *s == state && *p);
+    let (_, _, waiver) = judged
+        .into_iter()
+        .map(|(j, _)| j)
+        .find(|(s, d, _)| *s == state && *d == due)?;
     Some(Life {
         latest,
         record: r,
@@ -282,6 +316,7 @@ fn life<'a, 'c>(
         due,
         waiver,
         fixed_on: None,
+        outside_production,
     })
 }
 
@@ -339,7 +374,16 @@ fn finding(
         last_seen: life.last,
         due: life.due,
         fixed_on: life.fixed_on,
+        previous_episodes: ctx
+            .earlier_episodes(latest)
+            .into_iter()
+            .map(|e| super::FixedEpisode {
+                first_seen: e.first_seen,
+                fixed_on: e.fixed_on,
+            })
+            .collect(),
         state: life.state,
+        outside_production: life.outside_production,
         team: owner_of(ctx.config, &r.subject).map(|o| o.team.clone()),
         waiver,
         expired_waiver,

@@ -324,8 +324,19 @@ pub struct Finding {
     pub due: Option<NaiveDate>,
     /// When it was found fixed (the first scan of its target without it).
     pub fixed_on: Option<NaiveDate>,
+    /// The earlier episodes of a finding that was fixed and came back, oldest first:
+    /// each fix still counts in its period, and `first_seen` is the first sighting of
+    /// the current episode (see `docs/evidence-time.md`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub previous_episodes: Vec<FixedEpisode>,
     /// State as of the report date.
     pub state: FindingState,
+    /// An open finding (overdue, in grace, no fix) whose state comes only from records
+    /// outside production scope (`[scope]`, `[[sources.files]] environment`): the
+    /// controls count it as a warning when overdue, and the headline counts it apart
+    /// from production.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub outside_production: bool,
     /// Owning team.
     pub team: Option<String>,
     /// Waiver id.
@@ -343,6 +354,33 @@ pub struct Finding {
     pub controls: Vec<String>,
     /// Where it was seen last.
     pub provenance: Provenance,
+}
+
+/// An earlier episode of a finding: first seen, then found fixed; the finding came
+/// back after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FixedEpisode {
+    /// Its first sighting.
+    pub first_seen: DateTime<Utc>,
+    /// The day it was found fixed.
+    pub fixed_on: NaiveDate,
+}
+
+impl Finding {
+    /// The day it was last found fixed before its current episode began, if it was
+    /// fixed and came back.
+    pub fn previously_fixed_on(&self) -> Option<NaiveDate> {
+        self.previous_episodes.last().map(|e| e.fixed_on)
+    }
+
+    /// Every fix of it, oldest first: (first seen, fixed on) of each earlier episode,
+    /// then of the current one when it is fixed.
+    pub fn fixes(&self) -> impl Iterator<Item = (Option<DateTime<Utc>>, NaiveDate)> + '_ {
+        self.previous_episodes
+            .iter()
+            .map(|e| (Some(e.first_seen), e.fixed_on))
+            .chain(self.fixed_on.map(|d| (self.first_seen, d)))
+    }
 }
 
 impl Report {

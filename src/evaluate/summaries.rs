@@ -151,13 +151,11 @@ pub fn teams(config: &Config, findings: &[Finding]) -> Vec<TeamSummary> {
                 .iter()
                 .filter(|f| f.team.as_deref() == Some(o.team.as_str()))
                 .collect();
+            // Every fix, an earlier episode's of a finding that came back too.
             let fixed: Vec<f64> = mine
                 .iter()
-                .filter_map(|f| {
-                    f.fixed_on
-                        .zip(f.first_seen)
-                        .map(|(d, first)| (d - first.date_naive()).num_days() as f64)
-                })
+                .flat_map(|f| f.fixes())
+                .filter_map(|(first, d)| first.map(|t| (d - t.date_naive()).num_days() as f64))
                 .collect();
             TeamSummary {
                 team: o.team.clone(),

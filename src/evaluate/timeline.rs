@@ -90,9 +90,12 @@ pub fn point(
                     .is_some_and(|t| t.date_naive() > start && t.date_naive() <= d)
             })
             .count(),
+        // Every fix in the period, an earlier episode's too (it was fixed, then came
+        // back: counted as new again when it did).
         fixed: findings
             .iter()
-            .filter(|f| f.fixed_on.is_some_and(|x| x > start && x <= d))
+            .flat_map(|f| f.fixed_on.iter().chain(&f.earlier_fixes))
+            .filter(|x| **x > start && **x <= d)
             .count(),
     }
 }
@@ -124,7 +127,9 @@ pub fn changes(
         if f.first_seen.is_some_and(|t| t.date_naive() > s) {
             c.new_findings.push(i);
         }
-        if f.fixed_on.is_some_and(|x| x > s && x <= n) {
+        // Fixed in the period: its current episode, or an earlier one (a finding fixed
+        // and back again in the same period is both new and fixed).
+        if f.fixes().any(|(_, x)| x > s && x <= n) {
             c.fixed_findings.push(i);
         }
         let closed_since = f.vex.as_ref().filter(|v| v.closes).and_then(|v| v.date);

@@ -8,6 +8,16 @@ use crate::evaluate::*;
 use crate::model::Severity;
 use crate::model::SourceSummary;
 
+/// The filter value of an overdue finding's scope: the headline counts overdue
+/// findings in production and outside production apart, each linking to its list.
+pub fn overdue_scope(f: &Finding) -> &'static str {
+    if f.outside_production {
+        "overdue-outside-production"
+    } else {
+        "overdue-production"
+    }
+}
+
 impl Ctx<'_> {
     /// A finding.
     pub fn finding(&self, f: &Finding) -> FindingView {
@@ -29,6 +39,7 @@ impl Ctx<'_> {
                 None => self.i18n.t("date.age-unknown"),
             },
             age_unknown: f.first_seen.is_none(),
+            previously_fixed: self.previously_fixed(f),
             due_iso: f.due.map(|d| d.to_string()).unwrap_or_default(),
             due: self.i18n.opt_date(f.due),
             state: self.state(f.state),
@@ -36,18 +47,28 @@ impl Ctx<'_> {
             team_value: f.team.clone().unwrap_or_else(|| "-".into()),
             state_tokens: {
                 let s = self.state(f.state);
-                if f.state.is_open() {
-                    format!("{} open", s.id)
-                } else {
-                    s.id.to_string()
+                match f.state {
+                    FindingState::Overdue => format!("{} open {}", s.id, overdue_scope(f)),
+                    _ if f.state.is_open() => format!("{} open", s.id),
+                    _ => s.id.to_string(),
                 }
             },
+            outside_production: f.outside_production,
             waiver: self.waiver_text(f),
             vex: f.vex.as_ref().map(|v| self.vex_line(v)).unwrap_or_default(),
             controls: f.controls.iter().map(|c| self.control_link(c)).collect(),
             location: location(&f.provenance),
             source_href: format!("sources.html#{}", source_anchor(&f.provenance.file)),
         }
+    }
+
+    /// "previously fixed on DATE" for a finding that was fixed and came back, so that a
+    /// regression shows wherever the finding does (empty otherwise).
+    pub fn previously_fixed(&self, f: &Finding) -> String {
+        f.previously_fixed_on().map_or_else(String::new, |d| {
+            self.i18n
+                .tf("finding.previously-fixed", &[("date", self.i18n.date(d))])
+        })
     }
 
     /// The waivers on a finding: the valid one, else the expired one, marked.
@@ -219,6 +240,7 @@ impl Ctx<'_> {
                     due_iso: f.due.map(|d| d.to_string()).unwrap_or_default(),
                     due: self.i18n.opt_date(f.due),
                     age_unknown: f.first_seen.is_none(),
+                    previously_fixed: self.previously_fixed(f),
                     state: self.state(f.state),
                     source,
                     at: match (f.provenance.line, &f.provenance.pointer) {

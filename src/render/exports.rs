@@ -42,6 +42,9 @@ const FINDING_COLUMNS: &[&str] = &[
     "vex_status",
     "vex_justification",
     "vex_document",
+    "fixed_on",
+    "previously_fixed_on",
+    "outside_production",
 ];
 
 /// One findings.csv (and unmapped.csv) row, in the order of [`FINDING_COLUMNS`].
@@ -86,6 +89,9 @@ fn finding_row(f: &Finding) -> Vec<String> {
                     .map_or_else(|| location(&v.provenance), str::to_string)
             })
             .unwrap_or_default(),
+        iso_date(f.fixed_on),
+        iso_date(f.previously_fixed_on()),
+        f.outside_production.to_string(),
     ]
 }
 

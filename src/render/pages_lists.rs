@@ -157,6 +157,17 @@ fn finding_filters(ctx: &Ctx, shown: &[FindingView]) -> Vec<FilterView> {
             .find(|f| f.state.id == *id)
             .map(|f| f.state.label.clone());
         states.push(option(id, label.unwrap_or_default()));
+        if *id == "overdue" {
+            // The two halves of the headline's overdue count.
+            for scope in ["overdue-production", "overdue-outside-production"] {
+                if shown
+                    .iter()
+                    .any(|f| f.state_tokens.split(' ').any(|t| t == scope))
+                {
+                    states.push(option(scope, ctx.i18n.t(&format!("filter.{scope}"))));
+                }
+            }
+        }
     }
     let mut teams: Vec<(String, String)> = shown
         .iter()
@@ -433,7 +444,15 @@ fn changes(ctx: &Ctx) -> ChangesView {
             .iter()
             .take(CHANGES_SHOWN)
             .filter_map(|f| ctx.report.findings.get(*f))
-            .map(Finding::label)
+            .map(|f| match f.previously_fixed_on() {
+                // A regression says so wherever it is listed.
+                Some(d) => format!(
+                    "{} ({})",
+                    f.label(),
+                    i.tf("finding.previously-fixed", &[("date", i.date(d))])
+                ),
+                None => f.label(),
+            })
             .collect(),
         total: idx.len(),
     };

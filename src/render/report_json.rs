@@ -8,7 +8,7 @@
 //! `registry/repository:tag`. Every value of the evaluation is recoverable
 //! (docs/report-json.md).
 
-use crate::evaluate::{Changes, Finding, FindingState, Report, VexNote};
+use crate::evaluate::{Changes, Finding, FindingState, FixedEpisode, Report, VexNote};
 use crate::model::{ImageRef, Provenance, Severity};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -91,7 +91,11 @@ struct FindingJson<'a> {
     due: Option<NaiveDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fixed_on: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    previous_episodes: &'a [FixedEpisode],
     state: FindingState,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    outside_production: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     team: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -206,7 +210,9 @@ fn finding<'a>(
         last_seen: f.last_seen,
         due: f.due,
         fixed_on: f.fixed_on,
+        previous_episodes: &f.previous_episodes,
         state: f.state,
+        outside_production: f.outside_production,
         team: f.team.as_deref(),
         waiver: f.waiver.as_deref(),
         expired_waiver: f.expired_waiver.as_deref(),

@@ -122,6 +122,28 @@ impl Ctx<'_> {
         }
     }
 
+    /// Overdue findings in production scope and outside it, each linking to its list
+    /// (together, every overdue finding).
+    pub fn overdue_counts(&self) -> (CountLink, CountLink) {
+        let f = &self.report.findings;
+        let n = |scope: &str| {
+            f.iter()
+                .filter(|x| {
+                    x.state == FindingState::Overdue
+                        && super::build_lists::overdue_scope(x) == scope
+                })
+                .count()
+        };
+        let link = |scope: &str| CountLink {
+            count: n(scope),
+            href: format!("findings.html?state={scope}"),
+        };
+        (
+            link("overdue-production"),
+            link("overdue-outside-production"),
+        )
+    }
+
     /// Open (not waived), overdue and waived findings, each linking to its list.
     pub fn finding_counts(&self) -> (CountLink, CountLink, CountLink) {
         let f = &self.report.findings;
@@ -203,6 +225,7 @@ impl Ctx<'_> {
         let mut ranked = self.ranked_risks();
         let more = ranked.split_off(ranked.len().min(super::risks::TOP));
         let (open, overdue, waived) = self.finding_counts();
+        let (overdue_production, overdue_outside_production) = self.overdue_counts();
         SummaryView {
             score: self.score_view(charts),
             counts: self.status_counts(),
@@ -213,6 +236,8 @@ impl Ctx<'_> {
             period: self.period(),
             open,
             overdue,
+            overdue_production,
+            overdue_outside_production,
             waived,
             unmapped: CountLink {
                 count: self

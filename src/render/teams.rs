@@ -26,10 +26,8 @@ pub fn query_value(v: &str) -> String {
 }
 
 /// Days from first seen to fixed, when both are known.
-fn fix_days(f: &Finding) -> Option<i64> {
-    let fixed = f.fixed_on?;
-    let first = f.first_seen?;
-    Some((fixed - first.date_naive()).num_days())
+fn fix_days(first: Option<chrono::DateTime<chrono::Utc>>, fixed: NaiveDate) -> Option<i64> {
+    Some((fixed - first?.date_naive()).num_days())
 }
 
 impl Ctx<'_> {
@@ -55,8 +53,10 @@ impl Ctx<'_> {
         f.first_seen.is_some_and(|t| self.in_period(t.date_naive()))
     }
 
-    fn fixed_in_period(&self, f: &Finding) -> bool {
-        f.fixed_on.is_some_and(|d| self.in_period(d))
+    /// How many times a finding was fixed in the period (an earlier episode of a
+    /// finding that came back counts too).
+    fn fixed_in_period(&self, f: &Finding) -> usize {
+        f.fixes().filter(|(_, d)| self.in_period(*d)).count()
     }
 
     /// A team's row; `summary` is `None` for unowned findings.
@@ -69,9 +69,10 @@ impl Ctx<'_> {
             href: format!("findings.html?team={value}&state={state}"),
         };
         let page = name.map(team_href);
-        let anchored = |anchor: &str, pred: &dyn Fn(&Finding) -> bool| {
+        // A count of rows on the team's page (a finding fixed twice is two fixes).
+        let anchored = |anchor: &str, rows: &dyn Fn(&Finding) -> usize| {
             page.as_ref().map(|p| CountLink {
-                count: mine.iter().filter(|f| pred(f)).count(),
+                count: mine.iter().map(|f| rows(f)).sum(),
                 href: format!("{p}#{anchor}"),
             })
         };
@@ -82,9 +83,9 @@ impl Ctx<'_> {
             contact: summary.map(|t| t.contact.clone()).unwrap_or_default(),
             open: list("open", &|f| f.state.is_open()),
             overdue: list("overdue", &|f| f.state == FindingState::Overdue),
-            new: anchored("new", &|f| self.new_in_period(f)).filter(|_| has_since),
+            new: anchored("new", &|f| usize::from(self.new_in_period(f))).filter(|_| has_since),
             fixed: anchored("fixed", &|f| self.fixed_in_period(f)).filter(|_| has_since),
-            fixed_total: anchored("fixed-all", &|f| f.fixed_on.is_some()),
+            fixed_total: anchored("fixed-all", &|f| f.fixes().count()),
             mean_days: summary
                 .and_then(|t| t.mean_days_to_fix)
                 .map_or_else(|| self.i18n.t("common.none"), |d| self.i18n.number(d, 1)),
@@ -111,7 +112,8 @@ impl Ctx<'_> {
     pub fn mttr_series(&self, team: &str) -> Vec<Option<f64>> {
         let fixes: Vec<(NaiveDate, i64)> = self
             .team_findings(Some(team))
-            .filter_map(|f| Some((f.fixed_on?, fix_days(f)?)))
+            .flat_map(|f| f.fixes())
+            .filter_map(|(first, d)| Some((d, fix_days(first, d)?)))
             .collect();
         self.report
             .history
@@ -129,11 +131,18 @@ impl Ctx<'_> {
             .collect()
     }
 
-    fn fixed_view(&self, f: &Finding) -> FixedView {
+    /// One fix of a finding: its day and the days since the episode's first sighting.
+    fn fixed_view(
+        &self,
+        f: &Finding,
+        first: Option<chrono::DateTime<chrono::Utc>>,
+        fixed_on: NaiveDate,
+    ) -> FixedView {
         FixedView {
             finding: self.finding(f),
-            fixed_on: self.i18n.opt_date(f.fixed_on),
-            days: fix_days(f).map_or_else(|| self.i18n.t("common.none"), |d| d.to_string()),
+            fixed_on: self.i18n.date(fixed_on),
+            days: fix_days(first, fixed_on)
+                .map_or_else(|| self.i18n.t("common.none"), |d| d.to_string()),
         }
     }
 
@@ -162,12 +171,13 @@ impl Ctx<'_> {
             .filter(|c| ids.binary_search(&c.id.as_str()).is_ok())
             .map(|c| self.control_row(c))
             .collect();
-        let mut fixed_all: Vec<&Finding> = mine
+        // Every fix, newest first (a finding fixed, back and fixed again is two rows).
+        let mut fixed_all: Vec<(&Finding, Option<chrono::DateTime<chrono::Utc>>, NaiveDate)> = mine
             .iter()
             .copied()
-            .filter(|f| f.fixed_on.is_some())
+            .flat_map(|f| f.fixes().map(move |(first, d)| (f, first, d)))
             .collect();
-        fixed_all.sort_by(|a, b| (b.fixed_on, &a.key).cmp(&(a.fixed_on, &b.key)));
+        fixed_all.sort_by(|a, b| (b.2, &a.0.key, a.1).cmp(&(a.2, &b.0.key, b.1)));
         TeamPageView {
             row: self.team_row(Some(t)),
             controls,
@@ -180,11 +190,13 @@ impl Ctx<'_> {
                 .collect(),
             fixed: fixed_all
                 .iter()
-                .copied()
-                .filter(|f| self.fixed_in_period(f))
-                .map(|f| self.fixed_view(f))
+                .filter(|(_, _, d)| self.in_period(*d))
+                .map(|(f, first, d)| self.fixed_view(f, *first, *d))
                 .collect(),
-            fixed_all: fixed_all.iter().map(|f| self.fixed_view(f)).collect(),
+            fixed_all: fixed_all
+                .iter()
+                .map(|(f, first, d)| self.fixed_view(f, *first, *d))
+                .collect(),
             since: self.i18n.opt_date(self.report.changes.since),
             mttr,
         }

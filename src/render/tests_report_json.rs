@@ -80,6 +80,11 @@ fn fuller_report() -> Report {
     other.team = None;
     other.package = None;
     other.first_seen = Some(Utc.with_ymd_and_hms(2026, 11, 15, 0, 0, 0).unwrap());
+    // Fixed once before, and back since 15 November.
+    other.previous_episodes = vec![FixedEpisode {
+        first_seen: Utc.with_ymd_and_hms(2026, 10, 1, 6, 0, 0).unwrap(),
+        fixed_on: chrono::NaiveDate::from_ymd_opt(2026, 10, 12).unwrap(),
+    }];
     other.provenance = Provenance {
         file: "elsewhere/scan.json".into(),
         line: None,
@@ -139,4 +144,44 @@ fn every_finding_and_change_is_recoverable_and_nothing_else_moved() {
             assert_eq!(&doc[k], v, "{k}");
         }
     }
+}
+
+#[test]
+fn a_finding_fixed_and_back_says_so_on_its_pages_and_in_its_exports() {
+    let r = fuller_report();
+    let site: std::collections::BTreeMap<String, Vec<u8>> = render_site(
+        &r,
+        &catalog(),
+        &Config::default(),
+        "en",
+        &RenderOptions::default(),
+    )
+    .unwrap()
+    .into_iter()
+    .collect();
+    let text = |p: &str| String::from_utf8(site.get(p).unwrap().clone()).unwrap();
+    let doc = document(&r);
+    assert_eq!(
+        doc["findings"][1]["previous_episodes"],
+        json!([{"first_seen": "2026-10-01T06:00:00Z", "fixed_on": "2026-10-12"}])
+    );
+    assert!(doc["findings"][0].get("previous_episodes").is_none());
+    let csv = text("findings.csv");
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        &header[header.len() - 3..],
+        ["fixed_on", "previously_fixed_on", "outside_production"]
+    );
+    let row = csv
+        .lines()
+        .find(|l| l.contains("CVE-2026-0002"))
+        .expect("the finding's row");
+    assert!(row.ends_with(",2026-10-12,false"), "{row}");
+    let findings = text("findings.html");
+    assert!(findings.contains("previously fixed on"), "findings page");
+    let changes = text("changes.html");
+    assert!(
+        changes.contains("CVE-2026-0002") && changes.contains("previously fixed on"),
+        "changes page lists the regression as such"
+    );
 }

@@ -272,6 +272,8 @@ pub struct FindingView {
     pub first_seen: String,
     /// No report of it carried a time: its age is unknown.
     pub age_unknown: bool,
+    /// "previously fixed on DATE" when it was fixed and came back (empty otherwise).
+    pub previously_fixed: String,
     /// Due date (ISO, sortable) and localised.
     pub due_iso: String,
     /// Due date, localised.
@@ -282,8 +284,11 @@ pub struct FindingView {
     pub team: String,
     /// Team filter value (`-` when unowned).
     pub team_value: String,
-    /// State filter values: the state id, plus `open` when it still needs work and is not waived.
+    /// State filter values: the state id, plus `open` when it still needs work and is not
+    /// waived, plus `overdue-production` or `overdue-outside-production` when overdue.
     pub state_tokens: String,
+    /// Open only outside production scope (the controls count it as a warning).
+    pub outside_production: bool,
     /// Waiver.
     pub waiver: String,
     /// The VEX statement deciding about it, in one line (empty: none).
@@ -349,6 +354,8 @@ pub struct ImageFindingRow {
     pub due: String,
     /// No report of it carried a time: its age is unknown.
     pub age_unknown: bool,
+    /// "previously fixed on DATE" when it was fixed and came back (empty otherwise).
+    pub previously_fixed: String,
     /// State.
     pub state: StatusView,
     /// Number of its file in the page's sources (from 1).

@@ -150,8 +150,12 @@ pub struct SummaryView {
     pub period: EvidencePeriodView,
     /// Open (not waived), overdue and waived findings.
     pub open: CountLink,
-    /// Overdue findings.
+    /// Overdue findings, whatever their scope.
     pub overdue: CountLink,
+    /// Overdue findings in production scope (where the controls fail).
+    pub overdue_production: CountLink,
+    /// Overdue findings only outside production scope (where the controls warn).
+    pub overdue_outside_production: CountLink,
     /// Waived findings.
     pub waived: CountLink,
     /// Open high and critical findings no control counts.
