@@ -205,8 +205,6 @@ impl std::fmt::Display for Provenance {
 /// follows distinct statements, not observations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
-    /// What kind of statement this is.
-    pub kind: RecordKind,
     /// The input format it was read from.
     pub format: Format,
     /// The tool and version that produced it, when the export says (`trivy 0.50.1`).
@@ -215,10 +213,6 @@ pub struct Statement {
     pub check: Text,
     /// Other spellings of the same identifier (`KSV017`, `AVD-KSV-0017`, a GHSA for a CVE).
     pub aliases: Vec<Text>,
-    /// The verdict.
-    pub outcome: Outcome,
-    /// Severity on muster's scale.
-    pub severity: Severity,
     /// One-line title.
     pub title: Text,
     /// Longer message (already redacted).
@@ -237,21 +231,26 @@ impl Eq for Statement {}
 impl std::hash::Hash for Statement {
     /// Hashes what tells statements apart most cheaply; equality decides the rest.
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.kind.hash(state);
         self.format.hash(state);
         self.check.hash(state);
-        self.outcome.hash(state);
-        self.severity.hash(state);
         self.title.hash(state);
         self.subject.hash(state);
     }
 }
 
-/// One normalised piece of evidence: a [`Statement`] (read through `Deref`, so
-/// `record.check` is its check) and when and where it was observed. Serialised flat,
-/// as one object (see `record_serde`).
+/// One normalised piece of evidence: its kind and verdict, a [`Statement`] (read
+/// through `Deref`, so `record.check` is its check) and when and where it was
+/// observed. Kind, outcome and severity, which evaluation reads for every record at
+/// every date, are kept in the record itself (in what would be padding). Serialised
+/// flat, as one object (see `record_serde`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
+    /// What kind of statement this is.
+    pub kind: RecordKind,
+    /// The verdict.
+    pub outcome: Outcome,
+    /// Severity on muster's scale.
+    pub severity: Severity,
     /// What it says (shared with every record that says the same).
     said: std::sync::Arc<Statement>,
     /// When the tool observed it (scan time, event time). `None` when the export has no time.
@@ -289,14 +288,14 @@ impl Record {
         outcome: Outcome,
     ) -> Record {
         Record {
+            kind,
+            outcome,
+            severity: Severity::None,
             said: std::sync::Arc::new(Statement {
-                kind,
                 format,
                 tool: Text::default(),
                 check: check.into(),
                 aliases: Vec::new(),
-                outcome,
-                severity: Severity::None,
                 title: Text::default(),
                 message: Text::default(),
                 subject: Shared::default(),
@@ -331,7 +330,7 @@ impl Record {
         interner.share(&mut said.title);
         // An event's message is its sample (timestamps, process ids): nearly always
         // unique, so sharing it would only grow the table.
-        if said.kind.is_snapshot() {
+        if self.kind.is_snapshot() {
             interner.share(&mut said.message);
         }
         interner.share_subject(&mut said.subject);
@@ -342,7 +341,7 @@ impl Record {
         // Then the statement itself: an event seen on many days, or a finding in
         // every scan, is stored once. (A statement with its own message, an event
         // sample, is nearly always unique: it is not kept in the table.)
-        if said.kind.is_snapshot() || said.message.is_empty() {
+        if self.kind.is_snapshot() || said.message.is_empty() {
             interner.share_statement(&mut self.said);
         }
         interner.share(&mut self.provenance.file);

@@ -57,13 +57,13 @@ impl Serialize for Record {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let s: &Statement = self;
         Flat {
-            kind: s.kind,
+            kind: self.kind,
             format: s.format,
             tool: s.tool.clone(),
             check: s.check.clone(),
             aliases: s.aliases.clone(),
-            outcome: s.outcome,
-            severity: s.severity,
+            outcome: self.outcome,
+            severity: self.severity,
             title: s.title.clone(),
             message: s.message.clone(),
             subject: s.subject.clone(),
@@ -83,10 +83,10 @@ impl<'de> Deserialize<'de> for Record {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Record, D::Error> {
         let f = Flat::deserialize(deserializer)?;
         let mut r = Record::new(f.kind, f.format, f.check, f.outcome);
+        r.severity = f.severity;
         let s: &mut Statement = &mut r;
         s.tool = f.tool;
         s.aliases = f.aliases;
-        s.severity = f.severity;
         s.title = f.title;
         s.message = f.message;
         s.subject = f.subject;
