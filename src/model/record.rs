@@ -199,10 +199,10 @@ impl std::fmt::Display for Provenance {
     }
 }
 
-/// What a record says, apart from when it was seen and where it was read: the
-/// kind, check, verdict and subject. The records of one event seen on many days, and
-/// of one finding in many scans, share one `Statement` (see [`Interner`]), so memory
-/// follows distinct statements, not observations.
+/// What a record says, apart from its kind and verdict, when it was seen and where it
+/// was read: the check, title, subject and facts. The records of one event seen on many
+/// days, and of one finding in many scans, share one `Statement` (see [`Interner`]), so
+/// memory follows distinct statements, not observations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Statement {
     /// The input format it was read from.
@@ -225,7 +225,7 @@ pub struct Statement {
     pub attrs: Shared<Attrs>,
 }
 
-// Equality is reflexive: no fact holds a floating-point NaN (JSON has none).
+// Equality is reflexive: a statement holds no floating-point value.
 impl Eq for Statement {}
 
 impl std::hash::Hash for Statement {
