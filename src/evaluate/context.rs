@@ -150,16 +150,19 @@ fn selections(records: &[Record], catalog: &Catalog) -> (Vec<u32>, Vec<Arc<[u32]
     (selected, lists)
 }
 
-/// Number distinct keys densely, in order of first appearance: (id per key, count).
-fn dense_ids(keys: Vec<String>) -> (Vec<u32>, usize) {
-    let mut ids: HashMap<String, u32> = HashMap::with_capacity(keys.len() / 4);
-    let per_record = keys
-        .into_iter()
-        .map(|k| {
+/// Number the records' targets densely, in order of first appearance: (id per record,
+/// count). Keys are made a chunk at a time (in parallel) and only distinct ones are
+/// kept, so the records' keys are never all held at once.
+fn number_targets(records: &[Record]) -> (Vec<u32>, usize) {
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut per_record = Vec::with_capacity(records.len());
+    for chunk in records.chunks(64 * 1024) {
+        let keys: Vec<String> = chunk.par_iter().map(view::target_key).collect();
+        for key in keys {
             let next = ids.len() as u32;
-            *ids.entry(k).or_insert(next)
-        })
-        .collect();
+            per_record.push(*ids.entry(key).or_insert(next));
+        }
+    }
     (per_record, ids.len())
 }
 
@@ -185,8 +188,7 @@ impl Index {
             .par_iter()
             .map(|r| identity.slot_of_record(r))
             .collect();
-        let (target_ids, target_count) =
-            dense_ids(records.par_iter().map(view::target_key).collect());
+        let (target_ids, target_count) = number_targets(records);
         let excluded: Vec<bool> = records
             .par_iter()
             .map(|r| view::excluded(r, config))
