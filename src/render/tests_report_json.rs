@@ -95,8 +95,9 @@ fn fuller_report() -> Report {
     r
 }
 
-fn document(r: &Report) -> Value {
-    let bytes = render_site(
+/// Every file of the English site of `r`, by path.
+fn site(r: &Report) -> std::collections::BTreeMap<String, Vec<u8>> {
+    render_site(
         r,
         &catalog(),
         &Config::default(),
@@ -105,11 +106,18 @@ fn document(r: &Report) -> Value {
     )
     .unwrap()
     .into_iter()
-    .find(|(p, _)| p == "report.json")
-    .unwrap()
-    .1;
+    .collect()
+}
+
+fn document(r: &Report) -> Value {
+    report_json(&site(r))
+}
+
+/// `report.json` of a rendered site, checked to be one line.
+fn report_json(site: &std::collections::BTreeMap<String, Vec<u8>>) -> Value {
+    let bytes = site.get("report.json").unwrap();
     assert_eq!(bytes.iter().filter(|b| **b == b'\n').count(), 1, "one line");
-    serde_json::from_slice(&bytes).unwrap()
+    serde_json::from_slice(bytes).unwrap()
 }
 
 #[test]
@@ -149,18 +157,9 @@ fn every_finding_and_change_is_recoverable_and_nothing_else_moved() {
 #[test]
 fn a_finding_fixed_and_back_says_so_on_its_pages_and_in_its_exports() {
     let r = fuller_report();
-    let site: std::collections::BTreeMap<String, Vec<u8>> = render_site(
-        &r,
-        &catalog(),
-        &Config::default(),
-        "en",
-        &RenderOptions::default(),
-    )
-    .unwrap()
-    .into_iter()
-    .collect();
+    let site = site(&r);
     let text = |p: &str| String::from_utf8(site.get(p).unwrap().clone()).unwrap();
-    let doc = document(&r);
+    let doc = report_json(&site);
     assert_eq!(
         doc["findings"][1]["previous_episodes"],
         json!([{"first_seen": "2026-10-01T06:00:00Z", "fixed_on": "2026-10-12"}])

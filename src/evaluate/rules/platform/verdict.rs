@@ -154,6 +154,11 @@ pub fn missing_logs(setting: PlatformSetting, facts: &PlatformFacts) -> Option<V
     let PlatformFacts::Diagnostics(d) = facts else {
         return None;
     };
+    missing_from(setting, d)
+}
+
+/// [`missing_logs`] for diagnostic settings at hand.
+fn missing_from(setting: PlatformSetting, d: &DiagnosticFacts) -> Option<Vec<ResourceLog>> {
     let (wanted, all) = wanted_logs(setting, d)?;
     let missing: Vec<ResourceLog> = wanted
         .iter()
@@ -182,8 +187,7 @@ fn resource_logs(setting: PlatformSetting, d: &DiagnosticFacts) -> Verdict {
     let Some((wanted, _)) = wanted_logs(setting, d) else {
         return Verdict::NotApplicable;
     };
-    let facts = PlatformFacts::Diagnostics(d.clone());
-    if let Some(missing) = missing_logs(setting, &facts) {
+    if let Some(missing) = missing_from(setting, d) {
         if !d.unread.is_empty() {
             // An entry the export wrote wrongly may be the missing category.
             return Verdict::Absent;
