@@ -295,17 +295,13 @@ fn life<'a, 'c>(
     };
     // Outside production when no production record reaches its state (as a control
     // counts it: the strictest state, production first).
-    let (state, due, _) = judged
+    let (state, due, waiver) = judged
         .iter()
         .map(|(j, _)| j)
-        .min_by_key(|(s, d, _)| (*s, *d))?;
-    let (state, due) = (*state, *due);
+        .min_by_key(|(s, d, _)| (*s, *d))?
+        .clone();
     let outside_production =
         state.is_open() && !judged.iter().any(|((s, _, _), p)| *s == state && *p);
-    let (_, _, waiver) = judged
-        .into_iter()
-        .map(|(j, _)| j)
-        .find(|(s, d, _)| *s == state && *d == due)?;
     Some(Life {
         latest,
         record: r,
