@@ -383,6 +383,12 @@ impl Finding {
     }
 }
 
+/// Days from an episode's first sighting to its fix, when the sighting is dated (one
+/// rule for the teams' mean days to fix and their trend).
+pub fn days_to_fix(first_seen: Option<DateTime<Utc>>, fixed_on: NaiveDate) -> Option<i64> {
+    Some((fixed_on - first_seen?.date_naive()).num_days())
+}
+
 impl Report {
     /// Inputs that could not be read or parsed at all (their evidence is missing from
     /// the evaluation): the paths of sources with an error-level diagnostic.

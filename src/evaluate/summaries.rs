@@ -155,7 +155,7 @@ pub fn teams(config: &Config, findings: &[Finding]) -> Vec<TeamSummary> {
             let fixed: Vec<f64> = mine
                 .iter()
                 .flat_map(|f| f.fixes())
-                .filter_map(|(first, d)| first.map(|t| (d - t.date_naive()).num_days() as f64))
+                .filter_map(|(first, d)| super::days_to_fix(first, d).map(|n| n as f64))
                 .collect();
             TeamSummary {
                 team: o.team.clone(),

@@ -8,7 +8,7 @@
 use super::build::{team_href, Ctx};
 use super::views::FindingView;
 use super::views_summary::*;
-use crate::evaluate::{Finding, FindingState, TeamSummary};
+use crate::evaluate::{days_to_fix, Finding, FindingState, TeamSummary};
 use chrono::NaiveDate;
 
 /// Percent-encode a query-string value (everything but unreserved characters).
@@ -23,11 +23,6 @@ pub fn query_value(v: &str) -> String {
         }
     }
     out
-}
-
-/// Days from first seen to fixed, when both are known.
-fn fix_days(first: Option<chrono::DateTime<chrono::Utc>>, fixed: NaiveDate) -> Option<i64> {
-    Some((fixed - first?.date_naive()).num_days())
 }
 
 impl Ctx<'_> {
@@ -113,7 +108,7 @@ impl Ctx<'_> {
         let fixes: Vec<(NaiveDate, i64)> = self
             .team_findings(Some(team))
             .flat_map(|f| f.fixes())
-            .filter_map(|(first, d)| Some((d, fix_days(first, d)?)))
+            .filter_map(|(first, d)| Some((d, days_to_fix(first, d)?)))
             .collect();
         self.report
             .history
@@ -141,7 +136,7 @@ impl Ctx<'_> {
         FixedView {
             finding: self.finding(f),
             fixed_on: self.i18n.date(fixed_on),
-            days: fix_days(first, fixed_on)
+            days: days_to_fix(first, fixed_on)
                 .map_or_else(|| self.i18n.t("common.none"), |d| d.to_string()),
         }
     }
