@@ -11,9 +11,10 @@
 # K, K+N, K+2N, … of that list. Every file lands in exactly one part, whatever N is, and
 # the parts are of similar size when the folder holds many files.
 #
-# Paths are printed as ROOT/relative/path, so run `muster ingest` from the folder you
-# would run the single-process `muster build ROOT` from: the site shows file paths as
-# given, and only then are both sites byte-identical.
+# Paths are printed as ROOT/relative/path, so give ROOT as a relative path and run
+# `muster ingest` from the folder you would run the single-process `muster build ROOT`
+# from: the site shows relative paths as given (an absolute file path only by its name,
+# docs/shards.md "File names on the site"), and only then are both sites byte-identical.
 set -euo pipefail
 if [ $# -ne 3 ]; then
     echo "usage: $0 ROOT K N   (part K of N, 0 <= K < N)" >&2
@@ -27,6 +28,12 @@ if [ "$n" -lt 1 ] || [ "$k" -ge "$n" ]; then
     echo "shard-part: need 0 <= K < N" >&2
     exit 2
 fi
+case "/$root/" in
+    //* | */../*)
+        echo "shard-part: give ROOT as a relative path inside the current folder (muster shows an absolute input only by its name, docs/shards.md)" >&2
+        exit 2
+        ;;
+esac
 if [ ! -d "$root" ]; then
     echo "shard-part: $root is not a folder" >&2
     exit 2

@@ -18,8 +18,13 @@ if [ $# -ne 2 ]; then
     exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
-dir=${1%/}
 parts=$2
+[ -d "$1" ] || { echo "split-build: $1 is not a folder" >&2; exit 2; }
+# Every muster command runs from DIR's parent with DIR by its name: the site shows files
+# under the name of the folder they were given in (docs/shards.md), and the parts are
+# lists of files, so the split and the single build must name the folder alike.
+abs=$(cd "$1" && pwd)
+dir=$(basename "$abs")
 JOBS=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 AS_OF=${AS_OF:-2026-11-20}
 export RAYON_NUM_THREADS=${INGEST_THREADS:-1}
@@ -33,6 +38,9 @@ if [ -z "${OUT:-}" ]; then
     [ "${KEEP:-0}" = 1 ] || trap 'rm -rf "$OUT"' EXIT
 fi
 mkdir -p "$OUT/shards" "$OUT/lists"
+OUT=$(cd "$OUT" && pwd)
+case "$MUSTER" in /*) ;; */*) MUSTER="$PWD/$MUSTER" ;; esac
+cd "$(dirname "$abs")"
 config=()
 [ -f "$dir/muster.toml" ] && config=(--config "$dir/muster.toml")
 

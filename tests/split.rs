@@ -338,3 +338,90 @@ fn the_kubernetes_manifests_parse_and_pass_musters_own_pod_checks() {
         .collect();
     assert!(failing.is_empty(), "deploy/kubernetes fails {failing:?}");
 }
+
+#[test]
+fn a_site_names_files_without_the_build_machines_folders() {
+    // docs/shards.md "File names on the site": an absolute input is shown from its own
+    // name, so the machine's folders never reach the site, and building from the
+    // absolute path, from the relative one, or from a shard of either gives one site.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let machine = tmp.path().join("home-ana-7f3a");
+    std::fs::create_dir_all(&machine).expect("folder");
+    let out = Command::new(gen_workload())
+        .args(["--out", "estate", "--images", "2", "--days", "3"])
+        .args(["--falco-alerts", "50", "--audit-events", "50"])
+        .current_dir(&machine)
+        .output()
+        .expect("gen_workload runs");
+    ok(out, "gen_workload");
+    // A waiver file with a bad row: its diagnostic names the file on the site.
+    std::fs::write(
+        machine.join("estate/waivers.csv"),
+        "id,control,finding,image,workload,reason,category,approver,approved_on,expires_on\n\
+         W-1,IMG-04,CVE-1,,,no date,risk-accepted,Ana,not-a-date,2027-01-01\n",
+    )
+    .expect("waivers.csv");
+    std::fs::write(machine.join("estate/muster.toml"), "# defaults\n").expect("muster.toml");
+    let absolute = machine.join("estate");
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).expect("folder");
+
+    let from_absolute = tmp.path().join("site-absolute");
+    build(&elsewhere, &absolute, &[], &from_absolute);
+    let from_relative = tmp.path().join("site-relative");
+    build(&machine, Path::new("estate"), &[], &from_relative);
+    let shard = elsewhere.join("estate.muster.jsonl.gz");
+    let out = muster()
+        .args(["ingest", "--quiet"])
+        .arg(&absolute)
+        .arg("-o")
+        .arg(&shard)
+        .current_dir(&elsewhere)
+        .output()
+        .expect("muster ingest runs");
+    ok(out, "muster ingest");
+    let from_shard = tmp.path().join("site-shard");
+    build(
+        &elsewhere,
+        &shard,
+        &[
+            "--config",
+            absolute.join("muster.toml").to_str().expect("utf-8"),
+        ],
+        &from_shard,
+    );
+
+    let site = read_tree(&from_absolute);
+    let text: String = site
+        .values()
+        .map(|b| String::from_utf8_lossy(b).into_owned())
+        .collect();
+    assert!(
+        text.contains("estate/waivers.csv"),
+        "the waiver diagnostic names its file"
+    );
+    assert!(
+        text.contains("estate/trivy/"),
+        "files are shown under the folder's name"
+    );
+    for leak in ["home-ana-7f3a", tmp.path().to_str().expect("utf-8")] {
+        assert!(
+            !text.contains(leak),
+            "the site shows the machine's folder {leak}"
+        );
+    }
+    assert!(
+        site == read_tree(&from_relative),
+        "absolute and relative inputs give different sites"
+    );
+    let merged = read_tree(&from_shard);
+    let differing: Vec<&String> = site
+        .iter()
+        .filter(|(rel, bytes)| merged.get(*rel) != Some(bytes))
+        .map(|(rel, _)| rel)
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "the shard's site differs in {differing:?}"
+    );
+}

@@ -39,6 +39,17 @@ fn date_arg(what: &str, s: &str) -> anyhow::Result<DateTime<Utc>> {
     })
 }
 
+/// How the site names `file`, a file in the configuration `folder` (muster.toml,
+/// waivers.csv, triage.csv, attestations/): under the folder as shown by the rule for
+/// inputs (`crate::ingest::shown`), so a build in `/home/ana/ci` shows no machine path.
+fn shown_beside(inputs: &[PathBuf], folder: &Path, file: &Path) -> String {
+    let mut paths = inputs.to_vec();
+    paths.push(folder.to_path_buf());
+    let roots = crate::ingest::shown::shown_roots(&paths);
+    let root = roots.last().map_or("", String::as_str);
+    crate::ingest::shown::shown_under(root, file.strip_prefix(folder).unwrap_or(file))
+}
+
 /// Run ingest and evaluation (`quiet`: no progress bar).
 pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
     let inputs = if args.inputs.is_empty() {
@@ -57,7 +68,10 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
         Some(p) => {
             let text =
                 std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-            let c = Config::parse(&p.display().to_string(), &text)?;
+            let c = Config::parse(
+                &shown_beside(&inputs, p.parent().unwrap_or(Path::new(".")), p),
+                &text,
+            )?;
             (
                 c,
                 crate::manifest::sha256_hex(text.as_bytes()),
@@ -83,13 +97,21 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
         if wpath.is_file() {
             let text = std::fs::read_to_string(&wpath)
                 .with_context(|| format!("reading {}", wpath.display()))?;
-            waivers = parse_waivers(&wpath.display().to_string(), &text, &mut diagnostics);
+            waivers = parse_waivers(
+                &shown_beside(&inputs, base, &wpath),
+                &text,
+                &mut diagnostics,
+            );
         }
         let tpath = base.join("triage.csv");
         if tpath.is_file() {
             let text = std::fs::read_to_string(&tpath)
                 .with_context(|| format!("reading {}", tpath.display()))?;
-            triage = parse_triage(&tpath.display().to_string(), &text, &mut diagnostics);
+            triage = parse_triage(
+                &shown_beside(&inputs, base, &tpath),
+                &text,
+                &mut diagnostics,
+            );
         }
         let adir = base.join("attestations");
         if adir.is_dir() {
@@ -102,7 +124,7 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
             for f in files {
                 let text = std::fs::read_to_string(&f)
                     .with_context(|| format!("reading {}", f.display()))?;
-                match parse_attestation(&f.display().to_string(), &text) {
+                match parse_attestation(&shown_beside(&inputs, base, &f), &text) {
                     Ok(a) => attestations.push(a),
                     Err(d) => diagnostics.push(d),
                 }

@@ -54,6 +54,7 @@ mod purl;
 mod read;
 pub mod sarif;
 pub mod shard;
+pub mod shown;
 pub mod snyk;
 pub mod source;
 mod split;

@@ -108,11 +108,11 @@ const NOT_EVIDENCE: &[&str] = &[
 pub fn ingest_paths(inputs: &[PathBuf], opts: &IngestOptions) -> Ingested {
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     let mut diagnostics = Vec::new();
-    for root in inputs {
-        collect(root, opts, &mut files, &mut diagnostics);
+    for (root, shown) in inputs.iter().zip(super::shown::shown_roots(inputs)) {
+        collect(root, &shown, opts, &mut files, &mut diagnostics);
     }
     files.sort_by(|a, b| a.1.cmp(&b.1));
-    files.dedup_by(|a, b| a.0 == b.0);
+    drop_shown_twice(&mut files, &mut diagnostics);
     let sizes: Vec<u64> = files
         .iter()
         .map(|(p, _)| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
@@ -358,20 +358,22 @@ impl<'a> Stored<'a> {
 
 fn collect(
     root: &Path,
+    shown: &str,
     opts: &IngestOptions,
     files: &mut Vec<(PathBuf, String)>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let shown = root.display().to_string();
+    let shown_at =
+        |path: &Path| super::shown::shown_under(shown, path.strip_prefix(root).unwrap_or(path));
     if root.is_file() {
-        files.push((root.to_path_buf(), shown));
+        files.push((root.to_path_buf(), shown.to_string()));
         return;
     }
     if !root.is_dir() {
         diags.push(Diagnostic::file(
             Level::Error,
             Code::Unreadable,
-            &shown,
+            shown,
             "input does not exist or is not a file or directory",
         ));
         return;
@@ -386,10 +388,7 @@ fn collect(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e
-                    .path()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or(shown.clone());
+                let p = e.path().map_or_else(|| shown.to_string(), shown_at);
                 diags.push(Diagnostic::file(
                     Level::Warning,
                     Code::Unreadable,
@@ -408,7 +407,7 @@ fn collect(
                     diags.push(Diagnostic::file(
                         Level::Note,
                         Code::Unreadable,
-                        &path.display().to_string(),
+                        &shown_at(path),
                         "symbolic link not followed (it leaves the input root; use --follow-symlinks)",
                     ));
                     continue;
@@ -424,14 +423,36 @@ fn collect(
         if NOT_EVIDENCE.contains(&ext.as_str()) {
             continue;
         }
-        let display = path
-            .strip_prefix(root)
-            .map(|rel| Path::new(&shown).join(rel))
-            .unwrap_or_else(|_| path.to_path_buf())
-            .display()
-            .to_string();
-        files.push((path.to_path_buf(), display));
+        files.push((path.to_path_buf(), shown_at(path)));
     }
+}
+
+/// Keep one file per shown name: a file reached through two inputs is read once, and
+/// two different files the inputs would show alike (`.` holding `web.json` beside
+/// `/tmp/web.json`) keep the first with a warning, since the site could not tell them
+/// apart. `files` is sorted by shown name.
+fn drop_shown_twice(files: &mut Vec<(PathBuf, String)>, diags: &mut Vec<Diagnostic>) {
+    let same_file = |a: &Path, b: &Path| {
+        a == b
+            || a.canonicalize()
+                .ok()
+                .is_some_and(|x| b.canonicalize().ok() == Some(x))
+    };
+    files.dedup_by(|later, kept| {
+        if later.1 != kept.1 {
+            return false;
+        }
+        if !same_file(&later.0, &kept.0) {
+            diags.push(Diagnostic::file(
+                Level::Warning,
+                Code::Unreadable,
+                &later.1,
+                "two different input files would be shown under this name: only the \
+                 first was read (give their folders as inputs, or rename one)",
+            ));
+        }
+        true
+    });
 }
 
 /// Ingest one file from disk.

@@ -174,9 +174,9 @@ impl Subject {
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Provenance {
     /// Input file path as shown to users: the path the file was reached by, starting
-    /// with the input as given (`exports/trivy/web.json` for `muster build exports`; an
-    /// absolute input gives an absolute path, so shards merge with a single build only
-    /// when made from the same paths, docs/shards.md).
+    /// with the input as shown (`exports/trivy/web.json` for `muster build exports` and
+    /// for `muster build /home/ana/exports`: never a machine's own folders; the rule is
+    /// `crate::ingest::shown`, docs/shards.md "File names on the site").
     pub file: Text,
     /// 1-based line number, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
