@@ -241,13 +241,17 @@ impl Index {
         drop(report_of);
         let mut report_times: Vec<Vec<DateTime<Utc>>> = vec![Vec::new(); target_count];
         for (t, at) in target_ids.iter().zip(&report_at) {
+            // A report's records are contiguous: most repeats are of the time just kept.
             if let (Some(at), Some(times)) = (at, report_times.get_mut(*t as usize)) {
-                times.push(*at);
+                if times.last() != Some(at) {
+                    times.push(*at);
+                }
             }
         }
         for times in &mut report_times {
             times.sort();
             times.dedup();
+            times.shrink_to_fit();
         }
         let triage_dates: Vec<(Option<u32>, Option<NaiveDate>)> =
             records.par_iter().map(|r| triage_of(r, triage)).collect();
@@ -270,8 +274,10 @@ impl Index {
             selected,
             selection_lists,
             open_until: triage_dates.iter().map(|(_, until)| *until).collect(),
+            // From a borrow, not `into_iter`: collecting in place would keep the
+            // pairs' 12-byte slots for these 4-byte ids.
             triaged_by: triage_dates
-                .into_iter()
+                .iter()
                 .map(|(by, _)| by.unwrap_or(NOT_TRIAGED))
                 .collect(),
             sensor_reports: super::coverage::sensor_reports(records),

@@ -85,9 +85,12 @@ pub(super) fn tracked(r: &Record) -> bool {
 /// decided the way the controls decide it. Sorted by state, due date and severity.
 pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Finding> {
     let checks = Checks::new(catalog);
-    let mut out = Vec::new();
+    let tracked = ctx.tracked_findings();
+    // At most one finding per tracked key: room for all at once, rather than growing by
+    // doubling (which holds the old and the new buffer together, ~680 B a finding).
+    let mut out = Vec::with_capacity(tracked.size_hint().0);
     let mut seen = Vec::new();
-    for (key, members) in ctx.tracked_findings() {
+    for (key, members) in tracked {
         if seen_by(ctx, members, &mut seen) {
             out.extend(finding(ctx, &checks, current, key, &seen));
         }

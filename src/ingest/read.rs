@@ -28,6 +28,17 @@ pub(super) const MAX_LINE_BYTES: u64 = 64 << 20;
 /// Buffers above this size are released after use rather than kept for the next file.
 const KEEP_BUFFER_BYTES: usize = 64 << 20;
 
+/// Free this thread's reusable buffers (reading is over).
+pub(super) fn release_buffers() {
+    for slot in [&READ_BUFFER, &GUNZIP_BUFFER] {
+        slot.with(|cell| {
+            if let Ok(mut buf) = cell.try_borrow_mut() {
+                *buf = Vec::new();
+            }
+        });
+    }
+}
+
 /// Run `f` with this thread's reusable buffer from `slot` (emptied), or a fresh one if it
 /// is already in use.
 pub(super) fn with_buffer<T>(

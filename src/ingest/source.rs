@@ -131,6 +131,9 @@ pub fn ingest_paths(inputs: &[PathBuf], opts: &IngestOptions) -> Ingested {
             out
         })
         .collect();
+    // Each worker keeps its read buffers for the next file (up to 64 MiB each): once
+    // every file is read they are dead weight for the rest of the build.
+    rayon::broadcast(|_| super::read::release_buffers());
     merge(results, diagnostics)
 }
 
