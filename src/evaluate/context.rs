@@ -363,7 +363,7 @@ impl<'a> Ctx<'a> {
 
     /// Indices of the records standing at `self.at` (newest scans, events in the window,
     /// runtime alerts until triaged).
-    pub fn standing(&self) -> Vec<usize> {
+    pub fn standing(&self) -> Vec<u32> {
         let window = Duration::days(self.config.report.window_days.max(1));
         view::current(
             self.records,

@@ -55,10 +55,10 @@ impl NodeCoverage {
 pub type NodeScope = Vec<(usize, Option<DateTime<Utc>>)>;
 
 /// The [`NodeScope`] of the standing records `current` at `ctx.at`.
-pub fn node_scope(ctx: &Ctx<'_>, current: &[usize]) -> NodeScope {
+pub fn node_scope(ctx: &Ctx<'_>, current: &[u32]) -> NodeScope {
     let window_start = ctx.at - Duration::days(ctx.config.report.window_days.max(1));
     let mut scope: BTreeMap<&str, (usize, Option<DateTime<Utc>>)> = BTreeMap::new();
-    for &i in current {
+    for i in current.iter().map(|&i| i as usize) {
         let Some(r) = ctx.records.get(i).filter(|_| !ctx.excluded(i)) else {
             continue;
         };

@@ -177,14 +177,15 @@ pub fn teams(config: &Config, findings: &[Finding]) -> Vec<TeamSummary> {
 }
 
 /// Waiver states: expired, and how much standing evidence each covers.
-pub fn waiver_states(ctx: &Ctx<'_>, catalog: &Catalog, current: &[usize]) -> Vec<WaiverState> {
+pub fn waiver_states(ctx: &Ctx<'_>, catalog: &Catalog, current: &[u32]) -> Vec<WaiverState> {
     let date = ctx.at.date_naive();
     ctx.waivers
         .iter()
         .map(|w| {
             let matched = current
                 .iter()
-                .filter_map(|&i| ctx.records.get(i).map(|r| (i, r)))
+                .map(|&i| i as usize)
+                .filter_map(|i| ctx.records.get(i).map(|r| (i, r)))
                 .filter(|(_, r)| r.outcome == Outcome::Fail || r.kind == RecordKind::Sighting)
                 .filter(|(_, r)| w.covers("*", r))
                 .filter(|(i, r)| {

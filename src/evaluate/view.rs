@@ -68,7 +68,7 @@ pub fn current(
     open_until: &[Option<chrono::NaiveDate>],
     at: DateTime<Utc>,
     window: Duration,
-) -> Vec<usize> {
+) -> Vec<u32> {
     let newest = newest_snapshots(records, targets, at);
     let start = at - window;
     let target_ids = targets.ids;
@@ -96,7 +96,7 @@ pub fn current(
                             .is_some_and(|until| at.date_naive() < until))
             }
         })
-        .map(|(i, _)| i)
+        .map(|(i, _)| i as u32)
         .collect()
 }
 
@@ -136,31 +136,32 @@ pub fn newest_snapshots(
 }
 
 /// Standing record indices by kind (hashed once per standing record and date).
-type ByKind = std::collections::HashMap<RecordKind, Vec<usize>, foldhash::fast::RandomState>;
+type ByKind = std::collections::HashMap<RecordKind, Vec<u32>, foldhash::fast::RandomState>;
 
 /// The records standing at one date, also grouped by kind (checks select by kind).
 pub struct Current {
-    /// Every standing record index, in record order.
-    pub all: Vec<usize>,
+    /// Every standing record index, in record order (`u32`: records are counted in
+    /// `u32` everywhere in the index, and these lists are rebuilt for every date).
+    pub all: Vec<u32>,
     by_kind: ByKind,
     /// Per record, whether it stands.
     stands: Vec<bool>,
     /// The nodes the standing records name (see `coverage::node_scope`), once asked.
     node_scope: std::sync::OnceLock<super::coverage::NodeScope>,
     /// Per check `gid`, the standing records its selectors match, once asked.
-    by_check: std::sync::OnceLock<Vec<Vec<usize>>>,
+    by_check: std::sync::OnceLock<Vec<Vec<u32>>>,
 }
 
 impl Current {
     /// Group standing record indices by kind.
-    pub fn new(records: &[Record], all: Vec<usize>) -> Current {
+    pub fn new(records: &[Record], all: Vec<u32>) -> Current {
         let mut by_kind = ByKind::default();
         let mut stands = vec![false; records.len()];
         for &i in &all {
-            if let Some(r) = records.get(i) {
+            if let Some(r) = records.get(i as usize) {
                 by_kind.entry(r.kind).or_default().push(i);
             }
-            if let Some(s) = stands.get_mut(i) {
+            if let Some(s) = stands.get_mut(i as usize) {
                 *s = true;
             }
         }
@@ -176,11 +177,11 @@ impl Current {
     /// The standing records the selectors of the check numbered `gid` match (predicates
     /// aside), in record order; `selected` gives the `gid`s matching each record (the
     /// same for every check at one date: grouped the first time).
-    pub fn selected_by<'c>(&self, gid: usize, selected: impl Fn(usize) -> &'c [u32]) -> &[usize] {
+    pub fn selected_by<'c>(&self, gid: usize, selected: impl Fn(usize) -> &'c [u32]) -> &[u32] {
         let lists = self.by_check.get_or_init(|| {
-            let mut lists: Vec<Vec<usize>> = Vec::new();
+            let mut lists: Vec<Vec<u32>> = Vec::new();
             for &i in &self.all {
-                for &g in selected(i) {
+                for &g in selected(i as usize) {
                     let g = g as usize;
                     if lists.len() <= g {
                         lists.resize_with(g + 1, Vec::new);
@@ -209,7 +210,7 @@ impl Current {
     }
 
     /// Standing records of one kind.
-    pub fn of_kind(&self, kind: RecordKind) -> &[usize] {
+    pub fn of_kind(&self, kind: RecordKind) -> &[u32] {
         self.by_kind.get(&kind).map(Vec::as_slice).unwrap_or(&[])
     }
 }

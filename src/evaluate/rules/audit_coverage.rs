@@ -31,7 +31,7 @@ impl Evaluator for AuditCoverage {
 /// What a record's cluster is called in reasons.
 const UNKNOWN_CLUSTER: &str = "cluster unknown";
 
-fn audit_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
+fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
     let window = ctx.config.report.window_days.max(1);
     let last = ctx.at.date_naive();
     let first = last - Duration::days(window - 1);

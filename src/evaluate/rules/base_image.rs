@@ -25,7 +25,7 @@ impl Evaluator for BaseImage {
 }
 
 /// IMG-06: approved, supported base OS; few families.
-fn base_image(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
+fn base_image(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
     let scans = current_scans(ctx, current);
     let family = |r: &Record| -> Option<String> {
         r.image_facts()

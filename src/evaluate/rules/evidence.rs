@@ -85,7 +85,7 @@ impl<'r> Tally<'r> {
         // The standing records the check selects, kind by kind, in record order.
         let selected = current.selected_by(check.gid, |i| ctx.selected_gids(i));
         for kind in &kinds {
-            for &i in selected {
+            for i in selected.iter().map(|&i| i as usize) {
                 let Some(r) = ctx.records.get(i).filter(|r| r.kind == *kind) else {
                     continue;
                 };
@@ -178,7 +178,11 @@ impl<'r> Tally<'r> {
         if needs.is_empty() {
             return;
         }
-        for &i in current.of_kind(RecordKind::Scan) {
+        for i in current
+            .of_kind(RecordKind::Scan)
+            .iter()
+            .map(|&i| i as usize)
+        {
             let Some(r) = ctx.records.get(i) else {
                 continue;
             };

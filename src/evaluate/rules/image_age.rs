@@ -24,7 +24,7 @@ impl Evaluator for ImageAge {
 }
 
 /// IMG-10: images built within the maximum age.
-fn image_age(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
+fn image_age(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
     let scans = current_scans(ctx, current);
     let max = Duration::days(ctx.config.images.max_age_days.max(1));
     let mut evidence = Vec::new();

@@ -27,7 +27,7 @@ impl Evaluator for ImageCount {
 }
 
 /// IMG-09: the production image set stays under the ceiling.
-fn image_count(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
+fn image_count(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
     let max = ctx.config.images.max_production_images;
     if max == 0 {
         return Judged::new(

@@ -53,16 +53,17 @@ fn n(x: usize) -> String {
 /// Records standing now, in scope.
 fn standing<'a>(
     ctx: &'a Ctx<'_>,
-    current: &'a [usize],
+    current: &'a [u32],
 ) -> impl Iterator<Item = (usize, &'a Record)> + 'a {
     current
         .iter()
-        .filter(|i| !ctx.excluded(**i))
-        .filter_map(|&i| ctx.records.get(i).map(|r| (i, r)))
+        .map(|&i| i as usize)
+        .filter(|i| !ctx.excluded(*i))
+        .filter_map(|i| ctx.records.get(i).map(|r| (i, r)))
 }
 
 /// Images seen running, keyed by canonical name.
-fn running_images<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String, &'a Record> {
+fn running_images<'a>(ctx: &'a Ctx<'_>, current: &'a [u32]) -> BTreeMap<String, &'a Record> {
     let mut out = BTreeMap::new();
     for (i, r) in standing(ctx, current) {
         if r.kind == RecordKind::Sighting {
@@ -98,7 +99,7 @@ fn scans<'a>(ctx: &'a Ctx<'_>) -> BTreeMap<String, &'a Record> {
 /// the image facts: OS, end of life, build time). A scan that carries image facts is
 /// preferred over one that carries none (a registry's sub-assessments name no OS or
 /// build time), so that another tool's scan of the same image cannot hide them.
-fn current_scans<'a>(ctx: &'a Ctx<'_>, current: &'a [usize]) -> BTreeMap<String, &'a Record> {
+fn current_scans<'a>(ctx: &'a Ctx<'_>, current: &'a [u32]) -> BTreeMap<String, &'a Record> {
     let has_facts = |r: &Record| r.image_facts().is_some_and(|f| !f.is_empty());
     let mut out: BTreeMap<String, &Record> = BTreeMap::new();
     for (i, r) in standing(ctx, current) {

@@ -63,12 +63,7 @@ fn row(
     e
 }
 
-fn platform(
-    ctx: &Ctx<'_>,
-    control: &Control,
-    setting: PlatformSetting,
-    current: &[usize],
-) -> Judged {
+fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current: &[u32]) -> Judged {
     let resources: Vec<(usize, &Record)> = standing(ctx, current)
         .filter(|(_, r)| r.platform().is_some())
         .collect();

@@ -20,7 +20,7 @@ impl Evaluator for Registry {
 }
 
 /// REG-01/REG-03: images come from approved registries.
-fn registry(ctx: &Ctx<'_>, control: &Control, current: &[usize]) -> Judged {
+fn registry(ctx: &Ctx<'_>, control: &Control, current: &[u32]) -> Judged {
     if ctx.config.registries.approved.is_empty() {
         return Judged::new(
             Status::NotAssessed,

@@ -46,7 +46,7 @@ fn scanned_digests<'a>(ctx: &'a Ctx<'_>) -> HashMap<String, HashSet<&'a str>> {
 
 /// IMG-03: every running image maps to a scan of the content that runs: the digests
 /// are compared when both sides have one; a match by tag only warns.
-fn runtime_mapping(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
+fn runtime_mapping(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
     let running = running_images(ctx, current);
     if running.is_empty() {
         return Judged::not_assessed("sighting:running");

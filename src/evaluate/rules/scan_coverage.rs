@@ -26,7 +26,7 @@ impl Evaluator for ScanCoverage {
 }
 
 /// IMG-01: every image seen running or scanned has a fresh scan.
-fn scan_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
+fn scan_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
     let running = running_images(ctx, current);
     let scans = scans(ctx);
     if running.is_empty() && scans.is_empty() {

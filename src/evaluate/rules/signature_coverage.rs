@@ -50,7 +50,7 @@ struct Running<'a> {
 }
 
 /// IMG-07: every image running now has a verified signature of each digest it runs.
-fn signature_coverage(ctx: &Ctx<'_>, current: &[usize]) -> Judged {
+fn signature_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
     let mut running: BTreeMap<String, Running<'_>> = BTreeMap::new();
     for (i, r) in standing(ctx, current) {
         if r.kind == RecordKind::Sighting && ctx.proves_now(r) {
