@@ -128,8 +128,8 @@ impl FindingIds {
     }
 
     /// The key of finding `id`.
-    pub fn key(&self, id: u32) -> &str {
-        self.keys.get(id as usize).map_or("", Text::as_str)
+    pub fn key(&self, id: u32) -> Option<&Text> {
+        self.keys.get(id as usize)
     }
 
     /// When finding `id` was first seen.
@@ -203,7 +203,8 @@ impl Ctx<'_> {
         self.index
             .findings
             .of(i)
-            .map_or("", |id| self.index.findings.key(id))
+            .and_then(|id| self.index.findings.key(id))
+            .map_or("", Text::as_str)
     }
 
     /// The finding id of record `i` (one id per finding key).
@@ -213,7 +214,7 @@ impl Ctx<'_> {
 
     /// Every finding with failing in-scope records, in key order: its key and those
     /// records (whatever their dates), in record order.
-    pub fn tracked_findings(&self) -> impl Iterator<Item = (&str, &[u32])> + '_ {
+    pub fn tracked_findings(&self) -> impl Iterator<Item = (Option<&Text>, &[u32])> + '_ {
         self.index
             .findings
             .tracked()

@@ -8,7 +8,7 @@ use super::summaries::owner_of;
 use super::view::Current;
 use super::{vex, Ctx, Finding, FindingState, VexNote};
 use crate::catalog::{Catalog, Control};
-use crate::model::{Outcome, Record, RecordKind, Severity, Text};
+use crate::model::{Interner, Outcome, Record, RecordKind, Severity, Text};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeSet;
 
@@ -70,8 +70,8 @@ pub fn finding_key(r: &Record, identity: &ImageIdentity) -> String {
 }
 
 /// A text that says something, as an owned string.
-fn non_empty(t: &Text) -> Option<String> {
-    (!t.is_empty()).then(|| t.to_string())
+fn non_empty(t: &Text) -> Option<Text> {
+    (!t.is_empty()).then(|| t.clone())
 }
 
 /// A failing statement a control can count: every kind (vulnerability,
@@ -85,6 +85,9 @@ pub(super) fn tracked(r: &Record) -> bool {
 /// decided the way the controls decide it. Sorted by state, due date and severity.
 pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Finding> {
     let checks = Checks::new(catalog);
+    // Findings share their texts with the records and with each other (subjects,
+    // teams, formats and control ids repeat across findings).
+    let shared = Interner::default();
     let tracked = ctx.tracked_findings();
     // At most one finding per tracked key: room for all at once, rather than growing by
     // doubling (which holds the old and the new buffer together, ~680 B a finding).
@@ -92,7 +95,8 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Finding
     let mut seen = Vec::new();
     for (key, members) in tracked {
         if seen_by(ctx, members, &mut seen) {
-            out.extend(finding(ctx, &checks, current, key, &seen));
+            let key = key.cloned().unwrap_or_default();
+            out.extend(finding(ctx, &checks, current, &shared, key, &seen));
         }
     }
     out.sort_by(|a, b| {
@@ -325,9 +329,15 @@ fn finding(
     ctx: &Ctx<'_>,
     checks: &Checks<'_>,
     current: &Current,
-    key: &str,
+    shared: &Interner,
+    key: Text,
     idxs: &[usize],
 ) -> Option<Finding> {
+    let share = |t: &str| {
+        let mut t = Text::from(t);
+        shared.share(&mut t);
+        t
+    };
     let life = life(ctx, checks, current, idxs)?;
     let (latest, r, open) = (life.latest, life.record, life.open);
     let controls = life
@@ -352,18 +362,18 @@ fn finding(
     let vex = (open && r.kind == RecordKind::Vulnerability)
         .then(|| vex_note(ctx, latest))
         .flatten();
-    let sources: BTreeSet<String> = idxs
+    let sources: BTreeSet<&str> = idxs
         .iter()
         .filter_map(|i| ctx.records.get(*i))
-        .map(|o| o.format.id().to_string())
+        .map(|o| o.format.id())
         .collect();
     Some(Finding {
-        key: key.to_string(),
-        kind: r.kind.as_str().to_string(),
-        check: r.check.to_string(),
-        title: r.title.to_string(),
+        key,
+        kind: share(r.kind.as_str()),
+        check: r.check.clone(),
+        title: r.title.clone(),
         severity: severity(ctx, idxs, r),
-        subject: r.subject.label(),
+        subject: share(&r.subject.label()),
         image: ctx.image_at(latest).cloned(),
         package: r.vuln().and_then(|v| non_empty(&v.package)),
         installed_version: r.vuln().and_then(|v| non_empty(&v.installed)),
@@ -383,12 +393,12 @@ fn finding(
             .collect(),
         state: life.state,
         outside_production: life.outside_production,
-        team: owner_of(ctx.config, &r.subject).map(|o| o.team.clone()),
+        team: owner_of(ctx.config, &r.subject).map(|o| share(&o.team)),
         waiver,
         expired_waiver,
         vex,
-        sources: sources.into_iter().collect(),
-        controls: controls.iter().map(|c| c.id.clone()).collect(),
+        sources: sources.into_iter().map(share).collect(),
+        controls: controls.iter().map(|c| share(&c.id)).collect(),
         provenance: r.provenance.clone(),
     })
 }

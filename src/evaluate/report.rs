@@ -4,7 +4,7 @@
 use crate::diag::Diagnostic;
 use crate::model::vocabulary;
 use crate::model::SourceSummary;
-use crate::model::{ImageRef, Provenance, Severity};
+use crate::model::{ImageRef, Provenance, Severity, Text};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -294,25 +294,25 @@ pub struct ControlResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// Stable key (kind|check|subject).
-    pub key: String,
+    pub key: Text,
     /// Record kind id.
-    pub kind: String,
+    pub kind: Text,
     /// Check / CVE id.
-    pub check: String,
+    pub check: Text,
     /// Title.
-    pub title: String,
+    pub title: Text,
     /// Highest severity any tool gave.
     pub severity: Severity,
     /// Subject label.
-    pub subject: String,
+    pub subject: Text,
     /// Image, when about an image.
     pub image: Option<ImageRef>,
     /// Package, for vulnerabilities.
-    pub package: Option<String>,
+    pub package: Option<Text>,
     /// Installed version.
-    pub installed_version: Option<String>,
+    pub installed_version: Option<Text>,
     /// Fixed version.
-    pub fixed_version: Option<String>,
+    pub fixed_version: Option<Text>,
     /// Known exploited.
     pub known_exploited: bool,
     /// First seen; `None` when no report of it carried a time ("age unknown": it is
@@ -338,7 +338,7 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub outside_production: bool,
     /// Owning team.
-    pub team: Option<String>,
+    pub team: Option<Text>,
     /// Waiver id.
     pub waiver: Option<String>,
     /// A waiver that covered it and has expired (when no valid waiver covers it).
@@ -349,9 +349,9 @@ pub struct Finding {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vex: Option<VexNote>,
     /// Formats that reported it.
-    pub sources: Vec<String>,
+    pub sources: Vec<Text>,
     /// Controls it affects.
-    pub controls: Vec<String>,
+    pub controls: Vec<Text>,
     /// Where it was seen last.
     pub provenance: Provenance,
 }

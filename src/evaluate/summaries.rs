@@ -94,8 +94,8 @@ pub fn images(
             if let Some(e) = map.get_mut(&ctx.canonical(img)) {
                 *e.open_by_severity.entry(f.severity).or_insert(0) += 1;
                 for c in &f.controls {
-                    if !e.controls.contains(c) {
-                        e.controls.push(c.clone());
+                    if !e.controls.iter().any(|x| x == c.as_str()) {
+                        e.controls.push(c.to_string());
                     }
                 }
             }

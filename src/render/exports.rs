@@ -50,22 +50,25 @@ const FINDING_COLUMNS: &[&str] = &[
 /// One findings.csv (and unmapped.csv) row, in the order of [`FINDING_COLUMNS`].
 fn finding_row(f: &Finding) -> Vec<String> {
     vec![
-        f.key.clone(),
-        f.kind.clone(),
-        f.check.clone(),
-        f.title.clone(),
+        f.key.to_string(),
+        f.kind.to_string(),
+        f.check.to_string(),
+        f.title.to_string(),
         f.severity.as_str().to_string(),
-        f.subject.clone(),
+        f.subject.to_string(),
         f.image.as_ref().map(|i| i.tagged()).unwrap_or_default(),
-        f.package.clone().unwrap_or_default(),
-        f.installed_version.clone().unwrap_or_default(),
-        f.fixed_version.clone().unwrap_or_default(),
+        f.package.as_deref().unwrap_or_default().to_string(),
+        f.installed_version
+            .as_deref()
+            .unwrap_or_default()
+            .to_string(),
+        f.fixed_version.as_deref().unwrap_or_default().to_string(),
         f.known_exploited.to_string(),
         iso_time(f.first_seen),
         iso_time(f.last_seen),
         iso_date(f.due),
         id_of(&f.state),
-        f.team.clone().unwrap_or_default(),
+        f.team.as_deref().unwrap_or_default().to_string(),
         f.waiver.clone().unwrap_or_default(),
         f.sources.join(" "),
         f.controls.join(" "),
@@ -121,7 +124,13 @@ pub fn id_of<T: Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
-fn csv_file(name: &str, header: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, RenderError> {
+/// A CSV file of `header` and `rows`, each row written as it comes (findings.csv has a
+/// row per finding: they are never all held as strings at once).
+fn csv_file(
+    name: &str,
+    header: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> Result<Vec<u8>, RenderError> {
     let err = |e: &dyn std::fmt::Display| RenderError::Export {
         file: name.to_string(),
         message: e.to_string(),
@@ -145,7 +154,7 @@ pub fn exports(
     i18n: &I18n,
 ) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     let lang = i18n.lang();
-    let controls = report
+    let controls: Vec<Vec<String>> = report
         .controls
         .iter()
         .map(|c| {
@@ -170,14 +179,13 @@ pub fn exports(
             ]
         })
         .collect();
-    let findings: Vec<Vec<String>> = report.findings.iter().map(finding_row).collect();
-    let unmapped: Vec<Vec<String>> = report
+    let findings = report.findings.iter().map(finding_row);
+    let unmapped = report
         .findings
         .iter()
         .filter(|f| f.is_unmapped_serious())
-        .map(finding_row)
-        .collect();
-    let waivers = report
+        .map(finding_row);
+    let waivers: Vec<Vec<String>> = report
         .waivers
         .iter()
         .map(|w| {
@@ -199,7 +207,7 @@ pub fn exports(
             ]
         })
         .collect();
-    let sources = report
+    let sources: Vec<Vec<String>> = report
         .sources
         .iter()
         .map(|s| {

@@ -171,7 +171,7 @@ fn finding_filters(ctx: &Ctx, shown: &[FindingView]) -> Vec<FilterView> {
     }
     let mut teams: Vec<(String, String)> = shown
         .iter()
-        .map(|f| (f.team_value.clone(), f.team.clone()))
+        .map(|f| (f.team_value.to_string(), f.team.clone()))
         .collect();
     teams.sort();
     teams.dedup();

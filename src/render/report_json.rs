@@ -104,8 +104,8 @@ struct FindingJson<'a> {
     expired_waiver: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     vex: Option<&'a VexNote>,
-    sources: &'a [String],
-    controls: &'a [String],
+    sources: &'a [crate::model::Text],
+    controls: &'a [crate::model::Text],
     provenance: ProvenanceJson<'a>,
 }
 
@@ -189,7 +189,7 @@ fn finding<'a>(
     sources: &HashMap<&str, usize>,
 ) -> FindingJson<'a> {
     let image = f.image.as_ref().and_then(|i| images.get(i).copied());
-    let same_subject = f.image.as_ref().is_some_and(|i| i.tagged() == f.subject);
+    let same_subject = f.image.as_ref().is_some_and(|i| f.subject == i.tagged());
     let source = sources.get(f.provenance.file.as_ref()).copied();
     FindingJson {
         key: &f.key,

@@ -167,7 +167,7 @@ pub fn index(ctx: &Ctx, shared: &Shared) -> (Vec<u8>, SearchPageView) {
             for c in f
                 .controls
                 .iter()
-                .filter(|c| r.controls.iter().any(|x| &x.id == *c))
+                .filter(|c| r.controls.iter().any(|x| x.id == c.as_str()))
             {
                 targets.push(b.page(&control_href(c), c));
             }

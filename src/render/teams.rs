@@ -155,7 +155,7 @@ impl Ctx<'_> {
         let mut ids: Vec<&str> = mine
             .iter()
             .filter(|f| f.state.is_open())
-            .flat_map(|f| f.controls.iter().map(String::as_str))
+            .flat_map(|f| f.controls.iter().map(crate::model::Text::as_str))
             .collect();
         ids.sort_unstable();
         ids.dedup();

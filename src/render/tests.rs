@@ -411,8 +411,8 @@ fn remediation_list_shows_the_most_urgent_and_points_to_the_csv_for_the_rest() {
     let first = report.findings[0].clone();
     report.findings = (0..pages_lists::FINDINGS_SHOWN + 5)
         .map(|i| Finding {
-            key: format!("vulnerability|CVE-2026-{i:05}|x"),
-            check: format!("CVE-2026-{i:05}"),
+            key: format!("vulnerability|CVE-2026-{i:05}|x").into(),
+            check: format!("CVE-2026-{i:05}").into(),
             ..first.clone()
         })
         .collect();

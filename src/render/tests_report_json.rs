@@ -75,7 +75,7 @@ fn fuller_report() -> Report {
         tag: None,
         digest: Some(format!("sha256:{}", "c".repeat(64)).into()),
     });
-    other.subject = other.image.as_ref().unwrap().tagged();
+    other.subject = other.image.as_ref().unwrap().tagged().into();
     other.known_exploited = true;
     other.team = None;
     other.package = None;

@@ -1,6 +1,7 @@
 //! The typed values templates see. Every field is already localised and formatted;
 //! templates only lay them out. Built from the report by [`super::build`].
 
+use crate::model::Text;
 use minijinja::Value;
 use serde::{Serialize, Serializer};
 
@@ -251,19 +252,19 @@ pub struct ControlDetail {
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingView {
     /// Check / CVE.
-    pub check: String,
+    pub check: Text,
     /// Title.
-    pub title: String,
+    pub title: Text,
     /// Severity.
     pub severity: StatusView,
     /// Subject.
-    pub subject: String,
+    pub subject: Text,
     /// Image page, when about an image.
     pub image: Option<LinkView>,
     /// Package.
-    pub package: String,
+    pub package: Text,
     /// Installed version.
-    pub installed: String,
+    pub installed: Text,
     /// Fixed version.
     pub fixed: String,
     /// Known exploited.
@@ -283,7 +284,7 @@ pub struct FindingView {
     /// Team.
     pub team: String,
     /// Team filter value (`-` when unowned).
-    pub team_value: String,
+    pub team_value: Text,
     /// State filter values: the state id, plus `open` when it still needs work and is not
     /// waived, plus `overdue-production` or `overdue-outside-production` when overdue.
     pub state_tokens: String,
@@ -339,13 +340,13 @@ pub struct ImageView {
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageFindingRow {
     /// Check / CVE.
-    pub check: String,
+    pub check: Text,
     /// Severity.
     pub severity: StatusView,
     /// Package.
-    pub package: String,
+    pub package: Text,
     /// Installed version.
-    pub installed: String,
+    pub installed: Text,
     /// Fixed version.
     pub fixed: String,
     /// Due date (ISO, sortable).
@@ -427,13 +428,13 @@ pub struct WaiverView {
 #[derive(Debug, Clone, Serialize)]
 pub struct VexView {
     /// Vulnerability id.
-    pub check: String,
+    pub check: Text,
     /// Image page, or the subject as text.
     pub image: Option<LinkView>,
     /// Subject.
-    pub subject: String,
+    pub subject: Text,
     /// Package.
-    pub package: String,
+    pub package: Text,
     /// The finding's state.
     pub state: StatusView,
     /// The statement's status, localised.
