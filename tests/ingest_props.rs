@@ -61,7 +61,7 @@ fn resource_bound_shapes_give_results_or_diagnostics() {
     let crlf = format!("\u{feff}{}\r\n{}\r\n", SEEDS[3], SEEDS[3]);
     let (s, r) = ingest_bytes("crlf.jsonl", crlf.as_bytes(), &IngestOptions::default());
     assert_eq!(
-        r.iter().map(|r| r.count).sum::<u64>(),
+        r.iter().map(|r| u64::from(r.count)).sum::<u64>(),
         2,
         "{:?}",
         s.diagnostics

@@ -245,7 +245,7 @@ pub fn item(
         subject: r.subject.label(),
         observed_at: r.observed_at,
         dated_from_path: r.dated_from_path,
-        count: r.count,
+        count: u64::from(r.count),
         state,
         due,
         waiver,

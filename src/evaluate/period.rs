@@ -28,19 +28,19 @@ pub fn evidence_period(
     let mut future: BTreeMap<&str, (u64, DateTime<Utc>)> = BTreeMap::new();
     for r in records {
         let Some(t) = r.observed_at else {
-            p.undated_records += r.count;
+            p.undated_records += u64::from(r.count);
             continue;
         };
         if t > as_of + CLOCK_SKEW {
-            p.future_records += r.count;
+            p.future_records += u64::from(r.count);
             let e = future.entry(r.provenance.file.as_str()).or_insert((0, t));
-            e.0 += r.count;
+            e.0 += u64::from(r.count);
             e.1 = e.1.min(t);
             continue;
         }
-        p.dated_records += r.count;
+        p.dated_records += u64::from(r.count);
         if r.dated_from_path {
-            p.dated_from_path_records += r.count;
+            p.dated_from_path_records += u64::from(r.count);
         }
         let first = r.first_observed_at.unwrap_or(t);
         p.oldest = Some(p.oldest.map_or(first, |o| o.min(first)));

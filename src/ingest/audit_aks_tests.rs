@@ -66,7 +66,7 @@ fn event_hub_batch_unwraps_kube_audit_records_and_names_the_cluster() {
     assert_eq!(exec.format, super::FORMAT);
     assert_eq!(exec.subject.cluster.as_deref(), Some("aks-prod-weu"));
     assert_eq!(exec.subject.namespace.as_deref(), Some("shop"));
-    assert_eq!(exec.provenance.line, Some(2));
+    assert_eq!(exec.provenance.line.map(u64::from), Some(2));
     assert_eq!(
         exec.provenance.pointer.as_deref(),
         Some("/records/0/properties/log")
@@ -75,7 +75,7 @@ fn event_hub_batch_unwraps_kube_audit_records_and_names_the_cluster() {
         .iter()
         .find(|r| r.check == "anonymous-allowed")
         .unwrap();
-    assert_eq!(anon.provenance.line, Some(4));
+    assert_eq!(anon.provenance.line.map(u64::from), Some(4));
     let beats: Vec<&Record> = recs
         .iter()
         .filter(|r| r.kind == RecordKind::Heartbeat)
@@ -103,7 +103,8 @@ fn storage_blob_lines_log_analytics_rows_and_aks_audit_rows() {
             .find(|r| r.check == "exec")
             .unwrap()
             .provenance
-            .line,
+            .line
+            .map(u64::from),
         Some(1)
     );
     same_as_bare(&recs, &format!("{EXEC}\n{ANON}\n"));

@@ -43,7 +43,7 @@ fn filter_log_events_output_names_no_cluster() {
         recs[1].provenance.pointer.as_deref(),
         Some("/events/0/message")
     );
-    assert_eq!(recs[1].provenance.line, Some(3));
+    assert_eq!(recs[1].provenance.line.map(u64::from), Some(3));
 }
 
 #[test]

@@ -77,7 +77,7 @@ fn exec_secret_read_and_rbac_change_from_log_entries() {
         !exec.attrs.contains_key("code"),
         "a success has no HTTP code"
     );
-    assert_eq!(exec.provenance.line, Some(1));
+    assert_eq!(exec.provenance.line.map(u64::from), Some(1));
     assert_eq!(
         exec.observed_at.unwrap().to_rfc3339(),
         "2026-10-08T10:12:00.100+00:00"

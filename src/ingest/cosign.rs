@@ -239,7 +239,7 @@ mod tests {
             "gcr.io/acme/demo@sha256:410a07f1"
         );
         assert!(recs[0].observed_at.is_none());
-        assert_eq!(recs[0].provenance.line, Some(2));
+        assert_eq!(recs[0].provenance.line.map(u64::from), Some(2));
         assert_eq!(recs[0].provenance.pointer.as_deref(), Some("/0"));
         let k = &recs[1];
         assert_eq!(

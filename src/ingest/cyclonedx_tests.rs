@@ -73,7 +73,7 @@ fn trivy_1_4_bom_gives_vulnerabilities_of_the_image_and_a_scan() {
         "2026-10-05T06:00:00+00:00"
     );
     assert_eq!(v.provenance.pointer.as_deref(), Some("/vulnerabilities/0"));
-    assert_eq!(v.provenance.line, Some(24));
+    assert_eq!(v.provenance.line.map(u64::from), Some(24));
     assert_eq!(v.title, "CVE-2026-11873 in libssl3 3.0.11-1");
     let z = &recs[1];
     assert!(!z.vuln().unwrap().fixable);

@@ -379,12 +379,12 @@ mod tests {
         assert_eq!(a.subject.name.as_deref(), Some("debug-7"));
         assert_eq!(a.subject.kind.as_deref(), Some("Pod"));
         assert_eq!(a.subject.cluster.as_deref(), Some("aks-dev"));
-        assert_eq!(a.provenance.line, Some(1));
+        assert_eq!(a.provenance.line.map(u64::from), Some(1));
         let b = &recs[1];
         assert_eq!(b.outcome, Outcome::Fail);
         assert_eq!(b.severity, Severity::None);
         assert_eq!(b.subject.cluster.as_deref(), Some("aks-qa"));
-        assert_eq!(b.provenance.line, Some(2));
+        assert_eq!(b.provenance.line.map(u64::from), Some(2));
     }
 
     #[test]
@@ -393,7 +393,7 @@ mod tests {
         let bad = r#"{"AlertType":"K8S_B","SystemAlertId":"2","Severity":["Low"]}"#;
         let (s, recs) = run(&format!("{good}\n{bad}\n{good}\n"));
         // The two good lines are the same event: folded into one record counted twice.
-        assert_eq!(recs.iter().map(|r| r.count).sum::<u64>(), 2);
+        assert_eq!(recs.iter().map(|r| u64::from(r.count)).sum::<u64>(), 2);
         assert_eq!(s.diagnostics.len(), 1);
         assert_eq!(s.diagnostics[0].line, Some(2));
     }

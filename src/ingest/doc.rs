@@ -108,7 +108,7 @@ impl<'f> FileCtx<'f> {
                     .into_iter()
                     .flatten()
                     .min();
-                    kept.count += r.count;
+                    kept.count = kept.count.saturating_add(r.count);
                     kept.observed_at = kept.observed_at.max(r.observed_at);
                     kept.first_observed_at = first.filter(|f| Some(*f) != kept.observed_at);
                 }

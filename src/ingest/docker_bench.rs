@@ -327,7 +327,7 @@ mod tests {
         assert_eq!(r.kind, RecordKind::Benchmark);
         assert!(r.message.contains("db_1"));
         assert!(!r.message.contains("hunter2secret"));
-        assert_eq!(r.provenance.line, Some(10));
+        assert_eq!(r.provenance.line.map(u64::from), Some(10));
         assert_eq!(
             r.observed_at.unwrap().to_rfc3339(),
             "2022-08-01T16:29:55+00:00"

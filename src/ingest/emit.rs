@@ -393,7 +393,7 @@ impl FileCtx<'_> {
         let (line, pointer) = self.place_of(place);
         record.provenance = Provenance {
             file: self.file_text.clone(),
-            line,
+            line: line.and_then(std::num::NonZeroU64::new),
             pointer: pointer.map(Text::from),
         };
         self.push_record(record);

@@ -258,10 +258,10 @@ mod tests {
             a.subject.image.as_ref().unwrap().tagged(),
             "docker.io/library/nginx:1.25"
         );
-        assert_eq!(a.provenance.line, Some(1));
+        assert_eq!(a.provenance.line.map(u64::from), Some(1));
         assert!(!a.attrs["cmdline"].contains("hunter2"));
         assert_eq!(recs[1].kind, RecordKind::Heartbeat);
-        assert_eq!(recs[1].provenance.line, Some(2));
+        assert_eq!(recs[1].provenance.line.map(u64::from), Some(2));
     }
 
     #[test]

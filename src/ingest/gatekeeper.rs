@@ -265,7 +265,7 @@ mod tests {
         assert_eq!(recs[0].attrs["total_violations"], "5");
         assert_eq!(recs[0].subject.kind.as_deref(), Some("Namespace"));
         assert_eq!(recs[0].subject.name.as_deref(), Some("default"));
-        assert_eq!(recs[0].provenance.line, Some(10));
+        assert_eq!(recs[0].provenance.line.map(u64::from), Some(10));
         assert_eq!(
             recs[0].observed_at.unwrap().to_rfc3339(),
             "2019-05-11T01:46:13+00:00"

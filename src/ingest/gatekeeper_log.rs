@@ -226,7 +226,7 @@ mod tests {
         assert_eq!(a.subject.kind.as_deref(), Some("Namespace"));
         assert_eq!(a.subject.name.as_deref(), Some("default"));
         assert_eq!(a.subject.namespace, None);
-        assert_eq!(a.provenance.line, Some(2));
+        assert_eq!(a.provenance.line.map(u64::from), Some(2));
         assert_eq!(
             a.observed_at.unwrap().to_rfc3339(),
             "2023-11-14T22:13:21.250+00:00"
@@ -259,7 +259,7 @@ mod tests {
         );
         assert!(recs[0].message.contains("you must provide labels"));
         assert_eq!(recs[1].outcome, Outcome::Fail);
-        assert_eq!(recs[1].provenance.line, Some(2));
+        assert_eq!(recs[1].provenance.line.map(u64::from), Some(2));
     }
 
     #[test]

@@ -475,7 +475,7 @@ mod tests {
             Some("/app/lib/log4j-core-2.14.1.jar")
         );
         assert!(v.observed_at.is_some());
-        assert_eq!(v.provenance.line, Some(3));
+        assert_eq!(v.provenance.line.map(u64::from), Some(3));
         assert_eq!(v.provenance.pointer.as_deref(), Some("/matches/0"));
         let w = &recs[1];
         assert_eq!(w.severity, Severity::Low);

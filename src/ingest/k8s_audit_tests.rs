@@ -46,7 +46,9 @@ fn pod_create_yields_sightings_privileged_masters_and_psa() {
             "sighting:running"
         ]
     );
-    assert!(recs.iter().all(|r| r.provenance.line == Some(2)));
+    assert!(recs
+        .iter()
+        .all(|r| r.provenance.line.map(u64::from) == Some(2)));
     assert_eq!(recs[0].outcome, Outcome::Pass);
     assert_eq!(recs[0].attrs["psa_level"], "baseline");
     assert_eq!(recs[0].attrs["audit_id"], "a1");
@@ -91,7 +93,7 @@ fn v1beta1_exec_and_event_list() {
     );
     assert_eq!(recs[0].attrs["user"], "bob");
     assert_eq!(recs[0].attrs["verb"], "create");
-    assert_eq!(recs[0].provenance.line, Some(2));
+    assert_eq!(recs[0].provenance.line.map(u64::from), Some(2));
     assert_eq!(recs[0].provenance.pointer.as_deref(), Some("/items/0"));
     assert_eq!(
         recs[0].observed_at.unwrap().to_rfc3339(),
@@ -135,7 +137,7 @@ fn webhook_denial_psa_and_vap() {
     assert_eq!(p.attrs["enforcement"], "deny");
     assert_eq!(p.severity, crate::model::Severity::Unknown);
     assert_eq!(p.message, "failed expression: object.spec.replicas >= 5");
-    assert_eq!(p.provenance.line, Some(2));
+    assert_eq!(p.provenance.line.map(u64::from), Some(2));
     assert_eq!(recs[5].outcome, Outcome::Pass);
 }
 
@@ -159,7 +161,7 @@ fn wrong_type_line_costs_one_diagnostic() {
     let good = bad.replace(r#"["not","a","string"]"#, r#""dave""#);
     let (s, recs) = run(&format!("{good}\n{bad}\n{good}\n"));
     // The two good lines are the same event: folded into one record counted twice.
-    assert_eq!(recs.iter().map(|r| r.count).sum::<u64>(), 2);
+    assert_eq!(recs.iter().map(|r| u64::from(r.count)).sum::<u64>(), 2);
     assert_eq!(s.diagnostics.len(), 1);
     assert_eq!(s.diagnostics[0].line, Some(2));
 }

@@ -296,7 +296,7 @@ mod tests {
         assert_eq!(by("cis-1.6:1.1.1").title, "Perms (Automated)");
         assert_eq!(by("cis-1.6:1.1.1").attrs["node_type"], "master");
         assert_eq!(by("cis-1.6:1.1.1").subject.node, None);
-        assert_eq!(by("cis-1.6:1.1.1").provenance.line, Some(2));
+        assert_eq!(by("cis-1.6:1.1.1").provenance.line.map(u64::from), Some(2));
         assert_eq!(
             by("cis-1.6:1.1.1").provenance.pointer.as_deref(),
             Some("/Controls/0/tests/0/results/0")
@@ -327,7 +327,7 @@ mod tests {
         assert_eq!(s.formats, vec![super::FORMAT]);
         assert_eq!(recs.len(), 8);
         let r = recs.iter().find(|r| r.check == "aks-1.8:4.1.1").unwrap();
-        assert_eq!(r.provenance.line, Some(8));
+        assert_eq!(r.provenance.line.map(u64::from), Some(8));
         assert_eq!(r.attrs["node_type"], "node");
     }
 

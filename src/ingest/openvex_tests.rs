@@ -110,7 +110,7 @@ fn v0_2_statements_about_an_image_and_its_packages() {
         "2026-11-02T08:30:00+00:00",
         "the statement's last update"
     );
-    assert_eq!(a.provenance.line, Some(9));
+    assert_eq!(a.provenance.line.map(u64::from), Some(9));
     assert_eq!(
         a.provenance.pointer.as_deref(),
         Some("/statements/0/products/0")

@@ -62,7 +62,7 @@ fn workload_pod_and_container_results_with_the_cluster() {
         "2026-11-19T04:00:00+00:00"
     );
     assert_eq!(esc.provenance.pointer.as_deref(), Some("/Results/0"));
-    assert_eq!(esc.provenance.line, Some(5));
+    assert_eq!(esc.provenance.line.map(u64::from), Some(5));
     assert_eq!(recs[0].severity, Severity::Medium);
     assert_eq!(recs[0].subject.container, None);
     let scans: Vec<&Record> = recs.iter().filter(|r| r.kind == RecordKind::Scan).collect();

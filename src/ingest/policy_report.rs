@@ -375,7 +375,7 @@ mod tests {
         assert_eq!(p.subject.namespace.as_deref(), Some("kube-system"));
         assert_eq!(p.attrs["source"], "kyverno");
         assert_eq!(p.tool, "kyverno");
-        assert_eq!(p.provenance.line, Some(7));
+        assert_eq!(p.provenance.line.map(u64::from), Some(7));
         let f = by("disallow-host-namespaces/host-namespaces");
         assert_eq!(f.outcome, Outcome::Fail);
         assert_eq!(
@@ -425,7 +425,7 @@ mod tests {
         assert_eq!(r.attrs["policy_namespace"], "default");
         assert_eq!(r.attrs["policy"], "require-app-label");
         assert_eq!(r.provenance.pointer.as_deref(), Some("/items/0/results/0"));
-        assert_eq!(r.provenance.line, Some(2));
+        assert_eq!(r.provenance.line.map(u64::from), Some(2));
     }
 
     #[test]

@@ -571,9 +571,9 @@ pub(super) fn finish(
     summary.diagnostics.extend(diagnostics.into_vec());
     summary.formats = formats.into_iter().collect();
     for r in &records {
-        *summary.records.entry(r.kind).or_insert(0) += r.count;
+        *summary.records.entry(r.kind).or_insert(0) += u64::from(r.count);
         if r.observed_at.is_none() {
-            summary.undated_records += r.count;
+            summary.undated_records += u64::from(r.count);
         }
         if let Some(t) = r.observed_at {
             let first = r.first_observed_at.unwrap_or(t);

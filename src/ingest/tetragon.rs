@@ -412,7 +412,7 @@ mod tests {
         assert_eq!(alert.attrs["action"], "KPROBE_ACTION_SIGKILL");
         assert_eq!(alert.attrs["binary"], "/usr/bin/vi");
         assert_eq!(alert.message, "etc/passwd [bytes] 627");
-        assert_eq!(alert.provenance.line, Some(2));
+        assert_eq!(alert.provenance.line.map(u64::from), Some(2));
         assert_eq!(
             recs[3].count, 2,
             "the kprobe and exit heartbeats of gke-1 fold into one"

@@ -309,7 +309,7 @@ mod tests {
             v.provenance.pointer.as_deref(),
             Some("/Results/0/Vulnerabilities/0")
         );
-        assert_eq!(v.provenance.line, Some(17));
+        assert_eq!(v.provenance.line.map(u64::from), Some(17));
         assert!(vulns[1].vuln().unwrap().fixable, "a fixed version is named");
         assert_eq!(vulns[1].vuln().unwrap().fixed_in, "1.2");
         assert!(vulns[2].vuln().unwrap().fixable, "status fixed");

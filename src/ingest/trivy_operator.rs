@@ -819,7 +819,7 @@ mod tests {
             v.provenance.pointer.as_deref(),
             Some("/report/vulnerabilities/0")
         );
-        assert_eq!(v.provenance.line, Some(12));
+        assert_eq!(v.provenance.line.map(u64::from), Some(12));
         let scan = of(&recs, RecordKind::Scan);
         assert_eq!(scan.len(), 1);
         assert_eq!(scan[0].check, "vulnerability-scan");

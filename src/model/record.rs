@@ -178,9 +178,9 @@ pub struct Provenance {
     /// for `muster build /home/ana/exports`: never a machine's own folders; the rule is
     /// `crate::ingest::shown`, docs/shards.md "File names on the site").
     pub file: Text,
-    /// 1-based line number, when known.
+    /// 1-based line number, when known (never zero, which keeps a record small).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<u64>,
+    pub line: Option<std::num::NonZeroU64>,
     /// JSON pointer to the record inside the document, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<Text>,
@@ -257,8 +257,10 @@ pub struct Record {
     pub observed_at: Option<DateTime<Utc>>,
     /// The export gave no time, and `observed_at` is the date in the file's path.
     pub dated_from_path: bool,
-    /// How many identical events were folded into this record (1 for snapshots).
-    pub count: u64,
+    /// How many identical events were folded into this record (1 for snapshots). A
+    /// file folds at most its own events (a file is at most 8 GiB), so 32 bits hold
+    /// it; folding saturates rather than wraps.
+    pub count: u32,
     /// Earliest observation of folded events, when `count > 1`.
     pub first_observed_at: Option<DateTime<Utc>>,
     /// Where it came from.

@@ -69,7 +69,7 @@ impl Serialize for Record {
             subject: s.subject.clone(),
             observed_at: self.observed_at,
             dated_from_path: self.dated_from_path,
-            count: self.count,
+            count: u64::from(self.count),
             first_observed_at: self.first_observed_at,
             facts: s.facts.clone(),
             attrs: s.attrs.clone(),
@@ -94,7 +94,7 @@ impl<'de> Deserialize<'de> for Record {
         s.attrs = f.attrs;
         r.observed_at = f.observed_at;
         r.dated_from_path = f.dated_from_path;
-        r.count = f.count;
+        r.count = u32::try_from(f.count).unwrap_or(u32::MAX);
         r.first_observed_at = f.first_observed_at;
         r.provenance = f.provenance;
         Ok(r)
@@ -117,7 +117,7 @@ mod tests {
         r.title = "A shell was spawned".into();
         r.observed_at = Some(format!("{day}T10:00:00Z").parse().unwrap_or_default());
         r.provenance.file = format!("falco/{day}.jsonl").into();
-        r.provenance.line = Some(line);
+        r.provenance.line = std::num::NonZeroU64::new(line);
         r
     }
 
@@ -147,7 +147,7 @@ mod tests {
         b.severity = Severity::Critical;
         assert_eq!(a.severity, Severity::High);
         assert!(
-            std::mem::size_of::<Record>() <= 96,
+            std::mem::size_of::<Record>() <= 80,
             "{}",
             std::mem::size_of::<Record>()
         );

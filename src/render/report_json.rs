@@ -227,7 +227,7 @@ fn provenance(p: &Provenance, source: Option<usize>) -> ProvenanceJson<'_> {
     ProvenanceJson {
         source,
         file: source.is_none().then_some(p.file.as_ref()),
-        line: p.line,
+        line: p.line.map(u64::from),
         pointer: p.pointer.as_deref(),
     }
 }

@@ -61,7 +61,7 @@ pub fn report() -> Report {
     };
     let prov = Provenance {
         file: "scans/trivy-web.json".into(),
-        line: Some(42),
+        line: std::num::NonZeroU64::new(42),
         pointer: None,
     };
     let evidence = EvidenceItem {
