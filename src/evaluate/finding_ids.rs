@@ -41,7 +41,8 @@ pub struct Earlier {
 pub struct FindingIds {
     /// Per record, the id of its finding.
     of_record: Vec<u32>,
-    /// Per finding id, its key (ids are numbered in the order of their keys).
+    /// Per finding id, its key (ids are numbered in the order of their keys); empty
+    /// for the ids that track no record.
     keys: Vec<Text>,
     /// Per finding id, the earliest time any of its records was first observed.
     first_seen: Vec<Option<DateTime<Utc>>>,
@@ -97,6 +98,14 @@ impl FindingIds {
         let tracked_ids: Vec<u32> = (0..count as u32)
             .filter(|id| sizes.get(*id as usize).is_some_and(|n| *n > 0))
             .collect();
+        // Only tracked findings are ever shown, so only their keys are kept: most
+        // identities (passing checks, heartbeats, sightings) never become a finding.
+        let mut keys_by_id = keys_by_id;
+        for (key, n) in keys_by_id.iter_mut().zip(&sizes) {
+            if *n == 0 {
+                *key = Text::default();
+            }
+        }
         // Fill each finding's slice in record order.
         let mut next: Vec<u32> = starts.iter().take(count).copied().collect();
         let mut members: Vec<u32> = vec![0; total as usize];
@@ -196,15 +205,6 @@ impl Ctx<'_> {
                 })
             })
             .collect()
-    }
-
-    /// The finding identity of record `i` (kind, id, target, package).
-    pub fn finding_key(&self, i: usize) -> &str {
-        self.index
-            .findings
-            .of(i)
-            .and_then(|id| self.index.findings.key(id))
-            .map_or("", Text::as_str)
     }
 
     /// The finding id of record `i` (one id per finding key).
