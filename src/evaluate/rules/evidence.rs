@@ -51,6 +51,11 @@ impl Evaluator for Evidence {
 #[derive(Default)]
 struct Tally<'r> {
     picked: Vec<Candidate>,
+    /// How many candidates were picked in all (`picked` keeps only the ones that can
+    /// still be shown: see [`Tally::pick`]).
+    picked_total: usize,
+    /// The newest observation, up to the evaluation date, of any picked record.
+    picked_newest: Option<DateTime<Utc>>,
     open: usize,
     grace: usize,
     nofix: usize,
@@ -109,12 +114,11 @@ impl<'r> Tally<'r> {
                                 }
                             })
                             .or_insert(this);
-                        self.picked.push((state, r.severity, i, due, waiver));
+                        self.pick(ctx, (state, r.severity, i, due, waiver));
                     }
                     Outcome::Warn => {
                         self.warned += 1;
-                        self.picked
-                            .push((FindingState::Info, r.severity, i, None, None));
+                        self.pick(ctx, (FindingState::Info, r.severity, i, None, None));
                     }
                     Outcome::Pass => self.positive(ctx, r, i),
                     _ => {}
@@ -137,13 +141,28 @@ impl<'r> Tally<'r> {
         }
     }
 
+    /// Count a candidate and keep it while it can still be among the shown ones: the
+    /// order of [`shown_first`] is total (the record index decides ties), so trimming
+    /// to the first [`EVIDENCE_CAP`] as candidates come keeps exactly the ones a single
+    /// sort of all of them would show, without holding one per selected record.
+    fn pick(&mut self, ctx: &Ctx<'_>, candidate: Candidate) {
+        self.picked_total += 1;
+        let seen = ctx.records.get(candidate.2).and_then(|r| r.observed_at);
+        if let Some(t) = seen.filter(|t| *t <= ctx.at) {
+            self.picked_newest = self.picked_newest.max(Some(t));
+        }
+        self.picked.push(candidate);
+        if self.picked.len() >= 4 * EVIDENCE_CAP {
+            shown_first(&mut self.picked);
+        }
+    }
+
     /// A record that could prove a pass: it does when dated and fresh.
     fn positive(&mut self, ctx: &Ctx<'_>, r: &Record, i: usize) {
         if ctx.proves_now(r) {
             self.passed += 1;
             self.sources.insert(r.format.id());
-            self.picked
-                .push((FindingState::Passed, r.severity, i, None, None));
+            self.pick(ctx, (FindingState::Passed, r.severity, i, None, None));
             return;
         }
         match (r.observed_at, ctx.freshness(r)) {
@@ -154,8 +173,7 @@ impl<'r> Tally<'r> {
             }
             _ => self.undated += 1,
         }
-        self.picked
-            .push((FindingState::Info, r.severity, i, None, None));
+        self.pick(ctx, (FindingState::Info, r.severity, i, None, None));
     }
 
     /// Scans able to see what the check selects are evidence of absence, unless the
@@ -231,8 +249,7 @@ impl<'r> Tally<'r> {
                 gaps.push(c.label());
                 FindingState::Overdue
             };
-            self.picked
-                .push((state, Severity::None, c.shown_by, None, None));
+            self.pick(ctx, (state, Severity::None, c.shown_by, None, None));
         }
         let watched = nodes.iter().any(|c| c.state != NodeState::Uncovered);
         self.coverage = Some(if !watched {
@@ -269,13 +286,8 @@ impl<'r> Tally<'r> {
 
     /// The status, its reason and the evidence shown.
     fn judge(mut self, ctx: &Ctx<'_>, check: &Check) -> Judged {
-        let total = self.picked.len();
-        let newest = self
-            .picked
-            .iter()
-            .filter_map(|c| ctx.records.get(c.2).and_then(|r| r.observed_at))
-            .filter(|t| *t <= ctx.at)
-            .max();
+        let total = self.picked_total;
+        let newest = self.picked_newest;
         shown_first(&mut self.picked);
         let evidence = self
             .picked
