@@ -135,15 +135,14 @@ pub fn newest_snapshots(
     newest
 }
 
-/// Standing record indices by kind (hashed once per standing record and date).
-type ByKind = std::collections::HashMap<RecordKind, Vec<u32>, foldhash::fast::RandomState>;
-
 /// The records standing at one date, also grouped by kind (checks select by kind).
 pub struct Current {
     /// Every standing record index, in record order (`u32`: records are counted in
     /// `u32` everywhere in the index, and these lists are rebuilt for every date).
     pub all: Vec<u32>,
-    by_kind: ByKind,
+    /// Per record kind (by its position in `RecordKind::VARIANTS`), its standing
+    /// records, grouped the first time that kind is asked (rules ask for few kinds).
+    by_kind: Vec<std::sync::OnceLock<Vec<u32>>>,
     /// Per record, whether it stands.
     stands: Vec<bool>,
     /// The nodes the standing records name (see `coverage::node_scope`), once asked.
@@ -153,14 +152,14 @@ pub struct Current {
 }
 
 impl Current {
-    /// Group standing record indices by kind.
+    /// The standing records `all` of `records`.
     pub fn new(records: &[Record], all: Vec<u32>) -> Current {
-        let mut by_kind = ByKind::default();
+        let by_kind = RecordKind::VARIANTS
+            .iter()
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         let mut stands = vec![false; records.len()];
         for &i in &all {
-            if let Some(r) = records.get(i as usize) {
-                by_kind.entry(r.kind).or_default().push(i);
-            }
             if let Some(s) = stands.get_mut(i as usize) {
                 *s = true;
             }
@@ -209,8 +208,17 @@ impl Current {
         self.stands.get(i).copied().unwrap_or(false)
     }
 
-    /// Standing records of one kind.
-    pub fn of_kind(&self, kind: RecordKind) -> &[u32] {
-        self.by_kind.get(&kind).map(Vec::as_slice).unwrap_or(&[])
+    /// Standing records of one kind (`records`: those `all` indexes).
+    pub fn of_kind(&self, records: &[Record], kind: RecordKind) -> &[u32] {
+        let Some(slot) = self.by_kind.get(kind as usize) else {
+            return &[];
+        };
+        slot.get_or_init(|| {
+            self.all
+                .iter()
+                .copied()
+                .filter(|&i| records.get(i as usize).is_some_and(|r| r.kind == kind))
+                .collect()
+        })
     }
 }

@@ -197,7 +197,7 @@ impl<'r> Tally<'r> {
             return;
         }
         for i in current
-            .of_kind(RecordKind::Scan)
+            .of_kind(ctx.records, RecordKind::Scan)
             .iter()
             .map(|&i| i as usize)
         {
