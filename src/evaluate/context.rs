@@ -114,39 +114,54 @@ type SelectionKey<'r> = (crate::model::RecordKind, &'r str, &'r [Text]);
 
 fn selections(records: &[Record], catalog: &Catalog) -> (Vec<u32>, Vec<Arc<[u32]>>) {
     let checks: Vec<&crate::catalog::Check> = catalog.checks().collect();
-    let per_record: Vec<Arc<[u32]>> = records
+    // Each chunk numbers its own distinct lists (in order of first appearance), so a
+    // record costs 4 bytes here, not a shared pointer.
+    let chunks: Vec<(Vec<u32>, Vec<Arc<[u32]>>)> = records
         .par_chunks(16 * 1024)
-        .flat_map_iter(|chunk| {
-            let mut memo: HashMap<SelectionKey<'_>, Arc<[u32]>> = HashMap::new();
-            chunk
+        .map(|chunk| {
+            let mut memo: HashMap<SelectionKey<'_>, u32> = HashMap::new();
+            let mut lists: Vec<Arc<[u32]>> = Vec::new();
+            let local = chunk
                 .iter()
                 .map(|r| {
-                    memo.entry((r.kind, r.check.as_str(), r.aliases.as_slice()))
+                    *memo
+                        .entry((r.kind, r.check.as_str(), r.aliases.as_slice()))
                         .or_insert_with(|| {
-                            checks
-                                .iter()
-                                .filter(|ch| ch.selectors.iter().any(|s| s.matches(r)))
-                                .map(|ch| ch.gid as u32)
-                                .collect()
+                            lists.push(
+                                checks
+                                    .iter()
+                                    .filter(|ch| ch.selectors.iter().any(|s| s.matches(r)))
+                                    .map(|ch| ch.gid as u32)
+                                    .collect(),
+                            );
+                            (lists.len() - 1) as u32
                         })
-                        .clone()
                 })
-                .collect::<Vec<_>>()
+                .collect();
+            (local, lists)
         })
         .collect();
-    // Number the distinct lists (each chunk memoised its own, so equal lists may be
-    // separate allocations: compare them by content).
+    // Number the distinct lists across chunks, in order of first appearance (equal
+    // lists of two chunks are separate allocations: compare them by content).
     let mut ids: HashMap<Arc<[u32]>, u32> = HashMap::new();
     let mut lists: Vec<Arc<[u32]>> = Vec::new();
-    let selected = per_record
-        .into_iter()
-        .map(|list| {
-            *ids.entry(list).or_insert_with_key(|list| {
-                lists.push(list.clone());
-                (lists.len() - 1) as u32
+    let mut selected = Vec::with_capacity(records.len());
+    for (local, chunk_lists) in chunks {
+        let global: Vec<u32> = chunk_lists
+            .into_iter()
+            .map(|list| {
+                *ids.entry(list).or_insert_with_key(|list| {
+                    lists.push(list.clone());
+                    (lists.len() - 1) as u32
+                })
             })
-        })
-        .collect();
+            .collect();
+        selected.extend(
+            local
+                .iter()
+                .map(|l| global.get(*l as usize).copied().unwrap_or(0)),
+        );
+    }
     (selected, lists)
 }
 
@@ -253,8 +268,13 @@ impl Index {
             times.dedup();
             times.shrink_to_fit();
         }
-        let triage_dates: Vec<(Option<u32>, Option<NaiveDate>)> =
-            records.par_iter().map(|r| triage_of(r, triage)).collect();
+        // Two exact-size collections (an unzip would gather per-thread pieces first).
+        let triaged_by: Vec<u32> = records
+            .par_iter()
+            .map(|r| triage_of(r, triage).0.unwrap_or(NOT_TRIAGED))
+            .collect();
+        let open_until: Vec<Option<NaiveDate>> =
+            records.par_iter().map(|r| triage_of(r, triage).1).collect();
         let vex = vex::candidates(records, &|i| identity.of_ref(i).tagged());
         let (selected, selection_lists) = selections(records, catalog);
         Index {
@@ -273,13 +293,8 @@ impl Index {
             identity,
             selected,
             selection_lists,
-            open_until: triage_dates.iter().map(|(_, until)| *until).collect(),
-            // From a borrow, not `into_iter`: collecting in place would keep the
-            // pairs' 12-byte slots for these 4-byte ids.
-            triaged_by: triage_dates
-                .iter()
-                .map(|(by, _)| by.unwrap_or(NOT_TRIAGED))
-                .collect(),
+            open_until,
+            triaged_by,
             sensor_reports: super::coverage::sensor_reports(records),
             report_times,
             report_at,
