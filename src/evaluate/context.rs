@@ -97,7 +97,7 @@ pub struct Index {
     /// Per target id, the times of its reports (sorted, distinct).
     report_times: Vec<Vec<DateTime<Utc>>>,
     /// Per record, the time of the report it belongs to (see [`view::Targets`]).
-    report_at: Vec<Option<DateTime<Utc>>>,
+    report_at: view::ReportAt,
     /// Per node, the dated reports of node sensors.
     pub(super) sensor_reports: super::coverage::SensorReports,
     /// Per vulnerability record, the VEX statements about it.
@@ -242,24 +242,25 @@ impl Index {
                 }
             }
         }
-        let report_at: Vec<Option<DateTime<Utc>>> = records
-            .iter()
-            .zip(&target_ids)
-            .map(|(r, t)| match (r.kind.is_snapshot(), r.observed_at) {
-                (true, Some(_)) => report_of
-                    .get(&(r.provenance.file.as_str(), *t))
-                    .copied()
-                    .or(r.observed_at),
-                _ => r.observed_at,
-            })
-            .collect();
+        let report_at = view::ReportAt::new(
+            records,
+            records.iter().zip(&target_ids).map(|(r, t)| {
+                match (r.kind.is_snapshot(), r.observed_at) {
+                    (true, Some(_)) => report_of
+                        .get(&(r.provenance.file.as_str(), *t))
+                        .copied()
+                        .or(r.observed_at),
+                    _ => r.observed_at,
+                }
+            }),
+        );
         drop(report_of);
         let mut report_times: Vec<Vec<DateTime<Utc>>> = vec![Vec::new(); target_count];
-        for (t, at) in target_ids.iter().zip(&report_at) {
+        for (t, at) in target_ids.iter().zip(report_at.in_order(records)) {
             // A report's records are contiguous: most repeats are of the time just kept.
             if let (Some(at), Some(times)) = (at, report_times.get_mut(*t as usize)) {
-                if times.last() != Some(at) {
-                    times.push(*at);
+                if times.last() != Some(&at) {
+                    times.push(at);
                 }
             }
         }
@@ -449,7 +450,7 @@ impl<'a> Ctx<'a> {
 
     /// The time of the report record `i` belongs to.
     pub fn report_at(&self, i: usize) -> Option<DateTime<Utc>> {
-        self.index.report_at.get(i).copied().flatten()
+        self.index.report_at.of(self.records, i)
     }
 
     /// The target id of record `i` (what a newer scan of the same target replaces).

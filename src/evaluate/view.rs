@@ -74,12 +74,12 @@ pub fn current(
     let target_ids = targets.ids;
     records
         .iter()
+        .zip(targets.report_at.in_order(records))
         .enumerate()
-        .filter(|(i, r)| match r.observed_at {
+        .filter(|(i, (r, report_at))| match r.observed_at {
             None => true,
             Some(_) if r.kind.is_snapshot() => {
-                let t = targets.report_at.get(*i).copied().flatten();
-                let Some(t) = t else { return true };
+                let Some(t) = *report_at else { return true };
                 t <= at
                     && target_ids
                         .get(*i)
@@ -107,10 +107,59 @@ pub struct Targets<'a> {
     pub ids: &'a [u32],
     /// How many distinct targets there are.
     pub count: usize,
-    /// Per record, the time of its report (for snapshots: the newest time of the
-    /// records of the same file and target, so that results dated one by one inside
-    /// one report do not replace each other).
-    pub report_at: &'a [Option<DateTime<Utc>>],
+    /// Per record, the time of its report.
+    pub report_at: &'a ReportAt,
+}
+
+/// Per record, the time of the report it belongs to: its own time, except for the
+/// snapshot results a tool dates one by one inside one report (Kyverno stamps each
+/// result), which take the report's time, the newest of the records of the same file
+/// and target, so that they do not replace each other. Only those exceptions are
+/// stored (most records are their own report's time), by record index.
+#[derive(Default)]
+pub struct ReportAt {
+    /// (record index, report time), ascending by index, for the records whose
+    /// report time is not their own.
+    moved: Vec<(u32, DateTime<Utc>)>,
+}
+
+impl ReportAt {
+    /// From the report time of every record, in record order.
+    pub fn new(
+        records: &[Record],
+        report_times: impl Iterator<Item = Option<DateTime<Utc>>>,
+    ) -> ReportAt {
+        let moved = records
+            .iter()
+            .zip(report_times)
+            .enumerate()
+            .filter(|(_, (r, at))| r.observed_at != *at)
+            .filter_map(|(i, (_, at))| Some((i as u32, at?)))
+            .collect();
+        ReportAt { moved }
+    }
+
+    /// The report time of record `i`.
+    pub fn of(&self, records: &[Record], i: usize) -> Option<DateTime<Utc>> {
+        match self.moved.binary_search_by_key(&(i as u32), |(k, _)| *k) {
+            Ok(at) => self.moved.get(at).map(|(_, t)| *t),
+            Err(_) => records.get(i).and_then(|r| r.observed_at),
+        }
+    }
+
+    /// The report time of every record, in record order.
+    pub fn in_order<'a>(
+        &'a self,
+        records: &'a [Record],
+    ) -> impl Iterator<Item = Option<DateTime<Utc>>> + 'a {
+        let mut moved = self.moved.iter().peekable();
+        records.iter().enumerate().map(move |(i, r)| {
+            match moved.next_if(|(k, _)| *k as usize == i) {
+                Some((_, t)) => Some(*t),
+                None => r.observed_at,
+            }
+        })
+    }
 }
 
 /// Per target id, the time of its newest report at or before `at`.
@@ -120,7 +169,8 @@ pub fn newest_snapshots(
     at: DateTime<Utc>,
 ) -> Vec<Option<DateTime<Utc>>> {
     let mut newest: Vec<Option<DateTime<Utc>>> = vec![None; targets.count];
-    for ((r, id), report_at) in records.iter().zip(targets.ids).zip(targets.report_at) {
+    let report_times = targets.report_at.in_order(records);
+    for ((r, id), report_at) in records.iter().zip(targets.ids).zip(report_times) {
         if !r.kind.is_snapshot() {
             continue;
         }
