@@ -116,7 +116,6 @@ pub struct Targets<'a> {
 /// result), which take the report's time, the newest of the records of the same file
 /// and target, so that they do not replace each other. Only those exceptions are
 /// stored (most records are their own report's time), by record index.
-#[derive(Default)]
 pub struct ReportAt {
     /// (record index, report time), ascending by index, for the records whose
     /// report time is not their own.
@@ -270,5 +269,37 @@ impl Current {
                 .filter(|&i| records.get(i as usize).is_some_and(|r| r.kind == kind))
                 .collect()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Format, Outcome};
+    use chrono::TimeZone;
+
+    #[test]
+    fn report_times_read_in_order_and_by_index_agree() {
+        let at = |h: u32| Utc.with_ymd_and_hms(2026, 11, 2, h, 0, 0).single();
+        let records: Vec<Record> = [Some(1), Some(2), None, Some(4), Some(5)]
+            .into_iter()
+            .map(|h| {
+                let mut r = Record::new(
+                    RecordKind::Policy,
+                    Format::of(&crate::ingest::policy_report::INFO),
+                    "rule",
+                    Outcome::Pass,
+                );
+                r.observed_at = h.and_then(at);
+                r
+            })
+            .collect();
+        // Records 1 and 3 belong to reports dated later than themselves.
+        let report = [at(1), at(9), None, at(8), at(5)];
+        let times = ReportAt::new(&records, report.iter().copied());
+        assert_eq!(times.in_order(&records).collect::<Vec<_>>(), report);
+        for (i, want) in report.iter().enumerate() {
+            assert_eq!(times.of(&records, i), *want, "record {i}");
+        }
     }
 }
