@@ -628,4 +628,18 @@ mod tests {
         assert_eq!(d("x/12026-11-20.json"), None, "part of a longer number");
         assert_eq!(d("x/2026-13-40.json"), None, "not a date");
     }
+
+    #[test]
+    fn an_empty_array_is_reported_as_empty_not_as_an_unknown_shape() {
+        // `az monitor diagnostic-settings list` of a resource without settings.
+        let (summary, records) = ingest_bytes("acr-diag.json", b"[]\n", &IngestOptions::default());
+        assert!(records.is_empty());
+        let codes: Vec<Code> = summary.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::Empty], "{:?}", summary.diagnostics);
+        let (summary, _) = ingest_bytes("x.json", b"{\"a\":1}", &IngestOptions::default());
+        assert_eq!(
+            summary.diagnostics.first().map(|d| d.code),
+            Some(Code::UnknownFormat)
+        );
+    }
 }

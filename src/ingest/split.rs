@@ -228,11 +228,24 @@ fn dispatch(
         return None;
     }
     let (hint, missing) = closest_format(probe);
+    let (code, message) = if probe.is_array && probe.len == 0 {
+        // What `az … list` prints when it finds nothing: it names no resource, so it
+        // cannot stand for "nothing configured" on any particular one.
+        (
+            Code::Empty,
+            "empty JSON array: no records, and no resource named (a `list` command that \
+             found nothing prints [], which cannot show what it was asked about)"
+                .to_string(),
+        )
+    } else {
+        (Code::UnknownFormat, String::new())
+    };
     let mut d = Diagnostic::file(
         Level::Warning,
-        Code::UnknownFormat,
+        code,
         ctx.file,
         match hint {
+            _ if !message.is_empty() => message,
             Some(f) => {
                 format!("unsupported JSON shape; closest format is {f}, but it lacks {missing}")
             }
