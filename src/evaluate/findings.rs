@@ -69,7 +69,7 @@ pub fn finding_key(r: &Record, identity: &ImageIdentity) -> String {
     )
 }
 
-/// A text that says something, as an owned string.
+/// A text that says something (shared, not copied).
 fn non_empty(t: &Text) -> Option<Text> {
     (!t.is_empty()).then(|| t.clone())
 }
