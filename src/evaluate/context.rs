@@ -107,16 +107,19 @@ pub struct Index {
 /// In `Index::triaged_by`: no triage entry closes the record.
 const NOT_TRIAGED: u32 = u32::MAX;
 
-/// Which checks' selectors match each record, computed once per report and memoised
-/// by (kind, id, aliases): most records share their id with many others.
 /// What decides which checks' selectors match a record: its kind, id and aliases.
 type SelectionKey<'r> = (crate::model::RecordKind, &'r str, &'r [Text]);
 
-fn selections(records: &[Record], catalog: &Catalog) -> (Vec<u32>, Vec<Arc<[u32]>>) {
+/// Per record, which distinct list of check `gid`s it has, and those lists.
+type Selections = (Vec<u32>, Vec<Arc<[u32]>>);
+
+/// Which checks' selectors match each record, computed once per report and memoised
+/// by (kind, id, aliases): most records share their id with many others.
+fn selections(records: &[Record], catalog: &Catalog) -> Selections {
     let checks: Vec<&crate::catalog::Check> = catalog.checks().collect();
     // Each chunk numbers its own distinct lists (in order of first appearance), so a
     // record costs 4 bytes here, not a shared pointer.
-    let chunks: Vec<(Vec<u32>, Vec<Arc<[u32]>>)> = records
+    let chunks: Vec<Selections> = records
         .par_chunks(16 * 1024)
         .map(|chunk| {
             let mut memo: HashMap<SelectionKey<'_>, u32> = HashMap::new();
