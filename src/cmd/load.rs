@@ -39,15 +39,15 @@ fn date_arg(what: &str, s: &str) -> anyhow::Result<DateTime<Utc>> {
     })
 }
 
-/// How the site names `file`, a file in the configuration `folder` (muster.toml,
-/// waivers.csv, triage.csv, attestations/): under the folder as shown by the rule for
-/// inputs (`crate::ingest::shown`), so a build in `/home/ana/ci` shows no machine path.
-fn shown_beside(inputs: &[PathBuf], folder: &Path, file: &Path) -> String {
+/// How the site names the configuration `folder` (muster.toml, waivers.csv,
+/// triage.csv, attestations/): by the rule for inputs (`crate::ingest::shown`), beside
+/// them, so a build in `/home/ana/ci` shows no machine path.
+fn shown_folder(inputs: &[PathBuf], folder: &Path) -> String {
     let mut paths = inputs.to_vec();
     paths.push(folder.to_path_buf());
-    let roots = crate::ingest::shown::shown_roots(&paths);
-    let root = roots.last().map_or("", String::as_str);
-    crate::ingest::shown::shown_under(root, file.strip_prefix(folder).unwrap_or(file))
+    crate::ingest::shown::shown_roots(&paths)
+        .pop()
+        .unwrap_or_default()
 }
 
 /// Run ingest and evaluation (`quiet`: no progress bar).
@@ -64,21 +64,26 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
             .map(|d| d.join("muster.toml"))
             .filter(|p| p.is_file())
     });
-    let (config, config_digest, base) = match &config_path {
+    // The configuration folder: the config file's, else the first input folder.
+    let base = match &config_path {
+        Some(p) => p.parent().map(Path::to_path_buf),
+        None => first_dir.clone(),
+    };
+    let base_shown = base.as_deref().map(|b| shown_folder(&inputs, b));
+    let shown_beside = |file: &Path| match (&base, &base_shown) {
+        (Some(b), Some(shown)) => {
+            crate::ingest::shown::shown_under(shown, file.strip_prefix(b).unwrap_or(file))
+        }
+        _ => file.display().to_string(),
+    };
+    let (config, config_digest) = match &config_path {
         Some(p) => {
             let text =
                 std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-            let c = Config::parse(
-                &shown_beside(&inputs, p.parent().unwrap_or(Path::new(".")), p),
-                &text,
-            )?;
-            (
-                c,
-                crate::manifest::sha256_hex(text.as_bytes()),
-                p.parent().map(Path::to_path_buf),
-            )
+            let c = Config::parse(&shown_beside(p), &text)?;
+            (c, crate::manifest::sha256_hex(text.as_bytes()))
         }
-        None => (Config::default(), String::new(), first_dir.clone()),
+        None => (Config::default(), String::new()),
     };
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let catalog = match &args.catalog {
@@ -97,21 +102,13 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
         if wpath.is_file() {
             let text = std::fs::read_to_string(&wpath)
                 .with_context(|| format!("reading {}", wpath.display()))?;
-            waivers = parse_waivers(
-                &shown_beside(&inputs, base, &wpath),
-                &text,
-                &mut diagnostics,
-            );
+            waivers = parse_waivers(&shown_beside(&wpath), &text, &mut diagnostics);
         }
         let tpath = base.join("triage.csv");
         if tpath.is_file() {
             let text = std::fs::read_to_string(&tpath)
                 .with_context(|| format!("reading {}", tpath.display()))?;
-            triage = parse_triage(
-                &shown_beside(&inputs, base, &tpath),
-                &text,
-                &mut diagnostics,
-            );
+            triage = parse_triage(&shown_beside(&tpath), &text, &mut diagnostics);
         }
         let adir = base.join("attestations");
         if adir.is_dir() {
@@ -124,7 +121,7 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
             for f in files {
                 let text = std::fs::read_to_string(&f)
                     .with_context(|| format!("reading {}", f.display()))?;
-                match parse_attestation(&shown_beside(&inputs, base, &f), &text) {
+                match parse_attestation(&shown_beside(&f), &text) {
                     Ok(a) => attestations.push(a),
                     Err(d) => diagnostics.push(d),
                 }
