@@ -147,7 +147,7 @@ mod tests {
         b.severity = Severity::Critical;
         assert_eq!(a.severity, Severity::High);
         assert!(
-            std::mem::size_of::<Record>() <= 80,
+            std::mem::size_of::<Record>() <= 64,
             "{}",
             std::mem::size_of::<Record>()
         );

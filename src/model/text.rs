@@ -3,35 +3,31 @@
 //! A large estate repeats the same values millions of times: the input file on every
 //! record it produced, the image on every vulnerability, a CVE's description and
 //! attributes in every weekly scan, the pod on every alert. [`Text`] is a
-//! reference-counted string and [`Shared`] a reference-counted value (copied on
-//! write); [`Interner`] swaps each for the one copy already held, so memory follows
-//! the number of distinct values, not the number of records. [`Attrs`] is a sorted
+//! reference-counted string behind a thin pointer (`arcstr`: the length lives with the
+//! text, so a `Text` or an `Option<Text>` is one word, half of an `Arc<str>`) and
+//! [`Shared`] a reference-counted value (copied on write); [`Interner`] swaps each for
+//! the one copy already held, so memory follows the number of distinct values, not
+//! the number of records. [`Attrs`] is a sorted
 //! vector map (records carry a handful of attributes, for which a B-tree's eleven-slot
 //! nodes cost several times the data).
 
+use arcstr::ArcStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Borrow;
 use std::collections::HashSet;
 use std::fmt;
 use std::hash::BuildHasher;
 use std::ops::Deref;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 
 /// An immutable, cheaply cloned string. Compares, hashes and orders as its text.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Text(Arc<str>);
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Text(ArcStr);
 
 impl Text {
     /// The text.
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-impl Default for Text {
-    fn default() -> Self {
-        static EMPTY: OnceLock<Arc<str>> = OnceLock::new();
-        Text(EMPTY.get_or_init(|| Arc::from("")).clone())
     }
 }
 
@@ -56,19 +52,19 @@ impl Borrow<str> for Text {
 
 impl From<String> for Text {
     fn from(s: String) -> Self {
-        Text(Arc::from(s))
+        Text(ArcStr::from(s))
     }
 }
 
 impl From<&String> for Text {
     fn from(s: &String) -> Self {
-        Text(Arc::from(s.as_str()))
+        Text(ArcStr::from(s.as_str()))
     }
 }
 
 impl From<&str> for Text {
     fn from(s: &str) -> Self {
-        Text(Arc::from(s))
+        Text(ArcStr::from(s))
     }
 }
 
@@ -279,16 +275,17 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Shared<T> {
     }
 }
 
-/// A set of shared values split into independently locked shards, so that many
-/// threads can share values at once.
-struct ShardedSet<T: ?Sized> {
-    shards: Vec<Mutex<HashSet<Arc<T>, foldhash::fast::RandomState>>>,
+/// A set of shared values (each behind a reference-counted handle: `Arc<T>` or
+/// `ArcStr`) split into independently locked shards, so that many threads can share
+/// values at once.
+struct ShardedSet<H> {
+    shards: Vec<Mutex<HashSet<H, foldhash::fast::RandomState>>>,
     hasher: foldhash::fast::RandomState,
 }
 
 const SHARDS: usize = 64;
 
-impl<T: ?Sized + Eq + std::hash::Hash> ShardedSet<T> {
+impl<H: Clone + Eq + std::hash::Hash> ShardedSet<H> {
     fn new() -> Self {
         ShardedSet {
             shards: (0..SHARDS)
@@ -301,13 +298,13 @@ impl<T: ?Sized + Eq + std::hash::Hash> ShardedSet<T> {
     /// Replace `value` by the kept copy of an equal value; if there is none, run
     /// `prepare` on it (which must not change its equality, e.g. sharing what it
     /// contains) and keep it.
-    fn share(&self, value: &mut Arc<T>, prepare: impl FnOnce(&mut Arc<T>)) {
-        let hash = self.hasher.hash_one(&**value);
+    fn share(&self, value: &mut H, prepare: impl FnOnce(&mut H)) {
+        let hash = self.hasher.hash_one(&*value);
         let Some(shard) = self.shards.get((hash as usize) % SHARDS) else {
             return;
         };
         let mut set = shard.lock().unwrap_or_else(|e| e.into_inner());
-        match set.get(&**value) {
+        match set.get(&*value) {
             Some(kept) => *value = kept.clone(),
             None => {
                 prepare(value);
@@ -328,11 +325,11 @@ impl<T: ?Sized + Eq + std::hash::Hash> ShardedSet<T> {
 /// vulnerable package and statement.
 /// Safe to use from many threads.
 pub struct Interner {
-    texts: ShardedSet<str>,
-    subjects: ShardedSet<super::Subject>,
-    attrs: ShardedSet<Attrs>,
-    vulns: ShardedSet<super::VulnFacts>,
-    statements: ShardedSet<super::Statement>,
+    texts: ShardedSet<ArcStr>,
+    subjects: ShardedSet<Arc<super::Subject>>,
+    attrs: ShardedSet<Arc<Attrs>>,
+    vulns: ShardedSet<Arc<super::VulnFacts>>,
+    statements: ShardedSet<Arc<super::Statement>>,
 }
 
 impl Default for Interner {
@@ -430,10 +427,10 @@ mod tests {
         let interner = Interner::default();
         let mut a = Text::from(String::from("docker.io/library/nginx"));
         let mut b = Text::from("docker.io/library/nginx");
-        assert!(!Arc::ptr_eq(&a.0, &b.0));
+        assert!(!ArcStr::ptr_eq(&a.0, &b.0));
         interner.share(&mut a);
         interner.share(&mut b);
-        assert!(Arc::ptr_eq(&a.0, &b.0));
+        assert!(ArcStr::ptr_eq(&a.0, &b.0));
         assert_eq!(a, "docker.io/library/nginx");
         assert_eq!(interner.len(), 1);
     }
