@@ -49,7 +49,7 @@ impl Ingestor for Aci {
     }
 
     fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
-        let origin = Origin::new(FORMAT).tool("Azure Resource Manager");
+        let origin = ctx.origin(FORMAT).tool("Azure Resource Manager");
         for res in arm::resources(doc, ctx) {
             if arm::value_is_type(&res.node(), &[GROUP]) {
                 group(doc, ctx, &origin, &res);

@@ -10,7 +10,7 @@
 
 use super::arm;
 use super::tree::Bad;
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::Code;
 use crate::model::{Channel, Format, FormatInfo, PlatformFacts, RegistryFacts, Subject, Text};
 
@@ -42,7 +42,7 @@ impl Ingestor for Acr {
     }
 
     fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
-        let origin = Origin::new(FORMAT).tool("Azure Resource Manager");
+        let origin = ctx.origin(FORMAT).tool("Azure Resource Manager");
         for res in arm::resources(doc, ctx) {
             let node = res.node();
             if !arm::value_is_type(&node, &[REGISTRY]) {

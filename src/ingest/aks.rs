@@ -47,7 +47,7 @@ impl Ingestor for Aks {
     }
 
     fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
-        let origin = Origin::new(FORMAT).tool("Azure Resource Manager");
+        let origin = ctx.origin(FORMAT).tool("Azure Resource Manager");
         for res in arm::resources(doc, ctx) {
             let node = res.node();
             if arm::value_is_type(&node, &[POOL]) {

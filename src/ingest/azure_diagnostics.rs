@@ -59,7 +59,7 @@ impl Ingestor for AzureDiagnostics {
     }
 
     fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
-        let origin = Origin::new(FORMAT).tool("Azure Monitor");
+        let origin = ctx.origin(FORMAT).tool("Azure Monitor");
         // The settings of each resource, in the order the resources first appear.
         let mut groups: Vec<(String, Vec<Resource<'_>>)> = Vec::new();
         for res in arm::resources(doc, ctx) {

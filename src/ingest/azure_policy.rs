@@ -11,7 +11,7 @@
 
 use super::arm;
 use super::util::parse_time;
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::Code;
 use crate::model::{
     Channel, Fact, Format, FormatInfo, Outcome, PolicyStateFacts, Severity, Subject, Text,
@@ -50,7 +50,7 @@ impl Ingestor for AzurePolicy {
     }
 
     fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
-        let origin = Origin::new(FORMAT).tool("Azure Policy");
+        let origin = ctx.origin(FORMAT).tool("Azure Policy");
         for res in arm::resources(doc, ctx) {
             let n = res.node();
             let Some(resource_id) = n.str("resourceId") else {

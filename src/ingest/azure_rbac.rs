@@ -11,7 +11,7 @@
 //! times: records are dated from the file path.
 
 use super::arm;
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::Code;
 use crate::model::{
     Channel, Fact, Format, FormatInfo, PlatformFacts, RoleAssignmentFacts, RoleDefinitionFacts,
@@ -47,7 +47,7 @@ impl Ingestor for AzureRbac {
     }
 
     fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
-        let origin = Origin::new(FORMAT).tool("Azure Resource Manager");
+        let origin = ctx.origin(FORMAT).tool("Azure Resource Manager");
         for res in arm::resources(doc, ctx) {
             let node = res.node();
             let p = arm::settings(&node);

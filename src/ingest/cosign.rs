@@ -8,7 +8,7 @@
 //! and no time.
 
 use super::util::from_epoch_secs;
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{Channel, Format, FormatInfo, ImageRef, Outcome};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -126,7 +126,8 @@ impl Cosign {
         let observed = payload
             .and_then(|p| p.integrated_time)
             .and_then(|t| from_epoch_secs(t as f64));
-        let mut rec = Origin::new(FORMAT)
+        let mut rec = ctx
+            .origin(FORMAT)
             .tool("cosign")
             .observed(observed)
             .signature("cosign", Outcome::Pass)

@@ -20,7 +20,7 @@
 use super::purl::Product;
 use super::util::{cve_first, parse_time};
 use super::vex::{record, status_of, text, Statement};
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::Code;
 use crate::model::{Channel, Format, FormatInfo, VexFacts, VexStatus};
 use chrono::{DateTime, Utc};
@@ -295,7 +295,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         Some(n) => super::trivy_results::tool_name(n, engine.and_then(|e| e.version.as_deref())),
         None => "csaf".to_string(),
     };
-    let origin = Origin::new(FORMAT).tool(tool).observed(doc_time);
+    let origin = ctx.origin(FORMAT).tool(tool).observed(doc_time);
     let author = text(
         c.document
             .as_ref()

@@ -11,7 +11,7 @@
 //! `sighting` record `running`. The description is redacted before it is kept.
 
 use super::util::parse_time;
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{
     Channel, Format, FormatInfo, ImageRef, Outcome, Sensor, Severity, Subject, Text,
 };
@@ -258,7 +258,8 @@ impl Ingestor for Defender {
         let title = non_empty(alert.alert_display_name.as_deref())
             .or_else(|| non_empty(alert.alert_name.as_deref()))
             .unwrap_or_else(|| alert_type.clone());
-        let origin = Origin::new(FORMAT)
+        let origin = ctx
+            .origin(FORMAT)
             .tool("defender-for-containers")
             .observed(observed);
         let place = doc.at(doc.text, base_ptr);

@@ -54,7 +54,7 @@ impl Ingestor for DefenderCloud {
     }
 
     fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
-        let origin = Origin::new(FORMAT).tool("Microsoft Defender for Cloud");
+        let origin = ctx.origin(FORMAT).tool("Microsoft Defender for Cloud");
         let resources = arm::resources(doc, ctx);
         // Image findings first gathered per image: one scan time dates them all.
         let mut images: BTreeMap<String, Vec<Finding<'_>>> = BTreeMap::new();

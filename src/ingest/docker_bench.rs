@@ -18,7 +18,7 @@
 //! such a file is reported as not JSON rather than guessed at.
 
 use super::util::from_epoch_secs;
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::Code;
 use crate::model::{BenchmarkFacts, Channel, Format, FormatInfo, Outcome, ScanClass, Text};
 use serde::Deserialize;
@@ -108,7 +108,7 @@ impl Ingestor for DockerBench {
         let results = read_results(doc, ctx, log.tests.unwrap_or_default());
         let version = numbering(ctx, doc, release.as_deref(), &results);
         let label = BenchmarkFacts::new(BENCHMARK, version.clone(), "").numbering();
-        let origin = Origin::new(FORMAT).tool(tool).observed(observed);
+        let origin = ctx.origin(FORMAT).tool(tool).observed(observed);
         let scan = origin
             .scan(ScanClass::Benchmark)
             .title("CIS Docker Benchmark")

@@ -11,7 +11,7 @@
 
 use super::arm;
 use super::tree::{Bad, Node};
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::Code;
 use crate::model::{Channel, ClusterFacts, Fact, Format, FormatInfo, PlatformFacts, Subject, Text};
 
@@ -54,7 +54,7 @@ impl Ingestor for Eks {
     }
 
     fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
-        let origin = Origin::new(FORMAT).tool("aws eks describe-cluster");
+        let origin = ctx.origin(FORMAT).tool("aws eks describe-cluster");
         for res in arm::resources(doc, ctx) {
             let root = res.node();
             let c = root.get("cluster").unwrap_or(root);

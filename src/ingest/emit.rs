@@ -37,15 +37,19 @@ pub struct Origin {
     format: Format,
     tool: Text,
     observed_at: Option<DateTime<Utc>>,
+    /// Whether its drafts keep their display-only text (message, attributes); see
+    /// [`FileCtx::origin`].
+    keep_text: bool,
 }
 
 impl Origin {
-    /// Statements read from `format`.
+    /// Statements read from `format`, keeping their display-only text.
     pub fn new(format: Format) -> Origin {
         Origin {
             format,
             tool: Text::default(),
             observed_at: None,
+            keep_text: true,
         }
     }
 
@@ -67,6 +71,9 @@ impl Origin {
     }
 
     fn draft(&self, kind: RecordKind, check: Text, outcome: Outcome, facts: Facts) -> Draft {
+        // A policy result's text is read once more on emit (whether it is about pod
+        // security: `about_pod_security`), so it is kept until then.
+        let keep_text = self.keep_text || matches!(facts, Facts::Policy { .. });
         let mut r = Record::new(kind, self.format, check, outcome);
         r.tool = self.tool.clone();
         r.observed_at = self.observed_at;
@@ -75,6 +82,7 @@ impl Origin {
             record: r,
             message_limit: limits::MESSAGE,
             redacted_attrs: Vec::new(),
+            keep_text,
         }
     }
 
@@ -252,6 +260,9 @@ pub struct Draft {
     message_limit: usize,
     /// Attributes to redact on emit.
     redacted_attrs: Vec<Text>,
+    /// Whether the message and attributes are kept: when the run does not keep them,
+    /// they are not even copied out of the document (an event stream has millions).
+    keep_text: bool,
 }
 
 impl std::ops::Deref for Draft {
@@ -276,8 +287,16 @@ impl Draft {
 
     /// The message (trimmed, redacted and cut to the limit of the record's kind on emit).
     pub fn message(mut self, message: &str) -> Draft {
-        self.record.message = Text::from(message);
+        if self.keep_text {
+            self.record.message = Text::from(message);
+        }
         self
+    }
+
+    /// Whether the message and attributes are kept (callers skip building costly
+    /// display-only values when they are not).
+    pub fn keeps_text(&self) -> bool {
+        self.keep_text
     }
 
     /// Severity.
@@ -310,6 +329,9 @@ impl Draft {
 
     /// A display-only attribute (skipped when empty; cut to [`limits::ATTRIBUTE`]).
     pub fn attr(mut self, key: &str, value: impl Into<Text>) -> Draft {
+        if !self.keep_text {
+            return self;
+        }
         let value: Text = value.into();
         if !value.is_empty() {
             let value = match clip_to(&value, limits::ATTRIBUTE) {
@@ -324,7 +346,7 @@ impl Draft {
     /// A display-only attribute that may carry credentials (command lines, argument
     /// lists): redacted on emit, like titles and messages.
     pub fn attr_redacted(mut self, key: &str, value: &str) -> Draft {
-        if !value.is_empty() {
+        if self.keep_text && !value.is_empty() {
             self.record.attrs.insert(key, Text::from(value));
             self.redacted_attrs.push(Text::from(key));
         }
@@ -358,6 +380,15 @@ pub struct Place<'s> {
 }
 
 impl FileCtx<'_> {
+    /// Statements read from `format` in this file: their drafts keep display-only
+    /// text only when the run does (`IngestOptions::keep_text`).
+    pub fn origin(&self, format: Format) -> Origin {
+        Origin {
+            keep_text: self.keep_text,
+            ..Origin::new(format)
+        }
+    }
+
     /// Keep a record found at `place`: fill its provenance, apply the text limits and
     /// redaction. The only way a parser adds a record.
     pub fn emit(&mut self, draft: Draft, place: &Place<'_>) {
@@ -365,6 +396,7 @@ impl FileCtx<'_> {
             mut record,
             message_limit,
             redacted_attrs,
+            keep_text: _,
         } = draft;
         if matches!(record.facts, Facts::Policy { .. }) {
             record.facts = Facts::Policy {

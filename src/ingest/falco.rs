@@ -4,8 +4,9 @@
 //! The internal rules (`Falco internal: metrics snapshot`) become `heartbeat` records.
 //! Command lines and the rendered `output` are redacted before they are kept.
 
+use super::lent::Lent;
 use super::util::{from_epoch_nanos, parse_time};
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{Channel, Format, FormatInfo, ImageRef, Sensor, Severity, Text};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -19,17 +20,17 @@ struct RawAlert<'a> {
     #[serde(borrow)]
     rule: Cow<'a, str>,
     #[serde(default, borrow)]
-    priority: Option<Cow<'a, str>>,
+    priority: Option<Lent<'a>>,
     #[serde(default, borrow)]
-    time: Option<Cow<'a, str>>,
+    time: Option<Lent<'a>>,
     #[serde(default, borrow)]
-    output: Option<Cow<'a, str>>,
+    output: Option<Lent<'a>>,
     #[serde(default, borrow)]
-    source: Option<Cow<'a, str>>,
+    source: Option<Lent<'a>>,
     #[serde(default, borrow)]
-    tags: Option<Vec<Cow<'a, str>>>,
+    tags: Option<Vec<Lent<'a>>>,
     #[serde(default, borrow)]
-    hostname: Option<Cow<'a, str>>,
+    hostname: Option<Lent<'a>>,
     #[serde(default, borrow)]
     output_fields: Option<OutputFields<'a>>,
 }
@@ -167,7 +168,7 @@ impl Ingestor for Falco {
                 .and_then(|v| v.parse::<i64>().ok())
                 .and_then(from_epoch_nanos)
         });
-        let origin = Origin::new(FORMAT).tool("falco").observed(observed);
+        let origin = ctx.origin(FORMAT).tool("falco").observed(observed);
         let priority = raw.priority.unwrap_or_default();
         let is_heartbeat = raw.rule.starts_with("Falco internal") && raw.rule.contains("metrics");
         let mut rec = if is_heartbeat {
@@ -199,8 +200,10 @@ impl Ingestor for Falco {
         };
         rec = rec
             .attr("priority", &*priority)
-            .attr("source", raw.source.as_deref().unwrap_or_default())
-            .attr("tags", raw.tags.unwrap_or_default().join(","));
+            .attr("source", raw.source.as_deref().unwrap_or_default());
+        if rec.keeps_text() {
+            rec = rec.attr("tags", raw.tags.unwrap_or_default().join(","));
+        }
         if let Some(cmd) = fields.cmdline.text() {
             rec = rec.attr_redacted("cmdline", cmd);
         }

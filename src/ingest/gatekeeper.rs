@@ -10,7 +10,7 @@
 //! `total_violations`. An audited constraint also yields a `scan` record `policy-audit`.
 
 use super::util::parse_time;
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::{Code, Diagnostic, Level};
 use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass, Severity, Subject, Text};
 use serde::Deserialize;
@@ -164,7 +164,7 @@ impl Ingestor for Gatekeeper {
         } else {
             String::new()
         };
-        let origin = Origin::new(FORMAT).tool("gatekeeper").observed(observed);
+        let origin = ctx.origin(FORMAT).tool("gatekeeper").observed(observed);
         let base = |outcome: Outcome, enforcement: &str| {
             let severity = if outcome == Outcome::Pass {
                 Severity::None

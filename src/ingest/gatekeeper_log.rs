@@ -11,7 +11,7 @@
 
 use super::gatekeeper::outcome_of;
 use super::util::{from_epoch_secs, parse_time};
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{Channel, Format, FormatInfo, Outcome, Severity, Subject, Text};
 use serde::Deserialize;
 
@@ -151,7 +151,7 @@ impl Ingestor for GatekeeperLog {
         }
         .or_else(|| l.id.as_deref().and_then(parse_time))
         .or_else(|| l.audit_id.as_deref().and_then(parse_time));
-        let origin = Origin::new(FORMAT).tool("gatekeeper").observed(observed);
+        let origin = ctx.origin(FORMAT).tool("gatekeeper").observed(observed);
         let denied = admission && enforcement == "deny";
         let mut rec = if denied {
             // A logged denial is enforcement at work.

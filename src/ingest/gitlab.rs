@@ -14,7 +14,7 @@
 
 use super::trivy_results::{looks_like_image, scan, tool_name};
 use super::util::{cve_first, fixed_from_advice, parse_time};
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::Code;
 use crate::model::{
     Channel, Format, FormatInfo, ImageRef, ScanClass, Severity, Subject, Text, VulnFacts,
@@ -246,7 +246,8 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         if tool.is_none() {
             tool.clone_from(&vuln_tool);
         }
-        let origin = Origin::new(FORMAT)
+        let origin = ctx
+            .origin(FORMAT)
             .tool(
                 vuln_tool
                     .or(report_tool.clone())
@@ -281,7 +282,8 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
     if subjects.is_empty() {
         subjects.push(Subject::default());
     }
-    let origin = Origin::new(FORMAT)
+    let origin = ctx
+        .origin(FORMAT)
         .tool(tool.unwrap_or_else(|| "gitlab".into()))
         .observed(observed);
     for subject in subjects {

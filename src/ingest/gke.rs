@@ -12,7 +12,7 @@
 
 use super::arm;
 use super::tree::{Bad, Node};
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::Code;
 use crate::model::{
     Channel, ClusterFacts, Fact, Format, FormatInfo, NodePoolFacts, PlatformFacts, Subject, Text,
@@ -48,7 +48,9 @@ impl Ingestor for Gke {
     }
 
     fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
-        let origin = Origin::new(FORMAT).tool("gcloud container clusters describe");
+        let origin = ctx
+            .origin(FORMAT)
+            .tool("gcloud container clusters describe");
         for res in arm::resources(doc, ctx) {
             let c = res.node();
             let Some(name) = c.str("name") else {

@@ -7,7 +7,7 @@
 
 use super::trivy_results::{looks_like_image, scan, severity, tool_name};
 use super::util::parse_time;
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{
     Channel, Format, FormatInfo, ImageFacts, ImageRef, ScanClass, Subject, Text, VulnFacts,
 };
@@ -294,7 +294,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .as_ref()
         .and_then(|d| d.timestamp.as_deref())
         .and_then(parse_time);
-    let origin = Origin::new(FORMAT).tool(tool).observed(observed);
+    let origin = ctx.origin(FORMAT).tool(tool).observed(observed);
     for (i, raw) in rep.matches.iter().flatten().enumerate() {
         let ptr = format!("/matches/{i}");
         let Some(m) = doc.parse_raw::<RawMatch>(ctx, raw, &ptr) else {

@@ -23,8 +23,9 @@
 //! Secret data, ConfigMap data, environment values and headers are never read into a
 //! record; response messages are redacted.
 
+use super::lent::{IfString, Lent};
 use super::util::parse_time;
-use super::{Doc, Draft, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, Draft, FileCtx, Ingestor, Probe};
 use crate::model::{Channel, Format, FormatInfo, ImageRef, Outcome, Severity, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -39,73 +40,75 @@ const ANN_PSA_EXEMPT: &str = "pod-security.kubernetes.io/exempt";
 const ANN_VAP_FAILURE: &str = "validation.policy.admission.k8s.io/validation_failure";
 const ANN_DECISION: &str = "authorization.k8s.io/decision";
 
+/// One audit event; its strings borrow from the line when they have no escapes.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct RawEvent<'a> {
-    #[serde(default, rename = "auditID")]
-    audit_id: Option<String>,
-    #[serde(default)]
-    stage: Option<String>,
-    #[serde(default)]
-    verb: Option<String>,
-    #[serde(default)]
-    user: Option<RawUser>,
-    #[serde(default)]
-    object_ref: Option<RawObjectRef>,
-    #[serde(default)]
-    response_status: Option<RawStatus>,
+    #[serde(default, borrow, rename = "auditID")]
+    audit_id: Option<Lent<'a>>,
+    #[serde(default, borrow)]
+    stage: Option<Lent<'a>>,
+    #[serde(default, borrow)]
+    verb: Option<Lent<'a>>,
+    #[serde(default, borrow)]
+    user: Option<RawUser<'a>>,
+    #[serde(default, borrow)]
+    object_ref: Option<RawObjectRef<'a>>,
+    #[serde(default, borrow)]
+    response_status: Option<RawStatus<'a>>,
     #[serde(borrow, default)]
     request_object: Option<&'a RawValue>,
     #[serde(borrow, default)]
     response_object: Option<&'a RawValue>,
-    #[serde(default)]
-    request_received_timestamp: Option<String>,
-    #[serde(default)]
-    stage_timestamp: Option<String>,
+    #[serde(default, borrow)]
+    request_received_timestamp: Option<Lent<'a>>,
+    #[serde(default, borrow)]
+    stage_timestamp: Option<Lent<'a>>,
     /// v1beta1 only.
-    #[serde(default)]
-    timestamp: Option<String>,
+    #[serde(default, borrow)]
+    timestamp: Option<Lent<'a>>,
     /// v1beta1 only.
-    #[serde(default)]
-    metadata: Option<RawEventMeta>,
-    #[serde(default)]
-    annotations: Option<BTreeMap<String, serde_json::Value>>,
+    #[serde(default, borrow)]
+    metadata: Option<RawEventMeta<'a>>,
+    /// Only string values are read (the others are skipped unparsed).
+    #[serde(default, borrow)]
+    annotations: Option<BTreeMap<Lent<'a>, IfString<'a>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawEventMeta {
-    #[serde(default)]
-    creation_timestamp: Option<String>,
+struct RawEventMeta<'a> {
+    #[serde(default, borrow)]
+    creation_timestamp: Option<Lent<'a>>,
 }
 
 #[derive(Deserialize)]
-struct RawUser {
-    #[serde(default)]
-    username: Option<String>,
-    #[serde(default)]
-    groups: Option<Vec<String>>,
+struct RawUser<'a> {
+    #[serde(default, borrow)]
+    username: Option<Lent<'a>>,
+    #[serde(default, borrow)]
+    groups: Option<Vec<Lent<'a>>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct RawObjectRef {
-    #[serde(default)]
-    resource: Option<String>,
-    #[serde(default)]
-    namespace: Option<String>,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    subresource: Option<String>,
+struct RawObjectRef<'a> {
+    #[serde(default, borrow)]
+    resource: Option<Lent<'a>>,
+    #[serde(default, borrow)]
+    namespace: Option<Lent<'a>>,
+    #[serde(default, borrow)]
+    name: Option<Lent<'a>>,
+    #[serde(default, borrow)]
+    subresource: Option<Lent<'a>>,
 }
 
 #[derive(Deserialize)]
-struct RawStatus {
+struct RawStatus<'a> {
     #[serde(default)]
     code: Option<i64>,
-    #[serde(default)]
-    message: Option<String>,
+    #[serde(default, borrow)]
+    message: Option<Lent<'a>>,
 }
 
 /// The few pod fields muster reads from a request or response body.
@@ -314,9 +317,7 @@ pub(super) fn emit_event(
     .into_iter()
     .flatten()
     .find_map(parse_time);
-    let origin = Origin::new(format)
-        .tool("kube-apiserver")
-        .observed(observed);
+    let origin = ctx.origin(format).tool("kube-apiserver").observed(observed);
     let place = doc.at(at.slice, &at.pointer);
     // The log recorded an event: about its cluster only, so that a day folds to one.
     let mut heartbeat = origin.audit_heartbeat();
@@ -351,14 +352,11 @@ pub(super) fn emit_event(
         .as_ref()
         .and_then(|s| s.message.clone())
         .unwrap_or_default();
-    let annotations: BTreeMap<String, String> = ev
+    let annotations: BTreeMap<Lent<'_>, Lent<'_>> = ev
         .annotations
         .unwrap_or_default()
         .into_iter()
-        .filter_map(|(k, v)| match v {
-            serde_json::Value::String(s) => Some((k, s)),
-            _ => None,
-        })
+        .filter_map(|(k, v)| Some((k, v.0?)))
         .collect();
     let subject = Subject {
         cluster: at.cluster.clone(),
@@ -398,7 +396,7 @@ pub(super) fn emit_event(
         let r = about(origin.admission("psa-enforce", outcome))
             .title(&format!("Pod Security enforce policy {policy}"))
             .attr("psa_level", level)
-            .attr("psa_policy", policy);
+            .attr("psa_policy", policy.as_str());
         ctx.emit(r, &place);
     }
     if let Some(v) = annotations.get(ANN_PSA_VIOLATIONS) {
@@ -411,7 +409,7 @@ pub(super) fn emit_event(
     if let Some(v) = annotations.get(ANN_PSA_EXEMPT) {
         let r = about(origin.admission("psa-exempt", Outcome::Warn))
             .title(&format!("Pod Security exemption ({v})"))
-            .attr("exempt", v);
+            .attr("exempt", v.as_str());
         ctx.emit(r, &place);
     }
     // Admission: webhook denial.
@@ -499,7 +497,7 @@ pub(super) fn emit_event(
         );
     }
     if username == "system:anonymous"
-        && annotations.get(ANN_DECISION).map(String::as_str) == Some("allow")
+        && annotations.get(ANN_DECISION).map(Lent::as_str) == Some("allow")
     {
         let title = "Anonymous request was authorised";
         ctx.emit(activity("anonymous-allowed", Outcome::Fail, title), &place);

@@ -293,7 +293,7 @@ impl<'v> Inventory<'v> {
     }
 
     fn emit(mut self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
-        let origin = Origin::new(FORMAT).tool("kubectl");
+        let origin = ctx.origin(FORMAT).tool("kubectl");
         let pods = std::mem::take(&mut self.pods);
         for (p, slice) in &pods {
             let ns = p

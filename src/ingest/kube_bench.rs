@@ -14,7 +14,7 @@
 //! kube-bench writes neither a host name nor a time, so `observed_at` stays empty and
 //! the node type (`master`, `node`, `etcd`…) is the `node_type` attribute: the JSON names no host.
 
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{
     BenchmarkFacts, Channel, Format, FormatInfo, Outcome, ScanClass, Severity, Text,
 };
@@ -120,7 +120,7 @@ impl KubeBench {
         let (benchmark, version) = numbering(c.version.as_deref());
         let label = BenchmarkFacts::new(benchmark.as_str(), version.clone(), "").numbering();
         let node_type = c.node_type.clone().filter(|n| !n.is_empty());
-        let origin = Origin::new(FORMAT).tool("kube-bench");
+        let origin = ctx.origin(FORMAT).tool("kube-bench");
         let scan = origin
             .scan(ScanClass::Benchmark)
             .title(c.text.as_deref().unwrap_or_default())

@@ -24,7 +24,7 @@
 
 use super::trivy_results::{scan, tool_name};
 use super::util::parse_time;
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass, Severity, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -238,7 +238,8 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .as_deref()
         .filter(|t| !t.starts_with("0001-01-01"))
         .and_then(parse_time);
-    let origin = Origin::new(FORMAT)
+    let origin = ctx
+        .origin(FORMAT)
         .tool(tool_of(rep.metadata.as_ref()))
         .observed(observed);
     let summary = rep.summary_details.as_ref();

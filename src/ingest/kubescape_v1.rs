@@ -11,7 +11,7 @@
 
 use super::kubescape::{outcome, severity_of_score, FORMAT};
 use super::trivy_results::scan;
-use super::{Doc, FileCtx, Origin};
+use super::{Doc, FileCtx};
 use crate::model::{Outcome, ScanClass, Severity, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -95,7 +95,7 @@ pub(super) fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
     let Some(fw) = doc.parse::<RawFramework<'a>>(ctx) else {
         return;
     };
-    let origin = Origin::new(FORMAT).tool("kubescape");
+    let origin = ctx.origin(FORMAT).tool("kubescape");
     let framework = fw.name.clone().unwrap_or_default();
     for (i, raw) in fw.control_reports.iter().flatten().enumerate() {
         let ptr = format!("/controlReports/{i}");

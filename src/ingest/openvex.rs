@@ -14,7 +14,7 @@
 use super::purl::Product;
 use super::util::{cve_first, parse_time};
 use super::vex::{record, status_of, text, Statement};
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::Code;
 use crate::model::{Channel, Format, FormatInfo, VexFacts};
 use serde::Deserialize;
@@ -185,7 +185,8 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .into_iter()
         .flatten()
         .find_map(parse_time);
-    let origin = Origin::new(FORMAT)
+    let origin = ctx
+        .origin(FORMAT)
         .tool(d.tooling.clone().unwrap_or_else(|| "openvex".into()))
         .observed(doc_time);
     for (i, raw) in d.statements.iter().flatten().enumerate() {

@@ -12,7 +12,7 @@
 
 use super::trivy_results::scan;
 use super::util::parse_time;
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass, Severity, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -131,7 +131,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .as_deref()
         .filter(|t| !t.starts_with("0001-01-01"))
         .and_then(parse_time);
-    let origin = Origin::new(FORMAT).tool("polaris").observed(observed);
+    let origin = ctx.origin(FORMAT).tool("polaris").observed(observed);
     let is_cluster = audit
         .source_type
         .as_deref()

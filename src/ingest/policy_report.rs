@@ -12,7 +12,7 @@
 //! a result with neither is a listed finding and counts as a failure.
 
 use super::util::parse_time;
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass, Severity, Subject, Text};
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Deserialize;
@@ -270,7 +270,8 @@ impl Ingestor for PolicyReport {
                 sources.push(source.clone());
             }
             // A report written by no named controller: each result names its source.
-            let origin = Origin::new(FORMAT)
+            let origin = ctx
+                .origin(FORMAT)
                 .tool(if tool.is_empty() { &source } else { &tool })
                 .observed(observed);
             let mut rec = origin
@@ -310,7 +311,8 @@ impl Ingestor for PolicyReport {
                 ctx.emit(rec, &place);
             }
         }
-        let origin = Origin::new(FORMAT)
+        let origin = ctx
+            .origin(FORMAT)
             .tool(if tool.is_empty() {
                 sources.first().cloned().unwrap_or_default()
             } else {

@@ -11,7 +11,7 @@
 
 use super::trivy_results::{check_id_of, image_from_meta, looks_like_image, scan, tool_name};
 use super::util::parse_time;
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{
     Channel, Format, FormatInfo, ImageFacts, ImageRef, Outcome, ScanClass, Severity, Subject, Text,
     VulnFacts,
@@ -340,7 +340,7 @@ fn one_run<'a>(
         .iter()
         .flatten()
         .find_map(|i| i.end_time.as_deref().and_then(parse_time));
-    let origin = Origin::new(FORMAT).tool(tool).observed(observed);
+    let origin = ctx.origin(FORMAT).tool(tool).observed(observed);
     let mut any_vuln = false;
     let mut first_image: Option<ImageRef> = run_image.clone();
     for (i, raw) in run.results.iter().flatten().enumerate() {

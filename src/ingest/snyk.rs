@@ -63,7 +63,7 @@ impl Ingestor for Snyk {
             return;
         };
         let image = image_of(&p);
-        let origin = Origin::new(FORMAT).tool("snyk");
+        let origin = ctx.origin(FORMAT).tool("snyk");
         let base = p.docker.as_ref().and_then(|d| d.base_image.clone());
         project(doc, ctx, &origin, &p, "", &image, base.as_deref());
         for (i, raw) in p.applications.iter().flatten().enumerate() {

@@ -12,7 +12,7 @@
 //! byte arguments are never kept.
 
 use super::util::parse_time;
-use super::{Doc, FileCtx, Ingestor, Origin, Probe};
+use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{Channel, Format, FormatInfo, ImageRef, Sensor, Severity, Subject, Text};
 use serde::Deserialize;
 
@@ -259,7 +259,7 @@ impl Ingestor for Tetragon {
                 .and_then(|p| p.start_time.as_deref())
                 .and_then(parse_time)
         });
-        let origin = Origin::new(FORMAT).tool("tetragon").observed(time);
+        let origin = ctx.origin(FORMAT).tool("tetragon").observed(time);
         let place = doc.whole();
         let pod = process.and_then(|p| p.pod.as_ref());
         let container = pod.and_then(|p| p.container.as_ref());

@@ -111,7 +111,8 @@ fn report<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         "trivy",
         rep.trivy.as_ref().and_then(|t| t.version.as_deref()),
     );
-    let origin = Origin::new(FORMAT)
+    let origin = ctx
+        .origin(FORMAT)
         .tool(tool)
         .observed(rep.created_at.as_deref().and_then(parse_time));
     let base = Subject {
@@ -184,7 +185,7 @@ fn legacy<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
     let Some(items) = doc.parse::<Vec<&'a RawValue>>(ctx) else {
         return;
     };
-    let origin = Origin::new(FORMAT).tool("trivy");
+    let origin = ctx.origin(FORMAT).tool("trivy");
     let mut classes = Classes::default();
     let mut first_image = None;
     for (i, raw) in items.iter().enumerate() {

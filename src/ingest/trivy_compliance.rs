@@ -224,7 +224,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .clone()
         .filter(|s| !s.trim().is_empty())
         .unwrap_or_else(|| "unknown".to_string());
-    let origin = Origin::new(FORMAT).tool("trivy");
+    let origin = ctx.origin(FORMAT).tool("trivy");
     let spec_title = rep.title.as_deref().unwrap_or_default();
     let spec = Spec::new(&spec, spec_title);
     let mut controls = 0usize;

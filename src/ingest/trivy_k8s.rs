@@ -97,7 +97,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         scanned: BTreeSet::new(),
         classes: Classes::default(),
     };
-    let origin = Origin::new(FORMAT).tool("trivy");
+    let origin = ctx.origin(FORMAT).tool("trivy");
     for (list, name) in [
         (&rep.resources, "Resources"),
         (&rep.vulnerabilities, "Vulnerabilities"),

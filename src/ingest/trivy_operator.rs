@@ -447,7 +447,7 @@ fn one<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>, crd: RawCrd<'a>, slice: &'a str
         .and_then(parse_time)
         .or(created);
     let c = Crd {
-        origin: Origin::new(FORMAT).tool(tool).observed(observed),
+        origin: ctx.origin(FORMAT).tool(tool).observed(observed),
         subject: Subject { image, ..subject },
         slice,
         pointer,
@@ -685,9 +685,7 @@ fn compliance<'a>(
         .and_then(|s| s.update_timestamp.as_deref())
         .and_then(parse_time)
         .or(created);
-    let origin = Origin::new(FORMAT)
-        .tool("trivy-operator")
-        .observed(observed);
+    let origin = ctx.origin(FORMAT).tool("trivy-operator").observed(observed);
     let spec = Spec::new(&spec_id, &spec_title);
     let mut controls = 0usize;
     if let Some(detail) = status.as_ref().and_then(|s| s.detail.as_ref()) {
