@@ -124,6 +124,20 @@ pub fn id_of<T: Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
+/// The room to reserve for an export of about `rows` findings (the upper bound of a
+/// size hint, else its lower bound): a finding takes about 450 bytes in findings.csv
+/// and in report.json. Reserving once spares the copies of a buffer grown by doubling
+/// (at 50 MB, about as much copying as the file itself); room that is never written is
+/// never touched, so it costs address space, not memory.
+fn presize((lower, upper): (usize, Option<usize>)) -> usize {
+    const PER_ROW: usize = 512;
+    const BASE: usize = 64 * 1024;
+    upper
+        .unwrap_or(lower)
+        .saturating_mul(PER_ROW)
+        .saturating_add(BASE)
+}
+
 /// A CSV file of `header` and `rows`, each row written as it comes (findings.csv has a
 /// row per finding: they are never all held as strings at once).
 fn csv_file(
@@ -135,9 +149,10 @@ fn csv_file(
         file: name.to_string(),
         message: e.to_string(),
     };
+    let rows = rows.into_iter();
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
+        .from_writer(Vec::with_capacity(presize(rows.size_hint())));
     w.write_record(header).map_err(|e| err(&e))?;
     for row in rows {
         w.write_record(row.iter().map(|c| cell(c)))
@@ -234,7 +249,8 @@ pub fn exports(
         })
         .collect();
     let json = ReportJson::new(report, &config.site, &catalog.digest);
-    let mut report_json = serde_json::to_vec(&json).map_err(|e| RenderError::Export {
+    let mut report_json = Vec::with_capacity(presize((report.findings.len(), None)));
+    serde_json::to_writer(&mut report_json, &json).map_err(|e| RenderError::Export {
         file: "report.json".into(),
         message: e.to_string(),
     })?;
