@@ -6,6 +6,7 @@
 //! does the borrowing itself: a JSON string without escapes stays a slice of the
 //! line, and only a string with escapes is copied.
 
+use serde::de::Visitor;
 use serde::{Deserialize, Deserializer};
 use std::borrow::{Borrow, Cow};
 use std::fmt;
@@ -78,7 +79,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Lent<'a> {
 
 struct LentVisitor;
 
-impl<'de> serde::de::Visitor<'de> for LentVisitor {
+impl<'de> Visitor<'de> for LentVisitor {
     type Value = Lent<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
@@ -107,19 +108,19 @@ impl<'de: 'a, 'a> Deserialize<'de> for IfString<'a> {
 
 struct IfStringVisitor;
 
-impl<'de> serde::de::Visitor<'de> for IfStringVisitor {
+impl<'de> Visitor<'de> for IfStringVisitor {
     type Value = IfString<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<IfString<'de>, E> {
-        Ok(IfString(Some(Lent(Cow::Borrowed(v)))))
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<IfString<'de>, E> {
+        LentVisitor.visit_borrowed_str(v).map(|s| IfString(Some(s)))
     }
-    fn visit_str<E>(self, v: &str) -> Result<IfString<'de>, E> {
-        Ok(IfString(Some(Lent(Cow::Owned(v.to_string())))))
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<IfString<'de>, E> {
+        LentVisitor.visit_str(v).map(|s| IfString(Some(s)))
     }
-    fn visit_string<E>(self, v: String) -> Result<IfString<'de>, E> {
-        Ok(IfString(Some(Lent(Cow::Owned(v)))))
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<IfString<'de>, E> {
+        LentVisitor.visit_string(v).map(|s| IfString(Some(s)))
     }
     fn visit_bool<E>(self, _: bool) -> Result<IfString<'de>, E> {
         Ok(IfString(None))
