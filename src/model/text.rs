@@ -7,9 +7,8 @@
 //! text, so a `Text` or an `Option<Text>` is one word, half of an `Arc<str>`) and
 //! [`Shared`] a reference-counted value (copied on write); [`Interner`] swaps each for
 //! the one copy already held, so memory follows the number of distinct values, not
-//! the number of records. [`Attrs`] is a sorted
-//! vector map (records carry a handful of attributes, for which a B-tree's eleven-slot
-//! nodes cost several times the data).
+//! the number of records. [`Attrs`] is a sorted vector map (records carry a handful of
+//! attributes, for which a B-tree's eleven-slot nodes cost several times the data).
 
 use arcstr::ArcStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
