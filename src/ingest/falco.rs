@@ -321,4 +321,47 @@ mod tests {
         assert!(recs.is_empty());
         assert_eq!(s.diagnostics.len(), 1);
     }
+
+    #[test]
+    fn escaped_strings_read_the_same_as_plain_ones() {
+        let plain = TWO.lines().next().unwrap_or_default();
+        let escaped = crate::ingest::lent::escape_every_e(plain);
+        assert_ne!(plain, escaped);
+        let opts = IngestOptions::default();
+        let (_, from_plain) = ingest_bytes("falco.jsonl", plain.as_bytes(), &opts);
+        let (s, from_escaped) = ingest_bytes("falco.jsonl", escaped.as_bytes(), &opts);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(from_plain.len(), 1);
+        assert_eq!(from_plain, from_escaped);
+        assert_eq!(from_escaped[0].attrs["source"], "syscall");
+    }
+
+    #[test]
+    fn a_run_without_display_text_keeps_what_decisions_read() {
+        let with_text = IngestOptions::default();
+        let without = IngestOptions {
+            keep_text: false,
+            ..IngestOptions::default()
+        };
+        let (_, full) = ingest_bytes("falco.jsonl", TWO.as_bytes(), &with_text);
+        let (_, bare) = ingest_bytes("falco.jsonl", TWO.as_bytes(), &without);
+        assert_eq!(full.len(), bare.len());
+        for (f, b) in full.iter().zip(&bare) {
+            assert_eq!(
+                (f.kind, f.outcome, f.severity),
+                (b.kind, b.outcome, b.severity)
+            );
+            assert_eq!(
+                (&f.check, &f.title, &f.subject),
+                (&b.check, &b.title, &b.subject)
+            );
+            assert_eq!(
+                (f.observed_at, &f.provenance),
+                (b.observed_at, &b.provenance)
+            );
+            assert!(b.message.is_empty() && b.attrs.is_empty());
+        }
+        let alert = full.iter().find(|r| r.kind == RecordKind::Alert);
+        assert!(alert.is_some_and(|a| !a.attrs.is_empty()));
+    }
 }

@@ -209,3 +209,20 @@ fn every_event_is_a_heartbeat_folded_per_cluster_and_day() {
     // Nothing but heartbeats: a deployment read proves nothing else.
     assert_eq!(recs.len(), 2);
 }
+
+#[test]
+fn escaped_strings_read_the_same_as_plain_ones() {
+    // Annotations that are not strings are skipped, whatever their shape.
+    let plain = POD_CREATE.replace(
+        r#""annotations":{"#,
+        r#""annotations":{"example.com/count":3,"example.com/tree":{"a":[1,"x",null]},"example.com/on":true,"#,
+    );
+    let escaped = crate::ingest::lent::escape_every_e(&plain);
+    assert_ne!(plain, escaped);
+    let (_, from_plain) = run_all(&format!("{plain}\n"));
+    let (s, from_escaped) = run_all(&format!("{escaped}\n"));
+    assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+    assert_eq!(checks(&from_plain), checks(&from_escaped));
+    assert_eq!(from_plain, from_escaped);
+    assert_eq!(from_escaped[1].attrs["verb"], "create");
+}

@@ -394,6 +394,32 @@ mod tests {
     }
 
     #[test]
+    fn pod_security_is_read_from_the_category_even_when_text_is_dropped() {
+        let text = r#"{"apiVersion":"wgpolicyk8s.io/v1alpha2","kind":"PolicyReport","metadata":{"name":"r","creationTimestamp":"2026-10-01T10:00:00Z"},
+"scope":{"kind":"Pod","name":"p","namespace":"shop"},
+"results":[{"policy":"require-labels","rule":"check","result":"fail","category":"Pod Security Standards (Restricted)"},
+{"policy":"require-labels","rule":"other","result":"fail","category":"Best Practices"}]}"#;
+        let about_pod_security = |opts: &IngestOptions| -> Vec<bool> {
+            let (_, recs) = ingest_bytes("pr.json", text.as_bytes(), opts);
+            recs.iter()
+                .filter_map(|r| match r.facts {
+                    crate::model::Facts::Policy { pod_security } => Some(pod_security),
+                    _ => None,
+                })
+                .collect()
+        };
+        let without_text = IngestOptions {
+            keep_text: false,
+            ..IngestOptions::default()
+        };
+        assert_eq!(
+            about_pod_security(&IngestOptions::default()),
+            vec![true, false]
+        );
+        assert_eq!(about_pod_security(&without_text), vec![true, false]);
+    }
+
+    #[test]
     fn v1alpha1_status_and_resources() {
         let text = r#"{"apiVersion":"wgpolicyk8s.io/v1alpha1","kind":"ClusterPolicyReport","metadata":{"name":"clusterpolicyreport","creationTimestamp":"2021-01-05T10:00:00Z"},
 "results":[{"policy":"require-labels","rule":"check-team","status":"fail","resources":[{"kind":"Namespace","name":"a"},{"kind":"Namespace","name":"b"}]},
