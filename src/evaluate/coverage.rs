@@ -91,28 +91,31 @@ pub fn nodes(
             Some((node, (named_by, first)))
         })
         .map(|(node, (named_by, first))| {
-            let seen: Vec<(DateTime<Utc>, usize)> = ctx
+            // The node's reports up to the date (they are sorted by time), by the
+            // sensors that can prove coverage.
+            let reports = ctx
                 .index
                 .sensor_reports
                 .get(node)
-                .into_iter()
-                .flatten()
-                .filter(|(t, _, s)| *t <= ctx.at && capable(*s))
-                .map(|(t, i, _)| (*t, *i as usize))
-                .collect();
-            let Some(&(last, newest)) = seen.last() else {
+                .map_or(&[][..], Vec::as_slice);
+            let upto = reports.partition_point(|(t, _, _)| *t <= ctx.at);
+            let seen = reports.get(..upto).unwrap_or_default();
+            let Some(&(last, newest, _)) = seen.iter().rev().find(|(_, _, s)| capable(*s)) else {
                 return NodeCoverage {
                     node: node.to_string(),
                     state: NodeState::Uncovered,
                     shown_by: named_by,
                 };
             };
+            let newest = newest as usize;
             // Silences: from the start of the window (or the node's first appearance in
             // it), between reports, and from the last report to the date.
             let start = first.map_or(window_start, |f| f.max(window_start));
+            let after_start = seen.partition_point(|(t, _, _)| *t <= start);
             let mut previous = start;
             let mut longest = Duration::zero();
-            for (t, _) in seen.iter().filter(|(t, _)| *t > start) {
+            let later = seen.get(after_start..).unwrap_or_default();
+            for (t, _, _) in later.iter().filter(|(_, _, s)| capable(*s)) {
                 longest = longest.max(*t - previous);
                 previous = *t;
             }

@@ -15,7 +15,7 @@ use super::super::view::Current;
 use super::super::{Ctx, EvidenceItem, FindingState, ReasonCode, Status};
 use super::{n, standing, unproven};
 use crate::catalog::{Check, Control};
-use crate::model::{PlatformSetting, Record};
+use crate::model::{PlatformSetting, Record, RecordKind};
 use verdict::{judged_elsewhere, missing_logs, verdict, Join, Verdict};
 
 /// The `platform` evaluator.
@@ -24,7 +24,17 @@ pub struct Platform;
 impl Evaluator for Platform {
     fn judge(&self, ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
         match check.setting {
-            Some(setting) => platform(ctx, control, setting, &current.all),
+            Some(setting) => {
+                // Platform facts are on platform resources and on policy states only
+                // (`ingest::emit` makes them so):
+                // the standing records of those two kinds, in record order.
+                let mut carriers: Vec<u32> = [RecordKind::Platform, RecordKind::Policy]
+                    .into_iter()
+                    .flat_map(|kind| current.of_kind(ctx.records, kind).iter().copied())
+                    .collect();
+                carriers.sort_unstable();
+                platform(ctx, control, setting, &carriers)
+            }
             None => Judged::not_assessed("platform setting"),
         }
     }
