@@ -6,7 +6,7 @@ use super::super::{Ctx, FindingState, ReasonCode, Status};
 use super::{current_scans, image_label, unproven};
 use crate::catalog::selector_glob as glob;
 use crate::catalog::{Check, Control};
-use crate::model::Record;
+use crate::model::{Record, RecordKind};
 use std::collections::BTreeSet;
 
 /// The `base-image` evaluator.
@@ -20,13 +20,13 @@ impl Evaluator for BaseImage {
         _check: &Check,
         current: &Current,
     ) -> Judged {
-        base_image(ctx, &current.all)
+        base_image(ctx, current.of_kind(ctx.records, RecordKind::Scan))
     }
 }
 
 /// IMG-06: approved, supported base OS; few families.
-fn base_image(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
-    let scans = current_scans(ctx, current);
+fn base_image(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
+    let scans = current_scans(ctx, standing_scans);
     let family = |r: &Record| -> Option<String> {
         r.image_facts()
             .and_then(|f| f.os_family.as_deref())

@@ -6,6 +6,7 @@ use super::super::view::Current;
 use super::super::{Ctx, FindingState, ReasonCode, Status};
 use super::{current_scans, image_label, n, unproven};
 use crate::catalog::{Check, Control};
+use crate::model::RecordKind;
 use chrono::Duration;
 
 /// The `image-age` evaluator.
@@ -19,13 +20,13 @@ impl Evaluator for ImageAge {
         _check: &Check,
         current: &Current,
     ) -> Judged {
-        image_age(ctx, &current.all)
+        image_age(ctx, current.of_kind(ctx.records, RecordKind::Scan))
     }
 }
 
 /// IMG-10: images built within the maximum age.
-fn image_age(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
-    let scans = current_scans(ctx, current);
+fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
+    let scans = current_scans(ctx, standing_scans);
     let max = Duration::days(ctx.config.images.max_age_days.max(1));
     let mut evidence = Vec::new();
     let (mut old, mut aging, mut ok) = (Vec::new(), 0, 0);

@@ -62,7 +62,8 @@ fn standing<'a>(
         .filter_map(|i| ctx.records.get(i).map(|r| (i, r)))
 }
 
-/// Images seen running, keyed by canonical name.
+/// Images seen running, keyed by canonical name (`current`: standing records, or the
+/// standing sightings alone).
 fn running_images<'a>(ctx: &'a Ctx<'_>, current: &'a [u32]) -> BTreeMap<String, &'a Record> {
     let mut out = BTreeMap::new();
     for (i, r) in standing(ctx, current) {
@@ -80,7 +81,9 @@ fn running_images<'a>(ctx: &'a Ctx<'_>, current: &'a [u32]) -> BTreeMap<String, 
 fn scans<'a>(ctx: &'a Ctx<'_>) -> BTreeMap<String, &'a Record> {
     let mut out: BTreeMap<String, &Record> = BTreeMap::new();
     for (i, r) in ctx.records.iter().enumerate() {
-        if r.scan_class() != Some(ScanClass::Vulnerability)
+        // The kind first: it is in the record, the scan class behind a pointer.
+        if r.kind != RecordKind::Scan
+            || r.scan_class() != Some(ScanClass::Vulnerability)
             || r.observed_at.is_none_or(|t| t > ctx.at)
         {
             continue;
@@ -99,6 +102,7 @@ fn scans<'a>(ctx: &'a Ctx<'_>) -> BTreeMap<String, &'a Record> {
 /// the image facts: OS, end of life, build time). A scan that carries image facts is
 /// preferred over one that carries none (a registry's sub-assessments name no OS or
 /// build time), so that another tool's scan of the same image cannot hide them.
+/// (`current`: standing records, or the standing scans alone.)
 fn current_scans<'a>(ctx: &'a Ctx<'_>, current: &'a [u32]) -> BTreeMap<String, &'a Record> {
     let has_facts = |r: &Record| r.image_facts().is_some_and(|f| !f.is_empty());
     let mut out: BTreeMap<String, &Record> = BTreeMap::new();

@@ -7,7 +7,7 @@ use super::super::view::Current;
 use super::super::{Ctx, FindingState, ReasonCode, Status};
 use super::{n, running_images, scans};
 use crate::catalog::{Check, Control};
-use crate::model::ScanClass;
+use crate::model::{RecordKind, ScanClass};
 use std::collections::{HashMap, HashSet};
 
 /// The `runtime-mapping` evaluator.
@@ -21,7 +21,7 @@ impl Evaluator for RuntimeMapping {
         _check: &Check,
         current: &Current,
     ) -> Judged {
-        runtime_mapping(ctx, &current.all)
+        runtime_mapping(ctx, current.of_kind(ctx.records, RecordKind::Sighting))
     }
 }
 
@@ -29,7 +29,9 @@ impl Evaluator for RuntimeMapping {
 fn scanned_digests<'a>(ctx: &'a Ctx<'_>) -> HashMap<String, HashSet<&'a str>> {
     let mut out: HashMap<String, HashSet<&str>> = HashMap::new();
     for (i, r) in ctx.records.iter().enumerate() {
-        if r.scan_class() != Some(ScanClass::Vulnerability)
+        // The kind first: it is in the record, the scan class behind a pointer.
+        if r.kind != RecordKind::Scan
+            || r.scan_class() != Some(ScanClass::Vulnerability)
             || r.observed_at.is_none_or(|t| t > ctx.at)
         {
             continue;
@@ -46,8 +48,8 @@ fn scanned_digests<'a>(ctx: &'a Ctx<'_>) -> HashMap<String, HashSet<&'a str>> {
 
 /// IMG-03: every running image maps to a scan of the content that runs: the digests
 /// are compared when both sides have one; a match by tag only warns.
-fn runtime_mapping(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
-    let running = running_images(ctx, current);
+fn runtime_mapping(ctx: &Ctx<'_>, standing_sightings: &[u32]) -> Judged {
+    let running = running_images(ctx, standing_sightings);
     if running.is_empty() {
         return Judged::not_assessed("sighting:running");
     }

@@ -7,6 +7,7 @@ use super::super::view::Current;
 use super::super::{Ctx, FindingState, ReasonCode, Status};
 use super::{n, running_images, scans};
 use crate::catalog::{Check, Control};
+use crate::model::RecordKind;
 use chrono::Duration;
 use std::collections::BTreeSet;
 
@@ -21,13 +22,13 @@ impl Evaluator for ScanCoverage {
         _check: &Check,
         current: &Current,
     ) -> Judged {
-        scan_coverage(ctx, &current.all)
+        scan_coverage(ctx, current.of_kind(ctx.records, RecordKind::Sighting))
     }
 }
 
 /// IMG-01: every image seen running or scanned has a fresh scan.
-fn scan_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
-    let running = running_images(ctx, current);
+fn scan_coverage(ctx: &Ctx<'_>, standing_sightings: &[u32]) -> Judged {
+    let running = running_images(ctx, standing_sightings);
     let scans = scans(ctx);
     if running.is_empty() && scans.is_empty() {
         return Judged::not_assessed("scan:vulnerability-scan");
