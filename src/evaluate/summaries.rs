@@ -4,8 +4,8 @@
 use super::{ControlResult, Ctx, Finding, FindingState, ImageSummary, TeamSummary, WaiverState};
 use crate::catalog::{selector_glob as glob, Catalog};
 use crate::config::{Config, Owner};
-use crate::model::{Outcome, RecordKind, ScanClass, Subject};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use crate::model::{ImageRef, Outcome, RecordKind, ScanClass, Subject};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// The team owning a subject (first matching owner).
 pub fn owner_of<'c>(config: &'c Config, s: &Subject) -> Option<&'c Owner> {
@@ -34,8 +34,12 @@ pub fn images(
     // Workloads and aliases per image, as sets: an image may run in thousands of pods.
     let mut running: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut aliases: HashMap<String, BTreeSet<String>> = HashMap::new();
+    // Most records name an image many others name too: its canonical name is spelt
+    // once per canonical reference, and a reference's alias is looked at once.
+    let mut names: HashMap<&ImageRef, String> = HashMap::new();
+    let mut aliased: HashSet<(&ImageRef, &ImageRef)> = HashSet::new();
     for (i, r) in ctx.records.iter().enumerate() {
-        let (Some(img), Some(name)) = (&r.subject.image, ctx.image_name_at(i)) else {
+        let (Some(img), Some(canonical)) = (&r.subject.image, ctx.image_at(i)) else {
             continue;
         };
         // A VEX statement names a product, not an image of the estate (a vendor's
@@ -44,28 +48,37 @@ pub fn images(
         {
             continue;
         }
-        let e = map.entry(name.clone()).or_insert_with(|| ImageSummary {
-            image: crate::model::ImageRef::parse(&name).unwrap_or_else(|| img.clone()),
-            aliases: Vec::new(),
-            open_by_severity: BTreeMap::new(),
-            last_scanned: None,
-            os: None,
-            running_in: Vec::new(),
-            seen_by: Vec::new(),
-            controls: Vec::new(),
-            team: owner_of(ctx.config, &r.subject).map(|o| o.team.clone()),
-            signed: false,
-        });
-        let alias = img.to_string();
-        if alias != name {
-            aliases.entry(name.clone()).or_default().insert(alias);
+        let name: &String = names.entry(canonical).or_insert_with(|| canonical.tagged());
+        if !map.contains_key(name) {
+            let summary = ImageSummary {
+                image: crate::model::ImageRef::parse(name).unwrap_or_else(|| img.clone()),
+                aliases: Vec::new(),
+                open_by_severity: BTreeMap::new(),
+                last_scanned: None,
+                os: None,
+                running_in: Vec::new(),
+                seen_by: Vec::new(),
+                controls: Vec::new(),
+                team: owner_of(ctx.config, &r.subject).map(|o| o.team.clone()),
+                signed: false,
+            };
+            map.insert(name.clone(), summary);
+        }
+        let Some(e) = map.get_mut(name) else {
+            continue;
+        };
+        if aliased.insert((canonical, img)) {
+            let alias = img.to_string();
+            if alias != *name {
+                aliases.entry(name.clone()).or_default().insert(alias);
+            }
         }
         if e.image.digest.is_none() {
             e.image.digest = img.digest.clone();
         }
-        let fmt = r.format.id().to_string();
-        if !e.seen_by.contains(&fmt) {
-            e.seen_by.push(fmt);
+        let format = r.format.id();
+        if !e.seen_by.iter().any(|s| s == format) {
+            e.seen_by.push(format.to_string());
         }
         match r.kind {
             RecordKind::Scan
@@ -82,7 +95,7 @@ pub fn images(
             }
             RecordKind::Sighting => {
                 if let Some(w) = r.subject.workload() {
-                    running.entry(name).or_default().insert(w);
+                    running.entry(name.clone()).or_default().insert(w);
                 }
             }
             RecordKind::Signature if r.outcome == Outcome::Pass => e.signed = true,
