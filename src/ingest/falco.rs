@@ -156,62 +156,77 @@ impl Ingestor for Falco {
     }
 
     fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
-        let Some(raw) = doc.parse::<RawAlert>(ctx) else {
-            return;
-        };
-        let fields = raw.output_fields.unwrap_or_default();
-        let observed = raw.time.as_deref().and_then(parse_time).or_else(|| {
-            fields
-                .evt_time
-                .text()
-                .or_else(|| fields.evt_time_iso.text())
-                .and_then(|v| v.parse::<i64>().ok())
-                .and_then(from_epoch_nanos)
-        });
-        let origin = ctx.origin(FORMAT).tool("falco").observed(observed);
-        let priority = raw.priority.unwrap_or_default();
-        let is_heartbeat = raw.rule.starts_with("Falco internal") && raw.rule.contains("metrics");
-        let mut rec = if is_heartbeat {
-            // The metrics snapshot is Falco's own heartbeat; its rule name stays the check id.
-            let mut hb = origin.heartbeat(Sensor::Falco);
-            hb.check = Text::from(&*raw.rule);
-            hb
-        } else {
-            origin.alert(&*raw.rule, severity_of_priority(&priority), None)
-        };
-        rec = rec
-            .title(&raw.rule)
-            .message(raw.output.as_deref().unwrap_or_default());
-        rec.subject.node = raw
-            .hostname
-            .filter(|h| !h.is_empty())
-            .map(|h| Text::from(&*h));
-        rec.subject.namespace = text(&fields.namespace);
-        rec.subject.name = text(&fields.pod);
-        if rec.subject.name.is_some() {
-            rec.subject.kind = Some(Text::from("Pod"));
+        if let Some(raw) = doc.parse::<RawAlert>(ctx) {
+            read(raw, doc, ctx);
         }
-        rec.subject.container = text(&fields.container);
-        rec.subject.image = match fields.image_repository.text() {
-            Some(repo) => {
-                ImageRef::from_parts(repo, fields.image_tag.text(), fields.image_digest.text())
-            }
-            None => fields.image.text().and_then(ImageRef::parse),
-        };
-        rec = rec
-            .attr("priority", &*priority)
-            .attr("source", raw.source.as_deref().unwrap_or_default());
-        if rec.keeps_text() {
-            rec = rec.attr("tags", raw.tags.unwrap_or_default().join(","));
-        }
-        if let Some(cmd) = fields.cmdline.text() {
-            rec = rec.attr_redacted("cmdline", cmd);
-        }
-        if let Some(user) = fields.user.text() {
-            rec = rec.attr("user", user);
-        }
-        ctx.emit(rec, &doc.whole());
     }
+
+    fn ingest_line(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) -> bool {
+        // `rule` is required by the parse; `priority` and `time` must be there too.
+        match serde_json::from_str::<RawAlert>(doc.text) {
+            Ok(raw) if raw.priority.is_some() && raw.time.is_some() => {
+                read(raw, doc, ctx);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The record one parsed alert makes.
+fn read(raw: RawAlert<'_>, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
+    let fields = raw.output_fields.unwrap_or_default();
+    let observed = raw.time.as_deref().and_then(parse_time).or_else(|| {
+        fields
+            .evt_time
+            .text()
+            .or_else(|| fields.evt_time_iso.text())
+            .and_then(|v| v.parse::<i64>().ok())
+            .and_then(from_epoch_nanos)
+    });
+    let origin = ctx.origin(FORMAT).tool("falco").observed(observed);
+    let priority = raw.priority.unwrap_or_default();
+    let is_heartbeat = raw.rule.starts_with("Falco internal") && raw.rule.contains("metrics");
+    let mut rec = if is_heartbeat {
+        // The metrics snapshot is Falco's own heartbeat; its rule name stays the check id.
+        let mut hb = origin.heartbeat(Sensor::Falco);
+        hb.check = Text::from(&*raw.rule);
+        hb
+    } else {
+        origin.alert(&*raw.rule, severity_of_priority(&priority), None)
+    };
+    rec = rec
+        .title(&raw.rule)
+        .message(raw.output.as_deref().unwrap_or_default());
+    rec.subject.node = raw
+        .hostname
+        .filter(|h| !h.is_empty())
+        .map(|h| Text::from(&*h));
+    rec.subject.namespace = text(&fields.namespace);
+    rec.subject.name = text(&fields.pod);
+    if rec.subject.name.is_some() {
+        rec.subject.kind = Some(Text::from("Pod"));
+    }
+    rec.subject.container = text(&fields.container);
+    rec.subject.image = match fields.image_repository.text() {
+        Some(repo) => {
+            ImageRef::from_parts(repo, fields.image_tag.text(), fields.image_digest.text())
+        }
+        None => fields.image.text().and_then(ImageRef::parse),
+    };
+    rec = rec
+        .attr("priority", &*priority)
+        .attr("source", raw.source.as_deref().unwrap_or_default());
+    if rec.keeps_text() {
+        rec = rec.attr("tags", raw.tags.unwrap_or_default().join(","));
+    }
+    if let Some(cmd) = fields.cmdline.text() {
+        rec = rec.attr_redacted("cmdline", cmd);
+    }
+    if let Some(user) = fields.user.text() {
+        rec = rec.attr("user", user);
+    }
+    ctx.emit(rec, &doc.whole());
 }
 
 /// Falco priorities (`Emergency` … `Debug`) on muster's severity scale.

@@ -44,6 +44,9 @@ const ANN_DECISION: &str = "authorization.k8s.io/decision";
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct RawEvent<'a> {
+    /// `Event` (read only for [`Ingestor::ingest_line`]'s check).
+    #[serde(default, borrow)]
+    kind: IfString<'a>,
     #[serde(default, borrow, rename = "auditID")]
     audit_id: Option<Lent<'a>>,
     #[serde(default, borrow)]
@@ -273,16 +276,36 @@ impl Ingestor for K8sAudit {
     }
 
     fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
-        let Some(ev) = doc.parse::<RawEvent<'_>>(ctx) else {
-            return;
-        };
-        let at = EventAt {
-            slice: doc.text,
-            pointer: String::new(),
-            cluster: None,
-        };
-        emit_event(doc, ctx, FORMAT, ev, &at);
+        if let Some(ev) = doc.parse::<RawEvent<'_>>(ctx) {
+            emit_bare_event(doc, ctx, ev);
+        }
     }
+
+    fn ingest_line(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) -> bool {
+        // What `detect` asks of the probe, asked of the parse.
+        match serde_json::from_str::<RawEvent<'_>>(doc.text) {
+            Ok(ev)
+                if ev.kind.0.as_deref() == Some("Event")
+                    && ev.audit_id.is_some()
+                    && ev.stage.is_some()
+                    && ev.verb.is_some() =>
+            {
+                emit_bare_event(doc, ctx, ev);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The records of an event that is the whole document (no envelope).
+fn emit_bare_event(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, ev: RawEvent<'_>) {
+    let at = EventAt {
+        slice: doc.text,
+        pointer: String::new(),
+        cluster: None,
+    };
+    emit_event(doc, ctx, FORMAT, ev, &at);
 }
 
 /// Where one audit event was found, and what its envelope says about it.

@@ -94,6 +94,15 @@ pub trait Ingestor: Sync + Send {
     fn detects_from_top_level(&self) -> bool {
         false
     }
+    /// For a [`Ingestor::detects_from_top_level`] format, offered each further line of
+    /// a file it has claimed, before any probe: read the line when the format's own
+    /// parse of it shows the keys `detect` asks for, and say so. `false` (the line does
+    /// not parse, or lacks one of those keys) leaves the line untouched, to be probed
+    /// and detected as any other, so detection and diagnostics do not depend on this
+    /// shortcut. `doc.probe` is empty here.
+    fn ingest_line(&self, _doc: &Doc<'_>, _ctx: &mut FileCtx<'_>) -> bool {
+        false
+    }
     /// The format.
     fn format(&self) -> Format {
         Format::of(self.info())

@@ -2,9 +2,10 @@
 //!
 //! The probe reads the top-level keys, short scalar values and the shape of nested
 //! objects two levels deep, skipping everything else without allocating. Keys and
-//! strings are borrowed from the text when they have no escapes (every JSON line of
-//! a runtime or audit log is probed, so this is on the hot path). Detection
-//! rules (`Ingestor::detect`) test the probe, never the file name.
+//! strings are borrowed from the text when they have no escapes (a JSON line of a
+//! runtime or audit log is probed unless the format that claimed the file reads it
+//! unprobed, `Ingestor::ingest_line`). Detection rules (`Ingestor::detect`) test the
+//! probe, never the file name.
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;

@@ -113,7 +113,8 @@ pub fn looks_like_json_lines(head: &str) -> bool {
 #[derive(Default)]
 pub struct JsonLines {
     /// The format that claimed the previous line, when it detects from the top level:
-    /// the next line is first offered to it with the cheaper top-level probe.
+    /// the next line is first offered to it unprobed (`Ingestor::ingest_line`), then
+    /// with the cheaper top-level probe.
     sticky: Option<&'static dyn Ingestor>,
 }
 
@@ -134,6 +135,19 @@ impl JsonLines {
             ctx.fold_events();
         }
         if let Some(ingestor) = self.sticky {
+            // Only an object can be a line of these formats (a struct would also read
+            // from an array).
+            if t.starts_with('{') {
+                let unprobed = Doc {
+                    text: t,
+                    probe: &Probe::default(),
+                    pointer: String::new(),
+                    line: Some(lineno),
+                };
+                if ingestor.ingest_line(&unprobed, ctx) {
+                    return;
+                }
+            }
             if let Ok(probe) = Probe::top_level(t) {
                 if ingestor.detect(&probe) {
                     let doc = Doc {
@@ -281,5 +295,98 @@ fn closest_format(probe: &Probe) -> (Option<Format>, String) {
             },
         ),
         None => (None, String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ingest::source::ingest_bytes;
+    use crate::ingest::IngestOptions;
+    use crate::model::Record;
+    use std::num::NonZeroU64;
+
+    /// Reads `lines` as one JSON Lines file, and each line as a file of its own, and
+    /// checks they agree: after the first line claims the file, later lines are offered
+    /// to its format without a probe (`Ingestor::ingest_line`), and must read exactly
+    /// as a line that is probed and detected does. Returns the records and the lines
+    /// with a diagnostic.
+    fn read_as_alone(lines: &[&str]) -> (Vec<Record>, Vec<u64>) {
+        let opts = IngestOptions::default();
+        let (whole_summary, whole) = ingest_bytes("f.jsonl", lines.join("\n").as_bytes(), &opts);
+        let mut alone = Vec::new();
+        let mut alone_diags = Vec::new();
+        for (i, line) in lines.iter().enumerate() {
+            let lineno = i as u64 + 1;
+            let (s, recs) = ingest_bytes("f.jsonl", line.as_bytes(), &opts);
+            alone.extend(recs.into_iter().map(|mut r| {
+                r.provenance.line = NonZeroU64::new(lineno);
+                r
+            }));
+            alone_diags.extend(
+                s.diagnostics
+                    .iter()
+                    .filter(|d| d.line.is_some())
+                    .map(|d| (lineno, d.column, d.message.clone())),
+            );
+        }
+        let whole_diags: Vec<_> = whole_summary
+            .diagnostics
+            .iter()
+            .filter_map(|d| Some((d.line?, d.column, d.message.clone())))
+            .collect();
+        assert_eq!(whole, alone);
+        assert_eq!(whole_diags, alone_diags);
+        (whole, whole_diags.iter().map(|d| d.0).collect())
+    }
+
+    #[test]
+    fn falco_lines_read_without_a_probe_read_as_probed_lines_do() {
+        let (recs, diagnosed) = read_as_alone(&[
+            r#"{"rule":"A","priority":"Error","time":"2026-10-01T10:00:00Z","output_fields":{"k8s.ns.name":"shop","k8s.pod.name":"web-1"}}"#,
+            // Escaped strings, and the keys in another order.
+            r#"{"time":"2026-10-01T10:00:01Z","priority":"Notic\u0065","rule":"B \"quoted\"","hostname":"node\u002d1"}"#,
+            // A null priority: the shortcut declines, the probe still sees the key.
+            r#"{"rule":"C","priority":null,"time":"2026-10-01T10:00:02Z"}"#,
+            // Wrong types: one diagnostic, from the probed path.
+            r#"{"rule":"D","priority":"Error","time":"2026-10-01T10:00:03Z","hostname":5}"#,
+            r#"{"rule":"E","priority":7,"time":"2026-10-01T10:00:04Z"}"#,
+        ]);
+        let checks: Vec<&str> = recs.iter().map(|r| &*r.check).collect();
+        assert_eq!(checks, ["A", "B \"quoted\"", "C"]);
+        assert_eq!(diagnosed, [4, 5]);
+    }
+
+    #[test]
+    fn audit_lines_read_without_a_probe_read_as_probed_lines_do() {
+        let event = |extra: &str, day: u32| {
+            format!(
+                r#"{{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Metadata","auditID":"a{day}","stage":"ResponseComplete","verb":"create","user":{{"username":"bob"}},"objectRef":{{"resource":"pods","namespace":"shop","name":"web"}},"responseStatus":{{"code":201}},"requestReceivedTimestamp":"2026-10-{day:02}T10:00:00Z","stageTimestamp":"2026-10-{day:02}T10:00:01Z"{extra}}}"#
+            )
+        };
+        let lines = [
+            event("", 1),
+            event(
+                r#","annotations":{"authorization.k8s.io/decision":"allow"}"#,
+                2,
+            ),
+            // `kind` escaped: still an Event.
+            event("", 3).replace(r#""kind":"Event""#, r#""kind":"Ev\u0065nt""#),
+            // A null stage: the shortcut declines, the probe still sees the key.
+            event("", 4).replace(r#""stage":"ResponseComplete""#, r#""stage":null"#),
+            // Not an Event: neither path reads it as one.
+            event("", 5).replace(r#""kind":"Event""#, r#""kind":"EventList""#),
+            // A wrong type: one diagnostic, from the probed path.
+            event(r#","verb":5"#, 6).replace(r#""verb":"create","#, ""),
+        ];
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let (recs, diagnosed) = read_as_alone(&lines);
+        let days: std::collections::BTreeSet<u32> = recs
+            .iter()
+            .filter_map(|r| r.observed_at)
+            .map(|t| chrono::Datelike::day(&t))
+            .collect();
+        assert_eq!(days, [1, 2, 3, 4].into(), "the EventList line is no event");
+        // The EventList line is reported as unreadable, the wrong type as invalid.
+        assert_eq!(diagnosed, [5, 6]);
     }
 }
