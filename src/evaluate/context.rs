@@ -214,16 +214,26 @@ impl Index {
         let findings = FindingIds::build(records, finding_keys, &excluded);
         let mut group_of: HashMap<String, u32> = HashMap::new();
         let mut image_names: Vec<Vec<ImageRef>> = Vec::new();
+        // Records share their canonical reference (a slot of the identity, or their
+        // shared subject's own): its group is looked up by name once per reference.
+        let mut group_of_ref: HashMap<*const ImageRef, u32, foldhash::fast::RandomState> =
+            HashMap::default();
         let image_group: Vec<u32> = records
             .iter()
-            .map(|r| {
-                let (Some(img), Some(canonical)) = (&r.subject.image, identity.of_record(r)) else {
+            .zip(&image_slots)
+            .map(|(r, slot)| {
+                let (Some(img), Some(canonical)) = (&r.subject.image, identity.at_slot(*slot, r))
+                else {
                     return u32::MAX;
                 };
-                let g = *group_of.entry(canonical.tagged()).or_insert_with(|| {
-                    image_names.push(Vec::new());
-                    (image_names.len() - 1) as u32
-                });
+                let g = *group_of_ref
+                    .entry(std::ptr::from_ref(canonical))
+                    .or_insert_with(|| {
+                        *group_of.entry(canonical.tagged()).or_insert_with(|| {
+                            image_names.push(Vec::new());
+                            (image_names.len() - 1) as u32
+                        })
+                    });
                 if let Some(names) = image_names.get_mut(g as usize) {
                     if !names.contains(img) {
                         names.push(img.clone());

@@ -39,6 +39,15 @@ pub enum Specificity {
 /// how specific each is. Computed once per report.
 pub type Candidates = HashMap<u32, Box<[(u32, Specificity)]>>;
 
+/// `id` upper-cased, copied only when it has a lower-case letter.
+fn upper(id: &str) -> std::borrow::Cow<'_, str> {
+    if id.bytes().any(|b| b.is_ascii_lowercase()) {
+        id.to_ascii_uppercase().into()
+    } else {
+        id.into()
+    }
+}
+
 /// Find, for every vulnerability record, the VEX statements about it. `canonical`
 /// gives an image's one name across tools (digest references resolved to tags).
 pub fn candidates(records: &[Record], canonical: &dyn Fn(&ImageRef) -> String) -> Candidates {
@@ -68,7 +77,7 @@ pub fn candidates(records: &[Record], canonical: &dyn Fn(&ImageRef) -> String) -
         }
         let mut found: Vec<(u32, Specificity)> = std::iter::once(r.check.as_str())
             .chain(r.aliases.iter().map(|a| a.as_str()))
-            .filter_map(|id| by_id.get(&id.to_ascii_uppercase()))
+            .filter_map(|id| by_id.get(&*upper(id)))
             .flatten()
             .filter_map(|&s| {
                 let statement = records.get(s as usize)?;
