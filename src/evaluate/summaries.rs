@@ -34,10 +34,11 @@ pub fn images(
     // Workloads and aliases per image, as sets: an image may run in thousands of pods.
     let mut running: HashMap<String, BTreeSet<String>> = HashMap::new();
     let mut aliases: HashMap<String, BTreeSet<String>> = HashMap::new();
-    // Most records name an image many others name too: its canonical name is spelt
-    // once per canonical reference, and a reference's alias is looked at once.
-    let mut names: HashMap<&ImageRef, String> = HashMap::new();
-    let mut aliased: HashSet<(&ImageRef, &ImageRef)> = HashSet::new();
+    // Most records name an image many others name too (records share their subject):
+    // a canonical name is spelt once per canonical reference, and a reference's alias
+    // is looked at once, both keyed by where the reference is.
+    let mut names: HashMap<*const ImageRef, String, Fast> = HashMap::default();
+    let mut aliased: HashSet<(*const ImageRef, *const ImageRef), Fast> = HashSet::default();
     for (i, r) in ctx.records.iter().enumerate() {
         let (Some(img), Some(canonical)) = (&r.subject.image, ctx.image_at(i)) else {
             continue;
@@ -48,7 +49,9 @@ pub fn images(
         {
             continue;
         }
-        let name: &String = names.entry(canonical).or_insert_with(|| canonical.tagged());
+        let name: &String = names
+            .entry(std::ptr::from_ref(canonical))
+            .or_insert_with(|| canonical.tagged());
         if !map.contains_key(name) {
             let summary = ImageSummary {
                 image: crate::model::ImageRef::parse(name).unwrap_or_else(|| img.clone()),
@@ -67,7 +70,7 @@ pub fn images(
         let Some(e) = map.get_mut(name) else {
             continue;
         };
-        if aliased.insert((canonical, img)) {
+        if aliased.insert((std::ptr::from_ref(canonical), std::ptr::from_ref(img))) {
             let alias = img.to_string();
             if alias != *name {
                 aliases.entry(name.clone()).or_default().insert(alias);
@@ -102,9 +105,10 @@ pub fn images(
             _ => {}
         }
     }
+    let mut canonical_names = CanonicalNames::new(ctx);
     for f in findings.iter().filter(|f| f.state.is_open()) {
         if let Some(img) = &f.image {
-            if let Some(e) = map.get_mut(&ctx.canonical(img)) {
+            if let Some(e) = map.get_mut(canonical_names.of(img)) {
                 *e.open_by_severity.entry(f.severity).or_insert(0) += 1;
                 for c in &f.controls {
                     if !e.controls.iter().any(|x| x == c.as_str()) {
@@ -145,12 +149,41 @@ pub fn images(
 pub fn link_images(ctx: &Ctx<'_>, findings: &mut [Finding], images: &[ImageSummary]) {
     let by_name: HashMap<String, &ImageSummary> =
         images.iter().map(|i| (i.image.tagged(), i)).collect();
-    for f in findings.iter_mut() {
-        if let Some(img) = &f.image {
-            if let Some(s) = by_name.get(&ctx.canonical(img)) {
-                f.image = Some(s.image.clone());
-            }
+    let mut canonical_names = CanonicalNames::new(ctx);
+    let linked: Vec<Option<&ImageSummary>> = findings
+        .iter()
+        .map(|f| {
+            let img = f.image.as_ref()?;
+            by_name.get(canonical_names.of(img)).copied()
+        })
+        .collect();
+    for (f, s) in findings.iter_mut().zip(linked) {
+        if let Some(s) = s {
+            f.image = Some(s.image.clone());
         }
+    }
+}
+
+type Fast = foldhash::fast::RandomState;
+
+/// [`Ctx::canonical`] names, worked out once per distinct reference (findings of
+/// one image repeat it thousands of times).
+struct CanonicalNames<'c, 'r> {
+    ctx: &'c Ctx<'c>,
+    names: HashMap<&'r ImageRef, String, Fast>,
+}
+
+impl<'c, 'r> CanonicalNames<'c, 'r> {
+    fn new(ctx: &'c Ctx<'c>) -> Self {
+        CanonicalNames {
+            ctx,
+            names: HashMap::default(),
+        }
+    }
+
+    fn of(&mut self, img: &'r ImageRef) -> &str {
+        let ctx = self.ctx;
+        self.names.entry(img).or_insert_with(|| ctx.canonical(img))
     }
 }
 
