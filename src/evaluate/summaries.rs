@@ -7,6 +7,9 @@ use crate::config::{Config, Owner};
 use crate::model::{ImageRef, Outcome, RecordKind, ScanClass, Subject};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+/// A fast hasher for maps that live only as long as one summary.
+type Fast = foldhash::fast::RandomState;
+
 /// The team owning a subject (first matching owner).
 pub fn owner_of<'c>(config: &'c Config, s: &Subject) -> Option<&'c Owner> {
     config.owners.iter().find(|o| {
@@ -163,8 +166,6 @@ pub fn link_images(ctx: &Ctx<'_>, findings: &mut [Finding], images: &[ImageSumma
         }
     }
 }
-
-type Fast = foldhash::fast::RandomState;
 
 /// [`Ctx::canonical`] names, worked out once per distinct reference (findings of
 /// one image repeat it thousands of times).
