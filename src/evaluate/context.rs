@@ -113,60 +113,99 @@ type SelectionKey<'r> = (crate::model::RecordKind, &'r str, &'r [Text]);
 /// Per record, which distinct list of check `gid`s it has, and those lists.
 type Selections = (Vec<u32>, Vec<Arc<[u32]>>);
 
-/// Which checks' selectors match each record, computed once per report and memoised
-/// by (kind, id, aliases): most records share their id with many others.
+/// Which checks' selectors match each record, computed once per report: once per
+/// distinct (kind, id, aliases), which is all a selector reads (most records share
+/// their id with many others, across the whole report: a CVE recurs in every image).
 fn selections(records: &[Record], catalog: &Catalog) -> Selections {
+    type Fast = foldhash::fast::RandomState;
     let checks: Vec<&crate::catalog::Check> = catalog.checks().collect();
-    // Each chunk numbers its own distinct lists (in order of first appearance), so a
-    // record costs 4 bytes here, not a shared pointer.
-    let chunks: Vec<Selections> = records
-        .par_chunks(16 * 1024)
-        .map(|chunk| {
-            let mut memo: HashMap<SelectionKey<'_>, u32> = HashMap::new();
-            let mut lists: Vec<Arc<[u32]>> = Vec::new();
+    // Each chunk numbers its own distinct keys (in order of first appearance, with a
+    // record that has each), so a record costs 4 bytes here.
+    let chunks: Vec<(Vec<u32>, Vec<usize>)> = records
+        .par_chunks(SELECTION_CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut memo: HashMap<SelectionKey<'_>, u32, Fast> = HashMap::default();
+            let mut firsts: Vec<usize> = Vec::new();
             let local = chunk
                 .iter()
-                .map(|r| {
+                .enumerate()
+                .map(|(i, r)| {
                     *memo
                         .entry((r.kind, r.check.as_str(), r.aliases.as_slice()))
                         .or_insert_with(|| {
-                            lists.push(
-                                checks
-                                    .iter()
-                                    .filter(|ch| ch.selectors.iter().any(|s| s.matches(r)))
-                                    .map(|ch| ch.gid as u32)
-                                    .collect(),
-                            );
-                            (lists.len() - 1) as u32
+                            firsts.push(c * SELECTION_CHUNK + i);
+                            (firsts.len() - 1) as u32
                         })
                 })
                 .collect();
-            (local, lists)
+            (local, firsts)
         })
         .collect();
-    // Number the distinct lists across chunks, in order of first appearance (equal
-    // lists of two chunks are separate allocations: compare them by content).
-    let mut ids: HashMap<Arc<[u32]>, u32> = HashMap::new();
-    let mut lists: Vec<Arc<[u32]>> = Vec::new();
-    let mut selected = Vec::with_capacity(records.len());
-    for (local, chunk_lists) in chunks {
-        let global: Vec<u32> = chunk_lists
-            .into_iter()
-            .map(|list| {
-                *ids.entry(list).or_insert_with_key(|list| {
-                    lists.push(list.clone());
-                    (lists.len() - 1) as u32
-                })
-            })
-            .collect();
-        selected.extend(
-            local
+    // The report's distinct keys, in order of first appearance, each with its record.
+    let mut key_ids: HashMap<SelectionKey<'_>, u32, Fast> = HashMap::default();
+    let mut key_records: Vec<usize> = Vec::new();
+    let chunk_keys: Vec<Vec<u32>> = chunks
+        .iter()
+        .map(|(_, firsts)| {
+            firsts
                 .iter()
-                .map(|l| global.get(*l as usize).copied().unwrap_or(0)),
-        );
+                .filter_map(|&i| {
+                    let r = records.get(i)?;
+                    Some(
+                        *key_ids
+                            .entry((r.kind, r.check.as_str(), r.aliases.as_slice()))
+                            .or_insert_with(|| {
+                                key_records.push(i);
+                                (key_records.len() - 1) as u32
+                            }),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    drop(key_ids);
+    // Each key's checks, matched once.
+    let key_lists: Vec<Vec<u32>> = key_records
+        .par_iter()
+        .map(|&i| {
+            let Some(r) = records.get(i) else {
+                return Vec::new();
+            };
+            checks
+                .iter()
+                .filter(|ch| ch.selectors.iter().any(|s| s.matches(r)))
+                .map(|ch| ch.gid as u32)
+                .collect()
+        })
+        .collect();
+    // Number the distinct lists in order of first appearance (keys differ, lists may
+    // not: compare them by content).
+    let mut ids: HashMap<&[u32], u32, Fast> = HashMap::default();
+    let mut lists: Vec<Arc<[u32]>> = Vec::new();
+    let list_of_key: Vec<u32> = key_lists
+        .iter()
+        .map(|list| {
+            *ids.entry(list.as_slice()).or_insert_with(|| {
+                lists.push(Arc::from(list.as_slice()));
+                (lists.len() - 1) as u32
+            })
+        })
+        .collect();
+    let mut selected = Vec::with_capacity(records.len());
+    for ((local, _), keys) in chunks.iter().zip(&chunk_keys) {
+        selected.extend(local.iter().map(|k| {
+            keys.get(*k as usize)
+                .and_then(|key| list_of_key.get(*key as usize))
+                .copied()
+                .unwrap_or(0)
+        }));
     }
     (selected, lists)
 }
+
+/// Records per chunk when check selections are worked out in parallel.
+const SELECTION_CHUNK: usize = 16 * 1024;
 
 /// Number the records' targets densely, in order of first appearance: (id per record,
 /// count). Keys are made a chunk at a time (in parallel) and only distinct ones are
