@@ -164,13 +164,15 @@ impl Ctx<'_> {
     /// When the episode of the finding that record `i` belongs to was first seen: the
     /// finding's first sighting, or, when it was fixed and came back, the first sighting
     /// of the episode record `i` is part of (an undated record: the episode standing
-    /// at `self.at`).
+    /// at `self.at`). Never after `self.at`: a finding whose only records by then are
+    /// undated has no first sighting yet ("age unknown"), whatever later reports say.
     pub fn first_seen(&self, i: usize) -> Option<DateTime<Utc>> {
         let id = self.index.findings.of(i)?;
         match self.episode_of(id, i) {
             Some((spans, k)) if k > 0 => spans.get(k).map(|s| s.first_seen),
             _ => self.index.findings.first_seen(id),
         }
+        .filter(|t| *t <= self.at)
     }
 
     /// The episodes of finding `id` (when it was fixed and came back) and the one
