@@ -90,6 +90,8 @@ struct ExpectedFinding {
     outside_production: Option<bool>,
     /// `true`: no report of it was dated.
     undated: Option<bool>,
+    /// `true`: known exploited (a KEV-listed vulnerability: no grace period).
+    known_exploited: Option<bool>,
     /// The formats that reported it, in name order.
     sources: Option<Vec<String>>,
     /// The vulnerable package (also narrows which finding is meant).
@@ -252,6 +254,14 @@ fn run_scenario(dir: &Path) -> Vec<String> {
                 errors.push(format!(
                     "{what}: fixed on {}, expected {d}",
                     date(f.fixed_on)
+                ));
+            }
+        }
+        if let Some(want) = w.known_exploited {
+            if f.known_exploited != want {
+                errors.push(format!(
+                    "{what}: known exploited {}, expected {want}",
+                    f.known_exploited
                 ));
             }
         }

@@ -57,6 +57,10 @@ pub struct FindingIds {
     /// Per finding id that was fixed and came back, its episodes in time order
     /// (computed once, on first use: see [`episodes`]).
     episodes: OnceLock<HashMap<u32, Vec<Span>>>,
+    /// Per finding id that any record flags as known exploited, the earliest time one
+    /// did (`DateTime::MIN_UTC` for an undated record): from then on the whole finding
+    /// is known exploited, whichever tool's record is judged.
+    known_exploited_since: HashMap<u32, DateTime<Utc>>,
 }
 
 impl FindingIds {
@@ -72,7 +76,13 @@ impl FindingIds {
         drop(keys);
         let mut first_seen: Vec<Option<DateTime<Utc>>> = vec![None; count];
         let mut sizes: Vec<u32> = vec![0; count];
+        let mut known_exploited_since: HashMap<u32, DateTime<Utc>> = HashMap::new();
         for (i, (r, id)) in records.iter().zip(&of_record).enumerate() {
+            if r.known_exploited() {
+                let t = r.observed_at.unwrap_or(DateTime::<Utc>::MIN_UTC);
+                let since = known_exploited_since.entry(*id).or_insert(t);
+                *since = (*since).min(t);
+            }
             let id = *id as usize;
             if let (Some(t), Some(slot)) = (
                 r.first_observed_at.or(r.observed_at),
@@ -128,6 +138,7 @@ impl FindingIds {
             starts,
             members,
             episodes: OnceLock::new(),
+            known_exploited_since,
         }
     }
 
@@ -207,6 +218,20 @@ impl Ctx<'_> {
                 })
             })
             .collect()
+    }
+
+    /// Whether the finding of record `i` is known exploited at `self.at`: some record
+    /// of it, observed by then, says so (tools disagree: one scanner reads the KEV
+    /// catalog, another does not; the finding has one grace period, not one per tool).
+    pub fn known_exploited(&self, i: usize) -> bool {
+        let of_finding = self.index.findings.of(i).is_some_and(|id| {
+            self.index
+                .findings
+                .known_exploited_since
+                .get(&id)
+                .is_some_and(|t| *t <= self.at)
+        });
+        of_finding || self.records.get(i).is_some_and(Record::known_exploited)
     }
 
     /// The finding id of record `i` (one id per finding key).

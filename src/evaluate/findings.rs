@@ -378,7 +378,7 @@ fn finding(
         package: r.vuln().and_then(|v| non_empty(&v.package)),
         installed_version: r.vuln().and_then(|v| non_empty(&v.installed)),
         fixed_version: r.vuln().and_then(|v| non_empty(&v.fixed_in)),
-        known_exploited: r.known_exploited(),
+        known_exploited: ctx.known_exploited(latest),
         first_seen: ctx.first_seen(latest),
         last_seen: life.last,
         due: life.due,

@@ -100,7 +100,7 @@ pub fn judge(ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current)
 /// activity, high-risk controls). Runtime alerts get the triage deadlines of
 /// `[grace.alerts]` instead of fix deadlines; an admission violation (a pod admitted
 /// against a Pod Security level) is graced like the policy failure it is.
-fn grace_days(ctx: &Ctx<'_>, control: Option<&Control>, r: &Record) -> Option<i64> {
+fn grace_days(ctx: &Ctx<'_>, control: Option<&Control>, r: &Record, idx: usize) -> Option<i64> {
     let graced_kind = matches!(
         r.kind,
         RecordKind::Vulnerability
@@ -123,7 +123,7 @@ fn grace_days(ctx: &Ctx<'_>, control: Option<&Control>, r: &Record) -> Option<i6
             Severity::Low | Severity::None => a.low,
         });
     }
-    if r.known_exploited() {
+    if ctx.known_exploited(idx) {
         return Some(ctx.config.grace.known_exploited);
     }
     if ctx.config.strict() {
@@ -217,7 +217,7 @@ pub fn classify(
     };
     // No grace (secrets, high-risk configuration, activity): due the day it was
     // first seen, and overdue from then on.
-    let Some(days) = grace_days(ctx, control, r) else {
+    let Some(days) = grace_days(ctx, control, r, idx) else {
         return (FindingState::Overdue, Some(first.date_naive()), None);
     };
     let due = (first + Duration::days(days)).date_naive();
