@@ -90,9 +90,10 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
         });
     }
     let required: Vec<&CheckResult> = results.iter().filter(|c| c.required).collect();
-    let worst = required.iter().max_by_key(|c| c.status.rank());
-    // The worst required check decides, with its own (specific) reason; the control
-    // page lists every check.
+    // The worst required check decides, with its own (specific) reason; of equally bad
+    // checks, the first in catalog order (`max_by_key` keeps the last of equals, hence
+    // `rev`). The control page lists every check.
+    let worst = required.iter().rev().max_by_key(|c| c.status.rank());
     let (mut status, mut reason) = match worst {
         Some(c) => (c.status, c.reason.clone()),
         None => (
