@@ -3,71 +3,45 @@
 //!
 //! The rule, in order (each breaks the ties of the one before):
 //! 1. status: fail before warning;
-//! 2. the worst severity among the control's open failures (overdue, in grace, no fix);
-//! 3. the most days any of its failures is overdue;
-//! 4. the number of its open failures in production scope (a subject whose cluster is
-//!    named and matches none of `[scope] production_clusters` is outside it; a subject
-//!    that names no cluster counts as production, as in the evaluation);
+//! 2. the worst severity among the control's open findings (overdue, in grace, no fix);
+//! 3. the most days any of them is overdue;
+//! 4. how many of them are open in production scope (a finding the evaluation did not
+//!    set outside production: see `Finding::outside_production`);
 //! 5. the control id.
+//!
+//! The facts are counted over findings, the same ones the remediation list, the
+//! findings export and the control's own reason count: never over evidence rows,
+//! which repeat a finding once per tool and include passing and context records.
 
 use super::build::Ctx;
 use super::views_summary::RiskView;
-use crate::catalog::selector_glob as glob;
-use crate::evaluate::{ControlResult, FindingState, Status};
+use crate::evaluate::{ControlResult, Finding, FindingState, Status};
 use crate::model::Severity;
+use std::collections::HashMap;
 
 /// How many risks the overview and the executive summary show first.
 pub const TOP: usize = 5;
 
 /// What ranks a risk.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RiskFacts {
-    /// Worst severity among open failures (`None`: no open failure listed).
+    /// Worst severity among open findings (`None`: no open finding).
     pub worst: Option<Severity>,
     /// Most days overdue (0: none overdue).
     pub overdue_days: i64,
-    /// Open failures in production scope.
+    /// Open findings in production scope.
     pub production: usize,
 }
 
-/// The cluster a subject label names (`cluster/ns/kind/name` or `cluster NAME`), if any.
-pub fn cluster_of(subject: &str) -> Option<&str> {
-    if let Some(c) = subject.strip_prefix("cluster ") {
-        return Some(c);
-    }
-    let parts: Vec<&str> = subject.split('/').collect();
-    // Four parts and no tag or digest: a workload with its cluster (not an image reference).
-    (parts.len() == 4 && !parts[3].contains([':', '@']) && !parts[0].contains(['.', ':']))
-        .then(|| parts[0])
-}
-
-/// The facts a control ranks by.
-pub fn facts(
-    c: &ControlResult,
-    as_of: chrono::NaiveDate,
-    production_clusters: &[String],
-) -> RiskFacts {
-    let open = c.checks.iter().flat_map(|ch| &ch.evidence).filter(|e| {
-        matches!(
-            e.state,
-            FindingState::Overdue | FindingState::InGrace | FindingState::NoFix
-        )
-    });
-    let mut f = RiskFacts {
-        worst: None,
-        overdue_days: 0,
-        production: 0,
-    };
-    for e in open {
+/// The facts a control ranks by, from its open findings.
+pub fn facts<'f>(open: impl Iterator<Item = &'f Finding>, as_of: chrono::NaiveDate) -> RiskFacts {
+    let mut f = RiskFacts::default();
+    for e in open.filter(|e| e.state.is_open()) {
         f.worst = f.worst.max(Some(e.severity));
-        if e.state == FindingState::Overdue {
-            if let Some(due) = e.due {
-                f.overdue_days = f.overdue_days.max((as_of - due).num_days());
-            }
+        if let (FindingState::Overdue, Some(due)) = (e.state, e.due) {
+            f.overdue_days = f.overdue_days.max((as_of - due).num_days());
         }
-        let production =
-            cluster_of(&e.subject).is_none_or(|cl| production_clusters.iter().any(|p| glob(p, cl)));
-        if production {
+        if !e.outside_production {
             f.production += 1;
         }
     }
@@ -78,13 +52,21 @@ impl Ctx<'_> {
     /// Failing and warning controls, most important first (see the module's rule).
     pub fn ranked_risks(&self) -> Vec<RiskView> {
         let as_of = self.report.as_of.date_naive();
-        let clusters = &self.report.scope.production_clusters;
+        let mut open_by_control: HashMap<&str, Vec<&Finding>> = HashMap::new();
+        for f in self.report.findings.iter().filter(|f| f.state.is_open()) {
+            for c in &f.controls {
+                open_by_control.entry(c.as_str()).or_default().push(f);
+            }
+        }
         let mut risks: Vec<(&ControlResult, RiskFacts)> = self
             .report
             .controls
             .iter()
             .filter(|c| matches!(c.status, Status::Fail | Status::Warning))
-            .map(|c| (c, facts(c, as_of, clusters)))
+            .map(|c| {
+                let open = open_by_control.get(c.id.as_str()).into_iter().flatten();
+                (c, facts(open.copied(), as_of))
+            })
             .collect();
         risks.sort_by(|(a, fa), (b, fb)| {
             (
@@ -133,16 +115,73 @@ impl Ctx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Text;
+
+    fn finding(check: &str, state: FindingState, severity: Severity, due: &str) -> Finding {
+        Finding {
+            key: Text::from(check),
+            kind: Text::from("vulnerability"),
+            check: Text::from(check),
+            title: Text::default(),
+            severity,
+            subject: Text::from("shop/web"),
+            image: None,
+            package: None,
+            installed_version: None,
+            fixed_version: None,
+            known_exploited: false,
+            first_seen: None,
+            last_seen: None,
+            due: due.parse().ok(),
+            fixed_on: None,
+            previous_episodes: Vec::new(),
+            state,
+            outside_production: false,
+            team: None,
+            waiver: None,
+            expired_waiver: None,
+            vex: None,
+            sources: Vec::new(),
+            controls: Vec::new(),
+            provenance: Default::default(),
+        }
+    }
 
     #[test]
-    fn clusters_are_read_from_workload_subjects_only() {
+    fn facts_count_open_findings_once_each_and_read_their_production_scope() {
+        let as_of: chrono::NaiveDate = "2026-11-20".parse().unwrap();
+        let mut staging = finding("CVE-3", FindingState::Overdue, Severity::Low, "2026-11-01");
+        staging.outside_production = true;
+        let found = [
+            finding("CVE-1", FindingState::Overdue, Severity::High, "2026-11-10"),
+            finding(
+                "CVE-2",
+                FindingState::InGrace,
+                Severity::Critical,
+                "2026-11-30",
+            ),
+            staging,
+            finding(
+                "CVE-4",
+                FindingState::Fixed,
+                Severity::Critical,
+                "2026-10-01",
+            ),
+            finding(
+                "CVE-5",
+                FindingState::Waived,
+                Severity::Critical,
+                "2026-10-01",
+            ),
+        ];
+        let f = facts(found.iter(), as_of);
         assert_eq!(
-            cluster_of("aks-prod-weu/shop/Pod/web-1"),
-            Some("aks-prod-weu")
+            f,
+            RiskFacts {
+                worst: Some(Severity::Critical),
+                overdue_days: 19,
+                production: 2,
+            }
         );
-        assert_eq!(cluster_of("cluster aks-stage-weu"), Some("aks-stage-weu"));
-        assert_eq!(cluster_of("shop/Deployment/cart"), None);
-        assert_eq!(cluster_of("contosoacr.azurecr.io/a/b/c:1"), None);
-        assert_eq!(cluster_of("registry.example/a/b/c"), None);
     }
 }
