@@ -62,12 +62,18 @@ impl<'a> Ctx<'a> {
     ) -> Ctx<'a> {
         let mut findings_by_image: std::collections::HashMap<String, Vec<usize>> =
             std::collections::HashMap::new();
+        // Only the images of the report's image summaries have a page.
+        let paged: std::collections::HashSet<String> =
+            report.images.iter().map(|s| image_href(&s.image)).collect();
         let mut image_hrefs = std::collections::HashMap::new();
         for (i, f) in report.findings.iter().enumerate() {
             if let Some(image) = &f.image {
-                image_hrefs
-                    .entry(image)
-                    .or_insert_with(|| image_href(image));
+                if !image_hrefs.contains_key(image) {
+                    let href = image_href(image);
+                    if paged.contains(&href) {
+                        image_hrefs.insert(image, href);
+                    }
+                }
                 findings_by_image.entry(image.key()).or_default().push(i);
             }
         }
@@ -81,12 +87,11 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// [`image_href`], from the pages made once for the findings' images.
-    pub fn image_page(&self, image: &ImageRef) -> String {
-        self.image_hrefs
-            .get(image)
-            .cloned()
-            .unwrap_or_else(|| image_href(image))
+    /// The page of a finding's image ([`image_href`]), `None` when the image has no
+    /// page of its own (no image summary names it): no link then, rather than a
+    /// broken one.
+    pub fn image_page(&self, image: &ImageRef) -> Option<String> {
+        self.image_hrefs.get(image).cloned()
     }
 
     /// A status label.

@@ -28,7 +28,7 @@ impl Ctx<'_> {
             subject: f.subject.clone(),
             image: f.image.as_ref().map(|i| LinkView {
                 text: i.tagged(),
-                href: Some(self.image_page(i)),
+                href: self.image_page(i),
             }),
             package: f.package.clone().unwrap_or_default(),
             installed: f.installed_version.clone().unwrap_or_default(),

@@ -158,9 +158,9 @@ pub fn index(ctx: &Ctx, shared: &Shared) -> (Vec<u8>, SearchPageView) {
         if open_checks.contains(f.check.as_str()) {
             targets.push(-1);
         }
-        if let Some(img) = &f.image {
+        if let Some((img, page)) = f.image.as_ref().and_then(|i| Some((i, ctx.image_page(i)?))) {
             if f.state.is_open() || f.state == FindingState::Waived {
-                targets.push(b.page(&ctx.image_page(img), &img.tagged()));
+                targets.push(b.page(&page, &img.tagged()));
             }
         }
         if targets.is_empty() {
@@ -182,7 +182,9 @@ pub fn index(ctx: &Ctx, shared: &Shared) -> (Vec<u8>, SearchPageView) {
                 &f.image,
                 (f.state.is_open() || f.state == FindingState::Waived),
             ) {
-                t.push(b.page(&image_href(img), &img.tagged()));
+                if let Some(page) = ctx.image_page(img) {
+                    t.push(b.page(&page, &img.tagged()));
+                }
             }
             b.add("p", p, f.installed_version.as_deref().unwrap_or(""), t);
         }
