@@ -505,3 +505,88 @@ fn sample_vex_statement_closes_the_nginx_finding_everywhere_and_shows_its_expire
     assert!(waivers.contains("vulnerable_code_not_in_execute_path"));
     assert!(waivers.contains("https://vex.contoso.example/platform/2026-11-12-001"));
 }
+
+/// Numbers that appear on several pages agree with report.json, and where muster has
+/// no date it does not put one: the remediation list's headline counts open findings
+/// (waived ones apart), the teams table counts unowned new findings (it showed "—"),
+/// the risk lines count open findings (not evidence rows), and the OSCAL observation
+/// of a control whose evidence is undated says its `collected` is the report date.
+#[test]
+fn sample_site_numbers_agree_across_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    build_sample(&site, &[]);
+    let files = read_tree(&site);
+    let page = |p: &str| String::from_utf8_lossy(&files[p]).into_owned();
+    let report: serde_json::Value = serde_json::from_slice(&files["report.json"]).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let state = |f: &serde_json::Value| f["state"].as_str().unwrap_or("").to_string();
+    let open: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| ["overdue", "in-grace", "no-fix"].contains(&state(f).as_str()))
+        .collect();
+    let waived = findings.iter().filter(|f| state(f) == "waived").count();
+    assert!(waived > 0, "the sample has waived findings");
+    let intro = format!(
+        "{} open findings, and {waived} waived findings with their waivers",
+        open.len()
+    );
+    assert!(page("findings.html").contains(&intro), "{intro}");
+
+    // Unowned new findings are counted, not shown as "—".
+    let teams = page("teams.html");
+    let unowned = teams
+        .split("<tr>")
+        .find(|r| r.contains(">Unowned<"))
+        .expect("an Unowned row");
+    let cells: Vec<&str> = unowned.split("<td").collect();
+    let new_cell = cells
+        .iter()
+        .find(|c| c.contains("data-label=\"New\""))
+        .unwrap();
+    assert!(!new_cell.contains('—'), "{new_cell}");
+
+    // The risk line of IMG-04 counts its open findings in production.
+    let img04_open_production = open
+        .iter()
+        .filter(|f| {
+            f["controls"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c == "IMG-04")
+                && f.get("outside_production").is_none()
+        })
+        .count();
+    assert!(
+        page("report.html").contains(&format!("{img04_open_production} open in production")),
+        "IMG-04: {img04_open_production}"
+    );
+
+    // OSCAL: a control with evidence but no dated evidence says so.
+    let oscal: serde_json::Value =
+        serde_json::from_slice(&files["oscal/assessment-results.json"]).unwrap();
+    let controls = report["controls"].as_array().unwrap();
+    let undated: Vec<&str> = controls
+        .iter()
+        .filter(|c| c.get("last_evidence").is_none_or(|v| v.is_null()))
+        .filter(|c| c["evidence_count"].as_u64().unwrap_or(0) > 0)
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert!(!undated.is_empty(), "the sample has undated-only controls");
+    for obs in oscal["assessment-results"]["results"][0]["observations"]
+        .as_array()
+        .unwrap()
+    {
+        let title = obs["title"].as_str().unwrap();
+        if undated
+            .iter()
+            .any(|id| title == format!("Evidence for {id}"))
+        {
+            assert!(
+                obs["remarks"].as_str().unwrap_or("").contains("no date"),
+                "{title}"
+            );
+        }
+    }
+}

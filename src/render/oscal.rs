@@ -104,6 +104,15 @@ pub fn assessment_results(
         if !evidence.is_empty() {
             obs["relevant-evidence"] = Value::Array(evidence);
         }
+        // OSCAL requires `collected`: without a dated record it is the report date,
+        // and the observation says so rather than passing it off as the evidence's.
+        if c.last_evidence.is_none() {
+            obs["remarks"] = Value::String(if c.evidence_count > 0 {
+                "The evidence behind this observation carries no date: 'collected' is the report date, not when the evidence was produced.".into()
+            } else {
+                "No evidence was found: 'collected' is the report date, when muster looked.".into()
+            });
+        }
         observations.push(obs);
         let satisfied = matches!(c.status, Status::Pass | Status::Waived);
         let state_reason = match c.status {

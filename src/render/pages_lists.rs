@@ -40,8 +40,12 @@ struct WaiversPage<'a> {
 struct FindingsPage<'a> {
     items: &'a [FindingView],
     filters: Vec<FilterView>,
-    /// Open findings in all, shown or not.
+    /// Rows of the list in all, shown or not: the open findings and the waived ones.
     total: usize,
+    /// Of those, the open findings (the overview's "open findings").
+    open: usize,
+    /// And the waived ones (listed with their waiver, not open).
+    waived: usize,
 }
 
 #[derive(Serialize)]
@@ -261,8 +265,11 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
             .take(FINDINGS_SHOWN)
             .map(|f| ctx.finding(f))
             .collect();
+        let open = shared.all_open.iter().filter(|f| f.state.is_open()).count();
         let page = FindingsPage {
             total: shared.all_open.len(),
+            open,
+            waived: shared.all_open.len() - open,
             filters: finding_filters(ctx, &shown),
             items: &shown,
         };

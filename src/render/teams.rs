@@ -64,11 +64,14 @@ impl Ctx<'_> {
             href: format!("findings.html?team={value}&state={state}"),
         };
         let page = name.map(team_href);
-        // A count of rows on the team's page (a finding fixed twice is two fixes).
+        // A count of rows on the team's page (a finding fixed twice is two fixes);
+        // unowned findings have no page, so their count is shown without a link.
         let anchored = |anchor: &str, rows: &dyn Fn(&Finding) -> usize| {
-            page.as_ref().map(|p| CountLink {
+            Some(CountLink {
                 count: mine.iter().map(|f| rows(f)).sum(),
-                href: format!("{p}#{anchor}"),
+                href: page
+                    .as_ref()
+                    .map_or_else(String::new, |p| format!("{p}#{anchor}")),
             })
         };
         let has_since = self.report.changes.since.is_some();

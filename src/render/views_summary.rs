@@ -11,7 +11,8 @@ use serde::Serialize;
 pub struct CountLink {
     /// How many.
     pub count: usize,
-    /// The list, relative to the site root (`findings.html?team=Payments&state=overdue`).
+    /// The list, relative to the site root (`findings.html?team=Payments&state=overdue`);
+    /// empty when no page lists exactly these (the count is then shown as plain text).
     pub href: String,
 }
 
