@@ -69,3 +69,19 @@ fn nothing_passes_on_undated_or_stale_evidence() {
         assert_eq!(s.undated_records, 0, "{}: undated records", s.path);
     }
 }
+
+/// The site of the real tool outputs links only to pages it has: a finding whose
+/// image has no page of its own (Defender's untagged reference beside a tagged
+/// summary) is shown without a link.
+#[test]
+fn the_fixtures_site_has_every_page_it_links_to() {
+    let Some(dir) = fixtures() else {
+        println!("skipped: ../shared/fixtures not found");
+        return;
+    };
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    common::build_dir(&dir, &site, &["--as-of", "2026-12-04"]);
+    let broken = common::broken_links(&common::read_tree(&site));
+    assert!(broken.is_empty(), "broken links: {broken:#?}");
+}

@@ -4,26 +4,6 @@
 
 mod common;
 use common::*;
-use std::collections::BTreeSet;
-use std::path::Path;
-
-/// Relative links (href/src) of a page, without fragment or query.
-fn links(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in ["href=\"", "src=\""] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            rest = &rest[i + attr.len()..];
-            let Some(end) = rest.find('"') else { break };
-            let url = &rest[..end];
-            let url = url.split(['#', '?']).next().unwrap_or("");
-            if !url.is_empty() && !url.contains("://") && !url.starts_with("mailto:") {
-                out.push(url.replace("&amp;", "&"));
-            }
-        }
-    }
-    out
-}
 
 #[test]
 fn sample_site_has_every_page_it_links_to_and_every_control() {
@@ -50,18 +30,7 @@ fn sample_site_has_every_page_it_links_to_and_every_control() {
         .filter(|k| k.starts_with("controls/") && k.ends_with(".html"))
         .collect();
     assert_eq!(controls.len(), catalog_size(), "{controls:?}");
-    let mut broken = BTreeSet::new();
-    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
-        let base = Path::new(path).parent().unwrap_or(Path::new(""));
-        for link in links(&String::from_utf8_lossy(bytes)) {
-            let target = normalise(&base.join(&link));
-            if !files.contains_key(&target)
-                && !files.keys().any(|k| k.starts_with(&format!("{target}/")))
-            {
-                broken.insert(format!("{path} -> {link}"));
-            }
-        }
-    }
+    let broken = broken_links(&files);
     assert!(broken.is_empty(), "broken links: {broken:#?}");
     platform_facts_sit_beside_other_evidence(&files);
 }
@@ -101,20 +70,6 @@ fn platform_facts_sit_beside_other_evidence(files: &std::collections::BTreeMap<S
         node.contains("aks-stage-weu.json:1#/agentPoolProfiles/0/securityProfile/enableSecureBoot"),
         "NODE-02 cites no pointer"
     );
-}
-
-fn normalise(p: &Path) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                parts.pop();
-            }
-            std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
-            _ => {}
-        }
-    }
-    parts.join("/")
 }
 
 #[test]

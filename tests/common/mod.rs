@@ -91,3 +91,56 @@ pub fn read_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
 pub fn page(dir: &Path, rel: &str) -> String {
     std::fs::read_to_string(dir.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
 }
+
+/// Relative links (href/src) of a page, without fragment or query.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let Some(end) = rest.find('"') else { break };
+            let url = &rest[..end];
+            let url = url.split(['#', '?']).next().unwrap_or("");
+            if !url.is_empty() && !url.contains("://") && !url.starts_with("mailto:") {
+                out.push(url.replace("&amp;", "&"));
+            }
+        }
+    }
+    out
+}
+
+/// Every relative link of a site's HTML pages (`files`: path → bytes, as
+/// [`read_tree`] gives) that names no file or folder of the site, as `page -> link`.
+pub fn broken_links(
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> std::collections::BTreeSet<String> {
+    let mut broken = std::collections::BTreeSet::new();
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let base = Path::new(path).parent().unwrap_or(Path::new(""));
+        for link in links(&String::from_utf8_lossy(bytes)) {
+            let target = normalise(&base.join(&link));
+            if !files.contains_key(&target)
+                && !files.keys().any(|k| k.starts_with(&format!("{target}/")))
+            {
+                broken.insert(format!("{path} -> {link}"));
+            }
+        }
+    }
+    broken
+}
+
+/// A relative path with `..` and `.` resolved, `/`-separated.
+pub fn normalise(p: &Path) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            _ => {}
+        }
+    }
+    parts.join("/")
+}
