@@ -136,15 +136,28 @@ pub fn images(
             .unwrap_or_default()
             .into_iter()
             .collect();
-        e.running_in = running
-            .remove(name)
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
+        e.running_in = distinct_workloads(running.remove(name).unwrap_or_default());
         e.seen_by.sort();
         e.controls.sort();
     }
     map.into_values().collect()
+}
+
+/// The workloads an image runs in, each once: a workload named without its cluster
+/// (Falco, Tetragon and trivy-operator do not say it) is left out when the same
+/// namespace, kind and name is also named with a cluster, so one pod is not counted
+/// twice.
+fn distinct_workloads(named: BTreeSet<String>) -> Vec<String> {
+    let with_cluster: HashSet<&str> = named
+        .iter()
+        .filter(|w| w.matches('/').count() == 3)
+        .filter_map(|w| w.split_once('/').map(|(_, rest)| rest))
+        .collect();
+    named
+        .iter()
+        .filter(|w| !(w.matches('/').count() == 2 && with_cluster.contains(w.as_str())))
+        .cloned()
+        .collect()
 }
 
 /// Point each finding at the image as its image page names it (the same image may be
@@ -251,4 +264,32 @@ pub fn waiver_states(ctx: &Ctx<'_>, catalog: &Catalog, current: &[u32]) -> Vec<W
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::distinct_workloads;
+
+    #[test]
+    fn a_workload_named_with_and_without_its_cluster_counts_once() {
+        let named = [
+            "aks-prod-weu/batch/Pod/etl-1",
+            "batch/Pod/etl-1",
+            "batch/Pod/etl-2",
+            "aks-prod-weu/shop/Deployment/web",
+            "aks-stage-weu/shop/Deployment/web",
+        ]
+        .map(String::from)
+        .into_iter()
+        .collect();
+        assert_eq!(
+            distinct_workloads(named),
+            [
+                "aks-prod-weu/batch/Pod/etl-1",
+                "aks-prod-weu/shop/Deployment/web",
+                "aks-stage-weu/shop/Deployment/web",
+                "batch/Pod/etl-2",
+            ]
+        );
+    }
 }
