@@ -235,6 +235,7 @@ mod tests {
             r.facts = Facts::Scan {
                 class: ScanClass::Vulnerability,
                 families: Default::default(),
+                numbering: None,
                 image: Some(
                     ImageFacts {
                         config_digest: Some(c.into()),

@@ -76,6 +76,7 @@ fn scan(image: &str, at: chrono::DateTime<Utc>) -> Record {
     );
     r.facts = Facts::Scan {
         families: Default::default(),
+        numbering: None,
         class: ScanClass::Vulnerability,
         image: None,
     };

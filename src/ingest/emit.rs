@@ -9,9 +9,9 @@
 
 use super::{Doc, FileCtx};
 use crate::model::{
-    checks_pod_security, BenchmarkFacts, ConfigFamilies, Facts, Format, ImageFacts, Outcome,
-    PlatformFacts, Provenance, Record, RecordKind, ScanClass, Sensor, Severity, Shared, Text,
-    VexFacts, VulnFacts, AUDIT_LOG, SIGHTING,
+    checks_pod_security, BenchmarkFacts, CheckNumbering, ConfigFamilies, Facts, Format, ImageFacts,
+    Outcome, PlatformFacts, Provenance, Record, RecordKind, ScanClass, Sensor, Severity, Shared,
+    Text, VexFacts, VulnFacts, AUDIT_LOG, SIGHTING,
 };
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -176,6 +176,7 @@ impl Origin {
             Facts::Scan {
                 class,
                 families: ConfigFamilies::default(),
+                numbering: None,
                 image: None,
             },
         )
@@ -315,6 +316,14 @@ impl Draft {
     pub fn families(mut self, ran: ConfigFamilies) -> Draft {
         if let Facts::Scan { families, .. } = &mut self.record.facts {
             *families = ran;
+        }
+        self
+    }
+
+    /// For a configuration scan, whose check ids it reports (scan drafts only).
+    pub fn numbering(mut self, ids: CheckNumbering) -> Draft {
+        if let Facts::Scan { numbering, .. } = &mut self.record.facts {
+            *numbering = Some(ids);
         }
         self
     }

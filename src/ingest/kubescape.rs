@@ -25,7 +25,9 @@
 use super::trivy_results::{scan, tool_name};
 use super::util::parse_time;
 use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass, Severity, Subject, Text};
+use crate::model::{
+    Channel, CheckNumbering, Format, FormatInfo, Outcome, ScanClass, Severity, Subject, Text,
+};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -338,8 +340,9 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             d.subject = subject.clone().into();
             ctx.emit(d, &doc.at(raw.get(), &format!("{ptr}/controls/{j}")));
         }
-        let mut d =
-            scan(&origin, ScanClass::Configuration).attr("frameworks", frameworks.join(","));
+        let mut d = scan(&origin, ScanClass::Configuration)
+            .numbering(CheckNumbering::Kubescape)
+            .attr("frameworks", frameworks.join(","));
         d.subject = subject.into();
         ctx.emit(d, &doc.at(raw.get(), &ptr));
     }

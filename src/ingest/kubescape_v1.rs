@@ -12,7 +12,7 @@
 use super::kubescape::{outcome, severity_of_score, FORMAT};
 use super::trivy_results::scan;
 use super::{Doc, FileCtx};
-use crate::model::{Outcome, ScanClass, Severity, Subject, Text};
+use crate::model::{CheckNumbering, Outcome, ScanClass, Severity, Subject, Text};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -163,6 +163,8 @@ pub(super) fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             ctx.emit(d, &at);
         }
     }
-    let d = scan(&origin, ScanClass::Configuration).attr("frameworks", framework.as_str());
+    let d = scan(&origin, ScanClass::Configuration)
+        .numbering(CheckNumbering::Kubescape)
+        .attr("frameworks", framework.as_str());
     ctx.emit(d, &doc.whole());
 }

@@ -13,7 +13,9 @@
 use super::trivy_results::scan;
 use super::util::parse_time;
 use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass, Severity, Subject, Text};
+use crate::model::{
+    Channel, CheckNumbering, Format, FormatInfo, Outcome, ScanClass, Severity, Subject, Text,
+};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -203,7 +205,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
                 }
             }
         }
-        let mut d = scan(&origin, ScanClass::Configuration);
+        let mut d = scan(&origin, ScanClass::Configuration).numbering(CheckNumbering::Polaris);
         d.subject = workload.into();
         ctx.emit(d, &at);
     }

@@ -12,7 +12,9 @@ use super::trivy_results::{
 };
 use super::util::parse_time;
 use super::{Doc, Draft, FileCtx, Ingestor, Origin, Probe};
-use crate::model::{Channel, Format, FormatInfo, ImageFacts, ScanClass, Subject, Text};
+use crate::model::{
+    Channel, CheckNumbering, Format, FormatInfo, ImageFacts, ScanClass, Subject, Text,
+};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -172,7 +174,8 @@ fn emit_scans(
             let mut d = extra(
                 scan(origin, class)
                     .image_facts(facts.clone())
-                    .families(classes.families),
+                    .families(classes.families)
+                    .numbering(CheckNumbering::Trivy),
             );
             d.subject = subject.clone().into();
             ctx.emit(d, &doc.whole());

@@ -12,7 +12,9 @@ use super::trivy_results::{
     with_source_labels, Classes, RawMetadata, RawResult,
 };
 use super::{Doc, FileCtx, Ingestor, Origin, Probe};
-use crate::model::{Channel, Format, FormatInfo, ImageRef, ScanClass, Subject, Text};
+use crate::model::{
+    Channel, CheckNumbering, Format, FormatInfo, ImageRef, ScanClass, Subject, Text,
+};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeSet;
@@ -119,7 +121,9 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         (state.classes.secret, ScanClass::Secret),
     ] {
         if on {
-            let mut d = scan(&origin, class).families(state.classes.families);
+            let mut d = scan(&origin, class)
+                .families(state.classes.families)
+                .numbering(CheckNumbering::Trivy);
             d.subject = cluster_subject.clone().into();
             ctx.emit(d, &doc.whole());
         }

@@ -17,8 +17,8 @@ use super::trivy_results::{check_id_of, scan, severity, tool_name};
 use super::util::parse_time;
 use super::{Doc, Draft, FileCtx, Ingestor, Origin, Place, Probe};
 use crate::model::{
-    Channel, ConfigFamilies, ConfigFamily, Format, FormatInfo, ImageFacts, ImageRef, Outcome,
-    ScanClass, Subject, Text, VulnFacts,
+    Channel, CheckNumbering, ConfigFamilies, ConfigFamily, Format, FormatInfo, ImageFacts,
+    ImageRef, Outcome, ScanClass, Subject, Text, VulnFacts,
 };
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -454,9 +454,10 @@ fn one<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>, crd: RawCrd<'a>, slice: &'a str
     };
     match base_kind.as_str() {
         "VulnerabilityReport" => vulnerabilities(doc, ctx, &c, &report, &rptr),
-        "ConfigAuditReport" | "RbacAssessmentReport" | "InfraAssessmentReport" => {
-            checks(doc, ctx, &c, &report, &rptr);
+        "ConfigAuditReport" | "RbacAssessmentReport" => {
+            checks(doc, ctx, &c, &report, &rptr, false);
         }
+        "InfraAssessmentReport" => checks(doc, ctx, &c, &report, &rptr, true),
         "ExposedSecretReport" => secrets(doc, ctx, &c, &report, &rptr),
         _ => {}
     }
@@ -545,10 +546,21 @@ fn checks<'a>(
     c: &Crd<'_>,
     report: &RawReport<'a>,
     rptr: &str,
+    infra: bool,
 ) {
-    // The operator audits live workloads with the Kubernetes checks, and reports the
-    // cluster checks it ran (infra assessments) by id.
-    let mut families = ConfigFamilies::default().with(ConfigFamily::Kubernetes);
+    // The checks the operator ran are those of the object it audited: workload checks
+    // for a workload, RBAC checks for a Role, … and control-plane and node checks for
+    // an infra assessment. Its silence proves nothing about any other family.
+    let families: ConfigFamilies = if infra {
+        Some(ConfigFamily::Cluster)
+    } else {
+        c.subject
+            .kind
+            .as_deref()
+            .and_then(ConfigFamily::of_resource_kind)
+    }
+    .into_iter()
+    .collect();
     for (i, raw) in report.checks.iter().flatten().enumerate() {
         let ptr = format!("{rptr}/checks/{i}");
         let Some(chk) = doc.parse_raw::<RawCheck>(ctx, raw, &ptr) else {
@@ -557,9 +569,6 @@ fn checks<'a>(
         let Some((id, aliases)) = check_id_of(chk.id.as_deref(), None) else {
             continue;
         };
-        if let Some(f) = ConfigFamily::of_check(&id) {
-            families = families.with(f);
-        }
         let outcome = match chk.success {
             Some(true) => Outcome::Pass,
             _ => Outcome::Fail,
@@ -581,7 +590,11 @@ fn checks<'a>(
         d.subject.image = None;
         ctx.emit(d, &doc.at(raw.get(), &ptr));
     }
-    let mut d = c.about(scan(&c.origin, ScanClass::Configuration).families(families));
+    let mut d = c.about(
+        scan(&c.origin, ScanClass::Configuration)
+            .families(families)
+            .numbering(CheckNumbering::Trivy),
+    );
     d.subject.image = None;
     ctx.emit(d, &c.place(doc));
 }

@@ -57,19 +57,20 @@ impl Classes {
     }
 }
 
-/// The check family a configuration result's `Type` runs: Dockerfile checks for a
-/// Dockerfile, workload checks for Kubernetes manifests, cloud checks for
-/// infrastructure code. Cluster checks (`KCV`) count only where they were reported.
-fn family_of_type(kind: &str) -> Option<ConfigFamily> {
+/// The check families a configuration result's `Type` runs: Dockerfile checks for a
+/// Dockerfile, the checks of every Kubernetes object kind for manifests (the files
+/// may hold any), cloud checks for infrastructure code. Cluster checks (`KCV`) count
+/// only where they were reported.
+fn families_of_type(kind: &str) -> ConfigFamilies {
     match kind.to_ascii_lowercase().as_str() {
-        "dockerfile" => Some(ConfigFamily::Dockerfile),
-        "kubernetes" | "helm" => Some(ConfigFamily::Kubernetes),
+        "dockerfile" => ConfigFamilies::default().with(ConfigFamily::Dockerfile),
+        "kubernetes" | "helm" => ConfigFamilies::manifests(),
         "terraform"
         | "terraformplan-json"
         | "terraformplan-snapshot"
         | "cloudformation"
-        | "azure-arm" => Some(ConfigFamily::Cloud),
-        _ => None,
+        | "azure-arm" => ConfigFamilies::default().with(ConfigFamily::Cloud),
+        _ => ConfigFamilies::default(),
     }
 }
 
@@ -86,9 +87,8 @@ impl RawResult<'_> {
                 families: self
                     .kind
                     .as_deref()
-                    .and_then(family_of_type)
-                    .into_iter()
-                    .collect(),
+                    .map(families_of_type)
+                    .unwrap_or_default(),
                 ..Classes::default()
             },
             Some("secret") => Classes {

@@ -37,53 +37,216 @@ impl ScanClass {
 }
 
 vocabulary! {
-    /// The family of configuration checks a configuration scan ran: a scan of
-    /// Dockerfiles cannot see how an API server is configured.
+    /// Whose numbering a configuration check id is in. A scan can only report the
+    /// checks of its own tool, so its silence says nothing about another tool's ids: a
+    /// Trivy audit never emits a Kubescape `C-…` control or a Polaris check.
+    pub enum CheckNumbering {
+        /// Trivy and trivy-operator (`KSV-…`, `KCV-…`, `DS-…`, `AVD-AWS-…`, …).
+        Trivy = "trivy",
+        /// Kubescape controls (`C-0057`).
+        Kubescape = "kubescape",
+        /// Polaris checks (`polaris:runAsPrivileged`).
+        Polaris = "polaris",
+    }
+}
+
+impl CheckNumbering {
+    /// The tool whose numbering `id` follows (`KSV-0017`, `AVD-KSV-0017`, `KSV017`,
+    /// `C-0057`, `polaris:hostIPCSet`); `None` when the numbering says nothing.
+    pub fn of_check(id: &str) -> Option<CheckNumbering> {
+        let id = id.trim().to_ascii_uppercase();
+        if id.starts_with("POLARIS:") {
+            return Some(CheckNumbering::Polaris);
+        }
+        let (prefix, _) = split_check_id(&id)?;
+        match prefix {
+            "C" => Some(CheckNumbering::Kubescape),
+            "DS" | "KSV" | "KCV" | "AWS" | "AZU" | "GCP" | "GIT" | "DIG" | "OCI" | "CLOUDSTACK" => {
+                Some(CheckNumbering::Trivy)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `KSV-0017`, `AVD-KSV-0017`, `KSV017` → (`KSV`, 17); an upper-case id without a
+/// numbered prefix → `None`.
+fn split_check_id(id: &str) -> Option<(&str, u32)> {
+    let id = id.strip_prefix("AVD-").unwrap_or(id);
+    let at = id.find(|c: char| c == '-' || c.is_ascii_digit())?;
+    let (prefix, rest) = id.split_at(at);
+    let digits = rest.strip_prefix('-').unwrap_or(rest);
+    // Cloud ids carry a service between the provider and the number (`AVD-AWS-0001`
+    // has none, `AZU-0013` neither; a service word makes the number unreadable, which
+    // is fine: only the prefix decides their family).
+    let number = digits
+        .split(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u32::MAX);
+    (!prefix.is_empty()).then_some((prefix, number))
+}
+
+vocabulary! {
+    /// What kind of target a configuration check looks at. A scan proves a check
+    /// absent only when it ran checks of that family: a scan of Dockerfiles cannot see
+    /// how an API server is configured, and an audit of a Deployment cannot see a
+    /// Role, a Service, an Ingress, etcd or a node.
     pub enum ConfigFamily {
         /// Dockerfile checks (`DS-…`).
         Dockerfile = "dockerfile",
-        /// Kubernetes workload and manifest checks (`KSV-…`, Kubescape `C-…`, Polaris).
+        /// Workload checks: the pod spec of a Pod or of the controller that owns it
+        /// (Deployment, StatefulSet, DaemonSet, Job, CronJob, ReplicaSet, …).
         Kubernetes = "kubernetes",
-        /// Cluster and control-plane checks (`KCV-…`).
+        /// Roles, ClusterRoles and their bindings.
+        Rbac = "rbac",
+        /// Services.
+        Service = "service",
+        /// Ingresses.
+        Ingress = "ingress",
+        /// NetworkPolicies.
+        NetworkPolicy = "network-policy",
+        /// Namespaced settings objects: ConfigMaps, LimitRanges, ResourceQuotas.
+        Settings = "settings",
+        /// Cluster and control-plane checks: API server, etcd, controller manager,
+        /// scheduler, kubelet and node files (`KCV-…`, Kubescape control-plane controls).
         Cluster = "cluster",
         /// Cloud infrastructure checks (`AVD-AWS-…`, `AVD-AZU-…`, `AVD-GCP-…`).
         Cloud = "cloud",
     }
 }
 
+/// Trivy `KSV` checks by number and target (trivy-checks `input.selector` kinds).
+/// `KSV-0032`…`KSV-0035` (registries) are deprecated and no longer run by Trivy, so
+/// no Trivy scan's silence can prove them absent: they are in no family.
+const TRIVY_KSV: &[(u32, u32, ConfigFamily)] = &[
+    (1, 31, ConfigFamily::Kubernetes),
+    // 36: service-account token automount; 37: objects in kube-system (any kind,
+    // reported on workloads)
+    (36, 37, ConfigFamily::Kubernetes),
+    (38, 38, ConfigFamily::NetworkPolicy),
+    (39, 40, ConfigFamily::Settings),
+    (41, 56, ConfigFamily::Rbac),
+    // 107: deprecated API versions (any kind; a workload audit sees its workload's)
+    (102, 107, ConfigFamily::Kubernetes),
+    (108, 108, ConfigFamily::Service),
+    (109, 109, ConfigFamily::Settings),
+    (110, 110, ConfigFamily::Kubernetes),
+    (111, 115, ConfigFamily::Rbac),
+    (116, 121, ConfigFamily::Kubernetes),
+    (122, 123, ConfigFamily::Rbac),
+    (125, 125, ConfigFamily::Kubernetes),
+    (1010, 1010, ConfigFamily::Settings),
+    (1011, 1011, ConfigFamily::Rbac),
+];
+
+/// Kubescape controls that are not about workloads: the control plane and nodes
+/// (API server, etcd, kubelet, audit logging) and RBAC. Other `C-…` controls are
+/// workload controls.
+const KUBESCAPE_NOT_WORKLOAD: &[(u32, ConfigFamily)] = &[
+    (2, ConfigFamily::Rbac),     // exec into container
+    (5, ConfigFamily::Cluster),  // API server insecure port
+    (7, ConfigFamily::Rbac),     // data destruction
+    (15, ConfigFamily::Rbac),    // list Kubernetes secrets
+    (35, ConfigFamily::Rbac),    // administrative roles
+    (37, ConfigFamily::Rbac),    // CoreDNS poisoning
+    (63, ConfigFamily::Rbac),    // portforwarding privileges
+    (65, ConfigFamily::Rbac),    // no impersonation
+    (66, ConfigFamily::Cluster), // secret/etcd encryption enabled
+    (67, ConfigFamily::Cluster), // audit logs enabled
+    (68, ConfigFamily::Cluster), // PSP enabled
+    (69, ConfigFamily::Cluster), // anonymous access to kubelet
+    (70, ConfigFamily::Cluster), // kubelet client TLS
+    (88, ConfigFamily::Rbac),    // RBAC enabled
+    (262, ConfigFamily::Rbac),   // anonymous access enabled
+];
+
 impl ConfigFamily {
-    /// The family a misconfiguration check id belongs to, from its numbering
+    /// The family a misconfiguration check id belongs to, from its tool's numbering
     /// (`KSV-0017`, `AVD-KSV-0017`, `KSV017`, `DS002`, `KCV-0001`, `C-0057`,
-    /// `polaris:…`); `None` when the numbering says nothing.
+    /// `polaris:…`); `None` when the numbering says nothing, or names a check no
+    /// current release of its tool runs.
     pub fn of_check(id: &str) -> Option<ConfigFamily> {
-        let id = id.trim().to_ascii_uppercase();
-        let id = id.strip_prefix("AVD-").unwrap_or(&id);
-        let family = |prefix: &str| {
-            id.strip_prefix(prefix)
-                .is_some_and(|rest| rest.starts_with(|c: char| c == '-' || c.is_ascii_digit()))
-        };
-        if family("DS") {
-            Some(ConfigFamily::Dockerfile)
-        } else if family("KSV") || family("C") || id.starts_with("POLARIS:") {
-            Some(ConfigFamily::Kubernetes)
-        } else if family("KCV") {
-            Some(ConfigFamily::Cluster)
-        } else if ["AWS", "AZU", "GCP", "GIT", "DIG", "OCI", "CLOUDSTACK"]
-            .iter()
-            .any(|p| family(p))
-        {
-            Some(ConfigFamily::Cloud)
-        } else {
-            None
+        let upper = id.trim().to_ascii_uppercase();
+        if let Some(name) = upper.strip_prefix("POLARIS:") {
+            return Some(
+                if name.starts_with("CLUSTERROLE") || name.starts_with("ROLE") {
+                    ConfigFamily::Rbac
+                } else if name.starts_with("TLSSETTINGS") {
+                    ConfigFamily::Ingress
+                } else {
+                    ConfigFamily::Kubernetes
+                },
+            );
+        }
+        let (prefix, number) = split_check_id(&upper)?;
+        match prefix {
+            "DS" => Some(ConfigFamily::Dockerfile),
+            "KCV" => Some(ConfigFamily::Cluster),
+            "KSV" => TRIVY_KSV
+                .iter()
+                .find(|(from, to, _)| (*from..=*to).contains(&number))
+                .map(|(_, _, f)| *f),
+            "C" => Some(
+                KUBESCAPE_NOT_WORKLOAD
+                    .iter()
+                    .find(|(n, _)| *n == number)
+                    .map_or(ConfigFamily::Kubernetes, |(_, f)| *f),
+            ),
+            "AWS" | "AZU" | "GCP" | "GIT" | "DIG" | "OCI" | "CLOUDSTACK" => {
+                Some(ConfigFamily::Cloud)
+            }
+            _ => None,
+        }
+    }
+
+    /// The family of checks an audit of one Kubernetes object of `kind` runs: workload
+    /// checks for a Pod or its controllers, RBAC checks for a Role, … (`None` for a
+    /// kind no family covers).
+    pub fn of_resource_kind(kind: &str) -> Option<ConfigFamily> {
+        match kind {
+            "Pod"
+            | "Deployment"
+            | "ReplicaSet"
+            | "StatefulSet"
+            | "DaemonSet"
+            | "Job"
+            | "CronJob"
+            | "ReplicationController"
+            | "DeploymentConfig" => Some(ConfigFamily::Kubernetes),
+            "Role" | "ClusterRole" | "RoleBinding" | "ClusterRoleBinding" => {
+                Some(ConfigFamily::Rbac)
+            }
+            "Service" => Some(ConfigFamily::Service),
+            "Ingress" => Some(ConfigFamily::Ingress),
+            "NetworkPolicy" => Some(ConfigFamily::NetworkPolicy),
+            "ConfigMap" | "LimitRange" | "ResourceQuota" => Some(ConfigFamily::Settings),
+            "Node" => Some(ConfigFamily::Cluster),
+            _ => None,
         }
     }
 }
 
 /// The configuration check families a scan ran (a small set).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ConfigFamilies(u8);
+pub struct ConfigFamilies(u16);
 
 impl ConfigFamilies {
+    /// Every family a scan of Kubernetes manifests can see: whatever objects the files
+    /// hold.
+    pub fn manifests() -> ConfigFamilies {
+        [
+            ConfigFamily::Kubernetes,
+            ConfigFamily::Rbac,
+            ConfigFamily::Service,
+            ConfigFamily::Ingress,
+            ConfigFamily::NetworkPolicy,
+            ConfigFamily::Settings,
+        ]
+        .into_iter()
+        .collect()
+    }
+
     /// The set with `f` added.
     pub fn with(self, f: ConfigFamily) -> ConfigFamilies {
         ConfigFamilies(self.0 | (1 << f as u8))
@@ -397,6 +560,10 @@ pub enum Facts {
         /// For configuration scans, the families of checks it ran.
         #[serde(default, skip_serializing_if = "ConfigFamilies::is_empty")]
         families: ConfigFamilies,
+        /// For configuration scans, whose check ids it reports: its silence proves
+        /// nothing about another tool's ids (`None`: it did not say).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        numbering: Option<CheckNumbering>,
         /// What it learnt about the image it scanned.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         image: Option<Shared<ImageFacts>>,
@@ -442,6 +609,57 @@ mod tests {
             BenchmarkFacts::new("aks", Some(" ".into()), "4.2.1").version,
             None
         );
+    }
+
+    #[test]
+    fn check_ids_name_their_tool_and_family() {
+        use CheckNumbering as N;
+        use ConfigFamily as F;
+        for (id, tool, family) in [
+            ("KSV-0017", Some(N::Trivy), Some(F::Kubernetes)),
+            ("AVD-KSV-0017", Some(N::Trivy), Some(F::Kubernetes)),
+            ("KSV017", Some(N::Trivy), Some(F::Kubernetes)),
+            ("KSV-0041", Some(N::Trivy), Some(F::Rbac)),
+            ("KSV-0108", Some(N::Trivy), Some(F::Service)),
+            ("KSV-01010", Some(N::Trivy), Some(F::Settings)),
+            ("KSV-01011", Some(N::Trivy), Some(F::Rbac)),
+            ("KSV-0034", Some(N::Trivy), None),
+            ("KSV-0999", Some(N::Trivy), None),
+            ("KCV-0030", Some(N::Trivy), Some(F::Cluster)),
+            ("DS002", Some(N::Trivy), Some(F::Dockerfile)),
+            ("AVD-AWS-0086", Some(N::Trivy), Some(F::Cloud)),
+            ("C-0057", Some(N::Kubescape), Some(F::Kubernetes)),
+            ("C-0066", Some(N::Kubescape), Some(F::Cluster)),
+            ("C-0067", Some(N::Kubescape), Some(F::Cluster)),
+            ("C-0015", Some(N::Kubescape), Some(F::Rbac)),
+            (
+                "polaris:runAsPrivileged",
+                Some(N::Polaris),
+                Some(F::Kubernetes),
+            ),
+            (
+                "polaris:tlsSettingsMissing",
+                Some(N::Polaris),
+                Some(F::Ingress),
+            ),
+            (
+                "polaris:clusterrolePodExecAttach",
+                Some(N::Polaris),
+                Some(F::Rbac),
+            ),
+            ("pod-run-as-non-root", None, None),
+            ("cluster-admin-binding", None, None),
+        ] {
+            assert_eq!(CheckNumbering::of_check(id), tool, "{id}");
+            assert_eq!(ConfigFamily::of_check(id), family, "{id}");
+        }
+        assert_eq!(
+            ConfigFamily::of_resource_kind("Deployment"),
+            Some(F::Kubernetes)
+        );
+        assert_eq!(ConfigFamily::of_resource_kind("ClusterRole"), Some(F::Rbac));
+        assert_eq!(ConfigFamily::of_resource_kind("Ingress"), Some(F::Ingress));
+        assert_eq!(ConfigFamily::of_resource_kind("Secret"), None);
     }
 
     #[test]

@@ -20,8 +20,8 @@ mod vocab;
 pub mod workload;
 
 pub use facts::{
-    checks_pod_security, BenchmarkFacts, ConfigFamilies, ConfigFamily, Facts, ImageFacts,
-    ScanClass, Sensor, VexFacts, VexStatus, VulnFacts, AUDIT_LOG, SIGHTING,
+    checks_pod_security, BenchmarkFacts, CheckNumbering, ConfigFamilies, ConfigFamily, Facts,
+    ImageFacts, ScanClass, Sensor, VexFacts, VexStatus, VulnFacts, AUDIT_LOG, SIGHTING,
 };
 pub use field::Field;
 #[cfg(test)]

@@ -1,11 +1,19 @@
 //! `evidence` (and `vulnerabilities`): the selected records decide. An open failure
 //! past its grace period fails; failures in grace or without a fix warn; tool warnings
 //! warn; waived failures waive; triaged alerts are closed; vulnerabilities a VEX
-//! statement closes are not failures (the scan that reported them still proves). A pass needs proof of the
-//! right kind, dated and fresh: a passing result, or a scan whose class can see the
-//! selected kind (and that did not itself report a failure for this check), or, for
-//! checks that select only runtime alerts, sensors able to raise them watching every
-//! node in scope for the whole window. Informational records prove nothing; undated
+//! statement closes are not failures (the scan that reported them still proves). A
+//! pass needs proof of the right kind, dated and fresh: a passing result, or a scan
+//! that could have reported the check and did not itself report a failure for it, or,
+//! for checks that select only runtime alerts, sensors able to raise them watching
+//! every node in scope for the whole window.
+//!
+//! A scan's silence proves a check absent only if that scan could have reported that
+//! check ([`Need`]): a scan of the right class; for a configuration check id, a scan
+//! in the same tool's numbering (Trivy `KSV`/`KCV`/`DS`/`AVD` ids, Kubescape `C-…`,
+//! Polaris `polaris:…`) that ran the check's family on its target (workload checks on
+//! a workload, RBAC checks on a Role, control-plane checks on the control plane: a
+//! trivy-operator audit of a Deployment proves nothing about etcd, a Service or an
+//! Ingress). A check id of unknown numbering or family is never proven by silence. Informational records prove nothing; undated
 //! or stale positive evidence is shown and turns the check "not assessed".
 
 use super::super::coverage::{self, NodeState};
@@ -14,7 +22,10 @@ use super::super::view::Current;
 use super::super::{Ctx, FindingState, Reason, ReasonCode, Status};
 use super::n;
 use crate::catalog::{Check, Control};
-use crate::model::{ConfigFamily, Facts, Outcome, Record, RecordKind, ScanClass, Severity};
+use crate::model::{
+    CheckNumbering, ConfigFamilies, ConfigFamily, Facts, Outcome, Record, RecordKind, ScanClass,
+    Severity,
+};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -23,6 +34,48 @@ pub struct Evidence;
 
 /// Which scan a record came from: its file, time and target.
 type ScanId<'r> = (&'r str, Option<DateTime<Utc>>, Option<usize>);
+
+/// What a scan must have been able to report for its silence to prove one selector
+/// absent.
+enum Need {
+    /// Any scan of this class (a vulnerability or secret scan; every configuration
+    /// scan that says which families it ran, for a selector naming no check).
+    Class(ScanClass),
+    /// A configuration scan in this tool's numbering that ran this family of checks.
+    Config(CheckNumbering, ConfigFamily),
+    /// Nothing can: a configuration check id whose tool or family is unknown.
+    Unprovable,
+}
+
+impl Need {
+    fn of(kind: RecordKind, glob: Option<&str>) -> Option<Need> {
+        let class = ScanClass::able_to_report(kind)?;
+        Some(match glob {
+            Some(id) if class == ScanClass::Configuration => {
+                match (CheckNumbering::of_check(id), ConfigFamily::of_check(id)) {
+                    (Some(numbering), Some(family)) => Need::Config(numbering, family),
+                    _ => Need::Unprovable,
+                }
+            }
+            _ => Need::Class(class),
+        })
+    }
+
+    fn met_by(
+        &self,
+        class: ScanClass,
+        families: ConfigFamilies,
+        numbering: Option<CheckNumbering>,
+    ) -> bool {
+        match *self {
+            Need::Class(c) => c == class && (c != ScanClass::Configuration || !families.is_empty()),
+            Need::Config(n, f) => {
+                class == ScanClass::Configuration && numbering == Some(n) && families.contains(f)
+            }
+            Need::Unprovable => false,
+        }
+    }
+}
 
 /// A piece of evidence before it is shown: state, severity, record index, due date, waiver.
 type Candidate = (
@@ -177,21 +230,17 @@ impl<'r> Tally<'r> {
     }
 
     /// Scans able to see what the check selects are evidence of absence, unless the
-    /// same scan reported a failure for this check. Able means: the right class; for
-    /// configuration checks, the family of checks the scan ran (a Dockerfile scan says
-    /// nothing about an API server); and the check's subject predicates hold for it.
+    /// same scan reported a failure for this check. Able means the scan could have
+    /// reported the check: the right class; for a configuration check id, the same
+    /// tool's numbering (a Trivy audit never emits a Kubescape or Polaris id) and a
+    /// family of checks the scan ran on its target (a Dockerfile scan says nothing
+    /// about an API server, a Deployment audit nothing about a Role, a Service, an
+    /// Ingress or etcd); and the check's subject predicates hold for it.
     fn able_scans(&mut self, ctx: &'r Ctx<'_>, check: &Check, current: &Current) {
-        let needs: Vec<(ScanClass, Option<ConfigFamily>, bool)> = check
+        let needs: Vec<Need> = check
             .selectors
             .iter()
-            .filter_map(|s| {
-                let class = ScanClass::able_to_report(s.kind)?;
-                let family = s.glob.as_deref().and_then(ConfigFamily::of_check);
-                // A configuration check id of no known family cannot be proven absent.
-                let provable =
-                    class != ScanClass::Configuration || s.glob.is_none() || family.is_some();
-                Some((class, family, provable))
-            })
+            .filter_map(|s| Need::of(s.kind, s.glob.as_deref()))
             .collect();
         if needs.is_empty() {
             return;
@@ -205,17 +254,17 @@ impl<'r> Tally<'r> {
                 continue;
             };
             let Facts::Scan {
-                class, families, ..
+                class,
+                families,
+                numbering,
+                ..
             } = &r.facts
             else {
                 continue;
             };
-            let able = needs.iter().any(|(c, family, provable)| {
-                *provable
-                    && c == class
-                    && (*c != ScanClass::Configuration
-                        || family.map_or(!families.is_empty(), |f| families.contains(f)))
-            });
+            let able = needs
+                .iter()
+                .any(|need| need.met_by(*class, *families, *numbering));
             if able
                 && !ctx.excluded(i)
                 && ctx.subject_predicates_hold(check, r)
@@ -685,6 +734,7 @@ select = ["vulnerability"]"#;
         let mut secret_scan = scan(IMG, day(11, 19));
         secret_scan.facts = Facts::Scan {
             families: Default::default(),
+            numbering: None,
             class: ScanClass::Secret,
             image: None,
         };
@@ -705,6 +755,7 @@ select = ["vulnerability"]"#;
         let mut dockerfiles = scan(IMG, day(11, 19));
         dockerfiles.facts = Facts::Scan {
             families: [ConfigFamily::Dockerfile].into_iter().collect(),
+            numbering: Some(CheckNumbering::Trivy),
             class: ScanClass::Configuration,
             image: None,
         };
@@ -719,6 +770,49 @@ select = ["vulnerability"]"#;
         let nodes = "rule = \"vulnerabilities\"\nselect = [\"vulnerability\"]\nwhere = { resource_kind = \"Node|Cluster\" }";
         let j = judge_rule(nodes, &[scan(IMG, day(11, 19))], at);
         assert_eq!(j.status, Status::NotAssessed);
+    }
+
+    #[test]
+    fn a_scan_proves_only_its_own_tools_checks_on_its_own_kind_of_target() {
+        let at = day(11, 20);
+        // A trivy-operator audit of a Deployment: Trivy's workload checks.
+        let mut deployment = scan(IMG, day(11, 19));
+        deployment.facts = Facts::Scan {
+            families: [ConfigFamily::Kubernetes].into_iter().collect(),
+            numbering: Some(CheckNumbering::Trivy),
+            class: ScanClass::Configuration,
+            image: None,
+        };
+        let pass = |sel: &str, r: &Record| judge_rule(sel, std::slice::from_ref(r), at).status;
+        // Its own tool's workload check: its silence proves it absent.
+        let privileged = r#"select = ["misconfiguration:KSV-0017"]"#;
+        assert_eq!(pass(privileged, &deployment), Status::Pass);
+        // Another tool's ids, even for a workload check, and a control-plane control.
+        for other in ["C-0057", "polaris:runAsPrivileged", "C-0066"] {
+            let sel = format!("select = [\"misconfiguration:{other}\"]");
+            assert_eq!(pass(&sel, &deployment), Status::NotAssessed, "{other}");
+        }
+        // Its own tool's checks of other targets: RBAC, Service, control plane.
+        for other in ["KSV-0041", "KSV-0108", "KCV-0030"] {
+            let sel = format!("select = [\"misconfiguration:{other}\"]");
+            assert_eq!(pass(&sel, &deployment), Status::NotAssessed, "{other}");
+        }
+        // An audit of a Role proves the RBAC check.
+        let mut role = deployment.clone();
+        role.facts = Facts::Scan {
+            families: [ConfigFamily::Rbac].into_iter().collect(),
+            numbering: Some(CheckNumbering::Trivy),
+            class: ScanClass::Configuration,
+            image: None,
+        };
+        let secrets = r#"select = ["misconfiguration:KSV-0041"]"#;
+        assert_eq!(pass(secrets, &role), Status::Pass);
+        // A scan that does not say whose checks it ran proves no check id.
+        let mut unsaid = deployment;
+        if let Facts::Scan { numbering, .. } = &mut unsaid.facts {
+            *numbering = None;
+        }
+        assert_eq!(pass(privileged, &unsaid), Status::NotAssessed);
     }
 
     #[test]

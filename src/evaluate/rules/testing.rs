@@ -33,6 +33,7 @@ pub fn scan(image: &str, at: DateTime<Utc>) -> Record {
     let mut r = record(RecordKind::Scan, TRIVY, "vulnerability-scan", Outcome::Pass);
     r.facts = Facts::Scan {
         families: Default::default(),
+        numbering: None,
         class: ScanClass::Vulnerability,
         image: None,
     };
@@ -46,6 +47,7 @@ pub fn scan_with(image: &str, at: DateTime<Utc>, facts: ImageFacts) -> Record {
     let mut r = scan(image, at);
     r.facts = Facts::Scan {
         families: Default::default(),
+        numbering: None,
         class: ScanClass::Vulnerability,
         image: Some(facts.into()),
     };
