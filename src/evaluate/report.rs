@@ -128,6 +128,11 @@ vocabulary! {
         UndatedEvidence = "reason.undated-evidence",
         /// Days of the window without audit events.
         AuditGaps = "reason.audit-gaps",
+        /// Audit events that name no cluster cannot show that the clusters other
+        /// evidence names are audited (the files and the clusters are listed).
+        AuditUnattributed = "reason.audit-unattributed",
+        /// The same, and the clusters whose events are attributed have gaps.
+        AuditUnattributedGaps = "reason.audit-unattributed-gaps",
         /// Every running image has a verified signature of its digest.
         SignedImages = "reason.signed-images",
         /// Running images without a verified signature of their digest.

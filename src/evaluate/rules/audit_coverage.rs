@@ -3,6 +3,22 @@
 //! per cluster and day, whatever the event was about), so the days counted are the days
 //! the log recorded, not the days something security-relevant happened. Gaps are listed
 //! by date; a cluster the evidence names but no audit log covers fails.
+//!
+//! Coverage is counted per cluster, and an audit event counts only for the cluster it
+//! is attributed to: the cluster its export names (AKS, GKE and EKS envelopes do), or
+//! the one `[[sources.files]] cluster` gives its file (a raw `audit.k8s.io` log names
+//! none). Events attributed to no cluster are pooled as "cluster unknown", and:
+//!
+//! * when nothing else names a cluster either (one unnamed estate), their days are
+//!   counted as that one cluster's, as before;
+//! * when evidence names clusters (inventories, platform exports, scans, alerts,
+//!   attributed audit logs), unattributed events prove nothing about any of them: a
+//!   named cluster whose own audit log does not cover it is never passed on them. If
+//!   such a cluster exists, the check warns that the events cannot be attributed,
+//!   naming the files and the clusters left unproven (and the gaps of the attributed
+//!   clusters, if any); it is not failed either, since the events may be its own.
+//!   When every named cluster is covered by its own events, the unattributed ones are
+//!   shown (as information) and change nothing.
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
@@ -28,15 +44,44 @@ impl Evaluator for AuditCoverage {
     }
 }
 
-/// What a record's cluster is called in reasons.
-const UNKNOWN_CLUSTER: &str = "cluster unknown";
+/// What the events of no cluster are called in reasons and evidence rows (the site
+/// shows the `subject.cluster-unknown` interface string for this subject).
+pub const UNKNOWN_CLUSTER: &str = "cluster unknown";
+
+/// How many unattributed files a reason names before it stops with "…".
+const FILES_NAMED: usize = 5;
+
+/// The days an audit log covers, and its newest record (its evidence row).
+struct Covered<'a> {
+    days: BTreeSet<NaiveDate>,
+    newest: &'a Record,
+}
+
+impl<'a> Covered<'a> {
+    fn add(slot: &mut Option<Covered<'a>>, r: &'a Record) {
+        let Some(t) = r.observed_at else { return };
+        let c = slot.get_or_insert_with(|| Covered {
+            days: BTreeSet::new(),
+            newest: r,
+        });
+        c.days.insert(t.date_naive());
+        if let Some(f) = r.first_observed_at {
+            c.days.insert(f.date_naive());
+        }
+        if r.observed_at > c.newest.observed_at {
+            c.newest = r;
+        }
+    }
+}
 
 fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
     let window = ctx.config.report.window_days.max(1);
     let last = ctx.at.date_naive();
     let first = last - Duration::days(window - 1);
-    // Days covered per cluster, and the newest audit record of each as its evidence row.
-    let mut days: BTreeMap<&str, (BTreeSet<NaiveDate>, &Record)> = BTreeMap::new();
+    // Days covered per attributed cluster; the unattributed events apart, with their files.
+    let mut days: BTreeMap<&str, Option<Covered>> = BTreeMap::new();
+    let mut unknown: Option<Covered> = None;
+    let mut unknown_files: BTreeSet<&str> = BTreeSet::new();
     let mut named: BTreeSet<&str> = BTreeSet::new();
     for (_, r) in standing(ctx, current) {
         let cluster = r.subject.cluster.as_deref();
@@ -44,39 +89,46 @@ fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
             named.extend(cluster);
             continue;
         }
-        let Some(t) = r.observed_at else { continue };
-        let e = days
-            .entry(cluster.unwrap_or(UNKNOWN_CLUSTER))
-            .or_insert_with(|| (BTreeSet::new(), r));
-        e.0.insert(t.date_naive());
-        if let Some(f) = r.first_observed_at {
-            e.0.insert(f.date_naive());
+        if r.observed_at.is_none() {
+            continue;
         }
-        if r.observed_at > e.1.observed_at {
-            e.1 = r;
+        match cluster {
+            Some(c) => Covered::add(days.entry(c).or_default(), r),
+            None => {
+                unknown_files.insert(r.provenance.file.as_str());
+                Covered::add(&mut unknown, r);
+            }
         }
     }
-    if days.is_empty() {
+    let mut days: BTreeMap<&str, Covered> = days
+        .into_iter()
+        .filter_map(|(c, d)| Some((c, d?)))
+        .collect();
+    // Events of no cluster count only when nothing names a cluster.
+    let estate_unnamed = named.is_empty() && days.is_empty();
+    let unknown = match unknown {
+        Some(u) if estate_unnamed => {
+            days.insert(UNKNOWN_CLUSTER, u);
+            None
+        }
+        u => u,
+    };
+    if days.is_empty() && unknown.is_none() {
         return Judged::not_assessed("audit events (any record of the audit log)");
     }
-    // Clusters other evidence names that no audit log covers (only when every audit
-    // record says which cluster it is about).
-    let missing: Vec<&str> = if days.contains_key(UNKNOWN_CLUSTER) {
-        Vec::new()
-    } else {
-        named
-            .into_iter()
-            .filter(|c| !days.contains_key(c))
-            .collect()
-    };
+    // Clusters other evidence names that no audit log attributed to them covers.
+    let unproven: Vec<&str> = named
+        .into_iter()
+        .filter(|c| !days.contains_key(c))
+        .collect();
     let mut gaps = Vec::new();
     let mut gap_days = 0;
     let mut evidence = Vec::new();
-    for (cluster, (covered, sample)) in &days {
+    for (cluster, covered) in &days {
         let absent: Vec<NaiveDate> = first
             .iter_days()
             .take_while(|d| *d <= last)
-            .filter(|d| !covered.contains(d))
+            .filter(|d| !covered.days.contains(d))
             .collect();
         gap_days = gap_days.max(absent.len());
         if !absent.is_empty() {
@@ -87,44 +139,74 @@ fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
         } else {
             FindingState::Overdue
         };
-        evidence.push(item(sample, state, None, None));
+        let mut row = item(covered.newest, state, None, None);
+        if covered.newest.subject.cluster.is_none() {
+            row.subject = UNKNOWN_CLUSTER.to_string();
+        }
+        evidence.push(row);
     }
-    let j = if !missing.is_empty() {
-        Judged::new(
+    if let Some(u) = &unknown {
+        // Shown, but counted for no cluster.
+        let mut row = item(u.newest, FindingState::Info, None, None);
+        row.subject = UNKNOWN_CLUSTER.to_string();
+        evidence.push(row);
+    }
+    let window_n = n(window as usize);
+    let j = match (unproven.is_empty(), &unknown) {
+        // Named clusters no attributed log covers, and unattributed events that may be
+        // theirs: neither a pass nor a failure can be shown.
+        (false, Some(_)) => {
+            let mut files: Vec<&str> = unknown_files.iter().copied().take(FILES_NAMED).collect();
+            if unknown_files.len() > FILES_NAMED {
+                files.push("…");
+            }
+            let mut params = vec![
+                ("count", n(unknown_files.len())),
+                ("files", files.join(", ")),
+                ("clusters", unproven.join(", ")),
+            ];
+            let code = if gaps.is_empty() {
+                ReasonCode::AuditUnattributed
+            } else {
+                params.extend([
+                    ("gap_days", n(gap_days)),
+                    ("total", window_n),
+                    ("items", gaps.join("; ")),
+                ]);
+                ReasonCode::AuditUnattributedGaps
+            };
+            Judged::new(Status::Warning, code, &params)
+        }
+        (false, None) => Judged::new(
             Status::Fail,
             ReasonCode::AuditGaps,
             &[
-                ("count", n(window as usize)),
-                ("total", n(window as usize)),
+                ("count", window_n.clone()),
+                ("total", window_n),
                 (
                     "items",
-                    missing
+                    unproven
                         .iter()
                         .map(|c| format!("{c}: no audit log"))
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),
             ],
-        )
-    } else if !gaps.is_empty() {
-        Judged::new(
+        ),
+        (true, _) if !gaps.is_empty() => Judged::new(
             Status::Warning,
             ReasonCode::AuditGaps,
             &[
                 ("count", n(gap_days)),
-                ("total", n(window as usize)),
+                ("total", window_n),
                 ("items", gaps.join("; ")),
             ],
-        )
-    } else {
-        Judged::new(
+        ),
+        (true, _) => Judged::new(
             Status::Pass,
             ReasonCode::AuditDays,
-            &[
-                ("covered", n(window as usize)),
-                ("total", n(window as usize)),
-            ],
-        )
+            &[("covered", window_n.clone()), ("total", window_n)],
+        ),
     };
     j.with_evidence(evidence)
 }
@@ -215,6 +297,88 @@ mod tests {
         let j = judge_rule(RULE, &records, at);
         assert_eq!(j.status, Status::Fail);
         assert_eq!(j.reason.params["items"], "stage: no audit log");
+    }
+
+    /// Thirty days of audit events naming `cluster` (or none).
+    fn month(cluster: Option<&str>) -> Vec<Record> {
+        (0..30)
+            .map(|d| {
+                let r = audit(day(10, 22) + Duration::days(d));
+                match cluster {
+                    Some(c) => in_cluster(r, c),
+                    None => r,
+                }
+            })
+            .collect()
+    }
+
+    fn named_by_a_scan(cluster: &str) -> Record {
+        in_cluster(
+            result(
+                RecordKind::Misconfiguration,
+                "KSV-0017",
+                Outcome::Pass,
+                day(11, 19),
+            ),
+            cluster,
+        )
+    }
+
+    #[test]
+    fn events_of_no_cluster_never_cover_a_cluster_the_evidence_names() {
+        let mut records = month(None);
+        records.push(named_by_a_scan("stage"));
+        let j = judge_rule(RULE, &records, day(11, 20));
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Warning, ReasonCode::AuditUnattributed)
+        );
+        assert_eq!(j.reason.params["clusters"], "stage");
+        assert_eq!(j.reason.params["count"], "1");
+        // The unattributed row is shown, labelled, and proves nothing.
+        assert_eq!(j.evidence.len(), 1);
+        assert_eq!(j.evidence[0].subject, UNKNOWN_CLUSTER);
+        assert_eq!(j.evidence[0].state, FindingState::Info);
+    }
+
+    #[test]
+    fn events_of_no_cluster_do_not_fill_another_clusters_gaps() {
+        // prod's own log has a gap; stage is named and has no log of its own.
+        let mut records: Vec<_> = month(Some("prod"))
+            .into_iter()
+            .filter(|r| {
+                r.observed_at.map(|t| t.date_naive())
+                    != Some(NaiveDate::from_ymd_opt(2026, 11, 9).unwrap())
+            })
+            .collect();
+        records.extend(month(None));
+        records.push(named_by_a_scan("stage"));
+        let j = judge_rule(RULE, &records, day(11, 20));
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Warning, ReasonCode::AuditUnattributedGaps)
+        );
+        assert_eq!(j.reason.params["clusters"], "stage");
+        assert_eq!(j.reason.params["items"], "prod: 2026-11-09");
+    }
+
+    #[test]
+    fn named_clusters_covered_by_their_own_events_pass_beside_unattributed_ones() {
+        let mut records = month(Some("prod"));
+        records.extend(month(None));
+        records.push(named_by_a_scan("prod"));
+        let j = judge_rule(RULE, &records, day(11, 20));
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Pass, ReasonCode::AuditDays)
+        );
+        let unknown: Vec<_> = j
+            .evidence
+            .iter()
+            .filter(|e| e.subject == UNKNOWN_CLUSTER)
+            .collect();
+        assert_eq!(unknown.len(), 1);
+        assert_eq!(unknown[0].state, FindingState::Info);
     }
 
     #[test]
