@@ -233,10 +233,11 @@ impl Index {
         // Keys are computed in parallel; equal finding keys share one string.
         let interner = Interner::default();
         let identity = ImageIdentity::build(records);
+        let events = findings::AuditEvents::build(records);
         let finding_keys: Vec<Text> = records
             .par_iter()
             .map(|r| {
-                let mut key = Text::from(findings::finding_key(r, &identity));
+                let mut key = Text::from(findings::finding_key(r, &identity, &events));
                 interner.share(&mut key);
                 key
             })

@@ -8,7 +8,7 @@ use super::summaries::owner_of;
 use super::view::Current;
 use super::{vex, Ctx, Finding, FindingState, VexNote};
 use crate::catalog::{Catalog, Control};
-use crate::model::{Interner, Outcome, Record, RecordKind, Severity, Text};
+use crate::model::{Channel, Interner, Outcome, Record, RecordKind, Severity, Subject, Text};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeSet;
 
@@ -43,16 +43,45 @@ impl Counted {
 /// Identity of a finding across scans: kind, id, and the target at repository level
 /// (so a rebuild without a fix does not reset the grace clock), the image named as
 /// its identity names it (one image scanned under two names is one target).
-pub fn finding_key(r: &Record, identity: &ImageIdentity) -> String {
+///
+/// Records of the API-server audit log follow two more rules:
+///
+/// * an audit event about no workload, image or node (a Pod Security violation or a
+///   privileged pod in a namespace, an anonymous request to the cluster) is about its
+///   namespace, or its cluster: its target is `namespace CLUSTER/NS` (or `namespace NS`,
+///   `cluster CLUSTER`, `cluster unknown` when less is known), never the file it was
+///   read from, so the same target seen in two weekly files is one finding;
+/// * an event whose export names no cluster takes the cluster of the same event
+///   reported by another export that names one ([`AuditEvents`]), so one event
+///   exported twice (the AKS diagnostic export and the raw log) is one finding.
+pub fn finding_key(r: &Record, identity: &ImageIdentity, events: &AuditEvents<'_>) -> String {
     // A vulnerability belongs to the image (every workload running it shares it);
     // a misconfiguration or secret to the workload or file it was found in.
+    let audit = r.format.channel() == Channel::AuditLog;
+    let placed;
+    let subject: &Subject = match events.cluster_of(r) {
+        Some(cluster) => {
+            placed = Subject {
+                cluster: Some(cluster.clone()),
+                ..Subject::clone(&r.subject)
+            };
+            &placed
+        }
+        None => &r.subject,
+    };
     let image = || identity.of_record(r).map(|i| i.name());
     let by_image = r.kind == RecordKind::Vulnerability;
     let target = (if by_image { image() } else { None })
-        .or_else(|| r.subject.workload())
+        .or_else(|| subject.workload())
         .or_else(image)
-        .or_else(|| r.subject.node.clone().map(String::from))
-        .unwrap_or_else(|| r.provenance.file.clone().to_string());
+        .or_else(|| subject.node.clone().map(String::from))
+        .unwrap_or_else(|| {
+            if audit {
+                audit_scope(subject)
+            } else {
+                r.provenance.file.clone().to_string()
+            }
+        });
     let pkg = r.vuln().map(|v| v.package.as_str()).unwrap_or("");
     let place = r.subject.target.as_deref().unwrap_or("");
     format!(
@@ -67,6 +96,80 @@ pub fn finding_key(r: &Record, identity: &ImageIdentity) -> String {
             place
         }
     )
+}
+
+/// The namespace or cluster an audit event about no workload is about (its target in
+/// [`finding_key`]).
+fn audit_scope(s: &Subject) -> String {
+    match (s.cluster.as_deref(), s.namespace.as_deref()) {
+        (Some(c), Some(ns)) => format!("namespace {c}/{ns}"),
+        (None, Some(ns)) => format!("namespace {ns}"),
+        (Some(c), None) => format!("cluster {c}"),
+        (None, None) => "cluster unknown".to_string(),
+    }
+}
+
+/// One audit event as two exports report it: the record's kind and check, its time
+/// (to the microsecond, as the API server stamped it) and its object (namespace, kind,
+/// name, container); everything but the cluster, which one export may not name.
+type EventId<'r> = (RecordKind, &'r str, DateTime<Utc>, [Option<&'r str>; 4]);
+
+/// The cluster of each failing audit event that an export names with its cluster, so
+/// that the same event from an export naming no cluster (a raw `audit.k8s.io` log
+/// beside the AKS diagnostic export of the same API server) is one finding with it.
+/// An event two clusters report at the same instant is ambiguous and is placed in
+/// neither. Only failing records (the ones findings track) are indexed.
+#[derive(Default)]
+pub struct AuditEvents<'r> {
+    clusters: std::collections::HashMap<EventId<'r>, Option<&'r Text>>,
+}
+
+impl<'r> AuditEvents<'r> {
+    /// Index the failing audit events of `records` that name their cluster.
+    pub fn build(records: &'r [Record]) -> AuditEvents<'r> {
+        let mut clusters = std::collections::HashMap::new();
+        for r in records.iter().filter(|r| tracked(r)) {
+            let (Some(id), Some(cluster)) = (event_id(r), r.subject.cluster.as_ref()) else {
+                continue;
+            };
+            clusters
+                .entry(id)
+                .and_modify(|c: &mut Option<&Text>| {
+                    if c.is_some_and(|c| c != cluster) {
+                        *c = None;
+                    }
+                })
+                .or_insert(Some(cluster));
+        }
+        AuditEvents { clusters }
+    }
+
+    /// The cluster another export gives the same event as `r`, when `r` names none.
+    pub fn cluster_of(&self, r: &Record) -> Option<&'r Text> {
+        if r.subject.cluster.is_some() || self.clusters.is_empty() || !tracked(r) {
+            return None;
+        }
+        self.clusters.get(&event_id(r)?).copied().flatten()
+    }
+}
+
+/// The identity of the audit event `r` reports, for a dated record of the audit log.
+fn event_id(r: &Record) -> Option<EventId<'_>> {
+    if r.format.channel() != Channel::AuditLog || r.kind == RecordKind::Heartbeat {
+        return None;
+    }
+    let s = &r.subject;
+    Some((
+        r.kind,
+        r.check.as_str(),
+        r.observed_at?,
+        [
+            s.namespace.as_deref(),
+            s.kind.as_deref(),
+            s.name.as_deref(),
+            s.container.as_deref(),
+        ],
+    ))
 }
 
 /// A text that says something (shared, not copied).
@@ -239,9 +342,13 @@ fn life<'a, 'c>(
     current: &Current,
     idxs: &[usize],
 ) -> Option<Life<'a, 'c>> {
-    let &latest = idxs
-        .iter()
-        .max_by_key(|i| ctx.records.get(**i).and_then(|r| r.observed_at))?;
+    // The latest record speaks for the finding; of records of one instant (one event
+    // in two exports), the one that names its cluster.
+    let &latest = idxs.iter().max_by_key(|i| {
+        ctx.records
+            .get(**i)
+            .map(|r| (r.observed_at, r.subject.cluster.is_some()))
+    })?;
     let r = ctx.records.get(latest)?;
     let open = idxs.iter().any(|i| current.stands(*i));
     if !open && !r.kind.is_snapshot() {
@@ -414,4 +521,96 @@ fn vex_note(ctx: &Ctx<'_>, idx: usize) -> Option<VexNote> {
         format: statement.format.id().to_string(),
         provenance: statement.provenance.clone(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::test_formats::{K8S_AUDIT, TRIVY};
+
+    /// A failing audit record `check` about `namespace` (and `name`, when given) at `at`,
+    /// read from `file`, in `cluster` when given.
+    fn event(
+        check: &str,
+        cluster: Option<&str>,
+        name: Option<&str>,
+        at: &str,
+        file: &str,
+    ) -> Record {
+        let mut r = Record::new(RecordKind::Admission, K8S_AUDIT, check, Outcome::Fail);
+        r.subject.cluster = cluster.map(Text::from);
+        r.subject.namespace = Some("batch".into());
+        r.subject.kind = Some("Pod".into());
+        r.subject.name = name.map(Text::from);
+        r.observed_at = Some(at.parse().expect("time"));
+        r.provenance.file = file.into();
+        r
+    }
+
+    fn keys(records: &[Record]) -> Vec<String> {
+        let identity = ImageIdentity::build(records);
+        let events = AuditEvents::build(records);
+        records
+            .iter()
+            .map(|r| finding_key(r, &identity, &events))
+            .collect()
+    }
+
+    #[test]
+    fn a_namespace_level_audit_event_is_keyed_by_cluster_and_namespace_not_by_file() {
+        let t1 = "2026-11-05T02:44:03.236408Z";
+        let t2 = "2026-11-12T02:44:03.236408Z";
+        let k = keys(&[
+            event("psa-violation", Some("prod"), None, t1, "a/week-1.json"),
+            event("psa-violation", Some("prod"), None, t2, "a/week-2.json"),
+            event("psa-violation", Some("stage"), None, t2, "b/week-2.json"),
+        ]);
+        assert_eq!(k[0], "admission|PSA-VIOLATION|namespace prod/batch||");
+        assert_eq!(k[0], k[1]);
+        assert_ne!(k[1], k[2]);
+    }
+
+    #[test]
+    fn an_event_two_exports_report_takes_the_cluster_one_of_them_names() {
+        let t = "2026-11-04T10:41:05.100217Z";
+        let k = keys(&[
+            event("vap:x", Some("prod"), Some("ledger"), t, "aks-audit/a.json"),
+            event("vap:x", None, Some("ledger"), t, "k8s-audit/a.jsonl"),
+            // Another instant, or another object: another event, left as it is.
+            event(
+                "vap:x",
+                None,
+                Some("ledger"),
+                "2026-11-04T10:41:05.100218Z",
+                "k8s-audit/a.jsonl",
+            ),
+            event("vap:x", None, Some("web"), t, "k8s-audit/a.jsonl"),
+        ]);
+        assert_eq!(k[0], k[1]);
+        assert_eq!(k[2], "admission|VAP:X|batch/Pod/ledger||");
+        assert_eq!(k[3], "admission|VAP:X|batch/Pod/web||");
+    }
+
+    #[test]
+    fn an_event_two_clusters_report_at_one_instant_is_placed_in_neither() {
+        let t = "2026-11-04T10:41:05.100217Z";
+        let k = keys(&[
+            event("psa-violation", Some("prod"), None, t, "a.json"),
+            event("psa-violation", Some("stage"), None, t, "b.json"),
+            event("psa-violation", None, None, t, "c.jsonl"),
+        ]);
+        assert_eq!(k[2], "admission|PSA-VIOLATION|namespace batch||");
+    }
+
+    #[test]
+    fn records_of_other_tools_keep_their_file_as_last_resort() {
+        let mut r = Record::new(
+            RecordKind::Misconfiguration,
+            TRIVY,
+            "KSV-0001",
+            Outcome::Fail,
+        );
+        r.provenance.file = "trivy/host.json".into();
+        assert_eq!(keys(&[r])[0], "misconfiguration|KSV-0001|trivy/host.json||");
+    }
 }
