@@ -1497,6 +1497,22 @@ contact = "data-platform@contoso.example"
 namespaces = ["batch"]
 clusters = []
 images = ["contosoacr.azurecr.io/batch/*"]
+
+# The raw API-server audit logs (k8s-audit/) name no cluster either: say which cluster each
+# file is about, or their days count toward no cluster's audit coverage (MON-03) and their
+# events cannot be matched to the same events in the AKS export. legacy-v1beta1.json is an
+# archive of the old on-premises cluster, long outside the window: it stays unattributed.
+[[sources.files]]
+path = "k8s-audit/aks-prod-weu-*"
+cluster = "aks-prod-weu"
+
+[[sources.files]]
+path = "k8s-audit/aks-stage-weu-*"
+cluster = "aks-stage-weu"
+
+[[sources.files]]
+path = "k8s-audit/webhook-batch.json.gz"      # the audit webhook backend of the production API server
+cluster = "aks-prod-weu"
 '''
 
 # The SOC's triage register: the 2021 alerts of legacy-2021.json were looked at and
