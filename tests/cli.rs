@@ -183,3 +183,106 @@ fn a_reader_that_closes_the_pipe_ends_the_output_without_a_panic() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.code(), Some(141), "{err}");
 }
+
+/// Hidden entries beside or inside a site that a build left behind (temporary folders).
+fn leftovers(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.contains(".muster-tmp") || n.contains(".muster-old"))
+        .collect()
+}
+
+#[test]
+fn concurrent_builds_to_one_output_take_turns_and_publish_complete_sites() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let release = dir.path().join("release");
+    let site_s = site.to_str().unwrap().to_string();
+    let sample_s = sample().to_str().unwrap().to_string();
+    // The first build pauses half-way through writing its temporary folder.
+    let mut first = muster()
+        .args([
+            "build",
+            &sample_s,
+            "-o",
+            &site_s,
+            "-q",
+            "--as-of",
+            "2026-11-20",
+        ])
+        .env("MUSTER_TEST_PAUSE_AFTER_FILES", "3")
+        .env("MUSTER_TEST_PAUSE_UNTIL", &release)
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while leftovers(dir.path()).is_empty() {
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "the first build never made its temporary folder"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // The second build must wait for the first, not delete its temporary folder.
+    let mut second = muster()
+        .args([
+            "build",
+            &sample_s,
+            "-o",
+            &site_s,
+            "-q",
+            "--as-of",
+            "2026-11-21",
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(second.stderr.take().unwrap()).lines();
+    let waited = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|l| l.contains("waiting"));
+    std::fs::write(&release, "").unwrap();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let second = second.wait().unwrap();
+    let first = first.wait().unwrap();
+    assert!(waited.is_some(), "the second build did not wait: {rest:?}");
+    assert_eq!(second.code(), Some(0), "second build: {rest:?}");
+    assert_eq!(first.code(), Some(0), "first build failed");
+    let (code, out, _) = run(&["verify", &site_s]);
+    assert_eq!(
+        code, 0,
+        "a concurrent build published a partial site: {out}"
+    );
+    assert!(
+        leftovers(dir.path()).is_empty(),
+        "{:?}",
+        leftovers(dir.path())
+    );
+}
+
+#[test]
+fn building_into_the_current_folder_is_refused_and_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    build_sample(&site, &[]);
+    for out in [".", "../site", "./.", ".."] {
+        let o = muster()
+            .current_dir(&site)
+            .args(["build", sample().to_str().unwrap(), "-o", out, "-q"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "-o {out}: {err}");
+        assert!(err.contains("current folder"), "-o {out}: {err}");
+        assert!(
+            leftovers(&site).is_empty(),
+            "-o {out}: {:?}",
+            leftovers(&site)
+        );
+        assert!(leftovers(dir.path()).is_empty(), "-o {out}");
+    }
+    let (code, out, _) = run(&["verify", site.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+}
