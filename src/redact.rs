@@ -77,6 +77,72 @@ const TABLE: &[(&str, &str)] = &[
         r"(?i)\b(AccountKey|SharedAccessKey|sig)=[A-Za-z0-9%+/=]{16,}",
         "${1}=[REDACTED]",
     ),
+    // Passwords given to a command by its own short flag. MySQL's `-pSECRET` (attached;
+    // `-p db` prompts, and `-P` is the port).
+    (
+        r#"((?i:\b(?:mysql|mysqladmin|mysqldump|mysqlimport|mysqlcheck|mysqlshow|mariadb|mariadb-dump))\b[^\n|;&]*?\s-p)("[^"]*"|'[^']*'|[^\s"'-]\S*)"#,
+        "${1}[REDACTED]",
+    ),
+    // curl -u user:password (the user stays).
+    (
+        r#"(?i)(\bcurl\b[^\n|;&]*?\s(?:-u|--user)(?:\s+|=)?['"]?[^\s:'"]+:)[^\s'"]+"#,
+        "${1}[REDACTED]",
+    ),
+    // sshpass -p X, redis-cli -a X, openssl -k X / -pass(in|out) pass:X.
+    (
+        r#"(?i)(\bsshpass\b[^\n|;&]*?\s-p\s*)("[^"]*"|'[^']*'|\S+)"#,
+        "${1}[REDACTED]",
+    ),
+    (
+        r#"(?i)(\bredis-cli\b[^\n|;&]*?\s(?:-a|--pass)\s+)("[^"]*"|'[^']*'|\S+)"#,
+        "${1}[REDACTED]",
+    ),
+    (
+        r#"(\bopenssl\b[^\n|;&]*?\s(?:-k\s+|-pass(?:in|out)?\s+pass:))("[^"]*"|'[^']*'|\S+)"#,
+        "${1}[REDACTED]",
+    ),
+    // Registry and cloud logins: docker/podman/… login -p X, az login -p X.
+    (
+        r#"(?i)(\b(?:docker|podman|buildah|skopeo|nerdctl|helm|oras|az)\b[^\n|;&]*?\blogin\b[^\n|;&]*?\s(?:-p|--password)(?:\s+|=))("[^"]*"|'[^']*'|[^\s"'-]\S*)"#,
+        "${1}[REDACTED]",
+    ),
+    // htpasswd -b FILE USER PASSWORD (the user goes too) or -nb USER PASSWORD.
+    (
+        r"(\bhtpasswd(?:\s+-[A-Za-z]+)*\s+-[A-Za-mo-z]*b[A-Za-mo-z]*(?:\s+-[A-Za-mo-z]+)*\s+[^\s-]\S*\s+)\S+(?:\s+[^\s=()]+)?",
+        "${1}[REDACTED]",
+    ),
+    (
+        r"(\bhtpasswd(?:\s+-[A-Za-z]+)*\s+-[A-Za-z]*(?:nb|bn)[A-Za-z]*(?:\s+-[A-Za-z]+)*\s+[^\s-]\S*\s+)\S+",
+        "${1}[REDACTED]",
+    ),
+    // `password: X`, `passwd = X`, `pwd: X` in free text (a colon or an equals sign, spaces allowed).
+    (
+        r#"(?i)\b(pass(?:word|wd)?|pwd)(\s*[:=]\s*)("[^"]*"|'[^']*'|[^\s"']+)"#,
+        "${1}${2}[REDACTED]",
+    ),
+    // Upper-case secret names assigned with spaces (`MY_PASSWORD = X`) or ending in
+    // _PASS / _PWD (`DB_PASS=X`).
+    (
+        r#"\b([A-Z0-9_]*(?:PASSWORD|PASSWD|_PASS|_PWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)(?:_[A-Z0-9_]*)?)(\s*=\s*)("[^"]*"|'[^']*'|[^\s=]\S*)"#,
+        "${1}${2}[REDACTED]",
+    ),
+    // AWS CLI: `aws configure set aws_secret_access_key X`.
+    (
+        r"(?i)\b(aws_secret_access_key|aws_session_token)(\s+)\S+",
+        "${1}${2}[REDACTED]",
+    ),
+    // Credential headers: X-Api-Key, Cookie, GitLab PRIVATE-TOKEN, Vault and auth tokens.
+    (
+        r#"(?i)\b((?:x-api-key|api-key|x-auth-token|private-token|x-vault-token|set-cookie|cookie)\s*:\s*)[^'"\r\n]+"#,
+        "${1}[REDACTED]",
+    ),
+    // GitLab personal access tokens, Vault tokens, OpenAI-style keys.
+    (r"\bglpat-[A-Za-z0-9_-]{20,}", "[REDACTED GITLAB TOKEN]"),
+    (r"\bhv[sbr]\.[A-Za-z0-9_-]{20,}", "[REDACTED VAULT TOKEN]"),
+    (
+        r"\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}",
+        "[REDACTED API KEY]",
+    ),
 ];
 
 static PATTERNS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
@@ -162,6 +228,99 @@ mod tests {
         );
     }
 
+    /// Each shape of audit-b problem 4: the secret is gone, the command stays readable.
+    #[test]
+    fn command_line_and_header_credentials_are_removed() {
+        let cases = [
+            ("mysql -u root -pS3cretZZ db", "mysql -u root -p"),
+            ("mysqldump -h db -p'S3cretZZ' shop", "mysqldump -h db -p"),
+            ("curl -u admin:S3cretZZ https://internal", "curl -u admin:"),
+            (
+                "curl --user 'admin:S3cretZZ' https://x",
+                "curl --user 'admin:",
+            ),
+            ("sshpass -p S3cretZZ ssh root@host", "sshpass -p "),
+            ("sshpass -pS3cretZZ ssh root@host", "sshpass -p"),
+            ("redis-cli -h r -a S3cretZZ ping", "redis-cli -h r -a "),
+            ("echo password: S3cretZZ", "echo password: "),
+            ("Password = S3cretZZ", "Password = "),
+            ("db pwd:S3cretZZ", "db pwd:"),
+            (
+                "aws configure set aws_secret_access_key S3cretZZ",
+                "aws_secret_access_key ",
+            ),
+            (
+                "docker login -u bob -p S3cretZZ registry",
+                "docker login -u bob -p ",
+            ),
+            (
+                "podman login --password=S3cretZZ r",
+                "podman login --password=",
+            ),
+            (
+                "az login --service-principal -u x -p S3cretZZ --tenant t",
+                "az login --service-principal -u x -p ",
+            ),
+            ("curl -H 'X-Api-Key: S3cretZZ' https://x", "'X-Api-Key: "),
+            (
+                "curl -H 'Cookie: session=S3cretZZ; a=b' https://x",
+                "'Cookie: ",
+            ),
+            (
+                "curl -H \"PRIVATE-TOKEN: S3cretZZ\" https://x",
+                "\"PRIVATE-TOKEN: ",
+            ),
+            ("echo glpat-S3cretZZabcdefghij0123", "echo "),
+            ("vault login hvs.S3cretZZabcdefghijklmnop", "vault login "),
+            ("export OPENAI=sk-proj-S3cretZZabcdefghijklmnop", "OPENAI="),
+            ("htpasswd -b -c f bob S3cretZZ", "htpasswd -b -c f "),
+            ("htpasswd -nb bob S3cretZZ", "htpasswd -nb bob "),
+            (
+                "openssl enc -aes256 -k S3cretZZ -in f",
+                "openssl enc -aes256 -k ",
+            ),
+            ("openssl rsa -passin pass:S3cretZZ -in k", "-passin pass:"),
+            ("env DB_PASS=S3cretZZ app", "env DB_PASS="),
+            ("export MY_PASSWORD = S3cretZZ", "export MY_PASSWORD = "),
+        ];
+        for (input, kept) in cases {
+            let out = text(input);
+            assert!(!out.contains("S3cretZZ"), "{input} -> {out}");
+            assert!(out.contains("[REDACTED"), "{input} -> {out}");
+            assert!(
+                out.contains(kept),
+                "{input} -> {out} (expected to keep {kept:?})"
+            );
+        }
+    }
+
+    /// Ordinary text that mentions these words or flags is left alone.
+    #[test]
+    fn ordinary_words_and_flags_are_not_redacted() {
+        let clean = [
+            "Ensure password policy is enforced",
+            "passwordless sudo is allowed for group wheel",
+            "the password was rotated on 2026-11-01",
+            "mysql -u root -p shop",
+            "mysql -h db -P 3306 shop",
+            "docker run -u 1000:1000 -p 8080:80 nginx",
+            "docker login -u bob --password-stdin registry",
+            "curl -s https://example.com/api",
+            "redis-cli ping",
+            "Set-Cookie attribute Secure is missing",
+            "a cookie jar",
+            "cookies are not set",
+            "task-scheduler sk-short",
+            "MAX_TOKENS is 10",
+            "openssl x509 -in cert.pem -noout -text",
+            "htpasswd -c file bob",
+            "ssh -p 2222 host",
+        ];
+        for c in clean {
+            assert_eq!(text(c), c, "false positive");
+        }
+    }
+
     #[test]
     fn every_pattern_compiles_and_none_is_dropped() {
         for (p, _) in TABLE {
@@ -171,7 +330,7 @@ mod tests {
         }
         assert_eq!(
             TABLE.len(),
-            16,
+            31,
             "a pattern was added or removed: update this count"
         );
         assert_eq!(PATTERNS.len(), TABLE.len());

@@ -336,3 +336,48 @@ fn gzip_bombs_in_shards_and_exports_stop_at_the_decode_cap() {
     }
     assert!(got.records.is_empty());
 }
+
+/// Credential shapes the redaction table did not know (audit-b problem 4) in a Falco
+/// alert's output line and command line: a shard keeps neither (docs/shards.md, "carry
+/// no more than the site"), so none of them can travel in it.
+#[test]
+fn shards_carry_no_message_or_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    let leaks = [
+        "mysql -u root -pZZ01mysqlpass db",
+        "curl -u admin:ZZ02curlpass https://internal",
+        "sshpass -p ZZ03sshpass ssh root@host",
+        "redis-cli -a ZZ04redispass ping",
+        "echo password: ZZ05colonpass",
+        "docker login -u bob -p ZZ07dockerpass r",
+        "curl -H X-Api-Key: ZZ08apikeyhdr",
+        "env DB_PASS=ZZ18dbpass app",
+    ];
+    let lines: Vec<String> = leaks
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            format!(
+                r#"{{"output":"shell (command={l})","priority":"Warning","rule":"r{i}","time":"2025-12-30T00:00:00Z","output_fields":{{"proc.cmdline":"{l}","k8s.ns.name":"shop"}}}}"#
+            )
+        })
+        .collect();
+    write(&inputs, "falco.jsonl", &(lines.join("\n") + "\n"));
+    let shard = dir.path().join("s.muster.jsonl");
+    let (code, _, err) = run(&[
+        "ingest",
+        inputs.to_str().unwrap(),
+        "-o",
+        shard.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&shard).unwrap();
+    assert_eq!(text.matches("\"record\"").count(), leaks.len(), "{text}");
+    assert!(
+        !text.contains("ZZ"),
+        "the shard republishes a credential: {text}"
+    );
+    assert!(!text.contains("cmdline"), "{text}");
+}

@@ -12,6 +12,10 @@ pub fn run(args: IngestArgs) -> anyhow::Result<i32> {
         follow_symlinks: args.follow_symlinks,
         redact: !args.no_redact,
         progress: super::progress::Bar::for_terminal(args.quiet),
+        // A shard carries no more than the site: no page and no control reads a
+        // record's message or display attributes (command lines, output lines), and
+        // they are where credentials the redaction misses would travel.
+        keep_text: false,
         ..IngestOptions::default()
     };
     let ingested = ingest_paths(&args.inputs, &opts);

@@ -36,10 +36,11 @@ pub struct IngestOptions {
     pub progress: Option<std::sync::Arc<dyn Progress>>,
     /// The shared copy of every string kept (one per run, shared by all threads).
     pub interner: std::sync::Arc<Interner>,
-    /// Keep each record's message and display attributes (on by default). Shards carry
-    /// them for inspection; no evaluation and no page reads them, so `build` and
-    /// `check` turn this off and spend neither memory nor redaction on them (a runtime
-    /// alert's message is most of its record).
+    /// Keep each record's message and display attributes (on by default, for library
+    /// users who inspect records). No evaluation and no page reads them, so `build`,
+    /// `check` and `ingest` turn this off: shards carry no more than the site, and no
+    /// memory or redaction is spent on them (a runtime alert's message is most of its
+    /// record).
     pub keep_text: bool,
     /// Titles and descriptions already cleaned in this run (shared by all threads).
     pub clean_memo: std::sync::Arc<super::memo::CleanMemo>,
