@@ -353,20 +353,143 @@ impl Default for VexSettings {
     }
 }
 
+/// The most days any day-count setting may take: ten years. Dates are moved by these
+/// counts (report windows, history, freshness, grace deadlines), and a count beyond the
+/// calendar's range would overflow that arithmetic.
+pub const MAX_DAYS: i64 = 3650;
+
+/// Where each day-count setting sits in the text (only its span is read).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct DaySpans {
+    report: Spans,
+    freshness: Spans,
+    grace: Spans,
+    images: Spans,
+}
+
+/// Where the `[grace.alerts]` settings sit (read apart: a table's keys lose their
+/// spans when the table is read as one value).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AlertSpans {
+    grace: GraceAlertSpans,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct GraceAlertSpans {
+    alerts: Spans,
+}
+
+/// The span of each key of one table.
+type Spans = std::collections::BTreeMap<String, toml::Spanned<toml::Value>>;
+
+fn start(spans: &Spans, key: &str) -> Option<usize> {
+    spans.get(key).map(|v| v.span().start)
+}
+
 impl Config {
     /// Parse configuration text (`path` names it in errors).
+    ///
+    /// Rule: every day-count setting is range-checked here, with an error naming the
+    /// key, its line and the allowed range (docs/configuration.md): `window_days` and
+    /// the freshness settings 1..=3650, `history_days`, `max_age_days` and every grace
+    /// 0..=3650 (`max_age_days` 1..=3650). So no setting can move a date out of range.
     pub fn parse(path: &str, text: &str) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Parse {
+        let line_of = |offset: usize| {
+            text.get(..offset)
+                .map_or(1, |p| p.matches('\n').count() + 1)
+        };
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
             path: path.to_string(),
-            line: e
-                .span()
-                .map(|s| {
-                    text.get(..s.start)
-                        .map_or(1, |p| p.matches('\n').count() + 1)
-                })
-                .unwrap_or(1),
+            line: e.span().map(|s| line_of(s.start)).unwrap_or(1),
             message: e.message().to_string(),
-        })
+        })?;
+        let spans: DaySpans = toml::from_str(text).unwrap_or_default();
+        let alerts: AlertSpans = toml::from_str(text).unwrap_or_default();
+        for (table, key, value, min, at) in config.day_counts(&spans, &alerts.grace.alerts) {
+            if !(min..=MAX_DAYS).contains(&value) {
+                return Err(ConfigError::Parse {
+                    path: path.to_string(),
+                    line: at.map_or(1, line_of),
+                    message: format!(
+                        "[{table}] {key} = {value} is out of range: allowed {min}..={MAX_DAYS} days"
+                    ),
+                });
+            }
+        }
+        Ok(config)
+    }
+
+    /// Every day-count setting: (table, key, value, least allowed, offset in the text).
+    fn day_counts(
+        &self,
+        spans: &DaySpans,
+        alert_spans: &Spans,
+    ) -> Vec<(&'static str, &'static str, i64, i64, Option<usize>)> {
+        let r = &self.report;
+        let f = &self.freshness;
+        let g = &self.grace;
+        let a = &g.alerts;
+        let mut out = vec![
+            (
+                "report",
+                "window_days",
+                r.window_days,
+                1,
+                start(&spans.report, "window_days"),
+            ),
+            (
+                "report",
+                "history_days",
+                r.history_days,
+                0,
+                start(&spans.report, "history_days"),
+            ),
+            (
+                "report",
+                "freshness_days",
+                r.freshness_days,
+                1,
+                start(&spans.report, "freshness_days"),
+            ),
+            (
+                "images",
+                "max_age_days",
+                self.images.max_age_days,
+                1,
+                start(&spans.images, "max_age_days"),
+            ),
+        ];
+        for (key, value) in [
+            ("scans", f.scans),
+            ("benchmarks", f.benchmarks),
+            ("policy_reports", f.policy_reports),
+            ("platform", f.platform),
+        ] {
+            if let Some(v) = value {
+                out.push(("freshness", key, v, 1, start(&spans.freshness, key)));
+            }
+        }
+        for (key, value) in [
+            ("critical", g.critical),
+            ("high", g.high),
+            ("medium", g.medium),
+            ("low", g.low),
+            ("known_exploited", g.known_exploited),
+        ] {
+            out.push(("grace", key, value, 0, start(&spans.grace, key)));
+        }
+        for (key, value) in [
+            ("critical", a.critical),
+            ("high", a.high),
+            ("medium", a.medium),
+            ("low", a.low),
+        ] {
+            out.push(("grace.alerts", key, value, 0, start(alert_spans, key)));
+        }
+        out
     }
 
     /// Read a configuration file.
@@ -399,6 +522,32 @@ mod tests {
             .scope
             .exclude_namespaces
             .contains(&"kube-system".to_string()));
+    }
+
+    #[test]
+    fn day_counts_out_of_range_name_the_key_line_and_range() {
+        for (table, key, bad) in [
+            ("report", "window_days", "100000000"),
+            ("report", "window_days", "0"),
+            ("report", "history_days", "100000000"),
+            ("report", "history_days", "-1"),
+            ("report", "freshness_days", "100000000"),
+            ("freshness", "scans", "100000000"),
+            ("freshness", "platform", "0"),
+            ("grace", "critical", "-5"),
+            ("grace", "known_exploited", "99999999999"),
+            ("grace.alerts", "low", "100000"),
+            ("images", "max_age_days", "3651"),
+        ] {
+            let text = format!("[site]\ntitle = \"x\"\n\n[{table}]\n{key} = {bad}\n");
+            let msg = Config::parse("m.toml", &text).unwrap_err().to_string();
+            assert!(msg.starts_with("m.toml:5: "), "{msg}");
+            assert!(msg.contains(&format!("[{table}] {key} = {bad}")), "{msg}");
+            assert!(msg.contains("..=3650"), "{msg}");
+        }
+        let edge = "[report]\nwindow_days = 3650\nhistory_days = 0\n[grace]\nknown_exploited = 0\n";
+        assert!(Config::parse("m.toml", edge).is_ok());
+        assert!(Config::parse("m.toml", include_str!("../sample-data/muster.toml")).is_ok());
     }
 
     #[test]

@@ -286,3 +286,30 @@ fn building_into_the_current_folder_is_refused_and_leaves_nothing_behind() {
     let (code, out, _) = run(&["verify", site.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
 }
+
+#[test]
+fn a_day_count_beyond_the_calendar_is_a_configuration_error_not_a_panic() {
+    for setting in [
+        "[report]\nwindow_days = 100000000",
+        "[report]\nfreshness_days = 100000000",
+        "[report]\nhistory_days = 100000000",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("muster.toml"), format!("{setting}\n")).unwrap();
+        for cmd in ["check", "build"] {
+            let out = dir.path().join("site");
+            let (code, _, err) = run(&[
+                cmd,
+                dir.path().to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+            ]
+            .get(..if cmd == "check" { 2 } else { 4 })
+            .unwrap()
+            .to_vec());
+            assert_eq!(code, 2, "{cmd} {setting}: {err}");
+            assert!(err.contains("muster.toml:2:"), "{err}");
+            assert!(err.contains("out of range: allowed"), "{err}");
+        }
+    }
+}
