@@ -95,9 +95,40 @@ impl Diagnostic {
     }
 }
 
+/// Text from an export made safe to print to a terminal or CI log.
+///
+/// Rule: C0 controls (newline and tab included), DEL, C1 controls and the bidirectional
+/// formatting characters (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069) are written
+/// as `\u{…}` escapes, so a file or resource name cannot move the cursor, set the window
+/// title, clear the screen, forge earlier lines or reorder what is shown. The rest,
+/// backslashes included, is left as it is (most text is clean and is not copied).
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    fn unsafe_char(c: char) -> bool {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            )
+    }
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The terminal form: `file:line:col (at pointer): level[code]: message`, with every
+/// part taken from an export passed through [`terminal_safe`].
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.file)?;
+        f.write_str(&terminal_safe(&self.file))?;
         if let Some(l) = self.line {
             write!(f, ":{l}")?;
             if let Some(c) = self.column {
@@ -105,9 +136,15 @@ impl fmt::Display for Diagnostic {
             }
         }
         if let Some(p) = &self.pointer {
-            write!(f, " (at {p})")?;
+            write!(f, " (at {})", terminal_safe(p))?;
         }
-        write!(f, ": {}[{}]: {}", self.level, self.code, self.message)
+        write!(
+            f,
+            ": {}[{}]: {}",
+            self.level,
+            self.code,
+            terminal_safe(&self.message)
+        )
     }
 }
 
@@ -169,5 +206,43 @@ impl Diagnostics {
     /// Number of diagnostics recorded, including suppressed ones.
     pub fn total(&self) -> u64 {
         self.kept.len() as u64 + self.suppressed.values().sum::<u64>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_safe_escapes_controls_and_bidi_overrides() {
+        assert_eq!(terminal_safe("web.json"), "web.json");
+        assert_eq!(terminal_safe("café ü 日本 a\\b"), "café ü 日本 a\\b");
+        assert_eq!(
+            terminal_safe("evil\u{1b}]0;PWNED\u{7}\u{1b}[2J"),
+            "evil\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J"
+        );
+        assert_eq!(terminal_safe("a\rb\nc\td"), "a\\u{d}b\\u{a}c\\u{9}d");
+        assert_eq!(terminal_safe("x\u{7f}\u{9b}y"), "x\\u{7f}\\u{9b}y");
+        assert_eq!(
+            terminal_safe("invoice\u{202E}fdp.exe\u{2066}"),
+            "invoice\\u{202e}fdp.exe\\u{2066}"
+        );
+    }
+
+    #[test]
+    fn a_diagnostic_prints_no_raw_control_character() {
+        let d = Diagnostic::file(
+            Level::Warning,
+            Code::BadRecord,
+            "in/a\u{1b}[31m.json",
+            "registry evil\u{1b}]0;T\u{7} read",
+        )
+        .pointer("/x\u{202E}");
+        let shown = d.to_string();
+        assert!(
+            !shown.chars().any(|c| c.is_control() || c == '\u{202E}'),
+            "{shown:?}"
+        );
+        assert!(shown.contains("a\\u{1b}[31m.json"), "{shown}");
     }
 }

@@ -381,3 +381,30 @@ fn shards_carry_no_message_or_command_line() {
     );
     assert!(!text.contains("cmdline"), "{text}");
 }
+
+/// A file name (and so every diagnostic about it) carrying terminal escapes reaches
+/// stderr escaped: no raw ESC, BEL, CR or bidi override.
+#[test]
+fn diagnostics_print_no_terminal_escape_from_an_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    write(
+        &inputs,
+        "evil\u{1b}]0;PWNED\u{7}\u{1b}[2J\r\u{202E}x.json",
+        "{\"not\":\"an export\"}",
+    );
+    let site = dir.path().join("site");
+    let (code, _, err) = run(&[
+        "build",
+        inputs.to_str().unwrap(),
+        "-o",
+        site.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("evil\\u{1b}]0;PWNED\\u{7}"), "{err}");
+    assert!(
+        !err.chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{202E}'),
+        "{err:?}"
+    );
+}
