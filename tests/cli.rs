@@ -313,3 +313,56 @@ fn a_day_count_beyond_the_calendar_is_a_configuration_error_not_a_panic() {
         }
     }
 }
+
+#[test]
+fn ingest_never_overwrites_an_input_or_a_file_that_is_not_a_shard() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let export = inputs.join("grype.json");
+    let original = "{\"matches\":[],\"source\":{}}";
+    std::fs::write(&export, original).unwrap();
+    let foreign = dir.path().join("notes.muster.jsonl");
+    std::fs::write(&foreign, "my notes\n").unwrap();
+    let ingest = |out: &std::path::Path| {
+        run(&[
+            "ingest",
+            inputs.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+    };
+    for (out, why) in [
+        (export.clone(), "must end in .muster.jsonl"),
+        (dir.path().join("s.json"), "must end in .muster.jsonl"),
+        (inputs.join("s.muster.jsonl.gz"), "inside the input folder"),
+        (foreign.clone(), "is not a muster shard"),
+    ] {
+        let (code, _, err) = ingest(&out);
+        assert_eq!(code, 2, "{}: {err}", out.display());
+        assert!(err.contains(why), "{}: {err}", out.display());
+    }
+    // A file given as an input is refused even with a shard's name.
+    let named = dir.path().join("old.muster.jsonl");
+    std::fs::write(&named, "{\"muster_shard\":1,\"muster_version\":\"0\"}\n").unwrap();
+    let (code, _, err) = run(&[
+        "ingest",
+        named.to_str().unwrap(),
+        "-o",
+        named.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is one of the inputs"), "{err}");
+    assert_eq!(std::fs::read_to_string(&export).unwrap(), original);
+    assert_eq!(std::fs::read_to_string(&foreign).unwrap(), "my notes\n");
+    assert!(!inputs.join("s.muster.jsonl.gz").exists());
+    // A previous shard is replaced, gzip or not.
+    for name in ["s.muster.jsonl", "s.muster.jsonl.gz"] {
+        let out = dir.path().join(name);
+        for _ in 0..2 {
+            let (code, _, err) = ingest(&out);
+            assert_eq!(code, 0, "{name}: {err}");
+        }
+    }
+}
