@@ -366,3 +366,35 @@ fn ingest_never_overwrites_an_input_or_a_file_that_is_not_a_shard() {
         }
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_are_read_and_shown_apart() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    for name in [&b"a\xff.json"[..], &b"a\xfe.json"[..]] {
+        std::fs::write(
+            dir.path().join(std::ffi::OsStr::from_bytes(name)),
+            "{\"not\":\"an export\"}",
+        )
+        .unwrap();
+    }
+    let (_, out, err) = run(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect(&err);
+    let paths: Vec<&str> = v["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["path"].as_str())
+        .collect();
+    assert_eq!(paths.len(), 2, "{paths:?}");
+    assert!(
+        paths.iter().any(|p| p.ends_with("a\\xFF.json")),
+        "{paths:?}"
+    );
+    assert!(
+        paths.iter().any(|p| p.ends_with("a\\xFE.json")),
+        "{paths:?}"
+    );
+    assert!(!out.contains("would be shown under this name"), "{out}");
+}

@@ -66,10 +66,27 @@ fn as_typed(path: &Path) -> Option<String> {
 fn components(path: &Path) -> Vec<String> {
     path.components()
         .filter_map(|c| match c {
-            Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            Component::Normal(s) => Some(name_shown(s)),
             _ => None,
         })
         .collect()
+}
+
+/// A file or folder name as text. Rule: bytes that are not UTF-8 are shown as `\xHH`
+/// (upper-case hex), never as U+FFFD, so `a\xff.json` and `a\xfe.json` stay two names
+/// (shown alike, the second would be dropped as a duplicate).
+pub fn name_shown(name: &std::ffi::OsStr) -> String {
+    if let Some(text) = name.to_str() {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    for chunk in name.as_encoded_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The folders and name of `path` from the file-system root: the real path when it
@@ -81,7 +98,7 @@ fn absolute(path: &Path, cwd: &Path) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for c in cwd.join(path).components() {
         match c {
-            Component::Normal(s) => out.push(s.to_string_lossy().into_owned()),
+            Component::Normal(s) => out.push(name_shown(s)),
             Component::ParentDir => {
                 out.pop();
             }
@@ -137,6 +154,19 @@ mod tests {
     fn a_climbing_input_is_anchored_too() {
         let shown = roots(&["../exports"]);
         assert_eq!(shown, ["exports"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_shown_escaped_and_distinct() {
+        use std::os::unix::ffi::OsStrExt;
+        let ff = Path::new(std::ffi::OsStr::from_bytes(b"trivy/a\xff.json"));
+        let fe = Path::new(std::ffi::OsStr::from_bytes(b"trivy/a\xfe.json"));
+        assert_eq!(shown_under("in", ff), "in/trivy/a\\xFF.json");
+        assert_eq!(shown_under("in", fe), "in/trivy/a\\xFE.json");
+        let mixed = std::ffi::OsStr::from_bytes(b"caf\xc3\xa9-\xc3.json");
+        assert_eq!(name_shown(mixed), "café-\\xC3.json");
+        assert_eq!(roots(&["/nowhere/x\u{e9}"]), ["x\u{e9}"]);
     }
 
     #[test]
