@@ -398,3 +398,38 @@ fn file_names_that_are_not_utf8_are_read_and_shown_apart() {
     );
     assert!(!out.contains("would be shown under this name"), "{out}");
 }
+
+#[cfg(unix)]
+#[test]
+fn link_loops_are_named_and_a_site_inside_an_input_is_not_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let inputs = dir.path().join("in");
+    std::fs::create_dir_all(inputs.join("sub")).unwrap();
+    std::fs::write(inputs.join("notes.json"), "{\"not\":\"an export\"}").unwrap();
+    std::os::unix::fs::symlink("loopB", inputs.join("loopA")).unwrap();
+    std::os::unix::fs::symlink("loopA", inputs.join("loopB")).unwrap();
+    std::os::unix::fs::symlink("..", inputs.join("sub/up")).unwrap();
+    std::os::unix::fs::symlink("gone.json", inputs.join("dangling.json")).unwrap();
+    let site = inputs.join("site");
+    build_dir(&inputs, &site, &[]);
+    let (_, out, err) = run(&[
+        "build",
+        inputs.to_str().unwrap(),
+        "-o",
+        site.to_str().unwrap(),
+    ]);
+    assert!(!err.contains("leaves the input root"), "{err}");
+    for name in ["loopA", "loopB", "sub/up"] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains(name) && l.contains("link loop")),
+            "{name}: {err}"
+        );
+    }
+    assert!(err.contains("dangling"), "{err}");
+    assert!(err.contains("a site muster wrote"), "{err}");
+    assert!(!err.contains("in/site/"), "the site was read back: {err}");
+    let manifest = std::fs::read_to_string(site.join("manifest.json")).unwrap();
+    assert!(!manifest.contains("site/manifest.json"), "{manifest}");
+    assert!(out.contains("from 1 inputs"), "{out}");
+}

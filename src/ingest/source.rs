@@ -383,12 +383,31 @@ fn collect(
         return;
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let walker = walkdir::WalkDir::new(root)
+    let mut walker = walkdir::WalkDir::new(root)
         .follow_links(opts.follow_symlinks)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
+        // A site muster wrote (say `-o exports/site` run twice) is its output, not
+        // evidence: its manifest, report and OSCAL files are not read back.
+        if let Ok(e) = &entry {
+            if e.file_type().is_dir() && e.path().join(SITE_MARKER).is_file() {
+                diags.push(Diagnostic::file(
+                    Level::Note,
+                    Code::Unreadable,
+                    &shown_at(e.path()),
+                    format!("a site muster wrote (it holds {SITE_MARKER}): not read as evidence"),
+                ));
+                if e.depth() > 0 {
+                    walker.skip_current_dir();
+                }
+                if e.depth() == 0 {
+                    return;
+                }
+                continue;
+            }
+        }
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -405,17 +424,37 @@ fn collect(
         let path = entry.path();
         if entry.path_is_symlink() && !opts.follow_symlinks {
             // A link is read only when it stays inside the input root.
-            match path.canonicalize() {
-                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
-                _ => {
-                    diags.push(Diagnostic::file(
-                        Level::Note,
-                        Code::Unreadable,
-                        &shown_at(path),
-                        "symbolic link not followed (it leaves the input root; use --follow-symlinks)",
-                    ));
-                    continue;
+            let why = match path.canonicalize() {
+                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => None,
+                Ok(target)
+                    if target.is_dir() && path.parent().is_some_and(|p| {
+                        p.canonicalize().is_ok_and(|p| p.starts_with(&target))
+                    }) =>
+                {
+                    Some("symbolic link not followed (link loop: it points to a folder that holds it)")
                 }
+                Ok(target) if target.starts_with(&canonical_root) => {
+                    Some("symbolic link to a folder not followed (use --follow-symlinks)")
+                }
+                Ok(_) => Some(
+                    "symbolic link not followed (it leaves the input root; use --follow-symlinks)",
+                ),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Some("symbolic link not followed (dangling: its target does not exist)")
+                }
+                Err(e) if is_link_loop(&e) => {
+                    Some("symbolic link not followed (link loop: it leads back to itself)")
+                }
+                Err(_) => Some("symbolic link not followed (its target cannot be resolved)"),
+            };
+            if let Some(why) = why {
+                diags.push(Diagnostic::file(
+                    Level::Note,
+                    Code::Unreadable,
+                    &shown_at(path),
+                    why,
+                ));
+                continue;
             }
         } else if !entry.file_type().is_file() {
             continue;
@@ -429,6 +468,21 @@ fn collect(
         }
         files.push((path.to_path_buf(), shown_at(path)));
     }
+}
+
+/// The file that marks a folder as a site muster wrote (`cmd::build::MARKER`): such a
+/// folder inside an input is skipped with a note.
+const SITE_MARKER: &str = ".muster-site";
+
+/// Whether resolving a link failed because links lead in a circle (ELOOP).
+/// (`ErrorKind::FilesystemLoop` is not stable yet, so the OS error number is read.)
+fn is_link_loop(e: &std::io::Error) -> bool {
+    const ELOOP: i32 = if cfg!(any(target_os = "linux", target_os = "android")) {
+        40
+    } else {
+        62 // macOS and the BSDs
+    };
+    cfg!(unix) && e.raw_os_error() == Some(ELOOP)
 }
 
 /// Keep one file per shown name: a file reached through two inputs is read once, and
