@@ -102,7 +102,10 @@ fn a_wrong_type_event_costs_one_diagnostic_and_truncation_does_not_panic() {
     .to_string();
     let (s, recs) = run(&text);
     assert_eq!(s.diagnostics.len(), 1, "{:?}", s.diagnostics);
-    assert_eq!(s.diagnostics[0].pointer.as_deref(), Some("/events/0"));
+    assert_eq!(
+        s.diagnostics[0].pointer.as_deref(),
+        Some("/events/0/message")
+    );
     assert_eq!(non_heartbeat(&recs), ["secret-read"]);
     let (s, recs) = run(&text[..text.len() - 30]);
     assert!(recs.is_empty());

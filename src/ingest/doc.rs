@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 use std::cell::OnceCell;
 use std::hash::BuildHasher;
 
-use super::Probe;
+use super::{lax, Probe};
 
 /// Per-file state shared by every document of the file.
 pub struct FileCtx<'f> {
@@ -230,31 +230,121 @@ impl<'a> Doc<'a> {
         slice: &str,
         pointer: &str,
     ) -> Option<T> {
-        match serde_json::from_str::<T>(slice) {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.report(ctx, slice, pointer, &e);
-                None
-            }
-        }
+        self.parse_at(ctx, slice, pointer)
     }
 
-    fn parse_at<T: Deserialize<'a>>(
+    fn parse_at<'s, T: Deserialize<'s>>(
         &self,
         ctx: &mut FileCtx<'_>,
-        slice: &'a str,
+        slice: &'s str,
         pointer: &str,
     ) -> Option<T> {
-        match serde_json::from_str::<T>(slice) {
-            Ok(v) => Some(v),
+        if slice.trim_start().starts_with('[') && lax::wants_object::<T>() {
+            // Serde's derived structs read an array positionally: `[{…}]` would become an
+            // empty record and its contents would vanish without a word.
+            let mut d = Diagnostic::file(
+                Level::Warning,
+                Code::BadRecord,
+                ctx.file,
+                "record skipped: expected a JSON object, found an array",
+            );
+            d.line = self.line_of(ctx, slice);
+            d.pointer = Some(format!("{}{}", self.pointer, pointer)).filter(|p| !p.is_empty());
+            ctx.diag(d);
+            return None;
+        }
+        let scope = lax::Scope::begin(None);
+        let parsed = serde_json::from_str::<T>(slice);
+        let bad = scope.seen();
+        drop(scope);
+        match parsed {
+            Ok(v) => {
+                if bad > 0 {
+                    self.report_lax::<T>(ctx, slice, pointer, bad);
+                }
+                Some(v)
+            }
             Err(e) => {
-                self.report(ctx, slice, pointer, &e);
+                self.report::<T>(ctx, slice, pointer, &e);
                 None
             }
         }
     }
 
-    fn report(&self, ctx: &mut FileCtx<'_>, slice: &str, pointer: &str, e: &serde_json::Error) {
+    /// One warning per lenient field that had an unexpected type or value (at most
+    /// [`LAX_REPORTED`] per parse), each with its pointer: the slice is parsed again, failing
+    /// at that field, so that `serde_path_to_error` names it.
+    fn report_lax<'s, T: Deserialize<'s>>(
+        &self,
+        ctx: &mut FileCtx<'_>,
+        slice: &'s str,
+        pointer: &str,
+        bad: u32,
+    ) {
+        for k in 0..bad.min(LAX_REPORTED) {
+            let _scope = lax::Scope::begin(Some(k));
+            let mut de = serde_json::Deserializer::from_str(slice);
+            let Err(e) = serde_path_to_error::deserialize::<_, T>(&mut de) else {
+                continue;
+            };
+            let at = lax::pointer_of(e.path());
+            let mut d = Diagnostic::file(
+                Level::Warning,
+                Code::Suspicious,
+                ctx.file,
+                format!(
+                    "field of an unexpected type or value: {}",
+                    super::util::error_text(e.inner())
+                ),
+            );
+            d.line = self.line_in(ctx, slice, e.inner());
+            d.column = d.line.map(|_| e.inner().column() as u64);
+            d.pointer = Some(format!("{}{pointer}{at}", self.pointer));
+            ctx.diag(d);
+        }
+        if bad > LAX_REPORTED {
+            let mut d = Diagnostic::file(
+                Level::Warning,
+                Code::Suspicious,
+                ctx.file,
+                format!(
+                    "{} more field(s) of an unexpected type or value were read as not evidenced",
+                    bad - LAX_REPORTED
+                ),
+            );
+            d.line = self.line_of(ctx, slice);
+            d.pointer = Some(format!("{}{pointer}", self.pointer)).filter(|p| !p.is_empty());
+            ctx.diag(d);
+        }
+    }
+
+    /// The absolute line of a serde error inside `slice`.
+    fn line_in(&self, ctx: &FileCtx<'_>, slice: &str, e: &serde_json::Error) -> Option<u64> {
+        match (self.line, ctx.offset_of(slice)) {
+            (Some(l), _) => Some(l),
+            (None, Some(off)) => Some(ctx.line_at(off) + e.line().saturating_sub(1) as u64),
+            (None, None) => None,
+        }
+    }
+
+    fn report<'s, T: Deserialize<'s>>(
+        &self,
+        ctx: &mut FileCtx<'_>,
+        slice: &'s str,
+        pointer: &str,
+        e: &serde_json::Error,
+    ) {
+        // Locate the error: parse once more, tracking the path (bad input only).
+        let at = if e.is_data() {
+            let _quiet = lax::quiet();
+            let mut de = serde_json::Deserializer::from_str(slice);
+            serde_path_to_error::deserialize::<_, T>(&mut de)
+                .err()
+                .map(|e| lax::pointer_of(e.path()))
+                .unwrap_or_default()
+        } else {
+            String::new()
+        };
         let (line, column) = match (self.line, ctx.offset_of(slice)) {
             (Some(l), _) => (Some(l), Some(e.column() as u64)),
             (None, Some(off)) => {
@@ -272,7 +362,10 @@ impl<'a> Doc<'a> {
         );
         d.line = line;
         d.column = column;
-        d.pointer = Some(format!("{}{}", self.pointer, pointer)).filter(|p| !p.is_empty());
+        d.pointer = Some(format!("{}{pointer}{at}", self.pointer)).filter(|p| !p.is_empty());
         ctx.diag(d);
     }
 }
+
+/// How many lenient mismatches of one parse are located and listed one by one.
+const LAX_REPORTED: u32 = 8;

@@ -129,7 +129,7 @@ fn v1_framework_reports_name_failed_objects_and_pass_whole_controls() {
     assert_eq!(s.diagnostics.len(), 1, "{:?}", s.diagnostics);
     assert_eq!(
         s.diagnostics[0].pointer.as_deref(),
-        Some("/1/controlReports/0")
+        Some("/1/controlReports/0/controlID")
     );
     let kinds: Vec<&str> = recs.iter().map(|r| r.kind.as_str()).collect();
     assert_eq!(

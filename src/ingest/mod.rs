@@ -45,6 +45,7 @@ pub mod k8s_inventory;
 pub mod kube_bench;
 pub mod kubescape;
 mod kubescape_v1;
+mod lax;
 mod lent;
 mod memo;
 pub mod openvex;

@@ -20,7 +20,10 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
             return Some(t.with_timezone(&Utc));
         }
     }
-    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
+    // Also UTC `Z` with unpadded fields (`2021-1-1T10:10:10Z`, as trivy-operator's own
+    // ClusterComplianceReport example writes it), which RFC 3339 parsing refuses.
+    let naive = s.strip_suffix(['Z', 'z']).unwrap_or(s);
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(naive, "%Y-%m-%dT%H:%M:%S%.f") {
         return Some(Utc.from_utc_datetime(&t));
     }
     if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f") {
@@ -154,6 +157,11 @@ mod tests {
         assert!(parse_time("2024-05-07T18:54:19+01:00").is_some());
         assert!(parse_time("2024-05-07").is_some());
         assert!(parse_time("yesterday").is_none());
+        assert_eq!(
+            parse_time("2021-1-1T10:10:10Z"),
+            parse_time("2021-01-01T10:10:10Z")
+        );
+        assert!(parse_time("2025-13-45T99:99:99Z").is_none());
         assert!(from_epoch_secs(1_700_000_000.5).is_some());
     }
 }
