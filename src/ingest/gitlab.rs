@@ -12,8 +12,9 @@
 //! when it lists none), dated by `scan.end_time` (else `start_time`); a report
 //! without a scan time has no time.
 
+use super::lax::{Lax, LaxTime};
 use super::trivy_results::{looks_like_image, scan, tool_name};
-use super::util::{cve_first, fixed_from_advice, parse_time};
+use super::util::{cve_first, fixed_from_advice};
 use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::Code;
 use crate::model::{
@@ -70,7 +71,7 @@ impl Ingestor for GitLab {
 #[derive(Deserialize)]
 struct RawReport<'a> {
     #[serde(default)]
-    version: Option<String>,
+    version: Lax<String>,
     #[serde(borrow, default)]
     vulnerabilities: Option<Vec<&'a RawValue>>,
     #[serde(default)]
@@ -82,19 +83,19 @@ struct RawScan {
     #[serde(default)]
     scanner: Option<RawScanner>,
     #[serde(default)]
-    start_time: Option<String>,
+    start_time: LaxTime,
     #[serde(default)]
-    end_time: Option<String>,
+    end_time: LaxTime,
     #[serde(default)]
-    status: Option<String>,
+    status: Lax<String>,
 }
 
 #[derive(Deserialize)]
 struct RawScanner {
     #[serde(default)]
-    name: Option<String>,
+    name: Lax<String>,
     #[serde(default)]
-    version: Option<String>,
+    version: Lax<String>,
 }
 
 #[derive(Deserialize)]
@@ -180,9 +181,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         return;
     };
     let scan_meta = rep.scan.as_ref();
-    let observed = scan_meta
-        .and_then(|s| s.end_time.as_deref().or(s.start_time.as_deref()))
-        .and_then(parse_time);
+    let observed = scan_meta.and_then(|s| s.end_time.0.or(s.start_time.0));
     let scanner = |s: Option<&RawScanner>| {
         s.and_then(|s| Some(tool_name(s.name.as_deref()?, s.version.as_deref())))
     };
@@ -288,10 +287,12 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .observed(observed);
     for subject in subjects {
         let mut d = scan(&origin, ScanClass::Vulnerability)
-            .attr("schema_version", rep.version.clone().unwrap_or_default())
+            .attr("schema_version", rep.version.0.clone().unwrap_or_default())
             .attr(
                 "status",
-                scan_meta.and_then(|s| s.status.clone()).unwrap_or_default(),
+                scan_meta
+                    .and_then(|s| s.status.0.clone())
+                    .unwrap_or_default(),
             );
         d.subject = subject.into();
         ctx.emit(d, &doc.whole());

@@ -5,9 +5,10 @@
 //! ids), severity from `vulnerability.severity` (`Negligible` → low), plus one
 //! `vulnerability-scan` record for the scanned image or directory.
 
+use super::lax::{Lax, LaxTime};
 use super::trivy_results::{looks_like_image, scan, severity, tool_name};
-use super::util::parse_time;
 use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::diag::Code;
 use crate::model::{
     Channel, Format, FormatInfo, ImageFacts, ImageRef, ScanClass, Subject, Text, VulnFacts,
 };
@@ -65,11 +66,11 @@ struct RawDistro {
 #[derive(Deserialize)]
 struct RawDescriptor {
     #[serde(default)]
-    name: Option<String>,
+    name: Lax<String>,
     #[serde(default)]
-    version: Option<String>,
+    version: Lax<String>,
     #[serde(default)]
-    timestamp: Option<String>,
+    timestamp: LaxTime,
 }
 
 #[derive(Deserialize)]
@@ -289,21 +290,29 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         ),
         None => "grype".to_string(),
     };
-    let observed = rep
-        .descriptor
-        .as_ref()
-        .and_then(|d| d.timestamp.as_deref())
-        .and_then(parse_time);
+    let observed = rep.descriptor.as_ref().and_then(|d| d.timestamp.0);
     let origin = ctx.origin(FORMAT).tool(tool).observed(observed);
     for (i, raw) in rep.matches.iter().flatten().enumerate() {
         let ptr = format!("/matches/{i}");
         let Some(m) = doc.parse_raw::<RawMatch>(ctx, raw, &ptr) else {
             continue;
         };
-        let Some(v) = m.vulnerability else {
+        let Some(id) = m
+            .vulnerability
+            .as_ref()
+            .and_then(|v| nonempty(v.id.as_deref()))
+            .map(str::to_string)
+        else {
+            let line = doc.line_of(ctx, raw.get());
+            ctx.warn(
+                Code::BadRecord,
+                line,
+                Some(format!("{}{ptr}/vulnerability/id", doc.pointer)),
+                "record skipped: vulnerability without an identifier",
+            );
             continue;
         };
-        let Some(id) = nonempty(v.id.as_deref()).map(str::to_string) else {
+        let Some(v) = m.vulnerability else {
             continue;
         };
         let art = m.artifact;

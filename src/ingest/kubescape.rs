@@ -22,12 +22,13 @@
 //! unknown (it could not evaluate). Rule `controlConfigurations` (patterns, allowed
 //! values) are never read.
 
+use super::lax::{Lax, LaxTime};
 use super::trivy_results::{scan, tool_name};
-use super::util::parse_time;
 use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{
     Channel, CheckNumbering, Format, FormatInfo, Outcome, ScanClass, Severity, Subject, Text,
 };
+use chrono::Datelike;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -74,15 +75,15 @@ impl Ingestor for Kubescape {
 #[serde(rename_all = "camelCase")]
 struct RawReport<'a> {
     #[serde(default)]
-    cluster_name: Option<String>,
+    cluster_name: Lax<String>,
     #[serde(default)]
-    generation_time: Option<String>,
+    generation_time: LaxTime,
     #[serde(default)]
     summary_details: Option<RawSummary>,
     #[serde(borrow, default)]
     results: Option<Vec<&'a RawValue>>,
     #[serde(default)]
-    resources: Option<Vec<RawResource>>,
+    resources: Option<Vec<Lax<RawResource>>>,
     #[serde(default)]
     metadata: Option<Value>,
 }
@@ -92,20 +93,20 @@ struct RawSummary {
     #[serde(default)]
     controls: Option<HashMap<String, RawControlSummary>>,
     #[serde(default)]
-    frameworks: Option<Vec<RawFramework>>,
+    frameworks: Lax<Vec<RawFramework>>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RawControlSummary {
     #[serde(default)]
-    name: Option<String>,
+    name: Lax<String>,
     #[serde(default)]
-    score_factor: Option<f64>,
+    score_factor: Lax<f64>,
     #[serde(default)]
-    base_score: Option<f64>,
+    base_score: Lax<f64>,
     #[serde(default)]
-    severity: Option<String>,
+    severity: Lax<String>,
 }
 
 #[derive(Deserialize)]
@@ -235,11 +236,8 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .map(Text::from);
-    let observed = rep
-        .generation_time
-        .as_deref()
-        .filter(|t| !t.starts_with("0001-01-01"))
-        .and_then(parse_time);
+    // Kubescape writes Go's zero time (0001-01-01) when it has none.
+    let observed = rep.generation_time.0.filter(|t| t.year() > 1);
     let origin = ctx
         .origin(FORMAT)
         .tool(tool_of(rep.metadata.as_ref()))
@@ -247,7 +245,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
     let summary = rep.summary_details.as_ref();
     let controls = summary.and_then(|s| s.controls.as_ref());
     let frameworks: Vec<String> = summary
-        .and_then(|s| s.frameworks.as_ref())
+        .and_then(|s| s.frameworks.get())
         .into_iter()
         .flatten()
         .filter_map(|f| f.name.clone())
@@ -257,6 +255,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .iter()
         .flatten()
         .filter_map(|r| {
+            let r = r.get()?;
             let src = r.source.as_ref()?;
             let file = src.relative_path.as_deref().or(src.path.as_deref())?;
             Some((r.resource_id.as_deref()?, file))
@@ -301,7 +300,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             let severity = meta
                 .and_then(|m| m.severity.as_deref().map(Severity::from_word))
                 .or_else(|| {
-                    meta.and_then(|m| m.score_factor.or(m.base_score))
+                    meta.and_then(|m| m.score_factor.0.or(m.base_score.0))
                         .map(severity_of_score)
                 })
                 .unwrap_or(Severity::Unknown);
@@ -315,7 +314,10 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
                         .map(str::to_string)
                 })
                 .collect();
-            let name = c.name.clone().or_else(|| meta.and_then(|m| m.name.clone()));
+            let name = c
+                .name
+                .clone()
+                .or_else(|| meta.and_then(|m| m.name.0.clone()));
             let mut d = origin
                 .misconfiguration(control, result)
                 .severity(severity)

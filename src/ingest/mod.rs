@@ -46,6 +46,8 @@ pub mod kube_bench;
 pub mod kubescape;
 mod kubescape_v1;
 mod lax;
+#[cfg(test)]
+mod lax_tests;
 mod lent;
 mod memo;
 pub mod openvex;

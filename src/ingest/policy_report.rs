@@ -11,6 +11,7 @@
 //! record `policy-audit`. v1alpha1 wrote `status` where later versions write `result`;
 //! a result with neither is a listed finding and counts as a failure.
 
+use super::lax::{Lax, LaxTime};
 use super::util::parse_time;
 use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{Channel, Format, FormatInfo, Outcome, ScanClass, Severity, Subject, Text};
@@ -49,9 +50,9 @@ struct RawMeta {
     #[serde(default)]
     namespace: Option<String>,
     #[serde(default)]
-    creation_timestamp: Option<String>,
+    creation_timestamp: LaxTime,
     #[serde(default)]
-    labels: Option<BTreeMap<String, serde_json::Value>>,
+    labels: Lax<BTreeMap<String, serde_json::Value>>,
     #[serde(default)]
     owner_references: Option<Vec<RawOwner>>,
 }
@@ -59,11 +60,11 @@ struct RawMeta {
 #[derive(Deserialize)]
 struct RawOwner {
     #[serde(default)]
-    kind: Option<String>,
+    kind: Lax<String>,
     #[serde(default)]
-    name: Option<String>,
+    name: Lax<String>,
     #[serde(default)]
-    controller: Option<bool>,
+    controller: Lax<bool>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -179,11 +180,9 @@ impl Ingestor for PolicyReport {
         };
         let meta = report.metadata.as_ref();
         let report_ns = meta.and_then(|m| non_empty(m.namespace.as_deref()));
-        let created = meta
-            .and_then(|m| m.creation_timestamp.as_deref())
-            .and_then(parse_time);
+        let created = meta.and_then(|m| m.creation_timestamp.0);
         let tool = meta
-            .and_then(|m| m.labels.as_ref())
+            .and_then(|m| m.labels.get())
             .and_then(|l| l.get("app.kubernetes.io/managed-by"))
             .and_then(|v| v.as_str())
             .unwrap_or_default()
@@ -197,7 +196,7 @@ impl Ingestor for PolicyReport {
                     .unwrap_or_default();
                 let owner = owners
                     .iter()
-                    .find(|o| o.controller == Some(true))
+                    .find(|o| o.controller.0 == Some(true))
                     .or_else(|| owners.first());
                 Subject {
                     namespace: report_ns.clone().map(Text::from),

@@ -9,8 +9,8 @@
 //! The image comes from `runs[].properties.imageName`/`repoTags` (Trivy) or the logical
 //! location `image@layer:path` (Grype).
 
+use super::lax::{Lax, LaxTime};
 use super::trivy_results::{check_id_of, image_from_meta, looks_like_image, scan, tool_name};
-use super::util::parse_time;
 use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::model::{
     Channel, Format, FormatInfo, ImageFacts, ImageRef, Outcome, ScanClass, Severity, Subject, Text,
@@ -51,11 +51,11 @@ struct RawTool<'a> {
 #[derive(Deserialize)]
 struct RawDriver<'a> {
     #[serde(default)]
-    name: Option<String>,
+    name: Lax<String>,
     #[serde(default)]
-    version: Option<String>,
+    version: Lax<String>,
     #[serde(rename = "semanticVersion", default)]
-    semantic_version: Option<String>,
+    semantic_version: Lax<String>,
     #[serde(default, borrow)]
     rules: Option<Vec<&'a RawValue>>,
 }
@@ -63,19 +63,19 @@ struct RawDriver<'a> {
 #[derive(Deserialize)]
 struct RawRunProps {
     #[serde(rename = "imageName", default)]
-    image_name: Option<String>,
+    image_name: Lax<String>,
     #[serde(rename = "imageID", default)]
-    image_id: Option<String>,
+    image_id: Lax<String>,
     #[serde(rename = "repoTags", default)]
-    repo_tags: Option<Vec<String>>,
+    repo_tags: Lax<Vec<String>>,
     #[serde(rename = "repoDigests", default)]
-    repo_digests: Option<Vec<String>>,
+    repo_digests: Lax<Vec<String>>,
 }
 
 #[derive(Deserialize)]
 struct RawInvocation {
     #[serde(rename = "endTimeUtc", default)]
-    end_time: Option<String>,
+    end_time: LaxTime,
 }
 
 #[derive(Deserialize, Default)]
@@ -303,12 +303,12 @@ fn one_run<'a>(
     let driver = run.tool.and_then(|t| t.driver);
     let driver_name = driver
         .as_ref()
-        .and_then(|d| d.name.clone())
+        .and_then(|d| d.name.0.clone())
         .filter(|n| !n.trim().is_empty())
         .unwrap_or_else(|| "sarif".to_string());
     let version = driver
         .as_ref()
-        .and_then(|d| d.version.clone().or_else(|| d.semantic_version.clone()));
+        .and_then(|d| d.version.0.clone().or_else(|| d.semantic_version.0.clone()));
     let tool = tool_name(&driver_name, version.as_deref());
     let lower = driver_name.to_ascii_lowercase();
     let is_grype = lower == "grype";
@@ -331,15 +331,11 @@ fn one_run<'a>(
     let run_image = run.properties.as_ref().and_then(|p| {
         image_from_meta(
             p.image_name.as_deref(),
-            p.repo_tags.as_deref().unwrap_or_default(),
-            p.repo_digests.as_deref().unwrap_or_default(),
+            p.repo_tags.get().map(Vec::as_slice).unwrap_or_default(),
+            p.repo_digests.get().map(Vec::as_slice).unwrap_or_default(),
         )
     });
-    let observed = run
-        .invocations
-        .iter()
-        .flatten()
-        .find_map(|i| i.end_time.as_deref().and_then(parse_time));
+    let observed = run.invocations.iter().flatten().find_map(|i| i.end_time.0);
     let origin = ctx.origin(FORMAT).tool(tool).observed(observed);
     let mut any_vuln = false;
     let mut first_image: Option<ImageRef> = run_image.clone();

@@ -6,11 +6,11 @@
 //! performed (`vulnerability-scan`, `config-scan`, `secret-scan`) carrying the image's
 //! OS, end-of-life flag, build time and source repository.
 
+use super::lax::{Lax, LaxTime};
 use super::trivy_results::{
     emit_result, image_facts, image_from_meta, image_from_target, os_facts_from_target, scan,
     tool_name, with_source_labels, Classes, RawMetadata, RawResult,
 };
-use super::util::parse_time;
 use super::{Doc, Draft, FileCtx, Ingestor, Origin, Probe};
 use crate::model::{
     Channel, CheckNumbering, Format, FormatInfo, ImageFacts, ScanClass, Subject, Text,
@@ -24,11 +24,11 @@ pub struct Trivy;
 #[derive(Deserialize)]
 struct RawReport<'a> {
     #[serde(rename = "CreatedAt", default)]
-    created_at: Option<String>,
+    created_at: LaxTime,
     #[serde(rename = "ArtifactName", default)]
-    artifact_name: Option<String>,
+    artifact_name: Lax<String>,
     #[serde(rename = "ArtifactType", default)]
-    artifact_type: Option<String>,
+    artifact_type: Lax<String>,
     #[serde(rename = "Trivy", default)]
     trivy: Option<RawTrivy>,
     #[serde(rename = "Metadata", default, borrow)]
@@ -40,7 +40,7 @@ struct RawReport<'a> {
 #[derive(Deserialize)]
 struct RawTrivy {
     #[serde(rename = "Version", default)]
-    version: Option<String>,
+    version: Lax<String>,
 }
 
 /// What this format is: the one description `muster formats`, detection hints and
@@ -113,10 +113,7 @@ fn report<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         "trivy",
         rep.trivy.as_ref().and_then(|t| t.version.as_deref()),
     );
-    let origin = ctx
-        .origin(FORMAT)
-        .tool(tool)
-        .observed(rep.created_at.as_deref().and_then(parse_time));
+    let origin = ctx.origin(FORMAT).tool(tool).observed(rep.created_at.0);
     let base = Subject {
         image,
         ..Subject::default()
@@ -135,7 +132,7 @@ fn report<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         let seen = emit_result(doc, ctx, &res, &ptr, &origin, &subject);
         classes.families = classes.families.union(seen);
     }
-    let artifact = rep.artifact_name.unwrap_or_default();
+    let artifact = rep.artifact_name.0.unwrap_or_default();
     let scan_subject = Subject {
         target: ((base.image.is_none() && !artifact.is_empty()).then(|| artifact.clone()))
             .map(Text::from),
@@ -439,7 +436,7 @@ mod tests {
         assert_eq!(s.diagnostics[0].line, Some(4));
         assert_eq!(
             s.diagnostics[0].pointer.as_deref(),
-            Some("/Results/0/Vulnerabilities/1")
+            Some("/Results/0/Vulnerabilities/1/PkgName")
         );
     }
 

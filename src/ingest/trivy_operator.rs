@@ -12,9 +12,9 @@
 //! `scan` record per report and one `sighting` per workload × image. The subject comes
 //! from the `trivy-operator.resource.*` and `trivy-operator.container.name` labels.
 
+use super::lax::{Lax, LaxTime};
 use super::trivy_compliance::{benchmark_run, Spec};
 use super::trivy_results::{check_id_of, scan, severity, tool_name};
-use super::util::parse_time;
 use super::{Doc, Draft, FileCtx, Ingestor, Origin, Place, Probe};
 use crate::model::{
     Channel, CheckNumbering, ConfigFamilies, ConfigFamily, Format, FormatInfo, ImageFacts,
@@ -58,13 +58,13 @@ struct RawObjectMeta {
     #[serde(default)]
     labels: Option<BTreeMap<String, serde_json::Value>>,
     #[serde(rename = "creationTimestamp", default)]
-    creation_timestamp: Option<String>,
+    creation_timestamp: LaxTime,
 }
 
 #[derive(Deserialize)]
 struct RawReport<'a> {
     #[serde(rename = "updateTimestamp", default)]
-    update_timestamp: Option<String>,
+    update_timestamp: LaxTime,
     #[serde(default)]
     scanner: Option<RawScanner>,
     #[serde(default)]
@@ -84,9 +84,9 @@ struct RawReport<'a> {
 #[derive(Deserialize)]
 struct RawScanner {
     #[serde(default)]
-    name: Option<String>,
+    name: Lax<String>,
     #[serde(default)]
-    version: Option<String>,
+    version: Lax<String>,
 }
 
 #[derive(Deserialize)]
@@ -102,17 +102,17 @@ struct RawArtifact {
     #[serde(default)]
     tag: Option<String>,
     #[serde(default)]
-    digest: Option<String>,
+    digest: Lax<String>,
 }
 
 #[derive(Deserialize)]
 struct RawOs {
     #[serde(default)]
-    family: Option<String>,
+    family: Lax<String>,
     #[serde(default)]
-    name: Option<String>,
+    name: Lax<String>,
     #[serde(default)]
-    eosl: Option<bool>,
+    eosl: Lax<bool>,
 }
 
 #[derive(Deserialize)]
@@ -205,7 +205,7 @@ struct RawSpecHead {
 #[derive(Deserialize)]
 struct RawComplianceStatus<'a> {
     #[serde(rename = "updateTimestamp", default)]
-    update_timestamp: Option<String>,
+    update_timestamp: LaxTime,
     #[serde(rename = "detailReport", default, borrow)]
     detail: Option<RawDetail<'a>>,
     #[serde(rename = "summaryReport", default, borrow)]
@@ -413,7 +413,7 @@ fn one<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>, crd: RawCrd<'a>, slice: &'a str
         container: label("trivy-operator.container.name").map(Text::from),
         ..Subject::default()
     };
-    let created = meta.creation_timestamp.as_deref().and_then(parse_time);
+    let created = meta.creation_timestamp.0;
     if base_kind == "ComplianceReport" {
         compliance(doc, ctx, (spec, status), slice, pointer, created, &meta);
         return;
@@ -441,11 +441,7 @@ fn one<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>, crd: RawCrd<'a>, slice: &'a str
         let server = report.registry.as_ref().and_then(|r| r.server.as_deref());
         image_of(server, a)
     });
-    let observed = report
-        .update_timestamp
-        .as_deref()
-        .and_then(parse_time)
-        .or(created);
+    let observed = report.update_timestamp.0.or(created);
     let c = Crd {
         origin: ctx.origin(FORMAT).tool(tool).observed(observed),
         subject: Subject { image, ..subject },
@@ -514,9 +510,9 @@ fn vulnerabilities<'a>(
         .os
         .as_ref()
         .map(|os| ImageFacts {
-            os_family: word(&os.family),
-            os_name: word(&os.name),
-            end_of_life: os.eosl,
+            os_family: word(&os.family.0),
+            os_name: word(&os.name.0),
+            end_of_life: os.eosl.0,
             ..ImageFacts::default()
         })
         .unwrap_or_default();
@@ -695,8 +691,7 @@ fn compliance<'a>(
         .unwrap_or_default();
     let observed = status
         .as_ref()
-        .and_then(|s| s.update_timestamp.as_deref())
-        .and_then(parse_time)
+        .and_then(|s| s.update_timestamp.0)
         .or(created);
     let origin = ctx.origin(FORMAT).tool("trivy-operator").observed(observed);
     let spec = Spec::new(&spec_id, &spec_title);
@@ -953,7 +948,7 @@ mod tests {
         assert_eq!(bench[1].severity, Severity::Critical);
         assert_eq!(
             bench[0].observed_at.unwrap().to_rfc3339(),
-            "2023-03-01T00:00:00+00:00"
+            "2021-01-01T10:10:10+00:00"
         );
         assert_eq!(bench[2].check, "trivy-compliance:nsa:1.0");
         assert_eq!(bench[2].outcome, Outcome::Fail);
