@@ -15,6 +15,7 @@
 //! the node type (`master`, `node`, `etcd`…) is the `node_type` attribute: the JSON names no host.
 
 use super::{Doc, FileCtx, Ingestor, Probe};
+use crate::diag::Code;
 use crate::model::{
     BenchmarkFacts, Channel, Format, FormatInfo, Outcome, ScanClass, Severity, Text,
 };
@@ -138,6 +139,13 @@ impl KubeBench {
                     continue;
                 };
                 let Some(number) = r.test_number.filter(|n| !n.trim().is_empty()) else {
+                    let line = doc.line_of(ctx, rraw.get());
+                    ctx.warn(
+                        Code::BadRecord,
+                        line,
+                        Some(format!("{}{rptr}/test_number", doc.pointer)),
+                        "record skipped: check result without a test_number",
+                    );
                     continue;
                 };
                 let desc = r.test_desc.unwrap_or_default();
