@@ -355,7 +355,29 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
                     (t.team.clone(), None),
                 ],
             );
-            out.push(pages.page("team.html", &path, "teams", &trail, &ctx.team_page(t, mttr))?);
+            out.push(pages.page(
+                "team.html",
+                &path,
+                "teams",
+                &trail,
+                &ctx.team_page(Some(t), mttr),
+            )?);
+        }
+        if ctx.has_unowned() {
+            let trail = crumbs(
+                i,
+                &[
+                    (i.t("teams.title"), Some("teams.html".into())),
+                    (i.t("teams.unowned"), None),
+                ],
+            );
+            out.push(pages.page(
+                "team.html",
+                super::teams::UNOWNED_PAGE,
+                "teams",
+                &trail,
+                &ctx.team_page(None, None),
+            )?);
         }
         Ok(out)
     }));

@@ -11,6 +11,10 @@ use super::views_summary::*;
 use crate::evaluate::{days_to_fix, Finding, FindingState, TeamSummary};
 use chrono::NaiveDate;
 
+/// The page of the findings no `[[owners]]` entry claims: `_` is never in a team's
+/// slug, so no team's page can take this name.
+pub const UNOWNED_PAGE: &str = "teams/_unowned.html";
+
 /// Percent-encode a query-string value (everything but unreserved characters).
 pub fn query_value(v: &str) -> String {
     let mut out = String::with_capacity(v.len());
@@ -54,6 +58,11 @@ impl Ctx<'_> {
         f.fixes().filter(|(_, d)| self.in_period(*d)).count()
     }
 
+    /// Whether any finding has no owning team (then [`UNOWNED_PAGE`] is written).
+    pub fn has_unowned(&self) -> bool {
+        self.team_findings(None).next().is_some()
+    }
+
     /// A team's row; `summary` is `None` for unowned findings.
     pub fn team_row(&self, summary: Option<&TeamSummary>) -> TeamRow {
         let name = summary.map(|t| t.team.as_str());
@@ -63,15 +72,16 @@ impl Ctx<'_> {
             count: mine.iter().filter(|f| pred(f)).count(),
             href: format!("findings.html?team={value}&state={state}"),
         };
-        let page = name.map(team_href);
-        // A count of rows on the team's page (a finding fixed twice is two fixes);
-        // unowned findings have no page, so their count is shown without a link.
+        // Unowned findings have a page of their own when there are any.
+        let page = match name {
+            Some(n) => Some(team_href(n)),
+            None => (!mine.is_empty()).then(|| UNOWNED_PAGE.to_string()),
+        };
+        // A count of rows on the team's page (a finding fixed twice is two fixes).
         let anchored = |anchor: &str, rows: &dyn Fn(&Finding) -> usize| {
-            Some(CountLink {
+            page.as_ref().map(|p| CountLink {
                 count: mine.iter().map(|f| rows(f)).sum(),
-                href: page
-                    .as_ref()
-                    .map_or_else(String::new, |p| format!("{p}#{anchor}")),
+                href: format!("{p}#{anchor}"),
             })
         };
         let has_since = self.report.changes.since.is_some();
@@ -145,12 +155,13 @@ impl Ctx<'_> {
     }
 
     /// A team's page.
+    /// The page of a team, or of the unowned findings (`t` is `None`).
     pub fn team_page(
         &self,
-        t: &TeamSummary,
+        t: Option<&TeamSummary>,
         mttr: Option<super::views::ChartView>,
     ) -> TeamPageView {
-        let mine: Vec<&Finding> = self.team_findings(Some(&t.team)).collect();
+        let mine: Vec<&Finding> = self.team_findings(t.map(|t| t.team.as_str())).collect();
         let open: Vec<FindingView> = self
             .open_findings(mine.iter().copied().filter(|f| f.state.is_open()))
             .into_iter()
@@ -177,7 +188,7 @@ impl Ctx<'_> {
             .collect();
         fixed_all.sort_by(|a, b| (b.2, &a.0.key, a.1).cmp(&(a.2, &b.0.key, b.1)));
         TeamPageView {
-            row: self.team_row(Some(t)),
+            row: self.team_row(t),
             controls,
             open,
             new: mine

@@ -11,8 +11,7 @@ use serde::Serialize;
 pub struct CountLink {
     /// How many.
     pub count: usize,
-    /// The list, relative to the site root (`findings.html?team=Payments&state=overdue`);
-    /// empty when no page lists exactly these (the count is then shown as plain text).
+    /// The list, relative to the site root (`findings.html?team=Payments&state=overdue`).
     pub href: String,
 }
 
