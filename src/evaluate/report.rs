@@ -295,6 +295,11 @@ pub struct ControlResult {
     pub history: Vec<(NaiveDate, Status)>,
 }
 
+/// The subject of an evidence row about audit events that no export or configuration
+/// attributes to a cluster (`rules::audit_coverage`); pages show the
+/// `subject.cluster-unknown` interface string for it, in the page's language.
+pub const UNKNOWN_CLUSTER: &str = "cluster unknown";
+
 /// A deduplicated finding tracked through time (vulnerabilities, misconfigurations, secrets).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {

@@ -293,7 +293,11 @@ impl<'a> Ctx<'a> {
             title: e.title.clone(),
             outcome: e.outcome.clone(),
             severity: self.severity(e.severity),
-            subject: e.subject.clone(),
+            subject: if e.subject == crate::evaluate::UNKNOWN_CLUSTER {
+                self.i18n.t("subject.cluster-unknown")
+            } else {
+                e.subject.clone()
+            },
             observed: match e.observed_at {
                 Some(t) => self.i18n.date(t.date_naive()),
                 None => self.i18n.t("date.unknown"),

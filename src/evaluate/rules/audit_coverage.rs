@@ -44,9 +44,7 @@ impl Evaluator for AuditCoverage {
     }
 }
 
-/// What the events of no cluster are called in reasons and evidence rows (the site
-/// shows the `subject.cluster-unknown` interface string for this subject).
-pub const UNKNOWN_CLUSTER: &str = "cluster unknown";
+pub use crate::evaluate::UNKNOWN_CLUSTER;
 
 /// How many unattributed files a reason names before it stops with "…".
 const FILES_NAMED: usize = 5;
