@@ -6,7 +6,7 @@
 //! without a fix (not waived), as the findings list's `state=open` filter shows.
 
 use super::build::{team_href, Ctx};
-use super::views::FindingView;
+use super::pages_lists::FINDINGS_SHOWN;
 use super::views_summary::*;
 use crate::evaluate::{days_to_fix, Finding, FindingState, TeamSummary};
 use chrono::NaiveDate;
@@ -154,21 +154,18 @@ impl Ctx<'_> {
         }
     }
 
-    /// A team's page.
-    /// The page of a team, or of the unowned findings (`t` is `None`).
+    /// The page of a team, or of the unowned findings (`t` is `None`). Each list
+    /// shows its first [`FINDINGS_SHOWN`] rows (a fleet's unowned findings number in
+    /// the hundred thousands) and says how many there are; findings.csv has them all.
     pub fn team_page(
         &self,
         t: Option<&TeamSummary>,
         mttr: Option<super::views::ChartView>,
     ) -> TeamPageView {
         let mine: Vec<&Finding> = self.team_findings(t.map(|t| t.team.as_str())).collect();
-        let open: Vec<FindingView> = self
-            .open_findings(mine.iter().copied().filter(|f| f.state.is_open()))
-            .into_iter()
-            .collect();
-        let mut ids: Vec<&str> = mine
+        let open = Self::most_urgent(mine.iter().copied().filter(|f| f.state.is_open()));
+        let mut ids: Vec<&str> = open
             .iter()
-            .filter(|f| f.state.is_open())
             .flat_map(|f| f.controls.iter().map(crate::model::Text::as_str))
             .collect();
         ids.sort_unstable();
@@ -180,6 +177,11 @@ impl Ctx<'_> {
             .filter(|c| ids.binary_search(&c.id.as_str()).is_ok())
             .map(|c| self.control_row(c))
             .collect();
+        let new: Vec<&Finding> = mine
+            .iter()
+            .copied()
+            .filter(|f| self.new_in_period(f))
+            .collect();
         // Every fix, newest first (a finding fixed, back and fixed again is two rows).
         let mut fixed_all: Vec<(&Finding, Option<chrono::DateTime<chrono::Utc>>, NaiveDate)> = mine
             .iter()
@@ -187,24 +189,33 @@ impl Ctx<'_> {
             .flat_map(|f| f.fixes().map(move |(first, d)| (f, first, d)))
             .collect();
         fixed_all.sort_by(|a, b| (b.2, &a.0.key, a.1).cmp(&(a.2, &b.0.key, b.1)));
+        let fixed: Vec<_> = fixed_all
+            .iter()
+            .filter(|(_, _, d)| self.in_period(*d))
+            .collect();
+        let fixed_view = |(f, first, d): &&(&Finding, _, NaiveDate)| self.fixed_view(f, *first, *d);
         TeamPageView {
             row: self.team_row(t),
             controls,
-            open,
-            new: mine
+            open_total: open.len(),
+            open: open
                 .iter()
-                .copied()
-                .filter(|f| self.new_in_period(f))
+                .take(FINDINGS_SHOWN)
                 .map(|f| self.finding(f))
                 .collect(),
-            fixed: fixed_all
+            new_total: new.len(),
+            new: new
                 .iter()
-                .filter(|(_, _, d)| self.in_period(*d))
-                .map(|(f, first, d)| self.fixed_view(f, *first, *d))
+                .take(FINDINGS_SHOWN)
+                .map(|f| self.finding(f))
                 .collect(),
+            fixed_total: fixed.len(),
+            fixed: fixed.iter().take(FINDINGS_SHOWN).map(fixed_view).collect(),
+            fixed_all_total: fixed_all.len(),
             fixed_all: fixed_all
                 .iter()
-                .map(|(f, first, d)| self.fixed_view(f, *first, *d))
+                .take(FINDINGS_SHOWN)
+                .map(|x| fixed_view(&x))
                 .collect(),
             since: self.i18n.opt_date(self.report.changes.since),
             mttr,

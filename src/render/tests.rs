@@ -439,4 +439,32 @@ fn remediation_list_shows_the_most_urgent_and_points_to_the_csv_for_the_rest() {
     let last = format!("CVE-2026-{:05}", pages_lists::FINDINGS_SHOWN + 4);
     assert!(!html.contains(&last));
     assert!(text(&site, "findings.csv").contains(&last));
+
+    // The same findings with no owner: the unowned findings' page lists as many and
+    // says how many there are (a fleet's unowned page once held every finding).
+    for f in &mut report.findings {
+        f.team = None;
+    }
+    let site: BTreeMap<String, Vec<u8>> = render_site(
+        &report,
+        &catalog(),
+        &Config::default(),
+        "en",
+        &RenderOptions::default(),
+    )
+    .unwrap()
+    .into_iter()
+    .collect();
+    let unowned = text(&site, "teams/_unowned.html");
+    assert_eq!(
+        unowned.matches("<code>CVE-2026-").count(),
+        pages_lists::FINDINGS_SHOWN,
+        "open rows"
+    );
+    assert!(unowned.contains(&format!(
+        "This page lists the first {} of {}",
+        pages_lists::FINDINGS_SHOWN,
+        pages_lists::FINDINGS_SHOWN + 5
+    )));
+    assert!(text(&site, "teams.html").contains("teams/_unowned.html"));
 }

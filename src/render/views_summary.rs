@@ -203,14 +203,22 @@ pub struct TeamPageView {
     pub row: TeamRow,
     /// Controls its open findings affect.
     pub controls: Vec<ControlRow>,
-    /// Its open findings (overdue first).
+    /// Its open findings (overdue first), the first of `open_total`.
     pub open: Vec<FindingView>,
-    /// First seen since the previous period.
+    /// How many open findings it has.
+    pub open_total: usize,
+    /// First seen since the previous period (the first of `new_total`).
     pub new: Vec<FindingView>,
-    /// Fixed since the previous period.
+    /// How many were first seen since the previous period.
+    pub new_total: usize,
+    /// Fixed since the previous period (the first of `fixed_total`).
     pub fixed: Vec<FixedView>,
-    /// Fixed in the whole span.
+    /// How many fixes since the previous period.
+    pub fixed_total: usize,
+    /// Fixed in the whole span (the first of `fixed_all_total`).
     pub fixed_all: Vec<FixedView>,
+    /// How many fixes in the whole span.
+    pub fixed_all_total: usize,
     /// The previous period's date, localised.
     pub since: String,
     /// Mean time to fix over time.
