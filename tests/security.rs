@@ -207,16 +207,7 @@ fn hostile_payloads_never_become_markup_and_no_secret_is_republished() {
         "{waivers}"
     );
     // The shard carries no secret either.
-    let shard = dir.path().join("x.muster.jsonl");
-    let (code, _, err) = run(&[
-        "ingest",
-        inputs.to_str().unwrap(),
-        "-o",
-        shard.to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let text = std::fs::read_to_string(&shard).unwrap();
+    let text = ingest_to_shard(&inputs, &dir.path().join("x.muster.jsonl"));
     for c in CANARIES {
         assert!(!text.contains(c), "the shard carries {c}");
     }
@@ -364,16 +355,7 @@ fn shards_carry_no_message_or_command_line() {
         })
         .collect();
     write(&inputs, "falco.jsonl", &(lines.join("\n") + "\n"));
-    let shard = dir.path().join("s.muster.jsonl");
-    let (code, _, err) = run(&[
-        "ingest",
-        inputs.to_str().unwrap(),
-        "-o",
-        shard.to_str().unwrap(),
-        "-q",
-    ]);
-    assert_eq!(code, 0, "{err}");
-    let text = std::fs::read_to_string(&shard).unwrap();
+    let text = ingest_to_shard(&inputs, &dir.path().join("s.muster.jsonl"));
     assert_eq!(text.matches("\"record\"").count(), leaks.len(), "{text}");
     assert!(
         !text.contains("ZZ"),
@@ -407,4 +389,17 @@ fn diagnostics_print_no_terminal_escape_from_an_export() {
             .any(|c| (c.is_control() && c != '\n') || c == '\u{202E}'),
         "{err:?}"
     );
+}
+
+/// Run `muster ingest INPUTS -o SHARD` (it must succeed) and return the shard's text.
+fn ingest_to_shard(inputs: &std::path::Path, shard: &std::path::Path) -> String {
+    let (code, _, err) = run(&[
+        "ingest",
+        inputs.to_str().unwrap(),
+        "-o",
+        shard.to_str().unwrap(),
+        "--quiet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::read_to_string(shard).unwrap()
 }

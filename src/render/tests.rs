@@ -227,8 +227,13 @@ pub fn report() -> Report {
 }
 
 pub fn render(lang: &str) -> BTreeMap<String, Vec<u8>> {
+    render_report(&report(), lang)
+}
+
+/// Every file of the site of `r` in `lang`, by path.
+pub fn render_report(r: &Report, lang: &str) -> BTreeMap<String, Vec<u8>> {
     let opts = RenderOptions::default();
-    render_site(&report(), &catalog(), &Config::default(), lang, &opts)
+    render_site(r, &catalog(), &Config::default(), lang, &opts)
         .unwrap()
         .into_iter()
         .collect()
@@ -416,16 +421,7 @@ fn remediation_list_shows_the_most_urgent_and_points_to_the_csv_for_the_rest() {
             ..first.clone()
         })
         .collect();
-    let site: BTreeMap<String, Vec<u8>> = render_site(
-        &report,
-        &catalog(),
-        &Config::default(),
-        "en",
-        &RenderOptions::default(),
-    )
-    .unwrap()
-    .into_iter()
-    .collect();
+    let site = render_report(&report, "en");
     let html = text(&site, "findings.html");
     assert_eq!(
         html.matches("<tr data-severity=").count(),
@@ -445,16 +441,7 @@ fn remediation_list_shows_the_most_urgent_and_points_to_the_csv_for_the_rest() {
     for f in &mut report.findings {
         f.team = None;
     }
-    let site: BTreeMap<String, Vec<u8>> = render_site(
-        &report,
-        &catalog(),
-        &Config::default(),
-        "en",
-        &RenderOptions::default(),
-    )
-    .unwrap()
-    .into_iter()
-    .collect();
+    let site = render_report(&report, "en");
     let unowned = text(&site, "teams/_unowned.html");
     assert_eq!(
         unowned.matches("<code>CVE-2026-").count(),

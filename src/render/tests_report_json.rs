@@ -1,7 +1,7 @@
 //! `report.json` holds each value once and loses none: expanding its tables back into
 //! every finding gives the evaluation's findings and changes exactly.
 
-use super::tests::{catalog, report};
+use super::tests::report;
 use super::*;
 use crate::evaluate::*;
 use crate::model::{ImageRef, Provenance};
@@ -97,16 +97,7 @@ fn fuller_report() -> Report {
 
 /// Every file of the English site of `r`, by path.
 fn site(r: &Report) -> std::collections::BTreeMap<String, Vec<u8>> {
-    render_site(
-        r,
-        &catalog(),
-        &Config::default(),
-        "en",
-        &RenderOptions::default(),
-    )
-    .unwrap()
-    .into_iter()
-    .collect()
+    super::tests::render_report(r, "en")
 }
 
 fn document(r: &Report) -> Value {
