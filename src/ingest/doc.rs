@@ -149,6 +149,19 @@ impl<'f> FileCtx<'f> {
         self.diagnostics.push(d);
     }
 
+    /// Warn that a time the export gives at `pointer` cannot be read: the record it
+    /// dates is kept undated, and undated evidence proves nothing about a day.
+    pub fn unreadable_time(&mut self, line: Option<u64>, pointer: String, text: &str) {
+        self.warn(
+            Code::Suspicious,
+            line,
+            Some(pointer),
+            format!(
+                "{text:?} is not a date (expected an RFC 3339 timestamp); what it dates is undated and proves no day"
+            ),
+        );
+    }
+
     /// Record a warning about the file or a place in it.
     pub fn warn(
         &mut self,

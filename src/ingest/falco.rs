@@ -184,6 +184,13 @@ fn read(raw: RawAlert<'_>, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
             .and_then(|v| v.parse::<i64>().ok())
             .and_then(from_epoch_nanos)
     });
+    if let (None, Some(t)) = (
+        observed,
+        raw.time.as_deref().filter(|t| !t.trim().is_empty()),
+    ) {
+        let line = doc.line_of(ctx, doc.text);
+        ctx.unreadable_time(line, format!("{}/time", doc.pointer), t);
+    }
     let origin = ctx.origin(FORMAT).tool("falco").observed(observed);
     let priority = raw.priority.unwrap_or_default();
     let is_heartbeat = raw.rule.starts_with("Falco internal") && raw.rule.contains("metrics");
@@ -280,6 +287,25 @@ mod tests {
         assert!(!a.attrs["cmdline"].contains("hunter2"));
         assert_eq!(recs[1].kind, RecordKind::Heartbeat);
         assert_eq!(recs[1].provenance.line.map(u64::from), Some(2));
+    }
+
+    /// An alert whose time cannot be read is kept undated, and the file says where.
+    #[test]
+    fn an_unreadable_alert_time_is_named_at_its_line() {
+        let text = TWO.replace("2026-10-01T10:01:00Z", "2026-10-01 at ten");
+        let (s, recs) = ingest_bytes("falco.jsonl", text.as_bytes(), &IngestOptions::default());
+        assert_eq!(recs.len(), 2);
+        assert!(recs[0].observed_at.is_some() && recs[1].observed_at.is_none());
+        let d = s
+            .diagnostics
+            .iter()
+            .find(|d| d.message.contains("is not a date"))
+            .expect("a diagnostic");
+        assert_eq!(
+            (d.line, d.pointer.as_deref()),
+            (Some(2), Some("/time")),
+            "{d}"
+        );
     }
 
     #[test]

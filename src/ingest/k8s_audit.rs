@@ -329,17 +329,33 @@ pub(super) fn emit_event(
     ev: RawEvent<'_>,
     at: &EventAt<'_>,
 ) {
-    let observed = [
-        ev.stage_timestamp.as_deref(),
-        ev.request_received_timestamp.as_deref(),
-        ev.timestamp.as_deref(),
-        ev.metadata
-            .as_ref()
-            .and_then(|m| m.creation_timestamp.as_deref()),
-    ]
-    .into_iter()
-    .flatten()
-    .find_map(parse_time);
+    let times = [
+        ("/stageTimestamp", ev.stage_timestamp.as_deref()),
+        (
+            "/requestReceivedTimestamp",
+            ev.request_received_timestamp.as_deref(),
+        ),
+        ("/timestamp", ev.timestamp.as_deref()),
+        (
+            "/metadata/creationTimestamp",
+            ev.metadata
+                .as_ref()
+                .and_then(|m| m.creation_timestamp.as_deref()),
+        ),
+    ];
+    let observed = times.iter().filter_map(|(_, t)| *t).find_map(parse_time);
+    // A time the event gives but that cannot be read leaves the event undated, which
+    // proves no day of coverage: say so, at the field (the diagnostics keep the first
+    // few per file and count the rest).
+    if observed.is_none() {
+        if let Some((field, text)) = times
+            .iter()
+            .find_map(|(f, t)| t.filter(|t| !t.trim().is_empty()).map(|t| (f, t)))
+        {
+            let line = doc.line_of(ctx, at.slice);
+            ctx.unreadable_time(line, format!("{}{field}", at.pointer), text);
+        }
+    }
     let origin = ctx.origin(format).tool("kube-apiserver").observed(observed);
     let place = doc.at(at.slice, &at.pointer);
     // The log recorded an event: about its cluster only, so that a day folds to one.

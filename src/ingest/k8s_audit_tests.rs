@@ -226,3 +226,34 @@ fn escaped_strings_read_the_same_as_plain_ones() {
     assert_eq!(from_plain, from_escaped);
     assert_eq!(from_escaped[1].attrs["verb"], "create");
 }
+
+/// An event whose times cannot be read is kept, undated, and the log says which field
+/// of which line could not be read (an undated event proves no day of coverage).
+#[test]
+fn an_unreadable_event_time_is_named_at_its_field() {
+    let good = POD_CREATE.to_string();
+    let bad = POD_CREATE
+        .replace("2026-10-01T10:00:00.100000Z", "2025-13-45T99:99:99Z")
+        .replace("2026-10-01T10:00:00.000000Z", "yesterday");
+    let (s, recs) = run(&format!("{good}\n{bad}\n"));
+    let undated = recs.iter().filter(|r| r.observed_at.is_none()).count();
+    let dated = recs.iter().filter(|r| r.observed_at.is_some()).count();
+    assert!(undated > 0 && dated > 0, "{undated} undated, {dated} dated");
+    let d = s
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("is not a date"))
+        .expect("a diagnostic for the unreadable time");
+    assert_eq!(d.line, Some(2), "{d}");
+    assert_eq!(d.pointer.as_deref(), Some("/stageTimestamp"), "{d}");
+    assert!(d.message.contains("2025-13-45T99:99:99Z"), "{d}");
+    // A readable line says nothing.
+    let (s, _) = run(&format!("{good}\n"));
+    assert!(
+        !s.diagnostics
+            .iter()
+            .any(|d| d.message.contains("is not a date")),
+        "{:?}",
+        s.diagnostics
+    );
+}

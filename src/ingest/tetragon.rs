@@ -259,6 +259,10 @@ impl Ingestor for Tetragon {
                 .and_then(|p| p.start_time.as_deref())
                 .and_then(parse_time)
         });
+        if let (None, Some(t)) = (time, ev.time.as_deref().filter(|t| !t.trim().is_empty())) {
+            let line = doc.line_of(ctx, doc.text);
+            ctx.unreadable_time(line, format!("{}/time", doc.pointer), t);
+        }
         let origin = ctx.origin(FORMAT).tool("tetragon").observed(time);
         let place = doc.whole();
         let pod = process.and_then(|p| p.pod.as_ref());
