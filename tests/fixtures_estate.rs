@@ -57,7 +57,7 @@ fn nothing_passes_on_undated_or_stale_evidence() {
         .reason
         .params
         .get("items")
-        .cloned()
+        .map(|p| p.plain())
         .unwrap_or_default();
     assert!(items.contains("silent since"), "{items}");
     // Every Tetragon record has a time (events without one take their process's start).

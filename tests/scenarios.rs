@@ -9,7 +9,7 @@ mod common;
 
 use muster::cmd::args::InputArgs;
 use muster::cmd::load::{load, Loaded};
-use muster::evaluate::{ControlResult, Finding};
+use muster::evaluate::{ControlResult, Finding, Param};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -129,7 +129,7 @@ fn evaluate(dir: &Path, as_of: &str) -> Loaded {
 
 fn check_status(
     what: &str,
-    got: (&str, &str, &BTreeMap<String, String>, usize),
+    got: (&str, &str, &BTreeMap<String, Param>, usize),
     want: &ExpectedStatus,
     errors: &mut Vec<String>,
 ) {
@@ -142,6 +142,7 @@ fn check_status(
             errors.push(format!("{what}: reason {reason}, expected {r}"));
         }
     }
+    let params: BTreeMap<&String, String> = params.iter().map(|(k, v)| (k, v.plain())).collect();
     for (k, v) in &want.params {
         if params.get(k) != Some(v) {
             errors.push(format!(
@@ -165,7 +166,7 @@ fn check_status(
     }
 }
 
-fn control_view(c: &ControlResult) -> (&str, &str, &BTreeMap<String, String>, usize) {
+fn control_view(c: &ControlResult) -> (&str, &str, &BTreeMap<String, Param>, usize) {
     (
         c.status.as_str(),
         c.reason.code.as_str(),

@@ -205,6 +205,69 @@ fn spanish_and_french_sites_have_no_english_interface_strings_left() {
     }
 }
 
+/// Muster's own words inside reasons (node states, benchmark mappings, sensors,
+/// audit gaps, statuses, platform rows) follow the site's language, and so do the
+/// dates inside them (audit items 15 and 16).
+#[test]
+fn spanish_and_french_control_pages_have_no_english_reason_fragments() {
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, silent, optional) in [
+        (
+            "es",
+            "(sin informar desde el 10/11/2026)",
+            "la comprobación es opcional, así que el control se mantiene en advertencia",
+        ),
+        (
+            "fr",
+            "(muet depuis le 10/11/2026)",
+            "la vérification est facultative, le contrôle est donc maintenu en avertissement",
+        ),
+    ] {
+        let out = dir.path().join(lang);
+        build_sample(&out, &["--lang", lang]);
+        let mut pages = 0;
+        for entry in std::fs::read_dir(out.join("controls")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "html") {
+                continue;
+            }
+            pages += 1;
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            let text = visible_text(&std::fs::read_to_string(&path).unwrap());
+            for english in [
+                "silent since",
+                "(no sensor)",
+                "benchmark ids for",
+                "not evidenced",
+                "any runtime sensor",
+                "no audit log",
+                "any record of the audit log",
+                "nodes named by any evidence",
+                "the export decides",
+                "the check is optional",
+                ": fail)",
+                ": warning)",
+                ": pass)",
+                "phrase.",
+                "reason.",
+            ] {
+                assert!(
+                    !text.contains(english),
+                    "{lang}/controls/{name} still says {english:?}"
+                );
+            }
+        }
+        assert!(pages >= 40, "{lang}: {pages} control pages");
+        let mon01 = visible_text(&page(&out, "controls/MON-01.html"));
+        assert!(mon01.contains(silent), "{lang}: MON-01 lacks {silent:?}");
+        let reg02 = visible_text(&page(&out, "controls/REG-02.html"));
+        assert!(
+            reg02.contains(optional),
+            "{lang}: REG-02 lacks {optional:?}"
+        );
+    }
+}
+
 /// A scenario whose only benchmark run is older than its freshness limit on 2026-11-20.
 fn stale_scenario() -> std::path::PathBuf {
     common::root().join("tests/scenarios/benchmark-stale-the-day-after")

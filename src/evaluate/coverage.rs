@@ -7,7 +7,7 @@
 //! The absence of an alert proves something only on covered nodes.
 
 use super::view::Current;
-use super::Ctx;
+use super::{Ctx, Param};
 use crate::model::{Record, Sensor};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
@@ -38,14 +38,17 @@ pub struct NodeCoverage {
 }
 
 impl NodeCoverage {
-    /// `node`, `node (silent since DATE)` or `node (no sensor)`, for reasons.
-    pub fn label(&self) -> String {
+    /// `node`, `node (silent since DATE)` or `node (no sensor)`, for reasons (the
+    /// words and the date are localised when the reason is rendered).
+    pub fn label(&self) -> Param {
+        let node = Param::Text(self.node.clone());
         match self.state {
-            NodeState::Covered => self.node.clone(),
-            NodeState::Silent { last } => {
-                format!("{} (silent since {})", self.node, last.date_naive())
-            }
-            NodeState::Uncovered => format!("{} (no sensor)", self.node),
+            NodeState::Covered => node,
+            NodeState::Silent { last } => Param::phrase(
+                "phrase.silent-since",
+                vec![("node", node), ("date", Param::Date(last.date_naive()))],
+            ),
+            NodeState::Uncovered => Param::phrase("phrase.no-sensor", vec![("node", node)]),
         }
     }
 }

@@ -6,7 +6,7 @@
 use super::view::Current;
 use super::waivers::Waiver;
 use super::{rules, vex};
-use super::{Ctx, EvidenceItem, FindingState, Reason, ReasonCode, Status};
+use super::{Ctx, EvidenceItem, FindingState, Param, Reason, ReasonCode, Status};
 use crate::catalog::{Check, Control};
 use crate::model::{ImageRef, Record, RecordKind, Severity};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -40,14 +40,28 @@ impl Judged {
         }
     }
 
+    /// A judgement with typed parameters (words and dates localised at render time).
+    pub fn with(status: Status, code: ReasonCode, params: Vec<(&str, Param)>) -> Judged {
+        Judged {
+            status,
+            reason: Reason::with(code, params),
+            evidence: Vec::new(),
+            total: 0,
+            newest: None,
+        }
+    }
+
     /// A judgement naming the subjects it is about: `count` and the `items` listed.
-    pub fn listed(status: Status, code: ReasonCode, items: &[String]) -> Judged {
-        Judged::new(
+    pub fn listed<P: Clone + Into<Param>>(status: Status, code: ReasonCode, items: &[P]) -> Judged {
+        Judged::with(
             status,
             code,
-            &[
-                ("count", items.len().to_string()),
-                ("items", items.join(", ")),
+            vec![
+                ("count", Param::Text(items.len().to_string())),
+                (
+                    "items",
+                    Param::list(items.iter().cloned().map(Into::into).collect(), ", "),
+                ),
             ],
         )
     }
@@ -65,11 +79,11 @@ impl Judged {
     }
 
     /// Nothing that could assess the check was found (`what`: the evidence looked for).
-    pub fn not_assessed(what: &str) -> Judged {
-        Judged::new(
+    pub fn not_assessed(what: impl Into<Param>) -> Judged {
+        Judged::with(
             Status::NotAssessed,
             ReasonCode::NoEvidence,
-            &[("selectors", what.to_string())],
+            vec![("selectors", what.into())],
         )
     }
 
@@ -240,6 +254,7 @@ pub fn item(
         format: r.format.id().to_string(),
         check: r.check.to_string(),
         title: r.title.to_string(),
+        title_param: None,
         outcome: r.outcome.as_str().to_string(),
         severity: r.severity,
         subject: r.subject.label(),

@@ -143,11 +143,11 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
         if let Some(f) = optional_fact.filter(|_| settles && att.status == Status::Pass) {
             let param = |k: &str| att.reason.params.get(k).cloned().unwrap_or_default();
             status = Status::Warning;
-            reason = Reason::new(
-                ReasonCode::FactOverAttestation,
-                &[
-                    ("check", f.id.clone()),
-                    ("status", f.status.as_str().to_string()),
+            reason = Reason::with(
+                ReasonCode::OptionalFactOverAttestation,
+                vec![
+                    ("check", Param::Text(f.id.clone())),
+                    ("status", Param::status(f.status)),
                     ("by", param("by")),
                     ("date", param("date")),
                 ],
@@ -158,11 +158,11 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
         } else if let Some(f) = fact.filter(|f| valid && att.status != status && f.status == status)
         {
             let param = |k: &str| att.reason.params.get(k).cloned().unwrap_or_default();
-            reason = Reason::new(
+            reason = Reason::with(
                 ReasonCode::FactOverAttestation,
-                &[
-                    ("check", f.id.clone()),
-                    ("status", f.status.as_str().to_string()),
+                vec![
+                    ("check", Param::Text(f.id.clone())),
+                    ("status", Param::status(f.status)),
                     ("by", param("by")),
                     ("date", param("date")),
                 ],

@@ -114,6 +114,9 @@ vocabulary! {
         NotEvidenced = "reason.not-evidenced",
         /// A platform fact contradicts a valid attestation and decides.
         FactOverAttestation = "reason.fact-over-attestation",
+        /// An optional platform check fails against a passing attestation: the
+        /// control is held at warning, not decided by the export.
+        OptionalFactOverAttestation = "reason.optional-fact-over-attestation",
         /// Nodes no runtime sensor ever reported from.
         UncoveredNodes = "reason.uncovered-nodes",
         /// No alert, and sensors able to raise it covered every node.
@@ -146,19 +149,159 @@ pub struct Reason {
     /// Message key in the interface strings.
     pub code: ReasonCode,
     /// Values substituted into the message (`{count}`, `{source}`, …).
-    pub params: BTreeMap<String, String>,
+    pub params: BTreeMap<String, Param>,
 }
 
 impl Reason {
-    /// A reason with parameters.
+    /// A reason whose parameters are all shown as they are (names, ids, counts;
+    /// a whole-value ISO date is still shown in the site's date format).
     pub fn new(code: ReasonCode, params: &[(&str, String)]) -> Reason {
         Reason {
             code,
             params: params
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
+                .map(|(k, v)| (k.to_string(), Param::Text(v.clone())))
                 .collect(),
         }
+    }
+
+    /// A reason with typed parameters: words and dates the site localises.
+    pub fn with(code: ReasonCode, params: Vec<(&str, Param)>) -> Reason {
+        Reason {
+            code,
+            params: params
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        }
+    }
+}
+
+/// One parameter of a [`Reason`]. Muster's own words are never built into a
+/// parameter in English: they are interface-string keys the renderer translates,
+/// and dates are dates the renderer formats. In `report.json` and `check --format
+/// json` every parameter is one string, [`Param::plain`]: English, ISO dates and raw
+/// ids, as before parameters were typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Param {
+    /// Shown as it is (names, ids, counts, file paths).
+    Text(String),
+    /// A date, shown in the site's date format.
+    Date(NaiveDate),
+    /// A vocabulary id (a status…) shown as the interface string `key`; plain: `id`.
+    Term {
+        /// The interface-string key (`status.fail`).
+        key: String,
+        /// The raw id (`fail`).
+        id: String,
+    },
+    /// An interface string with its own parameters (`node (silent since DATE)`).
+    Phrase {
+        /// The interface-string key.
+        key: String,
+        /// Its parameters.
+        params: Vec<(String, Param)>,
+    },
+    /// Parameters joined by `sep`.
+    List {
+        /// The items.
+        items: Vec<Param>,
+        /// The separator (`, `, `; `).
+        sep: String,
+    },
+}
+
+impl Param {
+    /// An interface string with parameters.
+    pub fn phrase(key: &str, params: Vec<(&str, Param)>) -> Param {
+        Param::Phrase {
+            key: key.to_string(),
+            params: params
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        }
+    }
+
+    /// Items joined by `sep`.
+    pub fn list(items: Vec<Param>, sep: &str) -> Param {
+        Param::List {
+            items,
+            sep: sep.to_string(),
+        }
+    }
+
+    /// A status, shown with its label (`status.fail`), plain as its id (`fail`).
+    pub fn status(s: Status) -> Param {
+        Param::Term {
+            key: format!("status.{}", s.as_str()),
+            id: s.as_str().to_string(),
+        }
+    }
+
+    /// The machine-readable form: English words, ISO dates, raw ids.
+    pub fn plain(&self) -> String {
+        crate::render::plain_param(self)
+    }
+}
+
+impl Default for Param {
+    fn default() -> Param {
+        Param::Text(String::new())
+    }
+}
+
+impl From<String> for Param {
+    fn from(s: String) -> Param {
+        Param::Text(s)
+    }
+}
+
+impl From<&str> for Param {
+    fn from(s: &str) -> Param {
+        Param::Text(s.to_string())
+    }
+}
+
+impl From<NaiveDate> for Param {
+    fn from(d: NaiveDate) -> Param {
+        Param::Date(d)
+    }
+}
+
+impl std::fmt::Display for Param {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.plain())
+    }
+}
+
+impl PartialEq<str> for Param {
+    fn eq(&self, other: &str) -> bool {
+        self.plain() == other
+    }
+}
+
+impl PartialEq<&str> for Param {
+    fn eq(&self, other: &&str) -> bool {
+        self.plain() == *other
+    }
+}
+
+impl PartialEq<String> for Param {
+    fn eq(&self, other: &String) -> bool {
+        self.plain() == *other
+    }
+}
+
+impl Serialize for Param {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.plain())
+    }
+}
+
+impl<'de> Deserialize<'de> for Param {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Param, D::Error> {
+        String::deserialize(d).map(Param::Text)
     }
 }
 
@@ -207,8 +350,12 @@ pub struct EvidenceItem {
     pub format: String,
     /// Check / rule / CVE id.
     pub check: String,
-    /// Title.
+    /// Title (English where muster adds words to it: the exports' form).
     pub title: String,
+    /// The title as the site shows it, when muster's own words are part of it
+    /// (translated at render time); `None`: `title` as it is.
+    #[serde(skip)]
+    pub title_param: Option<Param>,
     /// Tool verdict (pass/fail/warn/…).
     pub outcome: String,
     /// Severity.

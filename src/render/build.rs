@@ -290,7 +290,10 @@ impl<'a> Ctx<'a> {
             kind: e.kind.clone(),
             format: e.format.clone(),
             check: e.check.clone(),
-            title: e.title.clone(),
+            title: e
+                .title_param
+                .as_ref()
+                .map_or_else(|| e.title.clone(), |p| self.i18n.param(p)),
             outcome: e.outcome.clone(),
             severity: self.severity(e.severity),
             subject: if e.subject == crate::evaluate::UNKNOWN_CLUSTER {

@@ -64,9 +64,11 @@ pub fn groups(
             shown += idx.len();
             EvidenceGroup {
                 check: check.to_string(),
+                // The view's title: already in the site's language.
                 title: idx
                     .first()
-                    .map(|i| items[*i].title.clone())
+                    .and_then(|i| views.get(*i))
+                    .map(|v| v.title.clone())
                     .unwrap_or_default(),
                 rows: idx.iter().filter_map(|i| views.get(*i).cloned()).collect(),
                 state: state(worst),

@@ -6,9 +6,9 @@
 
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
-use crate::evaluate::Reason;
+use crate::evaluate::{Param, Reason};
 
 /// The embedded string tables.
 const TABLES: &[(&str, &str)] = &[
@@ -16,6 +16,15 @@ const TABLES: &[(&str, &str)] = &[
     ("es", include_str!("../../i18n/es.toml")),
     ("fr", include_str!("../../i18n/fr.toml")),
 ];
+
+/// English, for the machine-readable form of reason parameters.
+static ENGLISH: LazyLock<I18n> = LazyLock::new(|| I18n::new("en"));
+
+/// A reason parameter as `report.json` and `check --format json` give it: English
+/// words, ISO dates, raw ids.
+pub fn plain(p: &Param) -> String {
+    ENGLISH.render_param(p, true)
+}
 
 /// Languages with an embedded interface table.
 pub fn languages() -> Vec<&'static str> {
@@ -109,13 +118,13 @@ impl I18n {
         substitute(&self.t(key), params)
     }
 
-    /// The sentence for a reason; ISO dates among its parameters are localised.
+    /// The sentence for a reason; its parameters are localised ([`I18n::param`]).
     /// A code the language file lacks shows the code and its parameters.
     pub fn reason(&self, reason: &Reason) -> String {
         let params: Vec<(&str, String)> = reason
             .params
             .iter()
-            .map(|(k, v)| (k.as_str(), self.maybe_date(v)))
+            .map(|(k, v)| (k.as_str(), self.param(v)))
             .collect();
         let code = reason.code.as_str();
         if self.has(code) {
@@ -126,6 +135,35 @@ impl I18n {
         }
         let list: Vec<String> = params.iter().map(|(k, v)| format!("{k}={v}")).collect();
         format!("{} ({})", reason.code, list.join(", "))
+    }
+
+    /// A reason parameter in this language: phrases and terms translated, dates
+    /// (and text that is a whole ISO date) in the locale's format.
+    pub fn param(&self, p: &Param) -> String {
+        self.render_param(p, false)
+    }
+
+    fn render_param(&self, p: &Param, plain: bool) -> String {
+        match p {
+            Param::Text(s) if plain => s.clone(),
+            Param::Text(s) => self.maybe_date(s),
+            Param::Date(d) if plain => d.format("%Y-%m-%d").to_string(),
+            Param::Date(d) => self.date(*d),
+            Param::Term { id, .. } if plain => id.clone(),
+            Param::Term { key, .. } => self.t(key),
+            Param::Phrase { key, params } => {
+                let params: Vec<(&str, String)> = params
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), self.render_param(v, plain)))
+                    .collect();
+                substitute(&self.t(key), &params)
+            }
+            Param::List { items, sep } => items
+                .iter()
+                .map(|v| self.render_param(v, plain))
+                .collect::<Vec<_>>()
+                .join(sep),
+        }
     }
 
     fn maybe_date(&self, v: &str) -> String {
@@ -206,13 +244,57 @@ mod tests {
         );
     }
 
+    /// Each language's own table, not `has()` (which falls back to English): a
+    /// reason code missing in Spanish or French would show English on that site.
     #[test]
     fn every_reason_code_reads_as_a_sentence_in_every_language() {
-        for lang in ["en", "es", "fr"] {
-            let i = I18n::new(lang);
-            for code in crate::evaluate::ReasonCode::VARIANTS {
-                assert!(i.has(code.as_str()), "{lang} lacks {code}");
-            }
+        for lang in languages() {
+            let own = load(lang);
+            let missing: Vec<&str> = crate::evaluate::ReasonCode::VARIANTS
+                .iter()
+                .map(|c| c.as_str())
+                .filter(|c| own.get(*c).is_none_or(|t| t.trim().is_empty()))
+                .collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
         }
+    }
+
+    /// The words inside reason parameters are the site's, and their JSON form stays
+    /// English with ISO dates and raw ids.
+    #[test]
+    fn reason_parameters_are_localised_and_plain_in_json() {
+        use crate::evaluate::{ReasonCode, Status};
+        let silent = Param::phrase(
+            "phrase.silent-since",
+            vec![
+                ("node", Param::Text("node-1".into())),
+                (
+                    "date",
+                    Param::Date(NaiveDate::from_ymd_opt(2026, 11, 10).unwrap()),
+                ),
+            ],
+        );
+        let r = Reason::with(
+            ReasonCode::FactOverAttestation,
+            vec![
+                ("check", Param::Text("c".into())),
+                ("status", Param::status(Status::Fail)),
+                ("by", Param::Text("Omar".into())),
+                ("date", Param::list(vec![silent.clone()], ", ")),
+            ],
+        );
+        assert_eq!(silent.plain(), "node-1 (silent since 2026-11-10)");
+        assert_eq!(r.params["status"].plain(), "fail");
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["params"]["status"], "fail");
+        assert_eq!(json["params"]["date"], "node-1 (silent since 2026-11-10)");
+        let fr = I18n::new("fr").reason(&r);
+        assert!(
+            fr.contains("Non conforme") && fr.contains("muet depuis le 10/11/2026"),
+            "{fr}"
+        );
+        assert!(!fr.contains("silent") && !fr.contains("fail"), "{fr}");
+        let es = I18n::new("es").param(&silent);
+        assert_eq!(es, "node-1 (sin informar desde el 10/11/2026)");
     }
 }

@@ -43,7 +43,7 @@ mod tests_report_json;
 pub use build::{control_href, image_href, source_anchor};
 pub use embedded::{ASSETS, TEMPLATES};
 pub use exports::cell as csv_cell;
-pub use i18n::{languages, I18n};
+pub use i18n::{languages, plain as plain_param, I18n};
 pub use oscal::{stable_uuid, OSCAL_VERSION};
 pub use report_json::{ReportJson, REPORT_SCHEMA};
 pub use slug::{slug, MAX_SLUG};

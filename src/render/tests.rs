@@ -69,6 +69,7 @@ pub fn report() -> Report {
         format: "trivy".into(),
         check: "CVE-2026-0001".into(),
         title: "=HYPERLINK(\"http://evil\")".into(),
+        title_param: None,
         outcome: "fail".into(),
         severity: Severity::High,
         subject: XSS.into(),

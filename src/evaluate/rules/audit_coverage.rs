@@ -22,7 +22,7 @@
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
-use super::super::{Ctx, FindingState, ReasonCode, Status};
+use super::super::{Ctx, FindingState, Param, ReasonCode, Status};
 use super::{n, standing};
 use crate::catalog::{Check, Control};
 use crate::model::{Channel, Record};
@@ -112,7 +112,7 @@ fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
         u => u,
     };
     if days.is_empty() && unknown.is_none() {
-        return Judged::not_assessed("audit events (any record of the audit log)");
+        return Judged::not_assessed(Param::phrase("phrase.audit-evidence", Vec::new()));
     }
     // Clusters other evidence names that no audit log attributed to them covers.
     let unproven: Vec<&str> = named
@@ -130,7 +130,18 @@ fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
             .collect();
         gap_days = gap_days.max(absent.len());
         if !absent.is_empty() {
-            gaps.push(format!("{cluster}: {}", ranges(&absent)));
+            let cluster = if *cluster == UNKNOWN_CLUSTER {
+                Param::Term {
+                    key: "subject.cluster-unknown".into(),
+                    id: UNKNOWN_CLUSTER.into(),
+                }
+            } else {
+                Param::Text(cluster.to_string())
+            };
+            gaps.push(Param::phrase(
+                "phrase.cluster-days",
+                vec![("cluster", cluster), ("days", ranges(&absent))],
+            ));
         }
         let state = if absent.is_empty() {
             FindingState::Passed
@@ -158,46 +169,53 @@ fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
             if unknown_files.len() > FILES_NAMED {
                 files.push("…");
             }
-            let mut params = vec![
-                ("count", n(unknown_files.len())),
-                ("files", files.join(", ")),
-                ("clusters", unproven.join(", ")),
+            let mut params: Vec<(&str, Param)> = vec![
+                ("count", n(unknown_files.len()).into()),
+                ("files", files.join(", ").into()),
+                ("clusters", unproven.join(", ").into()),
             ];
             let code = if gaps.is_empty() {
                 ReasonCode::AuditUnattributed
             } else {
                 params.extend([
-                    ("gap_days", n(gap_days)),
-                    ("total", window_n),
-                    ("items", gaps.join("; ")),
+                    ("gap_days", n(gap_days).into()),
+                    ("total", window_n.into()),
+                    ("items", Param::list(gaps, "; ")),
                 ]);
                 ReasonCode::AuditUnattributedGaps
             };
-            Judged::new(Status::Warning, code, &params)
+            Judged::with(Status::Warning, code, params)
         }
-        (false, None) => Judged::new(
+        (false, None) => Judged::with(
             Status::Fail,
             ReasonCode::AuditGaps,
-            &[
-                ("count", window_n.clone()),
-                ("total", window_n),
+            vec![
+                ("count", window_n.clone().into()),
+                ("total", window_n.into()),
                 (
                     "items",
-                    unproven
-                        .iter()
-                        .map(|c| format!("{c}: no audit log"))
-                        .collect::<Vec<_>>()
-                        .join("; "),
+                    Param::list(
+                        unproven
+                            .iter()
+                            .map(|c| {
+                                Param::phrase(
+                                    "phrase.no-audit-log",
+                                    vec![("cluster", Param::Text(c.to_string()))],
+                                )
+                            })
+                            .collect(),
+                        "; ",
+                    ),
                 ),
             ],
         ),
-        (true, _) if !gaps.is_empty() => Judged::new(
+        (true, _) if !gaps.is_empty() => Judged::with(
             Status::Warning,
             ReasonCode::AuditGaps,
-            &[
-                ("count", n(gap_days)),
-                ("total", window_n),
-                ("items", gaps.join("; ")),
+            vec![
+                ("count", n(gap_days).into()),
+                ("total", window_n.into()),
+                ("items", Param::list(gaps, "; ")),
             ],
         ),
         (true, _) => Judged::new(
@@ -209,9 +227,9 @@ fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
     j.with_evidence(evidence)
 }
 
-/// Days as ranges: `2026-11-02…2026-11-04, 2026-11-09`.
-fn ranges(days: &[NaiveDate]) -> String {
-    let mut out: Vec<String> = Vec::new();
+/// Days as ranges: `2026-11-02…2026-11-04, 2026-11-09` (dates in the site's format).
+fn ranges(days: &[NaiveDate]) -> Param {
+    let mut out: Vec<Param> = Vec::new();
     let mut i = 0;
     while let Some(&start) = days.get(i) {
         let mut end = start;
@@ -223,13 +241,16 @@ fn ranges(days: &[NaiveDate]) -> String {
             end += Duration::days(1);
         }
         out.push(if end == start {
-            start.to_string()
+            Param::Date(start)
         } else {
-            format!("{start}…{end}")
+            Param::phrase(
+                "phrase.date-range",
+                vec![("start", Param::Date(start)), ("end", Param::Date(end))],
+            )
         });
         i += 1;
     }
-    out.join(", ")
+    Param::list(out, ", ")
 }
 
 #[cfg(test)]

@@ -109,7 +109,7 @@ mod tests {
         let eol = [scan_with("a/web:1", day(11, 19), os("debian", Some(true)))];
         let j = judge_rule(RULE, &eol, at);
         assert_eq!(j.status, Status::Fail);
-        assert!(j.reason.params["items"].contains("end of life"));
+        assert!(j.reason.params["items"].plain().contains("end of life"));
     }
 
     #[test]

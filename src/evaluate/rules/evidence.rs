@@ -19,7 +19,7 @@
 use super::super::coverage::{self, NodeState};
 use super::super::judge::{classify, item, Evaluator, Judged, EVIDENCE_CAP};
 use super::super::view::Current;
-use super::super::{Ctx, FindingState, Reason, ReasonCode, Status};
+use super::super::{Ctx, FindingState, Param, Reason, ReasonCode, Status};
 use super::n;
 use crate::catalog::{Check, Control};
 use crate::model::{
@@ -281,14 +281,16 @@ impl<'r> Tally<'r> {
         let capable = |s| check.sensors.is_empty() || check.sensors.contains(&s);
         let nodes = coverage::nodes(ctx, current, &capable);
         let sensors = if check.sensors.is_empty() {
-            "any runtime sensor on the nodes".to_string()
+            Param::phrase("phrase.any-sensor", Vec::new())
         } else {
-            check
-                .sensors
-                .iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            Param::Text(
+                check
+                    .sensors
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
         };
         let mut gaps = Vec::new();
         for c in &nodes {
@@ -304,29 +306,32 @@ impl<'r> Tally<'r> {
         self.coverage = Some(if !watched {
             (
                 Status::NotAssessed,
-                Reason::new(ReasonCode::NoCapableSensor, &[("sensors", sensors)]),
+                Reason::with(ReasonCode::NoCapableSensor, vec![("sensors", sensors)]),
             )
         } else if gaps.is_empty() {
             (
                 Status::Pass,
-                Reason::new(
+                Reason::with(
                     ReasonCode::NoAlerts,
-                    &[
-                        ("days", n(ctx.config.report.window_days.max(1) as usize)),
+                    vec![
+                        (
+                            "days",
+                            n(ctx.config.report.window_days.max(1) as usize).into(),
+                        ),
                         ("sensors", sensors),
-                        ("nodes", n(nodes.len())),
+                        ("nodes", n(nodes.len()).into()),
                     ],
                 ),
             )
         } else {
             (
                 Status::Warning,
-                Reason::new(
+                Reason::with(
                     ReasonCode::SensorGaps,
-                    &[
+                    vec![
                         ("sensors", sensors),
-                        ("count", n(gaps.len())),
-                        ("items", gaps.join(", ")),
+                        ("count", n(gaps.len()).into()),
+                        ("items", Param::list(gaps, ", ")),
                     ],
                 ),
             )
@@ -426,9 +431,9 @@ impl<'r> Tally<'r> {
         }
         (
             Status::NotAssessed,
-            Reason::new(
+            Reason::with(
                 ReasonCode::NoEvidence,
-                &[("selectors", check.selector_texts().join(", "))],
+                vec![("selectors", looked_for(check))],
             ),
         )
     }
@@ -463,6 +468,26 @@ fn shown_first(picked: &mut Vec<Candidate>) {
 /// Which scan a record came from: its file, time and target.
 fn scan_of<'r>(ctx: &Ctx<'_>, r: &'r Record, i: usize) -> ScanId<'r> {
     (r.provenance.file.as_str(), r.observed_at, ctx.target_id(i))
+}
+
+/// What a check looks for, for the no-evidence reason: its selectors as written, then
+/// one phrase per benchmark mapping (`benchmark ids for “…” (17)`, localised).
+fn looked_for(check: &Check) -> Param {
+    let written = check
+        .selectors
+        .iter()
+        .filter(|s| !s.mapped)
+        .map(|s| Param::Text(s.text.clone()));
+    let mapped = check.benchmarks.iter().map(|b| {
+        Param::phrase(
+            "phrase.benchmark-ids",
+            vec![
+                ("about", Param::Text(b.about.clone())),
+                ("count", Param::Text(b.ids.len().to_string())),
+            ],
+        )
+    });
+    Param::list(written.chain(mapped).collect(), ", ")
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ mod verdict;
 
 use super::super::judge::{classify, item, Evaluator, Judged};
 use super::super::view::Current;
-use super::super::{Ctx, EvidenceItem, FindingState, ReasonCode, Status};
+use super::super::{Ctx, EvidenceItem, FindingState, Param, ReasonCode, Status};
 use super::{n, standing, unproven};
 use crate::catalog::{Check, Control};
 use crate::model::{PlatformSetting, Record, RecordKind};
@@ -63,10 +63,19 @@ fn row(
     setting: PlatformSetting,
     state: FindingState,
     pointer: Option<&str>,
-    says: &str,
+    says: Param,
 ) -> EvidenceItem {
     let mut e = item(r, state, None, None);
-    e.title = format!("{} — {}: {says}", r.title, setting.as_str());
+    let title = Param::phrase(
+        "phrase.setting-says",
+        vec![
+            ("title", Param::Text(r.title.to_string())),
+            ("setting", Param::Text(setting.as_str().to_string())),
+            ("says", says),
+        ],
+    );
+    e.title = title.plain();
+    e.title_param = Some(title);
     if let Some(p) = pointer {
         e.provenance.pointer = Some(p.into());
     }
@@ -109,7 +118,13 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
                 absent.push(label);
                 rows.push((
                     3,
-                    row(r, setting, FindingState::Info, None, "not evidenced"),
+                    row(
+                        r,
+                        setting,
+                        FindingState::Info,
+                        None,
+                        Param::phrase("phrase.not-evidenced", Vec::new()),
+                    ),
                 ));
             }
             Verdict::Holds(pointer, says) if !ctx.proves_now(r) => {
@@ -117,19 +132,25 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
                 unproven_holds.push(r);
                 rows.push((
                     3,
-                    row(r, setting, FindingState::Info, Some(&pointer), &says),
+                    row(r, setting, FindingState::Info, Some(&pointer), says.into()),
                 ));
             }
             Verdict::Holds(pointer, says) => {
                 holds.push(label);
                 rows.push((
                     4,
-                    row(r, setting, FindingState::Passed, Some(&pointer), &says),
+                    row(
+                        r,
+                        setting,
+                        FindingState::Passed,
+                        Some(&pointer),
+                        says.into(),
+                    ),
                 ));
             }
             Verdict::Fails(pointer, says) => {
                 let (state, due, waiver) = classify(ctx, Some(control), r, i);
-                let mut e = row(r, setting, state, Some(&pointer), &says);
+                let mut e = row(r, setting, state, Some(&pointer), says.into());
                 e.due = due;
                 e.waiver = waiver;
                 let rank = match state {
@@ -225,7 +246,7 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
             &[("field", field), ("count", n(absent.len()))],
         )
     } else {
-        Judged::not_assessed(&format!("platform: {}", setting.resources()))
+        Judged::not_assessed(format!("platform: {}", setting.resources()))
     };
     j.with_evidence(evidence)
 }

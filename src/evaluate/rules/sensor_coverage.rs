@@ -5,7 +5,7 @@
 use super::super::coverage::{self, NodeState};
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
-use super::super::{Ctx, FindingState, ReasonCode, Status};
+use super::super::{Ctx, FindingState, Param, ReasonCode, Status};
 use super::n;
 use crate::catalog::{Check, Control};
 
@@ -27,7 +27,7 @@ impl Evaluator for SensorCoverage {
 fn sensor_coverage(ctx: &Ctx<'_>, current: &Current) -> Judged {
     let nodes = coverage::nodes(ctx, current, &|_| true);
     if nodes.is_empty() {
-        return Judged::not_assessed("heartbeat, alert (nodes named by any evidence)");
+        return Judged::not_assessed(Param::phrase("phrase.sensor-evidence", Vec::new()));
     }
     let mut evidence = Vec::new();
     let (mut silent, mut uncovered) = (Vec::new(), Vec::new());
@@ -48,19 +48,15 @@ fn sensor_coverage(ctx: &Ctx<'_>, current: &Current) -> Judged {
         }
     }
     let j = if !uncovered.is_empty() {
-        Judged::new(
+        Judged::with(
             Status::Fail,
             ReasonCode::UncoveredNodes,
-            &[
-                ("count", n(uncovered.len())),
-                ("total", n(nodes.len())),
+            vec![
+                ("count", n(uncovered.len()).into()),
+                ("total", n(nodes.len()).into()),
                 (
                     "items",
-                    uncovered
-                        .into_iter()
-                        .chain(silent)
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    Param::list(uncovered.into_iter().chain(silent).collect(), ", "),
                 ),
             ],
         )

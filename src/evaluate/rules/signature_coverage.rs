@@ -138,7 +138,10 @@ mod tests {
             day(11, 20),
         );
         assert_eq!(j.status, Status::Pass);
-        assert_eq!(j.reason.params.get("signed").map(String::as_str), Some("1"));
+        assert_eq!(
+            j.reason.params.get("signed").map(|p| p.plain()).as_deref(),
+            Some("1")
+        );
     }
 
     #[test]
@@ -162,7 +165,13 @@ mod tests {
         );
         assert_eq!(j.status, Status::Fail);
         assert_eq!(j.reason.code, ReasonCode::UnsignedImages);
-        let p = |k: &str| j.reason.params.get(k).cloned().unwrap_or_default();
+        let p = |k: &str| {
+            j.reason
+                .params
+                .get(k)
+                .map(|p| p.plain())
+                .unwrap_or_default()
+        };
         assert_eq!(
             (p("signed"), p("total")),
             ("1".to_string(), "3".to_string())

@@ -72,7 +72,9 @@ fn cluster_settings_pass_fail_and_absent() {
         (j.status, j.reason.code),
         (Status::NotAssessed, ReasonCode::NotEvidenced)
     );
-    assert!(j.reason.params["field"].contains("enablePrivateCluster"));
+    assert!(j.reason.params["field"]
+        .plain()
+        .contains("enablePrivateCluster"));
 }
 
 #[test]
