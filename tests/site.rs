@@ -207,7 +207,7 @@ fn spanish_and_french_sites_have_no_english_interface_strings_left() {
 
 /// Muster's own words inside reasons (node states, benchmark mappings, sensors,
 /// audit gaps, statuses, platform rows) follow the site's language, and so do the
-/// dates inside them (audit items 15 and 16).
+/// dates inside them and the evidence-time page (audit items 15 and 16).
 #[test]
 fn spanish_and_french_control_pages_have_no_english_reason_fragments() {
     let dir = tempfile::tempdir().unwrap();
@@ -264,6 +264,17 @@ fn spanish_and_french_control_pages_have_no_english_reason_fragments() {
         assert!(
             reg02.contains(optional),
             "{lang}: REG-02 lacks {optional:?}"
+        );
+        // The evidence-time page every footer links to is in the site's language too.
+        let doc = page(&out, "evidence-time.html");
+        let heading = match lang {
+            "es" => "La evidencia antigua no demuestra un cumplimiento actual",
+            _ => "Une preuve ancienne ne prouve pas une conformité actuelle",
+        };
+        assert!(doc.contains(heading), "{lang}: evidence-time.html");
+        assert!(
+            !doc.contains("Old evidence does not prove") && !doc.contains("lang=\"en\""),
+            "{lang}: evidence-time.html is still English"
         );
     }
 }

@@ -44,8 +44,23 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("doc.html", include_str!("../../templates/doc.html")),
 ];
 
-/// How muster dates evidence, for readers of the site (rendered as `evidence-time.html`).
-pub const EVIDENCE_TIME_MD: &str = include_str!("../../docs/evidence-time.md");
+/// How muster dates evidence, for readers of the site (rendered as `evidence-time.html`),
+/// one file per site language: `docs/evidence-time.md` (English) and its translations
+/// `docs/evidence-time.<lang>.md`, which keep the English file's headings one for one
+/// (a test holds them to it).
+pub const EVIDENCE_TIME_MD: &[(&str, &str)] = &[
+    ("en", include_str!("../../docs/evidence-time.md")),
+    ("es", include_str!("../../docs/evidence-time.es.md")),
+    ("fr", include_str!("../../docs/evidence-time.fr.md")),
+];
+
+/// The evidence-time page in `lang`, and whether it is in that language (else English).
+pub fn evidence_time_md(lang: &str) -> (&'static str, bool) {
+    match EVIDENCE_TIME_MD.iter().find(|(l, _)| *l == lang) {
+        Some((_, text)) => (text, true),
+        None => (EVIDENCE_TIME_MD[0].1, false),
+    }
+}
 
 /// Every static asset, by name (written under `assets/`).
 pub const ASSETS: &[(&str, &str)] = &[
@@ -148,4 +163,64 @@ pub fn environment(dir: Option<PathBuf>, i18n: I18n) -> Environment<'static> {
         },
     );
     env
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The headings of a markdown text, outside fenced code: (level, text).
+    fn headings(md: &str) -> Vec<(usize, String)> {
+        let mut fenced = false;
+        let mut out = Vec::new();
+        for line in md.lines() {
+            if line.starts_with("```") {
+                fenced = !fenced;
+            } else if !fenced && line.starts_with('#') {
+                let level = line.chars().take_while(|c| *c == '#').count();
+                out.push((level, line[level..].trim().to_string()));
+            }
+        }
+        out
+    }
+
+    /// The fenced code blocks of a markdown text (examples are not translated).
+    fn code_blocks(md: &str) -> Vec<String> {
+        md.split("```")
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Every site language has its own evidence-time page, with the English page's
+    /// sections (same number, same levels, same order) and the same examples, so a
+    /// section added in English cannot be missing silently from a translation.
+    #[test]
+    fn evidence_time_page_exists_in_every_language_with_the_english_sections() {
+        let (en, _) = evidence_time_md("en");
+        let en_headings = headings(en);
+        assert!(en_headings.len() > 5, "{en_headings:?}");
+        for lang in super::super::i18n::languages() {
+            let (text, translated) = evidence_time_md(lang);
+            assert!(translated, "docs/evidence-time.{lang}.md is missing");
+            let got = headings(text);
+            let levels = |h: &[(usize, String)]| h.iter().map(|(l, _)| *l).collect::<Vec<_>>();
+            assert_eq!(
+                levels(&got),
+                levels(&en_headings),
+                "docs/evidence-time.{lang}.md has other sections than the English file: {got:?}"
+            );
+            if lang != "en" {
+                for ((_, e), (_, t)) in en_headings.iter().zip(&got) {
+                    assert_ne!(e, t, "{lang}: heading {e:?} is not translated");
+                }
+            }
+            assert_eq!(
+                code_blocks(text),
+                code_blocks(en),
+                "{lang}: examples differ"
+            );
+        }
+    }
 }

@@ -441,11 +441,10 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
         ])
     }));
     jobs.push(Box::new(move || {
+        let (text, translated) = super::embedded::evidence_time_md(i.lang());
         let page = DocPage {
-            body: SafeHtml(super::markdown::render_markdown(
-                super::embedded::EVIDENCE_TIME_MD,
-            )),
-            english_only: i.lang() != "en",
+            body: SafeHtml(super::markdown::render_markdown(text)),
+            english_only: !translated,
         };
         Ok(vec![pages.page(
             "doc.html",
