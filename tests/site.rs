@@ -243,6 +243,8 @@ fn spanish_and_french_control_pages_have_no_english_reason_fragments() {
                 "no audit log",
                 "any record of the audit log",
                 "nodes named by any evidence",
+                "(by tag)",
+                "platform setting",
                 "the export decides",
                 "the check is optional",
                 ": fail)",

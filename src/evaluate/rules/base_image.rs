@@ -2,7 +2,7 @@
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
-use super::super::{Ctx, FindingState, ReasonCode, Status};
+use super::super::{Ctx, FindingState, Param, ReasonCode, Status};
 use super::{current_scans, image_label, unproven};
 use crate::catalog::selector_glob as glob;
 use crate::catalog::{Check, Control};
@@ -35,7 +35,13 @@ fn base_image(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
     };
     let with_os: Vec<&&Record> = scans.values().filter(|r| family(r).is_some()).collect();
     if with_os.is_empty() {
-        return Judged::not_assessed("scan:vulnerability-scan (os_family)");
+        return Judged::not_assessed(Param::phrase(
+            "phrase.selector-field",
+            vec![
+                ("selector", Param::from("scan:vulnerability-scan")),
+                ("field", Param::from("os_family")),
+            ],
+        ));
     }
     let approved = &ctx.config.images.approved_os;
     let mut bad = Vec::new();

@@ -5,7 +5,7 @@
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
-use super::super::{Ctx, FindingState, ReasonCode, Status};
+use super::super::{Ctx, FindingState, Param, ReasonCode, Status};
 use super::{n, standing};
 use crate::catalog::{Check, Control};
 use crate::model::{Record, RecordKind};
@@ -46,7 +46,10 @@ fn image_count(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
         }
     }
     if repos.is_empty() {
-        return Judged::not_assessed("sighting:running (production)");
+        return Judged::not_assessed(Param::phrase(
+            "phrase.selector-production",
+            vec![("selector", Param::from("sighting:running"))],
+        ));
     }
     let params = [("count", n(repos.len())), ("max", n(max))];
     let over = repos.len() > max;

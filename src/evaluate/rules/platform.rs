@@ -35,7 +35,7 @@ impl Evaluator for Platform {
                 carriers.sort_unstable();
                 platform(ctx, control, setting, &carriers)
             }
-            None => Judged::not_assessed("platform setting"),
+            None => Judged::not_assessed(Param::phrase("phrase.platform-setting", Vec::new())),
         }
     }
 }

@@ -7,7 +7,7 @@
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
-use super::super::{Ctx, FindingState, ReasonCode, Status};
+use super::super::{Ctx, FindingState, Param, ReasonCode, Status};
 use super::{n, standing};
 use crate::catalog::{Check, Control};
 use crate::model::{Outcome, Record, RecordKind};
@@ -84,10 +84,13 @@ fn signature_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
         }
         if !signed {
             unsigned.push(if seen.digests.is_empty() {
-                format!("{name} (by tag)")
+                Param::phrase(
+                    "phrase.by-tag",
+                    vec![("name", Param::from(name.to_string()))],
+                )
             } else {
                 let digests: Vec<String> = missing.iter().map(|d| format!("{name}@{d}")).collect();
-                digests.join(", ")
+                Param::from(digests.join(", "))
             });
         }
         if let Some(r) = seen.sighting {
@@ -100,16 +103,20 @@ fn signature_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
         }
     }
     let total = running.len();
-    let params = [
-        ("signed", n(total - unsigned.len())),
-        ("total", n(total)),
-        ("items", unsigned.join(", ")),
-    ];
-    let j = if unsigned.is_empty() {
-        Judged::new(Status::Pass, ReasonCode::SignedImages, &params)
+    let status = if unsigned.is_empty() {
+        (Status::Pass, ReasonCode::SignedImages)
     } else {
-        Judged::new(Status::Fail, ReasonCode::UnsignedImages, &params)
+        (Status::Fail, ReasonCode::UnsignedImages)
     };
+    let j = Judged::with(
+        status.0,
+        status.1,
+        vec![
+            ("signed", Param::from(n(total - unsigned.len()))),
+            ("total", Param::from(n(total))),
+            ("items", Param::list(unsigned, ", ")),
+        ],
+    );
     j.with_evidence(evidence)
 }
 
