@@ -284,16 +284,21 @@ impl<'a> Ctx<'a> {
             .collect()
     }
 
+    /// An evidence row's title in the site's language (muster's own words in a
+    /// platform row's title are translated; a tool's title is shown as it is).
+    pub fn evidence_title(&self, e: &EvidenceItem) -> String {
+        e.title_param
+            .as_ref()
+            .map_or_else(|| e.title.clone(), |p| self.i18n.param(p))
+    }
+
     /// One evidence record.
     pub fn evidence(&self, e: &EvidenceItem) -> EvidenceView {
         EvidenceView {
             kind: e.kind.clone(),
             format: e.format.clone(),
             check: e.check.clone(),
-            title: e
-                .title_param
-                .as_ref()
-                .map_or_else(|| e.title.clone(), |p| self.i18n.param(p)),
+            title: self.evidence_title(e),
             outcome: e.outcome.clone(),
             severity: self.severity(e.severity),
             subject: if e.subject == crate::evaluate::UNKNOWN_CLUSTER {

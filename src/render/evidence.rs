@@ -54,20 +54,18 @@ pub fn groups(
                     *b,
                 ))
             });
-            let worst = idx
-                .iter()
-                .map(|i| items[*i].state)
-                .min_by_key(|s| urgency(*s))
-                .unwrap_or(FindingState::Info);
+            // The most urgent row gives the group its state and its title (a platform
+            // row's title names its resource: the heading names the one in that state).
+            let worst_row = idx.iter().copied().min_by_key(|i| urgency(items[*i].state));
+            let worst = worst_row.map_or(FindingState::Info, |i| items[i].state);
             let open = g == 0 || (!closing && shown + idx.len() <= OPEN_ROWS);
             closing |= !open;
             shown += idx.len();
             EvidenceGroup {
                 check: check.to_string(),
                 // The view's title: already in the site's language.
-                title: idx
-                    .first()
-                    .and_then(|i| views.get(*i))
+                title: worst_row
+                    .and_then(|i| views.get(i))
                     .map(|v| v.title.clone())
                     .unwrap_or_default(),
                 rows: idx.iter().filter_map(|i| views.get(*i).cloned()).collect(),

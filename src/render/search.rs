@@ -147,7 +147,7 @@ pub fn index(ctx: &Ctx, shared: &Shared) -> (Vec<u8>, SearchPageView) {
             b.add("k", &format!("{} {}", c.id, ch.id), &ch_title, [anchored]);
             for e in &ch.evidence {
                 if e.kind != "vulnerability" {
-                    b.add("r", &e.check, &e.title, [anchored]);
+                    b.add("r", &e.check, &ctx.evidence_title(e), [anchored]);
                 }
             }
         }

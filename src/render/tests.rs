@@ -456,3 +456,38 @@ fn remediation_list_shows_the_most_urgent_and_points_to_the_csv_for_the_rest() {
     )));
     assert!(text(&site, "teams.html").contains("teams/_unowned.html"));
 }
+
+/// An evidence group's heading names the row whose state it shows: a platform row's
+/// title names its resource, and the heading said "on aks-prod-weu" beside the state
+/// of the aks-stage-weu row.
+#[test]
+fn an_evidence_group_heading_names_the_row_in_its_state() {
+    let mut report = report();
+    let check = &mut report.controls[0].checks[0];
+    let first = check.evidence[0].clone();
+    check.evidence = vec![
+        EvidenceItem {
+            subject: "a-prod".into(),
+            title: "Setting on a-prod".into(),
+            state: FindingState::Passed,
+            due: None,
+            ..first.clone()
+        },
+        EvidenceItem {
+            subject: "b-stage".into(),
+            title: "Setting on b-stage".into(),
+            state: FindingState::InGrace,
+            ..first
+        },
+    ];
+    check.evidence_total = 2;
+    let id = report.controls[0].id.clone();
+    let site = render_report(&report, "en");
+    let html = text(&site, &control_href(&id));
+    let summary = html
+        .split("<summary")
+        .find(|s| s.contains("Setting on"))
+        .expect("a group heading");
+    let summary = summary.split("</summary>").next().unwrap();
+    assert!(summary.contains("Setting on b-stage"), "{summary}");
+}
