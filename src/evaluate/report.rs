@@ -310,6 +310,10 @@ vocabulary! {
     pub enum FindingState {
         /// Open and past its due date.
         Overdue = "overdue",
+        /// An evidence row that fails its check as a condition, not as a finding with a
+        /// deadline: a node or cluster not covered, an image not scanned, unsigned, too
+        /// old or from an unapproved registry. No due date; never a finding's state.
+        Failing = "failing",
         /// Open, inside its grace period.
         InGrace = "in-grace",
         /// Open, no fix exists yet (tracked, warns).

@@ -131,7 +131,7 @@ impl<'a> Ctx<'a> {
     /// A finding state label.
     pub fn state(&self, s: FindingState) -> StatusView {
         let icon = match s {
-            FindingState::Overdue => "✗",
+            FindingState::Overdue | FindingState::Failing => "✗",
             FindingState::InGrace => "⏳",
             FindingState::NoFix => "⚠",
             FindingState::Waived => "⊘",

@@ -12,7 +12,7 @@ pub const OPEN_ROWS: usize = 12;
 /// How urgent a state is (lower is more urgent), for a group's headline state.
 fn urgency(s: FindingState) -> u8 {
     match s {
-        FindingState::Overdue => 0,
+        FindingState::Overdue | FindingState::Failing => 0,
         FindingState::InGrace => 1,
         FindingState::NoFix => 2,
         FindingState::Waived => 3,

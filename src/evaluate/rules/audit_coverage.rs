@@ -146,7 +146,7 @@ fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
         let state = if absent.is_empty() {
             FindingState::Passed
         } else {
-            FindingState::Overdue
+            FindingState::Failing
         };
         let mut row = item(covered.newest, state, None, None);
         if covered.newest.subject.cluster.is_none() {

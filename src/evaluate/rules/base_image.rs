@@ -58,7 +58,7 @@ fn base_image(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
                 "{label} ({fam}{})",
                 if eosl { ", end of life" } else { "" }
             ));
-            evidence.push(item(r, FindingState::Overdue, None, None));
+            evidence.push(item(r, FindingState::Failing, None, None));
         } else {
             evidence.push(item(r, FindingState::Passed, None, None));
         }

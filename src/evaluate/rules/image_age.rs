@@ -39,7 +39,7 @@ fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
         let age = ctx.at - created;
         if age > max {
             old.push(image_label(r));
-            evidence.push(item(r, FindingState::Overdue, None, None));
+            evidence.push(item(r, FindingState::Failing, None, None));
         } else if age * 5 > max * 4 {
             aging += 1;
             evidence.push(item(r, FindingState::InGrace, None, None));

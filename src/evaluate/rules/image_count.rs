@@ -54,7 +54,7 @@ fn image_count(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
     let params = [("count", n(repos.len())), ("max", n(max))];
     let over = repos.len() > max;
     let state = if over {
-        FindingState::Overdue
+        FindingState::Failing
     } else {
         FindingState::Passed
     };

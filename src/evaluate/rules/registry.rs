@@ -72,7 +72,7 @@ fn registry(ctx: &Ctx<'_>, control: &Control, current: &[u32]) -> Judged {
             evidence.push(item(r, FindingState::Info, None, None));
         } else {
             bad.push(name.clone());
-            evidence.push(item(r, FindingState::Overdue, None, None));
+            evidence.push(item(r, FindingState::Failing, None, None));
         }
     }
     let j = if !bad.is_empty() {

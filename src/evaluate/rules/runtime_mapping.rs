@@ -63,13 +63,13 @@ fn runtime_mapping(ctx: &Ctx<'_>, standing_sightings: &[u32]) -> Judged {
         match (scans.get(name), running_digest, digests) {
             (None, _, _) => {
                 unmapped.push(name.clone());
-                evidence.push(item(r, FindingState::Overdue, None, None));
+                evidence.push(item(r, FindingState::Failing, None, None));
             }
             // The scans named digests and the running one is not among them: the
             // content that runs was never scanned (the tag moved).
             (Some(_), Some(d), Some(ds)) if !ds.contains(d.as_str()) => {
                 unmapped.push(format!("{name}@{d}"));
-                evidence.push(item(r, FindingState::Overdue, None, None));
+                evidence.push(item(r, FindingState::Failing, None, None));
             }
             (Some(_), Some(_), Some(_)) => {
                 by_digest += 1;

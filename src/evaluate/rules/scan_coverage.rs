@@ -42,14 +42,14 @@ fn scan_coverage(ctx: &Ctx<'_>, standing_sightings: &[u32]) -> Judged {
             None => {
                 missing.push(name.clone());
                 if let Some(r) = running.get(name) {
-                    evidence.push(item(r, FindingState::Overdue, None, None));
+                    evidence.push(item(r, FindingState::Failing, None, None));
                 }
             }
             Some(s) => {
                 let age = s.observed_at.map_or(Duration::zero(), |t| ctx.at - t);
                 let state = if age > fresh * 2 {
                     missing.push(name.clone());
-                    FindingState::Overdue
+                    FindingState::Failing
                 } else if age > fresh {
                     stale += 1;
                     FindingState::InGrace
@@ -108,6 +108,10 @@ mod tests {
         assert_eq!(j.status, Status::Fail);
         assert_eq!(j.reason.code, ReasonCode::Unscanned);
         assert_eq!(j.reason.params["items"], "acr.io/shop/web:1.0");
+        // The row fails the check as a condition: no finding, so no due date and not
+        // "overdue".
+        let row = &j.evidence[0];
+        assert_eq!((row.state, row.due), (FindingState::Failing, None));
     }
 
     #[test]

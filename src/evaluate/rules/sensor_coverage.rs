@@ -36,11 +36,11 @@ fn sensor_coverage(ctx: &Ctx<'_>, current: &Current) -> Judged {
             NodeState::Covered => FindingState::Passed,
             NodeState::Silent { .. } => {
                 silent.push(c.label());
-                FindingState::Overdue
+                FindingState::Failing
             }
             NodeState::Uncovered => {
                 uncovered.push(c.label());
-                FindingState::Overdue
+                FindingState::Failing
             }
         };
         if let Some(r) = ctx.records.get(c.shown_by) {

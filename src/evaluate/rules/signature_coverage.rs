@@ -97,7 +97,7 @@ fn signature_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
             let state = if signed {
                 FindingState::Passed
             } else {
-                FindingState::Overdue
+                FindingState::Failing
             };
             evidence.push(item(r, state, None, None));
         }
