@@ -314,6 +314,9 @@ vocabulary! {
         /// deadline: a node or cluster not covered, an image not scanned, unsigned, too
         /// old or from an unapproved registry. No due date; never a finding's state.
         Failing = "failing",
+        /// An evidence row that warns as a condition (a scan past its freshness limit,
+        /// an image close to its maximum age): no finding, no due date.
+        Warns = "warns",
         /// Open, inside its grace period.
         InGrace = "in-grace",
         /// Open, no fix exists yet (tracked, warns).

@@ -133,7 +133,7 @@ impl<'a> Ctx<'a> {
         let icon = match s {
             FindingState::Overdue | FindingState::Failing => "✗",
             FindingState::InGrace => "⏳",
-            FindingState::NoFix => "⚠",
+            FindingState::NoFix | FindingState::Warns => "⚠",
             FindingState::Waived => "⊘",
             FindingState::Triaged => "☑",
             FindingState::VexClosed => "⊖",

@@ -13,7 +13,7 @@ pub const OPEN_ROWS: usize = 12;
 fn urgency(s: FindingState) -> u8 {
     match s {
         FindingState::Overdue | FindingState::Failing => 0,
-        FindingState::InGrace => 1,
+        FindingState::InGrace | FindingState::Warns => 1,
         FindingState::NoFix => 2,
         FindingState::Waived => 3,
         FindingState::Triaged => 4,

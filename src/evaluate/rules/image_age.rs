@@ -42,7 +42,7 @@ fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
             evidence.push(item(r, FindingState::Failing, None, None));
         } else if age * 5 > max * 4 {
             aging += 1;
-            evidence.push(item(r, FindingState::InGrace, None, None));
+            evidence.push(item(r, FindingState::Warns, None, None));
         } else {
             ok += 1;
             evidence.push(item(r, FindingState::Passed, None, None));

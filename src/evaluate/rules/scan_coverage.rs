@@ -52,7 +52,7 @@ fn scan_coverage(ctx: &Ctx<'_>, standing_sightings: &[u32]) -> Judged {
                     FindingState::Failing
                 } else if age > fresh {
                     stale += 1;
-                    FindingState::InGrace
+                    FindingState::Warns
                 } else {
                     ok += 1;
                     FindingState::Passed
@@ -123,6 +123,11 @@ mod tests {
         let stale = judge_rule(RULE, &[scan(IMG, day(11, 12))], at);
         assert_eq!(stale.status, Status::Warning);
         assert_eq!(stale.reason.code, ReasonCode::StaleScans);
+        assert!(!stale.evidence.is_empty());
+        assert!(stale
+            .evidence
+            .iter()
+            .all(|e| e.state == FindingState::Warns && e.due.is_none()));
         let gone = judge_rule(RULE, &[scan(IMG, day(11, 5))], at);
         assert_eq!(gone.status, Status::Fail);
     }
