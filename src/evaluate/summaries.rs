@@ -4,7 +4,7 @@
 use super::{ControlResult, Ctx, Finding, FindingState, ImageSummary, TeamSummary, WaiverState};
 use crate::catalog::{selector_glob as glob, Catalog};
 use crate::config::{Config, Owner};
-use crate::model::{ImageRef, Outcome, RecordKind, ScanClass, Subject};
+use crate::model::{ImageRef, Outcome, RecordKind, ScanClass, Subject, Text};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// A fast hasher for maps that live only as long as one summary.
@@ -35,7 +35,9 @@ pub fn images(
 ) -> Vec<ImageSummary> {
     let mut map: BTreeMap<String, ImageSummary> = BTreeMap::new();
     // Workloads and aliases per image, as sets: an image may run in thousands of pods.
-    let mut running: HashMap<String, BTreeSet<String>> = HashMap::new();
+    // Per image, each workload it runs in, named without its cluster, with the clusters
+    // that name it (`None`: a tool that does not say the cluster).
+    let mut running: HashMap<String, BTreeMap<String, BTreeSet<Option<Text>>>> = HashMap::new();
     let mut aliases: HashMap<String, BTreeSet<String>> = HashMap::new();
     // Most records name an image many others name too (records share their subject):
     // a canonical name is spelt once per canonical reference, and a reference's alias
@@ -100,8 +102,17 @@ pub fn images(
                 }
             }
             RecordKind::Sighting => {
-                if let Some(w) = r.subject.workload() {
-                    running.entry(name.clone()).or_default().insert(w);
+                let unclustered = Subject {
+                    cluster: None,
+                    ..(*r.subject).clone()
+                };
+                if let Some(w) = unclustered.workload() {
+                    running
+                        .entry(name.clone())
+                        .or_default()
+                        .entry(w)
+                        .or_default()
+                        .insert(r.subject.cluster.clone());
                 }
             }
             RecordKind::Signature if r.outcome == Outcome::Pass => e.signed = true,
@@ -143,21 +154,23 @@ pub fn images(
     map.into_values().collect()
 }
 
-/// The workloads an image runs in, each once: a workload named without its cluster
-/// (Falco, Tetragon and trivy-operator do not say it) is left out when the same
-/// namespace, kind and name is also named with a cluster, so one pod is not counted
-/// twice.
-fn distinct_workloads(named: BTreeSet<String>) -> Vec<String> {
-    let with_cluster: HashSet<&str> = named
-        .iter()
-        .filter(|w| w.matches('/').count() == 3)
-        .filter_map(|w| w.split_once('/').map(|(_, rest)| rest))
-        .collect();
-    named
-        .iter()
-        .filter(|w| !(w.matches('/').count() == 2 && with_cluster.contains(w.as_str())))
-        .cloned()
-        .collect()
+/// The workloads an image runs in, each once, as `cluster/namespace/kind/name`: a
+/// workload named without its cluster (Falco, Tetragon and trivy-operator do not say
+/// it) is left out when the same namespace, kind and name is also named with a
+/// cluster, so one pod is not counted twice. `named`: per workload without its
+/// cluster, the clusters naming it (`None` for a tool that names none).
+fn distinct_workloads(named: BTreeMap<String, BTreeSet<Option<Text>>>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (workload, clusters) in named {
+        let with_cluster: Vec<&Text> = clusters.iter().flatten().collect();
+        if with_cluster.is_empty() {
+            out.push(workload);
+        } else {
+            out.extend(with_cluster.iter().map(|c| format!("{c}/{workload}")));
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Point each finding at the image as its image page names it (the same image may be
@@ -269,19 +282,23 @@ pub fn waiver_states(ctx: &Ctx<'_>, catalog: &Catalog, current: &[u32]) -> Vec<W
 #[cfg(test)]
 mod tests {
     use super::distinct_workloads;
+    use crate::model::Text;
+    use std::collections::{BTreeMap, BTreeSet};
 
     #[test]
     fn a_workload_named_with_and_without_its_cluster_counts_once() {
-        let named = [
-            "aks-prod-weu/batch/Pod/etl-1",
-            "batch/Pod/etl-1",
-            "batch/Pod/etl-2",
-            "aks-prod-weu/shop/Deployment/web",
-            "aks-stage-weu/shop/Deployment/web",
-        ]
-        .map(String::from)
-        .into_iter()
-        .collect();
+        let mut named: BTreeMap<String, BTreeSet<Option<Text>>> = BTreeMap::new();
+        let mut add = |w: &str, c: Option<&str>| {
+            named
+                .entry(w.to_string())
+                .or_default()
+                .insert(c.map(Text::from));
+        };
+        add("batch/Pod/etl-1", Some("aks-prod-weu"));
+        add("batch/Pod/etl-1", None);
+        add("batch/Pod/etl-2", None);
+        add("shop/Deployment/web", Some("aks-prod-weu"));
+        add("shop/Deployment/web", Some("aks-stage-weu"));
         assert_eq!(
             distinct_workloads(named),
             [
