@@ -255,6 +255,7 @@ pub fn item(
         check: r.check.to_string(),
         title: r.title.to_string(),
         title_param: None,
+        subject_param: None,
         outcome: r.outcome.as_str().to_string(),
         severity: r.severity,
         subject: r.subject.label(),

@@ -363,6 +363,10 @@ pub struct EvidenceItem {
     /// (translated at render time); `None`: `title` as it is.
     #[serde(skip)]
     pub title_param: Option<Param>,
+    /// The subject as the site shows it, when it is muster's own words ("cluster
+    /// unknown", translated at render time); `None`: `subject` as it is.
+    #[serde(skip)]
+    pub subject_param: Option<Param>,
     /// Tool verdict (pass/fail/warn/…).
     pub outcome: String,
     /// Severity.

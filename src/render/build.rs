@@ -301,11 +301,10 @@ impl<'a> Ctx<'a> {
             title: self.evidence_title(e),
             outcome: e.outcome.clone(),
             severity: self.severity(e.severity),
-            subject: if e.subject == crate::evaluate::UNKNOWN_CLUSTER {
-                self.i18n.t("subject.cluster-unknown")
-            } else {
-                e.subject.clone()
-            },
+            subject: e
+                .subject_param
+                .as_ref()
+                .map_or_else(|| e.subject.clone(), |p| self.i18n.param(p)),
             observed: match e.observed_at {
                 Some(t) => self.i18n.date(t.date_naive()),
                 None => self.i18n.t("date.unknown"),

@@ -70,6 +70,7 @@ pub fn report() -> Report {
         check: "CVE-2026-0001".into(),
         title: "=HYPERLINK(\"http://evil\")".into(),
         title_param: None,
+        subject_param: None,
         outcome: "fail".into(),
         severity: Severity::High,
         subject: XSS.into(),

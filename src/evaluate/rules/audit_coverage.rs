@@ -22,7 +22,7 @@
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
-use super::super::{Ctx, FindingState, Param, ReasonCode, Status};
+use super::super::{Ctx, EvidenceItem, FindingState, Param, ReasonCode, Status};
 use super::{n, standing};
 use crate::catalog::{Check, Control};
 use crate::model::{Channel, Record};
@@ -72,6 +72,21 @@ impl<'a> Covered<'a> {
     }
 }
 
+/// "cluster unknown", translated where it is shown.
+fn unknown_cluster() -> Param {
+    Param::Term {
+        key: "subject.cluster-unknown".into(),
+        id: UNKNOWN_CLUSTER.into(),
+    }
+}
+
+/// An evidence row about events of no cluster: its subject says so (plain in
+/// report.json, translated on the pages), whatever a cluster in an export is called.
+fn label_unattributed(row: &mut EvidenceItem) {
+    row.subject = UNKNOWN_CLUSTER.to_string();
+    row.subject_param = Some(unknown_cluster());
+}
+
 fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
     let window = ctx.config.report.window_days.max(1);
     let last = ctx.at.date_naive();
@@ -98,15 +113,16 @@ fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
             }
         }
     }
-    let mut days: BTreeMap<&str, Covered> = days
+    // `None`: the events of no cluster, when nothing names a cluster (below).
+    let mut days: BTreeMap<Option<&str>, Covered> = days
         .into_iter()
-        .filter_map(|(c, d)| Some((c, d?)))
+        .filter_map(|(c, d)| Some((Some(c), d?)))
         .collect();
     // Events of no cluster count only when nothing names a cluster.
     let estate_unnamed = named.is_empty() && days.is_empty();
     let unknown = match unknown {
         Some(u) if estate_unnamed => {
-            days.insert(UNKNOWN_CLUSTER, u);
+            days.insert(None, u);
             None
         }
         u => u,
@@ -117,7 +133,7 @@ fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
     // Clusters other evidence names that no audit log attributed to them covers.
     let unproven: Vec<&str> = named
         .into_iter()
-        .filter(|c| !days.contains_key(c))
+        .filter(|c| !days.contains_key(&Some(*c)))
         .collect();
     let mut gaps = Vec::new();
     let mut gap_days = 0;
@@ -130,13 +146,9 @@ fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
             .collect();
         gap_days = gap_days.max(absent.len());
         if !absent.is_empty() {
-            let cluster = if *cluster == UNKNOWN_CLUSTER {
-                Param::Term {
-                    key: "subject.cluster-unknown".into(),
-                    id: UNKNOWN_CLUSTER.into(),
-                }
-            } else {
-                Param::Text(cluster.to_string())
+            let cluster = match cluster {
+                None => unknown_cluster(),
+                Some(c) => Param::Text(c.to_string()),
             };
             gaps.push(Param::phrase(
                 "phrase.cluster-days",
@@ -150,14 +162,14 @@ fn audit_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
         };
         let mut row = item(covered.newest, state, None, None);
         if covered.newest.subject.cluster.is_none() {
-            row.subject = UNKNOWN_CLUSTER.to_string();
+            label_unattributed(&mut row);
         }
         evidence.push(row);
     }
     if let Some(u) = &unknown {
         // Shown, but counted for no cluster.
         let mut row = item(u.newest, FindingState::Info, None, None);
-        row.subject = UNKNOWN_CLUSTER.to_string();
+        label_unattributed(&mut row);
         evidence.push(row);
     }
     let window_n = n(window as usize);
