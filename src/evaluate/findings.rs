@@ -6,7 +6,7 @@ use super::identity::ImageIdentity;
 use super::judge::{classify, expired_waiver_for};
 use super::summaries::owner_of;
 use super::view::Current;
-use super::{vex, Ctx, Finding, FindingState, VexNote};
+use super::{vex, ControlJudgement, Ctx, Finding, FindingState, VexNote};
 use crate::catalog::{Catalog, Control};
 use crate::model::{Channel, Interner, Outcome, Record, RecordKind, Severity, Subject, Text};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -272,6 +272,8 @@ struct Life<'a, 'c> {
     last: Option<DateTime<Utc>>,
     state: FindingState,
     due: Option<NaiveDate>,
+    /// Where one control that counts it judges it otherwise.
+    under_control: Vec<ControlJudgement>,
     waiver: Option<String>,
     fixed_on: Option<NaiveDate>,
     /// No standing record in production scope gives it its state.
@@ -377,6 +379,7 @@ fn life<'a, 'c>(
             last,
             state: FindingState::Fixed,
             due: None,
+            under_control: Vec::new(),
             waiver: None,
             fixed_on: fixed.map(|t| t.date_naive()),
             outside_production: false,
@@ -391,19 +394,21 @@ fn life<'a, 'c>(
         .filter(|i| current.stands(**i))
         .filter_map(|&i| ctx.records.get(i).map(|r| (i, r)))
         .collect();
-    // Each judgement with whether its record is in production scope.
+    // Each judgement with whether its record is in production scope, and the
+    // position of the control that made it (0 when no control counts it).
     let judged: Vec<_> = if controls.is_empty() {
         standing
             .iter()
-            .map(|&(i, o)| (classify(ctx, None, o, i), ctx.production(i)))
+            .map(|&(i, o)| (classify(ctx, None, o, i), ctx.production(i), 0))
             .collect()
     } else {
         controls
             .iter()
-            .flat_map(|c| {
+            .enumerate()
+            .flat_map(|(k, c)| {
                 standing
                     .iter()
-                    .map(|&(i, o)| (classify(ctx, Some(c), o, i), ctx.production(i)))
+                    .map(move |&(i, o)| (classify(ctx, Some(c), o, i), ctx.production(i), k))
             })
             .collect()
     };
@@ -411,11 +416,28 @@ fn life<'a, 'c>(
     // counts it: the strictest state, production first).
     let (state, due, waiver) = judged
         .iter()
-        .map(|(j, _)| j)
+        .map(|(j, _, _)| j)
         .min_by_key(|(s, d, _)| (*s, *d))?
         .clone();
+    // Where one control judges it otherwise (a longer grace, its own waiver).
+    let under_control: Vec<ControlJudgement> = controls
+        .iter()
+        .enumerate()
+        .filter_map(|(k, c)| {
+            let (s, d) = judged
+                .iter()
+                .filter(|(_, _, at)| *at == k)
+                .map(|((s, d, _), _, _)| (*s, *d))
+                .min()?;
+            ((s, d) != (state, due)).then(|| ControlJudgement {
+                control: c.id.as_str().into(),
+                state: s,
+                due: d,
+            })
+        })
+        .collect();
     let outside_production =
-        state.is_open() && !judged.iter().any(|((s, _, _), p)| *s == state && *p);
+        state.is_open() && !judged.iter().any(|((s, _, _), p, _)| *s == state && *p);
     Some(Life {
         latest,
         record: r,
@@ -424,6 +446,7 @@ fn life<'a, 'c>(
         last,
         state,
         due,
+        under_control,
         waiver,
         fixed_on: None,
         outside_production,
@@ -506,6 +529,14 @@ fn finding(
         vex,
         sources: sources.into_iter().map(share).collect(),
         controls: controls.iter().map(|c| share(&c.id)).collect(),
+        under_control: life
+            .under_control
+            .into_iter()
+            .map(|mut j| {
+                shared.share(&mut j.control);
+                j
+            })
+            .collect(),
         provenance: r.provenance.clone(),
     })
 }

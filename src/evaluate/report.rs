@@ -520,8 +520,25 @@ pub struct Finding {
     pub sources: Vec<Text>,
     /// Controls it affects.
     pub controls: Vec<Text>,
+    /// The controls among `controls` whose own grace period or waivers put it in
+    /// another state than `state` (which is the strictest of them): what a page
+    /// speaking for one control (its risk facts) counts, so that it agrees with that
+    /// control's reason. Not exported: the control's evidence rows carry the same.
+    #[serde(skip)]
+    pub under_control: Vec<ControlJudgement>,
     /// Where it was seen last.
     pub provenance: Provenance,
+}
+
+/// A finding's state and due date as one control that counts it judges it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ControlJudgement {
+    /// The control's id.
+    pub control: Text,
+    /// The state under that control's grace period and waivers.
+    pub state: FindingState,
+    /// The due date under that control's grace period.
+    pub due: Option<NaiveDate>,
 }
 
 /// An earlier episode of a finding: first seen, then found fixed; the finding came
@@ -535,6 +552,15 @@ pub struct FixedEpisode {
 }
 
 impl Finding {
+    /// Its state and due date as `control` judges it (the finding's own when that
+    /// control judges it the same, or does not count it).
+    pub fn under(&self, control: &str) -> (FindingState, Option<NaiveDate>) {
+        self.under_control
+            .iter()
+            .find(|j| j.control.as_str() == control)
+            .map_or((self.state, self.due), |j| (j.state, j.due))
+    }
+
     /// The day it was last found fixed before its current episode began, if it was
     /// fixed and came back.
     pub fn previously_fixed_on(&self) -> Option<NaiveDate> {

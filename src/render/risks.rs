@@ -12,6 +12,10 @@
 //! The facts are counted over findings, the same ones the remediation list, the
 //! findings export and the control's own reason count: never over evidence rows,
 //! which repeat a finding once per tool and include passing and context records.
+//! Each finding is counted in the state and with the due date the ranked control
+//! gives it ([`Finding::under`]): a finding overdue under a stricter control (no
+//! grace) is in grace under a control with a grace period, and that control's
+//! facts say so, as its reason does.
 
 use super::build::Ctx;
 use super::views_summary::RiskView;
@@ -33,12 +37,21 @@ pub struct RiskFacts {
     pub production: usize,
 }
 
-/// The facts a control ranks by, from its open findings.
-pub fn facts<'f>(open: impl Iterator<Item = &'f Finding>, as_of: chrono::NaiveDate) -> RiskFacts {
+/// The facts `control` ranks by, from the findings it counts, each as that control
+/// judges it.
+pub fn facts<'f>(
+    control: &str,
+    counted: impl Iterator<Item = &'f Finding>,
+    as_of: chrono::NaiveDate,
+) -> RiskFacts {
     let mut f = RiskFacts::default();
-    for e in open.filter(|e| e.state.is_open()) {
+    for e in counted {
+        let (state, due) = e.under(control);
+        if !state.is_open() {
+            continue;
+        }
         f.worst = f.worst.max(Some(e.severity));
-        if let (FindingState::Overdue, Some(due)) = (e.state, e.due) {
+        if let (FindingState::Overdue, Some(due)) = (state, due) {
             f.overdue_days = f.overdue_days.max((as_of - due).num_days());
         }
         if !e.outside_production {
@@ -52,6 +65,8 @@ impl Ctx<'_> {
     /// Failing and warning controls, most important first (see the module's rule).
     pub fn ranked_risks(&self) -> Vec<RiskView> {
         let as_of = self.report.as_of.date_naive();
+        // Open findings (the finding's state is the strictest of its controls');
+        // `facts` reads each as its own control judges it.
         let mut open_by_control: HashMap<&str, Vec<&Finding>> = HashMap::new();
         for f in self.report.findings.iter().filter(|f| f.state.is_open()) {
             for c in &f.controls {
@@ -65,7 +80,7 @@ impl Ctx<'_> {
             .filter(|c| matches!(c.status, Status::Fail | Status::Warning))
             .map(|c| {
                 let open = open_by_control.get(c.id.as_str()).into_iter().flatten();
-                (c, facts(open.copied(), as_of))
+                (c, facts(&c.id, open.copied(), as_of))
             })
             .collect();
         risks.sort_by(|(a, fa), (b, fb)| {
@@ -143,6 +158,7 @@ mod tests {
             vex: None,
             sources: Vec::new(),
             controls: Vec::new(),
+            under_control: Vec::new(),
             provenance: Default::default(),
         }
     }
@@ -174,7 +190,7 @@ mod tests {
                 "2026-10-01",
             ),
         ];
-        let f = facts(found.iter(), as_of);
+        let f = facts("IMG-04", found.iter(), as_of);
         assert_eq!(
             f,
             RiskFacts {
@@ -183,5 +199,34 @@ mod tests {
                 production: 2,
             }
         );
+    }
+
+    #[test]
+    fn facts_read_each_finding_as_the_ranked_control_judges_it() {
+        let as_of: chrono::NaiveDate = "2026-11-20".parse().unwrap();
+        // Overdue under RUN-02 (no grace), in grace under K8S-04; waived for IMG-05 only.
+        let mut shared = finding("priv", FindingState::Overdue, Severity::High, "2026-11-19");
+        shared.controls = vec![
+            Text::from("RUN-02"),
+            Text::from("K8S-04"),
+            Text::from("IMG-05"),
+        ];
+        shared.under_control = vec![
+            crate::evaluate::ControlJudgement {
+                control: Text::from("K8S-04"),
+                state: FindingState::InGrace,
+                due: "2026-12-15".parse().ok(),
+            },
+            crate::evaluate::ControlJudgement {
+                control: Text::from("IMG-05"),
+                state: FindingState::Waived,
+                due: None,
+            },
+        ];
+        let found = [shared];
+        assert_eq!(facts("RUN-02", found.iter(), as_of).overdue_days, 1);
+        let k8s = facts("K8S-04", found.iter(), as_of);
+        assert_eq!((k8s.overdue_days, k8s.production), (0, 1));
+        assert_eq!(facts("IMG-05", found.iter(), as_of), RiskFacts::default());
     }
 }

@@ -139,6 +139,7 @@ pub fn report() -> Report {
         vex: None,
         sources: vec!["trivy".into()],
         controls: vec!["IMG-01".into()],
+        under_control: Vec::new(),
         provenance: prov,
     };
     let point = |d: u32, score: f64| HistoryPoint {
