@@ -198,6 +198,26 @@ fn waiver_for_image<'w>(
     })
 }
 
+/// The valid waiver covering failing record `idx` on the report date under a control
+/// (or under none, for a failure no control maps), by any name of its image: the
+/// lookup [`classify`] makes, for evaluators that judge a failure as a condition
+/// rather than as a finding with a due date.
+pub fn covering_waiver<'w>(
+    ctx: &Ctx<'w>,
+    control: Option<&Control>,
+    r: &Record,
+    idx: usize,
+) -> Option<&'w Waiver> {
+    let control_id = control.map_or("*", |c| c.id.as_str());
+    waiver_for_image(
+        ctx.waivers,
+        control_id,
+        r,
+        ctx.image_names(idx),
+        ctx.at.date_naive(),
+    )
+}
+
 /// Classify a failing record under a control (or under none, for a failure no control
 /// maps): closed by VEX, waived, triaged (alerts), no fix, in grace or overdue (with
 /// its due date). A failure no grace applies to was due the day it was first seen. A
@@ -210,8 +230,7 @@ pub fn classify(
     idx: usize,
 ) -> (FindingState, Option<NaiveDate>, Option<String>) {
     let date = ctx.at.date_naive();
-    let control_id = control.map_or("*", |c| c.id.as_str());
-    let waiver = waiver_for_image(ctx.waivers, control_id, r, ctx.image_names(idx), date);
+    let waiver = covering_waiver(ctx, control, r, idx);
     // A VEX statement that the product is not affected (or fixed) closes it, waived or
     // not (the waiver stays shown).
     if r.kind == RecordKind::Vulnerability && vex::closes(ctx, idx) {

@@ -2,20 +2,26 @@
 //! resource in scope that the setting concerns (clusters, node pools, registries,
 //! container groups, role assignments, policy states). It passes when every such
 //! resource's fact holds; it fails when one fails on a production resource (the row
-//! names the resource and the fact's JSON pointer); failures outside production, in
-//! grace or waived warn or waive as elsewhere; it is *not assessed* — "not evidenced:
-//! <fields> absent" — when no resource's export carries the fields, and warns when
-//! only some do. Configuration failures have no grace period (policy states keep the
-//! policy grace); no absence is ever read as a pass or a fail.
+//! names the resource and the fact's JSON pointer); it is *not assessed* — "not
+//! evidenced: <fields> absent" — when no resource's export carries the fields, and
+//! warns when only some do. No absence is ever read as a pass or a fail.
+//!
+//! A resource's failing setting is a condition judged from its newest export, not a
+//! tracked finding: its row *fails the check* with no due date (nothing dates the day
+//! the setting began to fail — the resource's first sighting is not that day — so no
+//! grace or deadline is claimed), unless a valid waiver covers it. A failing policy
+//! state is a tracked finding with the policy grace: its row takes the finding's state
+//! and due date (in grace, overdue or waived). Failures outside production only warn.
 
 mod verdict;
 
-use super::super::judge::{classify, item, Evaluator, Judged};
+use super::super::judge::{classify, covering_waiver, item, Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, EvidenceItem, FindingState, Param, ReasonCode, Status};
 use super::{n, standing, unproven};
 use crate::catalog::{Check, Control};
 use crate::model::{PlatformSetting, Record, RecordKind};
+use chrono::NaiveDate;
 use verdict::{judged_elsewhere, missing_logs, verdict, Join, Verdict};
 
 /// The `platform` evaluator.
@@ -80,6 +86,25 @@ fn row(
         e.provenance.pointer = Some(p.into());
     }
     e
+}
+
+/// The row state, due date and waiver of resource `i`, whose setting fails: a policy
+/// state as the finding it is ([`classify`]: its row agrees with the finding's due
+/// date); any other resource's setting as a condition, failing with no due date or
+/// waived (see the module comment).
+fn failing(
+    ctx: &Ctx<'_>,
+    control: &Control,
+    r: &Record,
+    i: usize,
+) -> (FindingState, Option<NaiveDate>, Option<String>) {
+    match r.kind {
+        RecordKind::Policy => classify(ctx, Some(control), r, i),
+        _ => match covering_waiver(ctx, Some(control), r, i) {
+            Some(w) => (FindingState::Waived, None, Some(w.id.clone())),
+            None => (FindingState::Failing, None, None),
+        },
+    }
 }
 
 fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current: &[u32]) -> Judged {
@@ -149,7 +174,7 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
                 ));
             }
             Verdict::Fails(pointer, says) => {
-                let (state, due, waiver) = classify(ctx, Some(control), r, i);
+                let (state, due, waiver) = failing(ctx, control, r, i);
                 let mut e = row(r, setting, state, Some(&pointer), says.into());
                 e.due = due;
                 e.waiver = waiver;
@@ -158,6 +183,7 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
                         waived += 1;
                         2
                     }
+                    // Only a policy state is ever in grace (a setting has none: see `failing`).
                     FindingState::InGrace => {
                         grace += 1;
                         earliest_due = earliest_due.min(due).or(due);

@@ -1,15 +1,19 @@
 //! The `platform` evaluator on hand-built facts: for each family of settings a pass,
 //! a fail citing the fact's pointer, and "not evidenced" when the field is absent;
-//! scope, partial evidence, and catalog errors for unknown settings.
+//! scope, partial evidence, failing rows as conditions (no due date) beside policy
+//! states as findings, and catalog errors for unknown settings.
 
 use super::super::testing::{control, day, judge_at, judge_rule, platform};
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::evaluate::{ReasonCode, Status};
+use crate::evaluate::waivers::Waiver;
+use crate::evaluate::{FindingState, ReasonCode, Status};
 use crate::model::{
-    ClusterFacts, ContainerGroupFacts, Fact, NodePoolFacts, PlatformFacts, PolicyStateFacts,
-    RegistryFacts, RoleAssignmentFacts, RoleDefinitionFacts, Setting, Text,
+    ClusterFacts, ContainerGroupFacts, Fact, NodePoolFacts, Outcome, PlatformFacts,
+    PolicyStateFacts, RecordKind, RegistryFacts, RoleAssignmentFacts, RoleDefinitionFacts, Setting,
+    Text,
 };
+use chrono::{Duration, NaiveDate};
 
 fn f<T>(v: T, p: &str) -> Setting<T> {
     Some(Fact::new(v, p, "as written"))
@@ -293,6 +297,93 @@ fn policy_states_and_production_scope() {
         (j.status, j.reason.code),
         (Status::NotAssessed, ReasonCode::NoEvidence)
     );
+}
+
+#[test]
+fn a_failing_setting_is_a_condition_with_no_due_date_unless_waived() {
+    let at = day(11, 20);
+    // Exported two days before the report date: the resource's first sighting, which
+    // is not the day its public IP appeared.
+    let group = platform(
+        PlatformFacts::ContainerGroup(ContainerGroupFacts {
+            public_ip: f(true, "/ipAddress/type"),
+            ..ContainerGroupFacts::default()
+        }),
+        None,
+        "shop-promo-renderer",
+        day(11, 18),
+    );
+    let r = rule("private-network");
+    let j = judge_rule(&r, std::slice::from_ref(&group), at);
+    assert_eq!(
+        (j.status, j.reason.code),
+        (Status::Fail, ReasonCode::PlatformFails)
+    );
+    let row = &j.evidence[0];
+    assert_eq!(
+        (row.state, row.due, row.waiver.as_deref()),
+        (FindingState::Failing, None, None)
+    );
+    // A valid waiver of the control covers it: waived, still with no due date.
+    let date = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    let waiver = Waiver {
+        id: "W-9".into(),
+        control: "T-01".into(),
+        finding: "container-group".into(),
+        image: String::new(),
+        workload: String::new(),
+        reason: "public by design".into(),
+        category: "risk-accepted".into(),
+        approver: "platform lead".into(),
+        approved_on: date(1),
+        expires_on: date(30),
+        line: 2,
+    };
+    let j = judge_at(
+        &control(&r, false),
+        &[group],
+        &Config::default(),
+        &[waiver],
+        at,
+    );
+    assert_eq!(
+        (j.status, j.reason.code),
+        (Status::Waived, ReasonCode::Waived)
+    );
+    let row = &j.evidence[0];
+    assert_eq!(
+        (row.state, row.due, row.waiver.as_deref()),
+        (FindingState::Waived, None, Some("W-9"))
+    );
+}
+
+#[test]
+fn a_failing_policy_state_keeps_its_findings_grace_and_due_date() {
+    let at = day(11, 20);
+    let mut state = platform(
+        PlatformFacts::PolicyState(PolicyStateFacts {
+            compliant: f(false, "/0/complianceState"),
+            kubernetes: true,
+            resource_id: "/x".into(),
+        }),
+        Some("aks-prod"),
+        "privileged",
+        day(11, 19),
+    );
+    // As src/ingest/emit.rs makes a policy state: a policy result that fails.
+    state.kind = RecordKind::Policy;
+    state.outcome = Outcome::Fail;
+    state.check = "azure-policy:privileged".into();
+    let j = judge_rule(&rule("kubernetes-policy-compliance"), &[state], at);
+    assert_eq!(
+        (j.status, j.reason.code),
+        (Status::Warning, ReasonCode::InGrace)
+    );
+    // Due a grace period (no severity: low) after the state was first seen.
+    let due = (day(11, 19) + Duration::days(Config::default().grace.low)).date_naive();
+    let row = &j.evidence[0];
+    assert_eq!((row.state, row.due), (FindingState::InGrace, Some(due)));
+    assert_eq!(j.reason.params["due"], due.to_string().as_str());
 }
 
 #[test]
