@@ -6,8 +6,8 @@ use super::identity::ImageIdentity;
 use super::judge::{classify, expired_waiver_for};
 use super::summaries::owner_of;
 use super::view::Current;
-use super::{vex, ControlJudgement, Ctx, Finding, FindingState, VexNote};
-use crate::catalog::{Catalog, Control};
+use super::{rules, vex, ControlJudgement, Ctx, Finding, FindingState, VexNote};
+use crate::catalog::{Catalog, Check, Control};
 use crate::model::{Channel, Interner, Outcome, Record, RecordKind, Severity, Subject, Text};
 use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::BTreeSet;
@@ -310,13 +310,22 @@ impl<'c> Checks<'c> {
 }
 
 /// The controls whose checks select record `latest`, in catalog order: from the
-/// checks whose selectors match it (see `Ctx::selected_gids`), whose predicates hold.
+/// checks whose selectors match it (see `Ctx::selected_gids`), whose predicates hold,
+/// and the platform checks whose setting judges it failing (a policy state: see
+/// `rules::counts_finding`).
 fn counting<'c>(ctx: &Ctx<'_>, checks: &Checks<'c>, latest: usize) -> Vec<&'c Control> {
     let controls = &checks.catalog.controls;
+    // Only records with platform facts can be judged by a setting.
+    let judged = ctx.records.get(latest).filter(|r| r.platform().is_some());
+    let by_setting = |check: &Check| judged.is_some_and(|r| rules::counts_finding(check, r));
     let Some(by_gid) = &checks.by_gid else {
         return controls
             .iter()
-            .filter(|c| c.checks.iter().any(|ch| ctx.selects(ch, latest)))
+            .filter(|c| {
+                c.checks
+                    .iter()
+                    .any(|ch| ctx.selects(ch, latest) || by_setting(ch))
+            })
             .collect();
     };
     let mut found: Vec<usize> = ctx
@@ -331,6 +340,15 @@ fn counting<'c>(ctx: &Ctx<'_>, checks: &Checks<'c>, latest: usize) -> Vec<&'c Co
         })
         .map(|(c, _)| c)
         .collect();
+    if judged.is_some() {
+        found.extend(
+            controls
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.checks.iter().any(by_setting))
+                .map(|(c, _)| c),
+        );
+    }
     found.sort_unstable();
     found.dedup();
     found.into_iter().filter_map(|c| controls.get(c)).collect()

@@ -613,3 +613,63 @@ fn a_platform_fact_decides_over_a_contradicting_attestation_and_both_are_shown()
         (Status::Pass, ReasonCode::PlatformHolds)
     );
 }
+
+#[test]
+fn a_failing_policy_state_is_counted_by_the_control_whose_platform_check_judges_it() {
+    use crate::model::{Fact, PlatformFacts, PolicyStateFacts};
+    const POLICY_CONTROL: &str = r#"
+id = "K8S-04"
+domain = "kubernetes"
+evaluation = "automatic"
+high_risk = true
+title.en = "Policies enforced"
+summary.en = "s"
+[[checks]]
+id = "azure-policy-compliance"
+rule = "platform"
+setting = "kubernetes-policy-compliance"
+title.en = "Azure Policy reports the Kubernetes policies compliant"
+"#;
+    let mut d = Vec::new();
+    let cat = Catalog::from_files(vec![("K8S-04.toml".into(), POLICY_CONTROL.into())], &mut d);
+    assert!(d.is_empty(), "{d:?}");
+    // As src/ingest/emit.rs makes a non-compliant Kubernetes policy state.
+    let mut state = Record::new(
+        RecordKind::Policy,
+        crate::model::test_formats::PLATFORM,
+        "azure-policy:privileged",
+        Outcome::Fail,
+    );
+    state.severity = Severity::High;
+    state.subject.cluster = Some("aks-prod".into());
+    state.observed_at = Some(day(1, 11));
+    state.facts = Facts::Platform(
+        PlatformFacts::PolicyState(PolicyStateFacts {
+            compliant: Some(Fact::new(false, "/0/complianceState", "NonCompliant")),
+            kubernetes: true,
+            resource_id: "/x".into(),
+        })
+        .into(),
+    );
+    let config = Config::default();
+    let r = evaluate(
+        Inputs {
+            records: &[state],
+            sources: &[],
+            catalog: &cat,
+            config: &config,
+            waivers: &[],
+            attestations: &[],
+            triage: &[],
+            diagnostics: Vec::new(),
+        },
+        day(2, 11),
+        None,
+    );
+    let f = &r.findings[0];
+    assert_eq!(f.controls, ["K8S-04"]);
+    // Judged under that control (high risk: no grace), the finding agrees with its row.
+    let row = &r.controls[0].checks[0].evidence[0];
+    assert_eq!((f.state, f.due), (row.state, row.due));
+    assert_eq!(f.due, Some(day(1, 11).date_naive()));
+}

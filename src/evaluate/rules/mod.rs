@@ -19,6 +19,7 @@ mod signature_coverage;
 mod testing;
 
 pub use attestation::attestation;
+pub use platform::counts_finding;
 
 use super::judge::Evaluator;
 use super::judge::Judged;

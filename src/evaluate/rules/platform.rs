@@ -19,7 +19,7 @@ use super::super::judge::{classify, covering_waiver, item, Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, EvidenceItem, FindingState, Param, ReasonCode, Status};
 use super::{n, standing, unproven};
-use crate::catalog::{Check, Control};
+use crate::catalog::{Check, Control, Rule};
 use crate::model::{PlatformSetting, Record, RecordKind};
 use chrono::NaiveDate;
 use verdict::{judged_elsewhere, missing_logs, verdict, Join, Verdict};
@@ -44,6 +44,26 @@ impl Evaluator for Platform {
             None => Judged::not_assessed(Param::phrase("phrase.platform-setting", Vec::new())),
         }
     }
+}
+
+/// Whether platform check `check` counts the finding of failing record `r`: a policy
+/// state (the one platform record that is also a tracked finding, see
+/// src/ingest/emit.rs) that the check's setting judges failing on its own facts. The
+/// controls of such checks are the ones counting the finding (src/evaluate/findings.rs),
+/// since a platform check selects by setting, not by selectors.
+pub fn counts_finding(check: &Check, r: &Record) -> bool {
+    check.rule == Rule::Platform
+        && r.kind == RecordKind::Policy
+        && check
+            .setting
+            .zip(r.platform())
+            .is_some_and(|(setting, facts)| {
+                // Policy states are judged alone: no other resource joins them.
+                matches!(
+                    verdict(setting, facts, &Join::default()),
+                    Verdict::Fails(..)
+                )
+            })
 }
 
 /// At most this many resources are named in a reason (the evidence rows list all).
