@@ -39,12 +39,31 @@ struct Expected {
     /// Findings that must not exist (by check id).
     #[serde(default)]
     no_findings: Vec<String>,
+    /// Evidence rows of a check, matched by its `CONTROL/check` id and subject text.
+    #[serde(default)]
+    rows: Vec<ExpectedRow>,
     /// Diagnostics: each string must appear in some diagnostic message.
     #[serde(default)]
     diagnostics: Vec<String>,
     /// Per team of the report's team summaries (owners in `muster.toml`).
     #[serde(default)]
     teams: BTreeMap<String, ExpectedTeam>,
+}
+
+/// One evidence row of a check: the state and due date its control page shows.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExpectedRow {
+    /// `CONTROL/check`.
+    check: String,
+    /// Text the row's subject contains.
+    subject: String,
+    /// The row's state (`failing`, `overdue`, `in-grace`, `waived`, `passed`, …).
+    state: Option<String>,
+    /// Its due date (`"none"`: none shown).
+    due: Option<String>,
+    /// The waiver shown on it (`"none"`: none).
+    waiver: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -219,6 +238,34 @@ fn run_scenario(dir: &Path) -> Vec<String> {
                 &mut errors,
             ),
             None => errors.push(format!("{id}: no such check")),
+        }
+    }
+    for w in &want.rows {
+        let (control, check) = w.check.split_once('/').expect("rows name CONTROL/check");
+        let row = report
+            .controls
+            .iter()
+            .find(|c| c.id == control)
+            .and_then(|c| c.checks.iter().find(|k| k.id == check))
+            .and_then(|k| k.evidence.iter().find(|e| e.subject.contains(&w.subject)));
+        let Some(e) = row else {
+            errors.push(format!(
+                "{}: no evidence row about {:?}",
+                w.check, w.subject
+            ));
+            continue;
+        };
+        let what = format!("{} row {}", w.check, e.subject);
+        let due = e.due.map_or_else(|| "none".to_string(), |d| d.to_string());
+        let waiver = e.waiver.clone().unwrap_or_else(|| "none".into());
+        for (name, want, got) in [
+            ("state", &w.state, e.state.as_str().to_string()),
+            ("due", &w.due, due),
+            ("waiver", &w.waiver, waiver),
+        ] {
+            if want.as_ref().is_some_and(|w| *w != got) {
+                errors.push(format!("{what}: {name} {got}, expected {want:?}"));
+            }
         }
     }
     for w in &want.findings {
