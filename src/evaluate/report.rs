@@ -613,11 +613,6 @@ impl Report {
 }
 
 impl Finding {
-    /// How lists of changes name it: `CHECK · subject`.
-    pub fn label(&self) -> String {
-        format!("{} · {}", self.check, self.subject)
-    }
-
     /// An open high or critical finding that no control of the catalog counts: shown on
     /// its own page and export (`unmapped.html`, `unmapped.csv`) and counted on the
     /// overview, so that a failure outside the catalog is never invisible.

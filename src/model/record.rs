@@ -149,7 +149,9 @@ impl Subject {
         out
     }
 
-    /// A short human label: the workload, else the image, else the node, else the target.
+    /// A short human label: the workload, else the image, else the node, else the
+    /// namespace or cluster, else the target; empty when the record names none of them
+    /// (pages then say "not named in the export", `render::build`).
     pub fn label(&self) -> String {
         if let Some(w) = self.workload() {
             return w;

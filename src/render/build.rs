@@ -94,6 +94,22 @@ impl<'a> Ctx<'a> {
         self.image_hrefs.get(image).cloned()
     }
 
+    /// A subject as the pages show it: as the evidence names it, or "not named in the
+    /// export" when the records name nothing they are about (docker-bench names no host,
+    /// kube-bench no node), so the cell says so instead of staying blank.
+    pub fn subject_text(&self, subject: &str) -> String {
+        if subject.is_empty() {
+            self.i18n.t("subject.unnamed")
+        } else {
+            subject.to_string()
+        }
+    }
+
+    /// How lists of changes name a finding: `CHECK · subject`.
+    pub fn finding_label(&self, f: &Finding) -> String {
+        format!("{} · {}", f.check, self.subject_text(&f.subject))
+    }
+
     /// A status label.
     pub fn status(&self, s: Status) -> StatusView {
         let icon = match s {
@@ -304,7 +320,7 @@ impl<'a> Ctx<'a> {
             subject: e
                 .subject_param
                 .as_ref()
-                .map_or_else(|| e.subject.clone(), |p| self.i18n.param(p)),
+                .map_or_else(|| self.subject_text(&e.subject), |p| self.i18n.param(p)),
             observed: match e.observed_at {
                 Some(t) => self.i18n.date(t.date_naive()),
                 None => self.i18n.t("date.unknown"),

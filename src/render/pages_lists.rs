@@ -476,10 +476,10 @@ fn changes(ctx: &Ctx) -> ChangesView {
                 // A regression says so wherever it is listed.
                 Some(d) => format!(
                     "{} ({})",
-                    f.label(),
+                    ctx.finding_label(f),
                     i.tf("finding.previously-fixed", &[("date", i.date(d))])
                 ),
-                None => f.label(),
+                None => ctx.finding_label(f),
             })
             .collect(),
         total: idx.len(),

@@ -493,3 +493,37 @@ fn an_evidence_group_heading_names_the_row_in_its_state() {
     let summary = summary.split("</summary>").next().unwrap();
     assert!(summary.contains("Setting on b-stage"), "{summary}");
 }
+
+/// A record that names nothing it is about (docker-bench names no host) has an empty
+/// subject; its evidence row, its finding and the changes list say so in the page's
+/// language instead of leaving the cell blank.
+#[test]
+fn an_unnamed_subject_says_so_in_every_language() {
+    let mut report = report();
+    report.controls[0].checks[0].evidence[0].subject = String::new();
+    report.findings[0].subject = "".into();
+    report.findings[0].image = None;
+    let id = report.controls[0].id.clone();
+    for (lang, words) in [
+        ("en", "not named in the export"),
+        ("es", "sin nombre en la exportación"),
+        ("fr", "non nommé dans l&#39;export"),
+    ] {
+        let site = render_report(&report, lang);
+        let control = text(&site, &control_href(&id));
+        assert!(
+            control.contains(&format!("class=\"wrap-anywhere\">{words}</td>")),
+            "{lang}: control page"
+        );
+        let findings = text(&site, "findings.html");
+        assert!(
+            findings.contains(&format!("class=\"wrap-anywhere\">{words}</td>")),
+            "{lang}: findings page"
+        );
+        let changes = text(&site, "changes.html");
+        assert!(
+            changes.contains(&format!("CVE-2026-0001 · {words}")),
+            "{lang}: changes page"
+        );
+    }
+}
