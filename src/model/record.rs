@@ -150,8 +150,10 @@ impl Subject {
     }
 
     /// A short human label: the workload, else the image, else the node, else the
-    /// namespace or cluster, else the target; empty when the record names none of them
-    /// (pages then say "not named in the export", `render::build`).
+    /// namespace (`cluster/namespace NS`, cluster first as in a workload's label, so one
+    /// namespace on two clusters reads as two subjects) or the cluster, else the target;
+    /// empty when the record names none of them (pages then say "not named in the
+    /// export", `render::build`).
     pub fn label(&self) -> String {
         if let Some(w) = self.workload() {
             return w;
@@ -163,7 +165,10 @@ impl Subject {
             return n.to_string();
         }
         if let Some(ns) = &self.namespace {
-            return format!("namespace {ns}");
+            return match &self.cluster {
+                Some(c) => format!("{c}/namespace {ns}"),
+                None => format!("namespace {ns}"),
+            };
         }
         if let Some(c) = &self.cluster {
             return format!("cluster {c}");
