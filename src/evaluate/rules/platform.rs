@@ -209,9 +209,11 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
                         earliest_due = earliest_due.min(due).or(due);
                         1
                     }
+                    // Outside production the control only warns, but the row says
+                    // what the export says, as the evidence rule's rows do: it fails
+                    // the setting (a policy state: overdue, with its due date).
                     _ if !ctx.production(i) => {
                         outside.push(label);
-                        e.state = FindingState::Info;
                         1
                     }
                     _ => {

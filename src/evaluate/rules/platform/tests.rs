@@ -358,6 +358,30 @@ fn a_failing_setting_is_a_condition_with_no_due_date_unless_waived() {
 }
 
 #[test]
+fn outside_production_a_failing_setting_only_warns_but_its_row_still_fails() {
+    let at = day(11, 20);
+    let pool = platform(
+        PlatformFacts::ContainerGroup(ContainerGroupFacts {
+            public_ip: f(true, "/ipAddress/type"),
+            ..ContainerGroupFacts::default()
+        }),
+        Some("aks-stage"),
+        "promo",
+        day(11, 18),
+    );
+    let r = rule("private-network");
+    let mut config = Config::default();
+    config.scope.production_clusters = vec!["aks-prod*".into()];
+    let j = judge_at(&control(&r, false), &[pool], &config, &[], at);
+    assert_eq!(
+        (j.status, j.reason.code),
+        (Status::Warning, ReasonCode::PlatformOutside)
+    );
+    let row = &j.evidence[0];
+    assert_eq!((row.state, row.due), (FindingState::Failing, None));
+}
+
+#[test]
 fn a_failing_policy_state_keeps_its_findings_grace_and_due_date() {
     let at = day(11, 20);
     let mut state = platform(
