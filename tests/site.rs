@@ -207,20 +207,23 @@ fn spanish_and_french_sites_have_no_english_interface_strings_left() {
 
 /// Muster's own words inside reasons (node states, benchmark mappings, sensors,
 /// audit gaps, statuses, platform rows) follow the site's language, and so do the
-/// dates inside them and the evidence-time page (audit items 15 and 16).
+/// dates inside them and the evidence-time page (audit items 15 and 16), and so does
+/// the description of the export fields a platform setting reads.
 #[test]
 fn spanish_and_french_control_pages_have_no_english_reason_fragments() {
     let dir = tempfile::tempdir().unwrap();
-    for (lang, silent, optional) in [
+    for (lang, silent, optional, reads) in [
         (
             "es",
             "(sin informar desde el 10/11/2026)",
             "la comprobación es opcional, así que el control se mantiene en advertencia",
+            "kube-audit o kube-audit-admin habilitada, con un destino, en la configuración de diagnóstico del clúster (AKS)",
         ),
         (
             "fr",
             "(muet depuis le 10/11/2026)",
             "la vérification est facultative, le contrôle est donc maintenu en avertissement",
+            "kube-audit ou kube-audit-admin activée, avec une destination, dans les paramètres de diagnostic du cluster (AKS)",
         ),
     ] {
         let out = dir.path().join(lang);
@@ -252,6 +255,8 @@ fn spanish_and_french_control_pages_have_no_english_reason_fragments() {
                 ": pass)",
                 "phrase.",
                 "reason.",
+                // a platform setting's fields (MON-03), as i18n/en.toml words them
+                "with a destination, in the cluster",
             ] {
                 assert!(
                     !text.contains(english),
@@ -267,6 +272,8 @@ fn spanish_and_french_control_pages_have_no_english_reason_fragments() {
             reg02.contains(optional),
             "{lang}: REG-02 lacks {optional:?}"
         );
+        let mon03 = visible_text(&page(&out, "controls/MON-03.html"));
+        assert!(mon03.contains(reads), "{lang}: MON-03 lacks {reads:?}");
         // The evidence-time page every footer links to is in the site's language too.
         let doc = page(&out, "evidence-time.html");
         let heading = match lang {

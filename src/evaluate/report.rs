@@ -4,7 +4,7 @@
 use crate::diag::Diagnostic;
 use crate::model::vocabulary;
 use crate::model::SourceSummary;
-use crate::model::{ImageRef, Provenance, Severity, Text};
+use crate::model::{ImageRef, PlatformSetting, Provenance, Severity, Text};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -237,6 +237,14 @@ impl Param {
             key: format!("status.{}", s.as_str()),
             id: s.as_str().to_string(),
         }
+    }
+
+    /// The export fields a platform setting reads, in the site's language; plain: the
+    /// English. They are described once, as `platform.reads.<setting>` in i18n/en.toml
+    /// (and its translations), with field paths and product names as the exports spell
+    /// them.
+    pub fn reads(setting: PlatformSetting) -> Param {
+        Param::phrase(&format!("platform.reads.{}", setting.as_str()), Vec::new())
     }
 
     /// The machine-readable form: English words, ISO dates, raw ids.

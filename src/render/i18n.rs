@@ -259,6 +259,44 @@ mod tests {
         }
     }
 
+    /// Each language's own table says which export fields every platform setting reads
+    /// (a setting without one would show English in a not-evidenced reason), and keeps
+    /// the field paths and product names as the exports spell them.
+    #[test]
+    fn every_platform_setting_names_its_fields_in_every_language() {
+        use crate::model::PlatformSetting;
+        // Field paths (`logs[]`, `a.b`, `x/y`), camelCase names and product names (`AKS`).
+        let verbatim = |word: &str| {
+            word.contains(['.', '[', '/']) || word.chars().skip(1).any(|c| c.is_ascii_uppercase())
+        };
+        let english = load("en");
+        for lang in languages() {
+            let own = load(lang);
+            for s in PlatformSetting::VARIANTS {
+                let Param::Phrase { key, .. } = Param::reads(*s) else {
+                    panic!("{s:?}: not a phrase");
+                };
+                let text = own.get(&key).map_or("", |t| t.trim());
+                assert!(!text.is_empty(), "{lang} lacks {key}");
+                let en = english.get(&key).map_or("", String::as_str);
+                let words = en.split_whitespace().map(|w| {
+                    w.trim_matches(|c: char| matches!(c, ',' | ';' | '(' | ')'))
+                        .trim_end_matches('.')
+                });
+                for word in words.filter(|w| verbatim(w)) {
+                    assert!(text.contains(word), "{lang} {key} lacks {word:?}: {text}");
+                }
+            }
+        }
+        let es = I18n::new("es").param(&Param::reads(PlatformSetting::ControlPlaneAuditLogs));
+        assert!(es.contains("configuración de diagnóstico"), "{es}");
+        let plain = Param::reads(PlatformSetting::ControlPlaneAuditLogs).plain();
+        assert!(
+            plain.contains("in the cluster's diagnostic settings (AKS)"),
+            "{plain}"
+        );
+    }
+
     /// The words inside reason parameters are the site's, and their JSON form stays
     /// English with ISO dates and raw ids.
     #[test]

@@ -237,7 +237,7 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
     }
     rows.sort_by_key(|(rank, _)| *rank);
     let evidence: Vec<EvidenceItem> = rows.into_iter().map(|(_, e)| e).collect();
-    let field = setting.reads().to_string();
+    let field = Param::reads(setting);
     let j = if !open.is_empty() && missing.len() == open.len() {
         Judged::new(
             Status::Fail,
@@ -272,12 +272,12 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
         }
         stale
     } else if !holds.is_empty() && !absent.is_empty() {
-        Judged::new(
+        Judged::with(
             Status::Warning,
             ReasonCode::PlatformPartial,
-            &[
-                ("count", n(absent.len())),
-                ("items", names(&absent)),
+            vec![
+                ("count", Param::Text(n(absent.len()))),
+                ("items", Param::Text(names(&absent))),
                 ("field", field),
             ],
         )
@@ -288,10 +288,10 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
             &[("count", n(holds.len())), ("items", names(&holds))],
         )
     } else if !absent.is_empty() {
-        Judged::new(
+        Judged::with(
             Status::NotAssessed,
             ReasonCode::NotEvidenced,
-            &[("field", field), ("count", n(absent.len()))],
+            vec![("field", field), ("count", Param::Text(n(absent.len())))],
         )
     } else {
         Judged::not_assessed(format!("platform: {}", setting.resources()))
