@@ -156,6 +156,37 @@ fn catalog_lists_every_built_in_control_translated() {
     assert_eq!(code, 0, "missing translations:\n{out}");
 }
 
+/// A benchmark mapping's `about` is a table of languages like every other text, so a
+/// language it lacks is listed; a plain string (older catalogs) is accepted, shown as
+/// written in every language, and listed as untranslated too.
+#[test]
+fn check_translations_lists_a_benchmark_mapping_about_missing_a_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let control = "id = \"X-01\"\ndomain = \"kubernetes\"\nevaluation = \"automatic\"\n\
+        title = { en = \"t\", es = \"t\", fr = \"t\" }\n\
+        summary = { en = \"s\", es = \"s\", fr = \"s\" }\n\
+        [[checks]]\nid = \"c\"\ntitle = { en = \"c\", es = \"c\", fr = \"c\" }\n\
+        [[checks.benchmark]]\n\
+        about = { en = \"the API server serves TLS\", es = \"el servidor de API sirve TLS\" }\n\
+        fits = [\"tls-cert-file\"]\nids = [\"cis-1.10:1.2.24\"]\n\
+        [[checks.benchmark]]\nabout = \"etcd serves TLS\"\nfits = [\"cert-file\"]\nids = [\"cis-1.10:2.1\"]\n";
+    std::fs::write(dir.path().join("X-01.toml"), control).unwrap();
+    let catalog = dir.path().to_str().unwrap();
+    let (code, out, err) = run(&["catalog", "--catalog", catalog, "--check-translations"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.is_empty(), "the catalog loads: {err}");
+    let listed: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        listed,
+        [
+            "es\tX-01\tchecks.c.benchmark[1].about",
+            "fr\tX-01\tchecks.c.benchmark[0].about",
+            "fr\tX-01\tchecks.c.benchmark[1].about",
+        ],
+        "{out}"
+    );
+}
+
 #[test]
 fn a_bad_user_catalog_is_reported_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap();

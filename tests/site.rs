@@ -207,22 +207,25 @@ fn spanish_and_french_sites_have_no_english_interface_strings_left() {
 
 /// Muster's own words inside reasons (node states, benchmark mappings, sensors,
 /// audit gaps, statuses, platform rows) follow the site's language, and so do the
-/// dates inside them and the evidence-time page (audit items 15 and 16), and so does
-/// the description of the export fields a platform setting reads.
+/// dates inside them and the evidence-time page (audit items 15 and 16). So do the
+/// catalog's words inside them (what a benchmark mapping's items check, its `about`)
+/// and the description of the export fields a platform setting reads.
 #[test]
 fn spanish_and_french_control_pages_have_no_english_reason_fragments() {
     let dir = tempfile::tempdir().unwrap();
-    for (lang, silent, optional, reads) in [
+    for (lang, silent, optional, about, reads) in [
         (
             "es",
             "(sin informar desde el 10/11/2026)",
             "la comprobación es opcional, así que el control se mantiene en advertencia",
+            "«el servidor de API cifra los secretos en reposo»",
             "kube-audit o kube-audit-admin habilitada, con un destino, en la configuración de diagnóstico del clúster (AKS)",
         ),
         (
             "fr",
             "(muet depuis le 10/11/2026)",
             "la vérification est facultative, le contrôle est donc maintenu en avertissement",
+            "chiffre les secrets au repos »",
             "kube-audit ou kube-audit-admin activée, avec une destination, dans les paramètres de diagnostic du cluster (AKS)",
         ),
     ] {
@@ -255,7 +258,10 @@ fn spanish_and_french_control_pages_have_no_english_reason_fragments() {
                 ": pass)",
                 "phrase.",
                 "reason.",
-                // a platform setting's fields (MON-03), as i18n/en.toml words them
+                // a benchmark mapping's `about` (SEC-03) and a platform setting's
+                // fields (MON-03), as the English catalog and i18n/en.toml word them
+                "the API server encrypts secrets at rest",
+                "the API server serves TLS",
                 "with a destination, in the cluster",
             ] {
                 assert!(
@@ -272,6 +278,8 @@ fn spanish_and_french_control_pages_have_no_english_reason_fragments() {
             reg02.contains(optional),
             "{lang}: REG-02 lacks {optional:?}"
         );
+        let sec03 = visible_text(&page(&out, "controls/SEC-03.html"));
+        assert!(sec03.contains(about), "{lang}: SEC-03 lacks {about:?}");
         let mon03 = visible_text(&page(&out, "controls/MON-03.html"));
         assert!(mon03.contains(reads), "{lang}: MON-03 lacks {reads:?}");
         // The evidence-time page every footer links to is in the site's language too.

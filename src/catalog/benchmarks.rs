@@ -11,7 +11,7 @@
 //! numbering maps nowhere.
 
 use super::selector::Selector;
-use super::Catalog;
+use super::{Catalog, Localized};
 use crate::model::RecordKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -21,8 +21,10 @@ use std::sync::LazyLock;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BenchmarkMapping {
-    /// What the items check, in a few words.
-    pub about: String,
+    /// What the items check, in a few words, in each language (a plain string is the
+    /// English, shown in every language).
+    #[serde(deserialize_with = "super::string_or_languages")]
+    pub about: Localized,
     /// Each item's benchmark title contains one of these (case-insensitive).
     pub fits: Vec<String>,
     /// Versioned ids, `<numbering>:<item>` (`cis-1.10:5.2.2`); no wildcards.
@@ -34,12 +36,16 @@ pub struct BenchmarkMapping {
 }
 
 impl BenchmarkMapping {
-    /// A problem with the ids as written, if any.
+    /// A problem with the mapping as written (no English `about`, no `fits` words, an
+    /// id that is not exact), if any.
     pub fn problem(&self) -> Option<String> {
+        if !self.about.has("en") {
+            return Some("a benchmark mapping needs about.en (what its items check)".to_string());
+        }
         if self.fits.is_empty() {
             return Some(format!(
                 "benchmark mapping {:?} has no fits words",
-                self.about
+                self.about.get("en")
             ));
         }
         self.ids.iter().find_map(|id| {
@@ -65,7 +71,11 @@ impl BenchmarkMapping {
 
     /// How the mapping reads in a list of selectors.
     pub fn summary(&self) -> String {
-        format!("benchmark ids for “{}” ({})", self.about, self.ids.len())
+        format!(
+            "benchmark ids for “{}” ({})",
+            self.about.get("en"),
+            self.ids.len()
+        )
     }
 }
 
@@ -205,7 +215,10 @@ pub fn title_problems(catalog: &Catalog) -> Vec<String> {
                             out.push(format!(
                                 "{}/{}: {id} is titled {t:?}, which has none of {:?} (“{}”); \
                                  map the right item or add it to `reviewed` after review",
-                                c.id, ch.id, m.fits, m.about
+                                c.id,
+                                ch.id,
+                                m.fits,
+                                m.about.get("en")
                             ));
                         }
                         Some(_) => {}
@@ -251,7 +264,7 @@ pub fn mappings_markdown(catalog: &Catalog) -> String {
                         item.to_string(),
                         c.id.clone(),
                         ch.id.clone(),
-                        m.about.clone(),
+                        m.about.get("en").to_string(),
                         m.reviewed.contains(id),
                     ));
                 }
@@ -422,7 +435,7 @@ mod tests {
     #[test]
     fn ids_must_be_exact() {
         let m = |id: &str| BenchmarkMapping {
-            about: "x".into(),
+            about: Localized::english("x"),
             fits: vec!["x".into()],
             ids: vec![id.into()],
             reviewed: vec![],
@@ -430,5 +443,16 @@ mod tests {
         assert!(m("cis-1.10:5.2.2").problem().is_none());
         assert!(m("cis-1.*:5.2.2").problem().is_some());
         assert!(m("5.2.2").problem().is_some());
+    }
+
+    #[test]
+    fn about_needs_english_text() {
+        let m = BenchmarkMapping {
+            about: Localized(BTreeMap::from([("es".into(), "x".into())])),
+            fits: vec!["x".into()],
+            ids: vec!["cis-1.10:5.2.2".into()],
+            reviewed: vec![],
+        };
+        assert!(m.problem().is_some_and(|p| p.contains("about.en")), "{m:?}");
     }
 }

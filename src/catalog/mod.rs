@@ -15,10 +15,15 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Text in several languages; `en` is required, others fall back to it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Localized(pub BTreeMap<String, String>);
 
 impl Localized {
+    /// English text only: every other language falls back to it.
+    pub fn english(text: &str) -> Localized {
+        Localized(BTreeMap::from([("en".to_string(), text.to_string())]))
+    }
+
     /// The text in `lang`, or English when that language is missing.
     pub fn get(&self, lang: &str) -> &str {
         self.0
@@ -32,6 +37,29 @@ impl Localized {
     pub fn has(&self, lang: &str) -> bool {
         self.0.get(lang).is_some_and(|s| !s.trim().is_empty())
     }
+}
+
+/// A text field written either as a table of languages (`{ en = "…", es = "…" }`) or
+/// as a plain string, which is taken as the English text and so shown as written in
+/// every language (`--check-translations` lists it as untranslated). Benchmark mappings
+/// wrote `about` as a plain string before it had languages; catalogs copied then still load.
+pub(crate) fn string_or_languages<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Localized, D::Error> {
+    struct Either;
+    impl<'de> serde::de::Visitor<'de> for Either {
+        type Value = Localized;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string or a table of languages (en = \"…\", es = \"…\", fr = \"…\")")
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Localized, E> {
+            Ok(Localized::english(text))
+        }
+        fn visit_map<M: serde::de::MapAccess<'de>>(self, map: M) -> Result<Localized, M::Error> {
+            BTreeMap::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(Localized)
+        }
+    }
+    d.deserialize_any(Either)
 }
 
 /// How far exports can settle a control.
@@ -374,6 +402,14 @@ impl Catalog {
             for ch in &c.checks {
                 if !ch.title.has(lang) {
                     out.push((c.id.clone(), format!("checks.{}.title", ch.id)));
+                }
+                for (at, m) in ch.benchmarks.iter().enumerate() {
+                    if !m.about.has(lang) {
+                        out.push((
+                            c.id.clone(),
+                            format!("checks.{}.benchmark[{at}].about", ch.id),
+                        ));
+                    }
                 }
             }
             if let Some(a) = &c.attestation {

@@ -1,6 +1,7 @@
 //! The evaluation's result: everything the site, the exports and `check` show.
 //! Plain data; no I/O, no presentation.
 
+use crate::catalog::Localized;
 use crate::diag::Diagnostic;
 use crate::model::vocabulary;
 use crate::model::SourceSummary;
@@ -202,6 +203,10 @@ pub enum Param {
         /// Its parameters.
         params: Vec<(String, Param)>,
     },
+    /// Catalog text in several languages (what a benchmark mapping's items check),
+    /// shown in the site's language, in English where the catalog lacks that language;
+    /// plain: the English.
+    Localized(Localized),
     /// Parameters joined by `sep`.
     List {
         /// The items.

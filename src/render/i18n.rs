@@ -151,6 +151,8 @@ impl I18n {
             Param::Date(d) => self.date(*d),
             Param::Term { id, .. } if plain => id.clone(),
             Param::Term { key, .. } => self.t(key),
+            Param::Localized(text) if plain => text.get("en").to_string(),
+            Param::Localized(text) => text.get(&self.lang).to_string(),
             Param::Phrase { key, params } => {
                 let params: Vec<(&str, String)> = params
                     .iter()
@@ -295,6 +297,38 @@ mod tests {
             plain.contains("in the cluster's diagnostic settings (AKS)"),
             "{plain}"
         );
+    }
+
+    /// Catalog text inside a reason parameter is shown in the site's language and is
+    /// English in its JSON form.
+    #[test]
+    fn catalog_text_in_a_parameter_follows_the_site_language() {
+        use crate::catalog::Localized;
+        let about = Param::Localized(Localized(BTreeMap::from([
+            ("en".to_string(), "the API server serves TLS".to_string()),
+            ("es".to_string(), "el servidor de API sirve TLS".to_string()),
+            ("fr".to_string(), "le serveur d'API sert en TLS".to_string()),
+        ])));
+        let ids = Param::phrase(
+            "phrase.benchmark-ids",
+            vec![("about", about), ("count", Param::Text("12".into()))],
+        );
+        assert_eq!(
+            ids.plain(),
+            "benchmark ids for “the API server serves TLS” (12)"
+        );
+        assert_eq!(
+            I18n::new("es").param(&ids),
+            "identificadores de benchmark para «el servidor de API sirve TLS» (12)"
+        );
+        assert!(I18n::new("fr")
+            .param(&ids)
+            .contains("« le serveur d'API sert en TLS »"));
+        let only_english = Param::Localized(Localized(BTreeMap::from([(
+            "en".to_string(),
+            "etcd serves TLS".to_string(),
+        )])));
+        assert_eq!(I18n::new("fr").param(&only_english), "etcd serves TLS");
     }
 
     /// The words inside reason parameters are the site's, and their JSON form stays

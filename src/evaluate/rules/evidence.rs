@@ -482,7 +482,7 @@ fn looked_for(check: &Check) -> Param {
         Param::phrase(
             "phrase.benchmark-ids",
             vec![
-                ("about", Param::Text(b.about.clone())),
+                ("about", Param::Localized(b.about.clone())),
                 ("count", Param::Text(b.ids.len().to_string())),
             ],
         )
