@@ -69,17 +69,25 @@ pub fn counts_finding(check: &Check, r: &Record) -> bool {
 /// At most this many resources are named in a reason (the evidence rows list all).
 const NAMED: usize = 8;
 
-fn names(labels: &[String]) -> String {
-    let mut s = labels
-        .iter()
-        .take(NAMED)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if labels.len() > NAMED {
-        s.push_str(&format!(" and {} more", labels.len() - NAMED));
+fn names(labels: &[String]) -> Param {
+    let shown = Param::list(
+        labels
+            .iter()
+            .take(NAMED)
+            .map(|l| Param::Text(l.clone()))
+            .collect(),
+        ", ",
+    );
+    if labels.len() <= NAMED {
+        return shown;
     }
-    s
+    Param::phrase(
+        "phrase.and-more",
+        vec![
+            ("items", shown),
+            ("count", Param::Text((labels.len() - NAMED).to_string())),
+        ],
+    )
 }
 
 /// An evidence row for `r` whose place is the fact that decided ("<resource> —
@@ -239,16 +247,22 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
     let evidence: Vec<EvidenceItem> = rows.into_iter().map(|(_, e)| e).collect();
     let field = Param::reads(setting);
     let j = if !open.is_empty() && missing.len() == open.len() {
-        Judged::new(
+        Judged::with(
             Status::Fail,
             ReasonCode::LogsNotCollected,
-            &[("count", n(open.len())), ("items", names(&missing))],
+            vec![
+                ("count", Param::Text(n(open.len()))),
+                ("items", names(&missing)),
+            ],
         )
     } else if !open.is_empty() {
-        Judged::new(
+        Judged::with(
             Status::Fail,
             ReasonCode::PlatformFails,
-            &[("count", n(open.len())), ("items", names(&open))],
+            vec![
+                ("count", Param::Text(n(open.len()))),
+                ("items", names(&open)),
+            ],
         )
     } else if grace > 0 {
         let due = earliest_due.map(|d| d.to_string()).unwrap_or_default();
@@ -258,10 +272,13 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
             &[("count", n(grace)), ("due", due)],
         )
     } else if !outside.is_empty() {
-        Judged::new(
+        Judged::with(
             Status::Warning,
             ReasonCode::PlatformOutside,
-            &[("count", n(outside.len())), ("items", names(&outside))],
+            vec![
+                ("count", Param::Text(n(outside.len()))),
+                ("items", names(&outside)),
+            ],
         )
     } else if waived > 0 {
         Judged::new(Status::Waived, ReasonCode::Waived, &[("count", n(waived))])
@@ -277,15 +294,18 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
             ReasonCode::PlatformPartial,
             vec![
                 ("count", Param::Text(n(absent.len()))),
-                ("items", Param::Text(names(&absent))),
+                ("items", names(&absent)),
                 ("field", field),
             ],
         )
     } else if !holds.is_empty() {
-        Judged::new(
+        Judged::with(
             Status::Pass,
             ReasonCode::PlatformHolds,
-            &[("count", n(holds.len())), ("items", names(&holds))],
+            vec![
+                ("count", Param::Text(n(holds.len()))),
+                ("items", names(&holds)),
+            ],
         )
     } else if !absent.is_empty() {
         Judged::with(

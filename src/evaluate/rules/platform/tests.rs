@@ -7,7 +7,7 @@ use super::super::testing::{control, day, judge_at, judge_rule, platform};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::evaluate::waivers::Waiver;
-use crate::evaluate::{FindingState, ReasonCode, Status};
+use crate::evaluate::{FindingState, Param, ReasonCode, Status};
 use crate::model::{
     ClusterFacts, ContainerGroupFacts, Fact, NodePoolFacts, Outcome, PlatformFacts,
     PolicyStateFacts, RecordKind, RegistryFacts, RoleAssignmentFacts, RoleDefinitionFacts, Setting,
@@ -432,4 +432,35 @@ fn unknown_settings_and_missing_settings_are_catalog_errors_with_their_line() {
         &mut diags,
     );
     assert!(diags[0].message.contains("no setting"), "{diags:?}");
+}
+
+#[test]
+fn a_reason_names_eight_resources_and_counts_the_rest_in_the_sites_language() {
+    let at = day(11, 20);
+    let groups: Vec<_> = (1..=9)
+        .map(|k| {
+            platform(
+                PlatformFacts::ContainerGroup(ContainerGroupFacts {
+                    public_ip: f(true, "/ipAddress/type"),
+                    ..ContainerGroupFacts::default()
+                }),
+                None,
+                &format!("group-{k}"),
+                day(11, 18),
+            )
+        })
+        .collect();
+    let j = judge_rule(&rule("private-network"), &groups, at);
+    let items = &j.reason.params["items"];
+    assert!(
+        matches!(items, Param::Phrase { key, .. } if key == "phrase.and-more"),
+        "{items:?}"
+    );
+    assert!(
+        items
+            .plain()
+            .ends_with("container-group/group-8 and 1 more"),
+        "{}",
+        items.plain()
+    );
 }
