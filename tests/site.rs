@@ -282,6 +282,15 @@ fn spanish_and_french_control_pages_have_no_english_reason_fragments() {
         assert!(sec03.contains(about), "{lang}: SEC-03 lacks {about:?}");
         let mon03 = visible_text(&page(&out, "controls/MON-03.html"));
         assert!(mon03.contains(reads), "{lang}: MON-03 lacks {reads:?}");
+        // Subjects named by their cluster or namespace alone say so in the language.
+        let (cluster, namespace) = match lang {
+            "es" => ("clúster aks-stage-weu", "aks-prod-weu/espacio de nombres batch"),
+            _ => ("cluster aks-stage-weu", "aks-prod-weu/espace de noms batch"),
+        };
+        let k8s01 = visible_text(&page(&out, "controls/K8S-01.html"));
+        assert!(k8s01.contains(cluster), "{lang}: K8S-01 lacks {cluster:?}");
+        let run02 = visible_text(&page(&out, "controls/RUN-02.html"));
+        assert!(run02.contains(namespace), "{lang}: RUN-02 lacks {namespace:?}");
         // The evidence-time page every footer links to is in the site's language too.
         let doc = page(&out, "evidence-time.html");
         let heading = match lang {

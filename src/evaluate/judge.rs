@@ -274,7 +274,8 @@ pub fn item(
         check: r.check.to_string(),
         title: r.title.to_string(),
         title_param: None,
-        subject_param: None,
+        // Words in a subject's label ("cluster X") in the site's language.
+        subject_param: Some(Param::subject(&r.subject)).filter(|p| !matches!(p, Param::Text(_))),
         outcome: r.outcome.as_str().to_string(),
         severity: r.severity,
         subject: r.subject.label(),

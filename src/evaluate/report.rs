@@ -252,6 +252,31 @@ impl Param {
         Param::phrase(&format!("platform.reads.{}", setting.as_str()), Vec::new())
     }
 
+    /// A subject's label ([`crate::model::Subject::label`]) with its words in the
+    /// site's language: a namespace or cluster named alone reads "namespace X" or
+    /// "cluster X"; plain, exactly the label. Any other label names things only.
+    pub fn subject(s: &crate::model::Subject) -> Param {
+        let text = |t: &Text| Param::Text(t.to_string());
+        if s.workload().is_none() && s.image.is_none() && s.node.is_none() {
+            match (&s.namespace, &s.cluster) {
+                (Some(ns), Some(c)) => {
+                    return Param::phrase(
+                        "subject.namespace-in",
+                        vec![("cluster", text(c)), ("namespace", text(ns))],
+                    )
+                }
+                (Some(ns), None) => {
+                    return Param::phrase("subject.namespace", vec![("namespace", text(ns))])
+                }
+                (None, Some(c)) => {
+                    return Param::phrase("subject.cluster", vec![("cluster", text(c))])
+                }
+                (None, None) => {}
+            }
+        }
+        Param::Text(s.label())
+    }
+
     /// The machine-readable form: English words, ISO dates, raw ids.
     pub fn plain(&self) -> String {
         crate::render::plain_param(self)

@@ -673,3 +673,45 @@ title.en = "Azure Policy reports the Kubernetes policies compliant"
     assert_eq!((f.state, f.due), (row.state, row.due));
     assert_eq!(f.due, Some(day(1, 11).date_naive()));
 }
+
+#[test]
+fn a_subject_parameter_reads_exactly_as_the_subjects_label() {
+    use crate::model::{Subject, Text};
+    let t = |s: &str| Some(Text::from(s));
+    let shapes = [
+        Subject {
+            cluster: t("prod"),
+            ..Subject::default()
+        },
+        Subject {
+            namespace: t("batch"),
+            ..Subject::default()
+        },
+        Subject {
+            cluster: t("prod"),
+            namespace: t("batch"),
+            ..Subject::default()
+        },
+        Subject {
+            cluster: t("prod"),
+            namespace: t("batch"),
+            kind: t("Pod"),
+            name: t("etl"),
+            ..Subject::default()
+        },
+        Subject {
+            cluster: t("prod"),
+            node: t("node-1"),
+            ..Subject::default()
+        },
+        Subject {
+            target: t("Dockerfile"),
+            ..Subject::default()
+        },
+        Subject::default(),
+    ];
+    for s in &shapes {
+        assert_eq!(Param::subject(s).plain(), s.label(), "{s:?}");
+    }
+    assert!(matches!(Param::subject(&shapes[2]), Param::Phrase { .. }));
+}

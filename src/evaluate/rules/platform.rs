@@ -69,15 +69,8 @@ pub fn counts_finding(check: &Check, r: &Record) -> bool {
 /// At most this many resources are named in a reason (the evidence rows list all).
 const NAMED: usize = 8;
 
-fn names(labels: &[String]) -> Param {
-    let shown = Param::list(
-        labels
-            .iter()
-            .take(NAMED)
-            .map(|l| Param::Text(l.clone()))
-            .collect(),
-        ", ",
-    );
+fn names(labels: &[Param]) -> Param {
+    let shown = Param::list(labels.iter().take(NAMED).cloned().collect(), ", ");
     if labels.len() <= NAMED {
         return shown;
     }
@@ -154,14 +147,14 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
         0usize,
     );
     let mut unproven_holds: Vec<&Record> = Vec::new();
-    let mut missing: Vec<String> = Vec::new();
+    let mut missing: Vec<Param> = Vec::new();
     let mut earliest_due = None;
     let mut rows: Vec<(u8, EvidenceItem)> = Vec::new();
     for (i, r) in resources {
         let Some(facts) = r.platform() else {
             continue;
         };
-        let label = r.subject.label();
+        let label = Param::subject(&r.subject);
         if judged_elsewhere(setting, r, &join) {
             continue;
         }
@@ -228,9 +221,10 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
                         // Resource logs: the reason names the categories not collected.
                         match missing_logs(setting, facts) {
                             Some(m) if !m.is_empty() => {
-                                missing.push(format!(
-                                    "{label} — {}",
-                                    m.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
+                                let logs = m.iter().map(|l| l.as_str()).collect::<Vec<_>>();
+                                missing.push(Param::list(
+                                    vec![label.clone(), Param::Text(logs.join(", "))],
+                                    " — ",
                                 ));
                             }
                             _ => {}
