@@ -291,6 +291,11 @@ fn spanish_and_french_control_pages_have_no_english_reason_fragments() {
         assert!(k8s01.contains(cluster), "{lang}: K8S-01 lacks {cluster:?}");
         let run02 = visible_text(&page(&out, "controls/RUN-02.html"));
         assert!(run02.contains(namespace), "{lang}: RUN-02 lacks {namespace:?}");
+        let findings = visible_text(&page(&out, "findings.html"));
+        assert!(
+            findings.contains(namespace),
+            "{lang}: findings.html lacks {namespace:?}"
+        );
         // The evidence-time page every footer links to is in the site's language too.
         let doc = page(&out, "evidence-time.html");
         let heading = match lang {

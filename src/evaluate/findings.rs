@@ -6,7 +6,7 @@ use super::identity::ImageIdentity;
 use super::judge::{classify, expired_waiver_for};
 use super::summaries::owner_of;
 use super::view::Current;
-use super::{rules, vex, ControlJudgement, Ctx, Finding, FindingState, VexNote};
+use super::{rules, vex, ControlJudgement, Ctx, Finding, FindingState, Param, VexNote};
 use crate::catalog::{Catalog, Check, Control};
 use crate::model::{Channel, Interner, Outcome, Record, RecordKind, Severity, Subject, Text};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -522,6 +522,7 @@ fn finding(
         title: r.title.clone(),
         severity: severity(ctx, idxs, r),
         subject: share(&r.subject.label()),
+        subject_words: Some(Param::subject(&r.subject)).filter(|p| !matches!(p, Param::Text(_))),
         image: ctx.image_at(latest).cloned(),
         package: r.vuln().and_then(|v| non_empty(&v.package)),
         installed_version: r.vuln().and_then(|v| non_empty(&v.installed)),

@@ -511,6 +511,10 @@ pub struct Finding {
     pub severity: Severity,
     /// Subject label.
     pub subject: Text,
+    /// The subject label's words in the site's language ([`Param::subject`]: "cluster
+    /// X", "namespace X"), when it has words; its plain text is `subject`. Not exported.
+    #[serde(skip)]
+    pub subject_words: Option<Param>,
     /// Image, when about an image.
     pub image: Option<ImageRef>,
     /// Package, for vulnerabilities.

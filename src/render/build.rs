@@ -105,9 +105,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A finding's subject as the pages show it: in the page's language where its
+    /// label has words ("cluster X"), else as [`Ctx::subject_text`] shows it.
+    pub fn finding_subject(&self, f: &Finding) -> String {
+        match &f.subject_words {
+            Some(p) => self.i18n.param(p),
+            None => self.subject_text(&f.subject),
+        }
+    }
+
     /// How lists of changes name a finding: `CHECK · subject`.
     pub fn finding_label(&self, f: &Finding) -> String {
-        format!("{} · {}", f.check, self.subject_text(&f.subject))
+        format!("{} · {}", f.check, self.finding_subject(f))
     }
 
     /// A status label.

@@ -25,7 +25,7 @@ impl Ctx<'_> {
             check: f.check.clone(),
             title: f.title.clone(),
             severity: self.severity(f.severity),
-            subject: self.subject_text(&f.subject).into(),
+            subject: self.finding_subject(f).into(),
             image: f.image.as_ref().map(|i| LinkView {
                 text: i.tagged(),
                 href: self.image_page(i),
@@ -115,7 +115,7 @@ impl Ctx<'_> {
                         text: i.tagged(),
                         href: Some(image_href(i)),
                     }),
-                    subject: self.subject_text(&f.subject).into(),
+                    subject: self.finding_subject(f).into(),
                     package: f.package.clone().unwrap_or_default(),
                     state: self.state(f.state),
                     status: self.i18n.t(&format!("vex.{}", v.facts.status.as_str())),

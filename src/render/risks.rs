@@ -140,6 +140,7 @@ mod tests {
             title: Text::default(),
             severity,
             subject: Text::from("shop/web"),
+            subject_words: None,
             image: None,
             package: None,
             installed_version: None,

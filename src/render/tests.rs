@@ -121,6 +121,7 @@ pub fn report() -> Report {
         title: "=HYPERLINK(\"http://evil\")".into(),
         severity: Severity::High,
         subject: XSS.into(),
+        subject_words: None,
         image: Some(image.clone()),
         package: Some("openssl".into()),
         installed_version: Some("3.0.1".into()),
