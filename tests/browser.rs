@@ -527,6 +527,20 @@ fn search_finds(d: &Driver, site: &Path) {
             .any(|(t, h)| t.contains("Deployment/ledger") && h.contains("#running-in")),
         "{wl:#?}"
     );
+    // A cluster and a namespace open findings are about (neither a workload nor an
+    // image): the remediation list filtered by each.
+    for (q, subject) in [
+        ("cluster aks-prod", "cluster aks-prod-weu"),
+        ("namespace batch", "aks-prod-weu/namespace batch"),
+    ] {
+        let found = search(d, site, q);
+        assert!(
+            found
+                .iter()
+                .any(|(t, h)| t == subject && h.contains("findings.html?q=")),
+            "{found:#?}"
+        );
+    }
     // A control and a team.
     let ctl = search(d, site, "IMG-04");
     assert!(

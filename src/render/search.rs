@@ -36,6 +36,7 @@ const KINDS: &[(&str, &str)] = &[
     ("p", "search.kind-package"),
     ("i", "search.kind-image"),
     ("w", "search.kind-workload"),
+    ("s", "search.kind-subject"),
     ("t", "search.kind-team"),
     ("x", "search.kind-waiver"),
 ];
@@ -188,12 +189,12 @@ pub fn index(ctx: &Ctx, shared: &Shared) -> (Vec<u8>, SearchPageView) {
             }
             b.add("p", p, f.installed_version.as_deref().unwrap_or(""), t);
         }
-        // Workloads and other subjects that are not images: the list filtered by them.
-        if f.image.is_none()
-            && f.subject.contains('/')
-            && open_subjects.contains(f.subject.as_str())
+        // What open findings are about when it is not an image (a workload, a
+        // namespace, a cluster, a node, a file), as the findings list shows it: the
+        // list filtered by it.
+        if f.image.is_none() && !f.subject.is_empty() && open_subjects.contains(f.subject.as_str())
         {
-            b.add("w", &f.subject, &f.check, [-1]);
+            b.add("s", &ctx.finding_subject(f), &f.check, [-1]);
         }
     }
     for s in &r.images {
