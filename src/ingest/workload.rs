@@ -8,6 +8,13 @@
 //! on the `securityContext` it declares. Each check has a stable id (the check id of
 //! the `misconfiguration` record the caller emits) and a fixed severity. Environment
 //! variable *values* are read only to tell whether they hold credentials, and never kept.
+//!
+//! The privileged flag overrides what other fields say, as it does in Kubernetes: a
+//! privileged container holds every capability, runs without a seccomp filter and can
+//! escalate its privileges (so can one that adds SYS_ADMIN), so the capability,
+//! seccomp and privilege-escalation checks fail on it, and their rows point at the
+//! `privileged` field rather than at a `drop: [ALL]` or a seccomp profile that has no
+//! effect.
 
 use super::tree::Node;
 use crate::model::{secret_looking_name, Severity};
@@ -101,31 +108,20 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
     let mut out = Vec::new();
 
     let privileged = field("privileged");
+    // A privileged container holds every capability and runs without a seccomp
+    // filter, whatever its capabilities and seccompProfile say: those checks fail on
+    // the privileged flag, which their rows then point at.
+    let is_privileged = is_true(&privileged);
     out.push(checked(
         "pod-privileged",
         "Container is not privileged",
         Severity::High,
-        !is_true(&privileged),
+        !is_privileged,
         privileged.as_ref().unwrap_or(c),
-        if is_true(&privileged) {
+        if is_privileged {
             "privileged: true"
         } else {
             "not privileged"
-        },
-    ));
-
-    let escalation = field("allowPrivilegeEscalation");
-    let no_escalation = escalation.as_ref().and_then(Node::boolean) == Some(false);
-    out.push(checked(
-        "pod-privilege-escalation",
-        "Privilege escalation is disabled",
-        Severity::Medium,
-        no_escalation,
-        escalation.as_ref().unwrap_or(c),
-        if no_escalation {
-            "allowPrivilegeEscalation: false"
-        } else {
-            "allowPrivilegeEscalation not false (the default allows it)"
         },
     ));
 
@@ -161,16 +157,20 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
         .iter()
         .filter(|a| DANGEROUS_CAPS.contains(&a.as_str()))
         .collect();
+    let add = caps.as_ref().and_then(|k| k.get("add"));
     out.push(checked(
         "pod-dangerous-capabilities",
         "No host-level capability (SYS_ADMIN, NET_ADMIN, ALL, …) is added",
         Severity::High,
-        dangerous.is_empty(),
-        caps.as_ref()
-            .and_then(|k| k.get("add"))
-            .as_ref()
-            .unwrap_or(c),
-        if dangerous.is_empty() {
+        dangerous.is_empty() && !is_privileged,
+        if is_privileged {
+            privileged.as_ref().unwrap_or(c)
+        } else {
+            add.as_ref().unwrap_or(c)
+        },
+        if is_privileged {
+            "privileged: true grants every capability".to_string()
+        } else if dangerous.is_empty() {
             "no dangerous capability added".to_string()
         } else {
             format!(
@@ -183,6 +183,32 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
             )
         },
     ));
+    // Kubernetes lets a privileged container (and one that adds SYS_ADMIN) escalate
+    // whatever allowPrivilegeEscalation says.
+    let escalation = field("allowPrivilegeEscalation");
+    let sys_admin = added.iter().any(|a| a == "SYS_ADMIN" || a == "ALL");
+    let no_escalation =
+        escalation.as_ref().and_then(Node::boolean) == Some(false) && !is_privileged && !sys_admin;
+    out.push(checked(
+        "pod-privilege-escalation",
+        "Privilege escalation is disabled",
+        Severity::Medium,
+        no_escalation,
+        if is_privileged {
+            privileged.as_ref().unwrap_or(c)
+        } else {
+            escalation.as_ref().unwrap_or(c)
+        },
+        if no_escalation {
+            "allowPrivilegeEscalation: false"
+        } else if is_privileged {
+            "privileged: true (it can escalate whatever allowPrivilegeEscalation says)"
+        } else if sys_admin {
+            "adds SYS_ADMIN (it can escalate whatever allowPrivilegeEscalation says)"
+        } else {
+            "allowPrivilegeEscalation not false (the default allows it)"
+        },
+    ));
     let drop = caps.as_ref().and_then(|k| k.get("drop"));
     let drops_all = drop.as_ref().is_some_and(|d| {
         d.items()
@@ -193,9 +219,15 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
         "pod-capabilities-dropped",
         "All capabilities are dropped",
         Severity::Low,
-        drops_all,
-        drop.as_ref().unwrap_or(c),
-        if drops_all {
+        drops_all && !is_privileged,
+        if is_privileged {
+            privileged.as_ref().unwrap_or(c)
+        } else {
+            drop.as_ref().unwrap_or(c)
+        },
+        if is_privileged {
+            "privileged: true grants every capability, whatever is dropped"
+        } else if drops_all {
             "drops ALL"
         } else {
             "does not drop ALL"
@@ -212,9 +244,15 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
         "pod-seccomp",
         "A RuntimeDefault or Localhost seccomp profile applies",
         Severity::Low,
-        confined,
-        seccomp.as_ref().unwrap_or(c),
-        if confined {
+        confined && !is_privileged,
+        if is_privileged {
+            privileged.as_ref().unwrap_or(c)
+        } else {
+            seccomp.as_ref().unwrap_or(c)
+        },
+        if is_privileged {
+            "privileged: true runs unconfined, whatever seccompProfile says"
+        } else if confined {
             "seccomp profile set"
         } else {
             "no seccomp profile (Unconfined)"
@@ -445,5 +483,44 @@ mod tests {
         let env = get("pod-secret-env-literal");
         assert_eq!(env.detail, "literal value for API_TOKEN, DB_URL");
         assert!(!format!("{bad:?}").contains("CANARY"));
+    }
+
+    #[test]
+    fn a_privileged_container_fails_the_checks_its_flag_overrides() {
+        // Everything else hardened: drops ALL, RuntimeDefault seccomp, no escalation.
+        let all = run(
+            r#"{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},
+"containers":[{"name":"a","securityContext":{"privileged":true,"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}}}]}"#,
+        );
+        let flag = "/spec/containers/0/securityContext/privileged";
+        for id in [
+            "pod-privileged",
+            "pod-privilege-escalation",
+            "pod-dangerous-capabilities",
+            "pod-capabilities-dropped",
+            "pod-seccomp",
+        ] {
+            let c = all.iter().find(|c| c.id == id).unwrap();
+            assert!(!c.pass, "{id} passed on a privileged container");
+            assert_eq!(c.pointer, flag, "{id}");
+        }
+        // Not privileged, the same fields pass those checks.
+        let hardened = run(
+            r#"{"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},
+"containers":[{"name":"a","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]}}}]}"#,
+        );
+        for id in [
+            "pod-privilege-escalation",
+            "pod-dangerous-capabilities",
+            "pod-capabilities-dropped",
+            "pod-seccomp",
+        ] {
+            assert!(pass(&hardened, id), "{id}");
+        }
+        // Adding SYS_ADMIN allows escalation whatever allowPrivilegeEscalation says.
+        let sys_admin = run(
+            r#"{"containers":[{"name":"a","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"add":["CAP_SYS_ADMIN"]}}}]}"#,
+        );
+        assert!(!pass(&sys_admin, "pod-privilege-escalation"));
     }
 }
