@@ -593,6 +593,31 @@ fn sample_site_numbers_agree_across_pages() {
     );
     assert!(page("findings.html").contains(&intro), "{intro}");
 
+    // The severity trend's last row adds up to the open findings (Unknown and
+    // Informational included).
+    let index = visible_text(&page("index.html"));
+    let table = index
+        .split("Open findings by severity over time: data table")
+        .nth(1)
+        .expect("the severity data table");
+    let last = table
+        .split("New and fixed findings per period")
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>();
+    let row: u64 = last
+        .iter()
+        .rev()
+        .take(6)
+        .map(|n| n.parse::<u64>().expect("six counts end the table"))
+        .sum();
+    assert_eq!(
+        row,
+        open.len() as u64,
+        "severity trend row vs open findings"
+    );
+
     // Unowned new findings are counted, not shown as "—".
     let teams = page("teams.html");
     let unowned = teams

@@ -41,7 +41,8 @@ pub fn severity_colour(s: Severity) -> (u8, u8, u8) {
         Severity::High => VERMILLION,
         Severity::Medium => ORANGE,
         Severity::Low => BLUE,
-        Severity::Unknown | Severity::None => GREY,
+        Severity::Unknown => GREY,
+        Severity::None => SKY,
     }
 }
 
@@ -119,7 +120,7 @@ pub fn statuses(h: &[HistoryPoint], w: &Words) -> Result<String, ChartError> {
 
 /// Open findings by severity over time.
 pub fn severities(h: &[HistoryPoint], w: &Words) -> Result<String, ChartError> {
-    let series = Severity::DESCENDING[..4]
+    let series = Severity::DESCENDING
         .iter()
         .map(|s| Series {
             label: (w.name)(&format!("severity.{}", s.as_str())),

@@ -185,9 +185,9 @@ impl Ctx<'_> {
             name: s.image.tagged(),
             href: image_href(&s.image),
             aliases: s.aliases.clone(),
+            // Every severity, Informational too: the counts add up to `open`.
             by_severity: Severity::DESCENDING
                 .iter()
-                .filter(|sev| **sev != Severity::None)
                 .map(|sev| Count {
                     status: self.severity(*sev),
                     count: s.open_by_severity.get(sev).copied().unwrap_or(0),

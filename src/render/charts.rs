@@ -89,7 +89,7 @@ pub fn trend_charts(ctx: &Ctx) -> Result<(Vec<ChartView>, Files), RenderError> {
     };
     // Findings columns say "—" where no findings data existed yet.
     let known = |k: usize, v: String| if k >= first { v } else { none.clone() };
-    let severities = &Severity::DESCENDING[..4];
+    let severities = &Severity::DESCENDING;
     let specs: Vec<(&str, &str, Draw, Table)> = vec![
         (
             "score",
