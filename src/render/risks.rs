@@ -3,11 +3,15 @@
 //!
 //! The rule, in order (each breaks the ties of the one before):
 //! 1. status: fail before warning;
-//! 2. the worst severity among the control's open findings (overdue, in grace, no fix);
-//! 3. the most days any of them is overdue;
-//! 4. how many of them are open in production scope (a finding the evaluation did not
-//!    set outside production: see `Finding::outside_production`);
+//! 2. the worst severity among the control's open findings (overdue, in grace, no fix)
+//!    in production scope (a finding the evaluation did not set outside production:
+//!    see `Finding::outside_production`), or among all of them when none is;
+//! 3. the most days one of those same findings is overdue;
+//! 4. how many of them are open in production scope;
 //! 5. the control id.
+//!
+//! Severity and days overdue come from the same findings, so a line never pairs a
+//! production finding's severity with a staging event's age.
 //!
 //! The facts are counted over findings, the same ones the remediation list, the
 //! findings export and the control's own reason count: never over evidence rows,
@@ -44,18 +48,30 @@ pub fn facts<'f>(
     counted: impl Iterator<Item = &'f Finding>,
     as_of: chrono::NaiveDate,
 ) -> RiskFacts {
-    let mut f = RiskFacts::default();
-    for e in counted {
-        let (state, due) = e.under(control);
-        if !state.is_open() {
-            continue;
-        }
+    let open: Vec<(&Finding, FindingState, Option<chrono::NaiveDate>)> = counted
+        .map(|e| {
+            let (state, due) = e.under(control);
+            (e, state, due)
+        })
+        .filter(|(_, state, _)| state.is_open())
+        .collect();
+    let production = open
+        .iter()
+        .filter(|(e, _, _)| !e.outside_production)
+        .count();
+    let mut f = RiskFacts {
+        production,
+        ..RiskFacts::default()
+    };
+    // Production findings rank it; a control open only outside production is ranked
+    // by those.
+    let ranked = open
+        .iter()
+        .filter(|(e, _, _)| production == 0 || !e.outside_production);
+    for (e, state, due) in ranked {
         f.worst = f.worst.max(Some(e.severity));
         if let (FindingState::Overdue, Some(due)) = (state, due) {
-            f.overdue_days = f.overdue_days.max((as_of - due).num_days());
-        }
-        if !e.outside_production {
-            f.production += 1;
+            f.overdue_days = f.overdue_days.max((as_of - *due).num_days());
         }
     }
     f
@@ -196,8 +212,19 @@ mod tests {
             f,
             RiskFacts {
                 worst: Some(Severity::Critical),
-                overdue_days: 19,
+                // CVE-1's 10 days, not staging's 19: production findings rank it.
+                overdue_days: 10,
                 production: 2,
+            }
+        );
+        // Open only outside production: those findings rank it.
+        let f = facts("IMG-04", found.iter().skip(2), as_of);
+        assert_eq!(
+            f,
+            RiskFacts {
+                worst: Some(Severity::Low),
+                overdue_days: 19,
+                production: 0,
             }
         );
     }
