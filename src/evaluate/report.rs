@@ -659,7 +659,13 @@ impl Finding {
     /// its own page and export (`unmapped.html`, `unmapped.csv`) and counted on the
     /// overview, so that a failure outside the catalog is never invisible.
     pub fn is_unmapped_serious(&self) -> bool {
-        self.state.is_open() && self.controls.is_empty() && self.severity >= Severity::High
+        self.is_unmapped() && self.severity >= Severity::High
+    }
+
+    /// An open finding that no control of the catalog counts (whatever its severity):
+    /// it affects no status, so `unmapped.html` and `unmapped.csv` list it.
+    pub fn is_unmapped(&self) -> bool {
+        self.state.is_open() && self.controls.is_empty()
     }
 }
 

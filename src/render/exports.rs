@@ -198,7 +198,7 @@ pub fn exports(
     let unmapped = report
         .findings
         .iter()
-        .filter(|f| f.is_unmapped_serious())
+        .filter(|f| f.is_unmapped())
         .map(finding_row);
     let waivers: Vec<Vec<String>> = report
         .waivers

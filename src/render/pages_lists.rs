@@ -27,6 +27,15 @@ struct ListPage<'a, T: Serialize> {
     filters: Vec<FilterView>,
 }
 
+/// The page of open findings no control counts: the high and critical ones (the
+/// overview counts them), then the others, so that every open finding the headline
+/// counts is on a control's page or on this one.
+#[derive(Serialize)]
+struct UnmappedPage<'a> {
+    items: &'a [FindingView],
+    others: &'a [FindingView],
+}
+
 /// The waivers page: the waiver register, and the findings VEX statements are about.
 #[derive(Serialize)]
 struct WaiversPage<'a> {
@@ -282,15 +291,16 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
         )?])
     }));
     jobs.push(Box::new(move || {
-        let items: Vec<FindingView> = r
+        let (serious, others): (Vec<&Finding>, Vec<&Finding>) = r
             .findings
             .iter()
-            .filter(|f| f.is_unmapped_serious())
-            .map(|f| ctx.finding(f))
-            .collect();
-        let page = ListPage {
+            .filter(|f| f.is_unmapped())
+            .partition(|f| f.is_unmapped_serious());
+        let items: Vec<FindingView> = serious.into_iter().map(|f| ctx.finding(f)).collect();
+        let others: Vec<FindingView> = others.into_iter().map(|f| ctx.finding(f)).collect();
+        let page = UnmappedPage {
             items: &items,
-            filters: vec![],
+            others: &others,
         };
         Ok(vec![pages.page(
             "unmapped.html",
