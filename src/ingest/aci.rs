@@ -119,7 +119,7 @@ fn group(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, origin: &Origin, res: &Resource<'
             };
             let mut m = origin
                 .misconfiguration(check.id, outcome)
-                .title(check.title)
+                .title(check.title_now())
                 .message(&check.detail)
                 .severity(check.severity);
             m.subject = subject.clone().into();

@@ -381,6 +381,7 @@ impl<'v> Inventory<'v> {
             let psa = workload::Checked {
                 id: "namespace-pod-security",
                 title: "Pod Security Admission enforces baseline or restricted",
+                failed: "Pod Security Admission enforces neither baseline nor restricted",
                 severity: Severity::Medium,
                 pass: enforced,
                 pointer: label.as_ref().unwrap_or(n).pointer.clone(),
@@ -398,6 +399,7 @@ impl<'v> Inventory<'v> {
             let netpol = workload::Checked {
                 id: "namespace-default-deny",
                 title: "A default-deny ingress NetworkPolicy selects every pod",
+                failed: "No default-deny ingress NetworkPolicy selects every pod",
                 severity: Severity::Medium,
                 pass: deny.is_some(),
                 pointer: deny.unwrap_or(n).pointer.clone(),
@@ -453,6 +455,7 @@ impl<'v> Inventory<'v> {
             let check = workload::Checked {
                 id: "cluster-admin-binding",
                 title: "cluster-admin is bound only to system identities",
+                failed: "cluster-admin is bound to an identity other than the system's",
                 severity: Severity::High,
                 pass: offending.is_empty(),
                 pointer: offending
@@ -548,7 +551,7 @@ fn misconfiguration(
     let outcome = if c.pass { Outcome::Pass } else { Outcome::Fail };
     let mut d = origin
         .misconfiguration(c.id, outcome)
-        .title(c.title)
+        .title(c.title_now())
         .message(&c.detail)
         .severity(c.severity);
     d.subject = subject.into();

@@ -24,8 +24,11 @@ use crate::model::{secret_looking_name, Severity};
 pub struct Checked {
     /// The check id.
     pub id: &'static str,
-    /// What passing means.
+    /// What passing means (the title of a passing record).
     pub title: &'static str,
+    /// What failing means (the title of a failing record, so a finding's title says
+    /// what is wrong, not the requirement it fails).
+    pub failed: &'static str,
     /// Its severity.
     pub severity: Severity,
     /// Whether it passed.
@@ -49,9 +52,20 @@ const DANGEROUS_CAPS: &[&str] = &[
     "PERFMON",
 ];
 
+impl Checked {
+    /// The record's title: what passing means when it passed, what is wrong when not.
+    pub fn title_now(&self) -> &'static str {
+        if self.pass {
+            self.title
+        } else {
+            self.failed
+        }
+    }
+}
+
 fn checked(
     id: &'static str,
-    title: &'static str,
+    [title, failed]: [&'static str; 2],
     severity: Severity,
     pass: bool,
     at: &Node<'_>,
@@ -60,6 +74,7 @@ fn checked(
     Checked {
         id,
         title,
+        failed,
         severity,
         pass,
         pointer: at.pointer.clone(),
@@ -114,7 +129,7 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
     let is_privileged = is_true(&privileged);
     out.push(checked(
         "pod-privileged",
-        "Container is not privileged",
+        ["Container is not privileged", "Container is privileged"],
         Severity::High,
         !is_privileged,
         privileged.as_ref().unwrap_or(c),
@@ -136,7 +151,10 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
     };
     out.push(checked(
         "pod-run-as-non-root",
-        "Container runs as a non-root user",
+        [
+            "Container runs as a non-root user",
+            "Container may run as root",
+        ],
         Severity::Medium,
         pass,
         at.as_ref().unwrap_or(c),
@@ -160,7 +178,10 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
     let add = caps.as_ref().and_then(|k| k.get("add"));
     out.push(checked(
         "pod-dangerous-capabilities",
-        "No host-level capability (SYS_ADMIN, NET_ADMIN, ALL, …) is added",
+        [
+            "No host-level capability (SYS_ADMIN, NET_ADMIN, ALL, …) is added",
+            "A host-level capability (SYS_ADMIN, NET_ADMIN, ALL, …) is added or granted",
+        ],
         Severity::High,
         dangerous.is_empty() && !is_privileged,
         if is_privileged {
@@ -191,7 +212,10 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
         escalation.as_ref().and_then(Node::boolean) == Some(false) && !is_privileged && !sys_admin;
     out.push(checked(
         "pod-privilege-escalation",
-        "Privilege escalation is disabled",
+        [
+            "Privilege escalation is disabled",
+            "Privilege escalation is allowed",
+        ],
         Severity::Medium,
         no_escalation,
         if is_privileged {
@@ -217,7 +241,10 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
     });
     out.push(checked(
         "pod-capabilities-dropped",
-        "All capabilities are dropped",
+        [
+            "All capabilities are dropped",
+            "Not every capability is dropped",
+        ],
         Severity::Low,
         drops_all && !is_privileged,
         if is_privileged {
@@ -242,7 +269,10 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
     });
     out.push(checked(
         "pod-seccomp",
-        "A RuntimeDefault or Localhost seccomp profile applies",
+        [
+            "A RuntimeDefault or Localhost seccomp profile applies",
+            "No RuntimeDefault or Localhost seccomp profile applies",
+        ],
         Severity::Low,
         confined && !is_privileged,
         if is_privileged {
@@ -263,7 +293,10 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
     let read_only = is_true(&ro);
     out.push(checked(
         "pod-read-only-root-fs",
-        "The root filesystem is read-only",
+        [
+            "The root filesystem is read-only",
+            "The root filesystem is writable",
+        ],
         Severity::Low,
         read_only,
         ro.as_ref().unwrap_or(c),
@@ -279,7 +312,10 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
     let limited = has("cpu") && has("memory");
     out.push(checked(
         "pod-resource-limits",
-        "CPU and memory limits are set",
+        [
+            "CPU and memory limits are set",
+            "A CPU or memory limit is missing",
+        ],
         Severity::Low,
         limited,
         limits.as_ref().unwrap_or(c),
@@ -295,6 +331,7 @@ pub fn container(c: &Node<'_>, pod: &Node<'_>) -> Vec<Checked> {
     out.push(Checked {
         id: "pod-secret-env-literal",
         title: "No secret is passed as a literal environment value",
+        failed: "A secret is passed as a literal environment value",
         severity: Severity::High,
         pass: secrets.is_empty(),
         pointer: secrets
@@ -321,7 +358,10 @@ pub fn pod(spec: &Node<'_>, sa_automount: Option<bool>) -> Vec<Checked> {
         .collect();
     out.push(checked(
         "pod-host-namespaces",
-        "The pod does not share the host's network, PID or IPC namespace",
+        [
+            "The pod does not share the host's network, PID or IPC namespace",
+            "The pod shares the host's network, PID or IPC namespace",
+        ],
         Severity::High,
         host.is_empty(),
         host.first().unwrap_or(spec),
@@ -344,7 +384,10 @@ pub fn pod(spec: &Node<'_>, sa_automount: Option<bool>) -> Vec<Checked> {
         .collect();
     out.push(checked(
         "pod-host-path",
-        "The pod mounts no hostPath volume",
+        [
+            "The pod mounts no hostPath volume",
+            "The pod mounts a hostPath volume",
+        ],
         Severity::High,
         host_paths.is_empty(),
         host_paths.first().unwrap_or(spec),
@@ -361,7 +404,10 @@ pub fn pod(spec: &Node<'_>, sa_automount: Option<bool>) -> Vec<Checked> {
     };
     out.push(checked(
         "pod-sa-token-automount",
-        "The service-account token is not mounted automatically",
+        [
+            "The service-account token is not mounted automatically",
+            "The service-account token is mounted automatically",
+        ],
         Severity::Low,
         !mounted,
         at.unwrap_or(spec),
@@ -384,7 +430,7 @@ pub fn aci_container(c: &Node<'_>) -> Vec<Checked> {
         let on = p.boolean() == Some(true);
         out.push(checked(
             "pod-privileged",
-            "Container is not privileged",
+            ["Container is not privileged", "Container is privileged"],
             Severity::High,
             !on,
             &p,
@@ -399,7 +445,10 @@ pub fn aci_container(c: &Node<'_>) -> Vec<Checked> {
         let off = e.boolean() == Some(false);
         out.push(checked(
             "pod-privilege-escalation",
-            "Privilege escalation is disabled",
+            [
+                "Privilege escalation is disabled",
+                "Privilege escalation is allowed",
+            ],
             Severity::Medium,
             off,
             &e,
@@ -414,7 +463,10 @@ pub fn aci_container(c: &Node<'_>) -> Vec<Checked> {
         let root = u.value.as_i64() == Some(0);
         out.push(checked(
             "pod-run-as-non-root",
-            "Container runs as a non-root user",
+            [
+                "Container runs as a non-root user",
+                "Container may run as root",
+            ],
             Severity::Medium,
             !root,
             &u,
@@ -517,6 +569,14 @@ mod tests {
         ] {
             assert!(pass(&hardened, id), "{id}");
         }
+        // A failing record is titled with what is wrong, a passing one with the rule.
+        let privileged = all.iter().find(|c| c.id == "pod-privileged").unwrap();
+        assert_eq!(privileged.title_now(), "Container is privileged");
+        let ro = all
+            .iter()
+            .find(|c| c.id == "pod-read-only-root-fs")
+            .unwrap();
+        assert_eq!(ro.title_now(), "The root filesystem is read-only");
         // Adding SYS_ADMIN allows escalation whatever allowPrivilegeEscalation says.
         let sys_admin = run(
             r#"{"containers":[{"name":"a","securityContext":{"allowPrivilegeEscalation":false,"capabilities":{"add":["CAP_SYS_ADMIN"]}}}]}"#,
