@@ -51,6 +51,7 @@ mod lax_tests;
 mod lent;
 mod memo;
 pub mod openvex;
+mod path_date;
 pub mod polaris;
 pub mod policy_report;
 pub mod probe;

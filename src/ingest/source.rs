@@ -3,11 +3,11 @@
 //! time range, diagnostics), and merging per-file results and shards in one order.
 //! Splitting a file into documents is `split`'s job.
 
+pub use super::path_date::date_in_path;
 use super::read::{ingest_streamed, with_buffer, GUNZIP_BUFFER, READ_BUFFER};
 use super::FileCtx;
 use crate::diag::{Code, Diagnostic, Level};
 use crate::model::{Format, Interner, Record, SourceSummary};
-use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
@@ -641,48 +641,9 @@ pub(super) fn finish(
 
 pub(super) use crate::manifest::hex;
 
-/// The last ISO date (`YYYY-MM-DD`, not part of a longer number) in a file path, as
-/// the start of that day (UTC).
-pub fn date_in_path(path: &str) -> Option<DateTime<Utc>> {
-    let b = path.as_bytes();
-    (0..b.len().saturating_sub(9)).rev().find_map(|i| {
-        let digit_before = i > 0 && b.get(i - 1).is_some_and(u8::is_ascii_digit);
-        let digit_after = b.get(i + 10).is_some_and(u8::is_ascii_digit);
-        if digit_before || digit_after {
-            return None;
-        }
-        let day = path.get(i..i + 10)?;
-        chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
-            .ok()
-            .filter(|d| (1990..=2100).contains(&chrono::Datelike::year(d)))
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .map(|t| t.and_utc())
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_iso_date_in_the_path_dates_a_file() {
-        let d = |p: &str| date_in_path(p).map(|t| t.date_naive().to_string());
-        assert_eq!(
-            d("kube-bench/2026-11-20/node.json").as_deref(),
-            Some("2026-11-20")
-        );
-        assert_eq!(
-            d("trivy/web/2026-10-05.json").as_deref(),
-            Some("2026-10-05")
-        );
-        assert_eq!(
-            d("a/2025-01-01/b-2026-02-03.json").as_deref(),
-            Some("2026-02-03")
-        );
-        assert_eq!(d("kube-bench/old-bare-array.json"), None);
-        assert_eq!(d("x/12026-11-20.json"), None, "part of a longer number");
-        assert_eq!(d("x/2026-13-40.json"), None, "not a date");
-    }
 
     #[test]
     fn an_empty_array_is_reported_as_empty_not_as_an_unknown_shape() {
