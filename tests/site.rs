@@ -177,6 +177,17 @@ fn spanish_and_french_sites_have_no_english_interface_strings_left() {
             page(&stale_site, "controls/CFG-01.html").contains(stale),
             "{lang}: {stale}"
         );
+        // The kinds of records each input file holds are words of the language.
+        let heartbeat = match lang {
+            "es" => "latido",
+            _ => "signal de vie",
+        };
+        let sources = visible_text(&page(&out, "sources.html"));
+        assert!(sources.contains(heartbeat), "{lang}: sources.html");
+        assert!(
+            !sources.contains("heartbeat:"),
+            "{lang}: sources.html names a record kind in English"
+        );
         for english in [
             "Controls",
             "Evidence",

@@ -339,7 +339,7 @@ impl Ctx<'_> {
                 .records
                 .iter()
                 .map(|(k, n)| Pair {
-                    label: k.as_str().to_string(),
+                    label: self.i18n.t(&format!("record-kind.{}", k.as_str())),
                     value: n.to_string(),
                 })
                 .collect(),

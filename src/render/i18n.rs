@@ -261,6 +261,22 @@ mod tests {
         }
     }
 
+    /// Each language's own table names every kind of record (the sources page counts
+    /// each file's records by kind): a kind missing in Spanish or French would show
+    /// its English id there.
+    #[test]
+    fn every_record_kind_has_a_word_in_every_language() {
+        for lang in languages() {
+            let own = load(lang);
+            let missing: Vec<String> = crate::model::RecordKind::VARIANTS
+                .iter()
+                .map(|k| format!("record-kind.{}", k.as_str()))
+                .filter(|key| own.get(key).is_none_or(|t| t.trim().is_empty()))
+                .collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        }
+    }
+
     /// Each language's own table says which export fields every platform setting reads
     /// (a setting without one would show English in a not-evidenced reason), and keeps
     /// the field paths and product names as the exports spell them.
