@@ -1513,6 +1513,39 @@ cluster = "aks-stage-weu"
 [[sources.files]]
 path = "k8s-audit/webhook-batch.json.gz"      # the audit webhook backend of the production API server
 cluster = "aks-prod-weu"
+
+# Falco, the Kyverno policy reports, kube-bench and Kubescape name no cluster in their
+# records either; their files are named after the cluster they were collected on. Without
+# this, a staging alert or policy result counts as production (a record of no known
+# cluster is in production scope: see [scope]) and the same policy result on both
+# clusters is one finding.
+[[sources.files]]
+path = "falco/aks-prod-weu-*"
+cluster = "aks-prod-weu"
+
+[[sources.files]]
+path = "falco/aks-stage-weu-*"
+cluster = "aks-stage-weu"
+
+[[sources.files]]
+path = "policy-report/aks-prod-weu-*"
+cluster = "aks-prod-weu"
+
+[[sources.files]]
+path = "policy-report/aks-stage-weu-*"
+cluster = "aks-stage-weu"
+
+[[sources.files]]
+path = "kube-bench/aks-prod-weu-*"
+cluster = "aks-prod-weu"
+
+[[sources.files]]
+path = "kube-bench/aks-stage-weu-*"
+cluster = "aks-stage-weu"
+
+[[sources.files]]
+path = "kubescape/aks-prod-weu-*"
+cluster = "aks-prod-weu"
 '''
 
 # The SOC's triage register: the 2021 alerts of legacy-2021.json were looked at and
