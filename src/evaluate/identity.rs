@@ -236,6 +236,7 @@ mod tests {
                 class: ScanClass::Vulnerability,
                 families: Default::default(),
                 numbering: None,
+                ran: None,
                 image: Some(
                     ImageFacts {
                         config_digest: Some(c.into()),

@@ -65,6 +65,10 @@ vocabulary! {
         Waived = "reason.waived",
         /// Passing results and no open failure.
         Passed = "reason.passed",
+        /// No open failure, proven only by scans that could have reported one.
+        PassedByScans = "reason.passed-by-scans",
+        /// Passing results, scans that could have reported a failure, and no open failure.
+        PassedAndScans = "reason.passed-and-scans",
         /// No source that could assess it.
         NoEvidence = "reason.no-evidence",
         /// Settled by a valid attestation.

@@ -77,6 +77,7 @@ fn scan(image: &str, at: chrono::DateTime<Utc>) -> Record {
     r.facts = Facts::Scan {
         families: Default::default(),
         numbering: None,
+        ran: None,
         class: ScanClass::Vulnerability,
         image: None,
     };

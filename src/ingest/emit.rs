@@ -10,8 +10,8 @@
 use super::{Doc, FileCtx};
 use crate::model::{
     checks_pod_security, BenchmarkFacts, CheckNumbering, ConfigFamilies, Facts, Format, ImageFacts,
-    Outcome, PlatformFacts, Provenance, Record, RecordKind, ScanClass, Sensor, Severity, Shared,
-    Text, VexFacts, VulnFacts, AUDIT_LOG, SIGHTING,
+    Outcome, PlatformFacts, Provenance, RanChecks, Record, RecordKind, ScanClass, Sensor, Severity,
+    Shared, Text, VexFacts, VulnFacts, AUDIT_LOG, SIGHTING,
 };
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -177,6 +177,7 @@ impl Origin {
                 class,
                 families: ConfigFamilies::default(),
                 numbering: None,
+                ran: None,
                 image: None,
             },
         )
@@ -324,6 +325,15 @@ impl Draft {
     pub fn numbering(mut self, ids: CheckNumbering) -> Draft {
         if let Facts::Scan { numbering, .. } = &mut self.record.facts {
             *numbering = Some(ids);
+        }
+        self
+    }
+
+    /// For a configuration scan that listed every check it ran, passing ones too, the
+    /// checks it ran (scan drafts only): its silence then proves nothing about any other.
+    pub fn ran(mut self, checks: RanChecks) -> Draft {
+        if let Facts::Scan { ran, .. } = &mut self.record.facts {
+            *ran = Some(Shared::from(checks));
         }
         self
     }

@@ -18,7 +18,7 @@ use super::trivy_results::{check_id_of, scan, severity, tool_name};
 use super::{Doc, Draft, FileCtx, Ingestor, Origin, Place, Probe};
 use crate::model::{
     Channel, CheckNumbering, ConfigFamilies, ConfigFamily, Format, FormatInfo, ImageFacts,
-    ImageRef, Outcome, ScanClass, Subject, Text, VulnFacts,
+    ImageRef, Outcome, RanChecks, ScanClass, Subject, Text, VulnFacts,
 };
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -557,6 +557,12 @@ fn checks<'a>(
     }
     .into_iter()
     .collect();
+    // An operator set to record every check lists passing checks too (`success:
+    // true`): then the report names the checks it ran, and a check it does not name
+    // was not run, whatever its family. A report of failures alone names only those,
+    // so the family of the audited object says what it could have reported.
+    let mut listed: Vec<Text> = Vec::new();
+    let mut lists_passes = false;
     for (i, raw) in report.checks.iter().flatten().enumerate() {
         let ptr = format!("{rptr}/checks/{i}");
         let Some(chk) = doc.parse_raw::<RawCheck>(ctx, raw, &ptr) else {
@@ -569,6 +575,9 @@ fn checks<'a>(
             Some(true) => Outcome::Pass,
             _ => Outcome::Fail,
         };
+        lists_passes |= outcome == Outcome::Pass;
+        listed.push(Text::from(id.as_str()));
+        listed.extend(aliases.iter().map(|a| Text::from(a.as_str())));
         let messages = chk.messages.unwrap_or_default().join("\n");
         let message = Some(messages.as_str())
             .filter(|m| !m.trim().is_empty())
@@ -586,11 +595,13 @@ fn checks<'a>(
         d.subject.image = None;
         ctx.emit(d, &doc.at(raw.get(), &ptr));
     }
-    let mut d = c.about(
-        scan(&c.origin, ScanClass::Configuration)
-            .families(families)
-            .numbering(CheckNumbering::Trivy),
-    );
+    let mut d = scan(&c.origin, ScanClass::Configuration)
+        .families(families)
+        .numbering(CheckNumbering::Trivy);
+    if lists_passes {
+        d = d.ran(RanChecks::new(listed));
+    }
+    let mut d = c.about(d);
     d.subject.image = None;
     ctx.emit(d, &c.place(doc));
 }

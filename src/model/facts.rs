@@ -295,6 +295,30 @@ impl<'de> Deserialize<'de> for ConfigFamilies {
     }
 }
 
+/// The check ids a configuration scan says it ran, because it listed its passing
+/// checks as well as its failures (trivy-operator with every check recorded). Such a
+/// scan ran exactly these: a check it does not list was not run, so its silence about
+/// that check proves nothing, whatever the family of the audited object.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RanChecks(Vec<Text>);
+
+impl RanChecks {
+    /// The checks listed, each under every spelling the record carries (its id and
+    /// aliases: `KSV-0017`, `KSV017`, `AVD-KSV-0017`).
+    pub fn new(ids: impl IntoIterator<Item = impl Into<Text>>) -> RanChecks {
+        let mut ids: Vec<Text> = ids.into_iter().map(Into::into).collect();
+        ids.sort();
+        ids.dedup();
+        RanChecks(ids)
+    }
+
+    /// Whether a listed check matches `matches` (a selector's id glob).
+    pub fn any(&self, matches: impl Fn(&str) -> bool) -> bool {
+        self.0.iter().any(|id| matches(id))
+    }
+}
+
 vocabulary! {
     /// A runtime sensor that watches nodes and containers.
     pub enum Sensor {
@@ -564,6 +588,11 @@ pub enum Facts {
         /// nothing about another tool's ids (`None`: it did not say).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         numbering: Option<CheckNumbering>,
+        /// For configuration scans that list every check they ran, passing ones too
+        /// ([`RanChecks`]); `None` when the scan lists only its failures, so that its
+        /// `families` say what it could have reported.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ran: Option<Shared<RanChecks>>,
         /// What it learnt about the image it scanned.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         image: Option<Shared<ImageFacts>>,

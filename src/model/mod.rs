@@ -21,7 +21,7 @@ pub mod workload;
 
 pub use facts::{
     checks_pod_security, BenchmarkFacts, CheckNumbering, ConfigFamilies, ConfigFamily, Facts,
-    ImageFacts, ScanClass, Sensor, VexFacts, VexStatus, VulnFacts, AUDIT_LOG, SIGHTING,
+    ImageFacts, RanChecks, ScanClass, Sensor, VexFacts, VexStatus, VulnFacts, AUDIT_LOG, SIGHTING,
 };
 pub use field::Field;
 #[cfg(test)]

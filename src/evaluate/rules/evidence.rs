@@ -13,18 +13,21 @@
 //! Polaris `polaris:…`) that ran the check's family on its target (workload checks on
 //! a workload, RBAC checks on a Role, control-plane checks on the control plane: a
 //! trivy-operator audit of a Deployment proves nothing about etcd, a Service or an
-//! Ingress). A check id of unknown numbering or family is never proven by silence. Informational records prove nothing; undated
-//! or stale positive evidence is shown and turns the check "not assessed".
+//! Ingress). A scan that lists every check it ran ([`RanChecks`]) ran no other, so its
+//! silence proves no check it does not list. A check id of unknown numbering or family
+//! is never proven by silence. Informational records prove nothing; undated or stale
+//! positive evidence is shown and turns the check "not assessed". The reason of a pass
+//! says whether passing results, silent scans or both prove it.
 
 use super::super::coverage::{self, NodeState};
 use super::super::judge::{classify, item, Evaluator, Judged, EVIDENCE_CAP};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, Param, Reason, ReasonCode, Status};
 use super::n;
-use crate::catalog::{Check, Control};
+use crate::catalog::{selector_glob, Check, Control};
 use crate::model::{
-    CheckNumbering, ConfigFamilies, ConfigFamily, Facts, Outcome, Record, RecordKind, ScanClass,
-    Severity,
+    CheckNumbering, ConfigFamilies, ConfigFamily, Facts, Outcome, RanChecks, Record, RecordKind,
+    ScanClass, Severity,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -37,23 +40,32 @@ type ScanId<'r> = (&'r str, Option<DateTime<Utc>>, Option<usize>);
 
 /// What a scan must have been able to report for its silence to prove one selector
 /// absent.
-enum Need {
+enum Need<'c> {
     /// Any scan of this class (a vulnerability or secret scan; every configuration
     /// scan that says which families it ran, for a selector naming no check).
     Class(ScanClass),
-    /// A configuration scan in this tool's numbering that ran this family of checks.
-    Config(CheckNumbering, ConfigFamily),
+    /// A configuration scan in this tool's numbering that ran this family of checks,
+    /// and, when it lists the checks it ran, one matching this id glob.
+    Config(CheckNumbering, ConfigFamily, &'c str),
     /// Nothing can: a configuration check id whose tool or family is unknown.
     Unprovable,
 }
 
-impl Need {
-    fn of(kind: RecordKind, glob: Option<&str>) -> Option<Need> {
+/// What a scan record says it was able to report.
+struct Ability<'r> {
+    class: ScanClass,
+    families: ConfigFamilies,
+    numbering: Option<CheckNumbering>,
+    ran: Option<&'r RanChecks>,
+}
+
+impl<'c> Need<'c> {
+    fn of(kind: RecordKind, glob: Option<&'c str>) -> Option<Need<'c>> {
         let class = ScanClass::able_to_report(kind)?;
         Some(match glob {
             Some(id) if class == ScanClass::Configuration => {
                 match (CheckNumbering::of_check(id), ConfigFamily::of_check(id)) {
-                    (Some(numbering), Some(family)) => Need::Config(numbering, family),
+                    (Some(numbering), Some(family)) => Need::Config(numbering, family, id),
                     _ => Need::Unprovable,
                 }
             }
@@ -61,16 +73,20 @@ impl Need {
         })
     }
 
-    fn met_by(
-        &self,
-        class: ScanClass,
-        families: ConfigFamilies,
-        numbering: Option<CheckNumbering>,
-    ) -> bool {
+    fn met_by(&self, scan: &Ability<'_>) -> bool {
         match *self {
-            Need::Class(c) => c == class && (c != ScanClass::Configuration || !families.is_empty()),
-            Need::Config(n, f) => {
-                class == ScanClass::Configuration && numbering == Some(n) && families.contains(f)
+            Need::Class(c) => {
+                c == scan.class && (c != ScanClass::Configuration || !scan.families.is_empty())
+            }
+            // A scan that lists the checks it ran ran only those: a check it does not
+            // list was not run, whatever the family of the object it audited.
+            Need::Config(n, f, glob) => {
+                scan.class == ScanClass::Configuration
+                    && scan.numbering == Some(n)
+                    && scan.families.contains(f)
+                    && scan
+                        .ran
+                        .is_none_or(|ran| ran.any(|id| selector_glob(glob, id)))
             }
             Need::Unprovable => false,
         }
@@ -117,7 +133,10 @@ struct Tally<'r> {
     /// Failures a VEX statement closes (they neither fail nor prove).
     vex_closed: usize,
     warned: usize,
+    /// Selected passing results that prove (a tool said the check passed).
     passed: usize,
+    /// Scans whose silence proves (they could have reported a failure and did not).
+    silent: usize,
     earliest_due: Option<NaiveDate>,
     /// Formats whose records proved the pass.
     sources: BTreeSet<&'static str>,
@@ -173,7 +192,7 @@ impl<'r> Tally<'r> {
                         self.warned += 1;
                         self.pick(ctx, (FindingState::Info, r.severity, i, None, None));
                     }
-                    Outcome::Pass => self.positive(ctx, r, i),
+                    Outcome::Pass => self.passed += usize::from(self.positive(ctx, r, i)),
                     _ => {}
                 }
             }
@@ -210,13 +229,12 @@ impl<'r> Tally<'r> {
         }
     }
 
-    /// A record that could prove a pass: it does when dated and fresh.
-    fn positive(&mut self, ctx: &Ctx<'_>, r: &Record, i: usize) {
+    /// A record that could prove a pass: it does (and this says so) when dated and fresh.
+    fn positive(&mut self, ctx: &Ctx<'_>, r: &Record, i: usize) -> bool {
         if ctx.proves_now(r) {
-            self.passed += 1;
             self.sources.insert(r.format.id());
             self.pick(ctx, (FindingState::Passed, r.severity, i, None, None));
-            return;
+            return true;
         }
         match (r.observed_at, ctx.freshness(r)) {
             (Some(t), Some(limit)) => {
@@ -227,6 +245,7 @@ impl<'r> Tally<'r> {
             _ => self.undated += 1,
         }
         self.pick(ctx, (FindingState::Info, r.severity, i, None, None));
+        false
     }
 
     /// Scans able to see what the check selects are evidence of absence, unless the
@@ -257,20 +276,25 @@ impl<'r> Tally<'r> {
                 class,
                 families,
                 numbering,
+                ran,
                 ..
             } = &r.facts
             else {
                 continue;
             };
-            let able = needs
-                .iter()
-                .any(|need| need.met_by(*class, *families, *numbering));
+            let scan = Ability {
+                class: *class,
+                families: *families,
+                numbering: *numbering,
+                ran: ran.as_deref(),
+            };
+            let able = needs.iter().any(|need| need.met_by(&scan));
             if able
                 && !ctx.excluded(i)
                 && ctx.subject_predicates_hold(check, r)
                 && !self.failing_scans.contains(&scan_of(ctx, r, i))
             {
-                self.positive(ctx, r, i);
+                self.silent += usize::from(self.positive(ctx, r, i));
             }
         }
     }
@@ -400,15 +424,29 @@ impl<'r> Tally<'r> {
         if let Some(decided) = self.coverage {
             return decided;
         }
-        if self.passed > 0 {
-            let s: Vec<&str> = self.sources.into_iter().collect();
-            return (
-                Status::Pass,
-                Reason::new(
+        if self.passed + self.silent > 0 {
+            // Say which proof it is: a tool saying the check passed, or a scan that
+            // could have reported a failure and reported none.
+            let sources = self.sources.into_iter().collect::<Vec<_>>().join(", ");
+            let reason = match (self.passed, self.silent) {
+                (passed, 0) => Reason::new(
                     ReasonCode::Passed,
-                    &[("count", n(self.passed)), ("sources", s.join(", "))],
+                    &[("count", n(passed)), ("sources", sources)],
                 ),
-            );
+                (0, scans) => Reason::new(
+                    ReasonCode::PassedByScans,
+                    &[("scans", n(scans)), ("sources", sources)],
+                ),
+                (passed, scans) => Reason::new(
+                    ReasonCode::PassedAndScans,
+                    &[
+                        ("count", n(passed)),
+                        ("scans", n(scans)),
+                        ("sources", sources),
+                    ],
+                ),
+            };
+            return (Status::Pass, reason);
         }
         if let Some((t, limit)) = self.newest_stale {
             return (
@@ -760,6 +798,7 @@ select = ["vulnerability"]"#;
         secret_scan.facts = Facts::Scan {
             families: Default::default(),
             numbering: None,
+            ran: None,
             class: ScanClass::Secret,
             image: None,
         };
@@ -781,6 +820,7 @@ select = ["vulnerability"]"#;
         dockerfiles.facts = Facts::Scan {
             families: [ConfigFamily::Dockerfile].into_iter().collect(),
             numbering: Some(CheckNumbering::Trivy),
+            ran: None,
             class: ScanClass::Configuration,
             image: None,
         };
@@ -805,6 +845,7 @@ select = ["vulnerability"]"#;
         deployment.facts = Facts::Scan {
             families: [ConfigFamily::Kubernetes].into_iter().collect(),
             numbering: Some(CheckNumbering::Trivy),
+            ran: None,
             class: ScanClass::Configuration,
             image: None,
         };
@@ -827,6 +868,7 @@ select = ["vulnerability"]"#;
         role.facts = Facts::Scan {
             families: [ConfigFamily::Rbac].into_iter().collect(),
             numbering: Some(CheckNumbering::Trivy),
+            ran: None,
             class: ScanClass::Configuration,
             image: None,
         };
@@ -838,6 +880,29 @@ select = ["vulnerability"]"#;
             *numbering = None;
         }
         assert_eq!(pass(privileged, &unsaid), Status::NotAssessed);
+    }
+
+    #[test]
+    fn a_scan_that_lists_the_checks_it_ran_proves_no_other() {
+        let at = day(11, 20);
+        // A Deployment audit that listed KSV-0017 (under its spellings) and nothing else.
+        let mut listed = scan(IMG, day(11, 19));
+        listed.facts = Facts::Scan {
+            families: [ConfigFamily::Kubernetes].into_iter().collect(),
+            numbering: Some(CheckNumbering::Trivy),
+            ran: Some(RanChecks::new(["KSV-0017", "KSV017", "AVD-KSV-0017"]).into()),
+            class: ScanClass::Configuration,
+            image: None,
+        };
+        let judge = |sel: &str| judge_rule(sel, std::slice::from_ref(&listed), at);
+        let j = judge(r#"select = ["misconfiguration:KSV017"]"#);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Pass, ReasonCode::PassedByScans)
+        );
+        // A workload check of its family it did not list was not run.
+        let j = judge(r#"select = ["misconfiguration:KSV-0020"]"#);
+        assert_eq!(j.status, Status::NotAssessed, "{:?}", j.reason);
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub fn scan(image: &str, at: DateTime<Utc>) -> Record {
     r.facts = Facts::Scan {
         families: Default::default(),
         numbering: None,
+        ran: None,
         class: ScanClass::Vulnerability,
         image: None,
     };
@@ -48,6 +49,7 @@ pub fn scan_with(image: &str, at: DateTime<Utc>, facts: ImageFacts) -> Record {
     r.facts = Facts::Scan {
         families: Default::default(),
         numbering: None,
+        ran: None,
         class: ScanClass::Vulnerability,
         image: Some(facts.into()),
     };
