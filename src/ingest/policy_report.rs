@@ -10,6 +10,12 @@
 //! report's controlling owner, else its namespace. Each report also yields one `scan`
 //! record `policy-audit`. v1alpha1 wrote `status` where later versions write `result`;
 //! a result with neither is a listed finding and counts as a failure.
+//!
+//! A result is dated by its own `timestamp`; without one, by when the report object was
+//! last written, if its metadata says (the newest `managedFields[].time`, or its
+//! `creationTimestamp` when `generation` is 1, the object never rewritten); otherwise
+//! it is undated. A report's creation alone does not date results written into it
+//! later.
 
 use super::lax::{Lax, LaxTime};
 use super::util::parse_time;
@@ -52,9 +58,43 @@ struct RawMeta {
     #[serde(default)]
     creation_timestamp: LaxTime,
     #[serde(default)]
+    generation: Lax<i64>,
+    #[serde(default)]
+    managed_fields: Lax<Vec<RawManagedFields>>,
+    #[serde(default)]
     labels: Lax<BTreeMap<String, serde_json::Value>>,
     #[serde(default)]
     owner_references: Option<Vec<RawOwner>>,
+}
+
+/// One `metadata.managedFields[]` entry: when a field manager last changed the
+/// fields it owns.
+#[derive(Deserialize)]
+struct RawManagedFields {
+    #[serde(default)]
+    time: LaxTime,
+}
+
+impl RawMeta {
+    /// When the report object was last written, as far as its metadata says: the newest
+    /// `managedFields[].time`, else its creation when `generation` is 1 (the object was
+    /// never rewritten since). A report rewritten since its creation, or that does not
+    /// give its generation, was not necessarily written, nor its results observed,
+    /// when it was created.
+    fn last_written(&self) -> Option<DateTime<Utc>> {
+        let managed = self
+            .managed_fields
+            .get()
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.time.0)
+            .max();
+        managed.or_else(|| {
+            (self.generation.0 == Some(1))
+                .then_some(self.creation_timestamp.0)
+                .flatten()
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -180,7 +220,9 @@ impl Ingestor for PolicyReport {
         };
         let meta = report.metadata.as_ref();
         let report_ns = meta.and_then(|m| non_empty(m.namespace.as_deref()));
-        let created = meta.and_then(|m| m.creation_timestamp.0);
+        // A result without its own time is dated when the report was last written, if
+        // the export says; otherwise it is undated (and may be dated from its path).
+        let written = meta.and_then(RawMeta::last_written);
         let tool = meta
             .and_then(|m| m.labels.get())
             .and_then(|l| l.get("app.kubernetes.io/managed-by"))
@@ -260,7 +302,7 @@ impl Ingestor for PolicyReport {
                 None if matches!(outcome, Outcome::Fail | Outcome::Warn) => Severity::Unknown,
                 None => Severity::None,
             };
-            let observed = r.timestamp.as_ref().and_then(timestamp).or(created);
+            let observed = r.timestamp.as_ref().and_then(timestamp).or(written);
             if let Some(t) = observed {
                 latest = Some(latest.map_or(t, |l| l.max(t)));
             }
@@ -317,7 +359,7 @@ impl Ingestor for PolicyReport {
             } else {
                 tool
             })
-            .observed(latest.or(created));
+            .observed(latest.or(written));
         let mut scan = origin
             .scan(ScanClass::PolicyAudit)
             .title(&format!(
@@ -432,11 +474,51 @@ mod tests {
         assert_eq!(recs[1].subject.name.as_deref(), Some("b"));
         assert_eq!(recs[2].outcome, Outcome::Pass);
         assert_eq!(recs[2].subject.namespace.as_deref(), Some("shop"));
-        assert_eq!(
-            recs[0].observed_at.unwrap().to_rfc3339(),
-            "2021-01-05T10:00:00+00:00"
-        );
+        // No result time, and nothing says the report was not rewritten since its
+        // creation: undated.
+        assert_eq!(recs[0].observed_at, None);
         assert_eq!(recs[3].kind, RecordKind::Scan);
+    }
+
+    #[test]
+    fn results_without_a_time_are_dated_when_the_report_was_last_written() {
+        let dated = |meta: &str| {
+            let text = format!(
+                r#"{{"apiVersion":"wgpolicyk8s.io/v1alpha2","kind":"PolicyReport","metadata":{{"name":"r","namespace":"shop","creationTimestamp":"2026-09-16T02:35:00Z"{meta}}},
+"results":[{{"policy":"require-ro-rootfs","rule":"validate","result":"fail"}},
+{{"policy":"require-labels","rule":"check","result":"pass","timestamp":{{"seconds":1793599200,"nanos":0}}}}]}}"#
+            );
+            let (_, recs) = run(&text);
+            recs.iter()
+                .map(|r| r.observed_at.map(|t| t.to_rfc3339()))
+                .collect::<Vec<_>>()
+        };
+        let own = Some("2026-11-02T06:00:00+00:00".to_string());
+        // Created and never rewritten: its creation is when its results were written.
+        assert_eq!(
+            dated(r#","generation":1"#),
+            vec![
+                Some("2026-09-16T02:35:00+00:00".to_string()),
+                own.clone(),
+                own.clone()
+            ]
+        );
+        // Rewritten 30 times since: its creation dates nothing.
+        assert_eq!(
+            dated(r#","generation":31"#),
+            vec![None, own.clone(), own.clone()]
+        );
+        // The newest write its managed fields record dates it.
+        assert_eq!(
+            dated(
+                r#","generation":31,"managedFields":[{"manager":"kyverno","operation":"Update","time":"2026-11-19T03:00:00Z"},{"manager":"kyverno","operation":"Update","time":"2026-10-01T00:00:00Z"}]"#
+            ),
+            vec![
+                Some("2026-11-19T03:00:00+00:00".to_string()),
+                own,
+                Some("2026-11-19T03:00:00+00:00".to_string())
+            ]
+        );
     }
 
     #[test]
