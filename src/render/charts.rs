@@ -24,7 +24,9 @@ fn chart_err(e: crate::charts::ChartError) -> RenderError {
 
 /// The first history point at which findings could be known: the first date on or
 /// after the oldest dated input holding scan results (vulnerabilities,
-/// misconfigurations, secrets, scans). Earlier points have no findings data.
+/// misconfigurations, secrets, scans), or the oldest first-seen date of a finding when
+/// that is earlier (an audit event or an alert is a finding before any scan). Earlier
+/// points have no findings data.
 pub fn first_findings(ctx: &Ctx) -> usize {
     let kinds = [
         RecordKind::Vulnerability,
@@ -42,16 +44,9 @@ pub fn first_findings(ctx: &Ctx) -> usize {
                 .any(|k| s.records.get(k).copied().unwrap_or(0) > 0)
         })
         .filter_map(|s| s.first_observed)
+        .chain(ctx.report.findings.iter().filter_map(|f| f.first_seen))
         .min()
-        .map(|t| t.date_naive())
-        .or_else(|| {
-            ctx.report
-                .findings
-                .iter()
-                .filter_map(|f| f.first_seen)
-                .min()
-                .map(|t| t.date_naive())
-        });
+        .map(|t| t.date_naive());
     let h = &ctx.report.history;
     match first {
         // The point whose period contains the first scan is the first with data.
