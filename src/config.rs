@@ -177,7 +177,7 @@ pub struct Scope {
     /// Production clusters (globs).
     pub production_clusters: Vec<String>,
     /// Whether evidence that names no cluster (and that no `[[sources.files]]` entry
-    /// places) is about production; the site says which.
+    /// places, nor other records by its node) is about production; the site says which.
     pub unknown_cluster: Environment,
 }
 

@@ -340,10 +340,13 @@ impl Index {
             image_names,
             image_slots,
             excluded,
-            production: records
-                .par_iter()
-                .map(|r| view::in_production(r, config))
-                .collect(),
+            production: {
+                let nodes = view::node_clusters(records);
+                records
+                    .par_iter()
+                    .map(|r| view::in_production(r, config, &nodes))
+                    .collect()
+            },
             identity,
             selected,
             selection_lists,

@@ -716,3 +716,34 @@ fn a_subject_parameter_reads_exactly_as_the_subjects_label() {
     }
     assert!(matches!(Param::subject(&shapes[2]), Param::Phrase { .. }));
 }
+
+#[test]
+fn a_node_two_clusters_claim_places_no_record() {
+    use crate::model::{Subject, Text};
+    let on = |node: &str, cluster: Option<&str>| {
+        let mut r = Record::new(
+            RecordKind::Heartbeat,
+            crate::model::test_formats::FALCO,
+            "tetragon",
+            Outcome::Info,
+        );
+        r.subject = Subject {
+            node: Some(Text::from(node)),
+            cluster: cluster.map(Text::from),
+            ..Subject::default()
+        }
+        .into();
+        r
+    };
+    let records = [
+        on("n1", Some("prod")),
+        on("n1", Some("prod")),
+        on("n2", Some("prod")),
+        on("n2", Some("stage")),
+        on("n3", None),
+    ];
+    let nodes = super::view::node_clusters(&records);
+    assert_eq!(nodes.get("n1"), Some(&"prod"));
+    assert_eq!(nodes.get("n2"), None, "claimed by two clusters");
+    assert_eq!(nodes.get("n3"), None, "named by no cluster");
+}

@@ -5,6 +5,7 @@ use crate::catalog::selector_glob as glob;
 use crate::config::{Config, Environment};
 use crate::model::{Record, RecordKind};
 use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
 
 /// The key under which reports of one target supersede each other: the same tool,
 /// the same kind of report, the same target.
@@ -33,10 +34,32 @@ pub fn excluded(r: &Record, config: &Config) -> bool {
         .is_some_and(|ns| config.scope.exclude_namespaces.iter().any(|p| glob(p, ns)))
 }
 
+/// The cluster of each node that the records place in exactly one cluster (a record
+/// naming both, such as a Tetragon event or an attributed kube-bench run); a node two
+/// clusters claim is left out. Evaluation reads it to place records that name their
+/// node but not their cluster (a Falco alert), see [`in_production`].
+pub fn node_clusters(records: &[Record]) -> HashMap<&str, &str> {
+    let mut seen: HashMap<&str, Option<&str>> = HashMap::new();
+    for r in records {
+        if let (Some(node), Some(cluster)) =
+            (r.subject.node.as_deref(), r.subject.cluster.as_deref())
+        {
+            let slot = seen.entry(node).or_insert(Some(cluster));
+            if *slot != Some(cluster) {
+                *slot = None;
+            }
+        }
+    }
+    seen.into_iter()
+        .filter_map(|(node, cluster)| Some((node, cluster?)))
+        .collect()
+}
+
 /// Whether a record is about production: the environment its file is placed in by
-/// `[[sources.files]]`, else its namespace and cluster patterns; a record that names
-/// no cluster follows `[scope] unknown_cluster`.
-pub fn in_production(r: &Record, config: &Config) -> bool {
+/// `[[sources.files]]`, else its namespace and cluster patterns. A record that names
+/// no cluster takes its node's, when other records place that node in one cluster
+/// (`nodes`, from [`node_clusters`]); else it follows `[scope] unknown_cluster`.
+pub fn in_production(r: &Record, config: &Config, nodes: &HashMap<&str, &str>) -> bool {
     if let Some(env) = config
         .sources
         .scope_of(&r.provenance.file)
@@ -51,7 +74,12 @@ pub fn in_production(r: &Record, config: &Config) -> bool {
             .iter()
             .any(|p| glob(p, ns))
     });
-    let cl_ok = match r.subject.cluster.as_deref() {
+    let cluster = r
+        .subject
+        .cluster
+        .as_deref()
+        .or_else(|| nodes.get(r.subject.node.as_deref()?).copied());
+    let cl_ok = match cluster {
         Some(c) => config.scope.production_clusters.iter().any(|p| glob(p, c)),
         None => config.scope.unknown_cluster == Environment::Production,
     };
