@@ -244,6 +244,11 @@ pub struct FileScope {
     /// The cluster its records are about, when they do not say.
     #[serde(default)]
     pub cluster: Option<String>,
+    /// Whether its path may date its records that carry no time, overriding
+    /// `[sources] date_from_path` for this file (`false` for a file whose name holds a
+    /// date that is not the export's day, such as an API version).
+    #[serde(default)]
+    pub date_from_path: Option<bool>,
     /// Whether its records are about production, whatever their cluster.
     #[serde(default)]
     pub environment: Option<Environment>,

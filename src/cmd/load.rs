@@ -141,6 +141,12 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
             .iter()
             .filter_map(|f| Some((f.path.clone(), f.cluster.clone()?)))
             .collect(),
+        file_path_dates: config
+            .sources
+            .files
+            .iter()
+            .filter_map(|f| Some((f.path.clone(), f.date_from_path?)))
+            .collect(),
         ..IngestOptions::default()
     };
     let mut clock = std::time::Instant::now();

@@ -55,6 +55,9 @@ pub struct IngestOptions {
     pub date_from_path: bool,
     /// The cluster of records that name none, by file path glob (`[[sources.files]]`).
     pub file_clusters: Vec<(String, String)>,
+    /// Whether a file's path may date its records, by file path glob, overriding
+    /// `date_from_path` (`[[sources.files]] date_from_path`; the first match wins).
+    pub file_path_dates: Vec<(String, bool)>,
 }
 
 /// Default for [`IngestOptions::stream_above_bytes`]: smaller files are read whole,
@@ -84,6 +87,7 @@ impl Default for IngestOptions {
             max_decoded_bytes: MAX_FILE_BYTES,
             date_from_path: true,
             file_clusters: Vec::new(),
+            file_path_dates: Vec::new(),
         }
     }
 }
@@ -613,7 +617,12 @@ pub(super) fn finish(
     let (mut records, diagnostics) = ctx.finish();
     records.shrink_to_fit();
     place_clusters(&mut records, opts);
-    if opts.date_from_path {
+    let path_dates = opts
+        .file_path_dates
+        .iter()
+        .find(|(glob, _)| crate::config::path_matches(glob, &summary.path))
+        .map_or(opts.date_from_path, |(_, on)| *on);
+    if path_dates {
         if let Some(day) = date_in_path(&summary.path) {
             for r in records.iter_mut().filter(|r| r.observed_at.is_none()) {
                 r.observed_at = Some(day);
