@@ -200,6 +200,49 @@ fn a_generated_workload_split_eight_ways_builds_the_same_site() {
 }
 
 #[test]
+fn a_merge_whose_configuration_turns_path_dates_off_builds_the_same_site() {
+    // `muster ingest` reads no configuration, so its shards date kube-bench runs (which
+    // carry no time) from their week folders; the merge's configuration turns that off
+    // for them, as the single run's does.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(gen_workload())
+        .args(["--out", "estate", "--images", "2", "--days", "14"])
+        .args(["--falco-alerts", "50", "--audit-events", "50"])
+        .current_dir(tmp.path())
+        .output()
+        .expect("gen_workload runs");
+    ok(out, "gen_workload");
+    std::fs::create_dir_all(tmp.path().join("cfg")).expect("cfg folder");
+    std::fs::write(
+        tmp.path().join("cfg/muster.toml"),
+        "[[sources.files]]\npath = \"kube-bench/*\"\ndate_from_path = false\n",
+    )
+    .expect("muster.toml");
+    let config = tmp.path().join("cfg/muster.toml");
+    let extra = ["--config", config.to_str().expect("utf-8 path")];
+    assert_split_is_identical(tmp.path(), "estate", &extra, &tmp.path().join("work"));
+    // And the runs are undated in it.
+    let json: serde_json::Value =
+        serde_json::from_slice(&check_json(tmp.path(), Path::new("estate"), &extra))
+            .expect("check json");
+    let runs: Vec<&serde_json::Value> = json["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .filter(|s| {
+            s["path"]
+                .as_str()
+                .is_some_and(|p| p.contains("kube-bench/"))
+        })
+        .collect();
+    assert!(!runs.is_empty(), "no kube-bench run in the workload");
+    for s in runs {
+        assert_eq!(s["dated_from_path"], false, "{s}");
+        assert!(s["undated_records"].as_u64().unwrap_or(0) > 0, "{s}");
+    }
+}
+
+#[test]
 fn the_split_script_builds_the_sample_estate_with_its_configuration_the_same() {
     // The sample data carries muster.toml, waivers.csv, triage.csv and attestations/
     // beside the exports: the split leaves them out of the parts, and the script gives

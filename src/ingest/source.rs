@@ -10,7 +10,7 @@ use crate::diag::{Code, Diagnostic, Level};
 use crate::model::{Format, Interner, Record, SourceSummary};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -300,6 +300,7 @@ fn ingest_shard(
     records.iter_mut().for_each(|r| r.share(&opts.interner));
     // A shard may have been written without the configuration that places its files.
     place_clusters(&mut records, opts);
+    undo_path_dates(&mut sources, &mut records, opts);
     diags.splice(0..0, stored.diagnostics);
     if !diags.is_empty() {
         let mut s = empty_summary(display, &hex(&Sha256::digest(bytes)), bytes.len() as u64);
@@ -617,12 +618,7 @@ pub(super) fn finish(
     let (mut records, diagnostics) = ctx.finish();
     records.shrink_to_fit();
     place_clusters(&mut records, opts);
-    let path_dates = opts
-        .file_path_dates
-        .iter()
-        .find(|(glob, _)| crate::config::path_matches(glob, &summary.path))
-        .map_or(opts.date_from_path, |(_, on)| *on);
-    if path_dates {
+    if path_dates(opts, &summary.path) {
         if let Some(day) = date_in_path(&summary.path) {
             for r in records.iter_mut().filter(|r| r.observed_at.is_none()) {
                 r.observed_at = Some(day);
@@ -634,7 +630,22 @@ pub(super) fn finish(
     records.iter_mut().for_each(|r| r.share(&opts.interner));
     summary.diagnostics.extend(diagnostics.into_vec());
     summary.formats = formats.into_iter().collect();
-    for r in &records {
+    count_records(&mut summary, &records);
+    (summary, records)
+}
+
+/// Whether a file's path may date its records: its `[[sources.files]]` entry's
+/// `date_from_path`, else `[sources] date_from_path`.
+fn path_dates(opts: &IngestOptions, path: &str) -> bool {
+    opts.file_path_dates
+        .iter()
+        .find(|(glob, _)| crate::config::path_matches(glob, path))
+        .map_or(opts.date_from_path, |(_, on)| *on)
+}
+
+/// Add `records` (of one file) to its summary's counts and observed period.
+fn count_records<'r>(summary: &mut SourceSummary, records: impl IntoIterator<Item = &'r Record>) {
+    for r in records {
         *summary.records.entry(r.kind).or_insert(0) += u64::from(r.count);
         if r.observed_at.is_none() {
             summary.undated_records += u64::from(r.count);
@@ -645,7 +656,44 @@ pub(super) fn finish(
             summary.last_observed = Some(summary.last_observed.map_or(t, |l| l.max(t)));
         }
     }
-    (summary, records)
+}
+
+/// `muster ingest` reads no configuration, so a shard's records are dated from their
+/// paths wherever the export gave no time. Where the merge's configuration turns path
+/// dating off for a file, its records are undated again and its summary recounted, as
+/// a single run with that configuration would have left them.
+fn undo_path_dates(sources: &mut [SourceSummary], records: &mut [Record], opts: &IngestOptions) {
+    let affected: HashMap<String, usize> = sources
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.dated_from_path && !path_dates(opts, &s.path))
+        .map(|(k, s)| (s.path.clone(), k))
+        .collect();
+    if affected.is_empty() {
+        return;
+    }
+    for &k in affected.values() {
+        if let Some(s) = sources.get_mut(k) {
+            s.dated_from_path = false;
+            s.records.clear();
+            s.undated_records = 0;
+            s.first_observed = None;
+            s.last_observed = None;
+        }
+    }
+    for r in records.iter_mut() {
+        let Some(summary) = affected
+            .get(r.provenance.file.as_str())
+            .and_then(|&k| sources.get_mut(k))
+        else {
+            continue;
+        };
+        if r.dated_from_path {
+            r.observed_at = None;
+            r.dated_from_path = false;
+        }
+        count_records(summary, std::iter::once(&*r));
+    }
 }
 
 pub(super) use crate::manifest::hex;
