@@ -272,12 +272,47 @@ struct Life<'a, 'c> {
     last: Option<DateTime<Utc>>,
     state: FindingState,
     due: Option<NaiveDate>,
-    /// Where one control that counts it judges it otherwise.
-    under_control: Vec<ControlJudgement>,
+    /// Every judgement of its standing records: (state, due, waiver), whether the
+    /// record is in production scope, and the position in `controls` of the control
+    /// that made it (0 when none counts it).
+    judged: Vec<Judgement>,
     waiver: Option<String>,
     fixed_on: Option<NaiveDate>,
     /// No standing record in production scope gives it its state.
     outside_production: bool,
+}
+
+/// One judgement of a standing record: (state, due, waiver) as [`classify`] gives it,
+/// whether the record is in production scope, and the position of its control.
+type Judgement = (
+    (FindingState, Option<NaiveDate>, Option<String>),
+    bool,
+    usize,
+);
+
+impl Life<'_, '_> {
+    /// Where one control that counts it judges it otherwise than its strictest state
+    /// (a longer grace, a waiver of its own); only described findings need this.
+    fn under_control(&self) -> Vec<ControlJudgement> {
+        let controls = self.controls.as_deref().unwrap_or_default();
+        controls
+            .iter()
+            .enumerate()
+            .filter_map(|(k, c)| {
+                let (s, d) = self
+                    .judged
+                    .iter()
+                    .filter(|(_, _, at)| *at == k)
+                    .map(|((s, d, _), _, _)| (*s, *d))
+                    .min()?;
+                ((s, d) != (self.state, self.due)).then(|| ControlJudgement {
+                    control: c.id.as_str().into(),
+                    state: s,
+                    due: d,
+                })
+            })
+            .collect()
+    }
 }
 
 /// The catalog's checks by `gid`: (control, check) positions, `None` when the gids do
@@ -397,7 +432,7 @@ fn life<'a, 'c>(
             last,
             state: FindingState::Fixed,
             due: None,
-            under_control: Vec::new(),
+            judged: Vec::new(),
             waiver: None,
             fixed_on: fixed.map(|t| t.date_naive()),
             outside_production: false,
@@ -414,7 +449,7 @@ fn life<'a, 'c>(
         .collect();
     // Each judgement with whether its record is in production scope, and the
     // position of the control that made it (0 when no control counts it).
-    let judged: Vec<_> = if controls.is_empty() {
+    let judged: Vec<Judgement> = if controls.is_empty() {
         standing
             .iter()
             .map(|&(i, o)| (classify(ctx, None, o, i), ctx.production(i), 0))
@@ -437,23 +472,6 @@ fn life<'a, 'c>(
         .map(|(j, _, _)| j)
         .min_by_key(|(s, d, _)| (*s, *d))?
         .clone();
-    // Where one control judges it otherwise (a longer grace, its own waiver).
-    let under_control: Vec<ControlJudgement> = controls
-        .iter()
-        .enumerate()
-        .filter_map(|(k, c)| {
-            let (s, d) = judged
-                .iter()
-                .filter(|(_, _, at)| *at == k)
-                .map(|((s, d, _), _, _)| (*s, *d))
-                .min()?;
-            ((s, d) != (state, due)).then(|| ControlJudgement {
-                control: c.id.as_str().into(),
-                state: s,
-                due: d,
-            })
-        })
-        .collect();
     let outside_production =
         state.is_open() && !judged.iter().any(|((s, _, _), p, _)| *s == state && *p);
     Some(Life {
@@ -464,7 +482,7 @@ fn life<'a, 'c>(
         last,
         state,
         due,
-        under_control,
+        judged,
         waiver,
         fixed_on: None,
         outside_production,
@@ -487,6 +505,7 @@ fn finding(
         t
     };
     let life = life(ctx, checks, current, idxs)?;
+    let under_control = life.under_control();
     let (latest, r, open) = (life.latest, life.record, life.open);
     let controls = life
         .controls
@@ -548,8 +567,7 @@ fn finding(
         vex,
         sources: sources.into_iter().map(share).collect(),
         controls: controls.iter().map(|c| share(&c.id)).collect(),
-        under_control: life
-            .under_control
+        under_control: under_control
             .into_iter()
             .map(|mut j| {
                 shared.share(&mut j.control);
