@@ -541,7 +541,7 @@ fn finding(
         title: r.title.clone(),
         severity: severity(ctx, idxs, r),
         subject: share(&r.subject.label()),
-        subject_words: Some(Param::subject(&r.subject)).filter(|p| !matches!(p, Param::Text(_))),
+        subject_words: Param::subject_words(&r.subject),
         image: ctx.image_at(latest).cloned(),
         package: r.vuln().and_then(|v| non_empty(&v.package)),
         installed_version: r.vuln().and_then(|v| non_empty(&v.installed)),

@@ -275,7 +275,7 @@ pub fn item(
         title: r.title.to_string(),
         title_param: None,
         // Words in a subject's label ("cluster X") in the site's language.
-        subject_param: Some(Param::subject(&r.subject)).filter(|p| !matches!(p, Param::Text(_))),
+        subject_param: Param::subject_words(&r.subject),
         outcome: r.outcome.as_str().to_string(),
         severity: r.severity,
         subject: r.subject.label(),

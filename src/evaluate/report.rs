@@ -260,25 +260,30 @@ impl Param {
     /// site's language: a namespace or cluster named alone reads "namespace X" or
     /// "cluster X"; plain, exactly the label. Any other label names things only.
     pub fn subject(s: &crate::model::Subject) -> Param {
-        let text = |t: &Text| Param::Text(t.to_string());
-        if s.workload().is_none() && s.image.is_none() && s.node.is_none() {
-            match (&s.namespace, &s.cluster) {
-                (Some(ns), Some(c)) => {
-                    return Param::phrase(
-                        "subject.namespace-in",
-                        vec![("cluster", text(c)), ("namespace", text(ns))],
-                    )
-                }
-                (Some(ns), None) => {
-                    return Param::phrase("subject.namespace", vec![("namespace", text(ns))])
-                }
-                (None, Some(c)) => {
-                    return Param::phrase("subject.cluster", vec![("cluster", text(c))])
-                }
-                (None, None) => {}
-            }
+        Param::subject_words(s).unwrap_or_else(|| Param::Text(s.label()))
+    }
+
+    /// [`Param::subject`] when the label has words to translate (a namespace or a
+    /// cluster named alone), `None` when it only names things (a workload, an image,
+    /// a node, a file).
+    pub fn subject_words(s: &crate::model::Subject) -> Option<Param> {
+        // Subject::label's order: a workload (a name), an image or a node come first.
+        if s.name.is_some() || s.image.is_some() || s.node.is_some() {
+            return None;
         }
-        Param::Text(s.label())
+        let text = |t: &Text| Param::Text(t.to_string());
+        match (&s.namespace, &s.cluster) {
+            (Some(ns), Some(c)) => Some(Param::phrase(
+                "subject.namespace-in",
+                vec![("cluster", text(c)), ("namespace", text(ns))],
+            )),
+            (Some(ns), None) => Some(Param::phrase(
+                "subject.namespace",
+                vec![("namespace", text(ns))],
+            )),
+            (None, Some(c)) => Some(Param::phrase("subject.cluster", vec![("cluster", text(c))])),
+            (None, None) => None,
+        }
     }
 
     /// The machine-readable form: English words, ISO dates, raw ids.
