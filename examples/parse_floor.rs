@@ -15,6 +15,10 @@
 //! `PARSE_FLOOR_PARSER=sonic-rs` or `simd-json` (with `--features json-parsers`) measures
 //! another JSON parser on the same typed structs (the comparison in BENCHMARKS.md).
 //!
+//! `PARSE_FLOOR_SHA256=1` also computes each file's SHA-256 over its bytes on disk, in the
+//! same pass, as `muster` must for the sources page and the integrity manifest: the floor
+//! of a tool that fingerprints what it read (`floor+sha256` in `scripts/bench.sh`).
+//!
 //! The format is taken from the first folder under the root (`trivy/`, `falco/`, …);
 //! unknown folders are parsed as `IgnoredAny`. Output: files, bytes on disk, bytes
 //! parsed, records, seconds, MB/s (MB = 10^6 bytes on disk), and CPU seconds by format.
@@ -509,6 +513,12 @@ enum Parser {
     SimdJson,
 }
 
+/// Whether each file's SHA-256 is computed too (`PARSE_FLOOR_SHA256=1`).
+fn fingerprint() -> bool {
+    static CHOSEN: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *CHOSEN.get_or_init(|| std::env::var("PARSE_FLOOR_SHA256").is_ok_and(|v| v == "1"))
+}
+
 fn parser() -> Parser {
     static CHOSEN: std::sync::OnceLock<Parser> = std::sync::OnceLock::new();
     *CHOSEN.get_or_init(|| {
@@ -612,6 +622,10 @@ fn run_file(root: &Path, path: &Path) -> std::io::Result<FileResult> {
     let started = Instant::now();
     let raw = std::fs::read(path)?;
     let disk = raw.len() as u64;
+    if fingerprint() {
+        use sha2::Digest;
+        std::hint::black_box(sha2::Sha256::digest(&raw));
+    }
     let bytes = if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::with_capacity(raw.len() * 8);
         flate2::read::MultiGzDecoder::new(&raw[..]).read_to_end(&mut out)?;
@@ -682,7 +696,14 @@ fn main() {
         #[cfg(feature = "json-parsers")]
         Parser::SimdJson => "simd-json",
     };
-    println!("parser: {name}");
+    println!(
+        "parser: {name}{}",
+        if fingerprint() {
+            ", with SHA-256 of every file"
+        } else {
+            ""
+        }
+    );
     println!("format          files    MB parsed    records  errors  cpu s   MB/s/core");
     for (f, (n, b, rec, err, cpu)) in &by_format {
         println!(

@@ -6,6 +6,8 @@
 #   muster check <dir> --format json --as-of 2026-11-20 > /dev/null
 #   muster build <dir> -o <scratch>/site --quiet --as-of 2026-11-20
 #   examples/parse_floor <dir>
+#   PARSE_FLOOR_SHA256=1 examples/parse_floor <dir>   (the floor plus each file's SHA-256,
+#                                                      which muster must compute too)
 # and record wall, user, sys, peak RSS and MB/s (MB = 10^6 bytes on disk / wall).
 # Also times `muster build` on the sample data (5 runs, median).
 #
@@ -103,6 +105,8 @@ for size in $SIZES; do
         measure "$label" build "$bytes" "$files" "$run" -- \
             "$MUSTER" build "$dir" -o "$SCRATCH/site" --quiet --as-of "$AS_OF"
         measure "$label" floor "$bytes" "$files" "$run" -- "$FLOOR" "$dir"
+        measure "$label" floor+sha256 "$bytes" "$files" "$run" -- \
+            env PARSE_FLOOR_SHA256=1 "$FLOOR" "$dir"
     done
 done
 
@@ -145,11 +149,11 @@ echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|"
 sizes=$(awk -F'\t' 'NR > 1 && $2 != "sample" { print $4 "\t" $2 }' "$TSV" | sort -g | cut -f2 | awk '!seen[$0]++')
 for size in $sizes sample; do
     floor=$(median_row "$size" floor | cut -f11)
-    for program in build check floor; do
+    for program in build check floor floor+sha256; do
         row=$(median_row "$size" "$program")
         [ -n "$row" ] || continue
         echo "$row" | awk -F'\t' -v floor="${floor:-0}" '{
-            ratio = (floor > 0 && $3 != "floor") ? sprintf("%.2f", $11 / floor) : "–"
+            ratio = (floor > 0 && $3 !~ /^floor/) ? sprintf("%.2f", $11 / floor) : "–"
             fl = (floor > 0) ? sprintf("%.0f", floor) : "–"
             printf "| %s | %.1f | %d | %s | %.3f | %.2f | %.0f | %.1f | %s | %s |\n",
                 $2, $4 / 1e6, $5, $3, $7, $8 + $9, $10 / 1024, $11, fl, ratio
