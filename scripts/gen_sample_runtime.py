@@ -1546,6 +1546,14 @@ cluster = "aks-stage-weu"
 [[sources.files]]
 path = "kubescape/aks-prod-weu-*"
 cluster = "aks-prod-weu"
+
+# trivy-operator's reports (trivy-operator/) name no cluster either. The operator runs in
+# the production cluster (its ClusterComplianceReport counts that cluster's workloads).
+# Without this, its audit of shop/cart would not be the same finding as the one trivy k8s
+# reports for the Deployment on aks-prod-weu, and would show a second state beside it.
+[[sources.files]]
+path = "trivy-operator/*"
+cluster = "aks-prod-weu"
 '''
 
 # The SOC's triage register: the 2021 alerts of legacy-2021.json were looked at and
