@@ -6,16 +6,17 @@
 //! Each assignment becomes a `platform` record (`role-assignment`) with
 //! [`RoleAssignmentFacts`]: principal, principal type, role (name when the export has
 //! it), scope. REST assignments name their role only by id; the evaluator resolves it
-//! through role definitions given in the inputs (each a `role-definition` record), and
-//! says "role not resolved" otherwise. Creation and update times are not observation
+//! through role definitions given in the inputs (each a `role-definition` record),
+//! shows the assignment with that role and its id ([`with_resolved_role`]), and says
+//! "role not resolved" otherwise. Creation and update times are not observation
 //! times: records are dated from the file path.
 
 use super::arm;
 use super::{Doc, FileCtx, Ingestor, Probe};
 use crate::diag::Code;
 use crate::model::{
-    Channel, Fact, Format, FormatInfo, PlatformFacts, RoleAssignmentFacts, RoleDefinitionFacts,
-    Subject, Text,
+    Channel, Fact, Format, FormatInfo, PlatformFacts, Record, RoleAssignmentFacts,
+    RoleDefinitionFacts, Subject, Text,
 };
 
 /// The Azure RBAC ingestor.
@@ -112,19 +113,6 @@ impl Ingestor for AzureRbac {
                 .get("principalType")
                 .and_then(|n| n.text().map(|t| n.fact(Text::from(t))));
             let who = p.str("principalName").unwrap_or(principal);
-            let title = format!(
-                "{} for {} {} on {}",
-                role_name
-                    .as_ref()
-                    .map(|r| r.value.to_string())
-                    .unwrap_or_else(|| "Role (by id)".into()),
-                principal_type
-                    .as_ref()
-                    .map(|t| t.value.to_string())
-                    .unwrap_or_else(|| "principal".into()),
-                who,
-                scope.value
-            );
             let role_label = role_name.as_ref().map_or_else(
                 || {
                     p.str("roleDefinitionId")
@@ -133,6 +121,12 @@ impl Ingestor for AzureRbac {
                         .to_string()
                 },
                 |r| r.value.to_string(),
+            );
+            let title = title(
+                role_name.as_ref().map_or(ROLE_BY_ID, |r| r.value.as_str()),
+                principal_type.as_ref().map(|t| t.value.as_str()),
+                who,
+                &scope.value,
             );
             let facts = RoleAssignmentFacts {
                 principal_id: Text::from(principal),
@@ -147,7 +141,7 @@ impl Ingestor for AzureRbac {
             d.subject = Subject {
                 kind: Some(Text::from("RoleAssignment")),
                 // Who holds which role (the assignment's own name is a GUID nobody reads).
-                name: Some(Text::from(format!("{who} as {role_label}").as_str())),
+                name: Some(Text::from(holder(who, &role_label).as_str())),
                 target: Some(scope.value),
                 ..Subject::default()
             }
@@ -157,9 +151,68 @@ impl Ingestor for AzureRbac {
     }
 }
 
+/// How a title names a role the export gives only by its definition id.
+const ROLE_BY_ID: &str = "Role (by id)";
+
+/// Who holds which role: the subject name of an assignment (`kubelet as AcrPull`).
+fn holder(who: &str, role: &str) -> String {
+    format!("{who} as {role}")
+}
+
+/// The title of an assignment: `AcrPull for ServicePrincipal kubelet on SCOPE`.
+fn title(role: &str, principal_type: Option<&str>, who: &str, scope: &str) -> String {
+    format!(
+        "{role} for {} {who} on {scope}",
+        principal_type.unwrap_or("principal")
+    )
+}
+
+/// Role assignment `r` as its evidence row shows it once a role-definition export
+/// resolves the role it names only by id (REST exports): `role_name` (`Owner`) in its
+/// subject and title, with the definition's GUID beside it (`Owner (8e3af657-…)`), so
+/// the row stays traceable to the id the export holds. `None` for any other record,
+/// for an assignment that names its role itself, or one whose subject was not built
+/// here from that id.
+pub fn with_resolved_role(r: &Record, role_name: &str) -> Option<Record> {
+    let Some(PlatformFacts::RoleAssignment(a)) = r.platform() else {
+        return None;
+    };
+    if a.role_name.is_some() {
+        return None;
+    }
+    let guid = a
+        .role_definition_id
+        .rsplit('/')
+        .next()
+        .filter(|g| !g.is_empty())?;
+    let who = r
+        .subject
+        .name
+        .as_deref()?
+        .strip_suffix(holder("", guid).as_str())?;
+    let role = format!("{role_name} ({guid})");
+    let subject = Subject {
+        name: Some(Text::from(holder(who, &role).as_str())),
+        ..Subject::clone(&r.subject)
+    };
+    let mut shown = r.clone();
+    shown.subject = subject.into();
+    shown.title = Text::from(
+        title(
+            &role,
+            a.principal_type.as_ref().map(|t| t.value.as_str()),
+            who,
+            &a.scope.value,
+        )
+        .as_str(),
+    );
+    Some(shown)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
+    use super::with_resolved_role;
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
     use crate::model::PlatformFacts;
@@ -194,5 +247,34 @@ mod tests {
             panic!()
         };
         assert_eq!(d.role_name.value, "Owner");
+    }
+
+    #[test]
+    fn an_assignment_named_by_role_id_reads_with_the_resolved_role_and_keeps_the_id() {
+        let rest = r#"{"value":[{"properties":{"roleDefinitionId":"/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635","principalId":"u1","principalType":"User","scope":"/subscriptions/s"},
+"id":"/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/a2","type":"Microsoft.Authorization/roleAssignments","name":"a2"}]}"#;
+        let (_, recs) = ingest_bytes("rbac.json", rest.as_bytes(), &IngestOptions::default());
+        assert_eq!(
+            recs[0].subject.label(),
+            "RoleAssignment/u1 as 8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+        );
+        let shown = with_resolved_role(&recs[0], "Owner").unwrap();
+        assert_eq!(
+            shown.subject.label(),
+            "RoleAssignment/u1 as Owner (8e3af657-a8ff-443c-a75c-2fe8c4bcb635)"
+        );
+        assert_eq!(
+            shown.title,
+            "Owner (8e3af657-a8ff-443c-a75c-2fe8c4bcb635) for User u1 on /subscriptions/s"
+        );
+        // The facts, the scope and where the record was read stay as the export says.
+        assert_eq!(shown.platform(), recs[0].platform());
+        assert_eq!(shown.subject.target, recs[0].subject.target);
+        assert_eq!(shown.provenance, recs[0].provenance);
+        // An assignment that names its role itself is shown as it is.
+        let cli = r#"[{"id":"/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/a1","name":"a1","principalId":"p1","principalName":"kubelet",
+"roleDefinitionId":"/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/r1","roleDefinitionName":"AcrPull","scope":"/subscriptions/s","type":"Microsoft.Authorization/roleAssignments"}]"#;
+        let (_, recs) = ingest_bytes("rbac.json", cli.as_bytes(), &IngestOptions::default());
+        assert!(with_resolved_role(&recs[0], "AcrPush").is_none());
     }
 }

@@ -20,7 +20,8 @@ use super::super::view::Current;
 use super::super::{Ctx, EvidenceItem, FindingState, Param, ReasonCode, Status};
 use super::{n, standing, unproven};
 use crate::catalog::{Check, Control, Rule};
-use crate::model::{PlatformSetting, Record, RecordKind};
+use crate::ingest::azure_rbac;
+use crate::model::{PlatformFacts, PlatformSetting, Record, RecordKind};
 use chrono::NaiveDate;
 use verdict::{judged_elsewhere, missing_logs, verdict, Join, Verdict};
 
@@ -154,18 +155,32 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
         let Some(facts) = r.platform() else {
             continue;
         };
-        let label = Param::subject(&r.subject);
         if judged_elsewhere(setting, r, &join) {
             continue;
         }
-        match verdict(setting, facts, &join) {
+        let verdict = verdict(setting, facts, &join);
+        if verdict == Verdict::NotApplicable {
+            continue;
+        }
+        // What the rows and the reason show of it: a role assignment naming its role
+        // only by id, with the role a role-definition export gives it. The judgement
+        // (waivers, production scope, freshness) reads the record itself.
+        let resolved = match facts {
+            PlatformFacts::RoleAssignment(a) => join
+                .role_by_definition(a)
+                .and_then(|role| azure_rbac::with_resolved_role(r, &role)),
+            _ => None,
+        };
+        let shown = resolved.as_ref().unwrap_or(r);
+        let label = Param::subject(&shown.subject);
+        match verdict {
             Verdict::NotApplicable => {}
             Verdict::Absent => {
                 absent.push(label);
                 rows.push((
                     3,
                     row(
-                        r,
+                        shown,
                         setting,
                         FindingState::Info,
                         None,
@@ -178,7 +193,13 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
                 unproven_holds.push(r);
                 rows.push((
                     3,
-                    row(r, setting, FindingState::Info, Some(&pointer), says.into()),
+                    row(
+                        shown,
+                        setting,
+                        FindingState::Info,
+                        Some(&pointer),
+                        says.into(),
+                    ),
                 ));
             }
             Verdict::Holds(pointer, says) => {
@@ -186,7 +207,7 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
                 rows.push((
                     4,
                     row(
-                        r,
+                        shown,
                         setting,
                         FindingState::Passed,
                         Some(&pointer),
@@ -196,7 +217,7 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
             }
             Verdict::Fails(pointer, says) => {
                 let (state, due, waiver) = failing(ctx, control, r, i);
-                let mut e = row(r, setting, state, Some(&pointer), says.into());
+                let mut e = row(shown, setting, state, Some(&pointer), says.into());
                 e.due = due;
                 e.waiver = waiver;
                 let rank = match state {

@@ -82,6 +82,12 @@ impl Join {
             .cloned()
     }
 
+    /// The role name a role definition gives an assignment that names its role only by
+    /// id (`None` when it names its own, or no definition resolves it).
+    pub fn role_by_definition(&self, a: &RoleAssignmentFacts) -> Option<Text> {
+        a.role_name.is_none().then(|| self.role(a)).flatten()
+    }
+
     /// Whether a scope covers a registry (a known registry under it, or a registry scope).
     fn covers_registry(&self, scope: &str) -> bool {
         let scope = scope.trim_end_matches('/').to_ascii_lowercase();
