@@ -5,7 +5,20 @@
 
 use super::Text;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::fmt;
+
+/// The registry of names without one (`nginx`, `bitnami/redis`).
+const DOCKER_HUB: &str = "docker.io";
+
+/// `s` in ASCII lowercase, borrowed when it already is.
+fn ascii_lowercase(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
 
 /// A normalised image reference.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -26,60 +39,62 @@ impl ImageRef {
     /// Parse and normalise an image reference as Docker does.
     ///
     /// Returns `None` for strings that cannot be an image reference (empty, spaces, `<NA>`).
+    /// The parts are slices of `input` until they become the reference's texts: one
+    /// allocation per kept part (images are parsed once per event of a runtime log).
     pub fn parse(input: &str) -> Option<ImageRef> {
         let s = input.trim();
         if s.is_empty() || s.contains(char::is_whitespace) || s == "<NA>" || s.starts_with('@') {
             return None;
         }
         let (name_part, digest) = match s.split_once('@') {
-            Some((n, d)) => (n, Some(d.to_string())),
+            Some((n, d)) => (n, Some(d)),
             None => (s, None),
         };
-        if digest.as_deref().is_some_and(|d| !d.contains(':')) {
+        if digest.is_some_and(|d| !d.contains(':')) {
             return None;
         }
         // A tag is after the last ':' that follows the last '/'.
         let last_slash = name_part.rfind('/').map_or(0, |i| i + 1);
-        let (name, tag) = match name_part[last_slash..].rfind(':') {
+        let (name, tag) = match name_part.get(last_slash..).and_then(|n| n.rfind(':')) {
             Some(i) => {
                 let at = last_slash + i;
-                (&name_part[..at], Some(name_part[at + 1..].to_string()))
+                (name_part.get(..at)?, Some(name_part.get(at + 1..)?))
             }
             None => (name_part, None),
         };
-        if name.is_empty() || tag.as_deref() == Some("") {
+        if name.is_empty() || tag == Some("") {
             return None;
         }
         let (registry, repository) = match name.split_once('/') {
             Some((first, rest))
                 if first.contains('.') || first.contains(':') || first == "localhost" =>
             {
-                (first.to_ascii_lowercase(), rest.to_string())
+                (ascii_lowercase(first), rest)
             }
-            _ => ("docker.io".to_string(), name.to_string()),
+            _ => (Cow::Borrowed(DOCKER_HUB), name),
         };
-        let registry = if registry == "index.docker.io" || registry == "registry-1.docker.io" {
-            "docker.io".to_string()
-        } else {
-            registry
+        let registry = match &*registry {
+            "index.docker.io" | "registry-1.docker.io" => Cow::Borrowed(DOCKER_HUB),
+            _ => registry,
         };
-        let repository = if registry == "docker.io" && !repository.contains('/') {
-            format!("library/{repository}")
-        } else {
-            repository
-        };
+        // (An official image's `library/` prefix neither empties its repository nor
+        // ends it with '/', and lowercasing keeps both: checking first is the same.)
         if repository.is_empty() || repository.ends_with('/') {
             return None;
         }
-        let tag = if tag.is_none() && digest.is_none() {
-            Some("latest".to_string())
+        let repository = if registry == DOCKER_HUB && !repository.contains('/') {
+            Text::from(format!("library/{}", ascii_lowercase(repository)))
         } else {
-            tag
+            Text::from(&*ascii_lowercase(repository))
+        };
+        let tag = match (tag, digest) {
+            (None, None) => Some(Text::from("latest")),
+            (tag, _) => tag.map(Text::from),
         };
         Some(ImageRef {
-            registry: registry.into(),
-            repository: repository.to_ascii_lowercase().into(),
-            tag: tag.map(Text::from),
+            registry: Text::from(&*registry),
+            repository,
+            tag,
             digest: digest.map(Text::from),
         })
     }
