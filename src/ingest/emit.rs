@@ -187,7 +187,7 @@ impl Origin {
     pub fn sighting(&self) -> Draft {
         self.draft(
             RecordKind::Sighting,
-            Text::from(SIGHTING),
+            Text::literal(arcstr::literal!(SIGHTING)),
             Outcome::Info,
             Facts::None,
         )
@@ -236,7 +236,7 @@ impl Origin {
     pub fn audit_heartbeat(&self) -> Draft {
         self.draft(
             RecordKind::Heartbeat,
-            Text::from(AUDIT_LOG),
+            Text::literal(arcstr::literal!(AUDIT_LOG)),
             Outcome::Info,
             Facts::None,
         )

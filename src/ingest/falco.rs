@@ -63,13 +63,37 @@ struct OutputFields<'a> {
 }
 
 /// One output field as text: a string, a number, or the first string of an array;
-/// empty strings and `<NA>` are absent.
+/// empty strings and `<NA>` are absent. A number is kept as read and written out only
+/// when its text is asked for (`evt.time` is on every alert and read only as a fallback).
 #[derive(Default)]
-struct Field<'a>(Option<Cow<'a, str>>);
+enum Field<'a> {
+    #[default]
+    Absent,
+    Str(Cow<'a, str>),
+    Int(i64),
+    UInt(u64),
+    Float(f64),
+}
 
 impl<'a> Field<'a> {
-    fn text(&self) -> Option<&str> {
-        self.0.as_deref().filter(|s| !s.is_empty() && *s != "<NA>")
+    fn text(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Field::Absent => None,
+            Field::Str(s) => Some(Cow::Borrowed(&**s)).filter(|s| !s.is_empty() && s != "<NA>"),
+            Field::Int(v) => Some(Cow::Owned(v.to_string())),
+            Field::UInt(v) => Some(Cow::Owned(v.to_string())),
+            Field::Float(v) => Some(Cow::Owned(v.to_string())),
+        }
+    }
+
+    /// The field read as an integer (`evt.time`): `None` when the field is absent,
+    /// `Some(None)` when its text is not an `i64`.
+    fn integer(&self) -> Option<Option<i64>> {
+        match self {
+            Field::Int(v) => Some(Some(*v)),
+            Field::UInt(v) => Some(i64::try_from(*v).ok()),
+            _ => self.text().map(|t| t.parse::<i64>().ok()),
+        }
     }
 }
 
@@ -87,45 +111,45 @@ impl<'de> serde::de::Visitor<'de> for FieldVisitor {
         f.write_str("a string, number or list")
     }
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Field<'de>, E> {
-        Ok(Field(Some(Cow::Borrowed(v))))
+        Ok(Field::Str(Cow::Borrowed(v)))
     }
     fn visit_str<E>(self, v: &str) -> Result<Field<'de>, E> {
-        Ok(Field(Some(Cow::Owned(v.to_string()))))
+        Ok(Field::Str(Cow::Owned(v.to_string())))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Field<'de>, E> {
-        Ok(Field(Some(v.to_string().into())))
+        Ok(Field::Int(v))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Field<'de>, E> {
-        Ok(Field(Some(v.to_string().into())))
+        Ok(Field::UInt(v))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Field<'de>, E> {
-        Ok(Field(Some(v.to_string().into())))
+        Ok(Field::Float(v))
     }
     fn visit_bool<E>(self, _: bool) -> Result<Field<'de>, E> {
-        Ok(Field(None))
+        Ok(Field::Absent)
     }
     fn visit_unit<E>(self) -> Result<Field<'de>, E> {
-        Ok(Field(None))
+        Ok(Field::Absent)
     }
     /// A list field (`proc.aname[2]` style): its first string.
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Field<'de>, A::Error> {
         let first = seq.next_element::<serde_json::Value>()?;
         while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-        Ok(Field(first.and_then(|v| {
-            v.as_str().map(|s| Cow::Owned(s.to_string()))
-        })))
+        Ok(first
+            .and_then(|v| v.as_str().map(|s| Field::Str(Cow::Owned(s.to_string()))))
+            .unwrap_or_default())
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Field<'de>, A::Error> {
         while map
             .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
             .is_some()
         {}
-        Ok(Field(None))
+        Ok(Field::Absent)
     }
 }
 
 fn text(field: &Field<'_>) -> Option<Text> {
-    field.text().map(Text::from)
+    field.text().map(|t| Text::from(&*t))
 }
 
 /// What this format is: the one description `muster formats`, detection hints and
@@ -141,6 +165,10 @@ pub static INFO: FormatInfo = FormatInfo {
 
 /// The format of the records read here.
 pub const FORMAT: Format = Format::of(&INFO);
+
+/// The tool every alert names, and the kind of the pods they are about.
+const TOOL: Text = Text::literal(arcstr::literal!("falco"));
+const POD: Text = Text::literal(arcstr::literal!("Pod"));
 
 impl Ingestor for Falco {
     fn info(&self) -> &'static FormatInfo {
@@ -179,9 +207,9 @@ fn read(raw: RawAlert<'_>, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
     let observed = raw.time.as_deref().and_then(parse_time).or_else(|| {
         fields
             .evt_time
-            .text()
-            .or_else(|| fields.evt_time_iso.text())
-            .and_then(|v| v.parse::<i64>().ok())
+            .integer()
+            .or_else(|| fields.evt_time_iso.integer())
+            .flatten()
             .and_then(from_epoch_nanos)
     });
     if let (None, Some(t)) = (
@@ -191,7 +219,7 @@ fn read(raw: RawAlert<'_>, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
         let line = doc.line_of(ctx, doc.text);
         ctx.unreadable_time(line, format!("{}/time", doc.pointer), t);
     }
-    let origin = ctx.origin(FORMAT).tool("falco").observed(observed);
+    let origin = ctx.origin(FORMAT).tool(TOOL).observed(observed);
     let priority = raw.priority.unwrap_or_default();
     let is_heartbeat = raw.rule.starts_with("Falco internal") && raw.rule.contains("metrics");
     let mut rec = if is_heartbeat {
@@ -212,14 +240,16 @@ fn read(raw: RawAlert<'_>, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
     rec.subject.namespace = text(&fields.namespace);
     rec.subject.name = text(&fields.pod);
     if rec.subject.name.is_some() {
-        rec.subject.kind = Some(Text::from("Pod"));
+        rec.subject.kind = Some(POD);
     }
     rec.subject.container = text(&fields.container);
     rec.subject.image = match fields.image_repository.text() {
-        Some(repo) => {
-            ImageRef::from_parts(repo, fields.image_tag.text(), fields.image_digest.text())
-        }
-        None => fields.image.text().and_then(ImageRef::parse),
+        Some(repo) => ImageRef::from_parts(
+            &repo,
+            fields.image_tag.text().as_deref(),
+            fields.image_digest.text().as_deref(),
+        ),
+        None => fields.image.text().as_deref().and_then(ImageRef::parse),
     };
     rec = rec
         .attr("priority", &*priority)
@@ -228,23 +258,30 @@ fn read(raw: RawAlert<'_>, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
         rec = rec.attr("tags", raw.tags.unwrap_or_default().join(","));
     }
     if let Some(cmd) = fields.cmdline.text() {
-        rec = rec.attr_redacted("cmdline", cmd);
+        rec = rec.attr_redacted("cmdline", &cmd);
     }
     if let Some(user) = fields.user.text() {
-        rec = rec.attr("user", user);
+        rec = rec.attr("user", &*user);
     }
     ctx.emit(rec, &doc.whole());
 }
 
 /// Falco priorities (`Emergency` … `Debug`) on muster's severity scale.
 fn severity_of_priority(priority: &str) -> Severity {
-    match priority.trim().to_ascii_lowercase().as_str() {
-        "emergency" | "alert" | "critical" => Severity::Critical,
-        "error" => Severity::High,
-        "warning" => Severity::Medium,
-        "notice" => Severity::Low,
-        "informational" | "info" | "debug" => Severity::None,
-        _ => Severity::Unknown,
+    let priority = priority.trim();
+    let any = |names: &[&str]| names.iter().any(|n| priority.eq_ignore_ascii_case(n));
+    if any(&["emergency", "alert", "critical"]) {
+        Severity::Critical
+    } else if any(&["error"]) {
+        Severity::High
+    } else if any(&["warning"]) {
+        Severity::Medium
+    } else if any(&["notice"]) {
+        Severity::Low
+    } else if any(&["informational", "info", "debug"]) {
+        Severity::None
+    } else {
+        Severity::Unknown
     }
 }
 

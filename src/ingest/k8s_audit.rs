@@ -356,7 +356,10 @@ pub(super) fn emit_event(
             ctx.unreadable_time(line, format!("{}{field}", at.pointer), text);
         }
     }
-    let origin = ctx.origin(format).tool("kube-apiserver").observed(observed);
+    let origin = ctx
+        .origin(format)
+        .tool(Text::literal(arcstr::literal!("kube-apiserver")))
+        .observed(observed);
     let place = doc.at(at.slice, &at.pointer);
     // The log recorded an event: about its cluster only, so that a day folds to one.
     let mut heartbeat = origin.audit_heartbeat();
@@ -634,7 +637,7 @@ pub(super) fn emit_event(
                 r.subject = Subject {
                     cluster: at.cluster.clone(),
                     namespace: namespace.clone(),
-                    kind: Some(Text::from("Pod")),
+                    kind: Some(Text::literal(arcstr::literal!("Pod"))),
                     name: name.clone(),
                     container: c.name.clone().filter(|n| !n.is_empty()).map(Text::from),
                     image: Some(image),

@@ -263,7 +263,10 @@ impl Ingestor for Tetragon {
             let line = doc.line_of(ctx, doc.text);
             ctx.unreadable_time(line, format!("{}/time", doc.pointer), t);
         }
-        let origin = ctx.origin(FORMAT).tool("tetragon").observed(time);
+        let origin = ctx
+            .origin(FORMAT)
+            .tool(Text::literal(arcstr::literal!("tetragon")))
+            .observed(time);
         let place = doc.whole();
         let pod = process.and_then(|p| p.pod.as_ref());
         let container = pod.and_then(|p| p.container.as_ref());
@@ -272,7 +275,7 @@ impl Ingestor for Tetragon {
             namespace: pod
                 .and_then(|p| non_empty(p.namespace.as_deref()))
                 .map(Text::from),
-            kind: pod.map(|_| Text::from("Pod")),
+            kind: pod.map(|_| Text::literal(arcstr::literal!("Pod"))),
             name: pod
                 .and_then(|p| non_empty(p.name.as_deref()))
                 .map(Text::from),

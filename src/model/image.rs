@@ -88,11 +88,14 @@ impl ImageRef {
             Text::from(&*ascii_lowercase(repository))
         };
         let tag = match (tag, digest) {
-            (None, None) => Some(Text::from("latest")),
+            (None, None) => Some(Text::literal(arcstr::literal!("latest"))),
             (tag, _) => tag.map(Text::from),
         };
         Some(ImageRef {
-            registry: Text::from(&*registry),
+            registry: match registry {
+                Cow::Borrowed(DOCKER_HUB) => Text::literal(arcstr::literal!(DOCKER_HUB)),
+                registry => Text::from(&*registry),
+            },
             repository,
             tag,
             digest: digest.map(Text::from),

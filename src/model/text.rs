@@ -24,6 +24,13 @@ use std::sync::{Arc, Mutex};
 pub struct Text(ArcStr);
 
 impl Text {
+    /// A text made at compile time (`Text::literal(arcstr::literal!("falco"))`): making,
+    /// cloning and dropping it allocate nothing and touch no reference count, which
+    /// matters for the fixed words (tool names, check ids, `Pod`) of every event.
+    pub const fn literal(text: ArcStr) -> Text {
+        Text(text)
+    }
+
     /// The text.
     pub fn as_str(&self) -> &str {
         &self.0
