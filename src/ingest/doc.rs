@@ -18,7 +18,7 @@ pub struct FileCtx<'f> {
     /// The whole decoded text of the file (documents are slices of it).
     text: &'f str,
     line_starts: OnceCell<Vec<usize>>,
-    /// Records produced so far (added only through [`FileCtx::emit`]).
+    /// Records produced so far (added only through [`FileCtx::emit`], events folded).
     records: Vec<Record>,
     /// Diagnostics produced so far.
     pub diagnostics: Diagnostics,
@@ -35,8 +35,6 @@ pub struct FileCtx<'f> {
     /// (compared field by field on lookup: no key is built or cloned per event).
     folds: hashbrown::HashTable<usize>,
     fold_hasher: foldhash::fast::RandomState,
-    /// Records before this index are already folded.
-    folded_upto: usize,
 }
 
 impl<'f> FileCtx<'f> {
@@ -54,7 +52,6 @@ impl<'f> FileCtx<'f> {
             file_text: Text::from(file),
             folds: hashbrown::HashTable::new(),
             fold_hasher: foldhash::fast::RandomState::default(),
-            folded_upto: 0,
         }
     }
 
@@ -68,60 +65,52 @@ impl<'f> FileCtx<'f> {
         (self.records, self.diagnostics)
     }
 
-    /// Keep a finished record (only [`FileCtx::emit`] calls this).
-    pub(super) fn push_record(&mut self, record: Record) {
-        self.records.push(record);
-    }
-
-    /// Fold identical events (same kind, check, outcome, severity and subject on the same
-    /// UTC day) recorded since the last call into one record with a count and a first/last
-    /// time, keeping the first occurrence's message, attributes and provenance as the sample.
-    /// Memory then grows with distinct events per day, not with the number of lines.
-    /// Snapshots and VEX statements never fold: two statements about the same product on
-    /// the same day may say different things, and each must stay as written.
-    pub fn fold_events(&mut self) {
-        if self.folded_upto >= self.records.len() {
+    /// Keep a finished record (only [`FileCtx::emit`] calls this), folding an event
+    /// into the record of an identical one already kept.
+    ///
+    /// Identical events (same kind, check, outcome, severity and subject on the same
+    /// UTC day) make one record with a count and a first/last time, keeping the first
+    /// occurrence's message, attributes and provenance as the sample. Memory then grows
+    /// with distinct events per day, not with the number of lines; folding as each
+    /// event arrives keeps no backlog of unfolded records. Snapshots and VEX statements
+    /// never fold: two statements about the same product on the same day may say
+    /// different things, and each must stay as written.
+    pub(super) fn push_record(&mut self, r: Record) {
+        if r.kind.is_snapshot() || r.kind == RecordKind::Vex {
+            self.records.push(r);
             return;
         }
-        let tail = self.records.split_off(self.folded_upto);
-        for r in tail {
-            if r.kind.is_snapshot() || r.kind == RecordKind::Vex {
-                self.records.push(r);
-                continue;
+        let hash = self.fold_hasher.hash_one(fold_key(&r));
+        let records = &self.records;
+        let found = self
+            .folds
+            .find(hash, |&i| {
+                records.get(i).is_some_and(|k| fold_key(k) == fold_key(&r))
+            })
+            .copied();
+        match found.and_then(|i| self.records.get_mut(i)) {
+            Some(kept) => {
+                let first = [
+                    kept.first_observed_at,
+                    kept.observed_at,
+                    r.first_observed_at,
+                    r.observed_at,
+                ]
+                .into_iter()
+                .flatten()
+                .min();
+                kept.count = kept.count.saturating_add(r.count);
+                kept.observed_at = kept.observed_at.max(r.observed_at);
+                kept.first_observed_at = first.filter(|f| Some(*f) != kept.observed_at);
             }
-            let hash = self.fold_hasher.hash_one(fold_key(&r));
-            let records = &self.records;
-            let found = self
-                .folds
-                .find(hash, |&i| {
-                    records.get(i).is_some_and(|k| fold_key(k) == fold_key(&r))
-                })
-                .copied();
-            match found.and_then(|i| self.records.get_mut(i)) {
-                Some(kept) => {
-                    let first = [
-                        kept.first_observed_at,
-                        kept.observed_at,
-                        r.first_observed_at,
-                        r.observed_at,
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .min();
-                    kept.count = kept.count.saturating_add(r.count);
-                    kept.observed_at = kept.observed_at.max(r.observed_at);
-                    kept.first_observed_at = first.filter(|f| Some(*f) != kept.observed_at);
-                }
-                None => {
-                    let (records, hasher) = (&self.records, &self.fold_hasher);
-                    self.folds.insert_unique(hash, records.len(), |&i| {
-                        records.get(i).map_or(0, |k| hasher.hash_one(fold_key(k)))
-                    });
-                    self.records.push(r);
-                }
+            None => {
+                let (records, hasher) = (&self.records, &self.fold_hasher);
+                self.folds.insert_unique(hash, records.len(), |&i| {
+                    records.get(i).map_or(0, |k| hasher.hash_one(fold_key(k)))
+                });
+                self.records.push(r);
             }
         }
-        self.folded_upto = self.records.len();
     }
 
     /// 1-based line of a byte offset into the file text.

@@ -607,14 +607,13 @@ fn ingest_decoded(
     finish(summary, ctx, formats, opts)
 }
 
-/// Fold the file's events, share its strings and sum up its records.
+/// Share the file's strings (its events are already folded) and sum up its records.
 pub(super) fn finish(
     mut summary: SourceSummary,
-    mut ctx: FileCtx<'_>,
+    ctx: FileCtx<'_>,
     formats: BTreeSet<Format>,
     opts: &IngestOptions,
 ) -> (SourceSummary, Vec<Record>) {
-    ctx.fold_events();
     let (mut records, diagnostics) = ctx.finish();
     records.shrink_to_fit();
     place_clusters(&mut records, opts);

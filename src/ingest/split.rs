@@ -9,9 +9,6 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeSet;
 
-/// JSON Lines files fold their events every this many lines, bounding memory.
-const FOLD_EVERY_LINES: u64 = 8192;
-
 /// Split a file's text into documents: one JSON value, JSON Lines, or concatenated JSON.
 pub fn split_documents(text: &str, ctx: &mut FileCtx<'_>, formats: &mut BTreeSet<Format>) {
     let trimmed = text.trim_start();
@@ -130,9 +127,6 @@ impl JsonLines {
         let t = line.trim();
         if t.is_empty() {
             return;
-        }
-        if lineno % FOLD_EVERY_LINES == 1 {
-            ctx.fold_events();
         }
         if let Some(ingestor) = self.sticky {
             // Only an object can be a line of these formats (a struct would also read
