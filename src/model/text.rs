@@ -335,7 +335,33 @@ pub struct Interner {
     subjects: ShardedSet<Arc<super::Subject>>,
     attrs: ShardedSet<Arc<Attrs>>,
     vulns: ShardedSet<Arc<super::VulnFacts>>,
-    statements: ShardedSet<Arc<super::Statement>>,
+    statements: ShardedSet<PartsShared>,
+}
+
+/// A statement whose parts are already shared (see `Record::share`): its check, title
+/// and subject are then the one copy of their value, so their addresses tell them apart
+/// as well as their contents, and hashing the addresses spares reading the subject's
+/// strings a second time. Equality still compares values: a statement whose parts were
+/// not shared is at worst kept twice, never confused with another.
+#[derive(Clone)]
+struct PartsShared(Arc<super::Statement>);
+
+impl PartialEq for PartsShared {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for PartsShared {}
+
+impl std::hash::Hash for PartsShared {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let s = &*self.0;
+        s.format.hash(state);
+        std::ptr::hash(s.check.as_ptr(), state);
+        std::ptr::hash(s.title.as_ptr(), state);
+        std::ptr::hash(Arc::as_ptr(&s.subject.0), state);
+    }
 }
 
 impl Default for Interner {
@@ -407,10 +433,13 @@ impl Interner {
         });
     }
 
-    /// Replace a record's statement by the shared copy of an equal one (its parts
-    /// already shared, see `Record::share`).
+    /// Replace a record's statement by the shared copy of an equal one. Its parts
+    /// must already be shared (`Record::share` does that first): statements are found
+    /// by the addresses of their shared check, title and subject.
     pub fn share_statement(&self, statement: &mut Arc<super::Statement>) {
-        self.statements.share(statement, |_| {});
+        let mut key = PartsShared(Arc::clone(statement));
+        self.statements.share(&mut key, |_| {});
+        *statement = key.0;
     }
 
     /// Distinct strings held.
