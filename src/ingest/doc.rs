@@ -31,9 +31,10 @@ pub struct FileCtx<'f> {
     pub memo: Option<std::sync::Arc<super::memo::CleanMemo>>,
     /// The file as shown to users, once for all its records' provenance.
     pub(super) file_text: Text,
-    /// Indices of the records that hold each folded event, by the hash of its fold key
-    /// (compared field by field on lookup: no key is built or cloned per event).
-    folds: hashbrown::HashTable<usize>,
+    /// The hash of each folded event's key and the index of the record that holds it
+    /// (keys are compared field by field on lookup: no key is built or cloned per
+    /// event; the hash is kept so that growing the table reads no record again).
+    folds: hashbrown::HashTable<(u64, usize)>,
     fold_hasher: foldhash::fast::RandomState,
 }
 
@@ -84,10 +85,10 @@ impl<'f> FileCtx<'f> {
         let records = &self.records;
         let found = self
             .folds
-            .find(hash, |&i| {
+            .find(hash, |&(_, i)| {
                 records.get(i).is_some_and(|k| fold_key(k) == fold_key(&r))
             })
-            .copied();
+            .map(|&(_, i)| i);
         match found.and_then(|i| self.records.get_mut(i)) {
             Some(kept) => {
                 let first = [
@@ -104,10 +105,8 @@ impl<'f> FileCtx<'f> {
                 kept.first_observed_at = first.filter(|f| Some(*f) != kept.observed_at);
             }
             None => {
-                let (records, hasher) = (&self.records, &self.fold_hasher);
-                self.folds.insert_unique(hash, records.len(), |&i| {
-                    records.get(i).map_or(0, |k| hasher.hash_one(fold_key(k)))
-                });
+                let at = self.records.len();
+                self.folds.insert_unique(hash, (hash, at), |&(h, _)| h);
                 self.records.push(r);
             }
         }
