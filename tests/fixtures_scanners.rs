@@ -26,6 +26,23 @@ fn counts(recs: &[Record]) -> BTreeMap<&'static str, usize> {
     m
 }
 
+/// A Trivy report listing only its failures (the default): `count` configuration
+/// scans, none saying which checks it ran (the families of its targets decide).
+fn assert_config_scans_list_no_checks(recs: &[Record], count: usize) {
+    let config: Vec<&Record> = recs
+        .iter()
+        .filter(|r| r.scan_class() == Some(muster::model::ScanClass::Configuration))
+        .collect();
+    assert_eq!(config.len(), count);
+    for r in config {
+        let MFacts::Scan { ran, families, .. } = &r.facts else {
+            panic!("a scan record without scan facts");
+        };
+        assert!(ran.is_none(), "{ran:?}");
+        assert!(!families.is_empty());
+    }
+}
+
 /// Ingest one fixture; assert its format, record counts by kind and that it is clean.
 fn check(dir: &Path, file: &str, format: Format, expected: &[(&str, usize)]) -> Vec<Record> {
     let bytes = std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -103,6 +120,9 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     let m = first(&recs, RecordKind::Misconfiguration);
     assert_eq!(m.check, "DS-0002");
     assert!(m.has_id("DS002"));
+    // It lists its failure alone (MisconfSummary counts 22 passes it does not list):
+    // one configuration scan, whose families decide what its silence proves.
+    assert_config_scans_list_no_checks(&recs, 1);
 
     let recs = check(
         &dir,

@@ -68,6 +68,7 @@ mod tree;
 pub mod trivy;
 pub mod trivy_compliance;
 pub mod trivy_k8s;
+mod trivy_listing;
 pub mod trivy_operator;
 mod trivy_results;
 mod util;

@@ -4,9 +4,12 @@
 //! One record per vulnerability, misconfiguration and secret of every `Results[]` entry
 //! (see `trivy_results`), plus one `scan` record per scan class the report shows was
 //! performed (`vulnerability-scan`, `config-scan`, `secret-scan`) carrying the image's
-//! OS, end-of-life flag, build time and source repository.
+//! OS, end-of-life flag, build time and source repository. A report that lists its
+//! passing checks too (`--include-non-failures`) has one `config-scan` per configuration
+//! target instead, carrying the checks that target ran (see `trivy_listing`).
 
 use super::lax::{Lax, LaxTime};
+use super::trivy_listing::ConfigTargets;
 use super::trivy_results::{
     emit_result, image_facts, image_from_meta, image_from_target, os_facts_from_target, scan,
     tool_name, with_source_labels, Classes, RawMetadata, RawResult,
@@ -119,18 +122,23 @@ fn report<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         ..Subject::default()
     };
     let mut classes = Classes::default();
+    let mut config = ConfigTargets::default();
     for (i, raw) in rep.results.iter().flatten().enumerate() {
         let ptr = format!("/Results/{i}");
         let Some(res) = doc.parse_raw::<RawResult<'a>>(ctx, raw, &ptr) else {
             continue;
         };
-        classes.merge(res.classes());
+        let these = res.classes();
+        classes.merge(these);
         let subject = Subject {
             target: res.target().map(Text::from),
             ..base.clone()
         };
-        let seen = emit_result(doc, ctx, &res, &ptr, &origin, &subject);
-        classes.families = classes.families.union(seen);
+        let listed = emit_result(doc, ctx, &res, &ptr, &origin, &subject);
+        classes.families = classes.families.union(listed.families());
+        if these.config {
+            config.add(subject, these.families, listed, doc.at(raw.get(), &ptr));
+        }
     }
     let artifact = rep.artifact_name.0.unwrap_or_default();
     let scan_subject = Subject {
@@ -139,41 +147,58 @@ fn report<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         ..base
     };
     let facts = meta.as_ref().map(image_facts).unwrap_or_default();
-    emit_scans(doc, ctx, &origin, classes, &scan_subject, &facts, |d| {
-        let d = d.attr("artifact", artifact.as_str()).attr(
-            "artifact_type",
-            rep.artifact_type.as_deref().unwrap_or_default(),
-        );
-        match &meta {
-            Some(meta) => with_source_labels(d, meta),
-            None => d,
-        }
-    });
+    emit_scans(
+        doc,
+        ctx,
+        &origin,
+        classes,
+        &config,
+        &scan_subject,
+        &facts,
+        |d| {
+            let d = d.attr("artifact", artifact.as_str()).attr(
+                "artifact_type",
+                rep.artifact_type.as_deref().unwrap_or_default(),
+            );
+            match &meta {
+                Some(meta) => with_source_labels(d, meta),
+                None => d,
+            }
+        },
+    );
 }
 
 /// One `scan` record per class the results show was performed, with what the scan
-/// learnt about the image.
+/// learnt about the image; for configuration, one per target when the report lists
+/// every check each target ran (`config`).
+#[allow(clippy::too_many_arguments)]
 fn emit_scans(
     doc: &Doc<'_>,
     ctx: &mut FileCtx<'_>,
     origin: &Origin,
     classes: Classes,
+    config: &ConfigTargets<'_>,
     subject: &Subject,
     facts: &ImageFacts,
     extra: impl Fn(Draft) -> Draft,
 ) {
+    let draft = |class| {
+        extra(
+            scan(origin, class)
+                .image_facts(facts.clone())
+                .families(classes.families)
+                .numbering(CheckNumbering::Trivy),
+        )
+    };
     for (on, class) in [
         (classes.vuln, ScanClass::Vulnerability),
         (classes.config, ScanClass::Configuration),
         (classes.secret, ScanClass::Secret),
     ] {
-        if on {
-            let mut d = extra(
-                scan(origin, class)
-                    .image_facts(facts.clone())
-                    .families(classes.families)
-                    .numbering(CheckNumbering::Trivy),
-            );
+        if class == ScanClass::Configuration && config.list_every_check() {
+            config.emit_per_target(ctx, || draft(class));
+        } else if on {
+            let mut d = draft(class);
             d.subject = subject.clone().into();
             ctx.emit(d, &doc.whole());
         }
@@ -187,13 +212,15 @@ fn legacy<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
     };
     let origin = ctx.origin(FORMAT).tool("trivy");
     let mut classes = Classes::default();
+    let mut config = ConfigTargets::default();
     let mut first_image = None;
     for (i, raw) in items.iter().enumerate() {
         let ptr = format!("/{i}");
         let Some(res) = doc.parse_raw::<RawResult<'a>>(ctx, raw, &ptr) else {
             continue;
         };
-        classes.merge(res.classes());
+        let these = res.classes();
+        classes.merge(these);
         let target = res.target();
         let image = target.as_deref().and_then(image_from_target);
         if first_image.is_none() {
@@ -204,8 +231,11 @@ fn legacy<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             target: target.map(Text::from),
             ..Subject::default()
         };
-        let seen = emit_result(doc, ctx, &res, &ptr, &origin, &subject);
-        classes.families = classes.families.union(seen);
+        let listed = emit_result(doc, ctx, &res, &ptr, &origin, &subject);
+        classes.families = classes.families.union(listed.families());
+        if these.config {
+            config.add(subject, these.families, listed, doc.at(raw.get(), &ptr));
+        }
     }
     let subject = Subject {
         image: first_image,
@@ -217,7 +247,7 @@ fn legacy<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         .and_then(|r| r.target)
         .map(|t| os_facts_from_target(&t))
         .unwrap_or_default();
-    emit_scans(doc, ctx, &origin, classes, &subject, &facts, |d| d);
+    emit_scans(doc, ctx, &origin, classes, &config, &subject, &facts, |d| d);
 }
 
 #[cfg(test)]
@@ -225,7 +255,9 @@ fn legacy<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Outcome, Record, RecordKind, ScanClass, Severity};
+    use crate::model::{
+        ConfigFamily, Facts, Outcome, RanChecks, Record, RecordKind, ScanClass, Severity,
+    };
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("t.json", text.as_bytes(), &IngestOptions::default())
@@ -233,6 +265,15 @@ mod tests {
 
     fn of(recs: &[Record], kind: RecordKind) -> Vec<&Record> {
         recs.iter().filter(|r| r.kind == kind).collect()
+    }
+
+    /// The checks a scan record says it ran (`None`: it does not say, and its families
+    /// decide).
+    fn ran(r: &Record) -> Option<&RanChecks> {
+        match &r.facts {
+            Facts::Scan { ran, .. } => ran.as_deref(),
+            _ => None,
+        }
     }
 
     const IMAGE: &str = r#"{
@@ -356,6 +397,21 @@ mod tests {
         assert_eq!(scans[1].scan_class(), Some(ScanClass::Configuration));
         assert_eq!(scans[2].scan_class(), Some(ScanClass::Secret));
         assert!(scan.subject.image.is_some());
+        // It lists a pass (DS-0026): the Dockerfile ran the checks it lists, under
+        // every spelling, and not the one it excepted.
+        let config = scans[1];
+        assert_eq!(config.subject.target.as_deref(), Some("Dockerfile"));
+        assert!(config.subject.image.is_some());
+        assert!(config.image_facts().is_some());
+        let listed = ran(config).unwrap();
+        for id in ["DS-0002", "DS002", "AVD-DS-0002", "DS-0026", "DS026"] {
+            assert!(listed.any(|x| x == id), "{id}");
+        }
+        assert!(
+            !listed.any(|x| x.contains("KSV")),
+            "an excepted check was not run"
+        );
+        assert!(ran(scans[0]).is_none() && ran(scans[2]).is_none());
         assert_eq!(recs.len(), 3 + 3 + 1 + 3);
     }
 
@@ -380,10 +436,77 @@ mod tests {
         assert_eq!(scans[0].check, "config-scan");
         assert_eq!(scans[0].subject.target.as_deref(), Some("."));
         assert!(
+            ran(scans[0]).is_none(),
+            "failures alone: its families decide"
+        );
+        assert!(
             scans[0].image_facts().is_none(),
             "a zero build time is no build time"
         );
         assert!(recs.iter().all(|r| r.observed_at.is_none()));
+    }
+
+    #[test]
+    fn a_report_listing_passes_has_one_config_scan_per_target_with_the_checks_it_ran() {
+        let text = r#"{"SchemaVersion": 2, "CreatedAt": "2026-11-19T06:00:00Z",
+          "ArtifactName": "app", "ArtifactType": "repository",
+          "Results": [
+            {"Target": "Dockerfile", "Class": "config", "Type": "dockerfile",
+             "MisconfSummary": {"Successes": 1, "Failures": 0},
+             "Misconfigurations": [{"ID": "DS-0002", "Severity": "HIGH", "Status": "PASS"}]},
+            {"Target": "deploy/web.yaml", "Class": "config", "Type": "kubernetes",
+             "MisconfSummary": {"Successes": 0, "Failures": 1},
+             "Misconfigurations": [{"ID": "KSV014", "AVDID": "AVD-KSV-0014", "Severity": "LOW", "Status": "FAIL"}]},
+            {"Target": "deploy/empty.yaml", "Class": "config", "Type": "kubernetes"},
+            {"Target": "go.sum", "Class": "lang-pkgs", "Type": "gomod", "Vulnerabilities": null}
+          ]}"#;
+        let (s, recs) = ingest(text);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let scans = of(&recs, RecordKind::Scan);
+        let configs: Vec<&Record> = scans
+            .iter()
+            .copied()
+            .filter(|r| r.scan_class() == Some(ScanClass::Configuration))
+            .collect();
+        let targets: Vec<Option<&str>> = configs
+            .iter()
+            .map(|r| r.subject.target.as_deref())
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                Some("Dockerfile"),
+                Some("deploy/web.yaml"),
+                Some("deploy/empty.yaml")
+            ]
+        );
+        assert!(configs.iter().all(|r| r.attrs["artifact"] == "app"));
+        assert_eq!(configs[0].provenance.pointer.as_deref(), Some("/Results/0"));
+        // The Dockerfile ran DS-0002 and no other check, Dockerfile or not.
+        let dockerfile = ran(configs[0]).unwrap();
+        assert!(dockerfile.any(|x| x == "DS002"));
+        assert!(!dockerfile.any(|x| x.starts_with("KSV")));
+        // In the same report, a manifest listing only a failure ran only that check:
+        // the flag that lists passes holds for every target.
+        let web = ran(configs[1]).unwrap();
+        assert!(web.any(|x| x == "KSV-0014") && web.any(|x| x == "AVD-KSV-0014"));
+        assert!(!web.any(|x| x == "KSV-0020"));
+        // A manifest that lists nothing ran nothing.
+        assert!(!ran(configs[2]).unwrap().any(|_| true));
+        // Each target keeps the families of its own kind.
+        let families = |r: &Record| match &r.facts {
+            Facts::Scan { families, .. } => *families,
+            _ => Default::default(),
+        };
+        assert!(families(configs[0]).contains(ConfigFamily::Dockerfile));
+        assert!(!families(configs[0]).contains(ConfigFamily::Kubernetes));
+        assert!(families(configs[1]).contains(ConfigFamily::Kubernetes));
+        assert!(!families(configs[1]).contains(ConfigFamily::Dockerfile));
+        let vuln = scans
+            .iter()
+            .filter(|r| r.scan_class() == Some(ScanClass::Vulnerability))
+            .count();
+        assert_eq!(vuln, 1, "one vulnerability scan for the report");
     }
 
     #[test]

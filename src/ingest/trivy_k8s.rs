@@ -249,8 +249,8 @@ fn resource<'a>(
             target: target.map(Text::from),
             ..workload.clone()
         };
-        let seen = emit_result(doc, ctx, r, rptr, origin, &subject);
-        state.classes.families = state.classes.families.union(seen);
+        let listed = emit_result(doc, ctx, r, rptr, origin, &subject);
+        state.classes.families = state.classes.families.union(listed.families());
     }
     // One sighting per workload × image.
     for (img, _) in &images {

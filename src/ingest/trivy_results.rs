@@ -6,6 +6,7 @@
 //! Each finding becomes one record; a finding that does not parse costs one diagnostic.
 //! Secret values (`Match`, `Code.Lines`) are never read into a record: only a fingerprint.
 
+use super::trivy_listing::Listed;
 use super::util::parse_time;
 use super::{Doc, Draft, FileCtx, Origin};
 use crate::diag::Code;
@@ -239,7 +240,7 @@ pub(super) fn severity(word: Option<&str>) -> Severity {
 }
 
 /// Emit the records of one result. `subject` already names the target and image.
-/// Returns the configuration check families of the misconfigurations it reported.
+/// Returns what its misconfigurations say about the checks it ran.
 pub(super) fn emit_result<'a>(
     doc: &Doc<'a>,
     ctx: &mut FileCtx<'_>,
@@ -247,8 +248,8 @@ pub(super) fn emit_result<'a>(
     pointer: &str,
     origin: &Origin,
     subject: &Subject,
-) -> ConfigFamilies {
-    let mut families = ConfigFamilies::default();
+) -> Listed {
+    let mut listed = Listed::default();
     for (i, raw) in res.vulnerabilities.iter().flatten().enumerate() {
         let ptr = format!("{pointer}/Vulnerabilities/{i}");
         if let Some(v) = doc.parse_raw::<RawVuln>(ctx, raw, &ptr) {
@@ -258,9 +259,7 @@ pub(super) fn emit_result<'a>(
     for (i, raw) in res.misconfigurations.iter().flatten().enumerate() {
         let ptr = format!("{pointer}/Misconfigurations/{i}");
         if let Some(m) = doc.parse_raw::<RawMisconf>(ctx, raw, &ptr) {
-            if let Some(f) = misconfiguration(doc, ctx, m, raw, &ptr, origin, subject) {
-                families = families.with(f);
-            }
+            misconfiguration(doc, ctx, m, raw, &ptr, origin, subject, &mut listed);
         }
     }
     for (i, raw) in res.secrets.iter().flatten().enumerate() {
@@ -269,7 +268,7 @@ pub(super) fn emit_result<'a>(
             secret(doc, ctx, s, raw, &ptr, origin, subject);
         }
     }
-    families
+    listed
 }
 
 fn missing_id(doc: &Doc<'_>, ctx: &mut FileCtx<'_>, raw: &RawValue, ptr: &str, what: &str) {
@@ -323,6 +322,7 @@ fn vulnerability(
     ctx.emit(d, &doc.at(raw.get(), ptr));
 }
 
+#[allow(clippy::too_many_arguments)]
 fn misconfiguration(
     doc: &Doc<'_>,
     ctx: &mut FileCtx<'_>,
@@ -331,18 +331,20 @@ fn misconfiguration(
     ptr: &str,
     origin: &Origin,
     subject: &Subject,
-) -> Option<ConfigFamily> {
+    listed: &mut Listed,
+) {
     let Some((check, aliases)) = check_id_of(m.id.as_deref(), m.avd_id.as_deref()) else {
         missing_id(doc, ctx, raw, ptr, "misconfiguration");
-        return None;
+        return;
     };
-    let family = ConfigFamily::of_check(&check);
+    let outcome = misconf_outcome(m.status.as_deref());
+    listed.note(&check, &aliases, outcome);
     let (resource, line) = m
         .cause
         .map(|c| (c.resource.unwrap_or_default(), c.start_line))
         .unwrap_or_default();
     let mut d = origin
-        .misconfiguration(check, misconf_outcome(m.status.as_deref()))
+        .misconfiguration(check, outcome)
         .severity(severity(m.severity.as_deref()))
         .title(m.title.as_deref().unwrap_or_default())
         .message(
@@ -360,7 +362,6 @@ fn misconfiguration(
     d.aliases = aliases.into_iter().map(Text::from).collect();
     d.subject = subject.clone().into();
     ctx.emit(d, &doc.at(raw.get(), ptr));
-    family
 }
 
 /// `PASS` → pass, `FAIL` (or missing) → fail, `EXCEPTION` → skip.
