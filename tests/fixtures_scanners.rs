@@ -164,6 +164,7 @@ fn scanner_fixtures_parse_with_the_expected_counts() {
     );
     assert_eq!(v.subject.name.as_deref(), Some("redis-follower"));
     assert!(v.subject.image.is_some());
+    assert_config_scans_list_no_checks(&recs, 1);
 
     check(
         &dir,

@@ -6,7 +6,13 @@
 //! the image named by the OS-package target or by `Metadata` (an object in v0.47–v0.56,
 //! an array in v0.57+). Each workload × image also yields a `sighting` record (`running`),
 //! each scanned image a `vulnerability-scan` record. The report has no timestamp.
+//!
+//! The report's `config-scan` is about the cluster and ran every family its resources'
+//! kinds call for; a report that lists passing checks too (`--include-non-failures`)
+//! has one `config-scan` per resource instead, carrying the checks it ran on that
+//! resource (see `trivy_listing`).
 
+use super::trivy_listing::ConfigTargets;
 use super::trivy_results::{
     emit_result, image_facts, image_from_meta, image_from_target, os_facts_from_target, scan,
     with_source_labels, Classes, RawMetadata, RawResult,
@@ -81,12 +87,14 @@ impl Ingestor for TrivyK8s {
 }
 
 /// State shared by all resources of one report.
-struct Report {
+struct Report<'a> {
     cluster: Option<String>,
     /// `workload label|image key` of the sightings already emitted.
     sightings: BTreeSet<String>,
     scanned: BTreeSet<String>,
     classes: Classes,
+    /// The configuration results of every resource, with the checks they list.
+    config: ConfigTargets<'a>,
 }
 
 fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
@@ -98,6 +106,7 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         sightings: BTreeSet::new(),
         scanned: BTreeSet::new(),
         classes: Classes::default(),
+        config: ConfigTargets::default(),
     };
     let origin = ctx.origin(FORMAT).tool("trivy");
     for (list, name) in [
@@ -120,10 +129,15 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
         (state.classes.config, ScanClass::Configuration),
         (state.classes.secret, ScanClass::Secret),
     ] {
-        if on {
-            let mut d = scan(&origin, class)
+        let draft = || {
+            scan(&origin, class)
                 .families(state.classes.families)
-                .numbering(CheckNumbering::Trivy);
+                .numbering(CheckNumbering::Trivy)
+        };
+        if class == ScanClass::Configuration && state.config.list_every_check() {
+            state.config.emit_per_target(ctx, draft);
+        } else if on {
+            let mut d = draft();
             d.subject = cluster_subject.clone().into();
             ctx.emit(d, &doc.whole());
         }
@@ -167,7 +181,7 @@ fn resource<'a>(
     raw: &'a RawValue,
     ptr: &str,
     origin: &Origin,
-    state: &mut Report,
+    state: &mut Report<'a>,
 ) {
     let nonempty = |s: &Option<String>| s.clone().filter(|v| !v.trim().is_empty());
     let workload = Subject {
@@ -193,9 +207,9 @@ fn resource<'a>(
         }
     }
     let mut results = Vec::new();
-    for (i, raw) in res.results.iter().flatten().enumerate() {
+    for (i, rraw) in res.results.iter().flatten().enumerate() {
         let rptr = format!("{ptr}/Results/{i}");
-        if let Some(r) = doc.parse_raw::<RawResult<'a>>(ctx, raw, &rptr) {
+        if let Some(r) = doc.parse_raw::<RawResult<'a>>(ctx, rraw, &rptr) {
             if r.class.as_deref() == Some("os-pkgs") || r.class.is_none() {
                 if let Some(img) = r.target.as_deref().and_then(image_from_target) {
                     if !images.iter().any(|(i, _)| same_image(i, &img)) {
@@ -203,7 +217,7 @@ fn resource<'a>(
                     }
                 }
             }
-            results.push((rptr, r));
+            results.push((rptr, *rraw, r));
         }
     }
     let known: Vec<ImageRef> = images.iter().map(|(i, _)| i.clone()).collect();
@@ -213,7 +227,7 @@ fn resource<'a>(
     };
     let mut vuln_images: Vec<(ImageRef, Option<String>)> = Vec::new();
     let mut workload_scanned = false;
-    for (rptr, r) in &results {
+    for (rptr, rraw, r) in &results {
         let classes = r.classes();
         state.classes.config |= classes.config;
         state.classes.families = state.classes.families.union(classes.families);
@@ -251,6 +265,10 @@ fn resource<'a>(
         };
         let listed = emit_result(doc, ctx, r, rptr, origin, &subject);
         state.classes.families = state.classes.families.union(listed.families());
+        if classes.config {
+            let place = doc.at(rraw.get(), rptr);
+            state.config.add(subject, classes.families, listed, place);
+        }
     }
     // One sighting per workload × image.
     for (img, _) in &images {
@@ -311,7 +329,7 @@ fn resource<'a>(
 mod tests {
     use crate::ingest::source::ingest_bytes;
     use crate::ingest::IngestOptions;
-    use crate::model::{Outcome, Record, RecordKind, ScanClass};
+    use crate::model::{Facts, Outcome, RanChecks, Record, RecordKind, ScanClass};
 
     fn ingest(text: &str) -> (crate::ingest::SourceSummary, Vec<Record>) {
         ingest_bytes("k.json", text.as_bytes(), &IngestOptions::default())
@@ -319,6 +337,22 @@ mod tests {
 
     fn of(recs: &[Record], kind: RecordKind) -> Vec<&Record> {
         recs.iter().filter(|r| r.kind == kind).collect()
+    }
+
+    /// The configuration scans of a report.
+    fn config_scans(recs: &[Record]) -> Vec<&Record> {
+        of(recs, RecordKind::Scan)
+            .into_iter()
+            .filter(|r| r.scan_class() == Some(ScanClass::Configuration))
+            .collect()
+    }
+
+    /// The checks a scan record says it ran (`None`: its families decide).
+    fn ran(r: &Record) -> Option<&RanChecks> {
+        match &r.facts {
+            Facts::Scan { ran, .. } => ran.as_deref(),
+            _ => None,
+        }
     }
 
     #[test]
@@ -375,6 +409,10 @@ mod tests {
             .map(|r| r.check.as_str())
             .collect();
         assert_eq!(scans, ["vulnerability-scan", "config-scan"]);
+        // Failures alone: one scan of the cluster, whose families decide.
+        let config = config_scans(&recs);
+        assert_eq!(config.len(), 1);
+        assert!(config[0].subject.name.is_none() && ran(config[0]).is_none());
         let vs = of(&recs, RecordKind::Scan)[0];
         assert_eq!(vs.scan_class(), Some(ScanClass::Vulnerability));
         let image = vs.image_facts().unwrap();
@@ -440,6 +478,36 @@ mod tests {
         assert_eq!(of(&recs, RecordKind::Sighting).len(), 2);
         assert_eq!(of(&recs, RecordKind::Scan).len(), 2);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+    }
+
+    #[test]
+    fn a_report_listing_passes_has_one_config_scan_per_resource_with_the_checks_it_ran() {
+        let text = r#"{"ClusterName": "aks-prod-weu", "Resources": [
+  {"Namespace": "shop", "Kind": "Deployment", "Name": "cart",
+   "Results": [{"Target": "Deployment/cart", "Class": "config", "Type": "kubernetes",
+     "Misconfigurations": [{"ID": "KSV017", "AVDID": "AVD-KSV-0017", "Severity": "HIGH", "Status": "PASS"}]}]},
+  {"Namespace": "shop", "Kind": "Deployment", "Name": "web",
+   "Results": [{"Target": "Deployment/web", "Class": "config", "Type": "kubernetes",
+     "Misconfigurations": [{"ID": "KSV014", "AVDID": "AVD-KSV-0014", "Severity": "LOW", "Status": "FAIL"}]}]}
+]}"#;
+        let (s, recs) = ingest(text);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let config = config_scans(&recs);
+        let names: Vec<Option<&str>> = config.iter().map(|r| r.subject.name.as_deref()).collect();
+        assert_eq!(names, [Some("cart"), Some("web")]);
+        assert_eq!(config[0].subject.cluster.as_deref(), Some("aks-prod-weu"));
+        assert_eq!(config[0].subject.namespace.as_deref(), Some("shop"));
+        assert_eq!(config[0].subject.target.as_deref(), Some("Deployment/cart"));
+        assert_eq!(
+            config[1].provenance.pointer.as_deref(),
+            Some("/Resources/1/Results/0")
+        );
+        let cart = ran(config[0]).unwrap();
+        assert!(cart.any(|x| x == "KSV-0017") && cart.any(|x| x == "KSV017"));
+        assert!(!cart.any(|x| x == "KSV-0014"), "another resource's check");
+        // The same report lists passes: a resource listing only a failure ran only it.
+        let web = ran(config[1]).unwrap();
+        assert!(web.any(|x| x == "KSV-0014") && !web.any(|x| x == "KSV-0017"));
     }
 
     #[test]
