@@ -296,9 +296,10 @@ impl<'de> Deserialize<'de> for ConfigFamilies {
 }
 
 /// The check ids a configuration scan says it ran, because it listed its passing
-/// checks as well as its failures (trivy-operator with every check recorded). Such a
-/// scan ran exactly these: a check it does not list was not run, so its silence about
-/// that check proves nothing, whatever the family of the audited object.
+/// checks as well as its failures (trivy-operator with every check recorded, Trivy
+/// with `--include-non-failures`, one target at a time). Such a scan ran exactly
+/// these: a check it does not list was not run, so its silence about that check
+/// proves nothing, whatever the family of the audited object.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct RanChecks(Vec<Text>);
