@@ -10,6 +10,7 @@ use super::{rules, vex, ControlJudgement, Ctx, Finding, FindingState, Param, Vex
 use crate::catalog::{Catalog, Check, Control};
 use crate::model::{Channel, Interner, Outcome, Record, RecordKind, Severity, Subject, Text};
 use chrono::{DateTime, NaiveDate, Utc};
+use rayon::prelude::*;
 use std::collections::BTreeSet;
 
 /// What a history point counts of one finding (see `timeline::point`).
@@ -211,16 +212,24 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Finding
     // Findings share their texts with the records and with each other (subjects,
     // teams, formats and control ids repeat across findings).
     let shared = Interner::default();
-    let tracked = ctx.tracked_findings();
-    // At most one finding per tracked key: room for all at once, rather than growing by
+    // Findings are independent of each other: they are described in parallel, a chunk
+    // of keys at a time (each thread with its own list of a finding's records), and
+    // moved in key order into room for all at once, rather than a buffer grown by
     // doubling (which holds the old and the new buffer together, ~680 B a finding).
-    let mut out = Vec::with_capacity(tracked.size_hint().0);
-    let mut seen = Vec::new();
-    for (key, members) in tracked {
-        if seen_by(ctx, members, &mut seen) {
-            let key = key.cloned().unwrap_or_default();
-            out.extend(finding(ctx, &checks, current, &shared, key, &seen));
-        }
+    let tracked: Vec<(Option<&Text>, &[u32])> = ctx.tracked_findings().collect();
+    let mut out: Vec<Finding> = Vec::with_capacity(tracked.len());
+    for chunk in tracked.chunks(TRACK_CHUNK) {
+        let described: Vec<Option<Finding>> = chunk
+            .par_iter()
+            .map_init(Vec::new, |seen, &(key, members)| {
+                if !seen_by(ctx, members, seen) {
+                    return None;
+                }
+                let key = key.cloned().unwrap_or_default();
+                finding(ctx, &checks, current, &shared, key, seen)
+            })
+            .collect();
+        out.extend(described.into_iter().flatten());
     }
     out.sort_by(|a, b| {
         (a.state, a.due, std::cmp::Reverse(a.severity), &a.key).cmp(&(
@@ -233,32 +242,36 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Finding
     out
 }
 
+/// Keys per parallel chunk in [`track`]: large enough to share out, small enough that
+/// a chunk's findings (~680 B each) are a small fraction of all of them.
+const TRACK_CHUNK: usize = 4096;
+
 /// What a history point counts of every finding as of `ctx.at` (the findings
 /// [`track`] would return, in no particular order, without describing them).
 pub fn counted(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Counted> {
     let checks = Checks::new(catalog);
-    let mut out = Vec::new();
-    let mut seen = Vec::new();
-    for (_, members) in ctx.tracked_findings() {
-        if !seen_by(ctx, members, &mut seen) {
-            continue;
-        }
-        let Some(life) = life(ctx, &checks, current, &seen) else {
-            continue;
-        };
-        out.push(Counted {
-            state: life.state,
-            severity: severity(ctx, &seen, life.record),
-            first_seen: ctx.first_seen(life.latest),
-            fixed_on: life.fixed_on,
-            earlier_fixes: ctx
-                .earlier_episodes(life.latest)
-                .into_iter()
-                .map(|e| e.fixed_on)
-                .collect(),
-        });
-    }
-    out
+    let tracked: Vec<&[u32]> = ctx.tracked_findings().map(|(_, m)| m).collect();
+    tracked
+        .par_iter()
+        .map_init(Vec::new, |seen, members| {
+            if !seen_by(ctx, members, seen) {
+                return None;
+            }
+            let life = life(ctx, &checks, current, seen)?;
+            Some(Counted {
+                state: life.state,
+                severity: severity(ctx, seen, life.record),
+                first_seen: ctx.first_seen(life.latest),
+                fixed_on: life.fixed_on,
+                earlier_fixes: ctx
+                    .earlier_episodes(life.latest)
+                    .into_iter()
+                    .map(|e| e.fixed_on)
+                    .collect(),
+            })
+        })
+        .flatten()
+        .collect()
 }
 
 /// Put into `seen` the records of one finding observed by `ctx.at` (undated ones
