@@ -39,7 +39,7 @@ pub struct ReportJson<'a> {
     history: &'a [crate::evaluate::HistoryPoint],
     /// Each distinct (kind, check, title) once.
     checks: Vec<CheckJson<'a>>,
-    findings: Vec<FindingJson<'a>>,
+    findings: Findings<'a>,
     images: &'a [crate::evaluate::ImageSummary],
     teams: &'a [crate::evaluate::TeamSummary],
     waivers: &'a [crate::evaluate::WaiverState],
@@ -127,21 +127,9 @@ struct ProvenanceJson<'a> {
 impl<'a> ReportJson<'a> {
     /// The document for `report`.
     pub fn new(report: &'a Report, site: &'a crate::config::Site, catalog_digest: &'a str) -> Self {
-        let images: HashMap<&ImageRef, usize> = report
-            .images
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (&s.image, i))
-            .collect();
-        let sources: HashMap<&str, usize> = report
-            .sources
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.path.as_str(), i))
-            .collect();
         let mut checks: Vec<CheckJson> = Vec::new();
         let mut check_ids: HashMap<CheckJson, usize> = HashMap::new();
-        let findings = report
+        let check_of = report
             .findings
             .iter()
             .map(|f| {
@@ -150,11 +138,10 @@ impl<'a> ReportJson<'a> {
                     check: &f.check,
                     title: &f.title,
                 };
-                let check = *check_ids.entry(c).or_insert_with(|| {
+                *check_ids.entry(c).or_insert_with(|| {
                     checks.push(c);
                     checks.len() - 1
-                });
-                finding(f, check, &images, &sources)
+                })
             })
             .collect();
         ReportJson {
@@ -168,7 +155,7 @@ impl<'a> ReportJson<'a> {
             score: report.score,
             history: &report.history,
             checks,
-            findings,
+            findings: Findings::new(report, check_of),
             images: &report.images,
             teams: &report.teams,
             waivers: &report.waivers,
@@ -182,44 +169,90 @@ impl<'a> ReportJson<'a> {
     }
 }
 
-fn finding<'a>(
-    f: &'a Finding,
-    check: usize,
-    images: &HashMap<&ImageRef, usize>,
-    sources: &HashMap<&str, usize>,
-) -> FindingJson<'a> {
-    let image = f.image.as_ref().and_then(|i| images.get(i).copied());
-    let same_subject = f.image.as_ref().is_some_and(|i| f.subject == i.tagged());
-    let source = sources.get(f.provenance.file.as_ref()).copied();
-    FindingJson {
-        key: &f.key,
-        check,
-        severity: f.severity,
-        image,
-        image_ref: if image.is_none() {
-            f.image.as_ref()
-        } else {
-            None
-        },
-        subject: (!same_subject).then_some(f.subject.as_str()),
-        package: f.package.as_deref(),
-        installed_version: f.installed_version.as_deref(),
-        fixed_version: f.fixed_version.as_deref(),
-        known_exploited: f.known_exploited,
-        first_seen: f.first_seen,
-        last_seen: f.last_seen,
-        due: f.due,
-        fixed_on: f.fixed_on,
-        previous_episodes: &f.previous_episodes,
-        state: f.state,
-        outside_production: f.outside_production,
-        team: f.team.as_deref(),
-        waiver: f.waiver.as_deref(),
-        expired_waiver: f.expired_waiver.as_deref(),
-        vex: f.vex.as_ref(),
-        sources: &f.sources,
-        controls: &f.controls,
-        provenance: provenance(&f.provenance, source),
+/// The findings of `report.json`, each made into its [`FindingJson`] as it is
+/// written: a fleet has a hundred thousand, never all held in that form at once.
+#[derive(Debug)]
+struct Findings<'a> {
+    findings: &'a [Finding],
+    /// Per finding, its index into `checks`.
+    check_of: Vec<usize>,
+    /// The index of each image of `images`, with its tagged name (a finding's subject
+    /// is compared with it: made once per image, not once per finding).
+    images: HashMap<&'a ImageRef, (usize, String)>,
+    /// The index of each input file of `sources`.
+    sources: HashMap<&'a str, usize>,
+}
+
+impl<'a> Findings<'a> {
+    fn new(report: &'a Report, check_of: Vec<usize>) -> Self {
+        Findings {
+            findings: &report.findings,
+            check_of,
+            images: report
+                .images
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (&s.image, (i, s.image.tagged())))
+                .collect(),
+            sources: report
+                .sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.path.as_str(), i))
+                .collect(),
+        }
+    }
+
+    fn finding(&self, f: &'a Finding, check: usize) -> FindingJson<'a> {
+        let listed = f.image.as_ref().and_then(|i| self.images.get(i));
+        let image = listed.map(|(i, _)| *i);
+        let same_subject = match (listed, &f.image) {
+            (Some((_, tagged)), _) => f.subject == *tagged,
+            (None, Some(i)) => f.subject == i.tagged(),
+            (None, None) => false,
+        };
+        let source = self.sources.get(f.provenance.file.as_ref()).copied();
+        FindingJson {
+            key: &f.key,
+            check,
+            severity: f.severity,
+            image,
+            image_ref: if image.is_none() {
+                f.image.as_ref()
+            } else {
+                None
+            },
+            subject: (!same_subject).then_some(f.subject.as_str()),
+            package: f.package.as_deref(),
+            installed_version: f.installed_version.as_deref(),
+            fixed_version: f.fixed_version.as_deref(),
+            known_exploited: f.known_exploited,
+            first_seen: f.first_seen,
+            last_seen: f.last_seen,
+            due: f.due,
+            fixed_on: f.fixed_on,
+            previous_episodes: &f.previous_episodes,
+            state: f.state,
+            outside_production: f.outside_production,
+            team: f.team.as_deref(),
+            waiver: f.waiver.as_deref(),
+            expired_waiver: f.expired_waiver.as_deref(),
+            vex: f.vex.as_ref(),
+            sources: &f.sources,
+            controls: &f.controls,
+            provenance: provenance(&f.provenance, source),
+        }
+    }
+}
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.findings
+                .iter()
+                .zip(&self.check_of)
+                .map(|(f, &check)| self.finding(f, check)),
+        )
     }
 }
 
