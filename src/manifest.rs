@@ -35,6 +35,44 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
 }
 
+/// A writer that passes bytes on and keeps the SHA-256 and length of what it wrote,
+/// so a file is digested as it is written rather than read back.
+pub struct Digesting<W> {
+    inner: W,
+    hasher: Sha256,
+    len: u64,
+}
+
+impl<W: std::io::Write> Digesting<W> {
+    /// Digest what is written to `inner`.
+    pub fn new(inner: W) -> Self {
+        Digesting {
+            inner,
+            hasher: Sha256::new(),
+            len: 0,
+        }
+    }
+
+    /// The writer, with the lower-case hex SHA-256 and the length of everything written.
+    pub fn finish(self) -> (W, String, u64) {
+        (self.inner, hex(&self.hasher.finalize()), self.len)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Digesting<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        let done = buf.get(..n).unwrap_or(buf);
+        self.hasher.update(done);
+        self.len += done.len() as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Lower-case hex of bytes (digests).
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;

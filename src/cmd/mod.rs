@@ -31,6 +31,7 @@ pub mod info;
 pub mod ingest;
 pub mod load;
 pub mod progress;
+pub mod staging;
 pub mod verify;
 
 pub use args::{Cli, Command};

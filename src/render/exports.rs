@@ -9,13 +9,14 @@
 use super::build::location;
 use super::i18n::I18n;
 use super::report_json::ReportJson;
-use super::RenderError;
+use super::{RenderError, Sink};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::evaluate::{Finding, Report};
 use crate::model::Text;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use std::borrow::Cow;
+use std::io::Write;
 
 /// The columns of findings.csv and unmapped.csv.
 const FINDING_COLUMNS: &[&str] = &[
@@ -124,27 +125,14 @@ fn iso_date(d: Option<NaiveDate>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
-/// The room to reserve for an export of about `rows` findings (the upper bound of a
-/// size hint, else its lower bound): a finding takes about 450 bytes in findings.csv
-/// and in report.json. Reserving once spares the copies of a buffer grown by doubling
-/// (at 50 MB, about as much copying as the file itself); room that is never written is
-/// never touched, so it costs address space, not memory.
-fn presize((lower, upper): (usize, Option<usize>)) -> usize {
-    const PER_ROW: usize = 512;
-    const BASE: usize = 64 * 1024;
-    upper
-        .unwrap_or(lower)
-        .saturating_mul(PER_ROW)
-        .saturating_add(BASE)
-}
-
-/// A CSV file of `header` and `rows`, each row written as it comes (findings.csv has a
-/// row per finding: they are never all held as strings at once).
-fn csv_file<R, C>(
+/// Write a CSV file of `header` and `rows` to `out`, each row as it comes (findings.csv
+/// has a row per finding: they are never all held as strings at once).
+fn write_csv<W: Write, R, C>(
+    out: W,
     name: &str,
     header: &[&str],
     rows: impl IntoIterator<Item = R>,
-) -> Result<Vec<u8>, RenderError>
+) -> Result<W, RenderError>
 where
     R: IntoIterator<Item = C>,
     C: AsRef<str>,
@@ -153,10 +141,9 @@ where
         file: name.to_string(),
         message: e.to_string(),
     };
-    let rows = rows.into_iter();
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::with_capacity(presize(rows.size_hint())));
+        .from_writer(out);
     w.write_record(header).map_err(|e| err(&e))?;
     for row in rows {
         for c in row {
@@ -168,13 +155,28 @@ where
     w.into_inner().map_err(|e| err(&e))
 }
 
-/// Every export, as `(path, bytes)`.
+/// A small CSV file, made in memory.
+fn csv_file<R, C>(
+    name: &str,
+    header: &[&str],
+    rows: impl IntoIterator<Item = R>,
+) -> Result<Vec<u8>, RenderError>
+where
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
+    write_csv(Vec::new(), name, header, rows)
+}
+
+/// Every export, into `sink`: findings.csv, unmapped.csv and report.json written as
+/// they are made (tens of megabytes each for a fleet).
 pub fn exports(
     report: &Report,
     catalog: &Catalog,
     config: &Config,
     i18n: &I18n,
-) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+    sink: &dyn Sink,
+) -> Result<(), RenderError> {
     let lang = i18n.lang();
     let controls: Vec<Vec<String>> = report
         .controls
@@ -201,12 +203,6 @@ pub fn exports(
             ]
         })
         .collect();
-    let findings = report.findings.iter().map(finding_row);
-    let unmapped = report
-        .findings
-        .iter()
-        .filter(|f| f.is_unmapped())
-        .map(finding_row);
     let waivers: Vec<Vec<String>> = report
         .waivers
         .iter()
@@ -255,82 +251,85 @@ pub fn exports(
             ]
         })
         .collect();
-    let json = ReportJson::new(report, &config.site, &catalog.digest);
-    let mut report_json = Vec::with_capacity(presize((report.findings.len(), None)));
-    serde_json::to_writer(&mut report_json, &json).map_err(|e| RenderError::Export {
-        file: "report.json".into(),
-        message: e.to_string(),
+    sink.put(
+        "controls.csv".into(),
+        csv_file(
+            "controls.csv",
+            &[
+                "id",
+                "domain",
+                "title",
+                "status",
+                "reason",
+                "reason_code",
+                "evidence_count",
+                "last_evidence",
+                "attested_by",
+            ],
+            controls,
+        )?,
+    )?;
+    sink.stream("findings.csv".into(), &mut |out| {
+        let rows = report.findings.iter().map(finding_row);
+        write_csv(out, "findings.csv", FINDING_COLUMNS, rows).map(drop)
     })?;
-    report_json.push(b'\n');
-    Ok(vec![
-        (
-            "controls.csv".into(),
-            csv_file(
-                "controls.csv",
-                &[
-                    "id",
-                    "domain",
-                    "title",
-                    "status",
-                    "reason",
-                    "reason_code",
-                    "evidence_count",
-                    "last_evidence",
-                    "attested_by",
-                ],
-                controls,
-            )?,
-        ),
-        (
-            "findings.csv".into(),
-            csv_file("findings.csv", FINDING_COLUMNS, findings)?,
-        ),
-        (
-            "unmapped.csv".into(),
-            csv_file("unmapped.csv", FINDING_COLUMNS, unmapped)?,
-        ),
-        (
-            "waivers.csv".into(),
-            csv_file(
-                "waivers.csv",
-                &[
-                    "id",
-                    "control",
-                    "finding",
-                    "image",
-                    "workload",
-                    "reason",
-                    "category",
-                    "approver",
-                    "approved_on",
-                    "expires_on",
-                    "expired",
-                    "matched",
-                    "unused",
-                    "line",
-                ],
-                waivers,
-            )?,
-        ),
-        (
-            "sources.csv".into(),
-            csv_file(
-                "sources.csv",
-                &[
-                    "path",
-                    "formats",
-                    "sha256",
-                    "size",
-                    "compressed",
-                    "records",
-                    "records_by_kind",
-                    "first_observed",
-                    "last_observed",
-                    "diagnostics",
-                ],
-                sources,
-            )?,
-        ),
-        ("report.json".into(), report_json),
-    ])
+    sink.stream("unmapped.csv".into(), &mut |out| {
+        let rows = report
+            .findings
+            .iter()
+            .filter(|f| f.is_unmapped())
+            .map(finding_row);
+        write_csv(out, "unmapped.csv", FINDING_COLUMNS, rows).map(drop)
+    })?;
+    sink.put(
+        "waivers.csv".into(),
+        csv_file(
+            "waivers.csv",
+            &[
+                "id",
+                "control",
+                "finding",
+                "image",
+                "workload",
+                "reason",
+                "category",
+                "approver",
+                "approved_on",
+                "expires_on",
+                "expired",
+                "matched",
+                "unused",
+                "line",
+            ],
+            waivers,
+        )?,
+    )?;
+    sink.put(
+        "sources.csv".into(),
+        csv_file(
+            "sources.csv",
+            &[
+                "path",
+                "formats",
+                "sha256",
+                "size",
+                "compressed",
+                "records",
+                "records_by_kind",
+                "first_observed",
+                "last_observed",
+                "diagnostics",
+            ],
+            sources,
+        )?,
+    )?;
+    let json = ReportJson::new(report, &config.site, &catalog.digest);
+    sink.stream("report.json".into(), &mut |out| {
+        let err = |message: String| RenderError::Export {
+            file: "report.json".into(),
+            message,
+        };
+        serde_json::to_writer(&mut *out, &json).map_err(|e| err(e.to_string()))?;
+        out.write_all(b"\n").map_err(|e| err(e.to_string()))
+    })
 }

@@ -1,8 +1,9 @@
-//! The static site: every page, chart, asset and export, rendered in memory.
+//! The static site: every page, chart, asset and export.
 //!
-//! [`render_site`] takes the evaluation and returns `(relative path, bytes)` pairs; the
-//! caller writes them (atomically) and adds `manifest.json`. Templates get typed,
-//! already-localised views ([`views`]), are rendered by minijinja with strict undefined
+//! [`render_site_to`] takes the evaluation and hands every file to a [`Sink`] as soon
+//! as it is ready (the site is never held whole in memory); the caller writes them
+//! (atomically) and adds `manifest.json`. [`render_site`] collects them instead.
+//! Templates get typed, already-localised views ([`views`]), are rendered by minijinja with strict undefined
 //! and HTML auto-escaping, and are embedded but overridable one file at a time.
 //! Untrusted text reaches pages only escaped, or as Markdown sanitised by [`markdown`];
 //! file names from untrusted ids go through [`slug()`].
@@ -52,6 +53,7 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::evaluate::Report;
 use std::path::PathBuf;
+use std::sync::{Mutex, PoisonError};
 
 /// How the site is rendered.
 #[derive(Debug, Clone, Default)]
@@ -96,6 +98,109 @@ pub enum RenderError {
     /// Two outputs got the same path (two ids whose slugs collide).
     #[error("two outputs would be written to {0}")]
     Collision(String),
+    /// A file could not be stored.
+    #[error("writing {path}: {source}")]
+    Write {
+        /// Path inside the site.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// Where rendered files go, each as soon as it is ready, from several threads at once.
+/// Paths are relative to the site root.
+pub trait Sink: Sync {
+    /// Store the file `path` with contents `bytes`.
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), RenderError>;
+
+    /// Store the file `path`, written by `fill` as it is made (an export of tens of
+    /// megabytes is never held whole in memory).
+    fn stream(
+        &self,
+        path: String,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), RenderError>,
+    ) -> Result<(), RenderError>;
+}
+
+/// A [`Sink`] that keeps every file in memory.
+#[derive(Default)]
+struct Collect(Mutex<Vec<(String, Vec<u8>)>>);
+
+impl Sink for Collect {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), RenderError> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((path, bytes));
+        Ok(())
+    }
+
+    fn stream(
+        &self,
+        path: String,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), RenderError>,
+    ) -> Result<(), RenderError> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        self.put(path, bytes)
+    }
+}
+
+/// A [`Sink`] that passes files on and remembers their paths, so that two outputs
+/// with one path (even on a case-insensitive file system) are caught.
+struct Named<'s> {
+    inner: &'s dyn Sink,
+    paths: Mutex<Vec<String>>,
+}
+
+impl<'s> Named<'s> {
+    fn new(inner: &'s dyn Sink) -> Self {
+        Named {
+            inner,
+            paths: Mutex::new(Vec::new()),
+        }
+    }
+
+    fn note(&self, path: &str) {
+        self.paths
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(path.to_string());
+    }
+
+    /// Names must differ even on case-insensitive file systems (slugs keep case): the
+    /// first path, in path order, that repeats an earlier one is the error.
+    fn distinct(self) -> Result<(), RenderError> {
+        let mut paths = self
+            .paths
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        paths.sort();
+        let mut seen = std::collections::BTreeSet::new();
+        for path in paths {
+            if !seen.insert(path.to_ascii_lowercase()) {
+                return Err(RenderError::Collision(path));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Sink for Named<'_> {
+    fn put(&self, path: String, bytes: Vec<u8>) -> Result<(), RenderError> {
+        self.note(&path);
+        self.inner.put(path, bytes)
+    }
+
+    fn stream(
+        &self,
+        path: String,
+        fill: &mut dyn FnMut(&mut dyn std::io::Write) -> Result<(), RenderError>,
+    ) -> Result<(), RenderError> {
+        self.note(&path);
+        self.inner.stream(path, fill)
+    }
 }
 
 /// Render the whole site in `lang` (unknown languages fall back to English strings).
@@ -109,39 +214,52 @@ pub fn render_site(
     lang: &str,
     opts: &RenderOptions,
 ) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+    let files = Collect::default();
+    render_site_to(report, catalog, config, lang, opts, &files)?;
+    let mut out = files.0.into_inner().unwrap_or_else(PoisonError::into_inner);
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// Render the whole site in `lang` into `sink`, each file as soon as it is ready;
+/// [`RenderError::Collision`] once every file is made when two paths are one.
+pub fn render_site_to(
+    report: &Report,
+    catalog: &Catalog,
+    config: &Config,
+    lang: &str,
+    opts: &RenderOptions,
+    sink: &dyn Sink,
+) -> Result<(), RenderError> {
+    let sink = Named::new(sink);
     let i18n = I18n::new(lang);
     let env = embedded::environment(opts.template_dir.clone(), i18n.clone());
     let ctx = build::Ctx::new(report, catalog, config, &i18n);
-    let mut out = Vec::new();
+    let put_all = |files: Vec<(String, Vec<u8>)>| {
+        files
+            .into_iter()
+            .try_for_each(|(path, bytes)| sink.put(path, bytes))
+    };
     let (chart_views, chart_files) = charts::trend_charts(&ctx)?;
-    out.extend(chart_files);
+    put_all(chart_files)?;
     let (summary_charts, summary_files) = charts::summary_charts(&ctx)?;
-    out.extend(summary_files);
+    put_all(summary_files)?;
     let (team_chart, team_files) = charts::team_chart(&ctx, &ctx.team_rows())?;
-    out.extend(team_files);
-    let pages = pages::Pages::new(&env, ctx.site(opts.redaction_disabled));
+    put_all(team_files)?;
+    let pages = pages::Pages::new(&env, ctx.site(opts.redaction_disabled), &sink);
     // Pages and the data exports are independent: build them side by side.
     let (html, data) = rayon::join(
         || pages::render_pages(&pages, &ctx, &chart_views, &summary_charts, &team_chart),
         || -> Result<_, RenderError> {
-            let mut data = exports::exports(report, catalog, config, &i18n)?;
-            data.push((
+            exports::exports(report, catalog, config, &i18n, &sink)?;
+            sink.put(
                 "oscal/assessment-results.json".into(),
                 oscal::assessment_results(report, catalog, config, &i18n)?,
-            ));
-            Ok(data)
+            )
         },
     );
-    out.extend(html?);
-    out.extend(embedded::assets(opts.template_dir.as_deref())?);
-    out.extend(data?);
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    // Names must differ even on case-insensitive file systems (slugs keep case).
-    let mut seen = std::collections::BTreeSet::new();
-    for (name, _) in &out {
-        if !seen.insert(name.to_ascii_lowercase()) {
-            return Err(RenderError::Collision(name.clone()));
-        }
-    }
-    Ok(out)
+    html?;
+    put_all(embedded::assets(opts.template_dir.as_deref())?)?;
+    data?;
+    sink.distinct()
 }

@@ -7,7 +7,7 @@ use super::build::Ctx;
 use super::i18n::I18n;
 use super::summary::SummaryCharts;
 use super::views::*;
-use super::RenderError;
+use super::{RenderError, Sink};
 use minijinja::Environment;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -24,17 +24,15 @@ struct PageCtx<'a, T: Serialize> {
     page: &'a T,
 }
 
-/// Renders one page at a time; shared by the worker threads.
+/// Renders one page at a time into the sink; shared by the worker threads.
 pub struct Pages<'e> {
     env: &'e Environment<'static>,
     site: SiteView,
+    sink: &'e dyn Sink,
 }
 
-/// One rendered file: its path in the site and its bytes.
-pub type File = (String, Vec<u8>);
-
 /// A group of pages rendered together (one thread each; large groups split further).
-pub type Job<'a> = Box<dyn FnOnce() -> Result<Vec<File>, RenderError> + Send + 'a>;
+pub type Job<'a> = Box<dyn FnOnce() -> Result<(), RenderError> + Send + 'a>;
 
 /// Breadcrumbs: the overview, then `trail` (text, link relative to the root; the last
 /// entry is the page itself and gets no link).
@@ -54,9 +52,14 @@ pub fn crumbs(i: &I18n, trail: &[(String, Option<String>)]) -> Vec<LinkView> {
 }
 
 impl<'e> Pages<'e> {
-    /// A page renderer.
-    pub fn new(env: &'e Environment<'static>, site: SiteView) -> Self {
-        Pages { env, site }
+    /// A page renderer that hands its pages to `sink`.
+    pub fn new(env: &'e Environment<'static>, site: SiteView, sink: &'e dyn Sink) -> Self {
+        Pages { env, site, sink }
+    }
+
+    /// Store a file that is not a page (a chart, the search index) beside the pages.
+    pub fn file(&self, path: String, bytes: Vec<u8>) -> Result<(), RenderError> {
+        self.sink.put(path, bytes)
     }
 
     /// Render `template` to `path` with breadcrumbs `crumbs`.
@@ -67,7 +70,7 @@ impl<'e> Pages<'e> {
         page_id: &str,
         crumbs: &[LinkView],
         data: &T,
-    ) -> Result<File, RenderError> {
+    ) -> Result<(), RenderError> {
         let root = "../".repeat(path.matches('/').count());
         let ctx = PageCtx {
             site: &self.site,
@@ -86,27 +89,23 @@ impl<'e> Pages<'e> {
             .map_err(err)?
             .render(&ctx)
             .map_err(err)?;
-        Ok((path.to_string(), html.into_bytes()))
+        self.sink.put(path.to_string(), html.into_bytes())
     }
 }
 
-/// Render every page. Pages are independent: they are built as jobs and rendered in
-/// parallel (per-control, per-image and per-team pages split further), then listed in
-/// job order.
+/// Render every page into the pages' sink. Pages are independent: they are built as
+/// jobs and rendered in parallel (per-control, per-image and per-team pages split
+/// further), each stored as soon as it is rendered.
 pub fn render_pages(
     pages: &Pages,
     ctx: &Ctx,
     charts: &[ChartView],
     summary: &SummaryCharts,
     team_chart: &Option<ChartView>,
-) -> Result<Vec<File>, RenderError> {
+) -> Result<(), RenderError> {
     let shared = super::pages_lists::Shared::new(ctx);
     let mut jobs: Vec<Job> = Vec::new();
     super::pages_summary::jobs(&mut jobs, pages, ctx, &shared, charts, summary, team_chart);
     super::pages_lists::jobs(&mut jobs, pages, ctx, &shared);
-    let rendered: Vec<Vec<File>> = jobs
-        .into_par_iter()
-        .map(|job| job())
-        .collect::<Result<_, _>>()?;
-    Ok(rendered.into_iter().flatten().collect())
+    jobs.into_par_iter().try_for_each(|job| job())
 }

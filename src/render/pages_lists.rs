@@ -230,42 +230,39 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
             filters: control_filters(ctx, &shared.rows),
             items: &shared.rows,
         };
-        Ok(vec![pages.page(
+        pages.page(
             "controls.html",
             "controls.html",
             "controls",
             &title(ctx, "controls.title"),
             &page,
-        )?])
+        )
     }));
     jobs.push(Box::new(move || {
-        r.controls
-            .par_iter()
-            .map(|c| {
-                let path = format!("controls/{}.html", slug(&c.id));
-                let trail = crumbs(
-                    i,
-                    &[
-                        (i.t("controls.title"), Some("controls.html".into())),
-                        (
-                            ctx.domain_label(&c.domain),
-                            Some(format!(
-                                "controls.html?domain={}",
-                                super::teams::query_value(&c.domain)
-                            )),
-                        ),
-                        (c.id.clone(), None),
-                    ],
-                );
-                pages.page(
-                    "control.html",
-                    &path,
-                    "controls",
-                    &trail,
-                    &ctx.control_detail(c),
-                )
-            })
-            .collect()
+        r.controls.par_iter().try_for_each(|c| {
+            let path = format!("controls/{}.html", slug(&c.id));
+            let trail = crumbs(
+                i,
+                &[
+                    (i.t("controls.title"), Some("controls.html".into())),
+                    (
+                        ctx.domain_label(&c.domain),
+                        Some(format!(
+                            "controls.html?domain={}",
+                            super::teams::query_value(&c.domain)
+                        )),
+                    ),
+                    (c.id.clone(), None),
+                ],
+            );
+            pages.page(
+                "control.html",
+                &path,
+                "controls",
+                &trail,
+                &ctx.control_detail(c),
+            )
+        })
     }));
     jobs.push(Box::new(move || {
         let shown: Vec<FindingView> = shared
@@ -282,13 +279,13 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
             filters: finding_filters(ctx, &shown),
             items: &shown,
         };
-        Ok(vec![pages.page(
+        pages.page(
             "findings.html",
             "findings.html",
             "findings",
             &title(ctx, "findings.title"),
             &page,
-        )?])
+        )
     }));
     jobs.push(Box::new(move || {
         let (serious, others): (Vec<&Finding>, Vec<&Finding>) = r
@@ -302,13 +299,13 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
             items: &items,
             others: &others,
         };
-        Ok(vec![pages.page(
+        pages.page(
             "unmapped.html",
             "unmapped.html",
             "findings",
             &title(ctx, "unmapped.title"),
             &page,
-        )?])
+        )
     }));
     jobs.push(Box::new(move || {
         let images: Vec<ImageView> = r.images.iter().map(|s| ctx.image(s, false)).collect();
@@ -316,32 +313,29 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
             items: &images,
             filters: vec![],
         };
-        Ok(vec![pages.page(
+        pages.page(
             "images.html",
             "images/index.html",
             "images",
             &title(ctx, "images.title"),
             &list,
-        )?])
+        )
     }));
     jobs.push(Box::new(move || {
-        r.images
-            .par_iter()
-            .map(|s| {
-                let view = ctx.image(s, true);
-                let trail = crumbs(
-                    i,
-                    &[
-                        (i.t("images.title"), Some("images/index.html".into())),
-                        (view.name.clone(), None),
-                    ],
-                );
-                pages.page("image.html", &image_href(&s.image), "images", &trail, &view)
-            })
-            .collect()
+        r.images.par_iter().try_for_each(|s| {
+            let view = ctx.image(s, true);
+            let trail = crumbs(
+                i,
+                &[
+                    (i.t("images.title"), Some("images/index.html".into())),
+                    (view.name.clone(), None),
+                ],
+            );
+            pages.page("image.html", &image_href(&s.image), "images", &trail, &view)
+        })
     }));
     jobs.push(Box::new(move || {
-        let mut out = vec![pages.page(
+        pages.page(
             "teams.html",
             "teams.html",
             "teams",
@@ -350,14 +344,16 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
                 items: shared.teams.clone(),
                 since: i.opt_date(r.changes.since),
             },
-        )?];
+        )?;
         for t in &r.teams {
             let path = team_href(&t.team);
             let chart = path
                 .replace("teams/", "charts/team-")
                 .replace(".html", ".svg");
             let (mttr, files) = super::charts::mttr_chart(ctx, &t.team, &chart)?;
-            out.extend(files);
+            for (path, bytes) in files {
+                pages.file(path, bytes)?;
+            }
             let trail = crumbs(
                 i,
                 &[
@@ -365,13 +361,13 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
                     (t.team.clone(), None),
                 ],
             );
-            out.push(pages.page(
+            pages.page(
                 "team.html",
                 &path,
                 "teams",
                 &trail,
                 &ctx.team_page(Some(t), mttr),
-            )?);
+            )?;
         }
         if ctx.has_unowned() {
             let trail = crumbs(
@@ -381,38 +377,36 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
                     (i.t("teams.unowned"), None),
                 ],
             );
-            out.push(pages.page(
+            pages.page(
                 "team.html",
                 super::teams::UNOWNED_PAGE,
                 "teams",
                 &trail,
                 &ctx.team_page(None, None),
-            )?);
+            )?;
         }
-        Ok(out)
+        Ok(())
     }));
     jobs.push(Box::new(move || {
         let waivers: Vec<WaiverView> = r.waivers.iter().map(|w| ctx.waiver(w)).collect();
-        Ok(vec![
-            pages.page(
-                "waivers.html",
-                "waivers.html",
-                "waivers",
-                &title(ctx, "waivers.title"),
-                &WaiversPage {
-                    items: &waivers,
-                    filters: vec![],
-                    vex: ctx.vex_rows(),
-                },
-            )?,
-            pages.page(
-                "changes.html",
-                "changes.html",
-                "changes",
-                &title(ctx, "changes.title"),
-                &changes(ctx),
-            )?,
-        ])
+        pages.page(
+            "waivers.html",
+            "waivers.html",
+            "waivers",
+            &title(ctx, "waivers.title"),
+            &WaiversPage {
+                items: &waivers,
+                filters: vec![],
+                vex: ctx.vex_rows(),
+            },
+        )?;
+        pages.page(
+            "changes.html",
+            "changes.html",
+            "changes",
+            &title(ctx, "changes.title"),
+            &changes(ctx),
+        )
     }));
     jobs.push(Box::new(move || {
         let other: Vec<DiagView> = r.diagnostics.iter().map(|d| ctx.diagnostic(d)).collect();
@@ -429,26 +423,24 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
             excluded_namespaces: r.scope.excluded_namespaces.join(", "),
             excluded_records: r.scope.excluded_records,
         };
-        Ok(vec![pages.page(
+        pages.page(
             "sources.html",
             "sources.html",
             "sources",
             &title(ctx, "sources.title"),
             &page,
-        )?])
+        )
     }));
     jobs.push(Box::new(move || {
         let (index, caps) = super::search::index(ctx, shared);
-        Ok(vec![
-            ("assets/search-index.js".to_string(), index),
-            pages.page(
-                "search.html",
-                "search.html",
-                "search",
-                &title(ctx, "search.title"),
-                &caps,
-            )?,
-        ])
+        pages.file("assets/search-index.js".to_string(), index)?;
+        pages.page(
+            "search.html",
+            "search.html",
+            "search",
+            &title(ctx, "search.title"),
+            &caps,
+        )
     }));
     jobs.push(Box::new(move || {
         let (text, translated) = super::embedded::evidence_time_md(i.lang());
@@ -456,13 +448,13 @@ pub fn jobs<'a>(jobs: &mut Vec<Job<'a>>, pages: &'a Pages, ctx: &'a Ctx, shared:
             body: SafeHtml(super::markdown::render_markdown(text)),
             english_only: !translated,
         };
-        Ok(vec![pages.page(
+        pages.page(
             "doc.html",
             "evidence-time.html",
             "evidence-time",
             &title(ctx, "evidence-time.title"),
             &page,
-        )?])
+        )
     }));
 }
 

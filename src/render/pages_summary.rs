@@ -91,13 +91,7 @@ pub fn jobs<'a>(
                 },
             },
         };
-        Ok(vec![pages.page(
-            "index.html",
-            "index.html",
-            "index",
-            &crumbs(i, &[]),
-            &index,
-        )?])
+        pages.page("index.html", "index.html", "index", &crumbs(i, &[]), &index)
     }));
     jobs.push(Box::new(move || {
         let exec = ExecutivePage {
@@ -118,13 +112,13 @@ pub fn jobs<'a>(
             team_chart: team_chart.clone(),
         };
         let trail = crumbs(i, &[(i.t("nav.executive"), None)]);
-        Ok(vec![pages.page(
+        pages.page(
             "executive.html",
             "executive.html",
             "executive",
             &trail,
             &exec,
-        )?])
+        )
     }));
     jobs.push(Box::new(move || {
         let first = r.history.first().map(|p| p.date);
@@ -170,12 +164,6 @@ pub fn jobs<'a>(
             sources: &shared.sources,
         };
         let trail = crumbs(i, &[(i.t("nav.report"), None)]);
-        Ok(vec![pages.page(
-            "report.html",
-            "report.html",
-            "report",
-            &trail,
-            &report,
-        )?])
+        pages.page("report.html", "report.html", "report", &trail, &report)
     }));
 }
