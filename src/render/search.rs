@@ -17,8 +17,9 @@
 use super::build::{check_anchor, control_href, image_href, team_href, Ctx};
 use super::pages_lists::Shared;
 use crate::evaluate::FindingState;
+use crate::model::ImageRef;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Entries kept per kind.
 pub const MAX_PER_KIND: usize = 5000;
@@ -52,19 +53,26 @@ pub struct SearchPageView {
     pub max_per_kind: usize,
 }
 
+/// Per kind (by position in [`KINDS`]), its entries: text → (detail, targets).
+type Entries = [BTreeMap<String, (String, BTreeSet<i64>)>; KINDS.len()];
+
 #[derive(Default)]
 struct Builder {
     pages: BTreeMap<String, (usize, String)>,
-    entries: BTreeMap<(usize, String), (String, BTreeSet<i64>)>,
+    entries: Entries,
 }
 
 impl Builder {
+    /// The number of page `path`, numbered on first use (most uses repeat a page: a
+    /// path is copied only the first time).
     fn page(&mut self, path: &str, label: &str) -> i64 {
+        if let Some((n, _)) = self.pages.get(path) {
+            return *n as i64;
+        }
         let next = self.pages.len();
         self.pages
-            .entry(path.to_string())
-            .or_insert_with(|| (next, label.to_string()))
-            .0 as i64
+            .insert(path.to_string(), (next, label.to_string()));
+        next as i64
     }
 
     fn add(
@@ -79,11 +87,17 @@ impl Builder {
             return;
         }
         let k = KINDS.iter().position(|(c, _)| *c == kind).unwrap_or(0);
-        let e = self
-            .entries
-            .entry((k, text.to_string()))
-            .or_insert_with(|| (cut(detail), BTreeSet::new()));
-        e.1.extend(targets);
+        let Some(entries) = self.entries.get_mut(k) else {
+            return;
+        };
+        // Most entries repeat an earlier one (a CVE in many images): the text is
+        // copied only the first time.
+        if !entries.contains_key(text) {
+            entries.insert(text.to_string(), (cut(detail), BTreeSet::new()));
+        }
+        if let Some(e) = entries.get_mut(text) {
+            e.1.extend(targets);
+        }
     }
 }
 
@@ -153,17 +167,25 @@ pub fn index(ctx: &Ctx, shared: &Shared) -> (Vec<u8>, SearchPageView) {
             }
         }
     }
+    // The page of each image, as a target of its open and waived findings: looked up
+    // once per image (a fleet's findings name each image hundreds of times).
+    let mut image_targets: HashMap<&ImageRef, Option<i64>> = HashMap::new();
     for f in &r.findings {
         let kind = if f.kind == "vulnerability" { "v" } else { "r" };
+        let image_target = match &f.image {
+            Some(img) if f.state.is_open() || f.state == FindingState::Waived => {
+                *image_targets.entry(img).or_insert_with(|| {
+                    let page = ctx.image_page(img)?;
+                    Some(b.page(&page, &img.tagged()))
+                })
+            }
+            _ => None,
+        };
         let mut targets: Vec<i64> = Vec::new();
         if open_checks.contains(f.check.as_str()) {
             targets.push(-1);
         }
-        if let Some((img, page)) = f.image.as_ref().and_then(|i| Some((i, ctx.image_page(i)?))) {
-            if f.state.is_open() || f.state == FindingState::Waived {
-                targets.push(b.page(&page, &img.tagged()));
-            }
-        }
+        targets.extend(image_target);
         if targets.is_empty() {
             for c in f
                 .controls
@@ -179,14 +201,7 @@ pub fn index(ctx: &Ctx, shared: &Shared) -> (Vec<u8>, SearchPageView) {
             if open_packages.contains(p.as_str()) {
                 t.push(-1);
             }
-            if let (Some(img), true) = (
-                &f.image,
-                (f.state.is_open() || f.state == FindingState::Waived),
-            ) {
-                if let Some(page) = ctx.image_page(img) {
-                    t.push(b.page(&page, &img.tagged()));
-                }
-            }
+            t.extend(image_target);
             b.add("p", p, f.installed_version.as_deref().unwrap_or(""), t);
         }
         // What open findings are about when it is not an image (a workload, a
@@ -245,15 +260,17 @@ fn finish(ctx: &Ctx, b: Builder) -> (Vec<u8>, SearchPageView) {
     pages.sort_by_key(|p| p.2);
     let mut per_kind = vec![0usize; KINDS.len()];
     let mut entries = Vec::new();
-    for ((k, text), (detail, targets)) in &b.entries {
-        per_kind[*k] += 1;
-        if per_kind[*k] > MAX_PER_KIND {
-            continue;
+    for (k, kind) in b.entries.iter().enumerate() {
+        for (text, (detail, targets)) in kind {
+            per_kind[k] += 1;
+            if per_kind[k] > MAX_PER_KIND {
+                continue;
+            }
+            // The filtered list first, then pages in order.
+            let mut t: Vec<i64> = targets.iter().copied().collect();
+            t.truncate(MAX_TARGETS);
+            entries.push((KINDS[k].0, text.as_str(), detail.as_str(), t));
         }
-        // The filtered list first, then pages in order.
-        let mut t: Vec<i64> = targets.iter().copied().collect();
-        t.truncate(MAX_TARGETS);
-        entries.push((KINDS[*k].0, text.as_str(), detail.as_str(), t));
     }
     let json = IndexJson {
         v: 1,
