@@ -231,15 +231,36 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Finding
             .collect();
         out.extend(described.into_iter().flatten());
     }
-    out.sort_by(|a, b| {
-        (a.state, a.due, std::cmp::Reverse(a.severity), &a.key).cmp(&(
-            b.state,
-            b.due,
-            std::cmp::Reverse(b.severity),
-            &b.key,
-        ))
-    });
+    sort_by_urgency(&mut out);
     out
+}
+
+/// Sort findings (stably) by state, due date, severity (most severe first) and key.
+///
+/// A finding is large (~680 B): sorting them directly moves each one many times and
+/// takes a scratch buffer as large as half of them. Their small sort keys are sorted
+/// instead, and the order applied in place, one swap per finding out of place.
+fn sort_by_urgency(findings: &mut [Finding]) {
+    let mut keys: Vec<_> = findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.state, f.due, std::cmp::Reverse(f.severity), &f.key, i))
+        .collect();
+    keys.sort_by(|a, b| (a.0, a.1, a.2, a.3).cmp(&(b.0, b.1, b.2, b.3)));
+    // `order[k]`: where the finding that goes to position `k` is now.
+    let mut order: Vec<usize> = keys.into_iter().map(|k| k.4).collect();
+    for start in 0..order.len() {
+        // Follow the cycle through `start`, placing one finding per swap; each placed
+        // position is marked by pointing at itself.
+        let mut at = start;
+        while let Some(from) = order.get_mut(at).map(|slot| std::mem::replace(slot, at)) {
+            if from == start {
+                break;
+            }
+            findings.swap(at, from);
+            at = from;
+        }
+    }
 }
 
 /// Keys per parallel chunk in [`track`]: large enough to share out, small enough that
