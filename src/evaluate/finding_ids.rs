@@ -46,6 +46,10 @@ pub struct FindingIds {
     keys: Vec<Text>,
     /// Per finding id, the earliest time any of its records was first observed.
     first_seen: Vec<Option<DateTime<Utc>>>,
+    /// Per finding id, whether one of its failing in-scope records is undated: its age
+    /// is then unknown at every date (an undated record always stands, see
+    /// `view::current`), whatever its dated records say.
+    undated: Vec<bool>,
     /// The ids of the findings that have tracked in-scope records, ascending.
     tracked_ids: Vec<u32>,
     /// Per finding id, where its tracked in-scope records start in `members`
@@ -76,6 +80,7 @@ impl FindingIds {
         drop(keys);
         let mut first_seen: Vec<Option<DateTime<Utc>>> = vec![None; count];
         let mut sizes: Vec<u32> = vec![0; count];
+        let mut undated: Vec<bool> = vec![false; count];
         let mut known_exploited_since: HashMap<u32, DateTime<Utc>> = HashMap::new();
         for (i, (r, id)) in records.iter().zip(&of_record).enumerate() {
             if r.known_exploited() {
@@ -95,6 +100,11 @@ impl FindingIds {
             if counts(records, excluded, i) {
                 if let Some(n) = sizes.get_mut(id) {
                     *n += 1;
+                }
+                if r.observed_at.is_none() {
+                    if let Some(u) = undated.get_mut(id) {
+                        *u = true;
+                    }
                 }
             }
         }
@@ -134,6 +144,7 @@ impl FindingIds {
             of_record,
             keys: keys_by_id,
             first_seen,
+            undated,
             tracked_ids,
             starts,
             members,
@@ -152,9 +163,14 @@ impl FindingIds {
         self.keys.get(id as usize)
     }
 
-    /// When finding `id` was first seen.
+    /// When finding `id` was first seen: its earliest dated record, undated ones aside.
     pub fn first_seen(&self, id: u32) -> Option<DateTime<Utc>> {
         self.first_seen.get(id as usize).copied().flatten()
+    }
+
+    /// Whether a failing in-scope record of finding `id` is undated.
+    pub fn has_undated(&self, id: u32) -> bool {
+        self.undated.get(id as usize).copied().unwrap_or(false)
     }
 
     /// Every finding with tracked in-scope records, in key order: its id and those
@@ -177,8 +193,17 @@ impl Ctx<'_> {
     /// of the episode record `i` is part of (an undated record: the episode standing
     /// at `self.at`). Never after `self.at`: a finding whose only records by then are
     /// undated has no first sighting yet ("age unknown"), whatever later reports say.
+    ///
+    /// `None` ("age unknown") too while an undated failing record of the finding
+    /// stands (undated records stand at every date): nobody can say how long it has
+    /// been open, and a dated report of the same failure beside it (trivy k8s undated,
+    /// trivy-operator dated) must not make it look younger. More evidence of a failure
+    /// never gives it a better state.
     pub fn first_seen(&self, i: usize) -> Option<DateTime<Utc>> {
         let id = self.index.findings.of(i)?;
+        if self.index.findings.has_undated(id) {
+            return None;
+        }
         match self.episode_of(id, i) {
             Some((spans, k)) if k > 0 => spans.get(k).map(|s| s.first_seen),
             _ => self.index.findings.first_seen(id),
