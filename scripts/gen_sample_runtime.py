@@ -1547,8 +1547,9 @@ cluster = "aks-stage-weu"
 path = "kubescape/aks-prod-weu-*"
 cluster = "aks-prod-weu"
 
-# trivy-operator's reports (trivy-operator/) name no cluster either. The operator runs in
-# the production cluster (its ClusterComplianceReport counts that cluster's workloads).
+# trivy-operator's reports (trivy-operator/) name no cluster either: an operator reports
+# on the cluster it is installed in, never naming it, so say where it runs. Here it is
+# installed on the production cluster only.
 # Without this, its audit of shop/cart would not be the same finding as the one trivy k8s
 # reports for the Deployment on aks-prod-weu, and would show a second state beside it.
 [[sources.files]]
