@@ -498,6 +498,9 @@ mod tests {
             Facts::Scan { families, .. } => *families,
             _ => Default::default(),
         };
+        // … but one that ran nothing has none: its silence proves no selector, not even
+        // one naming only the class ("misconfiguration") or a glob of ids.
+        assert!(families(configs[2]).is_empty());
         assert!(families(configs[0]).contains(ConfigFamily::Dockerfile));
         assert!(!families(configs[0]).contains(ConfigFamily::Kubernetes));
         assert!(families(configs[1]).contains(ConfigFamily::Kubernetes));

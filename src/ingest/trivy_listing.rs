@@ -96,8 +96,15 @@ impl<'a> ConfigTargets<'a> {
             return;
         }
         for t in &self.targets {
+            // A target that lists no check ran none: no family either, so that its
+            // silence proves no selector, however broad (a class, an id glob).
+            let families = if t.ran.is_empty() {
+                ConfigFamilies::default()
+            } else {
+                t.families
+            };
             let mut d = draft()
-                .families(t.families)
+                .families(families)
                 .ran(RanChecks::new(t.ran.iter().cloned()));
             d.subject = t.subject.clone().into();
             ctx.emit(d, &t.place);

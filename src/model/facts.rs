@@ -318,6 +318,11 @@ impl RanChecks {
     pub fn any(&self, matches: impl Fn(&str) -> bool) -> bool {
         self.0.iter().any(|id| matches(id))
     }
+
+    /// Whether no check is listed (the scan ran none).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 vocabulary! {

@@ -75,8 +75,13 @@ impl<'c> Need<'c> {
 
     fn met_by(&self, scan: &Ability<'_>) -> bool {
         match *self {
+            // A configuration scan proves a selector naming no check only when it says
+            // which families it ran and, when it lists the checks it ran, lists one.
             Need::Class(c) => {
-                c == scan.class && (c != ScanClass::Configuration || !scan.families.is_empty())
+                c == scan.class
+                    && (c != ScanClass::Configuration
+                        || (!scan.families.is_empty()
+                            && scan.ran.is_none_or(|ran| !ran.is_empty())))
             }
             // A scan that lists the checks it ran ran only those: a check it does not
             // list was not run, whatever the family of the object it audited.
@@ -903,6 +908,31 @@ select = ["vulnerability"]"#;
         // A workload check of its family it did not list was not run.
         let j = judge(r#"select = ["misconfiguration:KSV-0020"]"#);
         assert_eq!(j.status, Status::NotAssessed, "{:?}", j.reason);
+    }
+
+    #[test]
+    fn a_scan_that_lists_no_check_proves_no_class_selector() {
+        let at = day(11, 20);
+        let listing = |ids: &[&str]| {
+            let mut s = scan(IMG, day(11, 19));
+            s.facts = Facts::Scan {
+                families: [ConfigFamily::Kubernetes].into_iter().collect(),
+                numbering: Some(CheckNumbering::Trivy),
+                ran: Some(RanChecks::new(ids.iter().copied()).into()),
+                class: ScanClass::Configuration,
+                image: None,
+            };
+            s
+        };
+        let any_misconfiguration = r#"select = ["misconfiguration"]"#;
+        // A target that listed nothing (Trivy with --include-non-failures) ran nothing,
+        // even when it says which families its kind of target has.
+        let j = judge_rule(any_misconfiguration, &[listing(&[])], at);
+        assert_eq!(j.status, Status::NotAssessed, "{:?}", j.reason);
+        // One that listed a check it ran, and found nothing, is a configuration scan
+        // that reported no misconfiguration.
+        let j = judge_rule(any_misconfiguration, &[listing(&["KSV-0017"])], at);
+        assert_eq!(j.status, Status::Pass, "{:?}", j.reason);
     }
 
     #[test]
