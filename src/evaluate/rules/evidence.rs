@@ -142,6 +142,9 @@ struct Tally<'r> {
     passed: usize,
     /// Scans whose silence proves (they could have reported a failure and did not).
     silent: usize,
+    /// The reports (file, report time) those scans belong to: one Trivy run with
+    /// `--include-non-failures` has one scan record per target, and counts once.
+    silent_reports: HashSet<(&'r str, Option<DateTime<Utc>>), foldhash::fast::RandomState>,
     earliest_due: Option<NaiveDate>,
     /// Formats whose records proved the pass.
     sources: BTreeSet<&'static str>,
@@ -298,8 +301,11 @@ impl<'r> Tally<'r> {
                 && !ctx.excluded(i)
                 && ctx.subject_predicates_hold(check, r)
                 && !self.failing_scans.contains(&scan_of(ctx, r, i))
+                && self.positive(ctx, r, i)
             {
-                self.silent += usize::from(self.positive(ctx, r, i));
+                self.silent += 1;
+                self.silent_reports
+                    .insert((r.provenance.file.as_str(), ctx.report_at(i)));
             }
         }
     }
@@ -433,20 +439,21 @@ impl<'r> Tally<'r> {
             // Say which proof it is: a tool saying the check passed, or a scan that
             // could have reported a failure and reported none.
             let sources = self.sources.into_iter().collect::<Vec<_>>().join(", ");
+            let reports = self.silent_reports.len();
             let reason = match (self.passed, self.silent) {
                 (passed, 0) => Reason::new(
                     ReasonCode::Passed,
                     &[("count", n(passed)), ("sources", sources)],
                 ),
-                (0, scans) => Reason::new(
+                (0, _) => Reason::new(
                     ReasonCode::PassedByScans,
-                    &[("scans", n(scans)), ("sources", sources)],
+                    &[("scans", n(reports)), ("sources", sources)],
                 ),
-                (passed, scans) => Reason::new(
+                (passed, _) => Reason::new(
                     ReasonCode::PassedAndScans,
                     &[
                         ("count", n(passed)),
-                        ("scans", n(scans)),
+                        ("scans", n(reports)),
                         ("sources", sources),
                     ],
                 ),
@@ -933,6 +940,40 @@ select = ["vulnerability"]"#;
         // that reported no misconfiguration.
         let j = judge_rule(any_misconfiguration, &[listing(&["KSV-0017"])], at);
         assert_eq!(j.status, Status::Pass, "{:?}", j.reason);
+    }
+
+    #[test]
+    fn silent_scans_are_counted_by_report_not_by_target() {
+        let at = day(11, 20);
+        // One Trivy run listing its checks: one scan record per target, one file, one
+        // report time; and a second run a day later.
+        let target = |name: &str, t| {
+            let mut s = scan(IMG, t);
+            s.facts = Facts::Scan {
+                families: [ConfigFamily::Kubernetes].into_iter().collect(),
+                numbering: Some(CheckNumbering::Trivy),
+                ran: Some(RanChecks::new(["KSV-0017"]).into()),
+                class: ScanClass::Configuration,
+                image: None,
+            };
+            s.subject.target = Some(name.into());
+            s.subject.image = None;
+            s.subject.namespace = Some("shop".into());
+            s.subject.kind = Some("Deployment".into());
+            s.subject.name = Some(name.into());
+            s
+        };
+        let one_run = [target("web", day(11, 19)), target("cart", day(11, 19))];
+        let sel = r#"select = ["misconfiguration:KSV-0017"]"#;
+        let j = judge_rule(sel, &one_run, at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Pass, ReasonCode::PassedByScans)
+        );
+        assert_eq!(j.reason.params["scans"], "1");
+        let mut two_runs = one_run.to_vec();
+        two_runs.push(target("api", day(11, 18)));
+        assert_eq!(judge_rule(sel, &two_runs, at).reason.params["scans"], "2");
     }
 
     #[test]
