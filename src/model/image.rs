@@ -183,6 +183,64 @@ mod tests {
         assert_eq!(r.tagged(), "myacr.azurecr.io/payments/api@sha256:def");
     }
 
+    /// Edge cases of the reference grammar, pinned as muster reads them (the same
+    /// before and after `parse` learnt to slice its input): Docker Hub's aliases and
+    /// case, ports, a digest without an algorithm, empty repositories, extra colons.
+    #[test]
+    fn edge_references_are_read_as_pinned() {
+        let read = |s: &str| {
+            ImageRef::parse(s).map(|r| {
+                let part = |t: Option<&Text>| t.map_or("-", |t| t.as_str()).to_string();
+                [
+                    r.registry.to_string(),
+                    r.repository.to_string(),
+                    part(r.tag.as_ref()),
+                    part(r.digest.as_ref()),
+                ]
+            })
+        };
+        let cases: [(&str, Option<[&str; 4]>); 13] = [
+            (
+                "Docker.io/Nginx",
+                Some(["docker.io", "library/nginx", "latest", "-"]),
+            ),
+            (
+                "registry-1.docker.io/nginx",
+                Some(["docker.io", "library/nginx", "latest", "-"]),
+            ),
+            (
+                "index.docker.io/nginx",
+                Some(["docker.io", "library/nginx", "latest", "-"]),
+            ),
+            ("docker.io/", None),
+            ("foo/", None),
+            ("localhost/x", Some(["localhost", "x", "latest", "-"])),
+            (
+                "LOCALHOST:5000/x",
+                Some(["localhost:5000", "x", "latest", "-"]),
+            ),
+            ("nginx@sha256", None),
+            (
+                "a/b:t@sha256:x",
+                Some(["docker.io", "a/b", "t", "sha256:x"]),
+            ),
+            (
+                "MyACR.azurecr.io/Payments/API:V1",
+                Some(["myacr.azurecr.io", "payments/api", "V1", "-"]),
+            ),
+            (
+                "nginx:1.25@sha256:abc",
+                Some(["docker.io", "library/nginx", "1.25", "sha256:abc"]),
+            ),
+            ("a:b:c", Some(["docker.io", "library/a:b", "c", "-"])),
+            ("é/ü:ñ", Some(["docker.io", "é/ü", "ñ", "-"])),
+        ];
+        for (input, expected) in cases {
+            let expected = expected.map(|e| e.map(String::from));
+            assert_eq!(read(input), expected, "{input:?}");
+        }
+    }
+
     #[test]
     fn garbage_is_not_an_image() {
         assert!(ImageRef::parse("").is_none());
