@@ -66,8 +66,20 @@ impl<'f> FileCtx<'f> {
         (self.records, self.diagnostics)
     }
 
-    /// Keep a finished record (only [`FileCtx::emit`] calls this), folding an event
-    /// into the record of an identical one already kept.
+    /// Keep a finished record (only [`FileCtx::emit`] calls this, after
+    /// [`FileCtx::fold_event`] found no identical event kept).
+    pub(super) fn push_record(&mut self, r: Record) {
+        if folds(r.kind) {
+            let hash = self.fold_hasher.hash_one(fold_key(&r));
+            let at = self.records.len();
+            self.folds.insert_unique(hash, (hash, at), |&(h, _)| h);
+        }
+        self.records.push(r);
+    }
+
+    /// Fold an event into the record of an identical one already kept: `true` when it
+    /// was (the event then needs no record of its own, so a parser may ask before
+    /// building one).
     ///
     /// Identical events (same kind, check, outcome, severity and subject on the same
     /// UTC day) make one record with a count and a first/last time, keeping the first
@@ -76,40 +88,37 @@ impl<'f> FileCtx<'f> {
     /// event arrives keeps no backlog of unfolded records. Snapshots and VEX statements
     /// never fold: two statements about the same product on the same day may say
     /// different things, and each must stay as written.
-    pub(super) fn push_record(&mut self, r: Record) {
-        if r.kind.is_snapshot() || r.kind == RecordKind::Vex {
-            self.records.push(r);
-            return;
+    pub fn fold_event(&mut self, event: &EventKey<'_>) -> bool {
+        if !folds(event.kind) {
+            return false;
         }
-        let hash = self.fold_hasher.hash_one(fold_key(&r));
+        let key = (
+            event.kind,
+            event.check,
+            event.outcome,
+            event.severity,
+            event.subject,
+            event.observed_at.map(|t| t.date_naive()),
+        );
+        let hash = self.fold_hasher.hash_one(key);
         let records = &self.records;
         let found = self
             .folds
             .find(hash, |&(_, i)| {
-                records.get(i).is_some_and(|k| fold_key(k) == fold_key(&r))
+                records.get(i).is_some_and(|k| fold_key(k) == key)
             })
             .map(|&(_, i)| i);
-        match found.and_then(|i| self.records.get_mut(i)) {
-            Some(kept) => {
-                let first = [
-                    kept.first_observed_at,
-                    kept.observed_at,
-                    r.first_observed_at,
-                    r.observed_at,
-                ]
-                .into_iter()
-                .flatten()
-                .min();
-                kept.count = kept.count.saturating_add(r.count);
-                kept.observed_at = kept.observed_at.max(r.observed_at);
-                kept.first_observed_at = first.filter(|f| Some(*f) != kept.observed_at);
-            }
-            None => {
-                let at = self.records.len();
-                self.folds.insert_unique(hash, (hash, at), |&(h, _)| h);
-                self.records.push(r);
-            }
-        }
+        let Some(kept) = found.and_then(|i| self.records.get_mut(i)) else {
+            return false;
+        };
+        let first = [kept.first_observed_at, kept.observed_at, event.observed_at]
+            .into_iter()
+            .flatten()
+            .min();
+        kept.count = kept.count.saturating_add(1);
+        kept.observed_at = kept.observed_at.max(event.observed_at);
+        kept.first_observed_at = first.filter(|f| Some(*f) != kept.observed_at);
+        true
     }
 
     /// 1-based line of a byte offset into the file text.
@@ -162,6 +171,42 @@ impl<'f> FileCtx<'f> {
         d.line = line;
         d.pointer = pointer;
         self.diag(d);
+    }
+}
+
+/// Whether records of `kind` are events, which fold (see [`FileCtx::fold_event`]).
+fn folds(kind: RecordKind) -> bool {
+    !kind.is_snapshot() && kind != RecordKind::Vex
+}
+
+/// An event about to be emitted, as far as folding asks: its kind, check, outcome,
+/// severity, subject and time (see [`FileCtx::fold_event`]).
+pub struct EventKey<'k> {
+    /// Kind of the record the event makes.
+    pub kind: RecordKind,
+    /// Its check id.
+    pub check: &'k str,
+    /// Its outcome.
+    pub outcome: Outcome,
+    /// Its severity.
+    pub severity: Severity,
+    /// What it is about.
+    pub subject: &'k Subject,
+    /// When it was observed.
+    pub observed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl<'r> EventKey<'r> {
+    /// The key of a built record.
+    pub fn of(r: &'r Record) -> EventKey<'r> {
+        EventKey {
+            kind: r.kind,
+            check: r.check.as_str(),
+            outcome: r.outcome,
+            severity: r.severity,
+            subject: &r.subject,
+            observed_at: r.observed_at,
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! place it was found ([`Doc::at`]). `emit` fills the provenance and applies the text
 //! limits and redaction, once, for every format.
 
-use super::{Doc, FileCtx};
+use super::{Doc, EventKey, FileCtx};
 use crate::model::{
     checks_pod_security, BenchmarkFacts, CheckNumbering, ConfigFamilies, Facts, Format, ImageFacts,
     Outcome, PlatformFacts, Provenance, RanChecks, Record, RecordKind, ScanClass, Sensor, Severity,
@@ -409,7 +409,9 @@ impl FileCtx<'_> {
     }
 
     /// Keep a record found at `place`: fill its provenance, apply the text limits and
-    /// redaction. The only way a parser adds a record.
+    /// redaction. The only way a parser adds a record. An event identical to one
+    /// already kept only counts in that one's record ([`FileCtx::fold_event`]): its
+    /// text is neither cleaned nor kept.
     pub fn emit(&mut self, draft: Draft, place: &Place<'_>) {
         let Draft {
             mut record,
@@ -417,6 +419,9 @@ impl FileCtx<'_> {
             redacted_attrs,
             keep_text: _,
         } = draft;
+        if self.fold_event(&EventKey::of(&record)) {
+            return;
+        }
         if matches!(record.facts, Facts::Policy { .. }) {
             record.facts = Facts::Policy {
                 pod_security: about_pod_security(&record),

@@ -76,7 +76,7 @@ mod vex;
 mod workload;
 
 pub use crate::model::SourceSummary;
-pub use doc::{Doc, FileCtx};
+pub use doc::{Doc, EventKey, FileCtx};
 pub use emit::{limits, Draft, Origin, Place};
 pub use probe::Probe;
 pub use source::{ingest_paths, IngestOptions, Ingested};
