@@ -36,6 +36,9 @@ pub struct FileCtx<'f> {
     /// event; the hash is kept so that growing the table reads no record again).
     folds: hashbrown::HashTable<(u64, usize)>,
     fold_hasher: foldhash::fast::RandomState,
+    /// The subjects built so far, by the text they were built from (for parsers of
+    /// event streams, which name the same subjects on most lines).
+    pub subjects: super::subjects::SubjectMemo,
 }
 
 impl<'f> FileCtx<'f> {
@@ -53,6 +56,7 @@ impl<'f> FileCtx<'f> {
             file_text: Text::from(file),
             folds: hashbrown::HashTable::new(),
             fold_hasher: foldhash::fast::RandomState::default(),
+            subjects: super::subjects::SubjectMemo::default(),
         }
     }
 
@@ -105,7 +109,7 @@ impl<'f> FileCtx<'f> {
         let found = self
             .folds
             .find(hash, |&(_, i)| {
-                records.get(i).is_some_and(|k| fold_key(k) == key)
+                records.get(i).is_some_and(|k| same_event(fold_key(k), key))
             })
             .map(|&(_, i)| i);
         let Some(kept) = found.and_then(|i| self.records.get_mut(i)) else {
@@ -220,6 +224,15 @@ type FoldKey<'r> = (
     &'r Subject,
     Option<chrono::NaiveDate>,
 );
+
+/// Whether two fold keys are equal (a subject shared by both is not read).
+fn same_event(a: FoldKey<'_>, b: FoldKey<'_>) -> bool {
+    let (ka, ca, oa, sa, subject_a, da) = a;
+    let (kb, cb, ob, sb, subject_b, db) = b;
+    (ka, oa, sa, da) == (kb, ob, sb, db)
+        && ca == cb
+        && (std::ptr::eq(subject_a, subject_b) || subject_a == subject_b)
+}
 
 fn fold_key(r: &Record) -> FoldKey<'_> {
     (

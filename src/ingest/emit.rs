@@ -11,7 +11,7 @@ use super::{Doc, EventKey, FileCtx};
 use crate::model::{
     checks_pod_security, BenchmarkFacts, CheckNumbering, ConfigFamilies, Facts, Format, ImageFacts,
     Outcome, PlatformFacts, Provenance, RanChecks, Record, RecordKind, ScanClass, Sensor, Severity,
-    Shared, Text, VexFacts, VulnFacts, AUDIT_LOG, SIGHTING,
+    Shared, Subject, Text, VexFacts, VulnFacts, AUDIT_LOG, SIGHTING,
 };
 use crate::redact;
 use chrono::{DateTime, Utc};
@@ -239,6 +239,49 @@ impl Origin {
             Text::literal(arcstr::literal!(AUDIT_LOG)),
             Outcome::Info,
             Facts::None,
+        )
+    }
+
+    /// What folding asks of an event (see [`FileCtx::fold_event`]), as the constructor
+    /// for `kind` sets it: a parser asks before building an event's draft.
+    fn event_key<'k>(
+        &self,
+        kind: RecordKind,
+        check: &'k str,
+        outcome: Outcome,
+        severity: Severity,
+        subject: &'k Subject,
+    ) -> EventKey<'k> {
+        EventKey {
+            kind,
+            check,
+            outcome,
+            severity,
+            subject,
+            observed_at: self.observed_at,
+        }
+    }
+
+    /// The fold key of the draft [`Origin::alert`] makes for `rule` about `subject`.
+    pub fn alert_key<'k>(
+        &self,
+        rule: &'k str,
+        severity: Severity,
+        subject: &'k Subject,
+    ) -> EventKey<'k> {
+        self.event_key(RecordKind::Alert, rule, Outcome::Fail, severity, subject)
+    }
+
+    /// The fold key of a heartbeat draft ([`Origin::heartbeat`],
+    /// [`Origin::audit_heartbeat`]) with check id `check` about `subject`.
+    pub fn heartbeat_key<'k>(&self, check: &'k str, subject: &'k Subject) -> EventKey<'k> {
+        let severity = Severity::None;
+        self.event_key(
+            RecordKind::Heartbeat,
+            check,
+            Outcome::Info,
+            severity,
+            subject,
         )
     }
 
@@ -512,4 +555,52 @@ fn clip_to(text: &str, max: usize) -> Option<String> {
     text.char_indices()
         .nth(max)
         .map(|(i, _)| format!("{}…", text.get(..i).unwrap_or_default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::doc::EventKey;
+
+    /// The keys a parser asks with are the keys of the drafts it would have built.
+    #[test]
+    fn event_keys_match_their_drafts() {
+        let at = chrono::DateTime::from_timestamp(1_700_000_000, 0);
+        let origin = Origin::new(crate::model::test_formats::FALCO).observed(at);
+        let subject = Subject {
+            name: Some(Text::from("web-1")),
+            ..Subject::default()
+        };
+        let same = |a: EventKey<'_>, b: EventKey<'_>| {
+            (
+                a.kind,
+                a.check,
+                a.outcome,
+                a.severity,
+                a.subject,
+                a.observed_at,
+            ) == (
+                b.kind,
+                b.check,
+                b.outcome,
+                b.severity,
+                b.subject,
+                b.observed_at,
+            )
+        };
+        let mut alert = origin.alert("Terminal shell", Severity::High, None);
+        alert.subject = subject.clone().into();
+        let key = origin.alert_key("Terminal shell", Severity::High, &subject);
+        assert!(same(EventKey::of(&alert), key));
+        for (mut hb, check) in [
+            (origin.heartbeat(Sensor::Falco), Sensor::Falco.as_str()),
+            (origin.audit_heartbeat(), AUDIT_LOG),
+        ] {
+            hb.subject = subject.clone().into();
+            assert!(same(
+                EventKey::of(&hb),
+                origin.heartbeat_key(check, &subject)
+            ));
+        }
+    }
 }

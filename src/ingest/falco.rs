@@ -7,7 +7,9 @@
 use super::lent::Lent;
 use super::util::{from_epoch_nanos, parse_time};
 use super::{Doc, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, Format, FormatInfo, ImageRef, Sensor, Severity, Text};
+use crate::model::{
+    Channel, Format, FormatInfo, ImageRef, Sensor, Severity, Shared, Subject, Text,
+};
 use serde::Deserialize;
 use std::borrow::Cow;
 
@@ -148,10 +150,6 @@ impl<'de> serde::de::Visitor<'de> for FieldVisitor {
     }
 }
 
-fn text(field: &Field<'_>) -> Option<Text> {
-    field.text().map(|t| Text::from(&*t))
-}
-
 /// What this format is: the one description `muster formats`, detection hints and
 /// evaluation read.
 pub static INFO: FormatInfo = FormatInfo {
@@ -221,36 +219,30 @@ fn read(raw: RawAlert<'_>, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
     }
     let origin = ctx.origin(FORMAT).tool(TOOL).observed(observed);
     let priority = raw.priority.unwrap_or_default();
+    let severity = severity_of_priority(&priority);
+    let subject = subject_of(raw.hostname.as_deref(), &fields, ctx);
     let is_heartbeat = raw.rule.starts_with("Falco internal") && raw.rule.contains("metrics");
+    // An alert identical to one already kept only counts there: nothing more is built.
+    let key = if is_heartbeat {
+        origin.heartbeat_key(&raw.rule, &subject)
+    } else {
+        origin.alert_key(&raw.rule, severity, &subject)
+    };
+    if ctx.fold_event(&key) {
+        return;
+    }
     let mut rec = if is_heartbeat {
         // The metrics snapshot is Falco's own heartbeat; its rule name stays the check id.
         let mut hb = origin.heartbeat(Sensor::Falco);
         hb.check = Text::from(&*raw.rule);
         hb
     } else {
-        origin.alert(&*raw.rule, severity_of_priority(&priority), None)
+        origin.alert(&*raw.rule, severity, None)
     };
     rec = rec
         .title(&raw.rule)
         .message(raw.output.as_deref().unwrap_or_default());
-    rec.subject.node = raw
-        .hostname
-        .filter(|h| !h.is_empty())
-        .map(|h| Text::from(&*h));
-    rec.subject.namespace = text(&fields.namespace);
-    rec.subject.name = text(&fields.pod);
-    if rec.subject.name.is_some() {
-        rec.subject.kind = Some(POD);
-    }
-    rec.subject.container = text(&fields.container);
-    rec.subject.image = match fields.image_repository.text() {
-        Some(repo) => ImageRef::from_parts(
-            &repo,
-            fields.image_tag.text().as_deref(),
-            fields.image_digest.text().as_deref(),
-        ),
-        None => fields.image.text().as_deref().and_then(ImageRef::parse),
-    };
+    rec.subject = subject;
     rec = rec
         .attr("priority", &*priority)
         .attr("source", raw.source.as_deref().unwrap_or_default());
@@ -264,6 +256,45 @@ fn read(raw: RawAlert<'_>, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
         rec = rec.attr("user", &*user);
     }
     ctx.emit(rec, &doc.whole());
+}
+
+/// The subject of an alert from `hostname`: its node, pod, container and image (built
+/// once per file for each distinct set of these fields).
+fn subject_of(
+    hostname: Option<&str>,
+    fields: &OutputFields<'_>,
+    ctx: &mut FileCtx<'_>,
+) -> Shared<Subject> {
+    let node = hostname.filter(|h| !h.is_empty());
+    let namespace = fields.namespace.text();
+    let pod = fields.pod.text();
+    let container = fields.container.text();
+    let repository = fields.image_repository.text();
+    let tag = fields.image_tag.text();
+    let digest = fields.image_digest.text();
+    let image = fields.image.text();
+    let parts = [
+        node,
+        namespace.as_deref(),
+        pod.as_deref(),
+        container.as_deref(),
+        repository.as_deref(),
+        tag.as_deref(),
+        digest.as_deref(),
+        image.as_deref(),
+    ];
+    ctx.subjects.get(&parts, || Subject {
+        node: node.map(Text::from),
+        namespace: namespace.as_deref().map(Text::from),
+        kind: pod.is_some().then_some(POD),
+        name: pod.as_deref().map(Text::from),
+        container: container.as_deref().map(Text::from),
+        image: match repository.as_deref() {
+            Some(repo) => ImageRef::from_parts(repo, tag.as_deref(), digest.as_deref()),
+            None => image.as_deref().and_then(ImageRef::parse),
+        },
+        ..Subject::default()
+    })
 }
 
 /// Falco priorities (`Emergency` … `Debug`) on muster's severity scale.

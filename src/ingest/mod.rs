@@ -63,6 +63,7 @@ pub mod shown;
 pub mod snyk;
 pub mod source;
 mod split;
+mod subjects;
 pub mod tetragon;
 mod tree;
 pub mod trivy;
