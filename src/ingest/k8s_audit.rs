@@ -26,9 +26,12 @@
 use super::lent::{IfString, Lent};
 use super::util::parse_time;
 use super::{Doc, Draft, FileCtx, Ingestor, Probe};
-use crate::model::{Channel, Format, FormatInfo, ImageRef, Outcome, Severity, Subject, Text};
+use crate::model::{
+    Channel, Format, FormatInfo, ImageRef, Outcome, Severity, Shared, Subject, Text, AUDIT_LOG,
+};
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 /// The Kubernetes audit-event ingestor.
@@ -361,14 +364,17 @@ pub(super) fn emit_event(
         .tool(Text::literal(arcstr::literal!("kube-apiserver")))
         .observed(observed);
     let place = doc.at(at.slice, &at.pointer);
-    // The log recorded an event: about its cluster only, so that a day folds to one.
-    let mut heartbeat = origin.audit_heartbeat();
-    heartbeat.subject = Subject {
+    // The log recorded an event: about its cluster only, so that a day folds to one
+    // (nearly every event folds: it is built only when it does not).
+    let cluster = Subject {
         cluster: at.cluster.clone(),
         ..Subject::default()
+    };
+    if !ctx.fold_event(&origin.heartbeat_key(AUDIT_LOG, &cluster)) {
+        let mut heartbeat = origin.audit_heartbeat();
+        heartbeat.subject = cluster.into();
+        ctx.emit(heartbeat, &place);
     }
-    .into();
-    ctx.emit(heartbeat, &place);
     let stage = ev.stage.as_deref().unwrap_or_default();
     if stage == "RequestReceived" {
         return;
@@ -400,20 +406,26 @@ pub(super) fn emit_event(
         .into_iter()
         .filter_map(|(k, v)| Some((k, v.0?)))
         .collect();
-    let subject = Subject {
-        cluster: at.cluster.clone(),
-        namespace: (oref
-            .and_then(|o| o.namespace.clone())
-            .filter(|s| !s.is_empty()))
-        .map(Text::from),
-        kind: Some(kind_of(&resource))
-            .filter(|s| !s.is_empty())
-            .map(Text::from),
-        name: oref
-            .and_then(|o| o.name.clone())
-            .filter(|s| !s.is_empty())
-            .map(Text::from),
-        ..Subject::default()
+    // The object of the request, built once when a record needs it.
+    let subject = OnceCell::new();
+    let subject = || -> &Shared<Subject> {
+        subject.get_or_init(|| {
+            Shared::from(Subject {
+                cluster: at.cluster.clone(),
+                namespace: (oref
+                    .and_then(|o| o.namespace.clone())
+                    .filter(|s| !s.is_empty()))
+                .map(Text::from),
+                kind: Some(kind_of(&resource))
+                    .filter(|s| !s.is_empty())
+                    .map(Text::from),
+                name: oref
+                    .and_then(|o| o.name.clone())
+                    .filter(|s| !s.is_empty())
+                    .map(Text::from),
+                ..Subject::default()
+            })
+        })
     };
     // Every record but the sightings is about the request: its object and who made it.
     let about = |d: Draft| -> Draft {
@@ -424,7 +436,7 @@ pub(super) fn emit_event(
             .attr("subresource", subresource.as_str())
             .attr("code", code.map(|c| c.to_string()).unwrap_or_default())
             .attr("audit_id", ev.audit_id.clone().unwrap_or_default());
-        d.subject = subject.clone().into();
+        d.subject = subject().clone();
         d
     };
 
@@ -549,8 +561,11 @@ pub(super) fn emit_event(
         ctx.emit(activity("system-masters", Outcome::Warn, title), &place);
     }
     let pod_create = resource == "pods" && subresource.is_empty() && verb == "create";
+    // The pod asked for, read once for the privileged containers and the sightings.
+    let request = (pod_create && succeeded)
+        .then(|| parse_pod(ev.request_object))
+        .flatten();
     if pod_create && succeeded {
-        let request = parse_pod(ev.request_object);
         let privileged: Vec<String> = request
             .as_ref()
             .map(pod_containers)
@@ -595,7 +610,6 @@ pub(super) fn emit_event(
     // Sightings: the images of a pod that was created.
     if pod_create && succeeded && stage == "ResponseComplete" {
         let response = parse_pod(ev.response_object);
-        let request = parse_pod(ev.request_object);
         let body = match (&response, &request) {
             (Some(r), _) if !pod_containers(r).is_empty() => Some(r),
             (_, Some(r)) => Some(r),
@@ -611,13 +625,13 @@ pub(super) fn emit_event(
             };
             let (resp_name, _, resp_ns) = meta(&response).unwrap_or_default();
             let (_, req_generate, req_ns) = meta(&request).unwrap_or_default();
-            let name = subject
+            let name = subject()
                 .name
                 .clone()
                 .or(resp_name.map(Text::from))
                 .or(req_generate.map(Text::from))
                 .filter(|n| !n.is_empty());
-            let namespace = subject
+            let namespace = subject()
                 .namespace
                 .clone()
                 .or(resp_ns.map(Text::from))
