@@ -272,6 +272,18 @@ impl Origin {
         self.event_key(RecordKind::Alert, rule, Outcome::Fail, severity, subject)
     }
 
+    /// The fold key of the draft [`Origin::sighting`] makes about `subject`.
+    pub fn sighting_key<'k>(&self, subject: &'k Subject) -> EventKey<'k> {
+        let severity = Severity::None;
+        self.event_key(
+            RecordKind::Sighting,
+            SIGHTING,
+            Outcome::Info,
+            severity,
+            subject,
+        )
+    }
+
     /// The fold key of a heartbeat draft ([`Origin::heartbeat`],
     /// [`Origin::audit_heartbeat`]) with check id `check` about `subject`.
     pub fn heartbeat_key<'k>(&self, check: &'k str, subject: &'k Subject) -> EventKey<'k> {
@@ -592,6 +604,9 @@ mod tests {
         alert.subject = subject.clone().into();
         let key = origin.alert_key("Terminal shell", Severity::High, &subject);
         assert!(same(EventKey::of(&alert), key));
+        let mut sighting = origin.sighting();
+        sighting.subject = subject.clone().into();
+        assert!(same(EventKey::of(&sighting), origin.sighting_key(&subject)));
         for (mut hb, check) in [
             (origin.heartbeat(Sensor::Falco), Sensor::Falco.as_str()),
             (origin.audit_heartbeat(), AUDIT_LOG),

@@ -283,7 +283,7 @@ fn subject_of(
         digest.as_deref(),
         image.as_deref(),
     ];
-    ctx.subjects.get(&parts, || Subject {
+    ctx.subjects.get("falco", &parts, || Subject {
         node: node.map(Text::from),
         namespace: namespace.as_deref().map(Text::from),
         kind: pod.is_some().then_some(POD),

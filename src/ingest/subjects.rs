@@ -19,30 +19,34 @@ pub struct SubjectMemo {
     hasher: foldhash::fast::RandomState,
 }
 
-/// One remembered subject: the hash of its parts, the parts, the subject.
-type Entry = (u64, Box<[Option<Box<str>>]>, Shared<Subject>);
+/// One remembered subject: the hash of its parts, who built it, the parts, the subject.
+type Entry = (u64, &'static str, Box<[Option<Box<str>>]>, Shared<Subject>);
 
 impl SubjectMemo {
     /// The subject `build` makes from `parts` (the text of the export it reads, an
     /// absent part as `None`): built on the first call with these parts, then shared.
-    /// `build` must read nothing but `parts`.
+    /// `build` must read nothing but `parts`; `builder` names it (subjects built
+    /// another way from the same parts are others).
     pub fn get(
         &mut self,
+        builder: &'static str,
         parts: &[Option<&str>],
         build: impl FnOnce() -> Subject,
     ) -> Shared<Subject> {
-        let hash = self.hasher.hash_one(parts);
-        let same = |(h, kept, _): &Entry| {
-            *h == hash && kept.iter().map(Option::as_deref).eq(parts.iter().copied())
+        let hash = self.hasher.hash_one((builder, parts));
+        let same = |(h, by, kept, _): &Entry| {
+            *h == hash
+                && *by == builder
+                && kept.iter().map(Option::as_deref).eq(parts.iter().copied())
         };
-        if let Some((_, _, subject)) = self.table.find(hash, same) {
+        if let Some((_, _, _, subject)) = self.table.find(hash, same) {
             return subject.clone();
         }
         let subject = Shared::from(build());
         if self.table.len() < MAX_KEPT {
             let kept = parts.iter().map(|p| p.map(Box::from)).collect();
             self.table
-                .insert_unique(hash, (hash, kept, subject.clone()), |(h, _, _)| *h);
+                .insert_unique(hash, (hash, builder, kept, subject.clone()), |e| e.0);
         }
         subject
     }
@@ -60,11 +64,13 @@ mod tests {
             name: name.map(Text::from),
             ..Subject::default()
         };
-        let a = memo.get(&[Some("web-1"), None], || make(Some("web-1")));
-        let b = memo.get(&[Some("web-1"), None], || panic!("built twice"));
+        let a = memo.get("t", &[Some("web-1"), None], || make(Some("web-1")));
+        let b = memo.get("t", &[Some("web-1"), None], || panic!("built twice"));
         assert!(std::ptr::eq(&*a, &*b));
-        let c = memo.get(&[Some("web-1"), Some("")], || make(None));
+        let c = memo.get("t", &[Some("web-1"), Some("")], || make(None));
         assert_eq!(c.name, None);
+        let d = memo.get("other", &[Some("web-1"), None], || make(None));
+        assert_eq!(d.name, None);
         assert_eq!(a.name.as_deref(), Some("web-1"));
     }
 }

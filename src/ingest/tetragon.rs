@@ -42,27 +42,84 @@ const POLICY_EVENTS: &[&str] = &[
 #[derive(Deserialize)]
 struct RawEvent {
     #[serde(default)]
-    node_name: Option<String>,
+    node_name: Slot<String>,
     #[serde(default)]
     cluster_name: Option<String>,
     #[serde(default)]
-    time: Option<String>,
+    time: Slot<String>,
     #[serde(default)]
-    process_exec: Option<RawBody>,
+    process_exec: Slot<RawBody>,
     #[serde(default)]
-    process_exit: Option<RawBody>,
+    process_exit: Slot<RawBody>,
     #[serde(default)]
-    process_kprobe: Option<RawBody>,
+    process_kprobe: Slot<RawBody>,
     #[serde(default)]
-    process_tracepoint: Option<RawBody>,
+    process_tracepoint: Slot<RawBody>,
     #[serde(default)]
-    process_uprobe: Option<RawBody>,
+    process_uprobe: Slot<RawBody>,
     #[serde(default)]
-    process_usdt: Option<RawBody>,
+    process_usdt: Slot<RawBody>,
     #[serde(default)]
-    process_lsm: Option<RawBody>,
+    process_lsm: Slot<RawBody>,
     #[serde(default)]
-    process_loader: Option<RawBody>,
+    process_loader: Slot<RawBody>,
+    /// Read only for whether it is there.
+    #[serde(default)]
+    process_throttle: Slot<serde::de::IgnoredAny>,
+}
+
+impl RawEvent {
+    /// Each event type ([`EVENT_TYPES`], in order): whether its key is there, and its body.
+    fn bodies(&self) -> [(&'static str, bool, Option<&RawBody>); 9] {
+        fn body<'e>(
+            name: &'static str,
+            slot: &'e Slot<RawBody>,
+        ) -> (&'static str, bool, Option<&'e RawBody>) {
+            (name, slot.present, slot.value.as_ref())
+        }
+        [
+            body("process_exec", &self.process_exec),
+            body("process_exit", &self.process_exit),
+            body("process_kprobe", &self.process_kprobe),
+            body("process_tracepoint", &self.process_tracepoint),
+            body("process_uprobe", &self.process_uprobe),
+            body("process_usdt", &self.process_usdt),
+            body("process_lsm", &self.process_lsm),
+            body("process_loader", &self.process_loader),
+            ("process_throttle", self.process_throttle.present, None),
+        ]
+    }
+
+    /// What [`Tetragon::detect`] asks of a probe, asked of the parse: exactly one event
+    /// key, and `node_name` or `time`.
+    fn is_event(&self) -> bool {
+        self.bodies().iter().filter(|(_, there, _)| *there).count() == 1
+            && (self.node_name.present || self.time.present)
+    }
+}
+
+/// A top-level field as the probe sees it: there (with any value, `null` too) or not.
+struct Slot<T> {
+    present: bool,
+    value: Option<T>,
+}
+
+impl<T> Default for Slot<T> {
+    fn default() -> Self {
+        Slot {
+            present: false,
+            value: None,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Slot<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Slot {
+            present: true,
+            value: Option::<T>::deserialize(d)?,
+        })
+    }
 }
 
 /// The fields muster reads from any event body (each type has a subset).
@@ -230,141 +287,152 @@ impl Ingestor for Tetragon {
     }
 
     fn ingest(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
-        let Some(ev) = doc.parse::<RawEvent>(ctx) else {
-            return;
-        };
-        let node = non_empty(ev.node_name.as_deref());
-        let cluster = non_empty(ev.cluster_name.as_deref());
-        let event_type = EVENT_TYPES
-            .iter()
-            .copied()
-            .find(|t| doc.probe.has(t))
-            .unwrap_or("event");
-        let body = match event_type {
-            "process_exec" => ev.process_exec.as_ref(),
-            "process_exit" => ev.process_exit.as_ref(),
-            "process_kprobe" => ev.process_kprobe.as_ref(),
-            "process_tracepoint" => ev.process_tracepoint.as_ref(),
-            "process_uprobe" => ev.process_uprobe.as_ref(),
-            "process_usdt" => ev.process_usdt.as_ref(),
-            "process_lsm" => ev.process_lsm.as_ref(),
-            "process_loader" => ev.process_loader.as_ref(),
-            _ => None,
-        };
-        let process = body.and_then(|b| b.process.as_ref());
-        // An event without `time` (older exports, some docs samples) is dated by the
-        // start of the process it reports, which cannot be later than the event.
-        let time = ev.time.as_deref().and_then(parse_time).or_else(|| {
-            process
-                .and_then(|p| p.start_time.as_deref())
-                .and_then(parse_time)
-        });
-        if let (None, Some(t)) = (time, ev.time.as_deref().filter(|t| !t.trim().is_empty())) {
-            let line = doc.line_of(ctx, doc.text);
-            ctx.unreadable_time(line, format!("{}/time", doc.pointer), t);
+        if let Some(ev) = doc.parse::<RawEvent>(ctx) {
+            read(ev, doc, ctx);
         }
-        let origin = ctx
-            .origin(FORMAT)
-            .tool(Text::literal(arcstr::literal!("tetragon")))
-            .observed(time);
-        let place = doc.whole();
-        let pod = process.and_then(|p| p.pod.as_ref());
-        let container = pod.and_then(|p| p.container.as_ref());
-        let subject = Subject {
-            cluster: cluster.clone().map(Text::from),
-            namespace: pod
-                .and_then(|p| non_empty(p.namespace.as_deref()))
-                .map(Text::from),
-            kind: pod.map(|_| Text::literal(arcstr::literal!("Pod"))),
-            name: pod
-                .and_then(|p| non_empty(p.name.as_deref()))
-                .map(Text::from),
-            container: container
-                .and_then(|c| non_empty(c.name.as_deref()))
-                .map(Text::from),
-            image: container.and_then(|c| c.image.as_ref()).and_then(image_of),
-            node: node.clone().map(Text::from),
-            ..Subject::default()
-        };
-        let binary = process
-            .and_then(|p| non_empty(p.binary.as_deref()))
-            .unwrap_or_default();
-        let arguments = process
-            .and_then(|p| non_empty(p.arguments.as_deref()))
-            .unwrap_or_default();
-        let cmdline = if arguments.is_empty() {
-            binary.clone()
-        } else {
-            format!("{binary} {arguments}")
-        };
-        let uid = process
-            .and_then(|p| p.uid)
-            .map(|u| u.to_string())
-            .unwrap_or_default();
+    }
 
-        if let Some(image) = subject
-            .image
-            .as_ref()
-            .filter(|_| event_type == "process_exec")
-        {
+    fn ingest_line(&self, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) -> bool {
+        match serde_json::from_str::<RawEvent>(doc.text) {
+            Ok(ev) if ev.is_event() => {
+                read(ev, doc, ctx);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The records of one parsed event.
+fn read(ev: RawEvent, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
+    let node = non_empty(ev.node_name.value.as_deref());
+    let cluster = non_empty(ev.cluster_name.as_deref());
+    let (event_type, body) = ev
+        .bodies()
+        .into_iter()
+        .find(|(_, there, _)| *there)
+        .map_or(("event", None), |(name, _, body)| (name, body));
+    let process = body.and_then(|b| b.process.as_ref());
+    // An event without `time` (older exports, some docs samples) is dated by the
+    // start of the process it reports, which cannot be later than the event.
+    let time = ev.time.value.as_deref().and_then(parse_time).or_else(|| {
+        process
+            .and_then(|p| p.start_time.as_deref())
+            .and_then(parse_time)
+    });
+    if let (None, Some(t)) = (
+        time,
+        ev.time.value.as_deref().filter(|t| !t.trim().is_empty()),
+    ) {
+        let line = doc.line_of(ctx, doc.text);
+        ctx.unreadable_time(line, format!("{}/time", doc.pointer), t);
+    }
+    let origin = ctx
+        .origin(FORMAT)
+        .tool(Text::literal(arcstr::literal!("tetragon")))
+        .observed(time);
+    let place = doc.whole();
+    let pod = process.and_then(|p| p.pod.as_ref());
+    let container = pod.and_then(|p| p.container.as_ref());
+    let subject = Subject {
+        cluster: cluster.clone().map(Text::from),
+        namespace: pod
+            .and_then(|p| non_empty(p.namespace.as_deref()))
+            .map(Text::from),
+        kind: pod.map(|_| Text::literal(arcstr::literal!("Pod"))),
+        name: pod
+            .and_then(|p| non_empty(p.name.as_deref()))
+            .map(Text::from),
+        container: container
+            .and_then(|c| non_empty(c.name.as_deref()))
+            .map(Text::from),
+        image: container.and_then(|c| c.image.as_ref()).and_then(image_of),
+        node: node.clone().map(Text::from),
+        ..Subject::default()
+    };
+    let binary = process
+        .and_then(|p| non_empty(p.binary.as_deref()))
+        .unwrap_or_default();
+    let arguments = process
+        .and_then(|p| non_empty(p.arguments.as_deref()))
+        .unwrap_or_default();
+    let cmdline = if arguments.is_empty() {
+        binary.clone()
+    } else {
+        format!("{binary} {arguments}")
+    };
+    let uid = process
+        .and_then(|p| p.uid)
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+
+    if let Some(image) = subject
+        .image
+        .as_ref()
+        .filter(|_| event_type == "process_exec")
+    {
+        // A sighting, like a heartbeat, nearly always folds: it is built only when not.
+        if !ctx.fold_event(&origin.sighting_key(&subject)) {
             let mut r = origin
                 .sighting()
                 .title(&format!("Image {} running", image.tagged()));
             r.subject = subject.clone().into();
             ctx.emit(r, &place);
         }
-        if let Some(b) = body.filter(|_| POLICY_EVENTS.contains(&event_type)) {
-            let function = non_empty(b.function_name.as_deref())
-                .or_else(|| non_empty(b.symbol.as_deref()))
-                .or_else(|| match (&b.subsys, &b.event) {
-                    (Some(s), Some(e)) => Some(format!("{s}/{e}")),
-                    _ => None,
-                })
-                .unwrap_or_default();
-            let policy = non_empty(b.policy_name.as_deref()).unwrap_or_default();
-            let check = if !policy.is_empty() {
-                policy.clone()
-            } else if !function.is_empty() {
-                function.clone()
-            } else {
-                event_type.to_string()
-            };
-            let action = non_empty(b.action.as_deref());
-            let title = if function.is_empty() {
-                format!("{event_type} by {binary}")
-            } else {
-                format!("{event_type} {function} by {binary}")
-            };
-            let mut r = origin
-                .alert(
-                    check,
-                    severity_of_action(action.as_deref()),
-                    action.as_deref().map(Text::from),
-                )
-                .title(&title)
-                .message(&args_text(b.args.as_deref().unwrap_or_default()))
-                .attr("event_type", event_type)
-                .attr("policy", policy)
-                .attr("function_name", function)
-                .attr("action", action.unwrap_or_default())
-                .attr("binary", binary.as_str())
-                .attr_redacted("arguments", &arguments)
-                .attr_redacted("cmdline", &cmdline)
-                .attr("uid", uid)
-                .attr("tags", b.tags.clone().unwrap_or_default().join(","));
-            r.subject = subject.clone().into();
-            ctx.emit(r, &place);
-        }
+    }
+    if let Some(b) = body.filter(|_| POLICY_EVENTS.contains(&event_type)) {
+        let function = non_empty(b.function_name.as_deref())
+            .or_else(|| non_empty(b.symbol.as_deref()))
+            .or_else(|| match (&b.subsys, &b.event) {
+                (Some(s), Some(e)) => Some(format!("{s}/{e}")),
+                _ => None,
+            })
+            .unwrap_or_default();
+        let policy = non_empty(b.policy_name.as_deref()).unwrap_or_default();
+        let check = if !policy.is_empty() {
+            policy.clone()
+        } else if !function.is_empty() {
+            function.clone()
+        } else {
+            event_type.to_string()
+        };
+        let action = non_empty(b.action.as_deref());
+        let title = if function.is_empty() {
+            format!("{event_type} by {binary}")
+        } else {
+            format!("{event_type} {function} by {binary}")
+        };
+        let mut r = origin
+            .alert(
+                check,
+                severity_of_action(action.as_deref()),
+                action.as_deref().map(Text::from),
+            )
+            .title(&title)
+            .message(&args_text(b.args.as_deref().unwrap_or_default()))
+            .attr("event_type", event_type)
+            .attr("policy", policy)
+            .attr("function_name", function)
+            .attr("action", action.unwrap_or_default())
+            .attr("binary", binary.as_str())
+            .attr_redacted("arguments", &arguments)
+            .attr_redacted("cmdline", &cmdline)
+            .attr("uid", uid)
+            .attr("tags", b.tags.clone().unwrap_or_default().join(","));
+        r.subject = subject.clone().into();
+        ctx.emit(r, &place);
+    }
+    let sensor = Subject {
+        cluster: cluster.map(Text::from),
+        node: node.map(Text::from),
+        ..Subject::default()
+    };
+    if !ctx.fold_event(&origin.heartbeat_key(Sensor::Tetragon.as_str(), &sensor)) {
         let mut hb = origin
             .heartbeat(Sensor::Tetragon)
             .title("Tetragon event")
             .attr("event_type", event_type);
-        hb.subject = Subject {
-            cluster: cluster.map(Text::from),
-            node: node.map(Text::from),
-            ..Subject::default()
-        }
-        .into();
+        hb.subject = sensor.into();
         ctx.emit(hb, &place);
     }
 }
