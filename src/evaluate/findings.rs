@@ -43,9 +43,7 @@ impl Counted {
 
 /// Identity of a finding across scans: kind, id, and the target at repository level
 /// (so a rebuild without a fix does not reset the grace clock), the image named as
-/// its identity names it (one image scanned under two names is one target). A
-/// misconfiguration or secret adds the place inside the target it was found at (a
-/// file), never a restatement of the target itself ([`place_inside`]).
+/// its identity names it (one image scanned under two names is one target).
 ///
 /// Records of the API-server audit log follow two more rules:
 ///
@@ -86,7 +84,7 @@ pub fn finding_key(r: &Record, identity: &ImageIdentity, events: &AuditEvents<'_
             }
         });
     let pkg = r.vuln().map(|v| v.package.as_str()).unwrap_or("");
-    let place = place_inside(&r.subject).unwrap_or("");
+    let place = r.subject.target.as_deref().unwrap_or("");
     format!(
         "{}|{}|{}|{}|{}",
         r.kind.as_str(),
@@ -99,24 +97,6 @@ pub fn finding_key(r: &Record, identity: &ImageIdentity, events: &AuditEvents<'_
             place
         }
     )
-}
-
-/// The place inside its subject that a record names (a file in an image or a
-/// repository, a manifest scanned): its `target`, unless that only names the subject
-/// itself again. trivy k8s gives each Kubernetes result the target `Kind/Name` of the
-/// resource it belongs to (the sample's `trivy-k8s/` reports: `Deployment/cart` in the
-/// resource `Deployment` `cart`), while trivy-operator names no target for the same
-/// audit; the restatement is no place inside the workload, so it does not split one
-/// misconfiguration reported by both into two findings.
-fn place_inside(s: &Subject) -> Option<&str> {
-    let target = s.target.as_deref()?;
-    let restates_subject = match (s.kind.as_deref(), s.name.as_deref()) {
-        (Some(kind), Some(name)) => target
-            .split_once('/')
-            .is_some_and(|(k, n)| k.eq_ignore_ascii_case(kind) && n == name),
-        _ => false,
-    };
-    (!restates_subject).then_some(target)
 }
 
 /// The namespace or cluster an audit event about no workload is about (its target in
@@ -649,10 +629,6 @@ fn vex_note(ctx: &Ctx<'_>, idx: usize) -> Option<VexNote> {
 mod tests {
     use super::*;
     use crate::model::test_formats::{K8S_AUDIT, TRIVY};
-    use crate::model::Format;
-
-    const TRIVY_K8S: Format = Format::of(&crate::ingest::trivy_k8s::INFO);
-    const TRIVY_OPERATOR: Format = Format::of(&crate::ingest::trivy_operator::INFO);
 
     /// A failing audit record `check` about `namespace` (and `name`, when given) at `at`,
     /// read from `file`, in `cluster` when given.
@@ -726,50 +702,6 @@ mod tests {
             event("psa-violation", None, None, t, "c.jsonl"),
         ]);
         assert_eq!(k[2], "admission|PSA-VIOLATION|namespace batch||");
-    }
-
-    /// A failing misconfiguration `check` of the Deployment `cart` in `shop`, of
-    /// `format`, whose result names `target`.
-    fn cart_misconfiguration(format: Format, check: &str, target: Option<&str>) -> Record {
-        let mut r = Record::new(RecordKind::Misconfiguration, format, check, Outcome::Fail);
-        r.subject.cluster = Some("prod".into());
-        r.subject.namespace = Some("shop".into());
-        r.subject.kind = Some("Deployment".into());
-        r.subject.name = Some("cart".into());
-        r.subject.target = target.map(Text::from);
-        r
-    }
-
-    #[test]
-    fn a_target_naming_the_workload_again_does_not_split_its_misconfiguration() {
-        let k = keys(&[
-            cart_misconfiguration(TRIVY_K8S, "KSV-0014", Some("Deployment/cart")),
-            cart_misconfiguration(TRIVY_OPERATOR, "KSV-0014", None),
-            cart_misconfiguration(TRIVY_K8S, "KSV-0014", Some("deployment/cart")),
-        ]);
-        assert_eq!(
-            k[0],
-            "misconfiguration|KSV-0014|prod/shop/Deployment/cart||"
-        );
-        assert_eq!(k[0], k[1]);
-        assert_eq!(k[0], k[2]);
-    }
-
-    #[test]
-    fn a_target_that_is_a_place_inside_the_workload_keeps_findings_apart() {
-        let k = keys(&[
-            cart_misconfiguration(TRIVY_K8S, "KSV-0014", None),
-            // Another resource's name, or a file: somewhere else than the workload.
-            cart_misconfiguration(TRIVY_K8S, "KSV-0014", Some("Deployment/web")),
-            cart_misconfiguration(TRIVY_K8S, "KSV-0014", Some("StatefulSet/cart")),
-            cart_misconfiguration(TRIVY, "DS-0002", Some("app/Dockerfile")),
-        ]);
-        assert_ne!(k[0], k[1]);
-        assert_ne!(k[0], k[2]);
-        assert_eq!(
-            k[3],
-            "misconfiguration|DS-0002|prod/shop/Deployment/cart||app/Dockerfile"
-        );
     }
 
     #[test]

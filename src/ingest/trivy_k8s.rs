@@ -6,6 +6,8 @@
 //! the image named by the OS-package target or by `Metadata` (an object in v0.47–v0.56,
 //! an array in v0.57+). Each workload × image also yields a `sighting` record (`running`),
 //! each scanned image a `vulnerability-scan` record. The report has no timestamp.
+//! A result's `Target` is kept as the place inside the workload, unless it only names
+//! the resource again (`Deployment/cart` in the resource `Deployment` `cart`).
 //!
 //! The report's `config-scan` is about the cluster and ran every family its resources'
 //! kinds call for; a report that lists passing checks too (`--include-non-failures`)
@@ -260,7 +262,9 @@ fn resource<'a>(
         }
         let subject = Subject {
             image,
-            target: target.map(Text::from),
+            target: target
+                .filter(|t| !restates_resource(t, &workload))
+                .map(Text::from),
             ..workload.clone()
         };
         let listed = emit_result(doc, ctx, r, rptr, origin, &subject);
@@ -322,6 +326,28 @@ fn resource<'a>(
         d.subject = workload.into();
         ctx.emit(d, &doc.at(raw.get(), ptr));
     }
+}
+
+/// Whether a result's `Target` only names its resource again. trivy k8s gives each
+/// result about a resource's own manifest the target `Kind/Name` of that resource
+/// (`Deployment/cart` in the resource `Deployment` `cart`), while trivy-operator names
+/// no target for the same audit; the restatement is no place inside the workload, so
+/// the record keeps no target and one misconfiguration both tools report is one
+/// finding (its key adds the target as the place inside the workload, see
+/// `evaluate::findings::finding_key`). A real place (an OS-package or a file target,
+/// another resource's `Kind/Name`) is kept.
+///
+/// The kind is compared ignoring ASCII case, as it is a type name a report may spell
+/// in lower case (`deployment/cart`) without naming another type; the name exactly, as
+/// Kubernetes object names are case-sensitive, so `Deployment/Cart` is another object
+/// and stays a place apart.
+fn restates_resource(target: &str, resource: &Subject) -> bool {
+    let (Some(kind), Some(name)) = (resource.kind.as_deref(), resource.name.as_deref()) else {
+        return false;
+    };
+    target
+        .split_once('/')
+        .is_some_and(|(k, n)| k.eq_ignore_ascii_case(kind) && n == name)
 }
 
 #[cfg(test)]
@@ -497,7 +523,8 @@ mod tests {
         assert_eq!(names, [Some("cart"), Some("web")]);
         assert_eq!(config[0].subject.cluster.as_deref(), Some("aks-prod-weu"));
         assert_eq!(config[0].subject.namespace.as_deref(), Some("shop"));
-        assert_eq!(config[0].subject.target.as_deref(), Some("Deployment/cart"));
+        // `Deployment/cart` only names the resource again: no place inside it.
+        assert_eq!(config[0].subject.target, None);
         assert_eq!(
             config[1].provenance.pointer.as_deref(),
             Some("/Resources/1/Results/0")
@@ -508,6 +535,88 @@ mod tests {
         // The same report lists passes: a resource listing only a failure ran only it.
         let web = ran(config[1]).unwrap();
         assert!(web.any(|x| x == "KSV-0014") && !web.any(|x| x == "KSV-0017"));
+    }
+
+    /// A resource `Deployment` `cart` with one failing configuration result per
+    /// `(Target, check)`.
+    fn cart_with_config_targets(targets: &[(&str, &str)]) -> String {
+        let results: Vec<String> = targets
+            .iter()
+            .map(|(target, check)| {
+                format!(
+                    r#"{{"Target": "{target}", "Class": "config", "Type": "kubernetes",
+   "Misconfigurations": [{{"ID": "{check}", "Severity": "LOW", "Status": "FAIL"}}]}}"#
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"ClusterName": "aks-prod-weu", "Resources": [
+  {{"Namespace": "shop", "Kind": "Deployment", "Name": "cart", "Results": [{}]}}]}}"#,
+            results.join(",\n")
+        )
+    }
+
+    /// The target of the misconfiguration `check` among `recs`.
+    fn target_of<'r>(recs: &'r [Record], check: &str) -> Option<&'r str> {
+        let found = of(recs, RecordKind::Misconfiguration)
+            .into_iter()
+            .find(|r| r.check == check)
+            .unwrap();
+        found.subject.target.as_deref()
+    }
+
+    #[test]
+    fn a_target_restating_its_resource_is_no_place_inside_it() {
+        let (s, recs) = ingest(&cart_with_config_targets(&[
+            ("Deployment/cart", "KSV014"),
+            // The kind in another case is the same type of object.
+            ("deployment/cart", "KSV017"),
+        ]));
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let mis = of(&recs, RecordKind::Misconfiguration);
+        assert_eq!(mis.len(), 2);
+        for r in mis {
+            assert_eq!(r.subject.target, None, "{}", r.check);
+            assert_eq!(r.subject.label(), "aks-prod-weu/shop/Deployment/cart");
+        }
+    }
+
+    #[test]
+    fn a_target_that_is_a_place_inside_the_resource_is_kept() {
+        let (s, recs) = ingest(&cart_with_config_targets(&[
+            // Names are case-sensitive: another object.
+            ("Deployment/Cart", "KSV014"),
+            // Another kind, or another resource, of the same name.
+            ("StatefulSet/cart", "KSV017"),
+            ("Deployment/web", "KSV020"),
+            // A file, and a bare name.
+            ("charts/cart/templates/deployment.yaml", "KSV021"),
+            ("cart", "KSV022"),
+        ]));
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        assert_eq!(target_of(&recs, "KSV-0014"), Some("Deployment/Cart"));
+        assert_eq!(target_of(&recs, "KSV-0017"), Some("StatefulSet/cart"));
+        assert_eq!(target_of(&recs, "KSV-0020"), Some("Deployment/web"));
+        assert_eq!(
+            target_of(&recs, "KSV-0021"),
+            Some("charts/cart/templates/deployment.yaml")
+        );
+        assert_eq!(target_of(&recs, "KSV-0022"), Some("cart"));
+    }
+
+    #[test]
+    fn an_image_target_stays_the_place_of_its_vulnerabilities() {
+        let text = r#"{"ClusterName": "aks-prod-weu", "Resources": [
+  {"Namespace": "shop", "Kind": "Deployment", "Name": "cart",
+   "Results": [{"Target": "nginx:1.25 (alpine 3.19.1)", "Class": "os-pkgs",
+     "Vulnerabilities": [{"VulnerabilityID": "CVE-2024-1", "PkgName": "musl", "Severity": "HIGH"}]}]}
+]}"#;
+        let (_, recs) = ingest(text);
+        let vulns = of(&recs, RecordKind::Vulnerability);
+        assert_eq!(
+            vulns[0].subject.target.as_deref(),
+            Some("nginx:1.25 (alpine 3.19.1)")
+        );
     }
 
     #[test]
