@@ -64,6 +64,11 @@ struct ExpectedRow {
     due: Option<String>,
     /// The waiver shown on it (`"none"`: none).
     waiver: Option<String>,
+    /// Text the row's title (what it says of its subject) contains.
+    title_contains: Option<String>,
+    /// The file it cites (ending with this text), and the JSON pointer it cites.
+    file: Option<String>,
+    pointer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -266,6 +271,20 @@ fn run_scenario(dir: &Path) -> Vec<String> {
             if want.as_ref().is_some_and(|w| *w != got) {
                 errors.push(format!("{what}: {name} {got}, expected {want:?}"));
             }
+        }
+        if let Some(t) = w.title_contains.as_ref().filter(|t| !e.title.contains(*t)) {
+            errors.push(format!(
+                "{what}: title {:?}, expected to contain {t:?}",
+                e.title
+            ));
+        }
+        let file = &e.provenance.file;
+        if let Some(f) = w.file.as_ref().filter(|f| !file.ends_with(f.as_str())) {
+            errors.push(format!("{what}: file {file}, expected …{f}"));
+        }
+        let pointer = e.provenance.pointer.as_deref().unwrap_or("none");
+        if let Some(p) = w.pointer.as_ref().filter(|p| *p != pointer) {
+            errors.push(format!("{what}: pointer {pointer}, expected {p}"));
         }
     }
     for w in &want.findings {

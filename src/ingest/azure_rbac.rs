@@ -128,10 +128,17 @@ impl Ingestor for AzureRbac {
                 who,
                 &scope.value,
             );
+            let definition: Option<Fact<Text>> = p
+                .get("roleDefinitionId")
+                .and_then(|n| n.text().map(|t| n.fact(Text::from(t))));
             let facts = RoleAssignmentFacts {
                 principal_id: Text::from(principal),
                 principal_type,
-                role_definition_id: Text::from(p.str("roleDefinitionId").unwrap_or_default()),
+                role_definition_id: definition
+                    .as_ref()
+                    .map(|d| d.value.clone())
+                    .unwrap_or_default(),
+                role_definition_at: definition.map(|d| d.pointer).unwrap_or_default(),
                 role_name,
                 scope: scope.clone(),
             };
@@ -271,6 +278,10 @@ mod tests {
         assert_eq!(shown.platform(), recs[0].platform());
         assert_eq!(shown.subject.target, recs[0].subject.target);
         assert_eq!(shown.provenance, recs[0].provenance);
+        let Some(PlatformFacts::RoleAssignment(a)) = recs[0].platform() else {
+            panic!("not a role assignment");
+        };
+        assert_eq!(a.role_definition_at, "/value/0/properties/roleDefinitionId");
         // An assignment that names its role itself is shown as it is.
         let cli = r#"[{"id":"/subscriptions/s/providers/Microsoft.Authorization/roleAssignments/a1","name":"a1","principalId":"p1","principalName":"kubelet",
 "roleDefinitionId":"/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/r1","roleDefinitionName":"AcrPull","scope":"/subscriptions/s","type":"Microsoft.Authorization/roleAssignments"}]"#;

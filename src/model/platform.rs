@@ -175,6 +175,11 @@ pub struct RoleAssignmentFacts {
     /// The role definition id.
     #[serde(default, skip_serializing_if = "str::is_empty")]
     pub role_definition_id: Text,
+    /// JSON pointer of the role definition id inside the input file (empty when the
+    /// export has none): the field an assignment naming its role only by id is
+    /// resolved from.
+    #[serde(default, skip_serializing_if = "str::is_empty")]
+    pub role_definition_at: Text,
     /// The role name, when the export carries it (`az role assignment list`); REST
     /// output needs a role-definition export to resolve it.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -21,9 +21,9 @@ use super::super::{Ctx, EvidenceItem, FindingState, Param, ReasonCode, Status};
 use super::{n, standing, unproven};
 use crate::catalog::{Check, Control, Rule};
 use crate::ingest::azure_rbac;
-use crate::model::{PlatformFacts, PlatformSetting, Record, RecordKind};
+use crate::model::{PlatformFacts, PlatformSetting, Record, RecordKind, RoleAssignmentFacts, Text};
 use chrono::NaiveDate;
-use verdict::{judged_elsewhere, missing_logs, verdict, Join, Verdict};
+use verdict::{judged_elsewhere, missing_logs, verdict, DefinedRole, Join, Verdict};
 
 /// The `platform` evaluator.
 pub struct Platform;
@@ -110,6 +110,33 @@ fn row(
     e
 }
 
+/// The pointer and words of a row whose verdict cites `pointer` and `says`. For a role
+/// assignment naming its role only by id (`by_definition`: the assignment and the role
+/// definition that names its role), the role name comes from another file, which may
+/// be of another date: the row cites the assignment's role definition id, the field
+/// the role was resolved from, and says where the name was read ("… (role name from
+/// FILE:LINE#POINTER)"), so that each of its statements is traceable.
+fn cite(
+    by_definition: Option<(&RoleAssignmentFacts, &DefinedRole)>,
+    pointer: Text,
+    says: String,
+) -> (Text, Param) {
+    let Some((a, role)) = by_definition else {
+        return (pointer, says.into());
+    };
+    let pointer = Some(a.role_definition_at.clone())
+        .filter(|p| !p.is_empty())
+        .unwrap_or(pointer);
+    let says = Param::phrase(
+        "phrase.role-named-by-definition",
+        vec![
+            ("says", Param::Text(says)),
+            ("source", Param::Text(role.read_at.to_string())),
+        ],
+    );
+    (pointer, says)
+}
+
 /// The row state, due date and waiver of resource `i`, whose setting fails: a policy
 /// state as the finding it is ([`classify`]: its row agrees with the finding's due
 /// date); any other resource's setting as a condition, failing with no due date or
@@ -135,9 +162,7 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
         .collect();
     let mut join = Join::default();
     for (_, r) in &resources {
-        if let Some(p) = r.platform() {
-            join.add(p);
-        }
+        join.add(r);
     }
     let (mut holds, mut absent, mut open, mut outside, mut grace, mut waived) = (
         Vec::new(),
@@ -165,14 +190,15 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
         // What the rows and the reason show of it: a role assignment naming its role
         // only by id, with the role a role-definition export gives it. The judgement
         // (waivers, production scope, freshness) reads the record itself.
-        let resolved = match facts {
-            PlatformFacts::RoleAssignment(a) => join
-                .role_by_definition(a)
-                .and_then(|role| azure_rbac::with_resolved_role(r, &role)),
+        let by_definition = match facts {
+            PlatformFacts::RoleAssignment(a) => join.role_by_definition(a).map(|d| (a, d)),
             _ => None,
         };
+        let resolved =
+            by_definition.and_then(|(_, role)| azure_rbac::with_resolved_role(r, &role.name));
         let shown = resolved.as_ref().unwrap_or(r);
         let label = Param::subject(&shown.subject);
+        let cited = |pointer: Text, says: String| cite(by_definition, pointer, says);
         match verdict {
             Verdict::NotApplicable => {}
             Verdict::Absent => {
@@ -191,33 +217,24 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
             Verdict::Holds(pointer, says) if !ctx.proves_now(r) => {
                 // A snapshot: an undated or stale export shows the setting, never proves it.
                 unproven_holds.push(r);
+                let (pointer, says) = cited(pointer, says);
                 rows.push((
                     3,
-                    row(
-                        shown,
-                        setting,
-                        FindingState::Info,
-                        Some(&pointer),
-                        says.into(),
-                    ),
+                    row(shown, setting, FindingState::Info, Some(&pointer), says),
                 ));
             }
             Verdict::Holds(pointer, says) => {
                 holds.push(label);
+                let (pointer, says) = cited(pointer, says);
                 rows.push((
                     4,
-                    row(
-                        shown,
-                        setting,
-                        FindingState::Passed,
-                        Some(&pointer),
-                        says.into(),
-                    ),
+                    row(shown, setting, FindingState::Passed, Some(&pointer), says),
                 ));
             }
             Verdict::Fails(pointer, says) => {
                 let (state, due, waiver) = failing(ctx, control, r, i);
-                let mut e = row(shown, setting, state, Some(&pointer), says.into());
+                let (pointer, says) = cited(pointer, says);
+                let mut e = row(shown, setting, state, Some(&pointer), says);
                 e.due = due;
                 e.waiver = waiver;
                 let rank = match state {

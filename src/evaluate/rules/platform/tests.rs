@@ -208,6 +208,7 @@ fn role_assignments_resolve_roles_through_definitions() {
                 role_definition_id:
                     "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/8311e382"
                         .into(),
+                role_definition_at: "/value/0/properties/roleDefinitionId".into(),
                 role_name: None,
                 scope: Fact::new(
                     Text::from("/subscriptions/s"),
@@ -237,13 +238,20 @@ fn role_assignments_resolve_roles_through_definitions() {
         definition.clone(),
     ];
     assert_eq!(judge_rule(&r, &ci, at).status, Status::Pass);
+    let definition_file = definition.provenance.file.clone();
     let person = [registry.clone(), assignment("User"), definition];
     let j = judge_rule(&r, &person, at);
     assert_eq!(j.status, Status::Fail);
+    // The role name is read in the definition, not in the assignment the row cites:
+    // the row cites the id the role was resolved from and says where the name is.
+    let e = &j.evidence[0];
     assert_eq!(
-        j.evidence[0].provenance.pointer.as_deref(),
-        Some("/value/0/properties/principalType")
+        e.provenance.pointer.as_deref(),
+        Some("/value/0/properties/roleDefinitionId")
     );
+    let from = format!("AcrPush held by a User (role name from {definition_file}");
+    assert!(e.title.contains(&from), "{}", e.title);
+    assert!(e.title.ends_with("#/0/properties/roleName)"), "{}", e.title);
     // Without the role definitions the role is not resolved: not evidenced.
     let unresolved = [registry, assignment("User")];
     let j = judge_rule(&r, &unresolved, at);

@@ -6,7 +6,8 @@
 
 use crate::model::{
     registry_access, ClusterFacts, DiagnosticFacts, Fact, MonitoredResource, PlatformFacts,
-    PlatformSetting, Record, RegistryAccess, ResourceLog, RoleAssignmentFacts, Setting, Text,
+    PlatformSetting, Provenance, Record, RegistryAccess, ResourceLog, RoleAssignmentFacts, Setting,
+    Text,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,8 +32,8 @@ pub struct Join {
     pub pull_identities: BTreeSet<String>,
     /// Registry resource ids.
     pub registries: Vec<String>,
-    /// Role name by definition id and by its trailing GUID.
-    pub roles: BTreeMap<String, Text>,
+    /// Role definitions by definition id and by its trailing GUID.
+    pub roles: BTreeMap<String, DefinedRole>,
     /// Resources whose diagnostic settings stand: lower-case ids, and (kind, lower-case
     /// name) pairs for resources whose other exports carry no id.
     pub diagnosed_ids: BTreeSet<String>,
@@ -40,9 +41,23 @@ pub struct Join {
     pub diagnosed_names: BTreeSet<(MonitoredResource, String)>,
 }
 
+/// A role definition standing beside the role assignments: the name it gives its role
+/// and where that name was read, so that an assignment naming its role only by id can
+/// say which file the name it is shown with comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefinedRole {
+    /// The role name (`AcrPush`).
+    pub name: Text,
+    /// The definition's file and line, with the JSON pointer of its role name.
+    pub read_at: Provenance,
+}
+
 impl Join {
     /// Add what one platform record contributes.
-    pub fn add(&mut self, facts: &PlatformFacts) {
+    pub fn add(&mut self, r: &Record) {
+        let Some(facts) = r.platform() else {
+            return;
+        };
         match facts {
             PlatformFacts::Cluster(c) => {
                 if let Some(id) = &c.pull_identity {
@@ -53,12 +68,18 @@ impl Join {
                 self.registries.push(r.resource_id.to_ascii_lowercase())
             }
             PlatformFacts::RoleDefinition(d) => {
+                let role = DefinedRole {
+                    name: d.role_name.value.clone(),
+                    read_at: Provenance {
+                        pointer: Some(d.role_name.pointer.clone()),
+                        ..r.provenance.clone()
+                    },
+                };
                 let id = d.id.to_ascii_lowercase();
                 if let Some(guid) = id.rsplit('/').next() {
-                    self.roles
-                        .insert(guid.to_string(), d.role_name.value.clone());
+                    self.roles.insert(guid.to_string(), role.clone());
                 }
-                self.roles.insert(id, d.role_name.value.clone());
+                self.roles.insert(id, role);
             }
             PlatformFacts::Diagnostics(d) => {
                 self.diagnosed_ids
@@ -72,20 +93,22 @@ impl Join {
 
     /// The role name of an assignment: its own, or its definition's.
     fn role(&self, a: &RoleAssignmentFacts) -> Option<Text> {
-        if let Some(r) = &a.role_name {
-            return Some(r.value.clone());
+        match &a.role_name {
+            Some(r) => Some(r.value.clone()),
+            None => self.role_by_definition(a).map(|d| d.name.clone()),
+        }
+    }
+
+    /// The role definition that names the role of an assignment naming it only by id
+    /// (`None` when it names its own, or no definition resolves it).
+    pub fn role_by_definition(&self, a: &RoleAssignmentFacts) -> Option<&DefinedRole> {
+        if a.role_name.is_some() {
+            return None;
         }
         let id = a.role_definition_id.to_ascii_lowercase();
         self.roles
             .get(&id)
             .or_else(|| id.rsplit('/').next().and_then(|g| self.roles.get(g)))
-            .cloned()
-    }
-
-    /// The role name a role definition gives an assignment that names its role only by
-    /// id (`None` when it names its own, or no definition resolves it).
-    pub fn role_by_definition(&self, a: &RoleAssignmentFacts) -> Option<Text> {
-        a.role_name.is_none().then(|| self.role(a)).flatten()
     }
 
     /// Whether a scope covers a registry (a known registry under it, or a registry scope).
@@ -591,12 +614,17 @@ mod tests {
         let mut j = Join::default();
         j.pull_identities.insert("kubelet".into());
         j.registries.push("/subscriptions/s/resourcegroups/rg/providers/microsoft.containerregistry/registries/acr".into());
-        j.roles.insert("guid-push".into(), "AcrPush".into());
+        let defined = DefinedRole {
+            name: "AcrPush".into(),
+            read_at: Provenance::default(),
+        };
+        j.roles.insert("guid-push".into(), defined);
         let a = |who: &str, kind: &str, role: Option<&str>, def: &str, scope: &str| {
             RoleAssignmentFacts {
                 principal_id: who.into(),
                 principal_type: Some(Fact::new(Text::from(kind), "/t", kind)),
                 role_definition_id: def.into(),
+                role_definition_at: "/d".into(),
                 role_name: role.map(|r| Fact::new(Text::from(r), "/r", r)),
                 scope: Fact::new(Text::from(scope), "/s", scope),
             }
