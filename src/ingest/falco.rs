@@ -166,7 +166,6 @@ pub const FORMAT: Format = Format::of(&INFO);
 
 /// The tool every alert names, and the kind of the pods they are about.
 const TOOL: Text = Text::literal(arcstr::literal!("falco"));
-const POD: Text = Text::literal(arcstr::literal!("Pod"));
 
 impl Ingestor for Falco {
     fn info(&self) -> &'static FormatInfo {
@@ -286,7 +285,7 @@ fn subject_of(
     ctx.subjects.get("falco", &parts, || Subject {
         node: node.map(Text::from),
         namespace: namespace.as_deref().map(Text::from),
-        kind: pod.is_some().then_some(POD),
+        kind: pod.is_some().then_some(crate::model::POD_KIND),
         name: pod.as_deref().map(Text::from),
         container: container.as_deref().map(Text::from),
         image: match repository.as_deref() {

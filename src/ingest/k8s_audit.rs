@@ -651,7 +651,7 @@ pub(super) fn emit_event(
                 r.subject = Subject {
                     cluster: at.cluster.clone(),
                     namespace: namespace.clone(),
-                    kind: Some(Text::literal(arcstr::literal!("Pod"))),
+                    kind: Some(crate::model::POD_KIND),
                     name: name.clone(),
                     container: c.name.clone().filter(|n| !n.is_empty()).map(Text::from),
                     image: Some(image),

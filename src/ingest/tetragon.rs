@@ -339,7 +339,7 @@ fn read(ev: RawEvent, doc: &Doc<'_>, ctx: &mut FileCtx<'_>) {
         namespace: pod
             .and_then(|p| non_empty(p.namespace.as_deref()))
             .map(Text::from),
-        kind: pod.map(|_| Text::literal(arcstr::literal!("Pod"))),
+        kind: pod.map(|_| crate::model::POD_KIND),
         name: pod
             .and_then(|p| non_empty(p.name.as_deref()))
             .map(Text::from),

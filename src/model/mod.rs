@@ -33,7 +33,7 @@ pub use platform::{
     LogFlow, MonitoredResource, NodePoolFacts, PlatformFacts, PlatformSetting, PolicyStateFacts,
     RegistryAccess, RegistryFacts, ResourceLog, RoleAssignmentFacts, RoleDefinitionFacts, Setting,
 };
-pub use record::{Outcome, Provenance, Record, RecordKind, Statement, Subject};
+pub use record::{Outcome, Provenance, Record, RecordKind, Statement, Subject, POD_KIND};
 pub use severity::Severity;
 pub use source::SourceSummary;
 pub use text::{Attrs, Interner, Shared, Text};

@@ -81,6 +81,10 @@ vocabulary! {
     }
 }
 
+/// The resource kind of a pod as Kubernetes spells it, for the runtime sensors and the
+/// audit log that name pods (made at compile time: every event of a pod uses it).
+pub const POD_KIND: Text = Text::literal(arcstr::literal!("Pod"));
+
 /// What a record is about. Every field is optional: tools know different things.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Subject {
