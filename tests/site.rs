@@ -216,6 +216,59 @@ fn spanish_and_french_sites_have_no_english_interface_strings_left() {
     }
 }
 
+/// muster's own inventory checks (Kubernetes inventory, ACI) are titled in the site's
+/// language on findings, team and control pages and in the search index; the exports
+/// (findings.csv, report.json) keep the English titles, as does the English site.
+#[test]
+fn inventory_check_titles_follow_the_site_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let en = dir.path().join("en");
+    build_sample(&en, &[]);
+    let english = ["Container is privileged", "Container may run as root"];
+    for t in english {
+        assert!(page(&en, "findings.html").contains(t), "en: {t}");
+    }
+    for lang in ["es", "fr"] {
+        let out = dir.path().join(lang);
+        build_sample(&out, &["--lang", lang]);
+        let translated = match lang {
+            "es" => [
+                "El contenedor es privilegiado",
+                "El contenedor puede ejecutarse como root",
+            ],
+            _ => ["Le conteneur est privilégié", "exécuter en tant que root"],
+        };
+        for p in [
+            "findings.html",
+            "teams/Data.html",
+            "controls/RUN-02.html",
+            "assets/search-index.js",
+        ] {
+            let html = page(&out, p);
+            assert!(
+                html.contains(translated[0]),
+                "{lang}/{p}: {}",
+                translated[0]
+            );
+            assert!(
+                !html.contains(english[0]),
+                "{lang}/{p} says {:?}",
+                english[0]
+            );
+        }
+        let teams = page(&out, "teams/Payments.html");
+        assert!(teams.contains(translated[1]), "{lang}: {}", translated[1]);
+        assert!(!teams.contains(english[1]), "{lang}: {}", english[1]);
+        for export in ["findings.csv", "report.json"] {
+            assert_eq!(
+                page(&out, export),
+                page(&en, export),
+                "{lang}: {export} keeps English"
+            );
+        }
+    }
+}
+
 /// Muster's own words inside reasons (node states, benchmark mappings, sensors,
 /// audit gaps, statuses, platform rows) follow the site's language, and so do the
 /// dates inside them and the evidence-time page (audit items 15 and 16). So do the

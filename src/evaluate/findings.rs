@@ -573,6 +573,7 @@ fn finding(
         kind: share(r.kind.as_str()),
         check: r.check.clone(),
         title: r.title.clone(),
+        title_words: Param::record_title(r),
         severity: severity(ctx, idxs, r),
         subject: share(&r.subject.label()),
         subject_words: Param::subject_words(&r.subject),

@@ -273,7 +273,8 @@ pub fn item(
         format: r.format.id().to_string(),
         check: r.check.to_string(),
         title: r.title.to_string(),
-        title_param: None,
+        // muster's own check titles in the site's language.
+        title_param: Param::record_title(r),
         // Words in a subject's label ("cluster X") in the site's language.
         subject_param: Param::subject_words(&r.subject),
         outcome: r.outcome.as_str().to_string(),

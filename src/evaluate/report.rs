@@ -286,6 +286,15 @@ impl Param {
         }
     }
 
+    /// A record's title in the site's language when muster's own checks wrote it (a
+    /// Kubernetes inventory or Azure Container Instances check, by its format, check id
+    /// and outcome); plain, the English title the record carries. `None`: a tool's
+    /// title, shown as it is.
+    pub fn record_title(r: &crate::model::Record) -> Option<Param> {
+        crate::ingest::inventory_title_key(r.format, &r.check, r.outcome)
+            .map(|key| Param::phrase(&key, Vec::new()))
+    }
+
     /// The machine-readable form: English words, ISO dates, raw ids.
     pub fn plain(&self) -> String {
         crate::render::plain_param(self)
@@ -516,6 +525,10 @@ pub struct Finding {
     pub check: Text,
     /// Title.
     pub title: Text,
+    /// The title in the site's language when muster's own checks wrote it
+    /// ([`Param::record_title`]); its plain text is `title`. Not exported.
+    #[serde(skip)]
+    pub title_words: Option<Param>,
     /// Highest severity any tool gave.
     pub severity: Severity,
     /// Subject label.

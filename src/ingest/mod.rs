@@ -82,6 +82,7 @@ pub use emit::{limits, Draft, Origin, Place};
 pub use probe::Probe;
 pub use source::{ingest_paths, IngestOptions, Ingested};
 pub use util::parse_time;
+pub use workload::{inventory_title_key, INVENTORY_CHECK_IDS};
 
 use crate::model::{Format, FormatInfo};
 use std::sync::LazyLock;

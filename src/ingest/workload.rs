@@ -17,7 +17,48 @@
 //! effect.
 
 use super::tree::Node;
-use crate::model::{secret_looking_name, Severity};
+use crate::model::{secret_looking_name, Format, Outcome, Severity};
+
+/// Every check id muster's own inventory checks use (this module's container and pod
+/// checks, and the Kubernetes inventory's namespace and binding checks). Each has the
+/// interface strings `inventory-check.<id>.pass` and `inventory-check.<id>.fail`, the
+/// titles of a passing and a failing record, in every language; the English ones are
+/// the titles the records carry.
+pub const INVENTORY_CHECK_IDS: &[&str] = &[
+    "pod-privileged",
+    "pod-run-as-non-root",
+    "pod-dangerous-capabilities",
+    "pod-privilege-escalation",
+    "pod-capabilities-dropped",
+    "pod-seccomp",
+    "pod-read-only-root-fs",
+    "pod-resource-limits",
+    "pod-secret-env-literal",
+    "pod-host-namespaces",
+    "pod-host-path",
+    "pod-sa-token-automount",
+    "namespace-pod-security",
+    "namespace-default-deny",
+    "cluster-admin-binding",
+];
+
+/// The interface-string key of the title of a record muster's own checks made (read
+/// from the Kubernetes inventory or Azure Container Instances, with one of
+/// [`INVENTORY_CHECK_IDS`], passed or failed), so a site shows it in its language; `None` for
+/// any other record (a tool's title is shown as the tool wrote it).
+pub fn inventory_title_key(format: Format, check: &str, outcome: Outcome) -> Option<String> {
+    let ours = format == super::k8s_inventory::FORMAT || format == super::aci::FORMAT;
+    let verdict = match outcome {
+        Outcome::Pass => "pass",
+        Outcome::Fail => "fail",
+        _ => return None,
+    };
+    let id = INVENTORY_CHECK_IDS
+        .iter()
+        .find(|id| **id == check)
+        .filter(|_| ours)?;
+    Some(format!("inventory-check.{id}.{verdict}"))
+}
 
 /// One check's result on one container or pod.
 #[derive(Debug, Clone, PartialEq)]
@@ -497,6 +538,40 @@ mod tests {
 
     fn pass(all: &[Checked], id: &str) -> bool {
         all.iter().find(|c| c.id == id).unwrap().pass
+    }
+
+    /// The English interface strings of the checks are the titles the records carry
+    /// (so the English site and the exports read the same), passed and failed, and a
+    /// Spanish site reads its own; only muster's inventory and ACI formats qualify.
+    #[test]
+    fn check_titles_have_their_interface_strings() {
+        let good = run(
+            r#"{"automountServiceAccountToken":false,"securityContext":{"runAsNonRoot":true,"seccompProfile":{"type":"RuntimeDefault"}},
+"containers":[{"name":"a","securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},
+"resources":{"limits":{"cpu":"1","memory":"1Gi"}}}]}"#,
+        );
+        let bad = run(
+            r#"{"hostNetwork":true,"volumes":[{"name":"v","hostPath":{"path":"/"}}],
+"containers":[{"name":"a","securityContext":{"privileged":true},"env":[{"name":"API_TOKEN","value":"x"}]}]}"#,
+        );
+        let en = crate::render::I18n::new("en");
+        let es = crate::render::I18n::new("es");
+        let format = super::super::k8s_inventory::FORMAT;
+        for c in good.iter().chain(&bad) {
+            assert!(INVENTORY_CHECK_IDS.contains(&c.id), "{}", c.id);
+            let outcome = if c.pass { Outcome::Pass } else { Outcome::Fail };
+            let key = inventory_title_key(format, c.id, outcome).unwrap();
+            assert_eq!(en.t(&key), c.title_now());
+            assert_ne!(es.t(&key), c.title_now());
+            let aci = inventory_title_key(super::super::aci::FORMAT, c.id, outcome);
+            assert_eq!(aci.as_deref(), Some(key.as_str()));
+        }
+        assert_eq!(good.len() + bad.len(), 2 * 12);
+        assert!(good.iter().all(|c| c.pass) && bad.iter().all(|c| !c.pass));
+        let k8s = super::super::trivy_k8s::FORMAT;
+        assert!(inventory_title_key(k8s, "pod-privileged", Outcome::Fail).is_none());
+        assert!(inventory_title_key(format, "pod-privileged", Outcome::Warn).is_none());
+        assert!(inventory_title_key(format, "KSV017", Outcome::Fail).is_none());
     }
 
     #[test]

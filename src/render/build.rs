@@ -7,7 +7,7 @@ use super::views::*;
 use crate::catalog::{Catalog, Control, Evaluation, References};
 use crate::config::Config;
 use crate::evaluate::*;
-use crate::model::{ImageRef, Provenance, Severity};
+use crate::model::{ImageRef, Provenance, Severity, Text};
 use chrono::{DateTime, Utc};
 
 /// The page of a control, relative to the site root.
@@ -111,6 +111,15 @@ impl<'a> Ctx<'a> {
         match &f.subject_words {
             Some(p) => self.i18n.param(p),
             None => self.subject_text(&f.subject),
+        }
+    }
+
+    /// A finding's title as the pages show it: in the page's language when muster's
+    /// own checks wrote it ([`Finding::title_words`]), else as the tool wrote it.
+    pub fn finding_title(&self, f: &Finding) -> Text {
+        match &f.title_words {
+            Some(p) => self.i18n.param(p).into(),
+            None => f.title.clone(),
         }
     }
 

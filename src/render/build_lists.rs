@@ -23,7 +23,7 @@ impl Ctx<'_> {
     pub fn finding(&self, f: &Finding) -> FindingView {
         FindingView {
             check: f.check.clone(),
-            title: f.title.clone(),
+            title: self.finding_title(f),
             severity: self.severity(f.severity),
             subject: self.finding_subject(f).into(),
             image: f.image.as_ref().map(|i| LinkView {

@@ -261,6 +261,21 @@ mod tests {
         }
     }
 
+    /// Each language's own table titles every inventory check both ways (passed and
+    /// failed): a title missing in Spanish or French would show English there.
+    #[test]
+    fn every_inventory_check_has_both_titles_in_every_language() {
+        for lang in languages() {
+            let own = load(lang);
+            let missing: Vec<String> = crate::ingest::INVENTORY_CHECK_IDS
+                .iter()
+                .flat_map(|id| ["pass", "fail"].map(|v| format!("inventory-check.{id}.{v}")))
+                .filter(|key| own.get(key).is_none_or(|t| t.trim().is_empty()))
+                .collect();
+            assert!(missing.is_empty(), "{lang} lacks {missing:?}");
+        }
+    }
+
     /// Each language's own table names every kind of record (the sources page counts
     /// each file's records by kind): a kind missing in Spanish or French would show
     /// its English id there.

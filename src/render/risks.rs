@@ -157,6 +157,7 @@ mod tests {
             severity,
             subject: Text::from("shop/web"),
             subject_words: None,
+            title_words: None,
             image: None,
             package: None,
             installed_version: None,

@@ -195,7 +195,12 @@ pub fn index(ctx: &Ctx, shared: &Shared) -> (Vec<u8>, SearchPageView) {
                 targets.push(b.page(&control_href(c), c));
             }
         }
-        b.add(kind, &f.check, &f.title, targets.iter().copied());
+        b.add(
+            kind,
+            &f.check,
+            &ctx.finding_title(f),
+            targets.iter().copied(),
+        );
         if let Some(p) = &f.package {
             let mut t = Vec::new();
             if open_packages.contains(p.as_str()) {

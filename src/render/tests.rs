@@ -122,6 +122,7 @@ pub fn report() -> Report {
         severity: Severity::High,
         subject: XSS.into(),
         subject_words: None,
+        title_words: None,
         image: Some(image.clone()),
         package: Some("openssl".into()),
         installed_version: Some("3.0.1".into()),
