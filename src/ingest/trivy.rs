@@ -199,6 +199,9 @@ fn emit_scans(
             config.emit_per_target(ctx, || draft(class));
         } else if on {
             let mut d = draft(class);
+            if class == ScanClass::Configuration {
+                d = d.families(config.silent_families(classes.families));
+            }
             d.subject = subject.clone().into();
             ctx.emit(d, &doc.whole());
         }
@@ -444,6 +447,39 @@ mod tests {
             "a zero build time is no build time"
         );
         assert!(recs.iter().all(|r| r.observed_at.is_none()));
+    }
+
+    #[test]
+    fn a_failures_only_report_drops_the_families_of_a_target_with_exceptions() {
+        let text = r#"{"SchemaVersion": 2, "CreatedAt": "2026-11-19T06:00:00Z",
+          "ArtifactName": "app", "ArtifactType": "repository",
+          "Results": [
+            {"Target": "Dockerfile", "Class": "config", "Type": "dockerfile",
+             "MisconfSummary": {"Successes": 24, "Failures": 1, "Exceptions": 0},
+             "Misconfigurations": [{"ID": "DS-0002", "Severity": "HIGH", "Status": "FAIL"}]},
+            {"Target": "build/Dockerfile", "Class": "config", "Type": "dockerfile",
+             "MisconfSummary": {"Successes": 24, "Failures": 0, "Exceptions": 1}},
+            {"Target": "deploy/web.yaml", "Class": "config", "Type": "kubernetes",
+             "MisconfSummary": {"Successes": 90, "Failures": 1},
+             "Misconfigurations": [{"ID": "KSV-0014", "Severity": "LOW", "Status": "FAIL"}]}
+          ]}"#;
+        let (s, recs) = ingest(text);
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        let configs: Vec<&Record> = of(&recs, RecordKind::Scan)
+            .into_iter()
+            .filter(|r| r.scan_class() == Some(ScanClass::Configuration))
+            .collect();
+        // Still one scan for the report, without a list of checks …
+        assert_eq!(configs.len(), 1);
+        assert!(ran(configs[0]).is_none());
+        let families = match &configs[0].facts {
+            Facts::Scan { families, .. } => *families,
+            _ => Default::default(),
+        };
+        // … whose silence proves no Dockerfile check, though the other Dockerfile
+        // excepted none: the scan's silence would prove it on every Dockerfile.
+        assert!(!families.contains(ConfigFamily::Dockerfile));
+        assert!(families.contains(ConfigFamily::Kubernetes));
     }
 
     #[test]

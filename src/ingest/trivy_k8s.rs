@@ -140,6 +140,9 @@ fn run<'a>(doc: &Doc<'a>, ctx: &mut FileCtx<'_>) {
             state.config.emit_per_target(ctx, draft);
         } else if on {
             let mut d = draft();
+            if class == ScanClass::Configuration {
+                d = d.families(state.config.silent_families(state.classes.families));
+            }
             d.subject = cluster_subject.clone().into();
             ctx.emit(d, &doc.whole());
         }

@@ -9,7 +9,12 @@
 //! `DS-0002` ran no other Dockerfile check, and a manifest listing only a failure ran
 //! only that check. Then each target gets its own scan record carrying the checks it
 //! ran ([`RanChecks`]), so that its silence proves only those. A report listing
-//! failures alone keeps one scan record with every family its targets ran.
+//! failures alone keeps one scan record with every family its targets ran, except
+//! the families of a target whose `MisconfSummary.Exceptions` is above 0: Trivy left
+//! its excepted checks (`.trivyignore`, exceptions policies) out of the listing, so
+//! silence on that target's families proves nothing. Those families are dropped from
+//! the report's scan even when another target shares them, because a scan's silence
+//! proves a check on every subject, not only on the target it came from.
 
 use super::{Draft, FileCtx, Place};
 use crate::model::{ConfigFamilies, ConfigFamily, Outcome, RanChecks, Subject, Text};
@@ -23,6 +28,8 @@ pub(super) struct Listed {
     ran: Vec<Text>,
     /// Whether a non-failure was listed (`PASS` or `EXCEPTION`).
     non_failures: bool,
+    /// Whether the result's `MisconfSummary` counts excepted checks it does not list.
+    excepted: bool,
 }
 
 impl Listed {
@@ -41,6 +48,11 @@ impl Listed {
         self.non_failures |= matches!(outcome, Outcome::Pass | Outcome::Skip);
     }
 
+    /// Whether the result's `MisconfSummary.Exceptions` is above 0.
+    pub fn set_excepted(&mut self, yes: bool) {
+        self.excepted = yes;
+    }
+
     /// The families of the checks listed.
     pub fn families(&self) -> ConfigFamilies {
         self.families
@@ -52,6 +64,8 @@ struct Target<'a> {
     subject: Subject,
     families: ConfigFamilies,
     ran: Vec<Text>,
+    /// Whether Trivy left excepted checks of this target out of the listing.
+    excepted: bool,
     place: Place<'a>,
 }
 
@@ -78,6 +92,7 @@ impl<'a> ConfigTargets<'a> {
             subject,
             families: of_type.union(listed.families),
             ran: listed.ran,
+            excepted: listed.excepted,
             place,
         });
     }
@@ -85,6 +100,16 @@ impl<'a> ConfigTargets<'a> {
     /// Whether the report lists every check it ran (passes too), target by target.
     pub fn list_every_check(&self) -> bool {
         self.every_check
+    }
+
+    /// The families whose silence the report-wide scan of a report listing failures
+    /// alone proves: `all` (every family its targets ran) without the families of any
+    /// target with excepted checks, which Trivy did not list.
+    pub fn silent_families(&self, all: ConfigFamilies) -> ConfigFamilies {
+        self.targets
+            .iter()
+            .filter(|t| t.excepted)
+            .fold(all, |left, t| left.without(t.families))
     }
 
     /// When the report lists every check it ran, one configuration scan per target:

@@ -15,7 +15,6 @@ use crate::model::{
     Text, VulnFacts,
 };
 use crate::redact;
-use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeMap;
@@ -35,8 +34,16 @@ pub(super) struct RawResult<'a> {
     pub misconfigurations: Option<Vec<&'a RawValue>>,
     #[serde(rename = "Secrets", default, borrow)]
     pub secrets: Option<Vec<&'a RawValue>>,
-    #[serde(rename = "MisconfSummary", default)]
-    pub misconf_summary: Option<IgnoredAny>,
+    #[serde(rename = "MisconfSummary", default, borrow)]
+    pub misconf_summary: Option<&'a RawValue>,
+}
+
+/// The one field of `MisconfSummary` muster reads: how many checks a `.trivyignore`
+/// file or an exceptions policy kept out of the listing.
+#[derive(Deserialize)]
+struct RawMisconfSummary {
+    #[serde(rename = "Exceptions", default)]
+    exceptions: Option<serde_json::Value>,
 }
 
 /// Which scan classes a set of results shows were performed.
@@ -107,6 +114,23 @@ impl RawResult<'_> {
                     families: ConfigFamilies::default(),
                 }
             }
+        }
+    }
+
+    /// Whether `MisconfSummary.Exceptions` counts checks excepted (ignored) on this
+    /// target: Trivy leaves them out of the listing. A count that is not a number is
+    /// taken as some, so that silence is never trusted on a doubt.
+    pub fn has_exceptions(&self) -> bool {
+        let Some(raw) = self.misconf_summary else {
+            return false;
+        };
+        match serde_json::from_str::<RawMisconfSummary>(raw.get()) {
+            Ok(RawMisconfSummary { exceptions: None }) => false,
+            Ok(RawMisconfSummary {
+                exceptions: Some(n),
+            }) => n.as_f64().is_none_or(|n| n > 0.0),
+            // Not an object (`null` is read as no summary): nothing said.
+            Err(_) => false,
         }
     }
 
@@ -250,6 +274,7 @@ pub(super) fn emit_result<'a>(
     subject: &Subject,
 ) -> Listed {
     let mut listed = Listed::default();
+    listed.set_excepted(res.has_exceptions());
     for (i, raw) in res.vulnerabilities.iter().flatten().enumerate() {
         let ptr = format!("{pointer}/Vulnerabilities/{i}");
         if let Some(v) = doc.parse_raw::<RawVuln>(ctx, raw, &ptr) {

@@ -257,6 +257,11 @@ impl ConfigFamilies {
         ConfigFamilies(self.0 | other.0)
     }
 
+    /// This set without the families of `other`.
+    pub fn without(self, other: ConfigFamilies) -> ConfigFamilies {
+        ConfigFamilies(self.0 & !other.0)
+    }
+
     /// Whether `f` is in the set.
     pub fn contains(self, f: ConfigFamily) -> bool {
         self.0 & (1 << f as u8) != 0
