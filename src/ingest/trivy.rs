@@ -279,6 +279,22 @@ mod tests {
         }
     }
 
+    /// The configuration scan records, in order.
+    fn config_scans(recs: &[Record]) -> Vec<&Record> {
+        of(recs, RecordKind::Scan)
+            .into_iter()
+            .filter(|r| r.scan_class() == Some(ScanClass::Configuration))
+            .collect()
+    }
+
+    /// The configuration families a scan record says it ran.
+    fn families(r: &Record) -> crate::model::ConfigFamilies {
+        match &r.facts {
+            Facts::Scan { families, .. } => *families,
+            _ => crate::model::ConfigFamilies::default(),
+        }
+    }
+
     const IMAGE: &str = r#"{
   "SchemaVersion": 2,
   "CreatedAt": "2026-03-01T10:00:00.123+01:00",
@@ -465,17 +481,11 @@ mod tests {
           ]}"#;
         let (s, recs) = ingest(text);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
-        let configs: Vec<&Record> = of(&recs, RecordKind::Scan)
-            .into_iter()
-            .filter(|r| r.scan_class() == Some(ScanClass::Configuration))
-            .collect();
+        let configs = config_scans(&recs);
         // Still one scan for the report, without a list of checks …
         assert_eq!(configs.len(), 1);
         assert!(ran(configs[0]).is_none());
-        let families = match &configs[0].facts {
-            Facts::Scan { families, .. } => *families,
-            _ => Default::default(),
-        };
+        let families = families(configs[0]);
         // … whose silence proves no Dockerfile check, though the other Dockerfile
         // excepted none: the scan's silence would prove it on every Dockerfile.
         assert!(!families.contains(ConfigFamily::Dockerfile));
@@ -499,11 +509,7 @@ mod tests {
         let (s, recs) = ingest(text);
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         let scans = of(&recs, RecordKind::Scan);
-        let configs: Vec<&Record> = scans
-            .iter()
-            .copied()
-            .filter(|r| r.scan_class() == Some(ScanClass::Configuration))
-            .collect();
+        let configs = config_scans(&recs);
         let targets: Vec<Option<&str>> = configs
             .iter()
             .map(|r| r.subject.target.as_deref())
@@ -530,10 +536,6 @@ mod tests {
         // A manifest that lists nothing ran nothing.
         assert!(!ran(configs[2]).unwrap().any(|_| true));
         // Each target keeps the families of its own kind.
-        let families = |r: &Record| match &r.facts {
-            Facts::Scan { families, .. } => *families,
-            _ => Default::default(),
-        };
         // … but one that ran nothing has none: its silence proves no selector, not even
         // one naming only the class ("misconfiguration") or a glob of ids.
         assert!(families(configs[2]).is_empty());
