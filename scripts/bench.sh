@@ -5,6 +5,7 @@
 # $BENCH_DATA/<size>, then, in the same invocation, time under GNU time:
 #   muster check <dir> --format json --as-of 2026-11-20 > /dev/null
 #   muster build <dir> -o <scratch>/site --quiet --as-of 2026-11-20
+#     (with MUSTER_TIMINGS=1: its ingest phase is also recorded, as program "ingest")
 #   examples/parse_floor <dir>
 #   PARSE_FLOOR_SHA256=1 examples/parse_floor <dir>   (the floor plus each file's SHA-256,
 #                                                      which muster must compute too)
@@ -76,6 +77,20 @@ measure() {
         }' "$tv" | tee -a "$ROWS" >&2
 }
 
+# ingest_row LABEL BYTES FILES RUN
+# The ingest phase of the build just measured (its MUSTER_TIMINGS line: wall time, and
+# the peak resident memory so far), as a row of its own: the part of a build that does
+# what the floors do (read, parse, fingerprint), plus normalising and redacting.
+ingest_row() {
+    awk -v size="$1" -v bytes="$2" -v files="$3" -v run="$4" -v now="$NOW" '
+        $1 == "timing:" && $2 == "ingest" {
+            for (i = 1; i <= NF; i++) if ($i == "peak") rss = $(i + 1)
+            mbps = ($3 > 0) ? bytes / 1e6 / $3 : 0
+            printf "%s\t%s\tingest\t%s\t%s\t%d\t%.3f\t0\t0\t%s\t%.1f\t0\n",
+                now, size, bytes, files, run, $3, rss, mbps
+        }' "$ROWS.stderr" | tee -a "$ROWS" >&2
+}
+
 for size in $SIZES; do
     label=$size
     gen_flags=()
@@ -103,7 +118,8 @@ for size in $SIZES; do
             "$MUSTER" check "$dir" --format json --as-of "$AS_OF"
         rm -rf "$SCRATCH/site"
         measure "$label" build "$bytes" "$files" "$run" -- \
-            "$MUSTER" build "$dir" -o "$SCRATCH/site" --quiet --as-of "$AS_OF"
+            env MUSTER_TIMINGS=1 "$MUSTER" build "$dir" -o "$SCRATCH/site" --quiet --as-of "$AS_OF"
+        ingest_row "$label" "$bytes" "$files" "$run"
         measure "$label" floor "$bytes" "$files" "$run" -- "$FLOOR" "$dir"
         measure "$label" floor+sha256 "$bytes" "$files" "$run" -- \
             env PARSE_FLOOR_SHA256=1 "$FLOOR" "$dir"
@@ -143,20 +159,23 @@ median_row() { # size program
         awk '{ rows[NR] = $0 } END { if (NR) print rows[int((NR + 1) / 2)] }'
 }
 echo
-echo "| workload | input MB | files | program | wall s | user+sys s | peak RSS MB | MB/s | floor MB/s | ratio |"
-echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|"
+echo "| workload | input MB | files | program | wall s | user+sys s | peak RSS MB | MB/s | floor MB/s | ratio | ratio to floor+sha256 |"
+echo "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"
 # Sizes by input bytes, the sample data last.
 sizes=$(awk -F'\t' 'NR > 1 && $2 != "sample" { print $4 "\t" $2 }' "$TSV" | sort -g | cut -f2 | awk '!seen[$0]++')
 for size in $sizes sample; do
     floor=$(median_row "$size" floor | cut -f11)
-    for program in build check floor floor+sha256; do
+    hashed=$(median_row "$size" floor+sha256 | cut -f11)
+    for program in build ingest check floor floor+sha256; do
         row=$(median_row "$size" "$program")
         [ -n "$row" ] || continue
-        echo "$row" | awk -F'\t' -v floor="${floor:-0}" '{
+        echo "$row" | awk -F'\t' -v floor="${floor:-0}" -v hashed="${hashed:-0}" '{
             ratio = (floor > 0 && $3 !~ /^floor/) ? sprintf("%.2f", $11 / floor) : "–"
+            ratio_h = (hashed > 0 && $3 !~ /^floor/) ? sprintf("%.2f", $11 / hashed) : "–"
             fl = (floor > 0) ? sprintf("%.0f", floor) : "–"
-            printf "| %s | %.1f | %d | %s | %.3f | %.2f | %.0f | %.1f | %s | %s |\n",
-                $2, $4 / 1e6, $5, $3, $7, $8 + $9, $10 / 1024, $11, fl, ratio
+            cpu = ($3 == "ingest") ? "–" : sprintf("%.2f", $8 + $9)
+            printf "| %s | %.1f | %d | %s | %.3f | %s | %.0f | %.1f | %s | %s | %s |\n",
+                $2, $4 / 1e6, $5, $3, $7, cpu, $10 / 1024, $11, fl, ratio, ratio_h
         }'
     done
 done
