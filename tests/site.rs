@@ -739,3 +739,37 @@ fn sample_site_numbers_agree_across_pages() {
         }
     }
 }
+
+/// A row that stands for many identical events of one day says how many, and that its
+/// source is the first of them (docs/evidence-time.md, "Repeated events are kept day by
+/// day"); report.json gives the same counts for the same rows.
+#[test]
+fn folded_event_rows_say_how_many_events_they_stand_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    build_sample(&site, &[]);
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("report.json")).unwrap()).unwrap();
+    let mut pages_with_folds = 0;
+    for control in report["controls"].as_array().unwrap() {
+        let id = control["id"].as_str().unwrap();
+        let folded: Vec<u64> = control["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["evidence"].as_array().cloned().unwrap_or_default())
+            .filter_map(|e| e["count"].as_u64().filter(|n| *n > 1))
+            .collect();
+        let html = page(&site, &format!("controls/{id}.html"));
+        let said = html.matches("identical events that day; the source is the first");
+        assert_eq!(said.count(), folded.len(), "{id}: rows saying their count");
+        for n in &folded {
+            assert!(
+                html.contains(&format!("{n} identical events that day")),
+                "{id}: a row of {n} events says so"
+            );
+        }
+        pages_with_folds += usize::from(!folded.is_empty());
+    }
+    assert!(pages_with_folds > 0, "the sample has folded event rows");
+}
