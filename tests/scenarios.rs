@@ -69,6 +69,13 @@ struct ExpectedRow {
     /// The file it cites (ending with this text), and the JSON pointer it cites.
     file: Option<String>,
     pointer: Option<String>,
+    /// The line it cites.
+    line: Option<u64>,
+    /// The day it was observed (`"unknown"`: undated); also picks the row among rows
+    /// about the same subject.
+    observed: Option<String>,
+    /// How many identical events it stands for (1 for anything else).
+    count: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -130,6 +137,12 @@ struct ExpectedFinding {
     justification: Option<String>,
     /// The finding's image, as its canonical reference (`registry/repository:tag`).
     image: Option<String>,
+}
+
+/// The day an evidence row was observed, as a scenario names it (`"unknown"`: undated).
+fn observed_day(e: &muster::evaluate::EvidenceItem) -> String {
+    e.observed_at
+        .map_or_else(|| "unknown".to_string(), |t| t.date_naive().to_string())
 }
 
 fn scenarios_dir() -> PathBuf {
@@ -252,11 +265,18 @@ fn run_scenario(dir: &Path) -> Vec<String> {
             .iter()
             .find(|c| c.id == control)
             .and_then(|c| c.checks.iter().find(|k| k.id == check))
-            .and_then(|k| k.evidence.iter().find(|e| e.subject.contains(&w.subject)));
+            .and_then(|k| {
+                k.evidence.iter().find(|e| {
+                    e.subject.contains(&w.subject)
+                        && w.observed.as_ref().is_none_or(|d| *d == observed_day(e))
+                })
+            });
         let Some(e) = row else {
             errors.push(format!(
-                "{}: no evidence row about {:?}",
-                w.check, w.subject
+                "{}: no evidence row about {:?} observed {}",
+                w.check,
+                w.subject,
+                w.observed.as_deref().unwrap_or("any day")
             ));
             continue;
         };
@@ -285,6 +305,16 @@ fn run_scenario(dir: &Path) -> Vec<String> {
         let pointer = e.provenance.pointer.as_deref().unwrap_or("none");
         if let Some(p) = w.pointer.as_ref().filter(|p| *p != pointer) {
             errors.push(format!("{what}: pointer {pointer}, expected {p}"));
+        }
+        let line = e.provenance.line.map(std::num::NonZeroU64::get);
+        if let Some(l) = w.line.filter(|l| Some(*l) != line) {
+            errors.push(format!("{what}: line {line:?}, expected {l}"));
+        }
+        if let Some(n) = w.count.filter(|n| *n != e.count) {
+            errors.push(format!(
+                "{what}: stands for {} events, expected {n}",
+                e.count
+            ));
         }
     }
     for w in &want.findings {

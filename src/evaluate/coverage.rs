@@ -6,9 +6,10 @@
 //! (the last report is given); *uncovered* when no such sensor ever reported from it.
 //! The absence of an alert proves something only on covered nodes.
 
+use super::judge::item;
 use super::view::Current;
-use super::{Ctx, Param};
-use crate::model::{Record, Sensor};
+use super::{Ctx, EvidenceItem, FindingState, Param};
+use crate::model::{Outcome, Record, Sensor, Severity};
 use chrono::{DateTime, Duration, Utc};
 use std::collections::BTreeMap;
 
@@ -38,6 +39,33 @@ pub struct NodeCoverage {
 }
 
 impl NodeCoverage {
+    /// The evidence row of this node, with `state` (passed when covered, failing
+    /// otherwise): it cites the record that shows the node (its sensor's newest report,
+    /// or a record naming it), but speaks of the node, in muster's words. The record
+    /// may be an alert about a pod on the node: the row must not show that alert's
+    /// verdict, severity or count as if they were the node's coverage.
+    pub fn row(&self, ctx: &Ctx<'_>, state: FindingState) -> Option<EvidenceItem> {
+        let r = ctx.records.get(self.shown_by)?;
+        let sensor = Param::Text(r.format.id().to_string());
+        let title = match self.state {
+            NodeState::Covered => Param::phrase("phrase.node-covered", vec![("sensor", sensor)]),
+            NodeState::Silent { last } => Param::phrase(
+                "phrase.node-silent",
+                vec![("sensor", sensor), ("date", Param::Date(last.date_naive()))],
+            ),
+            NodeState::Uncovered => Param::phrase("phrase.node-uncovered", Vec::new()),
+        };
+        let mut row = item(r, state, None, None);
+        row.title = title.plain();
+        row.title_param = Some(title);
+        row.subject = self.node.clone();
+        row.subject_param = None;
+        row.outcome = Outcome::Info.as_str().to_string();
+        row.severity = Severity::None;
+        row.count = 1;
+        Some(row)
+    }
+
     /// `node`, `node (silent since DATE)` or `node (no sensor)`, for reasons (the
     /// words and the date are localised when the reason is rendered).
     pub fn label(&self) -> Param {

@@ -105,7 +105,12 @@ type Candidate = (
     usize,
     Option<NaiveDate>,
     Option<String>,
+    Option<NodeRow>,
 );
+
+/// In a [`Candidate`]: the row is about a node's sensor coverage (its index in
+/// [`Tally::nodes`]), shown by the record it cites.
+type NodeRow = u32;
 
 impl Evaluator for Evidence {
     fn judge(&self, ctx: &Ctx<'_>, control: &Control, check: &Check, current: &Current) -> Judged {
@@ -155,6 +160,8 @@ struct Tally<'r> {
     failing_scans: HashSet<ScanId<'r>, foldhash::fast::RandomState>,
     /// A judgement decided by sensor coverage, for alert-only checks.
     coverage: Option<(Status, Reason)>,
+    /// The nodes whose coverage rows were picked ([`NodeRow`] indexes them).
+    nodes: Vec<coverage::NodeCoverage>,
 }
 
 impl<'r> Tally<'r> {
@@ -194,11 +201,11 @@ impl<'r> Tally<'r> {
                                 }
                             })
                             .or_insert(this);
-                        self.pick(ctx, (state, r.severity, i, due, waiver));
+                        self.pick(ctx, (state, r.severity, i, due, waiver, None));
                     }
                     Outcome::Warn => {
                         self.warned += 1;
-                        self.pick(ctx, (FindingState::Info, r.severity, i, None, None));
+                        self.pick(ctx, (FindingState::Info, r.severity, i, None, None, None));
                     }
                     Outcome::Pass => self.passed += usize::from(self.positive(ctx, r, i)),
                     _ => {}
@@ -241,7 +248,7 @@ impl<'r> Tally<'r> {
     fn positive(&mut self, ctx: &Ctx<'_>, r: &Record, i: usize) -> bool {
         if ctx.proves_now(r) {
             self.sources.insert(r.format.id());
-            self.pick(ctx, (FindingState::Passed, r.severity, i, None, None));
+            self.pick(ctx, (FindingState::Passed, r.severity, i, None, None, None));
             return true;
         }
         match (r.observed_at, ctx.freshness(r)) {
@@ -252,7 +259,7 @@ impl<'r> Tally<'r> {
             }
             _ => self.undated += 1,
         }
-        self.pick(ctx, (FindingState::Info, r.severity, i, None, None));
+        self.pick(ctx, (FindingState::Info, r.severity, i, None, None, None));
         false
     }
 
@@ -328,16 +335,19 @@ impl<'r> Tally<'r> {
             )
         };
         let mut gaps = Vec::new();
-        for c in &nodes {
+        for (k, c) in nodes.iter().enumerate() {
             let state = if c.state == NodeState::Covered {
                 FindingState::Passed
             } else {
                 gaps.push(c.label());
                 FindingState::Failing
             };
-            self.pick(ctx, (state, Severity::None, c.shown_by, None, None));
+            let row = Some(k as NodeRow);
+            self.pick(ctx, (state, Severity::None, c.shown_by, None, None, row));
         }
         let watched = nodes.iter().any(|c| c.state != NodeState::Uncovered);
+        let node_count = nodes.len();
+        self.nodes = nodes;
         self.coverage = Some(if !watched {
             (
                 Status::NotAssessed,
@@ -354,7 +364,7 @@ impl<'r> Tally<'r> {
                             n(ctx.config.report.window_days.max(1) as usize).into(),
                         ),
                         ("sensors", sensors),
-                        ("nodes", n(nodes.len()).into()),
+                        ("nodes", n(node_count).into()),
                     ],
                 ),
             )
@@ -381,10 +391,12 @@ impl<'r> Tally<'r> {
         let evidence = self
             .picked
             .iter()
-            .filter_map(|(state, _, i, due, waiver)| {
-                ctx.records
+            .filter_map(|(state, _, i, due, waiver, node)| match node {
+                Some(k) => self.nodes.get(*k as usize)?.row(ctx, *state),
+                None => ctx
+                    .records
                     .get(*i)
-                    .map(|r| item(r, *state, *due, waiver.clone()))
+                    .map(|r| item(r, *state, *due, waiver.clone())),
             })
             .collect();
         let (status, reason) = self.verdict(ctx, check);

@@ -3,7 +3,7 @@
 //! sensor ever reported from fails; one whose sensor went silent warns.
 
 use super::super::coverage::{self, NodeState};
-use super::super::judge::{item, Evaluator, Judged};
+use super::super::judge::{Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, Param, ReasonCode, Status};
 use super::n;
@@ -43,9 +43,7 @@ fn sensor_coverage(ctx: &Ctx<'_>, current: &Current) -> Judged {
                 FindingState::Failing
             }
         };
-        if let Some(r) = ctx.records.get(c.shown_by) {
-            evidence.push(item(r, state, None, None));
-        }
+        evidence.extend(c.row(ctx, state));
     }
     let j = if !uncovered.is_empty() {
         Judged::with(
