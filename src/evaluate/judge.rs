@@ -6,7 +6,7 @@
 use super::view::Current;
 use super::waivers::Waiver;
 use super::{rules, vex};
-use super::{Ctx, EvidenceItem, FindingState, Param, Reason, ReasonCode, Status};
+use super::{CheckResult, Ctx, EvidenceItem, FindingState, Param, Reason, ReasonCode, Status};
 use crate::catalog::{Check, Control};
 use crate::model::{ImageRef, Record, RecordKind, Severity};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -26,6 +26,20 @@ pub struct Judged {
     pub total: usize,
     /// The newest dated evidence considered (shown or not), at or before the date.
     pub newest: Option<DateTime<Utc>>,
+    /// The findings behind the number in the reason, when it counts findings.
+    pub counted: CountedFindings,
+}
+
+/// The findings a check's reason counts ("open failures past their grace period: N",
+/// "failures inside their grace period: N"), by finding id. A control whose reason is
+/// its worst check's counts them across every required check that says the same, so
+/// that its number is the number of its findings in that state, not one check's.
+#[derive(Debug, Clone, Default)]
+pub struct CountedFindings {
+    /// Open failures past their grace period, in production.
+    pub overdue: Vec<u32>,
+    /// Failures inside their grace period, with their due dates.
+    pub in_grace: Vec<(u32, Option<NaiveDate>)>,
 }
 
 impl Judged {
@@ -37,6 +51,7 @@ impl Judged {
             evidence: Vec::new(),
             total: 0,
             newest: None,
+            counted: CountedFindings::default(),
         }
     }
 
@@ -48,6 +63,7 @@ impl Judged {
             evidence: Vec::new(),
             total: 0,
             newest: None,
+            counted: CountedFindings::default(),
         }
     }
 
@@ -93,6 +109,65 @@ impl Judged {
         self.newest = last_time(&evidence);
         self.evidence = evidence;
         self
+    }
+}
+
+impl CountedFindings {
+    /// Whether these are the findings behind `reason`'s number (only the rules that
+    /// count findings fill them; another rule's reason of the same code counts
+    /// something else).
+    fn behind(&self, reason: &Reason) -> bool {
+        let count = match reason.code {
+            ReasonCode::OpenFailures => self.overdue.len(),
+            ReasonCode::InGrace => self.in_grace.len(),
+            _ => return false,
+        };
+        reason.params.get("count") == Some(&Param::Text(count.to_string()))
+    }
+}
+
+/// A control's reason when its worst required check decides it: that check's reason,
+/// with its number counted across every check of the control (required or not) of the
+/// same status that says the same thing. "Open failures past their grace period: N"
+/// is then the number of the control's findings in that state, each once, as the
+/// findings page lists them for the control, not one check's share of them; the due
+/// date is the control's earliest. `checks`: every check of the control with the
+/// findings its reason counts.
+pub fn control_reason(worst: &CheckResult, checks: &[(&CheckResult, &CountedFindings)]) -> Reason {
+    let same: Vec<&CountedFindings> = checks
+        .iter()
+        .filter(|(c, _)| c.status == worst.status && c.reason.code == worst.reason.code)
+        .map(|(c, k)| k.behind(&c.reason).then_some(*k))
+        .collect::<Option<_>>()
+        .unwrap_or_default();
+    if same.len() < 2 {
+        return worst.reason.clone();
+    }
+    match worst.reason.code {
+        ReasonCode::OpenFailures => {
+            let ids: std::collections::BTreeSet<u32> = same
+                .iter()
+                .flat_map(|k| k.overdue.iter().copied())
+                .collect();
+            Reason::new(
+                ReasonCode::OpenFailures,
+                &[("count", ids.len().to_string())],
+            )
+        }
+        ReasonCode::InGrace => {
+            let mut ids = std::collections::BTreeSet::new();
+            let mut due: Option<NaiveDate> = None;
+            for (id, d) in same.iter().flat_map(|k| k.in_grace.iter()) {
+                ids.insert(*id);
+                due = due.min(*d).or(*d);
+            }
+            let due = due.map(|d| d.to_string()).unwrap_or_default();
+            Reason::new(
+                ReasonCode::InGrace,
+                &[("count", ids.len().to_string()), ("due", due)],
+            )
+        }
+        _ => worst.reason.clone(),
     }
 }
 

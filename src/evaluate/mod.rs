@@ -73,10 +73,12 @@ fn controls_over(ctx: &Ctx<'_>, catalog: &Catalog, current: &view::Current) -> V
 
 fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -> ControlResult {
     let mut results = Vec::new();
+    let mut counted = Vec::new();
     let mut last_evidence: Option<DateTime<Utc>> = None;
     for check in &control.checks {
         let j = judge::judge(ctx, control, check, current);
         last_evidence = last_evidence.max(j.newest);
+        counted.push(j.counted);
         let total = j.total;
         let mut evidence = j.evidence;
         evidence.truncate(judge::EVIDENCE_CAP);
@@ -94,8 +96,9 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
     // checks, the first in catalog order (`max_by_key` keeps the last of equals, hence
     // `rev`). The control page lists every check.
     let worst = required.iter().rev().max_by_key(|c| c.status.rank());
+    let with_counts: Vec<_> = results.iter().zip(&counted).collect();
     let (mut status, mut reason) = match worst {
-        Some(c) => (c.status, c.reason.clone()),
+        Some(c) => (c.status, judge::control_reason(c, &with_counts)),
         None => (
             Status::NotAssessed,
             Reason::new(ReasonCode::NeedsAttestation, &[]),

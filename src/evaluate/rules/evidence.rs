@@ -20,7 +20,7 @@
 //! says whether passing results, silent scans or both prove it.
 
 use super::super::coverage::{self, NodeState};
-use super::super::judge::{classify, item, Evaluator, Judged, EVIDENCE_CAP};
+use super::super::judge::{classify, item, CountedFindings, Evaluator, Judged, EVIDENCE_CAP};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, Param, Reason, ReasonCode, Status};
 use super::n;
@@ -137,6 +137,8 @@ struct Tally<'r> {
     picked_newest: Option<DateTime<Utc>>,
     open: usize,
     grace: usize,
+    /// The findings counted in `open` and `grace`.
+    counted: CountedFindings,
     nofix: usize,
     waived: usize,
     triaged: usize,
@@ -212,7 +214,7 @@ impl<'r> Tally<'r> {
                 }
             }
         }
-        for (state, outside, due) in counted.into_values() {
+        for (id, (state, outside, due)) in counted {
             match state {
                 FindingState::VexClosed => self.vex_closed += 1,
                 FindingState::Waived => self.waived += 1,
@@ -220,10 +222,14 @@ impl<'r> Tally<'r> {
                 FindingState::NoFix => self.nofix += 1,
                 FindingState::InGrace => {
                     self.grace += 1;
+                    self.counted.in_grace.push((id, due));
                     self.earliest_due = self.earliest_due.min(due).or(due);
                 }
                 _ if outside => self.warned += 1,
-                _ => self.open += 1,
+                _ => {
+                    self.open += 1;
+                    self.counted.overdue.push(id);
+                }
             }
         }
     }
@@ -399,6 +405,7 @@ impl<'r> Tally<'r> {
                     .map(|r| item(r, *state, *due, waiver.clone())),
             })
             .collect();
+        let counted = std::mem::take(&mut self.counted);
         let (status, reason) = self.verdict(ctx, check);
         Judged {
             status,
@@ -406,6 +413,7 @@ impl<'r> Tally<'r> {
             evidence,
             total,
             newest,
+            counted,
         }
     }
 

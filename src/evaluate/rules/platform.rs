@@ -173,6 +173,8 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
         0usize,
     );
     let mut unproven_holds: Vec<&Record> = Vec::new();
+    // The findings counted in `grace` (policy states), by finding id.
+    let mut in_grace = Vec::new();
     let mut missing: Vec<Param> = Vec::new();
     let mut earliest_due = None;
     let mut rows: Vec<(u8, EvidenceItem)> = Vec::new();
@@ -245,6 +247,7 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
                     // Only a policy state is ever in grace (a setting has none: see `failing`).
                     FindingState::InGrace => {
                         grace += 1;
+                        in_grace.push((ctx.finding_id(i).unwrap_or(u32::MAX), due));
                         earliest_due = earliest_due.min(due).or(due);
                         1
                     }
@@ -298,11 +301,13 @@ fn platform(ctx: &Ctx<'_>, control: &Control, setting: PlatformSetting, current:
         )
     } else if grace > 0 {
         let due = earliest_due.map(|d| d.to_string()).unwrap_or_default();
-        Judged::new(
+        let mut j = Judged::new(
             Status::Warning,
             ReasonCode::InGrace,
             &[("count", n(grace)), ("due", due)],
-        )
+        );
+        j.counted.in_grace = in_grace;
+        j
     } else if !outside.is_empty() {
         Judged::with(
             Status::Warning,
