@@ -25,7 +25,7 @@ pub use context::Ctx;
 use context::Index;
 pub use report::*;
 
-use crate::catalog::{Catalog, Control, Rule};
+use crate::catalog::{Catalog, Control, Evaluation, Rule};
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::model::Record;
@@ -158,6 +158,14 @@ fn evaluate_control(ctx: &Ctx<'_>, control: &Control, current: &view::Current) -
         } else if settles {
             status = att.status;
             reason = att.reason;
+        } else if !valid && control.evaluation == Evaluation::Partial && status == Status::Pass {
+            // The exports settle only their part of a partial control: without a valid
+            // attestation for the rest, the control is not a pass.
+            status = Status::Manual;
+            reason = Reason::with(
+                ReasonCode::PartialUnattested,
+                vec![("exports", Param::of_reason(&reason))],
+            );
         } else if let Some(f) = fact.filter(|f| valid && att.status != status && f.status == status)
         {
             let param = |k: &str| att.reason.params.get(k).cloned().unwrap_or_default();

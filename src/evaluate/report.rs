@@ -77,6 +77,9 @@ vocabulary! {
         AttestationExpired = "reason.attestation-expired",
         /// Only an attestation can settle it, and there is none.
         NeedsAttestation = "reason.needs-attestation",
+        /// A partial control: the exports pass their part, and no valid attestation
+        /// completes the rest.
+        PartialUnattested = "reason.partial-unattested",
         /// Scans older than the freshness limit.
         StaleScans = "reason.stale-scans",
         /// Subjects not approved (registries, base images).
@@ -221,6 +224,19 @@ pub enum Param {
 }
 
 impl Param {
+    /// A reason as a phrase inside another reason ("the exports settle their part:
+    /// {exports} …"), shown in the site's language.
+    pub fn of_reason(reason: &Reason) -> Param {
+        Param::Phrase {
+            key: reason.code.as_str().to_string(),
+            params: reason
+                .params
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        }
+    }
+
     /// An interface string with parameters.
     pub fn phrase(key: &str, params: Vec<(&str, Param)>) -> Param {
         Param::Phrase {
