@@ -773,3 +773,16 @@ fn folded_event_rows_say_how_many_events_they_stand_for() {
     }
     assert!(pages_with_folds > 0, "the sample has folded event rows");
 }
+
+/// A valid attestation whose status the exports overrule says so on its control page
+/// (NET-01: attested pass, failing on the exports); one the control agrees with does
+/// not (SEC-03, settled by its attestation).
+#[test]
+fn an_attestation_the_exports_overrule_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    build_sample(&site, &[]);
+    let said = "This attestation says “Pass”, but on the exports the control is “Fail”";
+    assert!(page(&site, "controls/NET-01.html").contains(said));
+    assert!(!page(&site, "controls/SEC-03.html").contains("This attestation says"));
+}

@@ -406,7 +406,10 @@ impl<'a> Ctx<'a> {
                 })
                 .unwrap_or_default(),
             checks,
-            attestation: c.attestation.as_ref().map(|a| self.attestation(a)),
+            attestation: c
+                .attestation
+                .as_ref()
+                .map(|a| self.attestation(a, c.status)),
             attestation_question: def
                 .and_then(|d| d.attestation.as_ref())
                 .map(|a| a.question.get(lang).to_string())
@@ -414,13 +417,16 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn attestation(&self, a: &AttestationState) -> AttestationView {
+    /// The attestation of a control whose status is `control`.
+    fn attestation(&self, a: &AttestationState, control: Status) -> AttestationView {
         AttestationView {
             status: self.status(a.status),
             by: a.attested_by.clone(),
             date: self.i18n.date(a.date),
             expires: self.i18n.opt_date(a.expires),
             expired: a.expired,
+            contradicted: (!a.expired && a.status != control && control != Status::Waived)
+                .then(|| self.status(control)),
             body: SafeHtml(render_markdown(&a.body_markdown)),
             evidence: a.evidence.iter().map(|e| link(e, e)).collect(),
             file: a.file.clone(),

@@ -208,6 +208,9 @@ pub struct AttestationView {
     pub expires: String,
     /// Expired.
     pub expired: bool,
+    /// The control's status, when the exports decided it against this (valid)
+    /// attestation's status.
+    pub contradicted: Option<StatusView>,
     /// Body.
     pub body: SafeHtml,
     /// Evidence links.
