@@ -32,8 +32,9 @@ pub struct Judged {
 
 /// The findings a check's reason counts ("open failures past their grace period: N",
 /// "failures inside their grace period: N"), by finding id. A control whose reason is
-/// its worst check's counts them across every required check that says the same, so
-/// that its number is the number of its findings in that state, not one check's.
+/// its worst check's counts them across all its checks that say the same
+/// ([`control_reason`]), so that its number is the number of its findings in that
+/// state, not one check's.
 #[derive(Debug, Clone, Default)]
 pub struct CountedFindings {
     /// Open failures past their grace period, in production.
