@@ -148,6 +148,9 @@ vocabulary! {
         SignedImages = "reason.signed-images",
         /// Running images without a verified signature of their digest.
         UnsignedImages = "reason.unsigned-images",
+        /// Running images without a dated verified signature of their digest, some of
+        /// them verified only by verifications that carry no date (counted apart).
+        UndatedSignatures = "reason.undated-signatures",
     }
 }
 

@@ -1,9 +1,12 @@
 //! `signature-coverage` (IMG-07): the images seen running now have a verified
 //! signature of the content that runs. A verification (cosign `verify` output) is a
 //! fact about a manifest digest, so it counts whatever its age, but only for the same
-//! digest: an image running by tag alone cannot be matched to any signature. The
-//! reason counts the population ("3 of 12 running images") and every image counted is
-//! an evidence row.
+//! digest, and only when it is dated: an undated verification is shown as date
+//! unknown and proves nothing (docs/evidence-time.md). An image running by tag alone
+//! cannot be matched to any signature. The reason counts the population ("3 of 12
+//! running images"), and apart the images whose only verifications are undated;
+//! every image counted is an evidence row. This module also owns what a verification
+//! proves ([`verification`]), which the image summaries read.
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
@@ -28,17 +31,42 @@ impl Evaluator for SignatureCoverage {
     }
 }
 
-/// Verified signatures by manifest digest (not dated after the report date).
-fn verified<'a>(ctx: &'a Ctx<'_>) -> HashMap<&'a str, &'a Record> {
-    ctx.records
-        .iter()
-        .filter(|r| r.kind == RecordKind::Signature && r.outcome == Outcome::Pass)
-        .filter(|r| r.observed_at.is_none_or(|t| t <= ctx.at))
-        .filter_map(|r| {
-            let d = r.subject.image.as_ref()?.digest.as_deref()?;
-            Some((d, r))
-        })
-        .collect()
+/// What a verified signature proves of its digest at the evaluation date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verification {
+    /// Dated no later than the evaluation date: the digest is verified, whatever the
+    /// verification's age.
+    Dated,
+    /// Carries no date: shown as date unknown, it proves nothing.
+    Undated,
+}
+
+/// What record `r` proves as a signature verification at `ctx.at`: `None` when it is
+/// not a verified signature, or is dated after the evaluation date (it counts only
+/// from its own date on).
+pub fn verification(ctx: &Ctx<'_>, r: &Record) -> Option<Verification> {
+    if r.kind != RecordKind::Signature || r.outcome != Outcome::Pass {
+        return None;
+    }
+    match r.observed_at {
+        None => Some(Verification::Undated),
+        Some(t) if t <= ctx.at => Some(Verification::Dated),
+        Some(_) => None,
+    }
+}
+
+/// Signature verifications by manifest digest, with what each proves.
+fn verified<'a>(ctx: &'a Ctx<'_>) -> HashMap<&'a str, Vec<(&'a Record, Verification)>> {
+    let mut out: HashMap<&str, Vec<(&Record, Verification)>> = HashMap::new();
+    for r in ctx.records {
+        let Some(v) = verification(ctx, r) else {
+            continue;
+        };
+        if let Some(d) = r.subject.image.as_ref().and_then(|i| i.digest.as_deref()) {
+            out.entry(d).or_default().push((r, v));
+        }
+    }
+    out
 }
 
 /// What runs of one image: a sighting to cite, and the digests seen running (none
@@ -49,7 +77,8 @@ struct Running<'a> {
     digests: BTreeSet<&'a str>,
 }
 
-/// IMG-07: every image running now has a verified signature of each digest it runs.
+/// IMG-07: every image running now has a dated verified signature of each digest it
+/// runs.
 fn signature_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
     let mut running: BTreeMap<String, Running<'_>> = BTreeMap::new();
     for (i, r) in standing(ctx, current) {
@@ -65,36 +94,50 @@ fn signature_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
         return Judged::not_assessed("sighting:running");
     }
     let signatures = verified(ctx);
-    let mut unsigned = Vec::new();
+    // Without a dated verification: the digests (or the tag) shown in the reason.
+    let mut unsigned: Vec<Param> = Vec::new();
+    // Images not signed only because their verifications carry no date.
+    let mut undated = 0;
+    let mut signed = 0;
     let mut evidence = Vec::new();
     for (name, seen) in &running {
-        let sigs: Vec<&Record> = seen
-            .digests
-            .iter()
-            .filter_map(|d| signatures.get(d).copied())
-            .collect();
-        let missing: Vec<&&str> = seen
-            .digests
-            .iter()
-            .filter(|d| !signatures.contains_key(**d))
-            .collect();
-        let signed = !seen.digests.is_empty() && missing.is_empty();
-        for sig in &sigs {
-            evidence.push(item(sig, FindingState::Passed, None, None));
+        if seen.digests.is_empty() {
+            unsigned.push(Param::phrase(
+                "phrase.by-tag",
+                vec![("name", Param::from(name.to_string()))],
+            ));
         }
-        if !signed {
-            unsigned.push(if seen.digests.is_empty() {
-                Param::phrase(
-                    "phrase.by-tag",
-                    vec![("name", Param::from(name.to_string()))],
-                )
+        // Digests without a dated verification: `true` when an undated one exists.
+        let mut missing: Vec<(&str, bool)> = Vec::new();
+        for d in &seen.digests {
+            let sigs = signatures.get(d).map_or(&[][..], Vec::as_slice);
+            for (sig, v) in sigs {
+                let state = match v {
+                    Verification::Dated => FindingState::Passed,
+                    Verification::Undated => FindingState::Info,
+                };
+                evidence.push(item(sig, state, None, None));
+            }
+            if !sigs.iter().any(|(_, v)| *v == Verification::Dated) {
+                missing.push((d, !sigs.is_empty()));
+            }
+        }
+        let is_signed = !seen.digests.is_empty() && missing.is_empty();
+        if is_signed {
+            signed += 1;
+        } else if !missing.is_empty() && missing.iter().all(|(_, undated)| *undated) {
+            undated += 1;
+        }
+        for (d, has_undated) in missing {
+            let image = Param::from(format!("{name}@{d}"));
+            unsigned.push(if has_undated {
+                Param::phrase("phrase.signature-undated", vec![("image", image)])
             } else {
-                let digests: Vec<String> = missing.iter().map(|d| format!("{name}@{d}")).collect();
-                Param::from(digests.join(", "))
+                image
             });
         }
         if let Some(r) = seen.sighting {
-            let state = if signed {
+            let state = if is_signed {
                 FindingState::Passed
             } else {
                 FindingState::Failing
@@ -103,21 +146,22 @@ fn signature_coverage(ctx: &Ctx<'_>, current: &[u32]) -> Judged {
         }
     }
     let total = running.len();
-    let status = if unsigned.is_empty() {
+    let (status, code) = if signed == total {
         (Status::Pass, ReasonCode::SignedImages)
+    } else if undated > 0 {
+        (Status::Fail, ReasonCode::UndatedSignatures)
     } else {
         (Status::Fail, ReasonCode::UnsignedImages)
     };
-    let j = Judged::with(
-        status.0,
-        status.1,
-        vec![
-            ("signed", Param::from(n(total - unsigned.len()))),
-            ("total", Param::from(n(total))),
-            ("items", Param::list(unsigned, ", ")),
-        ],
-    );
-    j.with_evidence(evidence)
+    let mut params = vec![
+        ("signed", Param::from(n(signed))),
+        ("total", Param::from(n(total))),
+        ("items", Param::list(unsigned, ", ")),
+    ];
+    if code == ReasonCode::UndatedSignatures {
+        params.push(("undated", Param::from(n(undated))));
+    }
+    Judged::with(status, code, params).with_evidence(evidence)
 }
 
 #[cfg(test)]
@@ -140,7 +184,7 @@ mod tests {
                     "web",
                     day(11, 19),
                 ),
-                signature(&format!("acr.io/shop/web{A}")),
+                signature(&format!("acr.io/shop/web{A}"), Some(day(9, 1))),
             ],
             day(11, 20),
         );
@@ -165,8 +209,8 @@ mod tests {
                 sighting(&format!("acr.io/shop/api:2{B}"), "shop", "api", day(11, 19)),
                 sighting("acr.io/shop/ui:3", "shop", "ui", day(11, 19)),
                 // A signature of other content of the same repository does not count.
-                signature(&format!("acr.io/shop/api{A}")),
-                signature(&format!("acr.io/shop/web{A}")),
+                signature(&format!("acr.io/shop/api{A}"), Some(day(9, 1))),
+                signature(&format!("acr.io/shop/web{A}"), Some(day(9, 1))),
             ],
             day(11, 20),
         );
@@ -188,10 +232,76 @@ mod tests {
     }
 
     #[test]
+    fn an_undated_verification_proves_nothing_and_is_counted_apart() {
+        let j = judge_rule(
+            RULE,
+            &[
+                sighting(
+                    &format!("acr.io/shop/web:1.0{A}"),
+                    "shop",
+                    "web",
+                    day(11, 19),
+                ),
+                sighting(&format!("acr.io/shop/api:2{B}"), "shop", "api", day(11, 19)),
+                sighting("acr.io/shop/ui:3", "shop", "ui", day(11, 19)),
+                signature(&format!("acr.io/shop/web{A}"), None),
+                // Dated after the report date: it counts only from its own date on.
+                signature(&format!("acr.io/shop/api{B}"), Some(day(11, 25))),
+            ],
+            day(11, 20),
+        );
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Fail, ReasonCode::UndatedSignatures)
+        );
+        let p = |k: &str| {
+            j.reason
+                .params
+                .get(k)
+                .map(|p| p.plain())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            (p("signed"), p("undated"), p("total")),
+            ("0".into(), "1".into(), "3".into())
+        );
+        assert!(p("items").contains("acr.io/shop/web:1.0@sha256:aaaa"));
+        let rows: Vec<(String, FindingState)> = j
+            .evidence
+            .iter()
+            .map(|e| (e.kind.clone(), e.state))
+            .collect();
+        assert!(rows.contains(&("signature".into(), FindingState::Info)));
+        assert!(
+            !rows.iter().any(|(_, s)| *s == FindingState::Passed),
+            "{rows:?}"
+        );
+        // The same image, dated: it counts, whatever the verification's age.
+        let j = judge_rule(
+            RULE,
+            &[
+                sighting(
+                    &format!("acr.io/shop/web:1.0{A}"),
+                    "shop",
+                    "web",
+                    day(11, 19),
+                ),
+                signature(&format!("acr.io/shop/web{A}"), None),
+                signature(&format!("acr.io/shop/web{A}"), Some(day(3, 1))),
+            ],
+            day(11, 20),
+        );
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Pass, ReasonCode::SignedImages)
+        );
+    }
+
+    #[test]
     fn nothing_running_is_not_assessed() {
         let j = judge_rule(
             RULE,
-            &[signature(&format!("acr.io/shop/web{A}"))],
+            &[signature(&format!("acr.io/shop/web{A}"), Some(day(11, 1)))],
             day(11, 20),
         );
         assert_eq!(j.status, Status::NotAssessed);

@@ -77,10 +77,11 @@ pub fn sighting(image: &str, namespace: &str, name: &str, at: DateTime<Utc>) -> 
     r
 }
 
-/// A verified (undated) cosign signature of `image`.
-pub fn signature(image: &str) -> Record {
+/// A verified cosign signature of `image`, observed at `at` (`None`: undated).
+pub fn signature(image: &str, at: Option<DateTime<Utc>>) -> Record {
     let mut r = record(RecordKind::Signature, TRIVY, "cosign", Outcome::Pass);
     r.subject.image = ImageRef::parse(image);
+    r.observed_at = at;
     r
 }
 
