@@ -4,7 +4,8 @@
 //! date), `findings.csv`, the overview and the executive summary (their count links),
 //! the teams page (team rows plus unowned) and the data tables behind the charts. The
 //! sample's fixed dates and mean days to fix are also checked against the story
-//! `sample-data/SCANS.md` tells.
+//! `sample-data/SCANS.md` tells, and its signatures counted by IMG-07 against the
+//! images pages.
 
 mod common;
 
@@ -278,12 +279,82 @@ fn reconcile(site: &Path) {
     assert_eq!(fixed_points, fixed_in_periods, "fixed per period");
 }
 
+/// IMG-07 and the images pages count the same signatures: the running images
+/// `report.json` marks signed are the images IMG-07 counts as signed, those verified
+/// only by undated verifications are the ones it counts apart, and the images page
+/// says the same of each image (the sample's images all run now, or never ran).
+fn signatures_agree(site: &Path) {
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(site.join("report.json")).unwrap()).unwrap();
+    let check = report["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "IMG-07")
+        .and_then(|c| {
+            c["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|k| k["id"] == "signatures-verified")
+        })
+        .expect("IMG-07/signatures-verified");
+    let params = &check["reason"]["params"];
+    let images = report["images"].as_array().unwrap();
+    let running = || {
+        images
+            .iter()
+            .filter(|i| !i["running_in"].as_array().unwrap().is_empty())
+    };
+    let count = |key: &str| running().filter(|i| i[key] == true).count().to_string();
+    assert_eq!(
+        params["total"],
+        running().count().to_string(),
+        "IMG-07 total"
+    );
+    assert_eq!(params["signed"], count("signed"), "IMG-07 signed vs images");
+    let undated = params["undated"].as_str().unwrap_or("0");
+    assert_eq!(
+        undated,
+        count("signature_undated"),
+        "IMG-07 undated vs images"
+    );
+    // The images page: one row per image, its Signed cell as report.json says.
+    let html = page(site, "images/index.html");
+    let row =
+        Regex::new(r#"(?s)<tr><th scope="row"[^>]*><a [^>]*>(.*?)</a></th>(.*?)</tr>"#).unwrap();
+    let cells: BTreeMap<String, String> = row
+        .captures_iter(&html)
+        .map(|c| (c[1].to_string(), c[2].to_string()))
+        .collect();
+    assert_eq!(cells.len(), images.len(), "images page rows");
+    for i in images {
+        let img = &i["image"];
+        let name = format!(
+            "{}/{}:{}",
+            img["registry"].as_str().unwrap(),
+            img["repository"].as_str().unwrap(),
+            img["tag"].as_str().unwrap_or_default()
+        );
+        let Some(row) = cells.get(&name) else {
+            panic!("{name}: no row on the images page");
+        };
+        let shown = (
+            row.contains("✓</span> yes"),
+            row.contains("(verified, date unknown)"),
+        );
+        let want = (i["signed"] == true, i["signature_undated"] == true);
+        assert_eq!(shown, want, "{name}: Signed cell");
+    }
+}
+
 #[test]
 fn sample_numbers_agree_everywhere() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     build_sample(&site, &[]);
     reconcile(&site);
+    signatures_agree(&site);
 }
 
 #[test]

@@ -748,8 +748,11 @@ pub struct ImageSummary {
     pub controls: Vec<String>,
     /// Owning team.
     pub team: Option<String>,
-    /// Whether it is signed (cosign).
+    /// Whether it is signed: a dated verification (cosign) of its digest.
     pub signed: bool,
+    /// Whether its only verifications carry no date: shown as date unknown, they
+    /// prove nothing (`signed` is then `false`).
+    pub signature_undated: bool,
 }
 
 /// A team's remediation picture.

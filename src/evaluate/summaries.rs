@@ -1,6 +1,7 @@
 //! What the site summarises from the findings and the evidence: one row per image,
 //! per team and per waiver, and who owns a subject.
 
+use super::rules::Verification;
 use super::{ControlResult, Ctx, Finding, FindingState, ImageSummary, TeamSummary, WaiverState};
 use crate::catalog::{selector_glob as glob, Catalog};
 use crate::config::{Config, Owner};
@@ -69,6 +70,7 @@ pub fn images(
                 controls: Vec::new(),
                 team: owner_of(ctx.config, &r.subject).map(|o| o.team.clone()),
                 signed: false,
+                signature_undated: false,
             };
             map.insert(name.clone(), summary);
         }
@@ -115,7 +117,12 @@ pub fn images(
                         .insert(r.subject.cluster.clone());
                 }
             }
-            RecordKind::Signature if r.outcome == Outcome::Pass => e.signed = true,
+            // What IMG-07 counts: a dated verification; an undated one proves nothing.
+            RecordKind::Signature => match super::rules::verification(ctx, r) {
+                Some(Verification::Dated) => e.signed = true,
+                Some(Verification::Undated) => e.signature_undated = true,
+                None => {}
+            },
             _ => {}
         }
     }
@@ -148,6 +155,7 @@ pub fn images(
             .into_iter()
             .collect();
         e.running_in = distinct_workloads(running.remove(name).unwrap_or_default());
+        e.signature_undated &= !e.signed;
         e.seen_by.sort();
         e.controls.sort();
     }

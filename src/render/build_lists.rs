@@ -202,6 +202,7 @@ impl Ctx<'_> {
             controls: s.controls.iter().map(|c| self.control_link(c)).collect(),
             team: self.text_or_dash(s.team.as_deref()),
             signed: s.signed,
+            signature_undated: s.signature_undated,
             findings,
             sources,
         }

@@ -173,6 +173,7 @@ pub fn report() -> Report {
             controls: vec!["IMG-01".into()],
             team: Some("web".into()),
             signed: false,
+            signature_undated: false,
         }],
         teams: vec![TeamSummary {
             team: XSS.into(),

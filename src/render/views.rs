@@ -330,8 +330,10 @@ pub struct ImageView {
     pub controls: Vec<LinkView>,
     /// Team.
     pub team: String,
-    /// Signed.
+    /// Signed: a dated verification of its digest.
     pub signed: bool,
+    /// Verified only by verifications of unknown date (which prove nothing).
+    pub signature_undated: bool,
     /// Its open findings (image page only), most urgent first.
     pub findings: Vec<ImageFindingRow>,
     /// The input files its findings were read from, numbered from 1 (image page only).

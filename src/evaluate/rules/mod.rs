@@ -20,6 +20,7 @@ mod testing;
 
 pub use attestation::attestation;
 pub use platform::counts_finding;
+pub use signature_coverage::{verification, Verification};
 
 use super::judge::Evaluator;
 use super::judge::Judged;
