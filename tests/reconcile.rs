@@ -5,7 +5,8 @@
 //! the teams page (team rows plus unowned) and the data tables behind the charts. The
 //! sample's fixed dates and mean days to fix are also checked against the story
 //! `sample-data/SCANS.md` tells, and its signatures counted by IMG-07 against the
-//! images pages.
+//! images pages. Diagnostics agree too: `report.json`'s count, the overview's and the
+//! rows of `sources.html`.
 
 mod common;
 
@@ -277,6 +278,44 @@ fn reconcile(site: &Path) {
         .map(|p| p["fixed"].as_u64().unwrap() as usize)
         .sum();
     assert_eq!(fixed_points, fixed_in_periods, "fixed per period");
+
+    diagnostics_agree(site, &report);
+}
+
+/// Diagnostics: `report.json` keeps each file's under `sources` and the others at the
+/// top level; `diagnostic_count` is their sum, and it is the number the overview links
+/// and the rows `sources.html` lists, whose last section lists the top-level ones.
+fn diagnostics_agree(site: &Path, report: &Value) {
+    let top = report["diagnostics"].as_array().unwrap().len();
+    let per_file: usize = report["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["diagnostics"].as_array().map_or(0, Vec::len))
+        .sum();
+    let count = report["diagnostic_count"].as_u64().unwrap() as usize;
+    assert_eq!(count, top + per_file, "report.json diagnostic_count");
+    let index = page(site, "index.html");
+    assert_eq!(
+        count_link(&index, "sources.html#diagnostics"),
+        count,
+        "overview diagnostics vs report.json"
+    );
+    let sources = page(site, "sources.html");
+    let listed = sources
+        .split(r#"id="diagnostics""#)
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .map_or(0, |t| t.matches("<tr><td").count());
+    assert_eq!(listed, count, "sources.html diagnostics vs report.json");
+    assert!(
+        sources.contains(&format!("Diagnostics ({count})")),
+        "sources.html says Diagnostics ({count})"
+    );
+    assert!(
+        sources.contains(&format!("Diagnostics not tied to an input file ({top})")),
+        "sources.html says how many are not tied to an input file ({top})"
+    );
 }
 
 /// IMG-07 and the images pages count the same signatures: the running images

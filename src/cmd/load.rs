@@ -186,13 +186,10 @@ pub fn load(args: &InputArgs, quiet: bool) -> anyhow::Result<Loaded> {
     })
 }
 
-/// All diagnostics: configuration/catalog ones and every source's.
+/// All diagnostics: configuration/catalog ones and every source's
+/// ([`Report::all_diagnostics`]).
 pub fn all_diagnostics(report: &Report) -> Vec<&Diagnostic> {
-    report
-        .diagnostics
-        .iter()
-        .chain(report.sources.iter().flat_map(|s| &s.diagnostics))
-        .collect()
+    report.all_diagnostics().collect()
 }
 
 /// Print diagnostics to stderr (first 50) and say whether any is a warning or worse.

@@ -667,6 +667,17 @@ pub fn days_to_fix(first_seen: Option<DateTime<Utc>>, fixed_on: NaiveDate) -> Op
 }
 
 impl Report {
+    /// Every diagnostic of the build: those not tied to an input file (configuration,
+    /// catalog, waivers, triage, attestations), then each input file's, in input order.
+    /// The site lists them all on the sources page and counts them on the overview;
+    /// `report.json` keeps each where it belongs (top-level `diagnostics` and
+    /// `sources[].diagnostics`) and gives their number as `diagnostic_count`.
+    pub fn all_diagnostics(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics
+            .iter()
+            .chain(self.sources.iter().flat_map(|s| &s.diagnostics))
+    }
+
     /// Inputs that could not be read or parsed at all (their evidence is missing from
     /// the evaluation): the paths of sources with an error-level diagnostic.
     pub fn unreadable_inputs(&self) -> Vec<&str> {

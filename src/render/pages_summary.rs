@@ -68,8 +68,7 @@ pub fn jobs<'a>(
     let r = ctx.report;
     let i = ctx.i18n;
     jobs.push(Box::new(move || {
-        let diagnostics =
-            r.diagnostics.len() + r.sources.iter().map(|s| s.diagnostics.len()).sum::<usize>();
+        let diagnostics = r.all_diagnostics().count();
         let index = IndexPage {
             summary: ctx.summary(summary_charts),
             domains: ctx.domains(),

@@ -22,7 +22,10 @@ pub const REPORT_SCHEMA: &str = "muster-report/2";
 /// Stable contract for scripts: `schema` is [`REPORT_SCHEMA`]; `site` and `catalog_digest`
 /// say what produced it; the other fields are the [`Report`]'s (statuses and severities as
 /// kebab-case ids, dates ISO 8601, times RFC 3339 UTC; reasons as `{code, params}`
-/// untranslated), with findings and changes normalised as the module documents.
+/// untranslated), with findings and changes normalised as the module documents, and
+/// `diagnostic_count`, the number of diagnostics the site shows
+/// ([`Report::all_diagnostics`]): each file's are in `sources`, the others in
+/// `diagnostics`.
 #[derive(Debug, Serialize)]
 pub struct ReportJson<'a> {
     /// Always [`REPORT_SCHEMA`].
@@ -46,7 +49,10 @@ pub struct ReportJson<'a> {
     attestations: &'a [crate::evaluate::AttestationState],
     changes: &'a Changes,
     sources: &'a [crate::model::SourceSummary],
+    /// The diagnostics not tied to an input file (each file's are in `sources`).
     diagnostics: &'a [crate::diag::Diagnostic],
+    /// Every diagnostic, these and each file's: the number the site shows.
+    diagnostic_count: usize,
     scope: &'a crate::evaluate::ScopeInfo,
     evidence: &'a crate::evaluate::EvidencePeriod,
 }
@@ -163,6 +169,7 @@ impl<'a> ReportJson<'a> {
             changes: &report.changes,
             sources: &report.sources,
             diagnostics: &report.diagnostics,
+            diagnostic_count: report.all_diagnostics().count(),
             scope: &report.scope,
             evidence: &report.evidence,
         }
