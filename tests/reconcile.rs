@@ -6,7 +6,8 @@
 //! sample's fixed dates and mean days to fix are also checked against the story
 //! `sample-data/SCANS.md` tells, and its signatures counted by IMG-07 against the
 //! images pages. Diagnostics agree too: `report.json`'s count, the overview's and the
-//! rows of `sources.html`.
+//! rows of `sources.html`; and so does each finding's team, in `report.json`,
+//! `findings.csv` and on its image's page.
 
 mod common;
 
@@ -280,6 +281,44 @@ fn reconcile(site: &Path) {
     assert_eq!(fixed_points, fixed_in_periods, "fixed per period");
 
     diagnostics_agree(site, &report);
+    teams_agree(site, &report);
+}
+
+/// A finding's team is the same everywhere: `findings.csv` gives each finding the
+/// team `report.json` gives it, and a finding about an image alone (a vulnerability a
+/// scanner reports of the image; `report.json` then writes no `subject`) has the team
+/// the image's page shows.
+fn teams_agree(site: &Path, report: &Value) {
+    let findings = report["findings"].as_array().unwrap();
+    let images = report["images"].as_array().unwrap();
+    let team = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    let by_key: BTreeMap<String, String> = findings
+        .iter()
+        .map(|f| (team(&f["key"]), team(&f["team"])))
+        .collect();
+    let mut rdr = csv::Reader::from_path(site.join("findings.csv")).unwrap();
+    for row in rdr.deserialize::<BTreeMap<String, String>>() {
+        let row = row.unwrap();
+        assert_eq!(
+            by_key.get(&row["key"]),
+            Some(&row["team"]),
+            "findings.csv team of {}",
+            row["key"]
+        );
+    }
+    for f in findings {
+        let (Some(i), None) = (f["image"].as_u64(), f.get("subject")) else {
+            continue;
+        };
+        let image = &images[i as usize];
+        assert_eq!(
+            team(&f["team"]),
+            team(&image["team"]),
+            "team of {} on {}",
+            report["checks"][f["check"].as_u64().unwrap() as usize]["check"],
+            image["image"]
+        );
+    }
 }
 
 /// Diagnostics: `report.json` keeps each file's under `sources` and the others at the
@@ -394,6 +433,18 @@ fn sample_numbers_agree_everywhere() {
     build_sample(&site, &[]);
     reconcile(&site);
     signatures_agree(&site);
+    // The redis vulnerability waived by W-005: Trivy reports it of the image alone,
+    // which runs only in the shop namespace (session-cache), so it is Shop's, as the
+    // image's page says.
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(site.join("report.json")).unwrap()).unwrap();
+    let redis = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["waiver"] == "W-005")
+        .expect("the finding W-005 waives");
+    assert_eq!(redis["team"], "Shop", "team of the finding W-005 waives");
 }
 
 #[test]

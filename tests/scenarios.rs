@@ -137,6 +137,8 @@ struct ExpectedFinding {
     justification: Option<String>,
     /// The finding's image, as its canonical reference (`registry/repository:tag`).
     image: Option<String>,
+    /// The team owning it (`"none"`: no `[[owners]]` entry does).
+    team: Option<String>,
 }
 
 /// The day an evidence row was observed, as a scenario names it (`"unknown"`: undated).
@@ -424,6 +426,7 @@ fn run_scenario(dir: &Path) -> Vec<String> {
                 &w.justification,
                 text(vex.and_then(|v| v.facts.justification.as_deref())),
             ),
+            ("team", &w.team, text(f.team.as_deref())),
         ];
         for (name, want, got) in pins {
             if let Some(want) = want {

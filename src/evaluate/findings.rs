@@ -4,7 +4,7 @@
 
 use super::identity::ImageIdentity;
 use super::judge::{classify, expired_waiver_for};
-use super::summaries::owner_of;
+use super::summaries::ImageOwners;
 use super::view::Current;
 use super::{rules, vex, ControlJudgement, Ctx, Finding, FindingState, Param, VexNote};
 use crate::catalog::{Catalog, Check, Control};
@@ -186,8 +186,14 @@ pub(super) fn tracked(r: &Record) -> bool {
 
 /// Every finding as of `ctx.at`: each failing record that a control counts (and each
 /// one no control maps, so that it stays visible), grouped by identity, with one state
-/// decided the way the controls decide it. Sorted by state, due date and severity.
-pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Finding> {
+/// decided the way the controls decide it, and the team owning it (`owners`: who owns
+/// each image). Sorted by state, due date and severity.
+pub fn track(
+    ctx: &Ctx<'_>,
+    catalog: &Catalog,
+    current: &Current,
+    owners: &ImageOwners<'_>,
+) -> Vec<Finding> {
     let checks = Checks::new(catalog);
     // Findings share their texts with the records and with each other (subjects,
     // teams, formats and control ids repeat across findings).
@@ -206,7 +212,7 @@ pub fn track(ctx: &Ctx<'_>, catalog: &Catalog, current: &Current) -> Vec<Finding
                     return None;
                 }
                 let key = key.cloned().unwrap_or_default();
-                finding(ctx, &checks, current, &shared, key, seen)
+                finding(ctx, &checks, current, owners, &shared, key, seen)
             })
             .collect();
         out.extend(described.into_iter().flatten());
@@ -529,6 +535,7 @@ fn finding(
     ctx: &Ctx<'_>,
     checks: &Checks<'_>,
     current: &Current,
+    owners: &ImageOwners<'_>,
     shared: &Interner,
     key: Text,
     idxs: &[usize],
@@ -596,7 +603,9 @@ fn finding(
             .collect(),
         state: life.state,
         outside_production: life.outside_production,
-        team: owner_of(ctx.config, &r.subject).map(|o| share(&o.team)),
+        team: owners
+            .of_finding(ctx.config, &r.subject, ctx.image_at(latest))
+            .map(|o| share(&o.team)),
         waiver,
         expired_waiver,
         vex,

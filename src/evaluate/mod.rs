@@ -226,7 +226,8 @@ pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime
     };
     let ctx = ctx_at(as_of);
     let current = view::Current::new(inputs.records, ctx.standing());
-    let mut findings = findings::track(&ctx, inputs.catalog, &current);
+    let owners = summaries::ImageOwners::new(&ctx);
+    let mut findings = findings::track(&ctx, inputs.catalog, &current, &owners);
     let waivers = summaries::waiver_states(&ctx, inputs.catalog, &current.all);
     let mut controls = controls_over(&ctx, inputs.catalog, &current);
     drop(current);
@@ -287,7 +288,7 @@ pub fn evaluate(inputs: Inputs<'_>, as_of: DateTime<Utc>, since: Option<DateTime
         None => Changes::default(),
     };
     let statuses = timeline::count_statuses(&controls);
-    let images = summaries::images(&ctx, &findings, &controls);
+    let images = summaries::images(&ctx, &owners, &findings, &controls);
     summaries::link_images(&ctx, &mut findings, &images);
     let teams = summaries::teams(inputs.config, &findings);
     let attestations = inputs

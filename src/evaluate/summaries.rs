@@ -1,5 +1,6 @@
 //! What the site summarises from the findings and the evidence: one row per image,
-//! per team and per waiver, and who owns a subject.
+//! per team and per waiver, and who owns a subject, an image and a finding (one rule
+//! for the image pages, the findings and the teams).
 
 use super::rules::Verification;
 use super::{ControlResult, Ctx, Finding, FindingState, ImageSummary, TeamSummary, WaiverState};
@@ -14,23 +15,104 @@ type Fast = foldhash::fast::RandomState;
 /// The team owning a subject (first matching owner).
 pub fn owner_of<'c>(config: &'c Config, s: &Subject) -> Option<&'c Owner> {
     config.owners.iter().find(|o| {
-        s.namespace
-            .as_deref()
-            .is_some_and(|ns| o.namespaces.iter().any(|p| glob(p, ns)))
-            || s.cluster
-                .as_deref()
-                .is_some_and(|c| o.clusters.iter().any(|p| glob(p, c)))
-            || s.image.as_ref().is_some_and(|i| {
-                o.images
-                    .iter()
-                    .any(|p| glob(p, &i.tagged()) || glob(p, &i.name()))
-            })
+        owns_place(o, s.namespace.as_deref(), s.cluster.as_deref())
+            || s.image.as_ref().is_some_and(|i| owns_name(o, i))
     })
+}
+
+/// Whether `o` owns `namespace` or `cluster`.
+fn owns_place(o: &Owner, namespace: Option<&str>, cluster: Option<&str>) -> bool {
+    namespace.is_some_and(|ns| o.namespaces.iter().any(|p| glob(p, ns)))
+        || cluster.is_some_and(|c| o.clusters.iter().any(|p| glob(p, c)))
+}
+
+/// Whether one of `o`'s image globs matches image name `i`.
+fn owns_name(o: &Owner, i: &ImageRef) -> bool {
+    o.images
+        .iter()
+        .any(|p| glob(p, &i.tagged()) || glob(p, &i.name()))
+}
+
+/// Who owns each image, by canonical name: the first `[[owners]]` entry that owns one
+/// of its names (`images`) or a namespace or cluster it is seen running in
+/// (`namespaces`, `clusters`; the workloads its page lists), first match wins as for
+/// any subject. The image pages show it, and a finding about the image takes it when
+/// its own subject names no place an owner claims ([`ImageOwners::of_finding`]), so a
+/// vulnerability a scanner reports of the image alone has the team its page shows.
+pub struct ImageOwners<'c> {
+    by_image: HashMap<String, &'c Owner>,
+}
+
+impl<'c> ImageOwners<'c> {
+    /// The owners of the images of `ctx`'s records (as of `ctx.at`: records dated after
+    /// it and out of scope are left out, as on the image pages).
+    pub fn new(ctx: &Ctx<'c>) -> ImageOwners<'c> {
+        // Per canonical image (keyed by where its reference is): a record naming it
+        // (for its names) and the places it is seen running in.
+        type Places = BTreeSet<(Option<Text>, Option<Text>)>;
+        let mut images: HashMap<*const ImageRef, (usize, Places), Fast> = HashMap::default();
+        for (i, r) in ctx.records.iter().enumerate() {
+            let Some(canonical) = ctx.image_at(i) else {
+                continue;
+            };
+            if r.kind == RecordKind::Vex
+                || ctx.excluded(i)
+                || r.observed_at.is_some_and(|t| t > ctx.at)
+            {
+                continue;
+            }
+            let (_, places) = images
+                .entry(std::ptr::from_ref(canonical))
+                .or_insert_with(|| (i, Places::new()));
+            if r.kind == RecordKind::Sighting
+                && (r.subject.namespace.is_some() || r.subject.cluster.is_some())
+            {
+                places.insert((r.subject.namespace.clone(), r.subject.cluster.clone()));
+            }
+        }
+        let by_image = images
+            .into_values()
+            .filter_map(|(i, places)| {
+                let names = ctx.image_names(i);
+                let owner = ctx.config.owners.iter().find(|o| {
+                    names.iter().any(|n| owns_name(o, n))
+                        || places
+                            .iter()
+                            .any(|(ns, c)| owns_place(o, ns.as_deref(), c.as_deref()))
+                })?;
+                Some((ctx.image_name_at(i)?, owner))
+            })
+            .collect();
+        ImageOwners { by_image }
+    }
+
+    /// The owner of the image of canonical name `name`.
+    pub fn of(&self, name: &str) -> Option<&'c Owner> {
+        self.by_image.get(name).copied()
+    }
+
+    /// The owner of a finding about subject `s` (`image`: its canonical image): the
+    /// owner of the namespace or cluster it is about, when its subject names one an
+    /// owner claims (or whose image it names), else the owner of its image.
+    pub fn of_finding(
+        &self,
+        config: &'c Config,
+        s: &Subject,
+        image: Option<&ImageRef>,
+    ) -> Option<&'c Owner> {
+        let of_image = || image.and_then(|i| self.of(&i.tagged()));
+        if s.namespace.is_some() || s.cluster.is_some() {
+            owner_of(config, s).or_else(of_image)
+        } else {
+            of_image().or_else(|| owner_of(config, s))
+        }
+    }
 }
 
 /// Per-image summaries.
 pub fn images(
     ctx: &Ctx<'_>,
+    owners: &ImageOwners<'_>,
     findings: &[Finding],
     controls: &[ControlResult],
 ) -> Vec<ImageSummary> {
@@ -68,7 +150,7 @@ pub fn images(
                 running_in: Vec::new(),
                 seen_by: Vec::new(),
                 controls: Vec::new(),
-                team: owner_of(ctx.config, &r.subject).map(|o| o.team.clone()),
+                team: owners.of(name).map(|o| o.team.clone()),
                 signed: false,
                 signature_undated: false,
             };
