@@ -100,6 +100,41 @@ fn scans<'a>(ctx: &'a Ctx<'_>) -> BTreeMap<String, &'a Record> {
     out
 }
 
+/// How current an image's vulnerability scan is at the report date: the one definition
+/// of a *current* scan that `scan-coverage` (IMG-01) and `runtime-mapping` (IMG-03)
+/// share, so that an image has a current scan in both or in neither. The limit is the
+/// scans' freshness limit ([`Ctx::freshness`]), counted in days as [`Ctx::proves_now`]
+/// counts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ScanCurrency {
+    /// Dated and within the freshness limit: the image is scanned now.
+    Current,
+    /// Older than the limit, but not older than twice the limit: shown and warned
+    /// about, never a proof that the image is scanned now.
+    Stale,
+    /// No dated scan, or one older than twice the limit: no current scan.
+    Missing,
+}
+
+impl ScanCurrency {
+    /// The currency of `scan` (the newest dated vulnerability scan of an image, or
+    /// `None` when there is none) at `ctx.at`.
+    fn of(ctx: &Ctx<'_>, scan: Option<&Record>) -> ScanCurrency {
+        let Some(r) = scan else {
+            return ScanCurrency::Missing;
+        };
+        if ctx.proves_now(r) {
+            return ScanCurrency::Current;
+        }
+        match (r.observed_at, ctx.freshness(r)) {
+            (Some(t), Some(limit)) if t.date_naive() >= ctx.at.date_naive() - limit * 2 => {
+                ScanCurrency::Stale
+            }
+            _ => ScanCurrency::Missing,
+        }
+    }
+}
+
 /// Newest vulnerability-scan record per image among the standing records (carries
 /// the image facts: OS, end of life, build time). A scan that carries image facts is
 /// preferred over one that carries none (a registry's sub-assessments name no OS or

@@ -1,14 +1,16 @@
-//! `runtime-mapping` (IMG-03): every image seen running maps to a vulnerability
-//! scan of the same content: digests are compared when both sides carry one (a
-//! running digest no scan saw fails); a match by tag only warns.
+//! `runtime-mapping` (IMG-03): every image seen running maps to a current
+//! vulnerability scan of the same content: digests are compared when both sides carry
+//! one (a running digest no scan saw fails); a match by tag only warns. A scan is
+//! current as `scan-coverage` (IMG-01) says ([`ScanCurrency`]): a stale one warns, one
+//! older than twice the freshness limit is no current scan, as IMG-01 lists it.
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, ReasonCode, Status};
-use super::{n, running_images, scans};
+use super::{n, running_images, scans, ScanCurrency};
 use crate::catalog::{Check, Control};
-use crate::model::{RecordKind, ScanClass};
-use std::collections::{HashMap, HashSet};
+use crate::model::{Record, RecordKind, ScanClass};
+use std::collections::HashMap;
 
 /// The `runtime-mapping` evaluator.
 pub struct RuntimeMapping;
@@ -25,9 +27,10 @@ impl Evaluator for RuntimeMapping {
     }
 }
 
-/// The manifest digests each image was scanned at (dated scans up to the report date).
-fn scanned_digests<'a>(ctx: &'a Ctx<'_>) -> HashMap<String, HashSet<&'a str>> {
-    let mut out: HashMap<String, HashSet<&str>> = HashMap::new();
+/// Per image, the manifest digests it was scanned at (dated scans up to the report
+/// date), each with its newest scan.
+fn scanned_digests<'a>(ctx: &'a Ctx<'_>) -> HashMap<String, HashMap<&'a str, &'a Record>> {
+    let mut out: HashMap<String, HashMap<&str, &Record>> = HashMap::new();
     for (i, r) in ctx.records.iter().enumerate() {
         // The kind first: it is in the record, the scan class behind a pointer.
         if r.kind != RecordKind::Scan
@@ -40,14 +43,19 @@ fn scanned_digests<'a>(ctx: &'a Ctx<'_>) -> HashMap<String, HashSet<&'a str>> {
             ctx.image_name_at(i),
             r.subject.image.as_ref().and_then(|i| i.digest.as_deref()),
         ) {
-            out.entry(name).or_default().insert(d);
+            let e = out.entry(name).or_default().entry(d).or_insert(r);
+            if r.observed_at > e.observed_at {
+                *e = r;
+            }
         }
     }
     out
 }
 
-/// IMG-03: every running image maps to a scan of the content that runs: the digests
-/// are compared when both sides have one; a match by tag only warns.
+/// IMG-03: every running image maps to a current scan ([`ScanCurrency`], as IMG-01
+/// judges it) of the content that runs: the digests are compared when both sides have
+/// one, and the scan that counts is then the newest of the digest that runs; a match
+/// by tag only warns.
 fn runtime_mapping(ctx: &Ctx<'_>, standing_sightings: &[u32]) -> Judged {
     let running = running_images(ctx, standing_sightings);
     if running.is_empty() {
@@ -55,34 +63,52 @@ fn runtime_mapping(ctx: &Ctx<'_>, standing_sightings: &[u32]) -> Judged {
     }
     let scans = scans(ctx);
     let scanned = scanned_digests(ctx);
-    let (mut unmapped, mut by_tag, mut by_digest) = (Vec::new(), 0, 0);
+    let (mut unmapped, mut stale, mut by_tag, mut by_digest) = (Vec::new(), 0, 0, 0);
     let mut evidence = Vec::new();
     for (name, r) in &running {
-        let running_digest = r.subject.image.as_ref().and_then(|i| i.digest.as_ref());
-        let digests = scanned.get(name);
-        match (scans.get(name), running_digest, digests) {
-            (None, _, _) => {
+        let running_digest = r.subject.image.as_ref().and_then(|i| i.digest.as_deref());
+        // The scan of the content that runs, and whether digests matched it.
+        let (scan, matched_by_digest) = match (running_digest, scanned.get(name)) {
+            (Some(d), Some(ds)) => match ds.get(d) {
+                Some(s) => (Some(*s), true),
+                // The scans named digests and the running one is not among them: the
+                // content that runs was never scanned (the tag moved).
+                None => {
+                    unmapped.push(format!("{name}@{d}"));
+                    evidence.push(item(r, FindingState::Failing, None, None));
+                    continue;
+                }
+            },
+            _ => (scans.get(name).copied(), false),
+        };
+        let state = match ScanCurrency::of(ctx, scan) {
+            ScanCurrency::Missing => {
                 unmapped.push(name.clone());
-                evidence.push(item(r, FindingState::Failing, None, None));
+                FindingState::Failing
             }
-            // The scans named digests and the running one is not among them: the
-            // content that runs was never scanned (the tag moved).
-            (Some(_), Some(d), Some(ds)) if !ds.contains(d.as_str()) => {
-                unmapped.push(format!("{name}@{d}"));
-                evidence.push(item(r, FindingState::Failing, None, None));
+            ScanCurrency::Stale => {
+                stale += 1;
+                FindingState::Warns
             }
-            (Some(_), Some(_), Some(_)) => {
+            ScanCurrency::Current if matched_by_digest => {
                 by_digest += 1;
-                evidence.push(item(r, FindingState::Passed, None, None));
+                FindingState::Passed
             }
-            (Some(_), _, _) => {
+            ScanCurrency::Current => {
                 by_tag += 1;
-                evidence.push(item(r, FindingState::Passed, None, None));
+                FindingState::Passed
             }
-        }
+        };
+        evidence.push(item(r, state, None, None));
     }
     let j = if !unmapped.is_empty() {
         Judged::listed(Status::Fail, ReasonCode::Unscanned, &unmapped)
+    } else if stale > 0 {
+        Judged::new(
+            Status::Warning,
+            ReasonCode::StaleScans,
+            &[("count", n(stale))],
+        )
     } else if by_tag > 0 {
         Judged::new(
             Status::Warning,
@@ -149,6 +175,59 @@ mod tests {
         );
         assert_eq!(j.status, Status::Warning);
         assert_eq!(j.reason.code, ReasonCode::TagOnly);
+    }
+
+    #[test]
+    fn a_stale_scan_warns_and_one_older_than_twice_the_limit_is_no_current_scan() {
+        // The same definition as IMG-01: 7 days is current, 8 stale, 15 no current scan.
+        let img = format!("acr.io/shop/web:1.0{DIGEST}");
+        let judge = |t| {
+            judge_rule(
+                RULE,
+                &[sighting(&img, "shop", "web", day(11, 19)), scan(&img, t)],
+                day(11, 20),
+            )
+        };
+        assert_eq!(judge(day(11, 13)).status, Status::Pass);
+        let stale = judge(day(11, 12));
+        assert_eq!(
+            (stale.status, stale.reason.code),
+            (Status::Warning, ReasonCode::StaleScans)
+        );
+        assert_eq!(stale.evidence[0].state, FindingState::Warns);
+        assert_eq!(judge(day(11, 6)).status, Status::Warning);
+        let gone = judge(day(11, 5));
+        assert_eq!(
+            (gone.status, gone.reason.code),
+            (Status::Fail, ReasonCode::Unscanned)
+        );
+        assert_eq!(gone.reason.params["items"], "acr.io/shop/web:1.0");
+        assert_eq!(gone.evidence[0].state, FindingState::Failing);
+    }
+
+    #[test]
+    fn the_scan_of_the_running_digest_must_be_current() {
+        // The tag moved: the new content was scanned yesterday, the content that runs
+        // only three weeks ago.
+        let other = "@sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+        let j = judge_rule(
+            RULE,
+            &[
+                sighting(
+                    &format!("acr.io/shop/web:1.0{DIGEST}"),
+                    "shop",
+                    "web",
+                    day(11, 19),
+                ),
+                scan(&format!("acr.io/shop/web:1.0{DIGEST}"), day(10, 30)),
+                scan(&format!("acr.io/shop/web:1.0{other}"), day(11, 19)),
+            ],
+            day(11, 20),
+        );
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Fail, ReasonCode::Unscanned)
+        );
     }
 
     #[test]

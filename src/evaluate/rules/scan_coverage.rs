@@ -1,14 +1,14 @@
-//! `scan-coverage` (IMG-01): every image seen running or scanned has a fresh
+//! `scan-coverage` (IMG-01): every image seen running or scanned has a current
 //! vulnerability scan; a scan older than the freshness limit warns, older than twice
-//! the limit (or none at all) fails.
+//! the limit (or none at all) fails. What is current is [`ScanCurrency`], which
+//! `runtime-mapping` (IMG-03) reads too.
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, ReasonCode, Status};
-use super::{n, running_images, scans};
+use super::{n, running_images, scans, ScanCurrency};
 use crate::catalog::{Check, Control};
 use crate::model::RecordKind;
-use chrono::Duration;
 use std::collections::BTreeSet;
 
 /// The `scan-coverage` evaluator.
@@ -26,39 +26,35 @@ impl Evaluator for ScanCoverage {
     }
 }
 
-/// IMG-01: every image seen running or scanned has a fresh scan.
+/// IMG-01: every image seen running or scanned has a current scan ([`ScanCurrency`]).
 fn scan_coverage(ctx: &Ctx<'_>, standing_sightings: &[u32]) -> Judged {
     let running = running_images(ctx, standing_sightings);
     let scans = scans(ctx);
     if running.is_empty() && scans.is_empty() {
         return Judged::not_assessed("scan:vulnerability-scan");
     }
-    let fresh = Duration::days(ctx.config.report.freshness_days);
     let mut evidence = Vec::new();
     let (mut missing, mut stale, mut ok) = (Vec::new(), 0, 0);
     let names: BTreeSet<&String> = running.keys().chain(scans.keys()).collect();
     for name in names {
-        match scans.get(name) {
-            None => {
+        let scan = scans.get(name).copied();
+        let state = match ScanCurrency::of(ctx, scan) {
+            ScanCurrency::Missing => {
                 missing.push(name.clone());
-                if let Some(r) = running.get(name) {
-                    evidence.push(item(r, FindingState::Failing, None, None));
-                }
+                FindingState::Failing
             }
-            Some(s) => {
-                let age = s.observed_at.map_or(Duration::zero(), |t| ctx.at - t);
-                let state = if age > fresh * 2 {
-                    missing.push(name.clone());
-                    FindingState::Failing
-                } else if age > fresh {
-                    stale += 1;
-                    FindingState::Warns
-                } else {
-                    ok += 1;
-                    FindingState::Passed
-                };
-                evidence.push(item(s, state, None, None));
+            ScanCurrency::Stale => {
+                stale += 1;
+                FindingState::Warns
             }
+            ScanCurrency::Current => {
+                ok += 1;
+                FindingState::Passed
+            }
+        };
+        // The row is the scan, or, for an image never scanned, where it was seen running.
+        if let Some(r) = scan.or_else(|| running.get(name).copied()) {
+            evidence.push(item(r, state, None, None));
         }
     }
     let total = ok + stale + missing.len();
@@ -78,8 +74,9 @@ fn scan_coverage(ctx: &Ctx<'_>, standing_sightings: &[u32]) -> Judged {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{day, judge_rule, scan, sighting};
+    use super::super::testing::{control, day, judge_at, judge_rule, scan, sighting};
     use super::*;
+    use chrono::Duration;
 
     const RULE: &str = r#"rule = "scan-coverage""#;
     const IMG: &str = "acr.io/shop/web:1.0";
@@ -130,6 +127,46 @@ mod tests {
             .all(|e| e.state == FindingState::Warns && e.due.is_none()));
         let gone = judge_rule(RULE, &[scan(IMG, day(11, 5))], at);
         assert_eq!(gone.status, Status::Fail);
+    }
+
+    #[test]
+    fn a_scan_is_current_through_the_last_day_of_the_limit_whatever_its_hour() {
+        // The report date means the end of its day; a scan of the 13th at 05:00 is
+        // 7 days and 19 hours old then, and still current (as `Ctx::proves_now` says).
+        let at = day(11, 20) + Duration::hours(11);
+        let early = day(11, 13) - Duration::hours(7);
+        let j = judge_rule(RULE, &[scan(IMG, early)], at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Pass, ReasonCode::Covered)
+        );
+    }
+
+    #[test]
+    fn the_freshness_limit_of_scans_applies() {
+        let mut config = crate::config::Config::default();
+        config.freshness.scans = Some(3);
+        let judge = |t| {
+            judge_at(
+                &control(RULE, false),
+                &[scan(IMG, t)],
+                &config,
+                &[],
+                day(11, 20),
+            )
+        };
+        assert_eq!(judge(day(11, 17)).status, Status::Pass);
+        let stale = judge(day(11, 16));
+        assert_eq!(
+            (stale.status, stale.reason.code),
+            (Status::Warning, ReasonCode::StaleScans)
+        );
+        assert_eq!(judge(day(11, 14)).status, Status::Warning);
+        let gone = judge(day(11, 13));
+        assert_eq!(
+            (gone.status, gone.reason.code),
+            (Status::Fail, ReasonCode::Unscanned)
+        );
     }
 
     #[test]
