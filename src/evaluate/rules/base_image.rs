@@ -1,4 +1,7 @@
 //! `base-image` (IMG-06): images use an approved, supported base OS, ideally one family.
+//! Each image is judged on its own scan: a stale or undated scan can show an
+//! unapproved or end-of-life base, never prove an approved one (its row is shown as
+//! informational, and the check is not passed on it).
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
@@ -47,36 +50,45 @@ fn base_image(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
     let mut bad = Vec::new();
     let mut families = BTreeSet::new();
     let mut evidence = Vec::new();
+    // Each image's row stands on its own scan: what a stale or undated scan says is
+    // wrong stays wrong, what it says is right is shown and proves nothing, whatever
+    // the other images' scans prove.
+    let (mut proven, mut unproven_rows) = (0, Vec::new());
     for r in &with_os {
         let fam = family(r).unwrap_or_default();
         families.insert(fam.clone());
         let eosl = r.image_facts().and_then(|f| f.end_of_life) == Some(true);
         let unapproved = !approved.is_empty() && !approved.iter().any(|a| glob(a, &fam));
-        if eosl || unapproved {
+        let state = if eosl || unapproved {
             let label = image_label(r);
             bad.push(format!(
                 "{label} ({fam}{})",
                 if eosl { ", end of life" } else { "" }
             ));
-            evidence.push(item(r, FindingState::Failing, None, None));
+            FindingState::Failing
+        } else if ctx.proves_now(r) {
+            proven += 1;
+            FindingState::Passed
         } else {
-            evidence.push(item(r, FindingState::Passed, None, None));
-        }
-    }
-    // What a stale or undated scan says is wrong stays wrong; what it says is right
-    // proves nothing.
-    if bad.is_empty() {
-        if let Some(j) = unproven(ctx, with_os.iter().map(|r| **r)) {
-            return j.with_evidence(evidence);
-        }
+            unproven_rows.push(**r);
+            FindingState::Info
+        };
+        evidence.push(item(r, state, None, None));
     }
     let j = if !bad.is_empty() {
         Judged::listed(Status::Fail, ReasonCode::Unapproved, &bad)
     } else if families.len() > 1 {
         let f: Vec<String> = families.into_iter().collect();
         Judged::listed(Status::Warning, ReasonCode::ManyFamilies, &f)
+    } else if let Some(mut stale) = unproven(ctx, unproven_rows) {
+        // Some images stand only on a stale or undated scan: not assessed, or a
+        // warning beside the images a current scan proves.
+        if proven > 0 {
+            stale.status = Status::Warning;
+        }
+        stale
     } else {
-        Judged::covered(with_os.len(), with_os.len())
+        Judged::covered(proven, with_os.len())
     };
     j.with_evidence(evidence)
 }
@@ -116,6 +128,42 @@ mod tests {
         let j = judge_rule(RULE, &eol, at);
         assert_eq!(j.status, Status::Fail);
         assert!(j.reason.params["items"].plain().contains("end of life"));
+    }
+
+    #[test]
+    fn a_stale_scan_proves_no_approved_base_even_beside_a_current_one() {
+        let at = day(11, 20);
+        // 7-day freshness by default: a scan of the 12th is stale on the 20th.
+        let rows = [
+            scan_with("a/web:1", day(11, 19), os("debian", None)),
+            scan_with("a/api:1", day(11, 12), os("debian", None)),
+        ];
+        let j = judge_rule(RULE, &rows, at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Warning, ReasonCode::StaleEvidence)
+        );
+        assert_eq!(j.reason.params["date"], "2026-11-12");
+        let state = |image: &str| {
+            j.evidence
+                .iter()
+                .find(|e| e.subject.contains(image))
+                .map(|e| e.state)
+        };
+        assert_eq!(state("a/web"), Some(FindingState::Passed));
+        assert_eq!(state("a/api"), Some(FindingState::Info));
+        // Alone, it leaves the check not assessed.
+        let j = judge_rule(RULE, &rows[1..], at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::NotAssessed, ReasonCode::StaleEvidence)
+        );
+        // What it says is wrong stays wrong.
+        let eol = [
+            rows[0].clone(),
+            scan_with("a/api:1", day(11, 12), os("debian", Some(true))),
+        ];
+        assert_eq!(judge_rule(RULE, &eol, at).status, Status::Fail);
     }
 
     #[test]
