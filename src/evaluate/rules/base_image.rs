@@ -1,12 +1,13 @@
 //! `base-image` (IMG-06): images use an approved, supported base OS, ideally one family.
-//! Each image is judged on its own scan: a stale or undated scan can show an
-//! unapproved or end-of-life base, never prove an approved one (its row is shown as
-//! informational, and the check is not passed on it).
+//! Each image is judged on its own scans: every current scan of it that names the OS
+//! is read, and one that shows an unapproved or end-of-life base decides. A stale or
+//! undated scan can show a wrong base, never prove an approved one (its row is shown
+//! as informational, and the check is not passed on it).
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, Param, ReasonCode, Status};
-use super::{current_scans, image_label, unproven};
+use super::{current_scans, image_label, unproven, ImageFact};
 use crate::catalog::selector_glob as glob;
 use crate::catalog::{Check, Control};
 use crate::model::{Record, RecordKind};
@@ -29,14 +30,13 @@ impl Evaluator for BaseImage {
 
 /// IMG-06: approved, supported base OS; few families.
 fn base_image(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
-    let scans = current_scans(ctx, standing_scans);
-    let family = |r: &Record| -> Option<String> {
+    let with_os = current_scans(ctx, standing_scans, ImageFact::BaseOs);
+    let family = |r: &Record| -> String {
         r.image_facts()
             .and_then(|f| f.os_family.as_deref())
-            .filter(|f| !f.is_empty())
-            .map(str::to_string)
+            .unwrap_or_default()
+            .to_string()
     };
-    let with_os: Vec<&&Record> = scans.values().filter(|r| family(r).is_some()).collect();
     if with_os.is_empty() {
         return Judged::not_assessed(Param::phrase(
             "phrase.selector-field",
@@ -47,31 +47,49 @@ fn base_image(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
         ));
     }
     let approved = &ctx.config.images.approved_os;
+    // What is wrong with the base a scan shows: end of life, not approved.
+    let faults = |r: &Record| -> (bool, bool) {
+        let fam = family(r);
+        let eosl = r.image_facts().and_then(|f| f.end_of_life) == Some(true);
+        let unapproved = !approved.is_empty() && !approved.iter().any(|a| glob(a, &fam));
+        (eosl, unapproved)
+    };
     let mut bad = Vec::new();
     let mut families = BTreeSet::new();
     let mut evidence = Vec::new();
-    // Each image's row stands on its own scan: what a stale or undated scan says is
-    // wrong stays wrong, what it says is right is shown and proves nothing, whatever
-    // the other images' scans prove.
+    // Each image's row stands on its own scan: the newest that shows a wrong base
+    // (another tool's scan does not hide it), else the newest. What a stale or undated
+    // scan says is wrong stays wrong; what it says is right is shown and proves
+    // nothing, whatever the other images' scans prove.
     let (mut proven, mut unproven_rows) = (0, Vec::new());
-    for r in &with_os {
-        let fam = family(r).unwrap_or_default();
+    for scans in with_os.values() {
+        let Some(r) = scans
+            .iter()
+            .find(|r| faults(r) != (false, false))
+            .or(scans.first())
+            .copied()
+        else {
+            continue;
+        };
+        let fam = family(r);
         families.insert(fam.clone());
-        let eosl = r.image_facts().and_then(|f| f.end_of_life) == Some(true);
-        let unapproved = !approved.is_empty() && !approved.iter().any(|a| glob(a, &fam));
-        let state = if eosl || unapproved {
-            let label = image_label(r);
-            bad.push(format!(
-                "{label} ({fam}{})",
-                if eosl { ", end of life" } else { "" }
-            ));
-            FindingState::Failing
-        } else if ctx.proves_now(r) {
-            proven += 1;
-            FindingState::Passed
-        } else {
-            unproven_rows.push(**r);
-            FindingState::Info
+        let state = match faults(r) {
+            (false, false) if ctx.proves_now(r) => {
+                proven += 1;
+                FindingState::Passed
+            }
+            (false, false) => {
+                unproven_rows.push(r);
+                FindingState::Info
+            }
+            (eosl, _) => {
+                let label = image_label(r);
+                bad.push(format!(
+                    "{label} ({fam}{})",
+                    if eosl { ", end of life" } else { "" }
+                ));
+                FindingState::Failing
+            }
         };
         evidence.push(item(r, state, None, None));
     }
@@ -97,6 +115,7 @@ fn base_image(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
 mod tests {
     use super::super::testing::{day, judge_rule, scan, scan_with};
     use super::*;
+    use crate::model::test_formats::GRYPE;
     use crate::model::ImageFacts;
 
     const RULE: &str = r#"rule = "base-image""#;
@@ -164,6 +183,32 @@ mod tests {
             scan_with("a/api:1", day(11, 12), os("debian", Some(true))),
         ];
         assert_eq!(judge_rule(RULE, &eol, at).status, Status::Fail);
+    }
+
+    #[test]
+    fn every_current_scan_that_names_the_os_is_read() {
+        let at = day(11, 20);
+        let built_only = ImageFacts {
+            created: Some(day(10, 1)),
+            ..ImageFacts::default()
+        };
+        // A scan that names no OS does not hide one that does.
+        let mut other = scan_with("a/web:1", day(11, 19), built_only);
+        other.format = GRYPE;
+        let trivy = scan_with("a/web:1", day(11, 18), os("debian", Some(true)));
+        let j = judge_rule(RULE, &[other, trivy.clone()], at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Fail, ReasonCode::Unapproved)
+        );
+        // Nor does a newer scan that names the OS but not its end of life (as Grype
+        // does): what one scan shows wrong decides.
+        let mut grype = scan_with("a/web:1", day(11, 19), os("debian", None));
+        grype.format = GRYPE;
+        let j = judge_rule(RULE, &[grype, trivy], at);
+        assert_eq!(j.status, Status::Fail);
+        assert!(j.reason.params["items"].plain().contains("end of life"));
+        assert_eq!(j.evidence.len(), 1);
     }
 
     #[test]

@@ -4,9 +4,9 @@
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, ReasonCode, Status};
-use super::{current_scans, image_label, n, unproven};
+use super::{current_scans, image_label, n, unproven, ImageFact};
 use crate::catalog::{Check, Control};
-use crate::model::RecordKind;
+use crate::model::{Record, RecordKind};
 use chrono::Duration;
 
 /// The `image-age` evaluator.
@@ -26,16 +26,22 @@ impl Evaluator for ImageAge {
 
 /// IMG-10: images built within the maximum age.
 fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
-    let scans = current_scans(ctx, standing_scans);
+    let scans = current_scans(ctx, standing_scans, ImageFact::BuildTime);
     let max = Duration::days(ctx.config.images.max_age_days.max(1));
     let mut evidence = Vec::new();
     let (mut old, mut aging, mut ok) = (Vec::new(), 0, 0);
     let mut judged = Vec::new();
-    for r in scans.values() {
-        let Some(created) = r.image_facts().and_then(|f| f.created) else {
+    let created = |r: &Record| r.image_facts().and_then(|f| f.created);
+    for scans in scans.values() {
+        // The oldest build any current scan reports (another tool's scan of a newer
+        // build does not hide it), the newest such scan for equal builds.
+        let Some(r) = scans.iter().copied().min_by_key(|r| created(r)) else {
             continue;
         };
-        judged.push(*r);
+        let Some(created) = created(r) else {
+            continue;
+        };
+        judged.push(r);
         let age = ctx.at - created;
         if age > max {
             old.push(image_label(r));
@@ -82,6 +88,7 @@ fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
 mod tests {
     use super::super::testing::{day, judge_rule, scan, scan_with};
     use super::*;
+    use crate::model::test_formats::GRYPE;
     use crate::model::ImageFacts;
 
     const RULE: &str = r#"rule = "image-age""#;
@@ -118,6 +125,30 @@ mod tests {
             (j.status, j.reason.code),
             (Status::Fail, ReasonCode::TooOld)
         );
+    }
+
+    #[test]
+    fn every_current_scan_that_reports_the_build_time_is_read() {
+        let at = day(11, 20);
+        let os_only = ImageFacts {
+            os_family: Some("debian".into()),
+            ..ImageFacts::default()
+        };
+        // Another tool's scan of the same image that names the OS but not the build
+        // time (as Grype does) does not hide the one that does.
+        let mut grype = scan_with("a/web:1", day(11, 19), os_only);
+        grype.format = GRYPE;
+        let trivy = scan_with("a/web:1", day(11, 18), built(day(5, 1)));
+        let j = judge_rule(RULE, &[grype, trivy.clone()], at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Fail, ReasonCode::TooOld)
+        );
+        // Nor does a newer scan of a younger build: the oldest build reported decides.
+        let mut young = scan_with("a/web:1", day(11, 19), built(day(11, 1)));
+        young.format = GRYPE;
+        let j = judge_rule(RULE, &[young, trivy], at);
+        assert_eq!(j.status, Status::Fail);
     }
 
     #[test]

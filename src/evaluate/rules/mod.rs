@@ -1,7 +1,8 @@
 //! The evaluators, one per file, each behind [`Evaluator`]: the catalog's `rule` names
 //! which one judges a check. This module maps rules to evaluators and holds the
 //! selections several of them share (standing records in scope, images seen running,
-//! the newest vulnerability scan of each image).
+//! the newest vulnerability scan of each image and whether it is current, the newest
+//! scan that tells a fact about an image).
 
 mod attestation;
 mod audit_coverage;
@@ -26,7 +27,7 @@ use super::judge::Evaluator;
 use super::judge::Judged;
 use super::{Ctx, ReasonCode, Status};
 use crate::catalog::Rule;
-use crate::model::{Record, RecordKind, ScanClass};
+use crate::model::{ImageFacts, Record, RecordKind, ScanClass};
 use std::collections::BTreeMap;
 
 /// The evaluator a catalog rule names.
@@ -135,23 +136,51 @@ impl ScanCurrency {
     }
 }
 
-/// Newest vulnerability-scan record per image among the standing records (carries
-/// the image facts: OS, end of life, build time). A scan that carries image facts is
-/// preferred over one that carries none (a registry's sub-assessments name no OS or
-/// build time), so that another tool's scan of the same image cannot hide them.
-/// (`current`: standing records, or the standing scans alone.)
-fn current_scans<'a>(ctx: &'a Ctx<'_>, current: &'a [u32]) -> BTreeMap<String, &'a Record> {
-    let has_facts = |r: &Record| r.image_facts().is_some_and(|f| !f.is_empty());
-    let mut out: BTreeMap<String, &Record> = BTreeMap::new();
-    for (i, r) in standing(ctx, current) {
-        if r.scan_class() == Some(ScanClass::Vulnerability) {
-            if let Some(name) = ctx.image_name_at(i) {
-                let e = out.entry(name).or_insert(r);
-                if !has_facts(e) && has_facts(r) {
-                    *e = r;
-                }
-            }
+/// A fact about an image that a rule reads from the image's vulnerability scans (not
+/// every scanner reports every fact: a registry's sub-assessments name no OS or build
+/// time, Grype no build time, Trivy no OS for a busybox image).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ImageFact {
+    /// Its base OS family (IMG-06).
+    BaseOs,
+    /// When it was built, its config's `created` (IMG-10).
+    BuildTime,
+}
+
+impl ImageFact {
+    /// Whether `facts` carry this fact.
+    fn carried_by(self, facts: &ImageFacts) -> bool {
+        match self {
+            ImageFact::BaseOs => facts.os_family.as_deref().is_some_and(|f| !f.is_empty()),
+            ImageFact::BuildTime => facts.created.is_some(),
         }
+    }
+}
+
+/// Per image, every standing vulnerability-scan record that carries `fact`, newest
+/// first (dated before undated): the rule reading the fact judges the image on the
+/// worst of them, so that another tool's scan of the same image that does not report
+/// the fact, or reports it better, cannot hide it. (`current`: standing records, or the
+/// standing scans alone.)
+fn current_scans<'a>(
+    ctx: &'a Ctx<'_>,
+    current: &'a [u32],
+    fact: ImageFact,
+) -> BTreeMap<String, Vec<&'a Record>> {
+    let mut out: BTreeMap<String, Vec<&Record>> = BTreeMap::new();
+    for (i, r) in standing(ctx, current) {
+        if r.scan_class() != Some(ScanClass::Vulnerability)
+            || !r.image_facts().is_some_and(|f| fact.carried_by(f))
+        {
+            continue;
+        }
+        if let Some(name) = ctx.image_name_at(i) {
+            out.entry(name).or_default().push(r);
+        }
+    }
+    for scans in out.values_mut() {
+        // Stable: equally dated scans keep the order of the records.
+        scans.sort_by_key(|r| std::cmp::Reverse(r.observed_at));
     }
     out
 }
