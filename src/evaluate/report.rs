@@ -102,6 +102,8 @@ vocabulary! {
         ManyFamilies = "reason.many-families",
         /// Images older than the maximum age.
         TooOld = "reason.too-old",
+        /// Images seen running whose build time no scan gives: their age is unknown.
+        AgeUnknown = "reason.age-unknown",
         /// More production images than the ceiling.
         TooManyImages = "reason.too-many-images",
         /// Production images within the ceiling.

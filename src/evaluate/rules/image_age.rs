@@ -1,10 +1,12 @@
 //! `image-age` (IMG-10): images were built within `[images] max_age_days`; the
-//! last fifth of the allowance warns.
+//! last fifth of the allowance warns. An image seen running whose build time no scan
+//! standing at the date gives is of unknown age: it warns, listed by name, and is
+//! never left out of a pass (not assessed when no image's age is known at all).
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
 use super::super::{Ctx, FindingState, ReasonCode, Status};
-use super::{current_scans, image_label, n, unproven, ImageFact};
+use super::{current_scans, image_label, n, running_images, unproven, ImageFact};
 use crate::catalog::{Check, Control};
 use crate::model::{Record, RecordKind};
 use chrono::Duration;
@@ -20,13 +22,19 @@ impl Evaluator for ImageAge {
         _check: &Check,
         current: &Current,
     ) -> Judged {
-        image_age(ctx, current.of_kind(ctx.records, RecordKind::Scan))
+        image_age(
+            ctx,
+            current.of_kind(ctx.records, RecordKind::Scan),
+            current.of_kind(ctx.records, RecordKind::Sighting),
+        )
     }
 }
 
-/// IMG-10: images built within the maximum age.
-fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
+/// IMG-10: images built within the maximum age; a running image whose build time no
+/// scan gives is of unknown age, and listed as such.
+fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32], standing_sightings: &[u32]) -> Judged {
     let scans = current_scans(ctx, standing_scans, ImageFact::BuildTime);
+    let running = running_images(ctx, standing_sightings);
     let max = Duration::days(ctx.config.images.max_age_days.max(1));
     let mut evidence = Vec::new();
     let (mut old, mut aging, mut ok) = (Vec::new(), 0, 0);
@@ -54,10 +62,23 @@ fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
             evidence.push(item(r, FindingState::Passed, None, None));
         }
     }
-    if evidence.is_empty() {
-        return Judged::not_assessed("scan:vulnerability-scan (image_created)");
+    // Images seen running that no scan standing at this date gives a build time for
+    // (never scanned, or only by tools that do not report it, or only later): their
+    // age is unknown, so they are listed, never left out of a pass. The row is where
+    // the image was seen running.
+    let mut unknown = Vec::new();
+    for (name, r) in &running {
+        if !scans.contains_key(name) {
+            unknown.push(name.clone());
+            evidence.push(item(r, FindingState::Warns, None, None));
+        }
     }
-    if old.is_empty() {
+    if judged.is_empty() {
+        // No image's age is known: nothing could assess the check.
+        return Judged::not_assessed("scan:vulnerability-scan (image_created)")
+            .with_evidence(evidence);
+    }
+    if old.is_empty() && unknown.is_empty() {
         if let Some(j) = unproven(ctx, judged) {
             return j.with_evidence(evidence);
         }
@@ -72,6 +93,8 @@ fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
                 ("days", n(max.num_days() as usize)),
             ],
         )
+    } else if !unknown.is_empty() {
+        Judged::listed(Status::Warning, ReasonCode::AgeUnknown, &unknown)
     } else if aging > 0 {
         Judged::new(
             Status::Warning,
@@ -86,7 +109,7 @@ fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32]) -> Judged {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{day, judge_rule, scan, scan_with};
+    use super::super::testing::{day, judge_rule, scan, scan_with, sighting};
     use super::*;
     use crate::model::test_formats::GRYPE;
     use crate::model::ImageFacts;
@@ -149,6 +172,67 @@ mod tests {
         young.format = GRYPE;
         let j = judge_rule(RULE, &[young, trivy], at);
         assert_eq!(j.status, Status::Fail);
+    }
+
+    #[test]
+    fn a_running_image_of_unknown_age_warns_and_is_named() {
+        let at = day(11, 20);
+        let os_only = ImageFacts {
+            os_family: Some("debian".into()),
+            ..ImageFacts::default()
+        };
+        let records = [
+            sighting("a/web:1", "shop", "web", day(11, 19)),
+            scan_with("a/web:1", day(11, 19), built(day(11, 1))),
+            sighting("a/api:1", "shop", "api", day(11, 19)),
+            scan_with("a/api:1", day(11, 19), os_only),
+            sighting("a/db:1", "shop", "db", day(11, 19)),
+        ];
+        let j = judge_rule(RULE, &records, at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Warning, ReasonCode::AgeUnknown)
+        );
+        assert_eq!(
+            j.reason.params["items"].plain(),
+            "docker.io/a/api:1, docker.io/a/db:1"
+        );
+        // Each image of unknown age is a row: where it was seen running.
+        let unknown: Vec<_> = j
+            .evidence
+            .iter()
+            .filter(|e| e.kind == RecordKind::Sighting.as_str())
+            .map(|e| e.state)
+            .collect();
+        assert_eq!(unknown, [FindingState::Warns, FindingState::Warns]);
+        // Too old still fails first.
+        let mut too_old = records.to_vec();
+        too_old[1] = scan_with("a/web:1", day(11, 19), built(day(5, 1)));
+        assert_eq!(judge_rule(RULE, &too_old, at).status, Status::Fail);
+        // No image's age known at all: not assessed.
+        let j = judge_rule(RULE, &records[2..], at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::NotAssessed, ReasonCode::NoEvidence)
+        );
+    }
+
+    #[test]
+    fn a_build_time_first_reported_after_the_date_leaves_the_age_unknown_then() {
+        let records = [
+            sighting("a/web:1", "shop", "web", day(9, 17)),
+            scan_with("a/web:1", day(9, 21), built(day(9, 16))),
+            sighting("a/api:1", "shop", "api", day(9, 17)),
+            scan("a/api:1", day(9, 21)),
+            scan_with("a/api:1", day(9, 28), built(day(9, 10))),
+        ];
+        let j = judge_rule(RULE, &records, day(9, 25));
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Warning, ReasonCode::AgeUnknown)
+        );
+        let j = judge_rule(RULE, &records, day(9, 28));
+        assert_eq!(j.status, Status::Pass);
     }
 
     #[test]
