@@ -1,7 +1,9 @@
 //! `image-age` (IMG-10): images were built within `[images] max_age_days`; the
 //! last fifth of the allowance warns. An image seen running whose build time no scan
 //! standing at the date gives is of unknown age: it warns, listed by name, and is
-//! never left out of a pass (not assessed when no image's age is known at all).
+//! never left out of a pass (not assessed when no image's age is known at all). Each
+//! image stands on its own scan: a stale or undated one can show an image too old,
+//! never prove it young enough.
 
 use super::super::judge::{item, Evaluator, Judged};
 use super::super::view::Current;
@@ -38,7 +40,8 @@ fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32], standing_sightings: &[u32]) 
     let max = Duration::days(ctx.config.images.max_age_days.max(1));
     let mut evidence = Vec::new();
     let (mut old, mut aging, mut ok) = (Vec::new(), 0, 0);
-    let mut judged = Vec::new();
+    // Young enough by a stale or undated scan: shown, never a proof.
+    let mut unproven_rows = Vec::new();
     let created = |r: &Record| r.image_facts().and_then(|f| f.created);
     for scans in scans.values() {
         // The oldest build any current scan reports (another tool's scan of a newer
@@ -49,18 +52,23 @@ fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32], standing_sightings: &[u32]) 
         let Some(created) = created(r) else {
             continue;
         };
-        judged.push(r);
+        // Each image stands on its own scan: what a stale or undated scan says is
+        // wrong (too old, aging) stays so; what it says is right proves nothing.
         let age = ctx.at - created;
-        if age > max {
+        let state = if age > max {
             old.push(image_label(r));
-            evidence.push(item(r, FindingState::Failing, None, None));
+            FindingState::Failing
         } else if age * 5 > max * 4 {
             aging += 1;
-            evidence.push(item(r, FindingState::Warns, None, None));
-        } else {
+            FindingState::Warns
+        } else if ctx.proves_now(r) {
             ok += 1;
-            evidence.push(item(r, FindingState::Passed, None, None));
-        }
+            FindingState::Passed
+        } else {
+            unproven_rows.push(r);
+            FindingState::Info
+        };
+        evidence.push(item(r, state, None, None));
     }
     // Images seen running that no scan standing at this date gives a build time for
     // (never scanned, or only by tools that do not report it, or only later): their
@@ -73,15 +81,10 @@ fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32], standing_sightings: &[u32]) 
             evidence.push(item(r, FindingState::Warns, None, None));
         }
     }
-    if judged.is_empty() {
+    if scans.is_empty() {
         // No image's age is known: nothing could assess the check.
         return Judged::not_assessed("scan:vulnerability-scan (image_created)")
             .with_evidence(evidence);
-    }
-    if old.is_empty() && unknown.is_empty() {
-        if let Some(j) = unproven(ctx, judged) {
-            return j.with_evidence(evidence);
-        }
     }
     let j = if !old.is_empty() {
         Judged::new(
@@ -101,6 +104,13 @@ fn image_age(ctx: &Ctx<'_>, standing_scans: &[u32], standing_sightings: &[u32]) 
             ReasonCode::Warnings,
             &[("count", n(aging))],
         )
+    } else if let Some(mut stale) = unproven(ctx, unproven_rows) {
+        // Some images are young enough only by a stale or undated scan: not assessed,
+        // or a warning beside the images a current scan proves.
+        if ok > 0 {
+            stale.status = Status::Warning;
+        }
+        stale
     } else {
         Judged::covered(ok, ok)
     };
@@ -233,6 +243,30 @@ mod tests {
         );
         let j = judge_rule(RULE, &records, day(9, 28));
         assert_eq!(j.status, Status::Pass);
+    }
+
+    #[test]
+    fn a_stale_scan_proves_no_young_build_even_beside_a_current_one() {
+        let at = day(11, 20);
+        let rows = [
+            scan_with("a/web:1", day(11, 19), built(day(11, 1))),
+            scan_with("a/api:1", day(11, 12), built(day(11, 1))),
+        ];
+        let j = judge_rule(RULE, &rows, at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::Warning, ReasonCode::StaleEvidence)
+        );
+        let states: Vec<_> = j.evidence.iter().map(|e| e.state).collect();
+        assert_eq!(states, [FindingState::Info, FindingState::Passed]);
+        let j = judge_rule(RULE, &rows[1..], at);
+        assert_eq!(
+            (j.status, j.reason.code),
+            (Status::NotAssessed, ReasonCode::StaleEvidence)
+        );
+        // Too old by a stale scan is too old.
+        let old = [scan_with("a/api:1", day(11, 12), built(day(5, 1)))];
+        assert_eq!(judge_rule(RULE, &old, at).status, Status::Fail);
     }
 
     #[test]
